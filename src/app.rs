@@ -1,0 +1,272 @@
+//! Builds the shared state and the router, and runs the server and the job
+//! runner together.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::MethodRouter;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::web::AppError;
+
+/// Instance-wide secret keys, kept in the database so every instance
+/// behind a load balancer shares them.
+pub struct Keys {
+    pub csrf: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub keys: Arc<Keys>,
+    pub mailer: Arc<Mailer>,
+}
+
+impl AppState {
+    /// Connects, migrates and loads keys.
+    pub async fn build(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url).await?;
+        crate::db::migrate(&db).await?;
+        let keys = load_keys(&db).await?;
+        let mailer = Mailer::new(&config)?;
+        Ok(AppState { db, config: Arc::new(config), keys: Arc::new(keys), mailer: Arc::new(mailer) })
+    }
+}
+
+async fn load_keys(db: &Db) -> anyhow::Result<Keys> {
+    sqlx::query("INSERT INTO app_secrets (name, value) VALUES ('csrf_key', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(crate::auth::secret::random_token())
+        .execute(&db.pool)
+        .await?;
+    let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'csrf_key'").fetch_one(&db.pool).await?;
+    Ok(Keys { csrf: value.into_bytes() })
+}
+
+/// The page routes of one area, each with its method, so the whole table
+/// can be listed (the authorization matrix test checks it is complete).
+#[derive(Default)]
+pub struct Routes(Vec<(Method, &'static str, MethodRouter<AppState>)>);
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes::default()
+    }
+
+    pub fn get<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Routes {
+        self.0.push((Method::GET, path, axum::routing::get(handler)));
+        self
+    }
+
+    pub fn post<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Routes {
+        self.0.push((Method::POST, path, axum::routing::post(handler)));
+        self
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.0.extend(other.0);
+        self
+    }
+}
+
+fn page_routes() -> Routes {
+    crate::program::handlers::routes()
+        .merge(crate::auth::handlers::routes())
+        .merge(crate::audit::handlers::routes())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Waymark API", version = "1", description = "Every capability of Waymark, for programs and scripts. Authenticate with a personal access token: `Authorization: Bearer <token>` (create one on the Your account page or with `waymark token create`)."),
+    modifiers(&BearerSecurity),
+    security(("bearer" = [])),
+    components(schemas(crate::web::api_error::ErrorResponse))
+)]
+struct ApiDoc;
+
+struct BearerSecurity;
+
+impl utoipa::Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal access token")).build()),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::api::router())
+        .merge(crate::program::api::router())
+        .merge(crate::audit::handlers::api_router())
+}
+
+/// The OpenAPI document for `/api/v1`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// Every route the application answers, as (method, path template).
+pub fn route_table() -> Vec<(Method, String)> {
+    let mut table: Vec<(Method, String)> =
+        page_routes().0.iter().map(|(m, p, _)| (m.clone(), (*p).to_owned())).collect();
+    table.push((Method::GET, "/healthz".into()));
+    table.push((Method::GET, "/api/openapi.json".into()));
+    table.push((Method::GET, "/assets/{hash}/{*path}".into()));
+    let doc = openapi();
+    for (path, item) in doc.paths.paths.iter() {
+        for (method, op) in [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+        ] {
+            if op.is_some() {
+                table.push((method, path.clone()));
+            }
+        }
+    }
+    table
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut pages: Router<AppState> = Router::new();
+    for (_, path, method_router) in page_routes().0 {
+        pages = pages.route(path, method_router);
+    }
+    let pages = pages
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::middleware));
+
+    let (api, doc) = api_router().split_for_parts();
+    let doc = Arc::new(doc);
+    let api = api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let doc = doc.clone();
+            async move { axum::Json((*doc).clone()) }
+        }),
+    );
+    let api = Router::new().merge(api).route(
+        "/api/{*rest}",
+        axum::routing::any(|| async { crate::web::ApiError::NotFound }),
+    );
+
+    Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/assets/{hash}/{*path}", axum::routing::get(crate::web::assets::serve))
+        .merge(api)
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::headers::middleware))
+        .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()))
+        .layer(axum::middleware::from_fn(crate::web::request_id::middleware))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(12 * 1024 * 1024))
+        .with_state(state)
+}
+
+trait IntoResponseOwned {
+    fn into_response_owned(self) -> axum::response::Response;
+}
+
+impl IntoResponseOwned for AppError {
+    fn into_response_owned(self) -> axum::response::Response {
+        axum::response::IntoResponse::into_response(self)
+    }
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok\n"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database does not answer");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+    }
+}
+
+/// A running server (and, if configured, its job runner).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting requests, lets the job runner finish its batch, and waits.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Runs until Ctrl-C or SIGTERM.
+    pub async fn until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await;
+    }
+}
+
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let listen = config.listen;
+    let state = AppState::build(config).await?;
+    start_with_state(state, listen).await
+}
+
+pub async fn start_with_state(state: AppState, listen: SocketAddr) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    let (shutdown, rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let mut server_rx = rx.clone();
+    tasks.push(tokio::spawn(async move {
+        let result = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = server_rx.changed().await;
+            })
+            .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+    }));
+    if state.config.run_jobs {
+        tasks.push(tokio::spawn(crate::jobs::worker_loop(state.clone(), rx)));
+    }
+    tracing::info!(%addr, "Waymark is serving");
+    Ok(Running { addr, state, shutdown, tasks })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

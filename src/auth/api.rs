@@ -1,0 +1,115 @@
+//! Bearer-token authentication for `/api/v1`, and the account routes:
+//! `/api/v1/me` and `/api/v1/people`.
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::invite::{self, InviteError, InviteRequest};
+use super::policy::Action;
+use super::{CurrentUser, Grant, guard, secret, session, store};
+use crate::app::AppState;
+use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::{ApiError, ApiJson};
+
+/// The user behind a valid `Authorization: Bearer <token>` header.
+pub struct ApiUser {
+    pub user: CurrentUser,
+    pub ip: String,
+}
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or(ApiError::Unauthorized)?;
+        let Some((token_id, user_id)) = store::api_token_owner(&state.db.pool, &secret::sha256_hex(token)).await? else {
+            return Err(ApiError::Unauthorized);
+        };
+        let user = session::load_user(state, user_id).await?.ok_or(ApiError::Unauthorized)?;
+        store::mark_api_token_used(&state.db.pool, token_id, crate::time::now_ms()).await?;
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        Ok(ApiUser { user, ip })
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me)).routes(routes!(list_people, invite_person))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Grant>,
+}
+
+/// The account the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
+async fn me(ApiUser { user, .. }: ApiUser) -> Json<Me> {
+    Json(Me { id: user.id, email: user.email, name: user.name, roles: user.grants })
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Person {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// False until the person has chosen a password.
+    pub has_password: bool,
+    pub roles: Vec<Grant>,
+}
+
+pub async fn people(state: &AppState) -> Result<Vec<Person>, sqlx::Error> {
+    let users = store::list_users(&state.db.pool).await?;
+    let grants = store::all_grants(&state.db.pool).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| Person {
+            id: u.id,
+            has_password: u.password_hash.is_some(),
+            roles: grants.iter().filter(|(id, _)| *id == u.id).map(|(_, g)| g.clone()).collect(),
+            email: u.email,
+            name: u.name,
+        })
+        .collect())
+}
+
+/// Everyone with an account (administrators only).
+#[utoipa::path(get, path = "/api/v1/people", tag = "accounts",
+    responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+async fn list_people(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<Person>>, ApiError> {
+    guard::api(&state, &api.user, &api.ip, "/api/v1/people", Action::ListPeople).await?;
+    Ok(Json(people(&state).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Invited {
+    pub id: i64,
+}
+
+/// Invites a person: creates the account, gives the role and emails a link to choose a password.
+#[utoipa::path(post, path = "/api/v1/people", tag = "accounts", request_body = InviteRequest,
+    responses((status = 201, body = Invited), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 422, description = "A field is wrong; `fields` names it", body = ErrorResponse)))]
+async fn invite_person(State(state): State<AppState>, api: ApiUser, ApiJson(req): ApiJson<InviteRequest>) -> Result<(StatusCode, Json<Invited>), ApiError> {
+    guard::api(&state, &api.user, &api.ip, "/api/v1/people", Action::ManagePeople).await?;
+    match invite::invite(&state, (Some(api.user.id), api.user.email.clone()), &api.user.name, &api.ip, &req).await {
+        Ok(id) => Ok((StatusCode::CREATED, Json(Invited { id }))),
+        Err(InviteError::Invalid(fields)) => Err(ApiError::Invalid(
+            fields.into_iter().map(|(field, message)| FieldError { field: field.to_owned(), message }).collect(),
+        )),
+        Err(InviteError::Internal(e)) => Err(ApiError::Internal(e)),
+    }
+}

@@ -1,0 +1,201 @@
+//! Inviting a person: checks the request, creates the account without a
+//! password, gives the role, and emails a one-time link to choose a
+//! password, all in one transaction. The same rule serves the page, the
+//! API and the CLI.
+
+use serde::Deserialize;
+
+use super::store::{self, LinkPurpose};
+use super::{Grant, Role, secret};
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::time::now_ms;
+
+/// What the inviter asked for, as typed.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct InviteRequest {
+    pub email: String,
+    pub name: String,
+    /// admin, reviewer, coach, sme, federal, state_lead, state_member or partner.
+    pub role: String,
+    /// The program's short name (slug), for roles inside a program.
+    #[serde(default)]
+    pub program: Option<String>,
+    /// Two-letter postal code, for state team roles and coaches.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+/// A checked invitation (program still as a slug).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidInvite {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub program: Option<String>,
+    pub state: Option<String>,
+}
+
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+pub fn valid_email(email: &str) -> bool {
+    let e = email.trim();
+    e.len() <= 254 && e.parse::<lettre::Address>().is_ok() && e.contains('.')
+}
+
+/// The rules that need no database.
+pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = store::normalize_email(&req.email);
+    if email.is_empty() {
+        errors.push(("email", "Enter the person's email address.".into()));
+    } else if !valid_email(&email) {
+        errors.push(("email", "Enter an email address like name@agency.gov.".into()));
+    }
+    let name = req.name.trim().to_owned();
+    if name.is_empty() {
+        errors.push(("name", "Enter the person's name.".into()));
+    } else if name.chars().count() > 120 {
+        errors.push(("name", "Use at most 120 characters.".into()));
+    }
+    let role = Role::parse(&req.role);
+    if role.is_none() {
+        errors.push(("role", "Choose a role.".into()));
+    }
+    let program = req.program.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let state = req.state.as_deref().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty());
+    if let Some(role) = role {
+        if role.needs_state() {
+            if program.is_none() {
+                errors.push(("program", "Choose the program this role belongs to.".into()));
+            }
+            if state.is_none() {
+                errors.push(("state", "Choose the state this role belongs to.".into()));
+            }
+        }
+        if matches!(role, Role::Reviewer) && program.is_none() {
+            errors.push(("program", "Choose the program whose applications this reviewer scores.".into()));
+        }
+    }
+    if let Some(s) = &state {
+        if s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase()) {
+            errors.push(("state", "Use the two-letter postal code, like CO.".into()));
+        }
+    }
+    match (errors.is_empty(), role) {
+        (true, Some(role)) => Ok(ValidInvite { email, name, role, program, state }),
+        _ => Err(errors),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("invalid")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for InviteError {
+    fn from(e: sqlx::Error) -> Self {
+        InviteError::Internal(e.into())
+    }
+}
+
+/// Creates the account and queues the invitation; returns the new user id.
+pub async fn invite(state: &AppState, inviter: (Option<i64>, String), inviter_name: &str, ip: &str, req: &InviteRequest) -> Result<i64, InviteError> {
+    let v = check(req).map_err(InviteError::Invalid)?;
+    let program_id = match &v.program {
+        Some(slug) => match crate::program::store::find_by_slug(&state.db.pool, slug).await? {
+            Some(p) => Some(p.id),
+            None => return Err(InviteError::Invalid(vec![("program", "There is no program with that name.".into())])),
+        },
+        None => None,
+    };
+    if let Some(code) = &v.state {
+        if !crate::program::store::jurisdiction_exists(&state.db.pool, code).await? {
+            return Err(InviteError::Invalid(vec![("state", "That is not a U.S. state, district or territory code.".into())]));
+        }
+    }
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let user_id = match store::insert_user(&mut *tx, &v.email, &v.name, None, now).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Err(InviteError::Invalid(vec![("email", "Someone with this email address already has an account.".into())]));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let grant = Grant { role: v.role, program_id, state_code: v.state.clone() };
+    store::add_grant(&mut *tx, user_id, &grant, now).await?;
+    send_link(state, &mut tx, user_id, &v.email, &v.name, LinkPurpose::Invite, inviter_name, &grant.describe()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(inviter, ip, "invite_person").record("user", user_id).detail(format!("{} as {}", v.email, grant.describe())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Creates a one-time link and queues its email in the given transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn send_link(
+    state: &AppState,
+    tx: &mut crate::db::Tx<'_>,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    purpose: LinkPurpose,
+    inviter_name: &str,
+    role: &str,
+) -> Result<(), InviteError> {
+    let now = now_ms();
+    let hours = state.config.invite_valid_hours;
+    let token = secret::random_token();
+    store::create_one_time_link(&mut **tx, &secret::sha256_hex(&token), user_id, purpose, now, now + hours as i64 * 3_600_000).await?;
+    let link = state.config.link(&format!("/password/set?token={token}"));
+    let email = match purpose {
+        LinkPurpose::Invite => crate::mail::templates::invitation(email, name, inviter_name, role, &link, hours),
+        LinkPurpose::Reset => crate::mail::templates::password_reset(email, name, &link, hours),
+    }
+    .map_err(|e| InviteError::Internal(anyhow::anyhow!("email template: {e}")))?;
+    crate::mail::enqueue(&mut **tx, &email).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(email: &str, name: &str, role: &str, program: Option<&str>, state: Option<&str>) -> InviteRequest {
+        InviteRequest {
+            email: email.into(),
+            name: name.into(),
+            role: role.into(),
+            program: program.map(Into::into),
+            state: state.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_good_invitation_is_normalised() {
+        let v = check(&req(" Lead@CO.gov ", " Ana Ruiz ", "state_lead", Some("acp-2016"), Some("co"))).unwrap();
+        assert_eq!(v.email, "lead@co.gov");
+        assert_eq!(v.name, "Ana Ruiz");
+        assert_eq!(v.role, Role::StateLead);
+        assert_eq!(v.state.as_deref(), Some("CO"));
+    }
+
+    #[test]
+    fn each_mistake_is_named_by_field() {
+        let fields = |r: InviteRequest| check(&r).unwrap_err().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        assert_eq!(fields(req("", "A", "admin", None, None)), ["email"]);
+        assert_eq!(fields(req("not-an-email", "A", "admin", None, None)), ["email"]);
+        assert_eq!(fields(req("a@b.gov", "  ", "admin", None, None)), ["name"]);
+        assert_eq!(fields(req("a@b.gov", "A", "king", None, None)), ["role"]);
+        assert_eq!(fields(req("a@b.gov", "A", "state_member", None, None)), ["program", "state"]);
+        assert_eq!(fields(req("a@b.gov", "A", "coach", Some("p"), Some("Colorado"))), ["state"]);
+        assert_eq!(fields(req("a@b.gov", "A", "reviewer", None, None)), ["program"]);
+    }
+}

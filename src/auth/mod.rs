@@ -1,0 +1,111 @@
+//! Accounts and access: passwords, sessions, personal access tokens,
+//! invitations and resets, sign-in throttling, and the policy module that
+//! answers every permission question.
+
+pub mod api;
+pub mod guard;
+pub mod handlers;
+pub mod invite;
+pub mod password;
+pub mod policy;
+pub mod secret;
+pub mod session;
+pub mod store;
+pub mod throttle;
+
+use serde::Serialize;
+
+/// What a person may be, always scoped (DESIGN section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Reviewer,
+    Coach,
+    Sme,
+    Federal,
+    StateLead,
+    StateMember,
+    Partner,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Admin,
+        Role::Reviewer,
+        Role::Coach,
+        Role::Sme,
+        Role::Federal,
+        Role::StateLead,
+        Role::StateMember,
+        Role::Partner,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reviewer => "reviewer",
+            Role::Coach => "coach",
+            Role::Sme => "sme",
+            Role::Federal => "federal",
+            Role::StateLead => "state_lead",
+            Role::StateMember => "state_member",
+            Role::Partner => "partner",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Reviewer => "Reviewer",
+            Role::Coach => "Coach",
+            Role::Sme => "Subject-matter expert",
+            Role::Federal => "Federal program officer",
+            Role::StateLead => "State team lead",
+            Role::StateMember => "State team member",
+            Role::Partner => "Partner organization",
+        }
+    }
+
+    /// Roles that only make sense for one state in one program.
+    pub fn needs_state(self) -> bool {
+        matches!(self, Role::StateLead | Role::StateMember | Role::Coach)
+    }
+}
+
+/// One role held by a person, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Grant {
+    pub role: Role,
+    pub program_id: Option<i64>,
+    pub state_code: Option<String>,
+}
+
+impl Grant {
+    pub fn describe(&self) -> String {
+        match &self.state_code {
+            Some(code) => format!("{} ({})", self.role.label(), code),
+            None => self.role.label().to_owned(),
+        }
+    }
+}
+
+/// The signed-in person, as every handler sees them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub grants: Vec<Grant>,
+}
+
+impl CurrentUser {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+}

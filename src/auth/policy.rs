@@ -1,0 +1,107 @@
+//! The policy module: the one place that answers "may this person do
+//! this?". Handlers name an `Action`; nothing else decides access.
+//! The authorization matrix test (tests/api/authz.rs) runs every route as
+//! every role against these answers.
+
+use super::{CurrentUser, Role};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own home page and account; manage one's own password and tokens.
+    UseOwnAccount,
+    /// Invite people and give roles.
+    ManagePeople,
+    /// Read the audit log.
+    ViewAuditLog,
+    /// See the list of everyone with an account.
+    ListPeople,
+    /// See a program's internal pages.
+    ViewProgram { program_id: i64 },
+    /// See a state's team pages in a program.
+    ViewStateTeam { program_id: i64, state_code: String },
+}
+
+impl Action {
+    /// A short name for the audit log.
+    pub fn name(&self) -> String {
+        match self {
+            Action::UseOwnAccount => "use_own_account".into(),
+            Action::ManagePeople => "manage_people".into(),
+            Action::ViewAuditLog => "view_audit_log".into(),
+            Action::ListPeople => "list_people".into(),
+            Action::ViewProgram { program_id } => format!("view_program:{program_id}"),
+            Action::ViewStateTeam { program_id, state_code } => format!("view_state_team:{program_id}:{state_code}"),
+        }
+    }
+}
+
+pub fn allows(user: &CurrentUser, action: &Action) -> bool {
+    let is = |role: Role| user.has_role(role);
+    if is(Role::Admin) {
+        return true;
+    }
+    match action {
+        Action::UseOwnAccount => true,
+        Action::ManagePeople | Action::ViewAuditLog => false,
+        Action::ListPeople => false,
+        Action::ViewProgram { program_id } => {
+            is(Role::Federal) || user.grants.iter().any(|g| g.program_id == Some(*program_id))
+        }
+        Action::ViewStateTeam { program_id, state_code } => {
+            is(Role::Federal)
+                || user.grants.iter().any(|g| {
+                    g.program_id == Some(*program_id)
+                        && g.state_code.as_deref() == Some(state_code.as_str())
+                        && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
+                })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::Grant;
+
+    fn user(grants: &[(Role, Option<i64>, Option<&str>)]) -> CurrentUser {
+        CurrentUser {
+            id: 1,
+            email: "a@b.gov".into(),
+            name: "A".into(),
+            grants: grants
+                .iter()
+                .map(|(role, p, s)| Grant { role: *role, program_id: *p, state_code: s.map(str::to_owned) })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_admins_manage_people_and_read_the_audit_log() {
+        for role in Role::ALL {
+            let u = user(&[(role, Some(1), Some("CO"))]);
+            assert_eq!(allows(&u, &Action::ManagePeople), role == Role::Admin, "{role:?}");
+            assert_eq!(allows(&u, &Action::ViewAuditLog), role == Role::Admin, "{role:?}");
+            assert!(allows(&u, &Action::UseOwnAccount));
+        }
+    }
+
+    #[test]
+    fn state_team_pages_are_for_that_state_only() {
+        let team = Action::ViewStateTeam { program_id: 1, state_code: "CO".into() };
+        assert!(allows(&user(&[(Role::StateMember, Some(1), Some("CO"))]), &team));
+        assert!(allows(&user(&[(Role::Coach, Some(1), Some("CO"))]), &team));
+        assert!(allows(&user(&[(Role::Federal, None, None)]), &team));
+        assert!(!allows(&user(&[(Role::StateMember, Some(1), Some("KS"))]), &team));
+        assert!(!allows(&user(&[(Role::StateLead, Some(2), Some("CO"))]), &team));
+        assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &team));
+        assert!(!allows(&user(&[]), &team));
+    }
+
+    #[test]
+    fn program_pages_need_a_role_in_the_program() {
+        let p = Action::ViewProgram { program_id: 7 };
+        assert!(allows(&user(&[(Role::Reviewer, Some(7), None)]), &p));
+        assert!(!allows(&user(&[(Role::Reviewer, Some(8), None)]), &p));
+        assert!(!allows(&user(&[(Role::Partner, None, None)]), &p));
+    }
+}

@@ -1,0 +1,286 @@
+//! SQL for accounts, roles, sessions, tokens and one-time links.
+
+use sqlx::{Any, Executor, FromRow};
+
+use super::{Grant, Role};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub active: i64,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "id, email, name, password_hash, active, created_at";
+
+/// Email addresses are compared without regard to case or outer spaces.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub async fn find_user_by_email<'c, E: Executor<'c, Database = Any>>(e: E, email: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1")))
+        .bind(normalize_email(email))
+        .fetch_optional(e)
+        .await
+}
+
+pub async fn find_user<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))).bind(id).fetch_optional(e).await
+}
+
+pub async fn list_users<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<UserRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"))).fetch_all(e).await
+}
+
+pub async fn insert_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    email: &str,
+    name: &str,
+    password_hash: Option<&str>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, active, created_at, password_changed_at)
+         VALUES ($1, $2, $3, 1, $4, $5) RETURNING id",
+    )
+    .bind(normalize_email(email))
+    .bind(name.trim())
+    .bind(password_hash)
+    .bind(now)
+    .bind(password_hash.map(|_| now))
+    .fetch_one(e)
+    .await
+}
+
+pub async fn set_password<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+pub async fn grants_for<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<Vec<Grant>> {
+    let rows: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT role, program_id, state_code FROM role_grants WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(e)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(role, program_id, state_code)| Some(Grant { role: Role::parse(&role)?, program_id, state_code }))
+        .collect())
+}
+
+/// Every grant, keyed by user, for lists of people.
+pub async fn all_grants<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<(i64, Grant)>> {
+    let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT user_id, role, program_id, state_code FROM role_grants ORDER BY id").fetch_all(e).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(u, role, program_id, state_code)| Some((u, Grant { role: Role::parse(&role)?, program_id, state_code })))
+        .collect())
+}
+
+pub async fn add_grant<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, grant: &Grant, now: i64) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO role_grants (user_id, role, program_id, state_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(grant.role.as_str())
+        .bind(grant.program_id)
+        .bind(grant.state_code.as_deref())
+        .bind(now)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+// ----- sessions -----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn create_session<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id_hash: &str,
+    user_id: i64,
+    now: i64,
+    ip: &str,
+    user_agent: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(ip)
+    .bind(user_agent.chars().take(300).collect::<String>())
+    .execute(e)
+    .await
+    .map(|_| ())
+}
+
+pub async fn load_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .fetch_optional(e)
+        .await
+}
+
+pub async fn touch_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(e).await.map(|_| ())
+}
+
+pub async fn delete_sessions_for_user<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(e).await.map(|r| r.rows_affected())
+}
+
+// ----- personal access tokens -----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn create_api_token<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(prefix)
+    .bind(now)
+    .fetch_one(e)
+    .await
+}
+
+/// The owner of a live token, and the token's id.
+pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .fetch_optional(e)
+        .await
+}
+
+pub async fn mark_api_token_used<'c, E: Executor<'c, Database = Any>>(e: E, id: i64, now: i64) -> sqlx::Result<()> {
+    // At most one write a minute per token.
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+        .bind(now)
+        .bind(id)
+        .bind(now - 60_000)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+pub async fn list_api_tokens<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<Vec<ApiTokenRow>> {
+    sqlx::query_as(
+        "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await
+}
+
+pub async fn revoke_api_token<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+// ----- one-time links (invitations, password resets) -----
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    Invite,
+    Reset,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Invite => "invite",
+            LinkPurpose::Reset => "reset",
+        }
+    }
+}
+
+pub async fn create_one_time_link<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    token_hash: &str,
+    user_id: i64,
+    purpose: LinkPurpose,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO one_time_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .execute(e)
+    .await
+    .map(|_| ())
+}
+
+/// The user a live link belongs to, without using it up.
+pub async fn peek_one_time_link<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT user_id, purpose FROM one_time_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(e)
+    .await
+}
+
+/// Uses a link up; only one caller ever gets the user back.
+pub async fn consume_one_time_link<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as(
+        "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+         RETURNING user_id, purpose",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(e)
+    .await
+}

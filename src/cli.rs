@@ -1,0 +1,234 @@
+//! The `waymark` command line.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::AppState;
+use crate::auth::invite::{self, InviteRequest};
+use crate::auth::{Grant, password, store};
+use crate::config::{Config, LogFormat};
+use crate::time::now_ms;
+
+#[derive(Parser)]
+#[command(name = "waymark", version, about = "Run a technical-assistance program for state career pathways systems")]
+struct Cli {
+    /// A TOML settings file (environment variables WAYMARK_* override it).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages, the API and the background jobs.
+    Serve,
+    /// Create a demo instance in the data folder (once), print its sign-ins and serve it.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage personal access tokens for the API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the SQLite database while the server runs.
+    Backup {
+        /// The file to write (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account with a role; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, reviewer, coach, sme, federal, state_lead, state_member or partner.
+        #[arg(long)]
+        role: String,
+        /// The program's short name, for roles inside a program.
+        #[arg(long)]
+        program: Option<String>,
+        /// Two-letter postal code, for coaches and state team members.
+        #[arg(long)]
+        state: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for an account and print it alone on standard output.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+}
+
+/// A failure the user can fix: printed as one line, exit status 2.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UsageError(msg.into()))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("waymark: bad setting {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is::<UsageError>() => {
+            eprintln!("waymark: {e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("waymark: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WAYMARK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let started = std::time::Instant::now();
+            let running = crate::app::start(config).await?;
+            tracing::info!(addr = %running.addr, startup_ms = started.elapsed().as_millis() as u64, "ready");
+            running.until_signal().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let state = AppState::build(config.clone()).await?;
+            let sign_ins = crate::demo::ensure(&state).await?;
+            let running = crate::app::start_with_state(state, config.listen).await?;
+            println!("\nWaymark demo is running at {}", config.base_url);
+            println!("Data folder: {}\n", config.data_dir.display());
+            println!("Sign in as any of these (the passwords are also in {}):", crate::demo::sign_ins_file(&config).display());
+            for s in &sign_ins {
+                println!("  {:<26} {:<34} {}", s.role, s.email, s.password);
+            }
+            println!("\nEmails are written to {} . Press Ctrl-C to stop.", config.mail_dir().display());
+            running.until_signal().await;
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = crate::db::Db::connect(&config.database_url).await?;
+            let ran = crate::db::migrate(&db).await?;
+            println!("{ran} migration(s) applied; the database is up to date.");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, name, role, program, state, password_stdin: _ } } => {
+            let mut pw = String::new();
+            std::io::stdin().read_to_string(&mut pw)?;
+            let pw = pw.trim_end_matches(['\n', '\r']).to_owned();
+            password::check_new(&pw).map_err(|e| usage(format!("password: {e}")))?;
+            let app = AppState::build(config).await?;
+            let req = InviteRequest { email, name, role, program, state };
+            let id = add_user(&app, &req, &pw).await?;
+            println!("Added {} (account {id}).", req.email.trim());
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email, name } } => {
+            let app = AppState::build(config).await?;
+            let user = store::find_user_by_email(&app.db.pool, &email)
+                .await?
+                .ok_or_else(|| usage(format!("--email: no account uses {email}")))?;
+            let token = crate::auth::handlers::create_api_token(&app, user.id, &user.email, &name, "command line").await?;
+            println!("{token}");
+            Ok(())
+        }
+        Command::Backup { to } => {
+            if config.is_postgres() {
+                return Err(usage(
+                    "backup: this instance uses PostgreSQL; back it up with pg_dump, e.g. pg_dump --format=custom --file=waymark.dump \"$WAYMARK_DATABASE_URL\"",
+                ));
+            }
+            if to.exists() {
+                return Err(usage(format!("--to: {} already exists; choose a new file name", to.display())));
+            }
+            let db = crate::db::Db::connect(&config.database_url).await?;
+            // VACUUM INTO writes a consistent snapshot while others keep writing.
+            sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&db.pool).await?;
+            println!("Backup written to {}", to.display());
+            Ok(())
+        }
+    }
+}
+
+/// Adds an account with a known password (CLI and demo).
+pub async fn add_user(app: &AppState, req: &InviteRequest, pw: &str) -> anyhow::Result<i64> {
+    let v = invite::check(req).map_err(|errors| {
+        usage(errors.iter().map(|(f, m)| format!("--{f}: {m}")).collect::<Vec<_>>().join("; "))
+    })?;
+    let program_id = match &v.program {
+        Some(slug) => Some(
+            crate::program::store::find_by_slug(&app.db.pool, slug)
+                .await?
+                .ok_or_else(|| usage(format!("--program: there is no program called {slug}")))?
+                .id,
+        ),
+        None => None,
+    };
+    let hash = password::hash(pw.to_owned()).await?;
+    let now = now_ms();
+    let mut tx = app.db.begin().await?;
+    let id = match store::insert_user(&mut *tx, &v.email, &v.name, Some(&hash), now).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => return Err(usage(format!("--email: {} already has an account", v.email))),
+        Err(e) => return Err(e.into()),
+    };
+    let grant = Grant { role: v.role, program_id, state_code: v.state.clone() };
+    store::add_grant(&mut *tx, id, &grant, now).await?;
+    crate::audit::write(
+        &mut *tx,
+        &crate::audit::Entry::new((None, "command line".into()), "", "add_person").record("user", id).detail(format!("{} as {}", v.email, grant.describe())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

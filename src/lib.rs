@@ -1,0 +1,18 @@
+//! Waymark: software for running a year-long technical-assistance program
+//! that helps U.S. states build career pathways systems.
+//!
+//! Each area of the domain lives in its own folder; the shared core is
+//! `config`, `db`, `web`, `auth`, `mail`, `jobs` and `audit`.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod jobs;
+pub mod mail;
+pub mod program;
+pub mod time;
+pub mod web;

@@ -1,0 +1,75 @@
+//! Each email is a subject and two askama templates (text and HTML).
+
+use askama::Template;
+
+use super::Email;
+
+#[derive(Template)]
+#[template(path = "mail/invite.txt")]
+struct InviteText<'a> {
+    name: &'a str,
+    inviter: &'a str,
+    role: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+#[derive(Template)]
+#[template(path = "mail/invite.html")]
+struct InviteHtml<'a> {
+    name: &'a str,
+    inviter: &'a str,
+    role: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+pub fn invitation(to: &str, name: &str, inviter: &str, role: &str, link: &str, hours: u64) -> askama::Result<Email> {
+    Ok(Email {
+        to: to.to_owned(),
+        subject: "You are invited to Waymark".to_owned(),
+        text: InviteText { name, inviter, role, link, hours }.render()?,
+        html: InviteHtml { name, inviter, role, link, hours }.render()?,
+        headers: vec![],
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mail/reset.txt")]
+struct ResetText<'a> {
+    name: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+#[derive(Template)]
+#[template(path = "mail/reset.html")]
+struct ResetHtml<'a> {
+    name: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str, hours: u64) -> askama::Result<Email> {
+    Ok(Email {
+        to: to.to_owned(),
+        subject: "Set a new Waymark password".to_owned(),
+        text: ResetText { name, link, hours }.render()?,
+        html: ResetHtml { name, link, hours }.render()?,
+        headers: vec![],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitation_has_both_parts_with_the_link_and_escapes_names() {
+        let e = invitation("a@b.gov", "Ana <script>", "Pat", "Coach", "http://x/password/set?token=T", 72).unwrap();
+        assert!(e.text.contains("http://x/password/set?token=T"));
+        assert!(e.text.contains("72 hours"));
+        assert!(e.html.contains("href=\"http://x/password/set?token=T\""));
+        assert!(e.html.contains("Ana &#60;script&#62;") || e.html.contains("Ana &lt;script&gt;"), "{}", e.html);
+    }
+}

@@ -1,0 +1,141 @@
+//! The error type for `/api/v1`: JSON bodies that say what went wrong and,
+//! for bad input, which field.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::web::request_id;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Machine-readable kind: unauthorized, forbidden, not_found, invalid, conflict, too_many_requests, internal.
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    pub request_id: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let request_id = request_id::current();
+        let (status, code, message, fields) = match self {
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Send a valid personal access token as 'Authorization: Bearer <token>'.".to_owned(),
+                vec![],
+            ),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Your account may not do this.".to_owned(), vec![]),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "No such record.".to_owned(), vec![]),
+            ApiError::Invalid(fields) => {
+                let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Check these fields: {}.", names.join(", ")), fields)
+            }
+            ApiError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg, vec![]),
+            ApiError::Internal(err) => {
+                tracing::error!(request_id = %request_id, error = format!("{err:#}"), "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; it has been logged.".to_owned(), vec![])
+            }
+        };
+        let mut res = (status, axum::Json(ErrorResponse { error: ErrorBody { code, message, fields, request_id } })).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// A JSON body whose parse errors name the field that was wrong.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !is_json {
+            return Err(ApiError::field("body", "Send JSON with 'Content-Type: application/json'."));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::field("body", "The body could not be read."))?;
+        serde_json::from_slice::<T>(&bytes).map(ApiJson).map_err(|e| {
+            let (field, message) = describe_json_error(&e);
+            ApiError::field(&field, message)
+        })
+    }
+}
+
+/// Pulls the field name out of serde's message ("missing field `email`").
+fn describe_json_error(e: &serde_json::Error) -> (String, String) {
+    let text = e.to_string();
+    let field = text.split('`').nth(1).filter(|_| text.contains("field")).unwrap_or("body").to_owned();
+    let message = text.split(" at line").next().unwrap_or(&text).to_owned();
+    (field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Invite {
+        email: String,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let e = serde_json::from_str::<Invite>("{}").unwrap_err();
+        assert_eq!(describe_json_error(&e).0, "email");
+        let e = serde_json::from_str::<Invite>("not json").unwrap_err();
+        assert_eq!(describe_json_error(&e).0, "body");
+    }
+}

@@ -1,0 +1,15 @@
+//! The shared web layer: page chrome, static assets, errors, CSRF,
+//! request ids and security headers.
+
+pub mod api_error;
+pub mod assets;
+pub mod csrf;
+pub mod error;
+pub mod headers;
+pub mod layout;
+pub mod request_id;
+
+pub use api_error::{ApiError, ApiJson};
+pub use csrf::CsrfForm;
+pub use error::AppError;
+pub use layout::{Chrome, render};

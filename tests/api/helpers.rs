@@ -1,0 +1,365 @@
+//! Test harness: spawns Waymark on port 0 over a fresh database (a SQLite
+//! file in a temporary folder, or a new PostgreSQL database that is dropped
+//! afterwards), and a small cookie-keeping browser to drive its pages.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use waymark::app::{AppState, Running};
+use waymark::auth::invite::InviteRequest;
+use waymark::config::Config;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the test on both backends.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if $crate::helpers::postgres_url().is_some() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            }
+        }
+    )* };
+}
+
+/// A prerequisite from `scripts/test`: present, or a loud skip (or, with
+/// WAYMARK_TEST_REQUIRE_ALL=1 as under CI, a failure).
+pub fn prerequisite(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => {
+            if std::env::var("WAYMARK_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
+                panic!("{what} is required ({var} is not set); run scripts/test");
+            }
+            eprintln!("SKIPPED: {what} is not available ({var} is not set); run scripts/test to install it");
+            None
+        }
+    }
+}
+
+pub fn postgres_url() -> Option<String> {
+    prerequisite("WAYMARK_TEST_POSTGRES_URL", "PostgreSQL")
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    running: Option<Running>,
+    pub dir: tempfile::TempDir,
+    pub database_url: String,
+    pg_database: Option<(String, String)>, // (server url, database name)
+}
+
+pub fn random_suffix() -> String {
+    let mut b = [0u8; 6];
+    getrandom::fill(&mut b).unwrap();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A new empty database for one test; returns its URL.
+pub async fn new_database(backend: Backend, dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match backend {
+        Backend::Sqlite => (format!("sqlite://{}/waymark.db", dir.display()), None),
+        Backend::Postgres => {
+            let server = postgres_url().expect("PostgreSQL");
+            let name = format!("waymark_test_{}", random_suffix());
+            let admin = waymark::db::Db::connect(&format!("{server}/postgres")).await.expect("connect to PostgreSQL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.expect("create test database");
+            admin.pool.close().await;
+            (format!("{server}/{name}"), Some((server, name)))
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, &[]).await
+    }
+
+    pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let (database_url, pg_database) = new_database(backend, dir.path()).await;
+        let data_dir = dir.path().display().to_string();
+        let mut pairs: Vec<(&str, &str)> =
+            vec![("database_url", &database_url), ("data_dir", &data_dir), ("listen", "127.0.0.1:0"), ("job_poll_ms", "50")];
+        pairs.extend_from_slice(settings);
+        let config = Config::from_pairs(&pairs).expect("test settings");
+        let listen = config.listen;
+        let mut state = AppState::build(config).await.expect("build app state");
+        let running = waymark::app::start_with_state(state.clone(), listen).await.expect("start");
+        let base = format!("http://{}", running.addr);
+        // Links in emails must point at this server.
+        let mut config = (*state.config).clone();
+        config.base_url = url::Url::parse(&base).unwrap();
+        state.config = std::sync::Arc::new(config);
+        TestApp { base, state: running.state.clone(), running: Some(running), dir, database_url, pg_database }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Adds an account with a password; returns (id, password).
+    pub async fn add_user(&self, email: &str, role: &str, program: Option<&str>, state: Option<&str>) -> (i64, String) {
+        let password = format!("pw-{}-{}", random_suffix(), random_suffix());
+        let req = InviteRequest {
+            email: email.into(),
+            name: format!("Test {role}"),
+            role: role.into(),
+            program: program.map(Into::into),
+            state: state.map(Into::into),
+        };
+        let id = waymark::cli::add_user(&self.state, &req, &password).await.expect("add user");
+        (id, password)
+    }
+
+    pub async fn add_program(&self, slug: &str) -> i64 {
+        waymark::program::store::insert(
+            &self.state.db.pool,
+            &waymark::program::store::NewProgram {
+                slug,
+                name: "Test Program",
+                track: "intensive",
+                time_zone: "America/New_York",
+                sponsor: "OCTAE",
+                provider: "Provider",
+            },
+            0,
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn token_for(&self, user_id: i64, email: &str) -> String {
+        waymark::auth::handlers::create_api_token(&self.state, user_id, email, "test", "127.0.0.1").await.unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&self.state.db.pool).await.unwrap()
+    }
+
+    /// Row counts of every table a change could touch.
+    pub async fn fingerprint(&self) -> Vec<(&'static str, i64)> {
+        let mut out = Vec::new();
+        for t in ["users", "role_grants", "sessions", "api_tokens", "one_time_tokens", "outbox", "jobs", "audit_log", "programs"] {
+            out.push((t, self.count(t).await));
+        }
+        out
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((server, name)) = self.pg_database.take() {
+            let pool = self.state.db.pool.clone();
+            // Drop the database from a separate thread: Drop cannot await.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async move {
+                    pool.close().await;
+                    if let Ok(admin) = waymark::db::Db::connect(&format!("{server}/postgres")).await {
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&admin.pool).await;
+                        admin.pool.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A browser-like client that keeps its own cookies (so tests can look at
+/// and replay them) and never follows redirects.
+pub struct Browser {
+    pub base: String,
+    client: reqwest::Client,
+    pub cookies: Mutex<BTreeMap<String, String>>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    pub fn csrf_token(&self) -> Option<String> {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self.body.find(marker)? + marker.len();
+        let end = self.body[start..].find('"')?;
+        Some(self.body[start..start + end].to_owned())
+    }
+
+    pub fn redirects_to_signin(&self) -> bool {
+        self.status == StatusCode::SEE_OTHER && self.location.as_deref().is_some_and(|l| l.starts_with("/signin"))
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { base: base.to_owned(), client, cookies: Mutex::new(BTreeMap::new()) }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep_cookies(&self, res: &reqwest::Response) {
+        let mut jar = self.cookies.lock().unwrap();
+        for v in res.headers().get_all(SET_COOKIE) {
+            let text = v.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || text.contains("Max-Age=0") {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().unwrap().insert(name.to_owned(), value.to_owned());
+    }
+
+    async fn read(&self, res: reqwest::Response) -> Page {
+        self.keep_cookies(&res);
+        let status = res.status();
+        let headers = res.headers().clone();
+        let location = headers.get(LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let body = res.text().await.unwrap();
+        Page { status, location, body, headers }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self.client.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        self.read(res).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(fields)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Opens `page`, takes its CSRF token, and posts the form to `action`.
+    pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(page).await;
+        let token = form.csrf_token().unwrap_or_else(|| panic!("no form on {page}: {}", form.status));
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.submit("/signin", "/signin", &[("email", email), ("password", password)]).await
+    }
+}
+
+/// A real SMTP server (Debian's python3-aiosmtpd) writing to a maildir.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    pub maildir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    pub async fn start() -> Option<SmtpSink> {
+        let python = prerequisite("WAYMARK_TEST_SMTPD_PYTHON", "the aiosmtpd SMTP server")?;
+        let port = free_port();
+        let maildir = tempfile::tempdir().unwrap();
+        let child = std::process::Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(maildir.path().join("box"))
+            .spawn()
+            .expect("start aiosmtpd");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(SmtpSink { child, port, maildir });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("aiosmtpd did not start on port {port}");
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far, as raw text.
+    pub fn messages(&self) -> Vec<String> {
+        let dir = self.maildir.path().join("box").join("new");
+        let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
+        entries.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect()
+    }
+
+    /// Waits until at least `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize, seconds: u64) -> Vec<String> {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        loop {
+            let m = self.messages();
+            if m.len() >= n || std::time::Instant::now() > until {
+                return m;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Decodes quoted-printable soft line breaks and `=3D` so links can be read.
+pub fn unfold_qp(text: &str) -> String {
+    text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+}
+
+/// The first `/password/set?token=...` link in an email.
+pub fn set_password_link(message: &str) -> Option<String> {
+    let text = unfold_qp(message);
+    let start = text.find("/password/set?token=")?;
+    let rest = &text[start..];
+    let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '<').unwrap_or(rest.len());
+    Some(rest[..end].to_owned())
+}
