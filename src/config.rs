@@ -114,7 +114,8 @@ impl RawSettings {
     pub fn merge_env<I: IntoIterator<Item = (String, String)>>(&mut self, vars: I) -> Result<(), ConfigError> {
         for (key, value) in vars {
             let Some(name) = key.strip_prefix("WAYMARK_") else { continue };
-            if name == "CONFIG" {
+            // The settings file, the log filter and the test suite's own variables.
+            if name == "CONFIG" || name == "LOG" || name.starts_with("TEST_") {
                 continue;
             }
             let name = name.to_ascii_lowercase();

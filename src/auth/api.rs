@@ -103,8 +103,9 @@ pub struct Invited {
 #[utoipa::path(post, path = "/api/v1/people", tag = "accounts", request_body = InviteRequest,
     responses((status = 201, body = Invited), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 422, description = "A field is wrong; `fields` names it", body = ErrorResponse)))]
-async fn invite_person(State(state): State<AppState>, api: ApiUser, ApiJson(req): ApiJson<InviteRequest>) -> Result<(StatusCode, Json<Invited>), ApiError> {
+async fn invite_person(State(state): State<AppState>, api: ApiUser, body: ApiJson<InviteRequest>) -> Result<(StatusCode, Json<Invited>), ApiError> {
     guard::api(&state, &api.user, &api.ip, "/api/v1/people", Action::ManagePeople).await?;
+    let req = body.parse()?;
     match invite::invite(&state, (Some(api.user.id), api.user.email.clone()), &api.user.name, &api.ip, &req).await {
         Ok(id) => Ok((StatusCode::CREATED, Json(Invited { id }))),
         Err(InviteError::Invalid(fields)) => Err(ApiError::Invalid(

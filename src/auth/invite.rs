@@ -13,6 +13,7 @@ use crate::time::now_ms;
 
 /// What the inviter asked for, as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct InviteRequest {
     pub email: String,
     pub name: String,

@@ -88,10 +88,28 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A JSON body whose parse errors name the field that was wrong.
-pub struct ApiJson<T>(pub T);
+/// A JSON body, read but not yet parsed: handlers authorize first and
+/// parse after, so a caller who may not use a route learns nothing from
+/// its input checks. Parse errors name the field that was wrong.
+pub struct ApiJson<T> {
+    bytes: axum::body::Bytes,
+    is_json: bool,
+    _type: std::marker::PhantomData<T>,
+}
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+impl<T: DeserializeOwned> ApiJson<T> {
+    pub fn parse(self) -> Result<T, ApiError> {
+        if !self.is_json {
+            return Err(ApiError::field("body", "Send JSON with 'Content-Type: application/json'."));
+        }
+        serde_json::from_slice::<T>(&self.bytes).map_err(|e| {
+            let (field, message) = describe_json_error(&e);
+            ApiError::field(&field, message)
+        })
+    }
+}
+
+impl<T, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
@@ -100,16 +118,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-        if !is_json {
-            return Err(ApiError::field("body", "Send JSON with 'Content-Type: application/json'."));
-        }
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError::field("body", "The body could not be read."))?;
-        serde_json::from_slice::<T>(&bytes).map(ApiJson).map_err(|e| {
-            let (field, message) = describe_json_error(&e);
-            ApiError::field(&field, message)
-        })
+        Ok(ApiJson { bytes, is_json, _type: std::marker::PhantomData })
     }
 }
 

@@ -1,0 +1,199 @@
+//! Signing in and out, sessions, throttling, passwords and CSRF.
+
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, TestApp};
+
+both_backends!(
+    session_id_changes_at_signin_and_replay_after_signout_is_refused,
+    unknown_and_known_accounts_get_the_same_answer,
+    throttling_engages_and_lifts_after_the_window,
+    password_change_ends_every_other_session,
+    idle_sessions_end,
+    every_form_refuses_a_missing_or_wrong_csrf_token,
+    cross_site_posts_are_refused,
+);
+
+const SESSION: &str = "waymark_session";
+
+async fn session_id_changes_at_signin_and_replay_after_signout_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("lead@co.gov", "admin", None, None).await;
+    let b = app.browser();
+    // A session cookie planted before sign-in (fixation) is not kept.
+    b.set_cookie(SESSION, "planted-by-an-attacker");
+    let res = b.sign_in("lead@co.gov", &pw).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some("/"));
+    let first = b.cookie(SESSION).expect("session cookie");
+    assert_ne!(first, "planted-by-an-attacker");
+    let set_cookie = res.headers["set-cookie"].to_str().unwrap();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+
+    // Signing in again gives a new id and ends the old one.
+    let res = b.sign_in("lead@co.gov", &pw).await;
+    assert_eq!(res.status, 303);
+    let second = b.cookie(SESSION).unwrap();
+    assert_ne!(first, second);
+    let old = Browser::new(&app.base);
+    old.set_cookie(SESSION, &first);
+    assert!(old.get("/account").await.redirects_to_signin());
+
+    assert_eq!(b.get("/account").await.status, 200);
+    let out = b.submit("/account", "/signout", &[]).await;
+    assert_eq!(out.location.as_deref(), Some("/signin?done=signed-out"));
+    assert!(b.cookie(SESSION).is_none(), "cookie cleared");
+
+    // Replaying the signed-out cookie gets nothing.
+    let replay = Browser::new(&app.base);
+    replay.set_cookie(SESSION, &second);
+    let page = replay.get("/account").await;
+    assert!(page.redirects_to_signin(), "{} {:?}", page.status, page.location);
+    app.stop().await;
+}
+
+async fn unknown_and_known_accounts_get_the_same_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_user("known@co.gov", "sme", None, None).await;
+    let b = app.browser();
+    let known = b.sign_in("known@co.gov", "wrong password here").await;
+    let unknown = b.sign_in("nobody@co.gov", "wrong password here").await;
+    assert_eq!(known.status, 401);
+    assert_eq!(unknown.status, 401);
+    let message = "The email address or password is not right.";
+    assert!(known.body.contains(message) && unknown.body.contains(message));
+    let strip = |s: &str, email: &str| s.replace(email, "EMAIL");
+    assert_eq!(strip(&known.body, "known@co.gov"), strip(&unknown.body, "nobody@co.gov"));
+    assert_eq!(app.count("sessions").await, 0);
+    app.stop().await;
+}
+
+async fn throttling_engages_and_lifts_after_the_window(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("signin_max_failures", "3"), ("signin_window_seconds", "2")]).await;
+    let (_, pw) = app.add_user("coach@co.gov", "sme", None, None).await;
+    let b = app.browser();
+    for _ in 0..3 {
+        assert_eq!(b.sign_in("coach@co.gov", "not the password").await.status, 401);
+    }
+    // Locked: even the right password is refused, with Retry-After.
+    let locked = b.sign_in("coach@co.gov", &pw).await;
+    assert_eq!(locked.status, 429);
+    let retry: u64 = locked.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "retry-after {retry}");
+    assert!(locked.body.contains("too many sign-in attempts"));
+    // Unknown accounts are throttled the same way.
+    for _ in 0..3 {
+        b.sign_in("ghost@co.gov", "x").await;
+    }
+    assert_eq!(b.sign_in("ghost@co.gov", "x").await.status, 429);
+
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let ok = b.sign_in("coach@co.gov", &pw).await;
+    assert_eq!(ok.status, 303, "lifted after the window: {}", ok.body);
+    app.stop().await;
+}
+
+async fn password_change_ends_every_other_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("fed@ed.gov", "federal", None, None).await;
+    let laptop = app.browser();
+    let phone = app.browser();
+    laptop.sign_in("fed@ed.gov", &pw).await;
+    phone.sign_in("fed@ed.gov", &pw).await;
+    assert_eq!(phone.get("/account").await.status, 200);
+
+    // A wrong current password changes nothing and says so by the field.
+    let before = app.fingerprint().await;
+    let bad = laptop
+        .submit("/account", "/account/password", &[("current_password", "nope"), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("This is not your current password."));
+    assert!(bad.body.contains("aria-invalid=\"true\""));
+    assert_eq!(app.fingerprint().await, before);
+
+    let res = laptop
+        .submit("/account", "/account/password", &[("current_password", &pw), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(laptop.get("/account").await.status, 200, "this device stays signed in");
+    assert!(phone.get("/account").await.redirects_to_signin(), "other devices are signed out");
+    assert_eq!(app.browser().sign_in("fed@ed.gov", &pw).await.status, 401);
+    assert_eq!(app.browser().sign_in("fed@ed.gov", "a brand new passphrase").await.status, 303);
+    app.stop().await;
+}
+
+async fn idle_sessions_end(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (uid, pw) = app.add_user("sme@ta.org", "sme", None, None).await;
+    let b = app.browser();
+    b.sign_in("sme@ta.org", &pw).await;
+    assert_eq!(b.get("/account").await.status, 200);
+    // Age the session past the idle limit (60 minutes by default).
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 3600001 WHERE user_id = $1")
+        .bind(uid)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(b.get("/account").await.redirects_to_signin());
+    assert_eq!(app.count("sessions").await, 0, "the expired session is removed");
+    app.stop().await;
+}
+
+async fn every_form_refuses_a_missing_or_wrong_csrf_token(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_program("p1").await;
+    let (admin_id, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let token_id: i64 = {
+        app.token_for(admin_id, "admin@ta.org").await;
+        sqlx::query_scalar("SELECT id FROM api_tokens LIMIT 1").fetch_one(&app.state.db.pool).await.unwrap()
+    };
+    let b = app.browser();
+    b.sign_in("admin@ta.org", &pw).await;
+    let posts: Vec<String> = waymark::app::route_table()
+        .into_iter()
+        .filter(|(m, p)| m == "POST" && !p.starts_with("/api/"))
+        .map(|(_, p)| p.replace("{id}", &token_id.to_string()))
+        .collect();
+    assert!(posts.len() >= 8, "{posts:?}");
+    for path in posts {
+        let before = app.fingerprint().await;
+        let fields = [
+            ("email", "someone@ta.org"),
+            ("password", &pw[..]),
+            ("name", "X"),
+            ("role", "sme"),
+            ("current_password", &pw[..]),
+            ("new_password", "another long passphrase"),
+            ("confirm", "another long passphrase"),
+        ];
+        let missing = b.post_raw(&path, &fields).await;
+        assert_eq!(missing.status, 403, "{path} without a token");
+        assert!(missing.body.contains("This form has expired"), "{path}");
+        let mut wrong = vec![("csrf_token", "not-the-token")];
+        wrong.extend_from_slice(&fields);
+        assert_eq!(b.post_raw(&path, &wrong).await.status, 403, "{path} with a wrong token");
+        assert_eq!(app.fingerprint().await, before, "{path} changed something");
+    }
+    app.stop().await;
+}
+
+async fn cross_site_posts_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let b = app.browser();
+    let form = b.get("/signin").await;
+    let token = form.csrf_token().unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let cookie = format!("waymark_visitor={}", b.cookie("waymark_visitor").unwrap());
+    let res = client
+        .post(format!("{}/signin", app.base))
+        .header("cookie", cookie)
+        .header("origin", "http://evil.example")
+        .form(&[("csrf_token", token.as_str()), ("email", "admin@ta.org"), ("password", &pw)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(app.count("sessions").await, 0);
+    app.stop().await;
+}

@@ -1,0 +1,183 @@
+//! The authorization matrix: every route, as every role, anonymous and a
+//! member of another state. The expected answers are written here, apart
+//! from the policy module, so a mistake in either shows up. A route that
+//! the application serves but this table does not name fails the test.
+
+use std::collections::BTreeSet;
+
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, TestApp};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// Everyone, signed in or not.
+    Anyone,
+    /// Anyone signed in (pages) or holding a token (API).
+    SignedIn,
+    /// Administrators only.
+    Admin,
+}
+
+const PERSONAS: &[&str] = &[
+    "anonymous",
+    "admin",
+    "reviewer",
+    "coach",
+    "sme",
+    "federal",
+    "state_lead",
+    "state_member",
+    "other_state_member",
+    "partner",
+];
+
+/// Every route and who may use it.
+const MATRIX: &[(&str, &str, Who)] = &[
+    ("GET", "/", Who::Anyone),
+    ("GET", "/programs", Who::Anyone),
+    ("GET", "/healthz", Who::Anyone),
+    ("GET", "/api/openapi.json", Who::Anyone),
+    ("GET", "/assets/{hash}/{*path}", Who::Anyone),
+    ("GET", "/signin", Who::Anyone),
+    ("POST", "/signin", Who::Anyone),
+    ("POST", "/signout", Who::Anyone),
+    ("GET", "/password/forgot", Who::Anyone),
+    ("POST", "/password/forgot", Who::Anyone),
+    ("GET", "/password/set", Who::Anyone),
+    ("POST", "/password/set", Who::Anyone),
+    ("GET", "/account", Who::SignedIn),
+    ("POST", "/account/password", Who::SignedIn),
+    ("POST", "/account/tokens", Who::SignedIn),
+    ("POST", "/account/tokens/{id}/revoke", Who::SignedIn),
+    ("GET", "/admin/people", Who::Admin),
+    ("POST", "/admin/people", Who::Admin),
+    ("POST", "/admin/people/{id}/reinvite", Who::Admin),
+    ("GET", "/admin/audit", Who::Admin),
+    ("GET", "/api/v1/me", Who::SignedIn),
+    ("GET", "/api/v1/programs", Who::SignedIn),
+    ("GET", "/api/v1/jurisdictions", Who::SignedIn),
+    ("GET", "/api/v1/people", Who::Admin),
+    ("POST", "/api/v1/people", Who::Admin),
+    ("GET", "/api/v1/audit", Who::Admin),
+];
+
+fn allowed(who: Who, persona: &str) -> bool {
+    match who {
+        Who::Anyone => true,
+        Who::SignedIn => persona != "anonymous",
+        Who::Admin => persona == "admin",
+    }
+}
+
+#[test]
+fn the_matrix_names_every_route_exactly_once() {
+    let served: BTreeSet<(String, String)> =
+        waymark::app::route_table().into_iter().map(|(m, p)| (m.to_string(), p)).collect();
+    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
+    let missing: Vec<_> = served.difference(&listed).collect();
+    let extra: Vec<_> = listed.difference(&served).collect();
+    assert!(missing.is_empty(), "routes missing from the authorization matrix: {missing:?}");
+    assert!(extra.is_empty(), "matrix rows for routes that do not exist: {extra:?}");
+}
+
+struct Persona {
+    name: &'static str,
+    browser: Browser,
+    token: Option<String>,
+}
+
+async fn personas(app: &TestApp) -> Vec<Persona> {
+    app.add_program("p1").await;
+    let mut out = Vec::new();
+    for name in PERSONAS {
+        let browser = app.browser();
+        let token = if *name == "anonymous" {
+            None
+        } else {
+            let (role, state) = match *name {
+                "other_state_member" => ("state_member", Some("KS")),
+                "coach" | "state_lead" | "state_member" => (*name, Some("CO")),
+                other => (other, None),
+            };
+            let program = matches!(role, "reviewer" | "coach" | "state_lead" | "state_member").then_some("p1");
+            let email = format!("{name}@matrix.test");
+            let (id, pw) = app.add_user(&email, role, program, state).await;
+            let res = browser.sign_in(&email, &pw).await;
+            assert_eq!(res.status, 303, "{name} signs in");
+            Some(app.token_for(id, &email).await)
+        };
+        out.push(Persona { name, browser, token });
+    }
+    out
+}
+
+fn concrete(path: &str, id: i64) -> String {
+    if path.contains("{*path}") {
+        return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
+    }
+    path.replace("{id}", &id.to_string())
+}
+
+both_backends!(every_route_answers_every_persona_as_the_matrix_says);
+
+async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let people = personas(&app).await;
+    let some_user: i64 = sqlx::query_scalar("SELECT MIN(id) FROM users").fetch_one(&app.state.db.pool).await.unwrap();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut failures = Vec::new();
+
+    // Signing out ends the personas' sessions, so it goes last.
+    let mut rows: Vec<_> = MATRIX.iter().collect();
+    rows.sort_by_key(|(_, path, _)| *path == "/signout");
+    for (method, template, who) in rows {
+        let id = if template.starts_with("/account/tokens/") { 999_999 } else { some_user };
+        let path = concrete(template, id);
+        for p in &people {
+            let expect_ok = allowed(*who, p.name);
+            let (status, to_signin) = if path.starts_with("/api/v1/") {
+                let mut req = match *method {
+                    "GET" => client.get(format!("{}{path}", app.base)),
+                    _ => client.post(format!("{}{path}", app.base)).header("content-type", "application/json").body("{}"),
+                };
+                if let Some(t) = &p.token {
+                    req = req.bearer_auth(t);
+                }
+                (req.send().await.unwrap().status().as_u16(), false)
+            } else if *method == "GET" {
+                let page = p.browser.get(&path).await;
+                (page.status.as_u16(), page.redirects_to_signin())
+            } else {
+                // A valid CSRF token from a page the persona can open.
+                let token = p.browser.get("/signin?next=/").await.csrf_token().or(p.browser.get("/").await.csrf_token());
+                let token = token.expect("a page with a form");
+                let page = p.browser.post_raw(&path, &[("csrf_token", &token)]).await;
+                (page.status.as_u16(), page.redirects_to_signin())
+            };
+            // A page refuses with 403 or a trip to the sign-in page (a 401 there
+            // is a failed sign-in, not a refusal); the API with 401 or 403.
+            let refused = if path.starts_with("/api/v1/") { status == 401 || status == 403 } else { status == 403 || to_signin };
+            let ok = if expect_ok {
+                !refused && status < 500
+            } else if p.name == "anonymous" {
+                status == 401 || to_signin
+            } else {
+                status == 403
+            };
+            if !ok {
+                failures.push(format!("{method} {path} as {}: got {status}{}, expected {}", p.name, if to_signin { " (to sign-in)" } else { "" }, if expect_ok { "allowed" } else { "refused" }));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix failures:\n{}", failures.join("\n"));
+
+    // Refusals are in the audit log.
+    let refused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'refused' AND action = 'access'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(refused > 0);
+    app.stop().await;
+}

@@ -1,0 +1,118 @@
+//! The command line: settings, accounts, tokens, backups.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::helpers::{Backend, TestApp};
+
+fn waymark(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_waymark"));
+    cmd.args(args)
+        .env("WAYMARK_DATA_DIR", dir)
+        .env("WAYMARK_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn bad_settings_give_one_clear_message_and_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (var, value, words) in [
+        ("WAYMARK_LISTEN", "everywhere", "WAYMARK_LISTEN"),
+        ("WAYMARK_DATABASE_URL", "mysql://db", "WAYMARK_DATABASE_URL"),
+        ("WAYMARK_SESSION_IDLE_MINUTES", "forever", "WAYMARK_SESSION_IDLE_MINUTES"),
+        ("WAYMARK_LISTN", "127.0.0.1:1", "WAYMARK_LISTN"),
+    ] {
+        let out = waymark(dir.path(), &["migrate"], &[(var, value)], None);
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.contains(words), "{err}");
+    }
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "listen = [1, 2]\n").unwrap();
+    let out = waymark(dir.path(), &["--config", cfg.to_str().unwrap(), "migrate"], &[], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("listen"), "{}", text(&out.stderr));
+    assert!(!dir.path().join("waymark.db").exists(), "nothing was created");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_token_create_and_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = waymark(d, &["migrate"], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A password on the command line is not accepted; a short one is refused.
+    let out = waymark(d, &["user", "add", "--email", "a@ta.org", "--name", "A", "--role", "admin", "--password-stdin"], &[], Some("short\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("12 characters"));
+    let out = waymark(d, &["user", "add", "--email", "a@ta.org", "--name", "A", "--role", "emperor", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--role"), "{}", text(&out.stderr));
+
+    let out = waymark(d, &["user", "add", "--email", "Admin@TA.org", "--name", "Ada Admin", "--role", "admin", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = waymark(d, &["user", "add", "--email", "admin@ta.org", "--name", "Again", "--role", "admin", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    assert_eq!(out.status.code(), Some(2), "duplicate email");
+
+    let out = waymark(d, &["token", "create", "--email", "admin@ta.org"], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout);
+    assert_eq!(token.lines().count(), 1, "the token alone: {token:?}");
+    let token = token.trim();
+    assert!(token.starts_with("wmk_") && token.len() > 40);
+    let out = waymark(d, &["token", "create", "--email", "nobody@ta.org"], &[], None);
+    assert_eq!(out.status.code(), Some(2));
+
+    // The token works against a server on the same data.
+    let config = waymark::config::Config::from_pairs(&[("data_dir", d.to_str().unwrap()), ("listen", "127.0.0.1:0"), ("run_jobs", "false")]).unwrap();
+    let running = waymark::app::start(config).await.unwrap();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("http://{}/api/v1/me", running.addr))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], "admin@ta.org");
+
+    // A backup while the server runs is a complete database.
+    let backup = d.join("backup.db");
+    let out = waymark(d, &["backup", "--to", backup.to_str().unwrap()], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let copy = waymark::db::Db::connect(&format!("sqlite://{}", backup.display())).await.unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&copy.pool).await.unwrap();
+    assert_eq!(users, 1);
+    let out = waymark(d, &["backup", "--to", backup.to_str().unwrap()], &[], None);
+    assert_eq!(out.status.code(), Some(2), "an existing file is not overwritten");
+    running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_on_postgres_points_to_pg_dump() {
+    let Some(_) = crate::helpers::postgres_url() else { return };
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let out = waymark(app.dir.path(), &["backup", "--to", "/tmp/x.db"], &[("WAYMARK_DATABASE_URL", &app.database_url)], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pg_dump"));
+    app.stop().await;
+}

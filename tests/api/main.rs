@@ -1,0 +1,11 @@
+//! The integration suite: the real server over real databases (SQLite and
+//! PostgreSQL), driven through its pages and its API.
+
+mod helpers;
+
+mod accounts;
+mod api;
+mod authz;
+mod cli;
+mod mail;
+mod pages;

@@ -1,0 +1,81 @@
+//! Layout, error pages, headers, assets and health.
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+
+both_backends!(pages_have_the_layout_and_security_headers, error_pages_are_styled_and_plain, healthz_checks_the_database);
+
+async fn pages_have_the_layout_and_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let page = b.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("An official website of the United States government"), "federal banner");
+    assert!(page.body.contains("href=\"#main-content\""), "skip link");
+    assert!(page.body.contains("<footer"), "footer");
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"));
+    assert_eq!(page.headers["x-content-type-options"], "nosniff");
+    assert!(page.headers.contains_key("referrer-policy"));
+    assert!(!page.headers.contains_key("strict-transport-security"), "no HSTS over plain http");
+    assert!(page.headers.contains_key("x-request-id"));
+
+    // Assets are content-addressed and cached for a year.
+    let css = page.body.split("href=\"").find(|s| s.contains("uswds.min.css")).unwrap();
+    let css_path = &css[..css.find('"').unwrap()];
+    assert!(css_path.starts_with("/assets/"), "{css_path}");
+    let asset = b.get(css_path).await;
+    assert_eq!(asset.status, 200);
+    assert!(asset.headers["cache-control"].to_str().unwrap().contains("max-age=31536000"));
+    assert!(asset.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    let stale = b.get("/assets/000000000000/uswds/css/uswds.min.css").await;
+    assert_eq!(stale.status, 404);
+    app.stop().await;
+}
+
+async fn error_pages_are_styled_and_plain(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let page = b.get("/no/such/page").await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("Page not found"));
+    assert!(page.body.contains("usa-banner"), "styled with the layout");
+
+    let (_, pw) = app.add_user("member@ks.gov", "partner", None, None).await;
+    b.sign_in("member@ks.gov", &pw).await;
+    let page = b.get("/admin/audit").await;
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("You do not have access to this page"));
+
+    let api = b.get("/api/v1/nothing-here").await;
+    assert_eq!(api.status, 404);
+    assert!(api.body.contains("\"code\":\"not_found\""), "{}", api.body);
+    app.stop().await;
+}
+
+async fn healthz_checks_the_database(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let ok = b.get("/healthz").await;
+    assert_eq!((ok.status.as_u16(), ok.body.as_str()), (200, "ok\n"));
+    app.state.db.pool.close().await;
+    let down = b.get("/healthz").await;
+    assert_eq!(down.status, 503);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_errors_show_a_reference_and_not_the_cause() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let b = app.browser();
+    // Break the database under a page that needs it.
+    sqlx::raw_sql("DROP TABLE programs").execute(&app.state.db.pool).await.unwrap();
+    let page = b.get("/programs").await;
+    assert_eq!(page.status, 500);
+    assert!(page.body.contains("Something went wrong on our side"));
+    let id = page.headers["x-request-id"].to_str().unwrap();
+    assert!(page.body.contains(id), "the page shows the request id");
+    assert!(!page.body.to_lowercase().contains("no such table"), "the cause stays in the log");
+    app.stop().await;
+}
