@@ -10,6 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
+use crate::audit::{self, Entry};
 use crate::auth::secret;
 use crate::auth::session::Visitor;
 use crate::web::AppError;
@@ -39,20 +40,30 @@ pub fn same_origin(headers: &HeaderMap, base_url: &url::Url) -> bool {
     origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
 }
 
+/// Records the refusal in the audit log, then refuses.
+async fn refuse(state: &AppState, visitor: &Visitor, path: &str, why: &str) -> AppError {
+    let entry = Entry::new(visitor.actor(), &visitor.ip, "form_refused").detail(format!("{why} at {path}")).refused();
+    if let Err(e) = audit::write(&state.db.pool, &entry).await {
+        return AppError::Internal(e.into());
+    }
+    AppError::CsrfRejected
+}
+
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         let visitor = req.extensions().get::<Visitor>().cloned().ok_or(AppError::CsrfRejected)?;
+        let path = req.uri().path().to_owned();
         if !same_origin(req.headers(), &state.config.base_url) {
-            return Err(AppError::CsrfRejected);
+            return Err(refuse(state, &visitor, &path, "cross-site request").await);
         }
         let body = Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
-        let token: TokenField = serde_urlencoded::from_bytes(&body).map_err(|_| AppError::CsrfRejected)?;
-        if token.csrf_token.is_empty() || !secret::same(&token.csrf_token, &visitor.csrf_token) {
-            return Err(AppError::CsrfRejected);
+        let token = serde_urlencoded::from_bytes::<TokenField>(&body).map(|t| t.csrf_token).unwrap_or_default();
+        if token.is_empty() || !secret::same(&token, &visitor.csrf_token) {
+            return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
         }
         let value = serde_urlencoded::from_bytes(&body)
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;

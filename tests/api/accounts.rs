@@ -174,6 +174,11 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token(backend: Backend) {
         assert_eq!(b.post_raw(&path, &wrong).await.status, 403, "{path} with a wrong token");
         assert_eq!(app.fingerprint().await, before, "{path} changed something");
     }
+    let refusals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'form_refused' AND outcome = 'refused'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(refusals >= 16, "every refused form is in the audit log ({refusals})");
     app.stop().await;
 }
 

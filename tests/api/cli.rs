@@ -116,3 +116,87 @@ async fn backup_on_postgres_points_to_pg_dump() {
     assert!(text(&out.stderr).contains("pg_dump"));
     app.stop().await;
 }
+
+/// A whole account's life through a real `waymark serve` with debug logs:
+/// no password, token, reset link or session id ever reaches the logs or
+/// the audit log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_reaches_the_logs_or_the_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let password = "first secret passphrase";
+    let out = waymark(d, &["user", "add", "--email", "admin@ta.org", "--name", "Ada", "--role", "admin", "--password-stdin"], &[], Some(password));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let port = crate::helpers::free_port();
+    let log_path = d.join("serve.log");
+    let server = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .arg("serve")
+        .stdout(Stdio::null())
+        .env("WAYMARK_DATA_DIR", d)
+        .env("WAYMARK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("WAYMARK_LOG", "debug")
+        .env("WAYMARK_JOB_POLL_MS", "50")
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut server = crate::helpers::KillOnDrop(server);
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+
+    let b = crate::helpers::Browser::new(&base);
+    assert_eq!(b.sign_in("admin@ta.org", password).await.status, 303);
+    let session = b.cookie("waymark_session").unwrap();
+    let page = b.submit("/account", "/account/tokens", &[("name", "script")]).await;
+    let start = page.body.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+    let token = page.body[start..start + page.body[start..].find('<').unwrap()].to_owned();
+    let me = reqwest::Client::new().get(format!("{base}/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    let failed = b.sign_in("admin@ta.org", "a wrong guess of a password").await;
+    assert_eq!(failed.status, 401);
+    let anon = crate::helpers::Browser::new(&base);
+    assert_eq!(anon.sign_in("admin@ta.org", "another wrong guess").await.status, 401);
+    anon.submit("/password/forgot", "/password/forgot", &[("email", "admin@ta.org")]).await;
+
+    // The reset email lands in the mail folder.
+    let mail_dir = d.join("mail");
+    let mut link = None;
+    for _ in 0..100 {
+        if let Some(found) = std::fs::read_dir(&mail_dir).ok().into_iter().flatten().filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).find_map(|m| crate::helpers::set_password_link(&m)) {
+            link = Some(found);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let link = link.expect("a reset email in the mail folder");
+    let reset_token = link.split("token=").nth(1).unwrap().to_owned();
+    let second = "second secret passphrase";
+    let done = anon.submit(&link, "/password/set", &[("token", &reset_token), ("password", second), ("confirm", second)]).await;
+    assert_eq!(done.status, 303);
+
+    server.stop();
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(logs.contains("served"), "the log has request lines");
+    let db = waymark::db::Db::connect(&format!("sqlite://{}/waymark.db", d.display())).await.unwrap();
+    let audit: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT action, record_id, detail FROM audit_log").fetch_all(&db.pool).await.unwrap();
+    assert!(audit.len() >= 6, "{audit:?}");
+    let audit_text = format!("{audit:?}");
+    for (what, secret) in [
+        ("first password", password),
+        ("second password", second),
+        ("wrong guess", "another wrong guess"),
+        ("API token", token.as_str()),
+        ("reset token", reset_token.as_str()),
+        ("session id", session.as_str()),
+    ] {
+        assert!(!logs.contains(secret), "the {what} is in the logs");
+        assert!(!audit_text.contains(secret), "the {what} is in the audit log");
+    }
+}
+

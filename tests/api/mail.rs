@@ -107,9 +107,10 @@ async fn two_servers_deliver_a_thousand_emails_exactly_once() {
     let mut servers = Vec::new();
     for n in 0..2 {
         let data = app.dir.path().join(format!("server{n}"));
-        servers.push(
+        servers.push(crate::helpers::KillOnDrop(
             std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
                 .arg("serve")
+                .stdout(std::process::Stdio::null())
                 .env("WAYMARK_DATABASE_URL", &app.database_url)
                 .env("WAYMARK_LISTEN", "127.0.0.1:0")
                 .env("WAYMARK_DATA_DIR", &data)
@@ -118,7 +119,7 @@ async fn two_servers_deliver_a_thousand_emails_exactly_once() {
                 .env("WAYMARK_LOG", "warn")
                 .spawn()
                 .expect("start waymark serve"),
-        );
+        ));
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(180);
     loop {
@@ -132,8 +133,7 @@ async fn two_servers_deliver_a_thousand_emails_exactly_once() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let messages = if messages.len() >= 1000 { smtp.messages() } else { messages };
     for mut s in servers {
-        let _ = s.kill();
-        let _ = s.wait();
+        s.stop();
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for m in &messages {
