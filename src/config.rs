@@ -135,9 +135,9 @@ impl RawSettings {
         format!("WAYMARK_{}", name.to_ascii_uppercase())
     }
 
-    fn number<T: std::str::FromStr>(&self, name: &str, default: T, min: T) -> Result<T, ConfigError>
+    fn number<T>(&self, name: &str, default: T, min: T) -> Result<T, ConfigError>
     where
-        T: PartialOrd + std::fmt::Display + Copy,
+        T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
     {
         match self.get(name) {
             None => Ok(default),

@@ -78,11 +78,10 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
             errors.push(("program", "Choose the program whose applications this reviewer scores.".into()));
         }
     }
-    if let Some(s) = &state {
-        if s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase()) {
+    if let Some(s) = &state
+        && (s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase())) {
             errors.push(("state", "Use the two-letter postal code, like CO.".into()));
         }
-    }
     match (errors.is_empty(), role) {
         (true, Some(role)) => Ok(ValidInvite { email, name, role, program, state }),
         _ => Err(errors),
@@ -113,11 +112,10 @@ pub async fn invite(state: &AppState, inviter: (Option<i64>, String), inviter_na
         },
         None => None,
     };
-    if let Some(code) = &v.state {
-        if !crate::program::store::jurisdiction_exists(&state.db.pool, code).await? {
+    if let Some(code) = &v.state
+        && !crate::program::store::jurisdiction_exists(&state.db.pool, code).await? {
             return Err(InviteError::Invalid(vec![("state", "That is not a U.S. state, district or territory code.".into())]));
         }
-    }
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let user_id = match store::insert_user(&mut *tx, &v.email, &v.name, None, now).await {
@@ -161,7 +159,7 @@ pub async fn send_link(
         LinkPurpose::Reset => crate::mail::templates::password_reset(email, name, &link, hours),
     }
     .map_err(|e| InviteError::Internal(anyhow::anyhow!("email template: {e}")))?;
-    crate::mail::enqueue(&mut **tx, &email).await?;
+    crate::mail::enqueue(tx, &email).await?;
     Ok(())
 }
 

@@ -75,8 +75,8 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(first) = req
+    if trust_proxy
+        && let Some(first) = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
@@ -84,7 +84,6 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
         {
             return first.trim().to_owned();
         }
-    }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())

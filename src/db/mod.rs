@@ -40,11 +40,10 @@ impl Db {
         if backend == Backend::Sqlite {
             let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
             let path = path.split('?').next().unwrap_or_default().to_owned();
-            if let Some(parent) = std::path::Path::new(&path).parent() {
-                if !parent.as_os_str().is_empty() {
+            if let Some(parent) = std::path::Path::new(&path).parent()
+                && !parent.as_os_str().is_empty() {
                     std::fs::create_dir_all(parent)?;
                 }
-            }
             if !url.contains('?') {
                 url.push_str("?mode=rwc");
             }

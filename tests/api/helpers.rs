@@ -310,9 +310,10 @@ impl SmtpSink {
             .arg(maildir.path().join("box"))
             .spawn()
             .expect("start aiosmtpd");
+        let sink = SmtpSink { child, port, maildir };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(SmtpSink { child, port, maildir });
+                return Some(sink);
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
