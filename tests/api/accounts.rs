@@ -202,3 +202,63 @@ async fn cross_site_posts_are_refused(backend: Backend) {
     assert_eq!(app.count("sessions").await, 0);
     app.stop().await;
 }
+
+both_backends!(sessions_end_at_their_absolute_limit, expired_links_do_not_work, the_audit_page_filters);
+
+async fn sessions_end_at_their_absolute_limit(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("session_max_hours", "1")]).await;
+    let (uid, pw) = app.add_user("fed@ed.gov", "federal", None, None).await;
+    let b = app.browser();
+    b.sign_in("fed@ed.gov", &pw).await;
+    // Signed in just over an hour ago, though active a moment ago.
+    sqlx::query("UPDATE sessions SET created_at = created_at - 3600001 WHERE user_id = $1")
+        .bind(uid)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(b.get("/account").await.redirects_to_signin());
+    app.stop().await;
+}
+
+async fn expired_links_do_not_work(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@ta.org", &pw).await;
+    let res = admin.submit("/admin/people", "/admin/people", &[("email", "late@ta.org"), ("name", "Late Comer"), ("role", "sme")]).await;
+    assert_eq!(res.status, 303);
+    let html: String = sqlx::query_scalar("SELECT html_body FROM outbox").fetch_one(&app.state.db.pool).await.unwrap();
+    let link = crate::helpers::set_password_link(&html).unwrap().replace("&amp;", "&");
+    let visitor = app.browser();
+    assert_eq!(visitor.get(&link).await.status, 200);
+    sqlx::query("UPDATE one_time_tokens SET expires_at = $1").bind(waymark::time::now_ms() - 1).execute(&app.state.db.pool).await.unwrap();
+    let page = visitor.get(&link).await;
+    assert_eq!(page.status, 410);
+    assert!(page.body.contains("This link no longer works"));
+    let token = link.split("token=").nth(1).unwrap();
+    let form = visitor.submit("/signin", "/password/set", &[("token", token), ("password", "long enough passphrase"), ("confirm", "long enough passphrase")]).await;
+    assert_eq!(form.status, 410);
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'late@ta.org'").fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(hash.is_none(), "no password was set");
+    app.stop().await;
+}
+
+async fn the_audit_page_filters(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let (_, member_pw) = app.add_user("partner@org.org", "partner", None, None).await;
+    let partner = app.browser();
+    partner.sign_in("partner@org.org", &member_pw).await;
+    assert_eq!(partner.get("/admin/people").await.status, 403);
+    let admin = app.browser();
+    admin.sign_in("admin@ta.org", &pw).await;
+    let all = admin.get("/admin/audit").await;
+    assert!(all.body.contains("sign_in") && all.body.contains("Refused"));
+    let refused = admin.get("/admin/audit?outcome=refused").await;
+    assert!(refused.body.contains("manage_people at /admin/people"), "{}", refused.body);
+    assert!(!refused.body.contains("<td data-label=\"Action\">sign_in</td>"));
+    let by_person = admin.get("/admin/audit?actor=admin%40ta").await;
+    assert!(!by_person.body.contains("partner@org.org"));
+    assert!(by_person.body.contains("admin@ta.org"));
+    app.stop().await;
+}

@@ -147,3 +147,28 @@ async fn two_servers_deliver_a_thousand_emails_exactly_once() {
     assert_eq!(workers.len(), 2, "both servers took part: {workers:?}");
     app.stop().await;
 }
+
+/// A delivery that fails is kept, recorded and tried again later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_deliveries_are_retried_with_backoff() {
+    let closed = format!("smtp://127.0.0.1:{}", crate::helpers::free_port());
+    let app = TestApp::spawn_with(Backend::Sqlite, &[("smtp_url", &closed), ("run_jobs", "false")]).await;
+    let mut tx = app.state.db.begin().await.unwrap();
+    let email = waymark::mail::Email { to: "a@b.test".into(), subject: "S".into(), text: "T".into(), html: "<p>T</p>".into(), headers: vec![] };
+    waymark::mail::enqueue(&mut tx, &email).await.unwrap();
+    tx.commit().await.unwrap();
+    let before = waymark::time::now_ms();
+    let ran = waymark::jobs::run_due(&app.state, "test-worker").await.unwrap();
+    assert_eq!(ran, 1);
+    let (status, attempts, run_at, error): (String, i64, i64, Option<String>) =
+        sqlx::query_as("SELECT status, attempts, run_at, last_error FROM jobs").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(status, "queued", "kept for another try");
+    assert_eq!(attempts, 1);
+    assert!(run_at >= before + 10_000, "the next try waits at least 10 s");
+    assert!(error.is_some());
+    let (sent, tries): (Option<i64>, i64) = sqlx::query_as("SELECT sent_at, attempts FROM outbox").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!((sent, tries), (None, 1));
+    // Not due yet: nothing runs.
+    assert_eq!(waymark::jobs::run_due(&app.state, "test-worker").await.unwrap(), 0);
+    app.stop().await;
+}
