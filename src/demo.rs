@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use crate::app::AppState;
 use crate::auth::invite::InviteRequest;
 use crate::config::Config;
-use crate::program::store::{self, NewProgram};
-use crate::time::now_ms;
+use crate::program::store;
 
 pub const PROGRAM_SLUG: &str = "acp-2016";
 
@@ -39,19 +38,19 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
     if store::find_by_slug(&state.db.pool, PROGRAM_SLUG).await?.is_some() {
         return read_sign_ins(&file);
     }
-    store::insert(
-        &state.db.pool,
-        &NewProgram {
-            slug: PROGRAM_SLUG,
-            name: "Advancing Career Pathways 2016",
-            track: "intensive",
-            time_zone: "America/New_York",
-            sponsor: "U.S. Department of Education, Office of Career, Technical, and Adult Education (OCTAE)",
-            provider: "Manhattan Strategy Group",
-        },
-        now_ms(),
-    )
-    .await?;
+    let program = crate::program::create::NewProgramRequest {
+        name: "Advancing Career Pathways 2016".into(),
+        slug: PROGRAM_SLUG.into(),
+        template: "intensive".into(),
+        time_zone: "America/New_York".into(),
+        deadline_date: "2016-06-01".into(),
+        deadline_time: "15:00".into(),
+        sponsor: "U.S. Department of Education, Office of Career, Technical, and Adult Education (OCTAE)".into(),
+        provider: "Manhattan Strategy Group".into(),
+    };
+    crate::program::create::create(state, (None, "demo".into()), "", &program)
+        .await?
+        .map_err(|errors| anyhow::anyhow!("demo program: {errors:?}"))?;
     let mut sign_ins = Vec::new();
     for (label, email, name, role, st) in PEOPLE {
         let password = crate::auth::secret::random_token()[..16].to_owned();

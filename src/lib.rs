@@ -14,5 +14,6 @@ pub mod demo;
 pub mod jobs;
 pub mod mail;
 pub mod program;
+pub mod team;
 pub mod time;
 pub mod web;

@@ -11,6 +11,8 @@ pub enum Action {
     UseOwnAccount,
     /// Invite people and give roles.
     ManagePeople,
+    /// Create programs and change their timelines, questions and rubric.
+    ManagePrograms,
     /// Read the audit log.
     ViewAuditLog,
     /// See the list of everyone with an account.
@@ -27,6 +29,7 @@ impl Action {
         match self {
             Action::UseOwnAccount => "use_own_account".into(),
             Action::ManagePeople => "manage_people".into(),
+            Action::ManagePrograms => "manage_programs".into(),
             Action::ViewAuditLog => "view_audit_log".into(),
             Action::ListPeople => "list_people".into(),
             Action::ViewProgram { program_id } => format!("view_program:{program_id}"),
@@ -42,7 +45,7 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     }
     match action {
         Action::UseOwnAccount => true,
-        Action::ManagePeople | Action::ViewAuditLog => false,
+        Action::ManagePeople | Action::ManagePrograms | Action::ViewAuditLog => false,
         Action::ListPeople => false,
         Action::ViewProgram { program_id } => {
             is(Role::Federal) || user.grants.iter().any(|g| g.program_id == Some(*program_id))
@@ -80,6 +83,7 @@ mod tests {
         for role in Role::ALL {
             let u = user(&[(role, Some(1), Some("CO"))]);
             assert_eq!(allows(&u, &Action::ManagePeople), role == Role::Admin, "{role:?}");
+            assert_eq!(allows(&u, &Action::ManagePrograms), role == Role::Admin, "{role:?}");
             assert_eq!(allows(&u, &Action::ViewAuditLog), role == Role::Admin, "{role:?}");
             assert!(allows(&u, &Action::UseOwnAccount));
         }

@@ -126,8 +126,9 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
                     config.session_max_hours as i64 * 3_600_000,
                 ) =>
             {
-                user = load_user(&state, s.user_id).await?;
-                if user.is_some() {
+                if s.active != 0 {
+                    let grants = store::grants_for(&state.db.pool, s.user_id).await?;
+                    user = Some(CurrentUser { id: s.user_id, email: s.email, name: s.name, grants });
                     if now - s.last_seen_at > 30_000 {
                         store::touch_session(&state.db.pool, &hash, now).await?;
                     }

@@ -107,6 +107,9 @@ pub struct SessionRow {
     pub user_id: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
+    pub email: String,
+    pub name: String,
+    pub active: i64,
 }
 
 pub async fn create_session<'c, E: Executor<'c, Database = Any>>(
@@ -131,7 +134,11 @@ pub async fn create_session<'c, E: Executor<'c, Database = Any>>(
 }
 
 pub async fn load_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str) -> sqlx::Result<Option<SessionRow>> {
-    sqlx::query_as("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+    // One query for the session and its person: this runs on every page.
+    sqlx::query_as(
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.email, u.name, u.active
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+    )
         .bind(id_hash)
         .fetch_optional(e)
         .await

@@ -1,17 +1,48 @@
 //! `/api/v1/programs` and `/api/v1/jurisdictions`.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::store::{self, Jurisdiction, Program};
+use super::create::{self, NewProgramRequest};
+use super::store::{self, Jurisdiction, Program, ProgramDetail};
 use crate::app::AppState;
 use crate::auth::api::ApiUser;
-use crate::web::ApiError;
+use crate::auth::guard;
+use crate::auth::policy::Action;
+use crate::web::api_error::FieldError;
+use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_programs)).routes(routes!(list_jurisdictions))
+    OpenApiRouter::new()
+        .routes(routes!(list_programs, create_program))
+        .routes(routes!(get_program))
+        .routes(routes!(list_jurisdictions))
+}
+
+/// One program with its timeline, commitments, required sectors, key questions and rubric.
+#[utoipa::path(get, path = "/api/v1/programs/{slug}", tag = "programs", params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = ProgramDetail), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 404, body = crate::web::api_error::ErrorResponse)))]
+async fn get_program(State(state): State<AppState>, _user: ApiUser, Path(slug): Path<String>) -> Result<Json<ProgramDetail>, ApiError> {
+    store::detail(&state.db.pool, &slug).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+/// Creates a program from a template (administrators only).
+#[utoipa::path(post, path = "/api/v1/programs", tag = "programs", request_body = NewProgramRequest,
+    responses((status = 201, body = ProgramDetail), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse),
+        (status = 422, description = "A field is wrong; `fields` names it", body = crate::web::api_error::ErrorResponse)))]
+async fn create_program(State(state): State<AppState>, api: ApiUser, body: ApiJson<NewProgramRequest>) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
+    guard::api(&state, &api.user, &api.ip, "/api/v1/programs", Action::ManagePrograms).await?;
+    let req = body.parse()?;
+    match create::create(&state, (Some(api.user.id), api.user.email.clone()), &api.ip, &req).await? {
+        Ok(slug) => {
+            let detail = store::detail(&state.db.pool, &slug).await?.ok_or(ApiError::NotFound)?;
+            Ok((StatusCode::CREATED, Json(detail)))
+        }
+        Err(errors) => Err(ApiError::Invalid(errors.into_iter().map(|(field, message)| FieldError { field: field.into(), message }).collect())),
+    }
 }
 
 /// Every program.

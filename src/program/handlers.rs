@@ -1,18 +1,29 @@
 //! The home page and the public list of programs.
 
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Html;
 use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::store::{self, Program};
+use super::create::{self, NewProgramRequest};
+use super::store::{self, Program, ProgramDetail};
+use super::{deadline, glossary, template};
 use crate::app::{AppState, Routes};
+use crate::auth::handlers::Errors;
+use crate::auth::policy::{self, Action};
+use crate::auth::guard;
 use crate::auth::session::Visitor;
-use crate::web::{AppError, Chrome, render};
+use crate::web::{AppError, Chrome, CsrfForm, render};
 
 pub fn routes() -> Routes {
-    Routes::new().get("/", home).get("/programs", programs)
+    Routes::new()
+        .get("/", home)
+        .get("/programs", programs)
+        .get("/programs/{slug}", program_page)
+        .get("/admin/programs/new", new_program_page)
+        .post("/admin/programs", create_program)
 }
 
 #[derive(Deserialize, Default)]
@@ -30,6 +41,7 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "invited" => "Invitation sent.",
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
+        "program-created" => "The program is created from its template. Its dates, questions and rubric can be changed.",
         _ => return None,
     })
 }
@@ -59,9 +71,109 @@ async fn home(State(state): State<AppState>, Extension(visitor): Extension<Visit
 struct ProgramsPage {
     chrome: Chrome,
     programs: Vec<Program>,
+    can_create: bool,
 }
 
 async fn programs(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> Result<Html<String>, AppError> {
     let programs = store::list(&state.db.pool).await?;
-    render(ProgramsPage { chrome: Chrome::new(&visitor, "Programs", "/programs"), programs })
+    let can_create = visitor.user.as_ref().is_some_and(|u| policy::allows(u, &Action::ManagePrograms));
+    render(ProgramsPage { chrome: Chrome::new(&visitor, "Programs", "/programs"), programs, can_create })
+}
+
+struct MilestoneView {
+    when: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "program/show.html")]
+struct ProgramPage {
+    chrome: Chrome,
+    detail: ProgramDetail,
+    deadline: Option<String>,
+    timeline: Vec<MilestoneView>,
+    commitments: Vec<(String, String)>,
+    sectors: Vec<&'static str>,
+    terms: [glossary::Term; 2],
+}
+
+/// The public page of a program: timeline, requirements, key terms, how to apply.
+async fn program_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, Query(done): Query<Done>) -> Result<Html<String>, AppError> {
+    let detail = store::detail(&state.db.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs").with_notice(notice(&done.done));
+    render(ProgramPage {
+        deadline: detail.program.applications_due_at.map(|ms| {
+            let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or_default();
+            deadline::describe(ts, &detail.program.time_zone)
+        }),
+        timeline: detail.timeline.iter().map(|m| MilestoneView { when: m.when(), label: m.label.clone() }).collect(),
+        commitments: detail.commitments.iter().map(|c| (c.label.clone(), c.cadence.describe())).collect(),
+        sectors: detail.required_sectors.iter().map(|s| s.label()).collect(),
+        terms: glossary::KEY_TERMS,
+        chrome,
+        detail,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "program/new.html")]
+struct NewProgramPage {
+    chrome: Chrome,
+    form: NewProgramRequest,
+    errors: Errors,
+    templates: Vec<(&'static str, &'static str)>,
+    zones: &'static [(&'static str, &'static str)],
+}
+
+impl NewProgramPage {
+    fn selected_template(&self, key: &str) -> bool {
+        self.form.template == key
+    }
+
+    fn selected_zone(&self, zone: &str) -> bool {
+        self.form.time_zone == zone
+    }
+}
+
+/// U.S. time zones a program can run in.
+pub const US_ZONES: &[(&str, &str)] = &[
+    ("America/New_York", "Eastern"),
+    ("America/Chicago", "Central"),
+    ("America/Denver", "Mountain"),
+    ("America/Phoenix", "Mountain (Arizona)"),
+    ("America/Los_Angeles", "Pacific"),
+    ("America/Anchorage", "Alaska"),
+    ("Pacific/Honolulu", "Hawaii"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico, Virgin Islands)"),
+    ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ("Pacific/Pago_Pago", "Samoa"),
+];
+
+fn new_program_view(visitor: &Visitor, form: NewProgramRequest, errors: Errors) -> NewProgramPage {
+    NewProgramPage {
+        chrome: Chrome::new(visitor, "Create a program", "/programs"),
+        form,
+        errors,
+        templates: template::TEMPLATES.iter().map(|t| (t.key, t.name)).collect(),
+        zones: US_ZONES,
+    }
+}
+
+async fn new_program_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> Result<Html<String>, AppError> {
+    guard::page(&state, &visitor, "/admin/programs/new", Action::ManagePrograms).await?;
+    let form = NewProgramRequest {
+        template: "intensive".into(),
+        time_zone: "America/New_York".into(),
+        deadline_time: "15:00".into(),
+        ..Default::default()
+    };
+    render(new_program_view(&visitor, form, Errors::default()))
+}
+
+async fn create_program(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<NewProgramRequest>) -> Result<Response, AppError> {
+    guard::page(&state, &visitor, "/admin/programs", Action::ManagePrograms).await?;
+    match create::create(&state, visitor.actor(), &visitor.ip, &form).await? {
+        Ok(slug) => Ok(Redirect::to(&format!("/programs/{slug}?done=program-created")).into_response()),
+        Err(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(new_program_view(&visitor, form, Errors(errors)))?).into_response()),
+    }
 }

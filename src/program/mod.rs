@@ -1,7 +1,10 @@
-//! Programs (TA cohorts) and the reference list of U.S. jurisdictions.
-//! The foundation holds the basics; programs, timelines and commitments
-//! grow here.
+//! Programs (TA cohorts): templates, timelines, commitments, deadlines,
+//! and the reference list of U.S. jurisdictions.
 
 pub mod api;
+pub mod create;
+pub mod deadline;
+pub mod glossary;
 pub mod handlers;
 pub mod store;
+pub mod template;

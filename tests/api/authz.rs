@@ -36,6 +36,9 @@ const PERSONAS: &[&str] = &[
 const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/", Who::Anyone),
     ("GET", "/programs", Who::Anyone),
+    ("GET", "/programs/{slug}", Who::Anyone),
+    ("GET", "/admin/programs/new", Who::Admin),
+    ("POST", "/admin/programs", Who::Admin),
     ("GET", "/healthz", Who::Anyone),
     ("GET", "/api/openapi.json", Who::Anyone),
     ("GET", "/assets/{hash}/{*path}", Who::Anyone),
@@ -56,6 +59,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/admin/audit", Who::Admin),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
+    ("POST", "/api/v1/programs", Who::Admin),
+    ("GET", "/api/v1/programs/{slug}", Who::SignedIn),
     ("GET", "/api/v1/jurisdictions", Who::SignedIn),
     ("GET", "/api/v1/people", Who::Admin),
     ("POST", "/api/v1/people", Who::Admin),
@@ -117,7 +122,7 @@ fn concrete(path: &str, id: i64) -> String {
     if path.contains("{*path}") {
         return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
     }
-    path.replace("{id}", &id.to_string())
+    path.replace("{id}", &id.to_string()).replace("{slug}", "p1")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);

@@ -9,3 +9,4 @@ mod authz;
 mod cli;
 mod mail;
 mod pages;
+mod programs;

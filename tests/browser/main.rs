@@ -114,7 +114,7 @@ fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
         .into_iter()
         .filter(|(m, p)| m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz")
-        .map(|(_, p)| if p == "/password/set" { "/password/set?token=not-a-real-token".to_owned() } else { p })
+        .map(|(_, p)| if p == "/password/set" { "/password/set?token=not-a-real-token".to_owned() } else { p.replace("{slug}", waymark::demo::PROGRAM_SLUG) })
         .collect();
     out.push("/no/such/page".into());
     out
