@@ -81,6 +81,7 @@ impl Routes {
 
 fn page_routes() -> Routes {
     crate::program::handlers::routes()
+        .merge(crate::application::handlers::routes())
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
 }
@@ -111,6 +112,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::api::router())
         .merge(crate::program::api::router())
+        .merge(crate::application::api::router())
         .merge(crate::audit::handlers::api_router())
 }
 

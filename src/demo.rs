@@ -65,6 +65,7 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
         crate::cli::add_user(state, &req, &password).await?;
         sign_ins.push(SignIn { role: (*label).into(), email: (*email).into(), password });
     }
+    applications(state).await?;
     write_sign_ins(&file, &sign_ins)?;
     Ok(sign_ins)
 }
@@ -89,4 +90,51 @@ fn read_sign_ins(file: &PathBuf) -> anyhow::Result<Vec<SignIn>> {
             Some(SignIn { role: parts.next()?.into(), email: parts.next()?.into(), password: parts.next()?.into() })
         })
         .collect())
+}
+
+/// Applications of 2016 as they were submitted before the deadline
+/// (entered directly: the deadline has long passed).
+async fn applications(state: &AppState) -> anyhow::Result<()> {
+    use crate::application::store as apps;
+    use crate::application::{Level, Member};
+    use crate::team::Sector;
+    let program = store::find_by_slug(&state.db.pool, PROGRAM_SLUG).await?.expect("created above");
+    let lead = crate::auth::store::find_user_by_email(&state.db.pool, "lead.co@demo.waymark.test").await?.expect("created above");
+    let submitted_at = crate::program::deadline::local_deadline(
+        jiff::civil::date(2016, 5, 27),
+        jiff::civil::time(11, 42, 0, 0),
+        &program.time_zone,
+    )?
+    .as_millisecond();
+    let team: [(&str, &str, Sector, Level); 7] = [
+        ("Ana Ruiz", "Colorado Community College System", Sector::PostsecondaryCte, Level::State),
+        ("Jordan Kim", "Colorado Department of Education", Sector::SecondaryCte, Level::State),
+        ("Luis Ortega", "Colorado Department of Labor and Employment", Sector::WorkforceDevelopment, Level::State),
+        ("Maya Chen", "Office of Economic Development and International Trade", Sector::EconomicDevelopment, Level::State),
+        ("Grace Holt", "Colorado Advanced Manufacturing Alliance", Sector::BusinessAndIndustry, Level::Local),
+        ("Sam Rivera", "Colorado Department of Human Services", Sector::HumanAndSocialServices, Level::State),
+        ("Pat Nguyen", "Adult Education Initiatives, CDE", Sector::AdultEducation, Level::State),
+    ];
+    let answers = [
+        "Colorado has sector partnerships in most regions, but its education and workforce agencies plan separately. We want one state career pathways system that regions can build on.",
+        "The Colorado Workforce Development Council leads sector partnerships; the community college system and CDE run programs of study; the Talent Pipeline Report guides priorities.",
+        "Align Policies and Programs, and Measure System Change and Performance: our agencies use different measures and data systems, and we cannot see students move from one to the next.",
+        "The team has agreed to meet for two hours on the second Tuesday of each month, and our commissioners have approved travel for the site visits.",
+    ];
+    let mut tx = state.db.begin().await?;
+    let id = apps::find_or_create(&mut tx, program.id, "CO", lead.id, submitted_at).await?;
+    let questions: Vec<i64> = sqlx::query_scalar("SELECT id FROM program_key_questions WHERE program_id = $1 ORDER BY position")
+        .bind(program.id)
+        .fetch_all(&mut *tx)
+        .await?;
+    for (qid, answer) in questions.iter().zip(answers) {
+        apps::save_answer(&mut tx, id, *qid, answer).await?;
+    }
+    for (name, agency, sector, level) in team {
+        apps::add_member(&mut tx, id, &Member { name: name.into(), agency: agency.into(), email: String::new(), sector, level }, submitted_at).await?;
+    }
+    apps::save_letter_details(&mut tx, id, "Dr. Katy Anthes", "Commissioner of Education", [true; 3]).await?;
+    apps::mark_submitted(&mut tx, id, submitted_at).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 //! `config`, `db`, `web`, `auth`, `mail`, `jobs` and `audit`.
 
 pub mod app;
+pub mod application;
 pub mod audit;
 pub mod auth;
 pub mod cli;

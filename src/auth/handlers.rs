@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::invite::{self, FieldErrors, InviteError, InviteRequest};
 use super::policy::Action;
 use super::session::{self, Visitor};
-use super::store::{self, ApiTokenRow, LinkPurpose};
+use super::store::{self, ApiTokenRow};
 use super::{Role, guard, password, secret, throttle};
 use crate::app::{AppState, Routes};
 use crate::audit::{self, Entry};
@@ -198,7 +198,7 @@ async fn forgot(State(state): State<AppState>, Extension(visitor): Extension<Vis
     // The same answer whether or not the account exists.
     if let Some(user) = store::find_user_by_email(&state.db.pool, &form.email).await?.filter(|u| u.active != 0) {
         let mut tx = state.db.begin().await?;
-        invite::send_link(&state, &mut tx, user.id, &user.email, &user.name, LinkPurpose::Reset, "", "")
+        invite::send_link(&state, &mut tx, user.id, &user.email, &user.name, invite::LinkEmail::Reset)
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
         audit::write(&mut *tx, &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "password_reset_requested").record("user", user.id)).await?;
@@ -491,7 +491,7 @@ async fn reinvite(State(state): State<AppState>, Extension(visitor): Extension<V
     let grants = store::grants_for(&state.db.pool, id).await?;
     let role = grants.first().map(|g| g.describe()).unwrap_or_else(|| "member".into());
     let mut tx = state.db.begin().await?;
-    invite::send_link(&state, &mut tx, person.id, &person.email, &person.name, LinkPurpose::Invite, &admin.name, &role)
+    invite::send_link(&state, &mut tx, person.id, &person.email, &person.name, invite::LinkEmail::Invite { inviter: &admin.name, role: &role })
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     audit::write(&mut *tx, &Entry::new(visitor.actor(), &visitor.ip, "reinvite_person").record("user", person.id).detail(person.email.clone())).await?;

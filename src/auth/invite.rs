@@ -127,7 +127,7 @@ pub async fn invite(state: &AppState, inviter: (Option<i64>, String), inviter_na
     };
     let grant = Grant { role: v.role, program_id, state_code: v.state.clone() };
     store::add_grant(&mut *tx, user_id, &grant, now).await?;
-    send_link(state, &mut tx, user_id, &v.email, &v.name, LinkPurpose::Invite, inviter_name, &grant.describe()).await?;
+    send_link(state, &mut tx, user_id, &v.email, &v.name, LinkEmail::Invite { inviter: inviter_name, role: &grant.describe() }).await?;
     audit::write(
         &mut *tx,
         &Entry::new(inviter, ip, "invite_person").record("user", user_id).detail(format!("{} as {}", v.email, grant.describe())),
@@ -137,26 +137,35 @@ pub async fn invite(state: &AppState, inviter: (Option<i64>, String), inviter_na
     Ok(user_id)
 }
 
+/// Which email carries a one-time link.
+pub enum LinkEmail<'a> {
+    /// An administrator invited the person.
+    Invite { inviter: &'a str, role: &'a str },
+    /// The person asked to reset a forgotten password.
+    Reset,
+    /// The person registered themselves to apply for a program.
+    Register { program: &'a str },
+}
+
 /// Creates a one-time link and queues its email in the given transaction.
-#[allow(clippy::too_many_arguments)]
 pub async fn send_link(
     state: &AppState,
     tx: &mut crate::db::Tx<'_>,
     user_id: i64,
     email: &str,
     name: &str,
-    purpose: LinkPurpose,
-    inviter_name: &str,
-    role: &str,
+    kind: LinkEmail<'_>,
 ) -> Result<(), InviteError> {
     let now = now_ms();
     let hours = state.config.invite_valid_hours;
     let token = secret::random_token();
+    let purpose = if matches!(kind, LinkEmail::Reset) { LinkPurpose::Reset } else { LinkPurpose::Invite };
     store::create_one_time_link(&mut **tx, &secret::sha256_hex(&token), user_id, purpose, now, now + hours as i64 * 3_600_000).await?;
     let link = state.config.link(&format!("/password/set?token={token}"));
-    let email = match purpose {
-        LinkPurpose::Invite => crate::mail::templates::invitation(email, name, inviter_name, role, &link, hours),
-        LinkPurpose::Reset => crate::mail::templates::password_reset(email, name, &link, hours),
+    let email = match kind {
+        LinkEmail::Invite { inviter, role } => crate::mail::templates::invitation(email, name, inviter, role, &link, hours),
+        LinkEmail::Reset => crate::mail::templates::password_reset(email, name, &link, hours),
+        LinkEmail::Register { program } => crate::mail::templates::registration(email, name, program, &link, hours),
     }
     .map_err(|e| InviteError::Internal(anyhow::anyhow!("email template: {e}")))?;
     crate::mail::enqueue(tx, &email).await?;

@@ -21,6 +21,10 @@ pub enum Action {
     ViewProgram { program_id: i64 },
     /// See a state's team pages in a program.
     ViewStateTeam { program_id: i64, state_code: String },
+    /// Fill in, submit and withdraw a state's application.
+    EditApplication { program_id: i64, state_code: String },
+    /// Read a state's application.
+    ViewApplication { program_id: i64, state_code: String },
 }
 
 impl Action {
@@ -34,12 +38,19 @@ impl Action {
             Action::ListPeople => "list_people".into(),
             Action::ViewProgram { program_id } => format!("view_program:{program_id}"),
             Action::ViewStateTeam { program_id, state_code } => format!("view_state_team:{program_id}:{state_code}"),
+            Action::EditApplication { program_id, state_code } => format!("edit_application:{program_id}:{state_code}"),
+            Action::ViewApplication { program_id, state_code } => format!("view_application:{program_id}:{state_code}"),
         }
     }
 }
 
 pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     let is = |role: Role| user.has_role(role);
+    // A state's application is the state's own words: only its lead writes
+    // it, administrators included in the "no".
+    if let Action::EditApplication { program_id, state_code } = action {
+        return holds(user, Role::StateLead, *program_id, state_code);
+    }
     if is(Role::Admin) {
         return true;
     }
@@ -50,6 +61,12 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
         Action::ViewProgram { program_id } => {
             is(Role::Federal) || user.grants.iter().any(|g| g.program_id == Some(*program_id))
         }
+        Action::EditApplication { .. } => false, // answered above
+        Action::ViewApplication { program_id, state_code } => {
+            is(Role::Federal)
+                || holds(user, Role::StateLead, *program_id, state_code)
+                || holds(user, Role::StateMember, *program_id, state_code)
+        }
         Action::ViewStateTeam { program_id, state_code } => {
             is(Role::Federal)
                 || user.grants.iter().any(|g| {
@@ -59,6 +76,13 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                 })
         }
     }
+}
+
+/// Does the person hold `role` for this state in this program?
+fn holds(user: &CurrentUser, role: Role, program_id: i64, state_code: &str) -> bool {
+    user.grants
+        .iter()
+        .any(|g| g.role == role && g.program_id == Some(program_id) && g.state_code.as_deref() == Some(state_code))
 }
 
 #[cfg(test)]
@@ -99,6 +123,24 @@ mod tests {
         assert!(!allows(&user(&[(Role::StateLead, Some(2), Some("CO"))]), &team));
         assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &team));
         assert!(!allows(&user(&[]), &team));
+    }
+
+    #[test]
+    fn only_the_state_lead_edits_the_application() {
+        let edit = Action::EditApplication { program_id: 1, state_code: "CO".into() };
+        let view = Action::ViewApplication { program_id: 1, state_code: "CO".into() };
+        let lead = user(&[(Role::StateLead, Some(1), Some("CO"))]);
+        let member = user(&[(Role::StateMember, Some(1), Some("CO"))]);
+        let other_lead = user(&[(Role::StateLead, Some(1), Some("KS"))]);
+        let federal = user(&[(Role::Federal, None, None)]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        assert!(allows(&lead, &edit) && allows(&lead, &view));
+        assert!(!allows(&member, &edit) && allows(&member, &view));
+        assert!(!allows(&other_lead, &edit) && !allows(&other_lead, &view));
+        assert!(!allows(&federal, &edit) && allows(&federal, &view));
+        assert!(allows(&admin, &view));
+        assert!(!allows(&admin, &edit), "administrators do not write a state's application");
+        assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &view));
     }
 
     #[test]

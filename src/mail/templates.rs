@@ -60,6 +60,60 @@ pub fn password_reset(to: &str, name: &str, link: &str, hours: u64) -> askama::R
     })
 }
 
+#[derive(Template)]
+#[template(path = "mail/register.txt")]
+struct RegisterText<'a> {
+    name: &'a str,
+    program: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+#[derive(Template)]
+#[template(path = "mail/register.html")]
+struct RegisterHtml<'a> {
+    name: &'a str,
+    program: &'a str,
+    link: &'a str,
+    hours: u64,
+}
+
+pub fn registration(to: &str, name: &str, program: &str, link: &str, hours: u64) -> askama::Result<Email> {
+    Ok(Email {
+        to: to.to_owned(),
+        subject: "Confirm your email address for Waymark".to_owned(),
+        text: RegisterText { name, program, link, hours }.render()?,
+        html: RegisterHtml { name, program, link, hours }.render()?,
+        headers: vec![],
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mail/already_registered.txt")]
+struct AlreadyText<'a> {
+    signin: &'a str,
+    reset: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/already_registered.html")]
+struct AlreadyHtml<'a> {
+    signin: &'a str,
+    reset: &'a str,
+}
+
+/// Sent when someone registers with an address that has an account, so
+/// the page never tells a stranger which addresses exist.
+pub fn already_registered(to: &str, signin: &str, reset: &str) -> askama::Result<Email> {
+    Ok(Email {
+        to: to.to_owned(),
+        subject: "You already have a Waymark account".to_owned(),
+        text: AlreadyText { signin, reset }.render()?,
+        html: AlreadyHtml { signin, reset }.render()?,
+        headers: vec![],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

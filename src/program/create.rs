@@ -100,6 +100,36 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
     }
 }
 
+
+/// Creates the program and its template parts in one transaction.
+/// Returns the slug, or the field errors (a taken slug among them).
+pub async fn create(
+    state: &crate::app::AppState,
+    actor: (Option<i64>, String),
+    ip: &str,
+    req: &NewProgramRequest,
+) -> Result<Result<String, FieldErrors>, sqlx::Error> {
+    let v = match check(req) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut tx = state.db.begin().await?;
+    let id = match super::store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Ok(Err(vec![("slug", "Another program already uses this short name.".into())]));
+        }
+        Err(e) => return Err(e),
+    };
+    crate::audit::write(
+        &mut *tx,
+        &crate::audit::Entry::new(actor, ip, "create_program").record("program", id).detail(format!("{} from the {} template", v.slug, v.template.key)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(v.slug))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,33 +169,4 @@ mod tests {
             ["name", "slug", "template", "time_zone", "deadline_date", "deadline_time", "sponsor", "provider"]
         );
     }
-}
-
-/// Creates the program and its template parts in one transaction.
-/// Returns the slug, or the field errors (a taken slug among them).
-pub async fn create(
-    state: &crate::app::AppState,
-    actor: (Option<i64>, String),
-    ip: &str,
-    req: &NewProgramRequest,
-) -> Result<Result<String, FieldErrors>, sqlx::Error> {
-    let v = match check(req) {
-        Ok(v) => v,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let mut tx = state.db.begin().await?;
-    let id = match super::store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
-        Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => {
-            return Ok(Err(vec![("slug", "Another program already uses this short name.".into())]));
-        }
-        Err(e) => return Err(e),
-    };
-    crate::audit::write(
-        &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "create_program").record("program", id).detail(format!("{} from the {} template", v.slug, v.template.key)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(v.slug))
 }

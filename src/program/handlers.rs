@@ -41,6 +41,9 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "invited" => "Invitation sent.",
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
+        "application-saved" => "Saved.",
+        "application-submitted" => "Your application is submitted. A confirmation with a copy is on its way by email.",
+        "application-withdrawn" => "Your application is withdrawn.",
         "program-created" => "The program is created from its template. Its dates, questions and rubric can be changed.",
         _ => return None,
     })

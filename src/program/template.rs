@@ -196,6 +196,25 @@ impl Template {
     }
 }
 
+
+/// Starting key questions for an application; each program edits its own.
+/// (The seeds say states are selected on "responses to key questions"
+/// without listing them; these ask for what the selection criteria need.)
+pub const DEFAULT_KEY_QUESTIONS: &[&str] = &[
+    "Why does your state want intensive technical assistance on its career pathways system now?",
+    "What career pathways work is already under way in your state, and who leads it?",
+    "Which of the Six Key Elements of career pathways do you most want help with, and why?",
+    "How will your team set aside time each month for planning and for the TA activities?",
+];
+
+/// The review rubric: selection is based on "state responses to key
+/// questions, team composition, and commitment" (seed 000). Weights in percent.
+pub const DEFAULT_RUBRIC: &[(&str, i64)] = &[
+    ("Responses to key questions", 40),
+    ("Team composition", 30),
+    ("Commitment", 30),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,21 +262,3 @@ mod tests {
         assert_eq!(find("general").unwrap().track, "general");
     }
 }
-
-/// Starting key questions for an application; each program edits its own.
-/// (The seeds say states are selected on "responses to key questions"
-/// without listing them; these ask for what the selection criteria need.)
-pub const DEFAULT_KEY_QUESTIONS: &[&str] = &[
-    "Why does your state want intensive technical assistance on its career pathways system now?",
-    "What career pathways work is already under way in your state, and who leads it?",
-    "Which of the Six Key Elements of career pathways do you most want help with, and why?",
-    "How will your team set aside time each month for planning and for the TA activities?",
-];
-
-/// The review rubric: selection is based on "state responses to key
-/// questions, team composition, and commitment" (seed 000). Weights in percent.
-pub const DEFAULT_RUBRIC: &[(&str, i64)] = &[
-    ("Responses to key questions", 40),
-    ("Team composition", 30),
-    ("Commitment", 30),
-];

@@ -17,6 +17,10 @@ enum Who {
     SignedIn,
     /// Administrators only.
     Admin,
+    /// The lead of the state (CO) in the program, and nobody else.
+    StateLead,
+    /// Those who may read CO's application: its team, the admin, the federal officer.
+    ApplicationReaders,
 }
 
 const PERSONAS: &[&str] = &[
@@ -57,6 +61,21 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/admin/people", Who::Admin),
     ("POST", "/admin/people/{id}/reinvite", Who::Admin),
     ("GET", "/admin/audit", Who::Admin),
+    ("GET", "/register", Who::Anyone),
+    ("POST", "/register", Who::Anyone),
+    ("GET", "/programs/{slug}/application", Who::StateLead),
+    ("POST", "/programs/{slug}/application/start", Who::StateLead),
+    ("POST", "/programs/{slug}/application/answers", Who::StateLead),
+    ("POST", "/programs/{slug}/application/members", Who::StateLead),
+    ("POST", "/programs/{slug}/application/members/{id}/remove", Who::StateLead),
+    ("POST", "/programs/{slug}/application/letter", Who::StateLead),
+    ("POST", "/programs/{slug}/application/submit", Who::StateLead),
+    ("POST", "/programs/{slug}/application/withdraw", Who::StateLead),
+    ("GET", "/programs/{slug}/applications/{state}", Who::ApplicationReaders),
+    ("GET", "/api/v1/programs/{slug}/applications/{state}", Who::ApplicationReaders),
+    ("PUT", "/api/v1/programs/{slug}/applications/{state}", Who::StateLead),
+    ("POST", "/api/v1/programs/{slug}/applications/{state}/submit", Who::StateLead),
+    ("POST", "/api/v1/programs/{slug}/applications/{state}/withdraw", Who::StateLead),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -72,6 +91,8 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::Anyone => true,
         Who::SignedIn => persona != "anonymous",
         Who::Admin => persona == "admin",
+        Who::StateLead => persona == "state_lead",
+        Who::ApplicationReaders => matches!(persona, "admin" | "federal" | "state_lead" | "state_member"),
     }
 }
 
@@ -122,7 +143,7 @@ fn concrete(path: &str, id: i64) -> String {
     if path.contains("{*path}") {
         return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
     }
-    path.replace("{id}", &id.to_string()).replace("{slug}", "p1")
+    path.replace("{id}", &id.to_string()).replace("{slug}", "p1").replace("{state}", "CO")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);
@@ -143,9 +164,11 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
         for p in &people {
             let expect_ok = allowed(*who, p.name);
             let (status, to_signin) = if path.starts_with("/api/v1/") {
+                let url = format!("{}{path}", app.base);
                 let mut req = match *method {
-                    "GET" => client.get(format!("{}{path}", app.base)),
-                    _ => client.post(format!("{}{path}", app.base)).header("content-type", "application/json").body("{}"),
+                    "GET" => client.get(url),
+                    "PUT" => client.put(url).header("content-type", "application/json").body("{}"),
+                    _ => client.post(url).header("content-type", "application/json").body("{}"),
                 };
                 if let Some(t) = &p.token {
                     req = req.bearer_auth(t);

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod api;
+mod applications;
 mod authz;
 mod cli;
 mod mail;

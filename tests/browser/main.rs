@@ -114,7 +114,7 @@ fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
         .into_iter()
         .filter(|(m, p)| m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz")
-        .map(|(_, p)| if p == "/password/set" { "/password/set?token=not-a-real-token".to_owned() } else { p.replace("{slug}", waymark::demo::PROGRAM_SLUG) })
+        .map(|(_, p)| if p == "/password/set" { "/password/set?token=not-a-real-token".to_owned() } else { p.replace("{slug}", waymark::demo::PROGRAM_SLUG).replace("{state}", "CO") })
         .collect();
     out.push("/no/such/page".into());
     out
@@ -184,6 +184,24 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     client.wait().for_element(Locator::Id("new-token")).await.expect("the new token is shown");
     for v in axe_violations(client, &axe).await {
         failures.push(format!("account with a new token: {v}"));
+    }
+    sign_out(client, &base).await;
+
+    // A draft application, and the same with a mistake in the team form.
+    let kansas = sign_ins.iter().find(|s| s.email.starts_with("lead.ks@")).unwrap();
+    sign_in_with_the_form(client, &base, &kansas.email, &kansas.password).await;
+    client.goto(&format!("{base}/programs/acp-2016/application")).await.unwrap();
+    client.find(Locator::Css("form[action$='/application/start'] button")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Id("member_name")).await.expect("the draft form");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("draft application: {v}"));
+    }
+    client.find(Locator::Id("member_name")).await.unwrap().send_keys("Beth Lindqvist").await.unwrap();
+    client.find(Locator::Id("member_agency")).await.unwrap().send_keys("Kansas Board of Regents").await.unwrap();
+    client.find(Locator::Css("form[action$='/application/members'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    client.wait().for_element(Locator::Id("member_sector-error")).await.expect("the sector error");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("draft application with a mistake: {v}"));
     }
     sign_out(client, &base).await;
 

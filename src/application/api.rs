@@ -1,0 +1,129 @@
+//! `/api/v1/programs/{slug}/applications/{state}`: read the application,
+//! replace the draft, submit, withdraw.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::MemberRequest;
+use super::service::{self, ChangeError, WholeDraft};
+use super::store::{self, Application};
+use crate::app::AppState;
+use crate::auth::api::ApiUser;
+use crate::auth::guard;
+use crate::auth::policy::Action;
+use crate::program::store::Program;
+use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::{ApiError, ApiJson};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_application, replace_draft))
+        .routes(routes!(submit_application))
+        .routes(routes!(withdraw_application))
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AnswerRequest {
+    pub question_id: i64,
+    pub answer: String,
+}
+
+/// The whole draft: answers, proposed team and the letter's signer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DraftRequest {
+    pub answers: Vec<AnswerRequest>,
+    pub members: Vec<MemberRequest>,
+    pub signer_name: String,
+    pub signer_title: String,
+    /// The three commitments of the letter, confirmed or not, in order.
+    pub commitments: [bool; 3],
+}
+
+async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
+    crate::program::store::find_by_slug(&state.db.pool, slug).await?.ok_or(ApiError::NotFound)
+}
+
+fn change_error(e: ChangeError) -> ApiError {
+    match e {
+        ChangeError::Invalid(fields) => ApiError::Invalid(fields.into_iter().map(|(field, message)| FieldError { field: field.into(), message }).collect()),
+        ChangeError::Late { .. } => ApiError::Invalid(vec![FieldError { field: "submitted_at".into(), message: e.message() }]),
+        ChangeError::NotDraft(_) => ApiError::Conflict(e.message()),
+        ChangeError::Db(e) => ApiError::Internal(e.into()),
+        ChangeError::Other(e) => ApiError::Internal(e),
+    }
+}
+
+/// A state's application (its team, its lead, the admin and the federal officer).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/applications/{state}", tag = "applications",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<Json<Application>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ViewApplication { program_id: program.id, state_code: code.clone() }).await?;
+    let id = store::find(&state.db.pool, program.id, &code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(store::load(&state.db.pool, id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Replaces the state's draft (starting it if needed): all of it or nothing (the state lead).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/applications/{state}", tag = "applications", request_body = DraftRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 409, description = "Already submitted or withdrawn", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn replace_draft(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>, body: ApiJson<DraftRequest>) -> Result<Json<Application>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}");
+    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    let req = body.parse()?;
+    service::open(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
+    let whole = WholeDraft {
+        answers: req.answers.into_iter().map(|a| (a.question_id, a.answer)).collect(),
+        members: req.members,
+        signer_name: req.signer_name,
+        signer_title: req.signer_title,
+        commitments: req.commitments,
+    };
+    service::replace(&state, &api.user, &api.ip, &program, &code, &whole).await.map_err(change_error)?;
+    let id = store::find(&state.db.pool, program.id, &code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(store::load(&state.db.pool, id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Submits the draft before the deadline; a confirmation email follows (the state lead).
+#[utoipa::path(post, path = "/api/v1/programs/{slug}/applications/{state}/submit", tag = "applications",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
+        (status = 409, body = ErrorResponse), (status = 422, description = "Incomplete, or after the deadline", body = ErrorResponse)))]
+async fn submit_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<Json<Application>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/submit");
+    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    if store::find(&state.db.pool, program.id, &code).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(service::submit(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?))
+}
+
+/// Withdraws a submitted application (the state lead).
+#[utoipa::path(post, path = "/api/v1/programs/{slug}/applications/{state}/withdraw", tag = "applications",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn withdraw_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/withdraw");
+    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    if store::find(&state.db.pool, program.id, &code).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    service::withdraw(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}

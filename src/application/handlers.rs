@@ -1,0 +1,262 @@
+//! The application pages: the state lead fills in, submits and can
+//! withdraw the state's application; the team, the admin and the federal
+//! officer read it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::service::{self, ChangeError};
+use super::store::{self, Application};
+use super::{Draft, FieldErrors, LETTER_COMMITMENTS, MemberRequest, Status, submission_problems};
+use crate::app::{AppState, Routes};
+use crate::auth::handlers::Errors;
+use crate::auth::policy::Action;
+use crate::auth::session::Visitor;
+use crate::auth::{CurrentUser, guard};
+use crate::program::deadline;
+use crate::program::handlers::{Done, notice};
+use crate::program::store::{Program, ProgramDetail};
+use crate::team::{Sector, missing_sectors};
+use crate::web::{AppError, Chrome, CsrfForm, render};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/programs/{slug}/application", application_page)
+        .post("/programs/{slug}/application/start", start)
+        .post("/programs/{slug}/application/answers", save_answers)
+        .post("/programs/{slug}/application/members", add_member)
+        .post("/programs/{slug}/application/members/{id}/remove", remove_member)
+        .post("/programs/{slug}/application/letter", save_letter)
+        .post("/programs/{slug}/application/submit", submit)
+        .post("/programs/{slug}/application/withdraw", withdraw)
+        .get("/programs/{slug}/applications/{state}", read_only_page)
+        .get("/register", super::register::register_page)
+        .post("/register", super::register::register)
+}
+
+struct SectorOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "application/edit.html")]
+struct ApplicationPage {
+    chrome: Chrome,
+    program: Program,
+    state_name: String,
+    app: Option<Application>,
+    deadline: Option<String>,
+    missing: Vec<&'static str>,
+    problems: FieldErrors,
+    errors: Errors,
+    member_form: MemberRequest,
+    sectors: Vec<SectorOption>,
+    commitment_texts: [&'static str; 3],
+    editable: bool,
+    /// The lead's own page of a submitted application.
+    can_withdraw: bool,
+    message: Option<String>,
+}
+
+impl ApplicationPage {
+    fn committed(&self, i: &usize) -> bool {
+        self.app.as_ref().is_some_and(|a| a.commitments.get(*i).copied().unwrap_or(false))
+    }
+
+    fn selected_sector(&self, value: &str) -> bool {
+        self.member_form.sector == value
+    }
+}
+
+async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
+    crate::program::store::detail(&state.db.pool, slug).await?.ok_or(AppError::NotFound)
+}
+
+/// The signed-in person and the state they lead in this program.
+async fn lead(state: &AppState, visitor: &Visitor, program: &Program, path: &str) -> Result<(CurrentUser, String), AppError> {
+    let user = guard::page(state, visitor, path, Action::UseOwnAccount).await?;
+    let code = service::lead_state(&user, program.id).unwrap_or_default();
+    let user = guard::page(state, visitor, path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    Ok((user, code))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn view(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: ProgramDetail,
+    code: &str,
+    editable: bool,
+    errors: Errors,
+    member_form: MemberRequest,
+    message: Option<String>,
+    done: &str,
+) -> Result<ApplicationPage, AppError> {
+    let program = detail.program;
+    let app = match store::find(&state.db.pool, program.id, code).await? {
+        Some(id) => store::load(&state.db.pool, id).await?,
+        None => None,
+    };
+    let state_name = crate::program::store::jurisdictions(&state.db.pool)
+        .await?
+        .into_iter()
+        .find(|j| j.code == code)
+        .map(|j| j.name)
+        .unwrap_or_else(|| code.to_owned());
+    let members: Vec<Sector> = app.as_ref().map(|a| a.member_sectors()).unwrap_or_default();
+    let missing = missing_sectors(&detail.required_sectors, &members).into_iter().map(|s| s.label()).collect();
+    let problems = match &app {
+        Some(a) if a.status == Status::Draft => {
+            let answers: Vec<(i64, String)> = a.answers.iter().map(|x| (x.question_id, x.answer.clone())).collect();
+            let ms: Vec<_> = a.members.iter().map(|m| m.member.clone()).collect();
+            submission_problems(&Draft { answers: &answers, members: &ms, signer_name: &a.signer_name, signer_title: &a.signer_title, commitments: a.commitments })
+        }
+        _ => vec![],
+    };
+    let deadline = program.applications_due_at.map(|ms| {
+        let due = jiff::Timestamp::from_millisecond(ms).unwrap_or_default();
+        let limit = app.as_ref().and_then(|a| a.extension_until).and_then(|e| jiff::Timestamp::from_millisecond(e).ok()).map_or(due, |e| e.max(due));
+        deadline::describe(limit, &program.time_zone)
+    });
+    let can_withdraw = editable && app.as_ref().is_some_and(|a| a.status == Status::Submitted);
+    let editable = editable && app.as_ref().is_none_or(|a| a.status == Status::Draft);
+    Ok(ApplicationPage {
+        chrome: Chrome::new(visitor, format!("{state_name}'s application"), "/programs").with_notice(notice(done)),
+        state_name,
+        app,
+        deadline,
+        missing,
+        problems,
+        errors,
+        member_form,
+        sectors: Sector::ALL.iter().map(|s| SectorOption { value: s.as_str(), label: s.label() }).collect(),
+        commitment_texts: LETTER_COMMITMENTS,
+        editable,
+        can_withdraw,
+        message,
+        program,
+    })
+}
+
+async fn application_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, Query(done): Query<Done>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (_, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let page = view(&state, &visitor, detail, &code, true, Errors::default(), MemberRequest { level: "state".into(), ..Default::default() }, None, &done.done).await?;
+    Ok(render(page)?.into_response())
+}
+
+#[derive(Deserialize)]
+struct StatePath {
+    slug: String,
+    state: String,
+}
+
+async fn read_only_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(p): Path<StatePath>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/applications/{}", p.slug, p.state);
+    guard::page(&state, &visitor, &path, Action::ViewApplication { program_id: detail.program.id, state_code: code.clone() }).await?;
+    if store::find(&state.db.pool, detail.program.id, &code).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let page = view(&state, &visitor, detail, &code, false, Errors::default(), MemberRequest::default(), None, "").await?;
+    Ok(render(page)?.into_response())
+}
+
+/// After a change: back to the page, or the page again with what went wrong.
+async fn after(state: &AppState, visitor: &Visitor, slug: &str, code: &str, result: Result<(), ChangeError>, anchor: &str, member_form: MemberRequest) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-saved#{anchor}")).into_response()),
+        Err(ChangeError::Db(e)) => Err(e.into()),
+        Err(ChangeError::Other(e)) => Err(AppError::Internal(e)),
+        Err(e) => {
+            let detail = load_program(state, slug).await?;
+            let (errors, message, status) = match e {
+                ChangeError::Invalid(errors) => (Errors(errors), None, StatusCode::UNPROCESSABLE_ENTITY),
+                ChangeError::Late { .. } => (Errors::default(), Some(e.message()), StatusCode::FORBIDDEN),
+                other => (Errors::default(), Some(other.message()), StatusCode::CONFLICT),
+            };
+            let page = view(state, visitor, detail, code, true, errors, member_form, message, "").await?;
+            Ok((status, render(page)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn start(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    service::open(&state, &user, &visitor.ip, &detail.program, &code).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Redirect::to(&format!("/programs/{slug}/application")).into_response())
+}
+
+async fn save_answers(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let answers: Vec<(i64, String)> = form
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
+        .collect();
+    let result = service::save_answers(&state, &user, &visitor.ip, &detail.program, &code, &answers).await;
+    after(&state, &visitor, &slug, &code, result, "questions", MemberRequest::default()).await
+}
+
+async fn add_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<MemberRequest>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form).await;
+    after(&state, &visitor, &slug, &code, result, "team", form).await
+}
+
+async fn remove_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path((slug, id)): Path<(String, i64)>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let result = service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, id).await.map(|_| ());
+    after(&state, &visitor, &slug, &code, result, "team", MemberRequest::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LetterForm {
+    signer_name: String,
+    signer_title: String,
+    commit_0: Option<String>,
+    commit_1: Option<String>,
+    commit_2: Option<String>,
+}
+
+async fn save_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<LetterForm>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let commitments = [form.commit_0.is_some(), form.commit_1.is_some(), form.commit_2.is_some()];
+    let letter = service::Letter { signer_name: &form.signer_name, signer_title: &form.signer_title, commitments };
+    let result = service::save_letter(&state, &user, &visitor.ip, &detail.program, &code, &letter).await;
+    after(&state, &visitor, &slug, &code, result, "letter", MemberRequest::default()).await
+}
+
+async fn submit(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    match service::submit(&state, &user, &visitor.ip, &detail.program, &code).await {
+        Ok(_) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-submitted")).into_response()),
+        Err(e) => after(&state, &visitor, &slug, &code, Err(e), "submit", MemberRequest::default()).await,
+    }
+}
+
+async fn withdraw(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    match service::withdraw(&state, &user, &visitor.ip, &detail.program, &code).await {
+        Ok(()) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-withdrawn")).into_response()),
+        Err(e) => after(&state, &visitor, &slug, &code, Err(e), "status", MemberRequest::default()).await,
+    }
+}

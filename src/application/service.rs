@@ -1,0 +1,239 @@
+//! Changes to an application, shared by the pages and the API: each is
+//! checked, done in one transaction, and written to the audit log.
+
+use super::store::{self, Application};
+use super::{Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, submission_problems};
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::{CurrentUser, Role};
+use crate::program::deadline;
+use crate::program::store::Program;
+use crate::time::now_ms;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("invalid")]
+    Invalid(FieldErrors),
+    #[error("the application is {0:?}, not a draft")]
+    NotDraft(Status),
+    #[error("late")]
+    Late { deadline: String },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl ChangeError {
+    /// The sentence a person reads.
+    pub fn message(&self) -> String {
+        match self {
+            ChangeError::Invalid(errors) => errors.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
+            ChangeError::NotDraft(Status::Submitted) => "This application has been submitted and can no longer be changed. You can withdraw it.".into(),
+            ChangeError::NotDraft(_) => "This application has been withdrawn and can no longer be changed.".into(),
+            ChangeError::Late { deadline } => {
+                format!("The deadline was {deadline}. Applications that arrive after it cannot be accepted; if you believe your state should have an extension, contact the program administrator.")
+            }
+            ChangeError::Db(_) | ChangeError::Other(_) => "Something went wrong on our side.".into(),
+        }
+    }
+}
+
+/// The state a person leads in a program, if any.
+pub fn lead_state(user: &CurrentUser, program_id: i64) -> Option<String> {
+    user.grants
+        .iter()
+        .find(|g| g.role == Role::StateLead && g.program_id == Some(program_id))
+        .and_then(|g| g.state_code.clone())
+}
+
+fn actor(user: &CurrentUser) -> (Option<i64>, String) {
+    (Some(user.id), user.email.clone())
+}
+
+/// The state's application, started as a draft if there is none yet.
+pub async fn open(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<Application, ChangeError> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let existed = store::find(&mut *tx, program.id, code).await?.is_some();
+    let id = store::find_or_create(&mut tx, program.id, code, user.id, now).await?;
+    if !existed {
+        audit::write(&mut *tx, &Entry::new(actor(user), ip, "start_application").record("application", id).detail(format!("{code} for {}", program.slug))).await?;
+    }
+    tx.commit().await?;
+    Ok(store::load(&state.db.pool, id).await?.expect("just created"))
+}
+
+fn not_started() -> ChangeError {
+    ChangeError::Invalid(vec![("status", "Start the application first.".into())])
+}
+
+async fn draft(state: &AppState, program: &Program, code: &str) -> Result<Application, ChangeError> {
+    let id = store::find(&state.db.pool, program.id, code).await?.ok_or_else(not_started)?;
+    let app = store::load(&state.db.pool, id).await?.ok_or_else(|| ChangeError::Other(anyhow::anyhow!("no application")))?;
+    if app.status != Status::Draft {
+        return Err(ChangeError::NotDraft(app.status));
+    }
+    Ok(app)
+}
+
+fn check_answers(app: &Application, answers: &[(i64, String)]) -> Result<(), ChangeError> {
+    for (qid, text) in answers {
+        if !app.answers.iter().any(|a| a.question_id == *qid) {
+            return Err(ChangeError::Invalid(vec![("answers", format!("Question {qid} is not one of this program's key questions."))]));
+        }
+        if text.chars().count() > MAX_ANSWER {
+            return Err(ChangeError::Invalid(vec![("answers", format!("Keep each answer under {MAX_ANSWER} characters."))]));
+        }
+    }
+    Ok(())
+}
+
+pub async fn save_answers(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, answers: &[(i64, String)]) -> Result<(), ChangeError> {
+    let app = draft(state, program, code).await?;
+    check_answers(&app, answers)?;
+    let mut tx = state.db.begin().await?;
+    for (qid, text) in answers {
+        store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
+    }
+    store::touch(&mut tx, app.id, now_ms()).await?;
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "save_application_answers").record("application", app.id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn add_member(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, req: &MemberRequest) -> Result<(), ChangeError> {
+    let app = draft(state, program, code).await?;
+    let member = check_member(req).map_err(ChangeError::Invalid)?;
+    if app.members.len() >= 60 {
+        return Err(ChangeError::Invalid(vec![("member_name", "A proposed team can have at most 60 members.".into())]));
+    }
+    let mut tx = state.db.begin().await?;
+    let id = store::add_member(&mut tx, app.id, &member, now_ms()).await?;
+    store::touch(&mut tx, app.id, now_ms()).await?;
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "add_proposed_member").record("application", app.id).detail(format!("{} ({}), member {id}", member.name, member.sector.as_str()))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_member(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, member_id: i64) -> Result<bool, ChangeError> {
+    let app = draft(state, program, code).await?;
+    let mut tx = state.db.begin().await?;
+    let removed = store::remove_member(&mut tx, app.id, member_id).await?;
+    if removed {
+        store::touch(&mut tx, app.id, now_ms()).await?;
+        audit::write(&mut *tx, &Entry::new(actor(user), ip, "remove_proposed_member").record("application", app.id).detail(format!("member {member_id}"))).await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// Who signed the letter of commitment, and which commitments it makes.
+#[derive(Clone, Copy)]
+pub struct Letter<'a> {
+    pub signer_name: &'a str,
+    pub signer_title: &'a str,
+    pub commitments: [bool; 3],
+}
+
+pub async fn save_letter(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, letter: &Letter<'_>) -> Result<(), ChangeError> {
+    let app = draft(state, program, code).await?;
+    let Letter { signer_name, signer_title, commitments } = *letter;
+    if signer_name.chars().count() > 120 || signer_title.chars().count() > 160 {
+        return Err(ChangeError::Invalid(vec![("signer", "Keep the name and title short (up to 120 and 160 characters).".into())]));
+    }
+    let mut tx = state.db.begin().await?;
+    store::save_letter_details(&mut tx, app.id, signer_name.trim(), signer_title.trim(), commitments).await?;
+    store::touch(&mut tx, app.id, now_ms()).await?;
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "save_application_letter").record("application", app.id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces the whole draft at once (the API's PUT): all or nothing.
+pub struct WholeDraft {
+    pub answers: Vec<(i64, String)>,
+    pub members: Vec<MemberRequest>,
+    pub signer_name: String,
+    pub signer_title: String,
+    pub commitments: [bool; 3],
+}
+
+pub async fn replace(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, whole: &WholeDraft) -> Result<(), ChangeError> {
+    let app = draft(state, program, code).await?;
+    check_answers(&app, &whole.answers)?;
+    let mut members = Vec::new();
+    for (i, m) in whole.members.iter().enumerate() {
+        let checked = check_member(m).map_err(|errors| {
+            ChangeError::Invalid(errors.into_iter().map(|(f, msg)| (f, format!("Member {}: {msg}", i + 1))).collect())
+        })?;
+        members.push(checked);
+    }
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    for (qid, text) in &whole.answers {
+        store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
+    }
+    store::remove_all_members(&mut tx, app.id).await?;
+    for m in &members {
+        store::add_member(&mut tx, app.id, m, now).await?;
+    }
+    store::save_letter_details(&mut tx, app.id, whole.signer_name.trim(), whole.signer_title.trim(), whole.commitments).await?;
+    store::touch(&mut tx, app.id, now).await?;
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "replace_application_draft").record("application", app.id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Submits a complete draft before the deadline (or the state's
+/// extension) and queues the confirmation email with a copy.
+pub async fn submit(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<Application, ChangeError> {
+    let app = draft(state, program, code).await?;
+    let answers: Vec<(i64, String)> = app.answers.iter().map(|a| (a.question_id, a.answer.clone())).collect();
+    let members: Vec<_> = app.members.iter().map(|m| m.member.clone()).collect();
+    let problems = submission_problems(&Draft {
+        answers: &answers,
+        members: &members,
+        signer_name: &app.signer_name,
+        signer_title: &app.signer_title,
+        commitments: app.commitments,
+    });
+    if !problems.is_empty() {
+        return Err(ChangeError::Invalid(problems));
+    }
+    let now = now_ms();
+    if let Some(due_ms) = program.applications_due_at {
+        let due = jiff::Timestamp::from_millisecond(due_ms).map_err(anyhow::Error::from)?;
+        let extension = app.extension_until.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
+        let submitted = jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?;
+        if !deadline::on_time(submitted, due, extension) {
+            let limit = extension.map_or(due, |e| e.max(due));
+            return Err(ChangeError::Late { deadline: deadline::describe(limit, &program.time_zone) });
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    if !store::mark_submitted(&mut tx, app.id, now).await? {
+        return Err(ChangeError::NotDraft(Status::Submitted));
+    }
+    let when = deadline::describe(jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?, &program.time_zone);
+    let email = super::mail::confirmation(&user.email, &user.name, program, &app, &when).map_err(|e| anyhow::anyhow!("email template: {e}"))?;
+    crate::mail::enqueue(&mut tx, &email).await?;
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "submit_application").record("application", app.id).detail(format!("{code} for {}", program.slug))).await?;
+    tx.commit().await?;
+    Ok(store::load(&state.db.pool, app.id).await?.expect("exists"))
+}
+
+pub async fn withdraw(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<(), ChangeError> {
+    let id = store::find(&state.db.pool, program.id, code).await?.ok_or_else(not_started)?;
+    let mut tx = state.db.begin().await?;
+    if !store::mark_withdrawn(&mut tx, id, now_ms()).await? {
+        let status = store::load(&state.db.pool, id).await?.map(|a| a.status).unwrap_or(Status::Draft);
+        if status == Status::Draft {
+            return Err(ChangeError::Invalid(vec![("status", "Only a submitted application can be withdrawn.".into())]));
+        }
+        return Err(ChangeError::NotDraft(status));
+    }
+    audit::write(&mut *tx, &Entry::new(actor(user), ip, "withdraw_application").record("application", id).detail(format!("{code} for {}", program.slug))).await?;
+    tx.commit().await?;
+    Ok(())
+}
