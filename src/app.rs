@@ -31,6 +31,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub keys: Arc<Keys>,
     pub mailer: Arc<Mailer>,
+    pub storage: crate::storage::Storage,
 }
 
 impl AppState {
@@ -40,7 +41,8 @@ impl AppState {
         crate::db::migrate(&db).await?;
         let keys = load_keys(&db).await?;
         let mailer = Mailer::new(&config)?;
-        Ok(AppState { db, config: Arc::new(config), keys: Arc::new(keys), mailer: Arc::new(mailer) })
+        let storage = crate::storage::Storage::new(&config)?;
+        Ok(AppState { db, config: Arc::new(config), keys: Arc::new(keys), mailer: Arc::new(mailer), storage })
     }
 }
 
@@ -176,7 +178,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::headers::middleware))
         .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()))
         .layer(axum::middleware::from_fn(crate::web::request_id::middleware))
+        // One limit for every body: uploads are checked against their own,
+        // smaller limits with a clear message; beyond this the answer is 413.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(12 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
 

@@ -134,6 +134,11 @@ async fn applications(state: &AppState) -> anyhow::Result<()> {
         apps::add_member(&mut tx, id, &Member { name: name.into(), agency: agency.into(), email: String::new(), sector, level }, submitted_at).await?;
     }
     apps::save_letter_details(&mut tx, id, "Dr. Katy Anthes", "Commissioner of Education", [true; 3]).await?;
+    let key = crate::storage::new_key(&format!("letters/{id}"), "pdf");
+    let pdf = crate::application::letter::sample_pdf("Colorado commits to the Advancing Career Pathways TA. Signed: Dr. Katy Anthes, Commissioner of Education");
+    let size = pdf.len() as i64;
+    state.storage.put(&key, pdf).await?;
+    apps::set_letter(&mut tx, id, &key, "Colorado letter of commitment.pdf", size, submitted_at).await?;
     apps::mark_submitted(&mut tx, id, submitted_at).await?;
     tx.commit().await?;
     Ok(())

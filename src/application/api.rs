@@ -24,6 +24,52 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_application, replace_draft))
         .routes(routes!(submit_application))
         .routes(routes!(withdraw_application))
+        .routes(routes!(get_letter, put_letter))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LetterQuery {
+    /// The file's name, for display (made safe).
+    #[serde(default)]
+    pub filename: String,
+}
+
+/// Uploads the signed letter of commitment: the PDF as the request body (the state lead).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/applications/{state}/letter", tag = "applications",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code"), LetterQuery),
+    request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 409, body = ErrorResponse),
+        (status = 422, description = "Not a PDF, empty, or too large; `fields` names letter_file", body = ErrorResponse)))]
+async fn put_letter(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<LetterQuery>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
+    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    service::open(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
+    service::upload_letter(&state, &api.user, &api.ip, &program, &code, body.to_vec(), &q.filename).await.map_err(change_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Downloads the signed letter of commitment (those who may read the application).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/applications/{state}/letter", tag = "applications",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_letter(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<axum::response::Response, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ViewApplication { program_id: program.id, state_code: code.clone() }).await?;
+    match super::handlers::letter_response(&state, &program, &code).await {
+        Ok(Some((name, bytes))) => Ok(super::handlers::pdf_download(&name, bytes)),
+        Ok(None) => Err(ApiError::NotFound),
+        Err(e) => Err(ApiError::Internal(anyhow::anyhow!("{e}"))),
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]

@@ -23,7 +23,7 @@ use crate::program::deadline;
 use crate::program::handlers::{Done, notice};
 use crate::program::store::{Program, ProgramDetail};
 use crate::team::{Sector, missing_sectors};
-use crate::web::{AppError, Chrome, CsrfForm, render};
+use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, render};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -33,6 +33,8 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/application/members", add_member)
         .post("/programs/{slug}/application/members/{id}/remove", remove_member)
         .post("/programs/{slug}/application/letter", save_letter)
+        .post("/programs/{slug}/application/letter-file", upload_letter)
+        .get("/programs/{slug}/applications/{state}/letter", download_letter)
         .post("/programs/{slug}/application/submit", submit)
         .post("/programs/{slug}/application/withdraw", withdraw)
         .get("/programs/{slug}/applications/{state}", read_only_page)
@@ -116,7 +118,14 @@ async fn view(
         Some(a) if a.status == Status::Draft => {
             let answers: Vec<(i64, String)> = a.answers.iter().map(|x| (x.question_id, x.answer.clone())).collect();
             let ms: Vec<_> = a.members.iter().map(|m| m.member.clone()).collect();
-            submission_problems(&Draft { answers: &answers, members: &ms, signer_name: &a.signer_name, signer_title: &a.signer_title, commitments: a.commitments })
+            submission_problems(&Draft {
+                answers: &answers,
+                members: &ms,
+                signer_name: &a.signer_name,
+                signer_title: &a.signer_title,
+                commitments: a.commitments,
+                has_letter: a.letter.is_some(),
+            })
         }
         _ => vec![],
     };
@@ -259,4 +268,43 @@ async fn withdraw(State(state): State<AppState>, Extension(visitor): Extension<V
         Ok(()) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-withdrawn")).into_response()),
         Err(e) => after(&state, &visitor, &slug, &code, Err(e), "status", MemberRequest::default()).await,
     }
+}
+
+async fn upload_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, form: CsrfMultipart) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
+        Some(file) => service::upload_letter(&state, &user, &visitor.ip, &detail.program, &code, file.bytes, &file.file_name).await,
+        None => Err(ChangeError::Invalid(vec![("letter_file", "Choose the signed letter, saved as a PDF.".into())])),
+    };
+    after(&state, &visitor, &slug, &code, result, "letter", MemberRequest::default()).await
+}
+
+/// The letter, to those who may read the application.
+pub async fn letter_response(state: &AppState, program: &Program, code: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let Some(id) = store::find(&state.db.pool, program.id, code).await? else { return Ok(None) };
+    let Some(letter) = store::load(&state.db.pool, id).await?.and_then(|a| a.letter) else { return Ok(None) };
+    let bytes = state.storage.get(&letter.key).await?;
+    Ok(Some((letter.name, bytes)))
+}
+
+pub fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+async fn download_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(p): Path<StatePath>) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/applications/{}/letter", p.slug, p.state);
+    guard::page(&state, &visitor, &path, Action::ViewApplication { program_id: detail.program.id, state_code: code.clone() }).await?;
+    let (name, bytes) = letter_response(&state, &detail.program, &code).await?.ok_or(AppError::NotFound)?;
+    Ok(pdf_download(&name, bytes))
 }

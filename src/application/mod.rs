@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod handlers;
+pub mod letter;
 pub mod mail;
 pub mod register;
 pub mod service;
@@ -134,6 +135,7 @@ pub struct Draft<'a> {
     pub signer_name: &'a str,
     pub signer_title: &'a str,
     pub commitments: [bool; 3],
+    pub has_letter: bool,
 }
 
 pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
@@ -147,6 +149,9 @@ pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
     }
     if d.members.is_empty() {
         errors.push(("members", "Add the members of your proposed state team.".into()));
+    }
+    if !d.has_letter {
+        errors.push(("letter", "Upload the signed letter of commitment as a PDF.".into()));
     }
     if d.signer_name.trim().is_empty() || d.signer_title.trim().is_empty() {
         errors.push(("signer", "Give the name and title of the person who signed the letter of commitment.".into()));
@@ -186,11 +191,11 @@ mod tests {
     fn a_draft_is_ready_only_when_complete() {
         let members = vec![check_member(&member()).unwrap()];
         let answers = vec![(1, "Because".to_owned()), (2, " ".to_owned())];
-        let draft = Draft { answers: &answers, members: &members, signer_name: "", signer_title: "Commissioner", commitments: [true, false, true] };
+        let draft = Draft { answers: &answers, members: &members, signer_name: "", signer_title: "Commissioner", commitments: [true, false, true], has_letter: false };
         let fields: Vec<_> = submission_problems(&draft).into_iter().map(|(f, _)| f).collect();
-        assert_eq!(fields, ["answers", "signer", "commitments"]);
+        assert_eq!(fields, ["answers", "letter", "signer", "commitments"]);
         let answers = vec![(1, "Because".to_owned()), (2, "We are ready".to_owned())];
-        let ready = Draft { answers: &answers, members: &members, signer_name: "Dr. Lee", signer_title: "Commissioner", commitments: [true; 3] };
+        let ready = Draft { answers: &answers, members: &members, signer_name: "Dr. Lee", signer_title: "Commissioner", commitments: [true; 3], has_letter: true };
         assert!(submission_problems(&ready).is_empty());
         let empty = Draft { answers: &answers, members: &[], ..ready };
         assert_eq!(submission_problems(&empty)[0].0, "members");

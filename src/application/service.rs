@@ -197,6 +197,7 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ip: &str, program: &Pr
         signer_name: &app.signer_name,
         signer_title: &app.signer_title,
         commitments: app.commitments,
+        has_letter: app.letter.is_some(),
     });
     if !problems.is_empty() {
         return Err(ChangeError::Invalid(problems));
@@ -236,4 +237,36 @@ pub async fn withdraw(state: &AppState, user: &CurrentUser, ip: &str, program: &
     audit::write(&mut *tx, &Entry::new(actor(user), ip, "withdraw_application").record("application", id).detail(format!("{code} for {}", program.slug))).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Stores a checked PDF letter, then records it; a failure while recording
+/// removes the stored file again, and a refused file is never stored.
+pub async fn upload_letter(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, bytes: Vec<u8>, declared_name: &str) -> Result<(), ChangeError> {
+    let app = draft(state, program, code).await?;
+    let checked = super::letter::check(&bytes, declared_name).map_err(|m| ChangeError::Invalid(vec![("letter_file", m.to_owned())]))?;
+    let key = crate::storage::new_key(&format!("letters/{}", app.id), "pdf");
+    let size = bytes.len() as i64;
+    state.storage.put(&key, bytes).await?;
+    let recorded = async {
+        let mut tx = state.db.begin().await?;
+        let old = store::set_letter(&mut tx, app.id, &key, &checked.name, size, now_ms()).await?;
+        audit::write(&mut *tx, &Entry::new(actor(user), ip, "upload_letter").record("application", app.id).detail(format!("{} ({size} bytes)", checked.name))).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(old)
+    }
+    .await;
+    match recorded {
+        Ok(old) => {
+            if let Some(old) = old
+                && let Err(e) = state.storage.delete(&old).await
+            {
+                tracing::warn!(error = %e, "could not remove a replaced letter");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            let _ = state.storage.delete(&key).await;
+            Err(e.into())
+        }
+    }
 }

@@ -21,6 +21,18 @@ struct Row {
     extension_until: Option<i64>,
     submitted_at: Option<i64>,
     updated_at: i64,
+    letter_key: Option<String>,
+    letter_name: Option<String>,
+    letter_size: Option<i64>,
+}
+
+/// The uploaded letter of commitment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LetterFile {
+    pub name: String,
+    pub size: i64,
+    #[serde(skip)]
+    pub key: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -54,6 +66,8 @@ pub struct Application {
     pub extension_until: Option<i64>,
     pub submitted_at: Option<i64>,
     pub updated_at: i64,
+    /// The signed letter, once uploaded.
+    pub letter: Option<LetterFile>,
 }
 
 impl Application {
@@ -90,7 +104,7 @@ pub async fn find_or_create(tx: &mut Tx<'_>, program_id: i64, state: &str, user_
 pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Application>> {
     let Some(r): Option<Row> = sqlx::query_as(
         "SELECT id, program_id, state_code, status, signer_name, signer_title, commit_travel, commit_team, commit_plan,
-                extension_until, submitted_at, updated_at
+                extension_until, submitted_at, updated_at, letter_key, letter_name, letter_size
          FROM applications WHERE id = $1",
     )
     .bind(id)
@@ -135,6 +149,10 @@ pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Applicat
         extension_until: r.extension_until,
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
+        letter: match (r.letter_key, r.letter_name) {
+            (Some(key), Some(name)) => Some(LetterFile { name, size: r.letter_size.unwrap_or(0), key }),
+            _ => None,
+        },
     }))
 }
 
@@ -217,4 +235,20 @@ pub async fn mark_withdrawn(tx: &mut Tx<'_>, id: i64, now: i64) -> sqlx::Result<
         .execute(&mut **tx)
         .await
         .map(|r| r.rows_affected() == 1)
+}
+
+/// Records the uploaded letter; returns the key of the letter it replaces.
+pub async fn set_letter(tx: &mut Tx<'_>, id: i64, key: &str, name: &str, size: i64, now: i64) -> sqlx::Result<Option<String>> {
+    let old: Option<String> = sqlx::query_scalar("SELECT letter_key FROM applications WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+    sqlx::query(
+        "UPDATE applications SET letter_key = $1, letter_name = $2, letter_size = $3, letter_uploaded_at = $4, updated_at = $4 WHERE id = $5",
+    )
+    .bind(key)
+    .bind(name)
+    .bind(size)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(old)
 }

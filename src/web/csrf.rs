@@ -71,6 +71,62 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
+/// A file sent with a form.
+pub struct UploadedFile {
+    pub field: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart form (with files) whose CSRF token has been checked.
+pub struct CsrfMultipart {
+    pub fields: std::collections::HashMap<String, String>,
+    pub files: Vec<UploadedFile>,
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let visitor = req.extensions().get::<Visitor>().cloned().ok_or(AppError::CsrfRejected)?;
+        let path = req.uri().path().to_owned();
+        if !same_origin(req.headers(), &state.config.base_url) {
+            return Err(refuse(state, &visitor, &path, "cross-site request").await);
+        }
+        let is_multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            // Not an upload from our form, so it cannot carry our token.
+            return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
+        }
+        let unreadable = || AppError::BadRequest("The upload could not be read. Try again, or choose a smaller file.".into());
+        let mut multipart = axum::extract::Multipart::from_request(req, state).await.map_err(|_| unreadable())?;
+        let mut fields = std::collections::HashMap::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(|_| unreadable())?.to_vec();
+                    files.push(UploadedFile { field: name, file_name, bytes });
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| unreadable())?;
+                    fields.insert(name, text);
+                }
+            }
+        }
+        let token = fields.get("csrf_token").cloned().unwrap_or_default();
+        if token.is_empty() || !secret::same(&token, &visitor.csrf_token) {
+            return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
+        }
+        Ok(CsrfMultipart { fields, files })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,6 @@ pub mod layout;
 pub mod request_id;
 
 pub use api_error::{ApiError, ApiJson};
-pub use csrf::CsrfForm;
+pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};

@@ -6,7 +6,71 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::helpers::{Backend, Browser, TestApp, set_password_link};
 
-both_backends!(a_state_lead_registers_applies_and_withdraws, the_deadline_is_enforced_with_extensions, applications_through_the_api);
+both_backends!(
+    a_state_lead_registers_applies_and_withdraws,
+    the_deadline_is_enforced_with_extensions,
+    applications_through_the_api,
+    letters_are_checked_by_content_and_stored_safely,
+);
+
+async fn uploads_on_disk(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map(|e| e.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+    }
+    count(&app.dir.path().join("uploads"))
+}
+
+async fn letters_are_checked_by_content_and_stored_safely(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let (_, pw) = app.add_user("lead@mn.gov", "state_lead", Some("acp"), Some("MN")).await;
+    let (_, other_pw) = app.add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS")).await;
+    let b = app.browser();
+    b.sign_in("lead@mn.gov", &pw).await;
+    let page = "/programs/acp/application";
+    b.submit(page, "/programs/acp/application/start", &[]).await;
+    let action = "/programs/acp/application/letter-file";
+    let mut exe = b"MZ\x90\x00\x03".to_vec();
+    exe.extend(vec![0u8; 4096]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("letter.pdf", b"<!doctype html><script>alert(1)</script>".to_vec(), "This file is not a PDF."),
+        ("letter.pdf", exe, "This file is not a PDF."),
+        ("letter.pdf", vec![], "The file is empty."),
+        ("letter.pdf", vec![b'%'; waymark::application::letter::MAX_BYTES + 1], "larger than 10 MB"),
+    ];
+    for (name, bytes, message) in cases {
+        let res = b.upload(page, action, "letter_file", name, bytes).await;
+        assert_eq!(res.status, 422, "{message}");
+        assert!(res.body.contains(message), "{message}");
+        assert!(res.body.contains("id=\"letter_file-error\""));
+    }
+    assert_eq!(uploads_on_disk(&app).await, 0, "nothing refused is stored");
+    let key: Option<String> = sqlx::query_scalar("SELECT letter_key FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(key.is_none());
+
+    // A real PDF with a hostile name is stored under our own key.
+    let pdf = waymark::application::letter::sample_pdf("Minnesota commits.");
+    let res = b.upload(page, action, "letter_file", "../../../etc/passwd\";.pdf", pdf.clone()).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let (key, name): (String, String) = sqlx::query_as("SELECT letter_key, letter_name FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(key.starts_with("letters/") && !key.contains(".."), "{key}");
+    assert_eq!(name, "passwd.pdf");
+    assert_eq!(uploads_on_disk(&app).await, 1);
+    let download = b.get("/programs/acp/applications/MN/letter").await;
+    assert_eq!(download.status, 200);
+    assert_eq!(download.headers["content-type"], "application/pdf");
+    assert_eq!(download.headers["content-disposition"], "attachment; filename=\"passwd.pdf\"");
+    assert_eq!(download.body.as_bytes(), &pdf[..]);
+
+    // Replacing the letter removes the old file; another state cannot read it.
+    let res = b.upload(page, action, "letter_file", "v2.pdf", waymark::application::letter::sample_pdf("v2")).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(uploads_on_disk(&app).await, 1);
+    let other = app.browser();
+    other.sign_in("lead@ks.gov", &other_pw).await;
+    assert_eq!(other.get("/programs/acp/applications/MN/letter").await.status, 403);
+    app.stop().await;
+}
 
 async fn future_program(app: &TestApp, slug: &str) -> i64 {
     let req = waymark::program::create::NewProgramRequest {
@@ -52,6 +116,9 @@ async fn complete_draft(b: &Browser, slug: &str) {
         let res = b.submit(&page, &format!("{page}/members"), &[("name", name), ("agency", "State agency"), ("sector", sector), ("level", "state")]).await;
         assert_eq!(res.status, 303, "{name}");
     }
+    let pdf = waymark::application::letter::sample_pdf("We commit.");
+    let res = b.upload(&page, &format!("{page}/letter-file"), "letter_file", "Signed letter.pdf", pdf).await;
+    assert_eq!(res.status, 303, "{}", res.body);
     let res = b
         .submit(&page, &format!("{page}/letter"), &[("signer_name", "Dr. Lee Park"), ("signer_title", "Commissioner of Education"), ("commit_0", "yes"), ("commit_1", "yes"), ("commit_2", "yes")])
         .await;
@@ -196,7 +263,24 @@ async fn applications_through_the_api(backend: Backend) {
     assert_eq!(incomplete.status(), 422);
     let err: Value = incomplete.json().await.unwrap();
     let fields: Vec<&str> = err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["answers", "members", "signer", "commitments"]);
+    assert_eq!(fields, ["answers", "members", "letter", "signer", "commitments"]);
+    let not_pdf = client.put(format!("{url}/letter?filename=x.pdf")).bearer_auth(&lead).body("MZ not a pdf").send().await.unwrap();
+    assert_eq!(not_pdf.status(), 422);
+    let err: Value = not_pdf.json().await.unwrap();
+    assert_eq!(err["error"]["fields"][0]["field"], "letter_file");
+    let pdf = waymark::application::letter::sample_pdf("Oregon commits.");
+    let put = client
+        .put(format!("{url}/letter?filename=Oregon%20letter.pdf"))
+        .bearer_auth(&lead)
+        .header("content-type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), 204);
+    let got = client.get(format!("{url}/letter")).bearer_auth(&member).send().await.unwrap();
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
 
     let whole = json!({
         "answers": qids.iter().map(|q| json!({"question_id": q, "answer": format!("Answer {q}")})).collect::<Vec<_>>(),

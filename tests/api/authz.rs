@@ -69,6 +69,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/programs/{slug}/application/members", Who::StateLead),
     ("POST", "/programs/{slug}/application/members/{id}/remove", Who::StateLead),
     ("POST", "/programs/{slug}/application/letter", Who::StateLead),
+    ("POST", "/programs/{slug}/application/letter-file", Who::StateLead),
+    ("GET", "/programs/{slug}/applications/{state}/letter", Who::ApplicationReaders),
+    ("GET", "/api/v1/programs/{slug}/applications/{state}/letter", Who::ApplicationReaders),
+    ("PUT", "/api/v1/programs/{slug}/applications/{state}/letter", Who::StateLead),
     ("POST", "/programs/{slug}/application/submit", Who::StateLead),
     ("POST", "/programs/{slug}/application/withdraw", Who::StateLead),
     ("GET", "/programs/{slug}/applications/{state}", Who::ApplicationReaders),
@@ -181,7 +185,11 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                 // A valid CSRF token from a page the persona can open.
                 let token = p.browser.get("/signin?next=/").await.csrf_token().or(p.browser.get("/").await.csrf_token());
                 let token = token.expect("a page with a form");
-                let page = p.browser.post_raw(&path, &[("csrf_token", &token)]).await;
+                let page = if path.ends_with("/letter-file") {
+                    p.browser.post_multipart(&path, &[("csrf_token", &token)], None).await
+                } else {
+                    p.browser.post_raw(&path, &[("csrf_token", &token)]).await
+                };
                 (page.status.as_u16(), page.redirects_to_signin())
             };
             // A page refuses with 403 or a trip to the sign-in page (a 401 there

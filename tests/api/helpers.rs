@@ -277,6 +277,32 @@ impl Browser {
         self.read(res).await
     }
 
+    /// Posts a multipart form with one file (and the given text fields).
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &str, Vec<u8>)>) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((field, name, bytes)) = file {
+            form = form.part(field.to_string(), reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+        }
+        let res = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.read(res).await
+    }
+
+    /// Opens `page`, takes its CSRF token, and uploads a file to `action`.
+    pub async fn upload(&self, page: &str, action: &str, field: &str, name: &str, bytes: Vec<u8>) -> Page {
+        let token = self.get(page).await.csrf_token().expect("a form");
+        self.post_multipart(action, &[("csrf_token", &token)], Some((field, name, bytes))).await
+    }
+
     /// Opens `page`, takes its CSRF token, and posts the form to `action`.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let form = self.get(page).await;
