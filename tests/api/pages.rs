@@ -79,3 +79,21 @@ async fn internal_errors_show_a_reference_and_not_the_cause() {
     assert!(!page.body.to_lowercase().contains("no such table"), "the cause stays in the log");
     app.stop().await;
 }
+
+both_backends!(the_audit_log_cannot_be_edited_or_emptied);
+
+async fn the_audit_log_cannot_be_edited_or_emptied(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_user("admin@ta.org", "admin", None, None).await;
+    let before = app.count("audit_log").await;
+    assert!(before > 0);
+    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'").execute(&app.state.db.pool).await;
+    assert!(update.is_err(), "an update is refused");
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM audit_log").execute(&app.state.db.pool).await;
+    assert!(delete.is_err(), "a delete is refused");
+    assert_eq!(app.count("audit_log").await, before);
+    let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log LIMIT 1").fetch_one(&app.state.db.pool).await.unwrap();
+    assert_eq!(actor, "command line");
+    app.stop().await;
+}
