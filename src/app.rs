@@ -42,7 +42,13 @@ impl AppState {
         let keys = load_keys(&db).await?;
         let mailer = Mailer::new(&config)?;
         let storage = crate::storage::Storage::new(&config)?;
-        Ok(AppState { db, config: Arc::new(config), keys: Arc::new(keys), mailer: Arc::new(mailer), storage })
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            keys: Arc::new(keys),
+            mailer: Arc::new(mailer),
+            storage,
+        })
     }
 }
 
@@ -51,8 +57,12 @@ async fn load_keys(db: &Db) -> anyhow::Result<Keys> {
         .bind(crate::auth::secret::random_token())
         .execute(&db.pool)
         .await?;
-    let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'csrf_key'").fetch_one(&db.pool).await?;
-    Ok(Keys { csrf: value.into_bytes() })
+    let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'csrf_key'")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(Keys {
+        csrf: value.into_bytes(),
+    })
 }
 
 /// The page routes of one area, each with its method, so the whole table
@@ -65,13 +75,23 @@ impl Routes {
         Routes::default()
     }
 
-    pub fn get<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Routes {
-        self.0.push((Method::GET, path, axum::routing::get(handler)));
+    pub fn get<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        handler: H,
+    ) -> Routes {
+        self.0
+            .push((Method::GET, path, axum::routing::get(handler)));
         self
     }
 
-    pub fn post<H: Handler<T, AppState>, T: 'static>(mut self, path: &'static str, handler: H) -> Routes {
-        self.0.push((Method::POST, path, axum::routing::post(handler)));
+    pub fn post<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        handler: H,
+    ) -> Routes {
+        self.0
+            .push((Method::POST, path, axum::routing::post(handler)));
         self
     }
 
@@ -105,7 +125,12 @@ impl utoipa::Modify for BearerSecurity {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("A personal access token")).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal access token"))
+                    .build(),
+            ),
         );
     }
 }
@@ -125,8 +150,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Every route the application answers, as (method, path template).
 pub fn route_table() -> Vec<(Method, String)> {
-    let mut table: Vec<(Method, String)> =
-        page_routes().0.iter().map(|(m, p, _)| (m.clone(), (*p).to_owned())).collect();
+    let mut table: Vec<(Method, String)> = page_routes()
+        .0
+        .iter()
+        .map(|(m, p, _)| (m.clone(), (*p).to_owned()))
+        .collect();
     table.push((Method::GET, "/healthz".into()));
     table.push((Method::GET, "/api/openapi.json".into()));
     table.push((Method::GET, "/assets/{hash}/{*path}".into()));
@@ -152,9 +180,9 @@ pub fn router(state: AppState) -> Router {
     for (_, path, method_router) in page_routes().0 {
         pages = pages.route(path, method_router);
     }
-    let pages = pages
-        .fallback(|| async { AppError::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::middleware));
+    let pages = pages.fallback(|| async { AppError::NotFound }).layer(
+        axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::middleware),
+    );
 
     let (api, doc) = api_router().split_for_parts();
     let doc = Arc::new(doc);
@@ -172,15 +200,27 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", axum::routing::get(healthz))
-        .route("/assets/{hash}/{*path}", axum::routing::get(crate::web::assets::serve))
+        .route(
+            "/assets/{hash}/{*path}",
+            axum::routing::get(crate::web::assets::serve),
+        )
         .merge(api)
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::web::headers::middleware))
-        .layer(CatchPanicLayer::custom(|_| AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()))
-        .layer(axum::middleware::from_fn(crate::web::request_id::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::headers::middleware,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()
+        }))
+        .layer(axum::middleware::from_fn(
+            crate::web::request_id::middleware,
+        ))
         // One limit for every body: uploads are checked against their own,
         // smaller limits with a clear message; beyond this the answer is 413.
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(12 * 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            12 * 1024 * 1024,
+        ))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
 }
@@ -195,12 +235,17 @@ impl IntoResponseOwned for AppError {
     }
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (axum::http::StatusCode, &'static str) {
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
     match state.db.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok\n"),
         Err(e) => {
             tracing::error!(error = %e, "health check: database does not answer");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unavailable\n",
+            )
         }
     }
 }
@@ -260,7 +305,12 @@ pub async fn start_with_state(state: AppState, listen: SocketAddr) -> anyhow::Re
         tasks.push(tokio::spawn(crate::jobs::worker_loop(state.clone(), rx)));
     }
     tracing::info!(%addr, "Waymark is serving");
-    Ok(Running { addr, state, shutdown, tasks })
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        tasks,
+    })
 }
 
 async fn shutdown_signal() {
@@ -269,7 +319,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

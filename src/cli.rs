@@ -13,7 +13,11 @@ use crate::config::{Config, LogFormat};
 use crate::time::now_ms;
 
 #[derive(Parser)]
-#[command(name = "waymark", version, about = "Run a technical-assistance program for state career pathways systems")]
+#[command(
+    name = "waymark",
+    version,
+    about = "Run a technical-assistance program for state career pathways systems"
+)]
 struct Cli {
     /// A TOML settings file (environment variables WAYMARK_* override it).
     #[arg(long, global = true, value_name = "FILE")]
@@ -109,7 +113,10 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(config.log_format);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
     match runtime.block_on(run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is::<UsageError>() => {
@@ -126,7 +133,9 @@ pub fn main() -> ExitCode {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("WAYMARK_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -148,11 +157,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let running = crate::app::start_with_state(state, config.listen).await?;
             println!("\nWaymark demo is running at {}", config.base_url);
             println!("Data folder: {}\n", config.data_dir.display());
-            println!("Sign in as any of these (the passwords are also in {}):", crate::demo::sign_ins_file(&config).display());
+            println!(
+                "Sign in as any of these (the passwords are also in {}):",
+                crate::demo::sign_ins_file(&config).display()
+            );
             for s in &sign_ins {
                 println!("  {:<26} {:<34} {}", s.role, s.email, s.password);
             }
-            println!("\nEmails are written to {} . Press Ctrl-C to stop.", config.mail_dir().display());
+            println!(
+                "\nEmails are written to {} . Press Ctrl-C to stop.",
+                config.mail_dir().display()
+            );
             running.until_signal().await;
             Ok(())
         }
@@ -162,23 +177,48 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{ran} migration(s) applied; the database is up to date.");
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, name, role, program, state, password_stdin: _ } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    program,
+                    state,
+                    password_stdin: _,
+                },
+        } => {
             let mut pw = String::new();
             std::io::stdin().read_to_string(&mut pw)?;
             let pw = pw.trim_end_matches(['\n', '\r']).to_owned();
             password::check_new(&pw).map_err(|e| usage(format!("password: {e}")))?;
             let app = AppState::build(config).await?;
-            let req = InviteRequest { email, name, role, program, state };
+            let req = InviteRequest {
+                email,
+                name,
+                role,
+                program,
+                state,
+            };
             let id = add_user(&app, &req, &pw).await?;
             println!("Added {} (account {id}).", req.email.trim());
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { email, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => {
             let app = AppState::build(config).await?;
             let user = store::find_user_by_email(&app.db.pool, &email)
                 .await?
                 .ok_or_else(|| usage(format!("--email: no account uses {email}")))?;
-            let token = crate::auth::handlers::create_api_token(&app, user.id, &user.email, &name, "command line").await?;
+            let token = crate::auth::handlers::create_api_token(
+                &app,
+                user.id,
+                &user.email,
+                &name,
+                "command line",
+            )
+            .await?;
             println!("{token}");
             Ok(())
         }
@@ -189,11 +229,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 ));
             }
             if to.exists() {
-                return Err(usage(format!("--to: {} already exists; choose a new file name", to.display())));
+                return Err(usage(format!(
+                    "--to: {} already exists; choose a new file name",
+                    to.display()
+                )));
             }
             let db = crate::db::Db::connect(&config.database_url).await?;
             // VACUUM INTO writes a consistent snapshot while others keep writing.
-            sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&db.pool).await?;
+            sqlx::query("VACUUM INTO $1")
+                .bind(to.display().to_string())
+                .execute(&db.pool)
+                .await?;
             println!("Backup written to {}", to.display());
             Ok(())
         }
@@ -203,7 +249,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 /// Adds an account with a known password (CLI and demo).
 pub async fn add_user(app: &AppState, req: &InviteRequest, pw: &str) -> anyhow::Result<i64> {
     let v = invite::check(req).map_err(|errors| {
-        usage(errors.iter().map(|(f, m)| format!("--{f}: {m}")).collect::<Vec<_>>().join("; "))
+        usage(
+            errors
+                .iter()
+                .map(|(f, m)| format!("--{f}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
     })?;
     let program_id = match &v.program {
         Some(slug) => Some(
@@ -219,14 +271,25 @@ pub async fn add_user(app: &AppState, req: &InviteRequest, pw: &str) -> anyhow::
     let mut tx = app.db.begin().await?;
     let id = match store::insert_user(&mut *tx, &v.email, &v.name, Some(&hash), now).await {
         Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => return Err(usage(format!("--email: {} already has an account", v.email))),
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Err(usage(format!(
+                "--email: {} already has an account",
+                v.email
+            )));
+        }
         Err(e) => return Err(e.into()),
     };
-    let grant = Grant { role: v.role, program_id, state_code: v.state.clone() };
+    let grant = Grant {
+        role: v.role,
+        program_id,
+        state_code: v.state.clone(),
+    };
     store::add_grant(&mut *tx, id, &grant, now).await?;
     crate::audit::write(
         &mut *tx,
-        &crate::audit::Entry::new((None, "command line".into()), "", "add_person").record("user", id).detail(format!("{} as {}", v.email, grant.describe())),
+        &crate::audit::Entry::new((None, "command line".into()), "", "add_person")
+            .record("user", id)
+            .detail(format!("{} as {}", v.email, grant.describe())),
     )
     .await?;
     tx.commit().await?;

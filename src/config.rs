@@ -13,22 +13,78 @@ use url::Url;
 /// Every setting, its environment variable, its default and what it does.
 /// The README's settings table is written from this list.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
-    ("database_url", "sqlite://<data_dir>/waymark.db", "SQLite file or postgres:// URL"),
+    (
+        "database_url",
+        "sqlite://<data_dir>/waymark.db",
+        "SQLite file or postgres:// URL",
+    ),
     ("listen", "127.0.0.1:8080", "address and port to serve on"),
-    ("data_dir", "./waymark-data", "folder for the SQLite database, uploads and mail files"),
-    ("base_url", "http://127.0.0.1:8080", "public address used in links and to decide on secure cookies"),
-    ("smtp_url", "(none: mail goes to <data_dir>/mail)", "SMTP relay, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host"),
-    ("mail_from", "Waymark <waymark@localhost>", "sender of every email"),
+    (
+        "data_dir",
+        "./waymark-data",
+        "folder for the SQLite database, uploads and mail files",
+    ),
+    (
+        "base_url",
+        "http://127.0.0.1:8080",
+        "public address used in links and to decide on secure cookies",
+    ),
+    (
+        "smtp_url",
+        "(none: mail goes to <data_dir>/mail)",
+        "SMTP relay, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host",
+    ),
+    (
+        "mail_from",
+        "Waymark <waymark@localhost>",
+        "sender of every email",
+    ),
     ("log_format", "text", "text or json"),
-    ("session_idle_minutes", "60", "a session ends after this long without a request"),
-    ("session_max_hours", "12", "a session ends this long after sign-in, whatever happens"),
-    ("signin_max_failures", "5", "failed sign-ins allowed per account within the window"),
-    ("signin_max_failures_per_address", "20", "failed sign-ins allowed per network address within the window"),
-    ("signin_window_seconds", "900", "length of the sign-in throttling window"),
-    ("invite_valid_hours", "72", "how long an invitation or password-reset link works"),
-    ("run_jobs", "true", "whether this process runs background jobs (mail delivery)"),
-    ("job_poll_ms", "500", "how often the job runner looks for work"),
-    ("trust_proxy_headers", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"),
+    (
+        "session_idle_minutes",
+        "60",
+        "a session ends after this long without a request",
+    ),
+    (
+        "session_max_hours",
+        "12",
+        "a session ends this long after sign-in, whatever happens",
+    ),
+    (
+        "signin_max_failures",
+        "5",
+        "failed sign-ins allowed per account within the window",
+    ),
+    (
+        "signin_max_failures_per_address",
+        "20",
+        "failed sign-ins allowed per network address within the window",
+    ),
+    (
+        "signin_window_seconds",
+        "900",
+        "length of the sign-in throttling window",
+    ),
+    (
+        "invite_valid_hours",
+        "72",
+        "how long an invitation or password-reset link works",
+    ),
+    (
+        "run_jobs",
+        "true",
+        "whether this process runs background jobs (mail delivery)",
+    ),
+    (
+        "job_poll_ms",
+        "500",
+        "how often the job runner looks for work",
+    ),
+    (
+        "trust_proxy_headers",
+        "false",
+        "take the client address from X-Forwarded-For (only behind a proxy you run)",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -67,7 +123,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(setting: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { setting: setting.into(), reason: reason.into() }
+        Self {
+            setting: setting.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -79,20 +138,25 @@ pub struct RawSettings {
 
 impl RawSettings {
     pub fn set(&mut self, name: &str, source: &str, value: &str) {
-        self.values.insert(name.to_owned(), (source.to_owned(), value.to_owned()));
+        self.values
+            .insert(name.to_owned(), (source.to_owned(), value.to_owned()));
     }
 
     /// Reads a TOML file whose keys are the setting names.
     pub fn merge_file(&mut self, path: &Path) -> Result<(), ConfigError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(&label, format!("cannot read the settings file ({e})")))?;
-        let table: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::new(&label, format!("not valid TOML: {}", e.message())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new(&label, format!("cannot read the settings file ({e})"))
+        })?;
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            ConfigError::new(&label, format!("not valid TOML: {}", e.message()))
+        })?;
         for (key, value) in table {
             if !SETTINGS.iter().any(|(name, _, _)| *name == key) {
-                return Err(ConfigError::new(format!("{label}: {key}"), "unknown setting"));
+                return Err(ConfigError::new(
+                    format!("{label}: {key}"),
+                    "unknown setting",
+                ));
             }
             let text = match value {
                 toml::Value::String(s) => s,
@@ -101,7 +165,10 @@ impl RawSettings {
                 other => {
                     return Err(ConfigError::new(
                         format!("{label}: {key}"),
-                        format!("expected a string, number or true/false, found {}", other.type_str()),
+                        format!(
+                            "expected a string, number or true/false, found {}",
+                            other.type_str()
+                        ),
                     ));
                 }
             };
@@ -111,16 +178,24 @@ impl RawSettings {
     }
 
     /// Takes every `WAYMARK_<NAME>` variable from the given environment.
-    pub fn merge_env<I: IntoIterator<Item = (String, String)>>(&mut self, vars: I) -> Result<(), ConfigError> {
+    pub fn merge_env<I: IntoIterator<Item = (String, String)>>(
+        &mut self,
+        vars: I,
+    ) -> Result<(), ConfigError> {
         for (key, value) in vars {
-            let Some(name) = key.strip_prefix("WAYMARK_") else { continue };
+            let Some(name) = key.strip_prefix("WAYMARK_") else {
+                continue;
+            };
             // The settings file, the log filter and the test suite's own variables.
             if name == "CONFIG" || name == "LOG" || name.starts_with("TEST_") {
                 continue;
             }
             let name = name.to_ascii_lowercase();
             if !SETTINGS.iter().any(|(n, _, _)| *n == name) {
-                return Err(ConfigError::new(key, "unknown setting (see the README for the list)"));
+                return Err(ConfigError::new(
+                    key,
+                    "unknown setting (see the README for the list)",
+                ));
             }
             self.set(&name, &key, &value);
         }
@@ -142,10 +217,9 @@ impl RawSettings {
         match self.get(name) {
             None => Ok(default),
             Some((source, value)) => {
-                let n: T = value
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigError::new(source, format!("'{value}' is not a whole number")))?;
+                let n: T = value.trim().parse().map_err(|_| {
+                    ConfigError::new(source, format!("'{value}' is not a whole number"))
+                })?;
                 if n < min {
                     return Err(ConfigError::new(source, format!("must be at least {min}")));
                 }
@@ -160,20 +234,30 @@ impl RawSettings {
             Some((source, value)) => match value.trim().to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" | "on" => Ok(true),
                 "false" | "0" | "no" | "off" => Ok(false),
-                _ => Err(ConfigError::new(source, format!("'{value}' is not true or false"))),
+                _ => Err(ConfigError::new(
+                    source,
+                    format!("'{value}' is not true or false"),
+                )),
             },
         }
     }
 
     /// Turns the raw settings into a checked configuration.
     pub fn build(&self) -> Result<Config, ConfigError> {
-        let data_dir = PathBuf::from(self.get("data_dir").map(|(_, v)| v).unwrap_or("./waymark-data"));
+        let data_dir = PathBuf::from(
+            self.get("data_dir")
+                .map(|(_, v)| v)
+                .unwrap_or("./waymark-data"),
+        );
 
         let database_url = match self.get("database_url") {
             None => sqlite_url_for(&data_dir),
             Some((source, value)) => {
                 let v = value.trim();
-                if !(v.starts_with("sqlite:") || v.starts_with("postgres://") || v.starts_with("postgresql://")) {
+                if !(v.starts_with("sqlite:")
+                    || v.starts_with("postgres://")
+                    || v.starts_with("postgresql://"))
+                {
                     return Err(ConfigError::new(
                         source,
                         "must start with sqlite: (a file) or postgres:// (a PostgreSQL server)",
@@ -186,17 +270,24 @@ impl RawSettings {
         let listen = match self.get("listen") {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
             Some((source, value)) => value.trim().parse().map_err(|_| {
-                ConfigError::new(source, format!("'{value}' is not an address and port like 127.0.0.1:8080"))
+                ConfigError::new(
+                    source,
+                    format!("'{value}' is not an address and port like 127.0.0.1:8080"),
+                )
             })?,
         };
 
         let base_url = match self.get("base_url") {
             None => Url::parse(&format!("http://{listen}")).expect("socket address makes a URL"),
             Some((source, value)) => {
-                let url = Url::parse(value.trim())
-                    .map_err(|_| ConfigError::new(source, format!("'{value}' is not a web address")))?;
+                let url = Url::parse(value.trim()).map_err(|_| {
+                    ConfigError::new(source, format!("'{value}' is not a web address"))
+                })?;
                 if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-                    return Err(ConfigError::new(source, "must be an http:// or https:// address"));
+                    return Err(ConfigError::new(
+                        source,
+                        "must be an http:// or https:// address",
+                    ));
                 }
                 url
             }
@@ -209,7 +300,10 @@ impl RawSettings {
                 let url = Url::parse(value.trim())
                     .map_err(|_| ConfigError::new(source, "is not a URL like smtp://host:25"))?;
                 if !matches!(url.scheme(), "smtp" | "smtps") {
-                    return Err(ConfigError::new(source, "must start with smtp:// or smtps://"));
+                    return Err(ConfigError::new(
+                        source,
+                        "must start with smtp:// or smtps://",
+                    ));
                 }
                 Some(value.trim().to_owned())
             }
@@ -218,9 +312,9 @@ impl RawSettings {
         let mail_from = match self.get("mail_from") {
             None => "Waymark <waymark@localhost>".to_owned(),
             Some((source, value)) => {
-                value
-                    .parse::<lettre::message::Mailbox>()
-                    .map_err(|_| ConfigError::new(source, format!("'{value}' is not an email address")))?;
+                value.parse::<lettre::message::Mailbox>().map_err(|_| {
+                    ConfigError::new(source, format!("'{value}' is not an email address"))
+                })?;
                 value.to_owned()
             }
         };
@@ -245,7 +339,11 @@ impl RawSettings {
             session_idle_minutes: self.number("session_idle_minutes", 60, 1)?,
             session_max_hours: self.number("session_max_hours", 12, 1)?,
             signin_max_failures: self.number("signin_max_failures", 5, 1)?,
-            signin_max_failures_per_address: self.number("signin_max_failures_per_address", 20, 1)?,
+            signin_max_failures_per_address: self.number(
+                "signin_max_failures_per_address",
+                20,
+                1,
+            )?,
             signin_window_seconds: self.number("signin_window_seconds", 900, 1)?,
             invite_valid_hours: self.number("invite_valid_hours", 72, 1)?,
             run_jobs: self.flag("run_jobs", true)?,
@@ -304,7 +402,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -319,11 +420,13 @@ mod tests {
     #[test]
     fn environment_overrides_and_is_checked() {
         let mut raw = RawSettings::default();
-        raw.merge_env(env(&[("WAYMARK_LISTEN", "0.0.0.0:9000"), ("PATH", "/bin")])).unwrap();
+        raw.merge_env(env(&[("WAYMARK_LISTEN", "0.0.0.0:9000"), ("PATH", "/bin")]))
+            .unwrap();
         assert_eq!(raw.build().unwrap().listen.port(), 9000);
 
         let mut raw = RawSettings::default();
-        raw.merge_env(env(&[("WAYMARK_LISTEN", "not-an-address")])).unwrap();
+        raw.merge_env(env(&[("WAYMARK_LISTEN", "not-an-address")]))
+            .unwrap();
         let err = raw.build().unwrap_err();
         assert_eq!(err.setting, "WAYMARK_LISTEN");
         assert!(err.reason.contains("not an address"), "{err}");
@@ -359,7 +462,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("waymark-config-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.toml");
-        std::fs::write(&good, "listen = \"127.0.0.1:7000\"\nsignin_max_failures = 3\nrun_jobs = false\n").unwrap();
+        std::fs::write(
+            &good,
+            "listen = \"127.0.0.1:7000\"\nsignin_max_failures = 3\nrun_jobs = false\n",
+        )
+        .unwrap();
         let mut raw = RawSettings::default();
         raw.merge_file(&good).unwrap();
         let c = raw.build().unwrap();
@@ -370,7 +477,10 @@ mod tests {
         let bad = dir.join("bad.toml");
         std::fs::write(&bad, "lissen = 1\n").unwrap();
         let err = RawSettings::default().merge_file(&bad).unwrap_err();
-        assert!(err.setting.ends_with("lissen") && err.reason == "unknown setting", "{err}");
+        assert!(
+            err.setting.ends_with("lissen") && err.reason == "unknown setting",
+            "{err}"
+        );
     }
 
     #[test]

@@ -19,16 +19,26 @@ impl Storage {
     pub fn new(config: &Config) -> anyhow::Result<Storage> {
         let dir = config.data_dir.join("uploads");
         std::fs::create_dir_all(&dir)?;
-        Ok(Storage { store: Arc::new(LocalFileSystem::new_with_prefix(dir)?) })
+        Ok(Storage {
+            store: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+        })
     }
 
     pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        self.store.put(&Path::from(key), PutPayload::from(bytes)).await?;
+        self.store
+            .put(&Path::from(key), PutPayload::from(bytes))
+            .await?;
         Ok(())
     }
 
     pub async fn get(&self, key: &str) -> anyhow::Result<Vec<u8>> {
-        Ok(self.store.get(&Path::from(key)).await?.bytes().await?.to_vec())
+        Ok(self
+            .store
+            .get(&Path::from(key))
+            .await?
+            .bytes()
+            .await?
+            .to_vec())
     }
 
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
@@ -39,5 +49,8 @@ impl Storage {
 
 /// A new random key under a folder, e.g. `letters/12/3f9a....pdf`.
 pub fn new_key(folder: &str, extension: &str) -> String {
-    format!("{folder}/{}.{extension}", hex::encode(crate::auth::secret::random_token().as_bytes())[..32].to_owned())
+    format!(
+        "{folder}/{}.{extension}",
+        hex::encode(crate::auth::secret::random_token().as_bytes())[..32].to_owned()
+    )
 }

@@ -13,7 +13,10 @@ pub fn format_in_zone(ms: i64, zone: &str) -> String {
         return String::from("unknown time");
     };
     match jiff::tz::TimeZone::get(zone) {
-        Ok(tz) => ts.to_zoned(tz).strftime("%b %-d, %Y %-I:%M %p %Z").to_string(),
+        Ok(tz) => ts
+            .to_zoned(tz)
+            .strftime("%b %-d, %Y %-I:%M %p %Z")
+            .to_string(),
         Err(_) => ts.strftime("%b %-d, %Y %H:%M UTC").to_string(),
     }
 }
@@ -26,7 +29,10 @@ mod tests {
     fn formats_in_eastern_time_with_daylight_saving() {
         // 2016-06-01 19:00 UTC is 3:00 pm EDT.
         let ms = 1_464_807_600_000;
-        assert_eq!(format_in_zone(ms, "America/New_York"), "Jun 1, 2016 3:00 PM EDT");
+        assert_eq!(
+            format_in_zone(ms, "America/New_York"),
+            "Jun 1, 2016 3:00 PM EDT"
+        );
     }
 
     #[test]

@@ -50,9 +50,31 @@ async fn put_letter(
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
-    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
-    service::open(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
-    service::upload_letter(&state, &api.user, &api.ip, &program, &code, body.to_vec(), &q.filename).await.map_err(change_error)?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::EditApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    service::open(&state, &api.user, &api.ip, &program, &code)
+        .await
+        .map_err(change_error)?;
+    service::upload_letter(
+        &state,
+        &api.user,
+        &api.ip,
+        &program,
+        &code,
+        body.to_vec(),
+        &q.filename,
+    )
+    .await
+    .map_err(change_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -60,11 +82,25 @@ async fn put_letter(
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/applications/{state}/letter", tag = "applications",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn get_letter(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<axum::response::Response, ApiError> {
+async fn get_letter(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<axum::response::Response, ApiError> {
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ViewApplication { program_id: program.id, state_code: code.clone() }).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::ViewApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
     match super::handlers::letter_response(&state, &program, &code).await {
         Ok(Some((name, bytes))) => Ok(super::handlers::pdf_download(&name, bytes)),
         Ok(None) => Err(ApiError::NotFound),
@@ -92,13 +128,26 @@ pub struct DraftRequest {
 }
 
 async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug).await?.ok_or(ApiError::NotFound)
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 fn change_error(e: ChangeError) -> ApiError {
     match e {
-        ChangeError::Invalid(fields) => ApiError::Invalid(fields.into_iter().map(|(field, message)| FieldError { field: field.into(), message }).collect()),
-        ChangeError::Late { .. } => ApiError::Invalid(vec![FieldError { field: "submitted_at".into(), message: e.message() }]),
+        ChangeError::Invalid(fields) => ApiError::Invalid(
+            fields
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.into(),
+                    message,
+                })
+                .collect(),
+        ),
+        ChangeError::Late { .. } => ApiError::Invalid(vec![FieldError {
+            field: "submitted_at".into(),
+            message: e.message(),
+        }]),
         ChangeError::NotDraft(_) => ApiError::Conflict(e.message()),
         ChangeError::Db(e) => ApiError::Internal(e.into()),
         ChangeError::Other(e) => ApiError::Internal(e),
@@ -109,13 +158,33 @@ fn change_error(e: ChangeError) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/applications/{state}", tag = "applications",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
     responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-async fn get_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<Json<Application>, ApiError> {
+async fn get_application(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<Application>, ApiError> {
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ViewApplication { program_id: program.id, state_code: code.clone() }).await?;
-    let id = store::find(&state.db.pool, program.id, &code).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(store::load(&state.db.pool, id).await?.ok_or(ApiError::NotFound)?))
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::ViewApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    let id = store::find(&state.db.pool, program.id, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(
+        store::load(&state.db.pool, id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 /// Replaces the state's draft (starting it if needed): all of it or nothing (the state lead).
@@ -123,23 +192,52 @@ async fn get_application(State(state): State<AppState>, api: ApiUser, Path((slug
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
     responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 409, description = "Already submitted or withdrawn", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-async fn replace_draft(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>, body: ApiJson<DraftRequest>) -> Result<Json<Application>, ApiError> {
+async fn replace_draft(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<DraftRequest>,
+) -> Result<Json<Application>, ApiError> {
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::EditApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
     let req = body.parse()?;
-    service::open(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
+    service::open(&state, &api.user, &api.ip, &program, &code)
+        .await
+        .map_err(change_error)?;
     let whole = WholeDraft {
-        answers: req.answers.into_iter().map(|a| (a.question_id, a.answer)).collect(),
+        answers: req
+            .answers
+            .into_iter()
+            .map(|a| (a.question_id, a.answer))
+            .collect(),
         members: req.members,
         signer_name: req.signer_name,
         signer_title: req.signer_title,
         commitments: req.commitments,
     };
-    service::replace(&state, &api.user, &api.ip, &program, &code, &whole).await.map_err(change_error)?;
-    let id = store::find(&state.db.pool, program.id, &code).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(store::load(&state.db.pool, id).await?.ok_or(ApiError::NotFound)?))
+    service::replace(&state, &api.user, &api.ip, &program, &code, &whole)
+        .await
+        .map_err(change_error)?;
+    let id = store::find(&state.db.pool, program.id, &code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(
+        store::load(&state.db.pool, id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 /// Submits the draft before the deadline; a confirmation email follows (the state lead).
@@ -147,29 +245,69 @@ async fn replace_draft(State(state): State<AppState>, api: ApiUser, Path((slug, 
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
     responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 409, body = ErrorResponse), (status = 422, description = "Incomplete, or after the deadline", body = ErrorResponse)))]
-async fn submit_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<Json<Application>, ApiError> {
+async fn submit_application(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<Application>, ApiError> {
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}/submit");
-    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
-    if store::find(&state.db.pool, program.id, &code).await?.is_none() {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::EditApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    if store::find(&state.db.pool, program.id, &code)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::NotFound);
     }
-    Ok(Json(service::submit(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?))
+    Ok(Json(
+        service::submit(&state, &api.user, &api.ip, &program, &code)
+            .await
+            .map_err(change_error)?,
+    ))
 }
 
 /// Withdraws a submitted application (the state lead).
 #[utoipa::path(post, path = "/api/v1/programs/{slug}/applications/{state}/withdraw", tag = "applications",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
     responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
-async fn withdraw_application(State(state): State<AppState>, api: ApiUser, Path((slug, code)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
+async fn withdraw_application(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
     let program = program(&state, &slug).await?;
     let code = code.to_uppercase();
     let path = format!("/api/v1/programs/{slug}/applications/{code}/withdraw");
-    guard::api(&state, &api.user, &api.ip, &path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
-    if store::find(&state.db.pool, program.id, &code).await?.is_none() {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::EditApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    if store::find(&state.db.pool, program.id, &code)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::NotFound);
     }
-    service::withdraw(&state, &api.user, &api.ip, &program, &code).await.map_err(change_error)?;
+    service::withdraw(&state, &api.user, &api.ip, &program, &code)
+        .await
+        .map_err(change_error)?;
     Ok(StatusCode::NO_CONTENT)
 }

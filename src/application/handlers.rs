@@ -31,10 +31,16 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/application/start", start)
         .post("/programs/{slug}/application/answers", save_answers)
         .post("/programs/{slug}/application/members", add_member)
-        .post("/programs/{slug}/application/members/{id}/remove", remove_member)
+        .post(
+            "/programs/{slug}/application/members/{id}/remove",
+            remove_member,
+        )
         .post("/programs/{slug}/application/letter", save_letter)
         .post("/programs/{slug}/application/letter-file", upload_letter)
-        .get("/programs/{slug}/applications/{state}/letter", download_letter)
+        .get(
+            "/programs/{slug}/applications/{state}/letter",
+            download_letter,
+        )
         .post("/programs/{slug}/application/submit", submit)
         .post("/programs/{slug}/application/withdraw", withdraw)
         .get("/programs/{slug}/applications/{state}", read_only_page)
@@ -69,7 +75,9 @@ struct ApplicationPage {
 
 impl ApplicationPage {
     fn committed(&self, i: &usize) -> bool {
-        self.app.as_ref().is_some_and(|a| a.commitments.get(*i).copied().unwrap_or(false))
+        self.app
+            .as_ref()
+            .is_some_and(|a| a.commitments.get(*i).copied().unwrap_or(false))
     }
 
     fn selected_sector(&self, value: &str) -> bool {
@@ -78,14 +86,30 @@ impl ApplicationPage {
 }
 
 async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, slug).await?.ok_or(AppError::NotFound)
+    crate::program::store::detail(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The signed-in person and the state they lead in this program.
-async fn lead(state: &AppState, visitor: &Visitor, program: &Program, path: &str) -> Result<(CurrentUser, String), AppError> {
+async fn lead(
+    state: &AppState,
+    visitor: &Visitor,
+    program: &Program,
+    path: &str,
+) -> Result<(CurrentUser, String), AppError> {
     let user = guard::page(state, visitor, path, Action::UseOwnAccount).await?;
     let code = service::lead_state(&user, program.id).unwrap_or_default();
-    let user = guard::page(state, visitor, path, Action::EditApplication { program_id: program.id, state_code: code.clone() }).await?;
+    let user = guard::page(
+        state,
+        visitor,
+        path,
+        Action::EditApplication {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
     Ok((user, code))
 }
 
@@ -106,17 +130,21 @@ async fn view(
         Some(id) => store::load(&state.db.pool, id).await?,
         None => None,
     };
-    let state_name = crate::program::store::jurisdictions(&state.db.pool)
+    let state_name = crate::program::store::jurisdiction_name(&state.db.pool, code)
         .await?
-        .into_iter()
-        .find(|j| j.code == code)
-        .map(|j| j.name)
         .unwrap_or_else(|| code.to_owned());
     let members: Vec<Sector> = app.as_ref().map(|a| a.member_sectors()).unwrap_or_default();
-    let missing = missing_sectors(&detail.required_sectors, &members).into_iter().map(|s| s.label()).collect();
+    let missing = missing_sectors(&detail.required_sectors, &members)
+        .into_iter()
+        .map(|s| s.label())
+        .collect();
     let problems = match &app {
         Some(a) if a.status == Status::Draft => {
-            let answers: Vec<(i64, String)> = a.answers.iter().map(|x| (x.question_id, x.answer.clone())).collect();
+            let answers: Vec<(i64, String)> = a
+                .answers
+                .iter()
+                .map(|x| (x.question_id, x.answer.clone()))
+                .collect();
             let ms: Vec<_> = a.members.iter().map(|m| m.member.clone()).collect();
             submission_problems(&Draft {
                 answers: &answers,
@@ -131,13 +159,17 @@ async fn view(
     };
     let deadline = program.applications_due_at.map(|ms| {
         let due = jiff::Timestamp::from_millisecond(ms).unwrap_or_default();
-        let limit = app.as_ref().and_then(|a| a.extension_until).and_then(|e| jiff::Timestamp::from_millisecond(e).ok()).map_or(due, |e| e.max(due));
-        deadline::describe(limit, &program.time_zone)
+        let extension = app
+            .as_ref()
+            .and_then(|a| a.extension_until)
+            .and_then(|e| jiff::Timestamp::from_millisecond(e).ok());
+        deadline::describe(deadline::effective(due, extension), &program.time_zone)
     });
     let can_withdraw = editable && app.as_ref().is_some_and(|a| a.status == Status::Submitted);
     let editable = editable && app.as_ref().is_none_or(|a| a.status == Status::Draft);
     Ok(ApplicationPage {
-        chrome: Chrome::new(visitor, format!("{state_name}'s application"), "/programs").with_notice(notice(done)),
+        chrome: Chrome::new(visitor, format!("{state_name}'s application"), "/programs")
+            .with_notice(notice(done)),
         state_name,
         app,
         deadline,
@@ -145,7 +177,13 @@ async fn view(
         problems,
         errors,
         member_form,
-        sectors: Sector::ALL.iter().map(|s| SectorOption { value: s.as_str(), label: s.label() }).collect(),
+        sectors: Sector::ALL
+            .iter()
+            .map(|s| SectorOption {
+                value: s.as_str(),
+                label: s.label(),
+            })
+            .collect(),
         commitment_texts: LETTER_COMMITMENTS,
         editable,
         can_withdraw,
@@ -154,10 +192,35 @@ async fn view(
     })
 }
 
-async fn application_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, Query(done): Query<Done>) -> Result<Response, AppError> {
+async fn application_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (_, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    let page = view(&state, &visitor, detail, &code, true, Errors::default(), MemberRequest { level: "state".into(), ..Default::default() }, None, &done.done).await?;
+    let (_, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    let page = view(
+        &state,
+        &visitor,
+        detail,
+        &code,
+        true,
+        Errors::default(),
+        MemberRequest {
+            level: "state".into(),
+            ..Default::default()
+        },
+        None,
+        &done.done,
+    )
+    .await?;
     Ok(render(page)?.into_response())
 }
 
@@ -167,32 +230,89 @@ struct StatePath {
     state: String,
 }
 
-async fn read_only_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(p): Path<StatePath>) -> Result<Response, AppError> {
+async fn read_only_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}", p.slug, p.state);
-    guard::page(&state, &visitor, &path, Action::ViewApplication { program_id: detail.program.id, state_code: code.clone() }).await?;
-    if store::find(&state.db.pool, detail.program.id, &code).await?.is_none() {
+    guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::ViewApplication {
+            program_id: detail.program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    if store::find(&state.db.pool, detail.program.id, &code)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
-    let page = view(&state, &visitor, detail, &code, false, Errors::default(), MemberRequest::default(), None, "").await?;
+    let page = view(
+        &state,
+        &visitor,
+        detail,
+        &code,
+        false,
+        Errors::default(),
+        MemberRequest::default(),
+        None,
+        "",
+    )
+    .await?;
     Ok(render(page)?.into_response())
 }
 
 /// After a change: back to the page, or the page again with what went wrong.
-async fn after(state: &AppState, visitor: &Visitor, slug: &str, code: &str, result: Result<(), ChangeError>, anchor: &str, member_form: MemberRequest) -> Result<Response, AppError> {
+async fn after(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    code: &str,
+    result: Result<(), ChangeError>,
+    anchor: &str,
+    member_form: MemberRequest,
+) -> Result<Response, AppError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-saved#{anchor}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/programs/{slug}/application?done=application-saved#{anchor}"
+        ))
+        .into_response()),
         Err(ChangeError::Db(e)) => Err(e.into()),
         Err(ChangeError::Other(e)) => Err(AppError::Internal(e)),
         Err(e) => {
             let detail = load_program(state, slug).await?;
             let (errors, message, status) = match e {
-                ChangeError::Invalid(errors) => (Errors(errors), None, StatusCode::UNPROCESSABLE_ENTITY),
-                ChangeError::Late { .. } => (Errors::default(), Some(e.message()), StatusCode::FORBIDDEN),
-                other => (Errors::default(), Some(other.message()), StatusCode::CONFLICT),
+                ChangeError::Invalid(errors) => {
+                    (Errors(errors), None, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+                ChangeError::Late { .. } => {
+                    (Errors::default(), Some(e.message()), StatusCode::FORBIDDEN)
+                }
+                other => (
+                    Errors::default(),
+                    Some(other.message()),
+                    StatusCode::CONFLICT,
+                ),
             };
-            let page = view(state, visitor, detail, code, true, errors, member_form, message, "").await?;
+            let page = view(
+                state,
+                visitor,
+                detail,
+                code,
+                true,
+                errors,
+                member_form,
+                message,
+                "",
+            )
+            .await?;
             Ok((status, render(page)?).into_response())
         }
     }
@@ -201,36 +321,104 @@ async fn after(state: &AppState, visitor: &Visitor, slug: &str, code: &str, resu
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn start(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn start(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    service::open(&state, &user, &visitor.ip, &detail.program, &code).await.map_err(|e| AppError::Internal(e.into()))?;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    service::open(&state, &user, &visitor.ip, &detail.program, &code)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     Ok(Redirect::to(&format!("/programs/{slug}/application")).into_response())
 }
 
-async fn save_answers(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Result<Response, AppError> {
+async fn save_answers(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
     let answers: Vec<(i64, String)> = form
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
         .collect();
-    let result = service::save_answers(&state, &user, &visitor.ip, &detail.program, &code, &answers).await;
-    after(&state, &visitor, &slug, &code, result, "questions", MemberRequest::default()).await
+    let result =
+        service::save_answers(&state, &user, &visitor.ip, &detail.program, &code, &answers).await;
+    after(
+        &state,
+        &visitor,
+        &slug,
+        &code,
+        result,
+        "questions",
+        MemberRequest::default(),
+    )
+    .await
 }
 
-async fn add_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<MemberRequest>) -> Result<Response, AppError> {
+async fn add_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<MemberRequest>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form).await;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    let result =
+        service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form).await;
     after(&state, &visitor, &slug, &code, result, "team", form).await
 }
 
-async fn remove_member(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path((slug, id)): Path<(String, i64)>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn remove_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path((slug, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    let result = service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, id).await.map(|_| ());
-    after(&state, &visitor, &slug, &code, result, "team", MemberRequest::default()).await
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    let result = service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, id)
+        .await
+        .map(|_| ());
+    after(
+        &state,
+        &visitor,
+        &slug,
+        &code,
+        result,
+        "team",
+        MemberRequest::default(),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -243,47 +431,171 @@ struct LetterForm {
     commit_2: Option<String>,
 }
 
-async fn save_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(form): CsrfForm<LetterForm>) -> Result<Response, AppError> {
+async fn save_letter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<LetterForm>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    let commitments = [form.commit_0.is_some(), form.commit_1.is_some(), form.commit_2.is_some()];
-    let letter = service::Letter { signer_name: &form.signer_name, signer_title: &form.signer_title, commitments };
-    let result = service::save_letter(&state, &user, &visitor.ip, &detail.program, &code, &letter).await;
-    after(&state, &visitor, &slug, &code, result, "letter", MemberRequest::default()).await
-}
-
-async fn submit(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    match service::submit(&state, &user, &visitor.ip, &detail.program, &code).await {
-        Ok(_) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-submitted")).into_response()),
-        Err(e) => after(&state, &visitor, &slug, &code, Err(e), "submit", MemberRequest::default()).await,
-    }
-}
-
-async fn withdraw(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    match service::withdraw(&state, &user, &visitor.ip, &detail.program, &code).await {
-        Ok(()) => Ok(Redirect::to(&format!("/programs/{slug}/application?done=application-withdrawn")).into_response()),
-        Err(e) => after(&state, &visitor, &slug, &code, Err(e), "status", MemberRequest::default()).await,
-    }
-}
-
-async fn upload_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, form: CsrfMultipart) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program, &format!("/programs/{slug}/application")).await?;
-    let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
-        Some(file) => service::upload_letter(&state, &user, &visitor.ip, &detail.program, &code, file.bytes, &file.file_name).await,
-        None => Err(ChangeError::Invalid(vec![("letter_file", "Choose the signed letter, saved as a PDF.".into())])),
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    let commitments = [
+        form.commit_0.is_some(),
+        form.commit_1.is_some(),
+        form.commit_2.is_some(),
+    ];
+    let letter = service::Letter {
+        signer_name: &form.signer_name,
+        signer_title: &form.signer_title,
+        commitments,
     };
-    after(&state, &visitor, &slug, &code, result, "letter", MemberRequest::default()).await
+    let result =
+        service::save_letter(&state, &user, &visitor.ip, &detail.program, &code, &letter).await;
+    after(
+        &state,
+        &visitor,
+        &slug,
+        &code,
+        result,
+        "letter",
+        MemberRequest::default(),
+    )
+    .await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    match service::submit(&state, &user, &visitor.ip, &detail.program, &code).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/programs/{slug}/application?done=application-submitted"
+        ))
+        .into_response()),
+        Err(e) => {
+            after(
+                &state,
+                &visitor,
+                &slug,
+                &code,
+                Err(e),
+                "submit",
+                MemberRequest::default(),
+            )
+            .await
+        }
+    }
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    match service::withdraw(&state, &user, &visitor.ip, &detail.program, &code).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/programs/{slug}/application?done=application-withdrawn"
+        ))
+        .into_response()),
+        Err(e) => {
+            after(
+                &state,
+                &visitor,
+                &slug,
+                &code,
+                Err(e),
+                "status",
+                MemberRequest::default(),
+            )
+            .await
+        }
+    }
+}
+
+async fn upload_letter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    form: CsrfMultipart,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let (user, code) = lead(
+        &state,
+        &visitor,
+        &detail.program,
+        &format!("/programs/{slug}/application"),
+    )
+    .await?;
+    let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
+        Some(file) => {
+            service::upload_letter(
+                &state,
+                &user,
+                &visitor.ip,
+                &detail.program,
+                &code,
+                file.bytes,
+                &file.file_name,
+            )
+            .await
+        }
+        None => Err(ChangeError::Invalid(vec![(
+            "letter_file",
+            "Choose the signed letter, saved as a PDF.".into(),
+        )])),
+    };
+    after(
+        &state,
+        &visitor,
+        &slug,
+        &code,
+        result,
+        "letter",
+        MemberRequest::default(),
+    )
+    .await
 }
 
 /// The letter, to those who may read the application.
-pub async fn letter_response(state: &AppState, program: &Program, code: &str) -> Result<Option<(String, Vec<u8>)>, AppError> {
-    let Some(id) = store::find(&state.db.pool, program.id, code).await? else { return Ok(None) };
-    let Some(letter) = store::load(&state.db.pool, id).await?.and_then(|a| a.letter) else { return Ok(None) };
+pub async fn letter_response(
+    state: &AppState,
+    program: &Program,
+    code: &str,
+) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    let Some(id) = store::find(&state.db.pool, program.id, code).await? else {
+        return Ok(None);
+    };
+    let Some(letter) = store::load(&state.db.pool, id)
+        .await?
+        .and_then(|a| a.letter)
+    else {
+        return Ok(None);
+    };
     let bytes = state.storage.get(&letter.key).await?;
     Ok(Some((letter.name, bytes)))
 }
@@ -292,7 +604,10 @@ pub fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
     (
         [
-            (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
             (axum::http::header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -300,11 +615,26 @@ pub fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn download_letter(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(p): Path<StatePath>) -> Result<Response, AppError> {
+async fn download_letter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
     let detail = load_program(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}/letter", p.slug, p.state);
-    guard::page(&state, &visitor, &path, Action::ViewApplication { program_id: detail.program.id, state_code: code.clone() }).await?;
-    let (name, bytes) = letter_response(&state, &detail.program, &code).await?.ok_or(AppError::NotFound)?;
+    guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::ViewApplication {
+            program_id: detail.program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    let (name, bytes) = letter_response(&state, &detail.program, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(pdf_download(&name, bytes))
 }

@@ -38,7 +38,13 @@ struct Html<'a> {
     commitments: [&'static str; 3],
 }
 
-pub fn confirmation(to: &str, name: &str, program: &Program, app: &Application, when: &str) -> askama::Result<Email> {
+pub fn confirmation(
+    to: &str,
+    name: &str,
+    program: &Program,
+    app: &Application,
+    when: &str,
+) -> askama::Result<Email> {
     let members: Vec<MemberLine> = app
         .members
         .iter()
@@ -53,8 +59,26 @@ pub fn confirmation(to: &str, name: &str, program: &Program, app: &Application, 
     Ok(Email {
         to: to.to_owned(),
         subject: format!("We received {state}'s application to {program_name}"),
-        text: Text { name, program: program_name, state, when, app, members: &members, commitments: LETTER_COMMITMENTS }.render()?,
-        html: Html { name, program: program_name, state, when, app, members: &members, commitments: LETTER_COMMITMENTS }.render()?,
+        text: Text {
+            name,
+            program: program_name,
+            state,
+            when,
+            app,
+            members: &members,
+            commitments: LETTER_COMMITMENTS,
+        }
+        .render()?,
+        html: Html {
+            name,
+            program: program_name,
+            state,
+            when,
+            app,
+            members: &members,
+            commitments: LETTER_COMMITMENTS,
+        }
+        .render()?,
         headers: vec![],
     })
 }

@@ -101,26 +101,44 @@ pub fn check_member(req: &MemberRequest) -> Result<Member, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(("member_name", "Enter the member's name (up to 120 characters).".into()));
+        errors.push((
+            "member_name",
+            "Enter the member's name (up to 120 characters).".into(),
+        ));
     }
     let agency = req.agency.trim().to_owned();
     if agency.is_empty() || agency.chars().count() > 200 {
-        errors.push(("member_agency", "Enter the member's agency or organization.".into()));
+        errors.push((
+            "member_agency",
+            "Enter the member's agency or organization.".into(),
+        ));
     }
     let email = crate::auth::store::normalize_email(&req.email);
     if !email.is_empty() && !crate::auth::invite::valid_email(&email) {
-        errors.push(("member_email", "Enter an email address like name@agency.gov, or leave it empty.".into()));
+        errors.push((
+            "member_email",
+            "Enter an email address like name@agency.gov, or leave it empty.".into(),
+        ));
     }
     let sector = Sector::parse(&req.sector);
     if sector.is_none() {
-        errors.push(("member_sector", "Choose the sector the member represents.".into()));
+        errors.push((
+            "member_sector",
+            "Choose the sector the member represents.".into(),
+        ));
     }
     let level = Level::parse(&req.level);
     if level.is_none() {
         errors.push(("member_level", "Choose state or local.".into()));
     }
     match (errors.is_empty(), sector, level) {
-        (true, Some(sector), Some(level)) => Ok(Member { name, agency, email, sector, level }),
+        (true, Some(sector), Some(level)) => Ok(Member {
+            name,
+            agency,
+            email,
+            sector,
+            level,
+        }),
         _ => Err(errors),
     }
 }
@@ -140,24 +158,43 @@ pub struct Draft<'a> {
 
 pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
     let mut errors = FieldErrors::new();
-    let unanswered = d.answers.iter().filter(|(_, a)| a.trim().is_empty()).count();
+    let unanswered = d
+        .answers
+        .iter()
+        .filter(|(_, a)| a.trim().is_empty())
+        .count();
     if unanswered > 0 {
         errors.push((
             "answers",
-            format!("Answer every key question ({unanswered} {} still empty).", if unanswered == 1 { "is" } else { "are" }),
+            format!(
+                "Answer every key question ({unanswered} {} still empty).",
+                if unanswered == 1 { "is" } else { "are" }
+            ),
         ));
     }
     if d.members.is_empty() {
-        errors.push(("members", "Add the members of your proposed state team.".into()));
+        errors.push((
+            "members",
+            "Add the members of your proposed state team.".into(),
+        ));
     }
     if !d.has_letter {
-        errors.push(("letter", "Upload the signed letter of commitment as a PDF.".into()));
+        errors.push((
+            "letter",
+            "Upload the signed letter of commitment as a PDF.".into(),
+        ));
     }
     if d.signer_name.trim().is_empty() || d.signer_title.trim().is_empty() {
-        errors.push(("signer", "Give the name and title of the person who signed the letter of commitment.".into()));
+        errors.push((
+            "signer",
+            "Give the name and title of the person who signed the letter of commitment.".into(),
+        ));
     }
     if d.commitments.iter().any(|c| !c) {
-        errors.push(("commitments", "Confirm all three commitments of the letter.".into()));
+        errors.push((
+            "commitments",
+            "Confirm all three commitments of the letter.".into(),
+        ));
     }
     errors
 }
@@ -174,30 +211,92 @@ mod tests {
     use super::*;
 
     fn member() -> MemberRequest {
-        MemberRequest { name: "Ana Ruiz".into(), agency: "Colorado Community College System".into(), email: "".into(), sector: "postsecondary_cte".into(), level: "state".into() }
+        MemberRequest {
+            name: "Ana Ruiz".into(),
+            agency: "Colorado Community College System".into(),
+            email: "".into(),
+            sector: "postsecondary_cte".into(),
+            level: "state".into(),
+        }
     }
 
     #[test]
     fn members_are_checked_by_field() {
-        assert_eq!(check_member(&member()).unwrap().sector, Sector::PostsecondaryCte);
-        let fields = |r: MemberRequest| check_member(&r).unwrap_err().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
-        assert_eq!(fields(MemberRequest { sector: "astrology".into(), ..member() }), ["member_sector"]);
-        assert_eq!(fields(MemberRequest { level: "federal".into(), ..member() }), ["member_level"]);
-        assert_eq!(fields(MemberRequest { email: "nope".into(), ..member() }), ["member_email"]);
-        assert_eq!(fields(MemberRequest::default()), ["member_name", "member_agency", "member_sector", "member_level"]);
+        assert_eq!(
+            check_member(&member()).unwrap().sector,
+            Sector::PostsecondaryCte
+        );
+        let fields = |r: MemberRequest| {
+            check_member(&r)
+                .unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(MemberRequest {
+                sector: "astrology".into(),
+                ..member()
+            }),
+            ["member_sector"]
+        );
+        assert_eq!(
+            fields(MemberRequest {
+                level: "federal".into(),
+                ..member()
+            }),
+            ["member_level"]
+        );
+        assert_eq!(
+            fields(MemberRequest {
+                email: "nope".into(),
+                ..member()
+            }),
+            ["member_email"]
+        );
+        assert_eq!(
+            fields(MemberRequest::default()),
+            [
+                "member_name",
+                "member_agency",
+                "member_sector",
+                "member_level"
+            ]
+        );
     }
 
     #[test]
     fn a_draft_is_ready_only_when_complete() {
         let members = vec![check_member(&member()).unwrap()];
         let answers = vec![(1, "Because".to_owned()), (2, " ".to_owned())];
-        let draft = Draft { answers: &answers, members: &members, signer_name: "", signer_title: "Commissioner", commitments: [true, false, true], has_letter: false };
-        let fields: Vec<_> = submission_problems(&draft).into_iter().map(|(f, _)| f).collect();
+        let draft = Draft {
+            answers: &answers,
+            members: &members,
+            signer_name: "",
+            signer_title: "Commissioner",
+            commitments: [true, false, true],
+            has_letter: false,
+        };
+        let fields: Vec<_> = submission_problems(&draft)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
         assert_eq!(fields, ["answers", "letter", "signer", "commitments"]);
         let answers = vec![(1, "Because".to_owned()), (2, "We are ready".to_owned())];
-        let ready = Draft { answers: &answers, members: &members, signer_name: "Dr. Lee", signer_title: "Commissioner", commitments: [true; 3], has_letter: true };
+        let ready = Draft {
+            answers: &answers,
+            members: &members,
+            signer_name: "Dr. Lee",
+            signer_title: "Commissioner",
+            commitments: [true; 3],
+            has_letter: true,
+        };
         assert!(submission_problems(&ready).is_empty());
-        let empty = Draft { answers: &answers, members: &[], ..ready };
+        let empty = Draft {
+            answers: &answers,
+            members: &[],
+            ..ready
+        };
         assert_eq!(submission_problems(&empty)[0].0, "members");
     }
 }

@@ -54,7 +54,13 @@ impl RegisterPage {
     }
 }
 
-async fn page(state: &AppState, visitor: &Visitor, form: RegisterForm, errors: Errors, sent: bool) -> Result<RegisterPage, AppError> {
+async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: RegisterForm,
+    errors: Errors,
+    sent: bool,
+) -> Result<RegisterPage, AppError> {
     Ok(RegisterPage {
         chrome: Chrome::new(visitor, "Register to apply", "/register"),
         form,
@@ -71,19 +77,32 @@ pub struct ProgramQuery {
     program: String,
 }
 
-pub async fn register_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(q): Query<ProgramQuery>) -> Result<Response, AppError> {
-    let form = RegisterForm { program: q.program, ..Default::default() };
+pub async fn register_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(q): Query<ProgramQuery>,
+) -> Result<Response, AppError> {
+    let form = RegisterForm {
+        program: q.program,
+        ..Default::default()
+    };
     Ok(render(page(&state, &visitor, form, Errors::default(), false).await?)?.into_response())
 }
 
-pub async fn register(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<RegisterForm>) -> Result<Response, AppError> {
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<RegisterForm>,
+) -> Result<Response, AppError> {
     let now = now_ms();
     let key = format!("register:{}", visitor.ip);
     let window = throttle::load(&state.db.pool, &key).await?;
     if let Some(secs) = throttle::retry_after(window, now, 3_600_000, PER_ADDRESS_PER_HOUR) {
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
-            message: "There have been many registrations from your network. Please try again later.".into(),
+            message:
+                "There have been many registrations from your network. Please try again later."
+                    .into(),
         });
     }
 
@@ -93,11 +112,17 @@ pub async fn register(State(state): State<AppState>, Extension(visitor): Extensi
         errors.push(("name", "Enter your name.".to_owned()));
     }
     if !invite::valid_email(&form.email) {
-        errors.push(("email", "Enter an email address like name@agency.gov.".to_owned()));
+        errors.push((
+            "email",
+            "Enter an email address like name@agency.gov.".to_owned(),
+        ));
     }
     let program = crate::program::store::find_by_slug(&state.db.pool, form.program.trim()).await?;
     if program.is_none() {
-        errors.push(("program", "Choose the program you are applying for.".to_owned()));
+        errors.push((
+            "program",
+            "Choose the program you are applying for.".to_owned(),
+        ));
     }
     let code = form.state.trim().to_uppercase();
     if !crate::program::store::jurisdiction_exists(&state.db.pool, &code).await? {
@@ -112,21 +137,65 @@ pub async fn register(State(state): State<AppState>, Extension(visitor): Extensi
     throttle::record_failure(&mut *tx, &key, now, 3_600_000).await?;
     match store::find_user_by_email(&mut *tx, &form.email).await? {
         Some(existing) => {
-            let email = crate::mail::templates::already_registered(&existing.email, &state.config.link("/signin"), &state.config.link("/password/forgot"))
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("email template: {e}")))?;
+            let email = crate::mail::templates::already_registered(
+                &existing.email,
+                &state.config.link("/signin"),
+                &state.config.link("/password/forgot"),
+            )
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("email template: {e}")))?;
             crate::mail::enqueue(&mut tx, &email).await?;
-            audit::write(&mut *tx, &Entry::new((None, "anonymous".into()), &visitor.ip, "register").record("user", existing.id).detail("address already registered").refused()).await?;
+            audit::write(
+                &mut *tx,
+                &Entry::new((None, "anonymous".into()), &visitor.ip, "register")
+                    .record("user", existing.id)
+                    .detail("address already registered")
+                    .refused(),
+            )
+            .await?;
         }
         None => {
             let user_id = store::insert_user(&mut *tx, &form.email, name, None, now).await?;
-            let grant = Grant { role: Role::StateLead, program_id: Some(program.id), state_code: Some(code.clone()) };
+            let grant = Grant {
+                role: Role::StateLead,
+                program_id: Some(program.id),
+                state_code: Some(code.clone()),
+            };
             store::add_grant(&mut *tx, user_id, &grant, now).await?;
-            invite::send_link(&state, &mut tx, user_id, &store::normalize_email(&form.email), name, LinkEmail::Register { program: &program.name })
-                .await
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-            audit::write(&mut *tx, &Entry::new((Some(user_id), store::normalize_email(&form.email)), &visitor.ip, "register").record("user", user_id).detail(format!("state lead for {code} in {}", program.slug))).await?;
+            invite::send_link(
+                &state,
+                &mut tx,
+                user_id,
+                &store::normalize_email(&form.email),
+                name,
+                LinkEmail::Register {
+                    program: &program.name,
+                },
+            )
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            audit::write(
+                &mut *tx,
+                &Entry::new(
+                    (Some(user_id), store::normalize_email(&form.email)),
+                    &visitor.ip,
+                    "register",
+                )
+                .record("user", user_id)
+                .detail(format!("state lead for {code} in {}", program.slug)),
+            )
+            .await?;
         }
     }
     tx.commit().await?;
-    Ok(render(page(&state, &visitor, RegisterForm::default(), Errors::default(), true).await?)?.into_response())
+    Ok(render(
+        page(
+            &state,
+            &visitor,
+            RegisterForm::default(),
+            Errors::default(),
+            true,
+        )
+        .await?,
+    )?
+    .into_response())
 }

@@ -2,7 +2,9 @@
 //! checked, done in one transaction, and written to the audit log.
 
 use super::store::{self, Application};
-use super::{Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, submission_problems};
+use super::{
+    Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, submission_problems,
+};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::{CurrentUser, Role};
@@ -52,25 +54,47 @@ fn actor(user: &CurrentUser) -> (Option<i64>, String) {
 }
 
 /// The state's application, started as a draft if there is none yet.
-pub async fn open(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<Application, ChangeError> {
+pub async fn open(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+) -> Result<Application, ChangeError> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let existed = store::find(&mut *tx, program.id, code).await?.is_some();
     let id = store::find_or_create(&mut tx, program.id, code, user.id, now).await?;
     if !existed {
-        audit::write(&mut *tx, &Entry::new(actor(user), ip, "start_application").record("application", id).detail(format!("{code} for {}", program.slug))).await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(actor(user), ip, "start_application")
+                .record("application", id)
+                .detail(format!("{code} for {}", program.slug)),
+        )
+        .await?;
     }
     tx.commit().await?;
-    Ok(store::load(&state.db.pool, id).await?.expect("just created"))
+    Ok(store::load(&state.db.pool, id)
+        .await?
+        .expect("just created"))
 }
 
 fn not_started() -> ChangeError {
     ChangeError::Invalid(vec![("status", "Start the application first.".into())])
 }
 
-async fn draft(state: &AppState, program: &Program, code: &str) -> Result<Application, ChangeError> {
-    let id = store::find(&state.db.pool, program.id, code).await?.ok_or_else(not_started)?;
-    let app = store::load(&state.db.pool, id).await?.ok_or_else(|| ChangeError::Other(anyhow::anyhow!("no application")))?;
+async fn draft(
+    state: &AppState,
+    program: &Program,
+    code: &str,
+) -> Result<Application, ChangeError> {
+    let id = store::find(&state.db.pool, program.id, code)
+        .await?
+        .ok_or_else(not_started)?;
+    let app = store::load(&state.db.pool, id)
+        .await?
+        .ok_or_else(|| ChangeError::Other(anyhow::anyhow!("no application")))?;
     if app.status != Status::Draft {
         return Err(ChangeError::NotDraft(app.status));
     }
@@ -80,16 +104,29 @@ async fn draft(state: &AppState, program: &Program, code: &str) -> Result<Applic
 fn check_answers(app: &Application, answers: &[(i64, String)]) -> Result<(), ChangeError> {
     for (qid, text) in answers {
         if !app.answers.iter().any(|a| a.question_id == *qid) {
-            return Err(ChangeError::Invalid(vec![("answers", format!("Question {qid} is not one of this program's key questions."))]));
+            return Err(ChangeError::Invalid(vec![(
+                "answers",
+                format!("Question {qid} is not one of this program's key questions."),
+            )]));
         }
         if text.chars().count() > MAX_ANSWER {
-            return Err(ChangeError::Invalid(vec![("answers", format!("Keep each answer under {MAX_ANSWER} characters."))]));
+            return Err(ChangeError::Invalid(vec![(
+                "answers",
+                format!("Keep each answer under {MAX_ANSWER} characters."),
+            )]));
         }
     }
     Ok(())
 }
 
-pub async fn save_answers(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, answers: &[(i64, String)]) -> Result<(), ChangeError> {
+pub async fn save_answers(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    answers: &[(i64, String)],
+) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
     check_answers(&app, answers)?;
     let mut tx = state.db.begin().await?;
@@ -97,32 +134,69 @@ pub async fn save_answers(state: &AppState, user: &CurrentUser, ip: &str, progra
         store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
     }
     store::touch(&mut tx, app.id, now_ms()).await?;
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "save_application_answers").record("application", app.id)).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "save_application_answers").record("application", app.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn add_member(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, req: &MemberRequest) -> Result<(), ChangeError> {
+pub async fn add_member(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    req: &MemberRequest,
+) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
     let member = check_member(req).map_err(ChangeError::Invalid)?;
     if app.members.len() >= 60 {
-        return Err(ChangeError::Invalid(vec![("member_name", "A proposed team can have at most 60 members.".into())]));
+        return Err(ChangeError::Invalid(vec![(
+            "member_name",
+            "A proposed team can have at most 60 members.".into(),
+        )]));
     }
     let mut tx = state.db.begin().await?;
     let id = store::add_member(&mut tx, app.id, &member, now_ms()).await?;
     store::touch(&mut tx, app.id, now_ms()).await?;
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "add_proposed_member").record("application", app.id).detail(format!("{} ({}), member {id}", member.name, member.sector.as_str()))).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "add_proposed_member")
+            .record("application", app.id)
+            .detail(format!(
+                "{} ({}), member {id}",
+                member.name,
+                member.sector.as_str()
+            )),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn remove_member(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, member_id: i64) -> Result<bool, ChangeError> {
+pub async fn remove_member(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    member_id: i64,
+) -> Result<bool, ChangeError> {
     let app = draft(state, program, code).await?;
     let mut tx = state.db.begin().await?;
     let removed = store::remove_member(&mut tx, app.id, member_id).await?;
     if removed {
         store::touch(&mut tx, app.id, now_ms()).await?;
-        audit::write(&mut *tx, &Entry::new(actor(user), ip, "remove_proposed_member").record("application", app.id).detail(format!("member {member_id}"))).await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(actor(user), ip, "remove_proposed_member")
+                .record("application", app.id)
+                .detail(format!("member {member_id}")),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(removed)
@@ -136,16 +210,41 @@ pub struct Letter<'a> {
     pub commitments: [bool; 3],
 }
 
-pub async fn save_letter(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, letter: &Letter<'_>) -> Result<(), ChangeError> {
+pub async fn save_letter(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    letter: &Letter<'_>,
+) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
-    let Letter { signer_name, signer_title, commitments } = *letter;
+    let Letter {
+        signer_name,
+        signer_title,
+        commitments,
+    } = *letter;
     if signer_name.chars().count() > 120 || signer_title.chars().count() > 160 {
-        return Err(ChangeError::Invalid(vec![("signer", "Keep the name and title short (up to 120 and 160 characters).".into())]));
+        return Err(ChangeError::Invalid(vec![(
+            "signer",
+            "Keep the name and title short (up to 120 and 160 characters).".into(),
+        )]));
     }
     let mut tx = state.db.begin().await?;
-    store::save_letter_details(&mut tx, app.id, signer_name.trim(), signer_title.trim(), commitments).await?;
+    store::save_letter_details(
+        &mut tx,
+        app.id,
+        signer_name.trim(),
+        signer_title.trim(),
+        commitments,
+    )
+    .await?;
     store::touch(&mut tx, app.id, now_ms()).await?;
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "save_application_letter").record("application", app.id)).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "save_application_letter").record("application", app.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -159,13 +258,25 @@ pub struct WholeDraft {
     pub commitments: [bool; 3],
 }
 
-pub async fn replace(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, whole: &WholeDraft) -> Result<(), ChangeError> {
+pub async fn replace(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    whole: &WholeDraft,
+) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
     check_answers(&app, &whole.answers)?;
     let mut members = Vec::new();
     for (i, m) in whole.members.iter().enumerate() {
         let checked = check_member(m).map_err(|errors| {
-            ChangeError::Invalid(errors.into_iter().map(|(f, msg)| (f, format!("Member {}: {msg}", i + 1))).collect())
+            ChangeError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(f, msg)| (f, format!("Member {}: {msg}", i + 1)))
+                    .collect(),
+            )
         })?;
         members.push(checked);
     }
@@ -178,18 +289,39 @@ pub async fn replace(state: &AppState, user: &CurrentUser, ip: &str, program: &P
     for m in &members {
         store::add_member(&mut tx, app.id, m, now).await?;
     }
-    store::save_letter_details(&mut tx, app.id, whole.signer_name.trim(), whole.signer_title.trim(), whole.commitments).await?;
+    store::save_letter_details(
+        &mut tx,
+        app.id,
+        whole.signer_name.trim(),
+        whole.signer_title.trim(),
+        whole.commitments,
+    )
+    .await?;
     store::touch(&mut tx, app.id, now).await?;
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "replace_application_draft").record("application", app.id)).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "replace_application_draft").record("application", app.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Submits a complete draft before the deadline (or the state's
 /// extension) and queues the confirmation email with a copy.
-pub async fn submit(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<Application, ChangeError> {
+pub async fn submit(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+) -> Result<Application, ChangeError> {
     let app = draft(state, program, code).await?;
-    let answers: Vec<(i64, String)> = app.answers.iter().map(|a| (a.question_id, a.answer.clone())).collect();
+    let answers: Vec<(i64, String)> = app
+        .answers
+        .iter()
+        .map(|a| (a.question_id, a.answer.clone()))
+        .collect();
     let members: Vec<_> = app.members.iter().map(|m| m.member.clone()).collect();
     let problems = submission_problems(&Draft {
         answers: &answers,
@@ -205,52 +337,101 @@ pub async fn submit(state: &AppState, user: &CurrentUser, ip: &str, program: &Pr
     let now = now_ms();
     if let Some(due_ms) = program.applications_due_at {
         let due = jiff::Timestamp::from_millisecond(due_ms).map_err(anyhow::Error::from)?;
-        let extension = app.extension_until.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
+        let extension = app
+            .extension_until
+            .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok());
         let submitted = jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?;
         if !deadline::on_time(submitted, due, extension) {
-            let limit = extension.map_or(due, |e| e.max(due));
-            return Err(ChangeError::Late { deadline: deadline::describe(limit, &program.time_zone) });
+            let limit = deadline::effective(due, extension);
+            return Err(ChangeError::Late {
+                deadline: deadline::describe(limit, &program.time_zone),
+            });
         }
     }
     let mut tx = state.db.begin().await?;
     if !store::mark_submitted(&mut tx, app.id, now).await? {
         return Err(ChangeError::NotDraft(Status::Submitted));
     }
-    let when = deadline::describe(jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?, &program.time_zone);
-    let email = super::mail::confirmation(&user.email, &user.name, program, &app, &when).map_err(|e| anyhow::anyhow!("email template: {e}"))?;
+    let when = deadline::describe(
+        jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?,
+        &program.time_zone,
+    );
+    let email = super::mail::confirmation(&user.email, &user.name, program, &app, &when)
+        .map_err(|e| anyhow::anyhow!("email template: {e}"))?;
     crate::mail::enqueue(&mut tx, &email).await?;
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "submit_application").record("application", app.id).detail(format!("{code} for {}", program.slug))).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "submit_application")
+            .record("application", app.id)
+            .detail(format!("{code} for {}", program.slug)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(store::load(&state.db.pool, app.id).await?.expect("exists"))
 }
 
-pub async fn withdraw(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str) -> Result<(), ChangeError> {
-    let id = store::find(&state.db.pool, program.id, code).await?.ok_or_else(not_started)?;
+pub async fn withdraw(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+) -> Result<(), ChangeError> {
+    let id = store::find(&state.db.pool, program.id, code)
+        .await?
+        .ok_or_else(not_started)?;
     let mut tx = state.db.begin().await?;
     if !store::mark_withdrawn(&mut tx, id, now_ms()).await? {
-        let status = store::load(&state.db.pool, id).await?.map(|a| a.status).unwrap_or(Status::Draft);
+        let status = store::load(&state.db.pool, id)
+            .await?
+            .map(|a| a.status)
+            .unwrap_or(Status::Draft);
         if status == Status::Draft {
-            return Err(ChangeError::Invalid(vec![("status", "Only a submitted application can be withdrawn.".into())]));
+            return Err(ChangeError::Invalid(vec![(
+                "status",
+                "Only a submitted application can be withdrawn.".into(),
+            )]));
         }
         return Err(ChangeError::NotDraft(status));
     }
-    audit::write(&mut *tx, &Entry::new(actor(user), ip, "withdraw_application").record("application", id).detail(format!("{code} for {}", program.slug))).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "withdraw_application")
+            .record("application", id)
+            .detail(format!("{code} for {}", program.slug)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Stores a checked PDF letter, then records it; a failure while recording
 /// removes the stored file again, and a refused file is never stored.
-pub async fn upload_letter(state: &AppState, user: &CurrentUser, ip: &str, program: &Program, code: &str, bytes: Vec<u8>, declared_name: &str) -> Result<(), ChangeError> {
+pub async fn upload_letter(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    bytes: Vec<u8>,
+    declared_name: &str,
+) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
-    let checked = super::letter::check(&bytes, declared_name).map_err(|m| ChangeError::Invalid(vec![("letter_file", m.to_owned())]))?;
+    let checked = super::letter::check(&bytes, declared_name)
+        .map_err(|m| ChangeError::Invalid(vec![("letter_file", m.to_owned())]))?;
     let key = crate::storage::new_key(&format!("letters/{}", app.id), "pdf");
     let size = bytes.len() as i64;
     state.storage.put(&key, bytes).await?;
     let recorded = async {
         let mut tx = state.db.begin().await?;
         let old = store::set_letter(&mut tx, app.id, &key, &checked.name, size, now_ms()).await?;
-        audit::write(&mut *tx, &Entry::new(actor(user), ip, "upload_letter").record("application", app.id).detail(format!("{} ({size} bytes)", checked.name))).await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(actor(user), ip, "upload_letter")
+                .record("application", app.id)
+                .detail(format!("{} ({size} bytes)", checked.name)),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(old)
     }

@@ -76,7 +76,11 @@ impl Application {
     }
 }
 
-pub async fn find<'c, E: Executor<'c, Database = Any>>(e: E, program_id: i64, state: &str) -> sqlx::Result<Option<i64>> {
+pub async fn find<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    state: &str,
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT id FROM applications WHERE program_id = $1 AND state_code = $2")
         .bind(program_id)
         .bind(state)
@@ -85,7 +89,13 @@ pub async fn find<'c, E: Executor<'c, Database = Any>>(e: E, program_id: i64, st
 }
 
 /// The state's application, created as an empty draft on first use.
-pub async fn find_or_create(tx: &mut Tx<'_>, program_id: i64, state: &str, user_id: i64, now: i64) -> sqlx::Result<i64> {
+pub async fn find_or_create(
+    tx: &mut Tx<'_>,
+    program_id: i64,
+    state: &str,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
     if let Some(id) = find(&mut **tx, program_id, state).await? {
         return Ok(id);
     }
@@ -135,12 +145,25 @@ pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Applicat
         status: Status::parse(&r.status),
         answers: answers
             .into_iter()
-            .map(|(question_id, question, answer)| Answer { question_id, question, answer: answer.unwrap_or_default() })
+            .map(|(question_id, question, answer)| Answer {
+                question_id,
+                question,
+                answer: answer.unwrap_or_default(),
+            })
             .collect(),
         members: members
             .into_iter()
             .filter_map(|(id, name, agency, email, sector, level)| {
-                Some(StoredMember { id, member: Member { name, agency, email, sector: Sector::parse(&sector)?, level: Level::parse(&level)? } })
+                Some(StoredMember {
+                    id,
+                    member: Member {
+                        name,
+                        agency,
+                        email,
+                        sector: Sector::parse(&sector)?,
+                        level: Level::parse(&level)?,
+                    },
+                })
             })
             .collect(),
         signer_name: r.signer_name,
@@ -150,13 +173,22 @@ pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Applicat
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
         letter: match (r.letter_key, r.letter_name) {
-            (Some(key), Some(name)) => Some(LetterFile { name, size: r.letter_size.unwrap_or(0), key }),
+            (Some(key), Some(name)) => Some(LetterFile {
+                name,
+                size: r.letter_size.unwrap_or(0),
+                key,
+            }),
             _ => None,
         },
     }))
 }
 
-pub async fn save_answer(tx: &mut Tx<'_>, id: i64, question_id: i64, answer: &str) -> sqlx::Result<()> {
+pub async fn save_answer(
+    tx: &mut Tx<'_>,
+    id: i64,
+    question_id: i64,
+    answer: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO application_answers (application_id, question_id, answer) VALUES ($1, $2, $3)
          ON CONFLICT (application_id, question_id) DO UPDATE SET answer = excluded.answer",
@@ -195,10 +227,20 @@ pub async fn remove_member(tx: &mut Tx<'_>, id: i64, member_id: i64) -> sqlx::Re
 }
 
 pub async fn remove_all_members(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM application_members WHERE application_id = $1").bind(id).execute(&mut **tx).await.map(|_| ())
+    sqlx::query("DELETE FROM application_members WHERE application_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
-pub async fn save_letter_details(tx: &mut Tx<'_>, id: i64, name: &str, title: &str, commitments: [bool; 3]) -> sqlx::Result<()> {
+pub async fn save_letter_details(
+    tx: &mut Tx<'_>,
+    id: i64,
+    name: &str,
+    title: &str,
+    commitments: [bool; 3],
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE applications SET signer_name = $1, signer_title = $2, commit_travel = $3, commit_team = $4, commit_plan = $5
          WHERE id = $6",
@@ -215,7 +257,12 @@ pub async fn save_letter_details(tx: &mut Tx<'_>, id: i64, name: &str, title: &s
 }
 
 pub async fn touch(tx: &mut Tx<'_>, id: i64, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut **tx).await.map(|_| ())
+    sqlx::query("UPDATE applications SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// Moves a draft to submitted; false if it was not a draft (a race lost).
@@ -238,8 +285,19 @@ pub async fn mark_withdrawn(tx: &mut Tx<'_>, id: i64, now: i64) -> sqlx::Result<
 }
 
 /// Records the uploaded letter; returns the key of the letter it replaces.
-pub async fn set_letter(tx: &mut Tx<'_>, id: i64, key: &str, name: &str, size: i64, now: i64) -> sqlx::Result<Option<String>> {
-    let old: Option<String> = sqlx::query_scalar("SELECT letter_key FROM applications WHERE id = $1").bind(id).fetch_one(&mut **tx).await?;
+pub async fn set_letter(
+    tx: &mut Tx<'_>,
+    id: i64,
+    key: &str,
+    name: &str,
+    size: i64,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT letter_key FROM applications WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
     sqlx::query(
         "UPDATE applications SET letter_key = $1, letter_name = $2, letter_size = $3, letter_uploaded_at = $4, updated_at = $4 WHERE id = $5",
     )

@@ -38,7 +38,11 @@ struct AuditPage {
     older: Option<String>,
 }
 
-async fn audit_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(filter): Query<Filter>) -> Result<Html<String>, AppError> {
+async fn audit_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(filter): Query<Filter>,
+) -> Result<Html<String>, AppError> {
     guard::page(&state, &visitor, "/admin/audit", Action::ViewAuditLog).await?;
     let rows = list(&state.db.pool, &filter).await?;
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
@@ -53,15 +57,34 @@ async fn audit_page(State(state): State<AppState>, Extension(visitor): Extension
     });
     let entries = rows
         .into_iter()
-        .map(|row| Shown { when: crate::time::format_in_zone(row.at, "America/New_York"), row })
+        .map(|row| Shown {
+            when: crate::time::format_in_zone(row.at, "America/New_York"),
+            row,
+        })
         .collect();
-    render(AuditPage { chrome: Chrome::new(&visitor, "Audit log", "/admin/audit"), filter, entries, older })
+    render(AuditPage {
+        chrome: Chrome::new(&visitor, "Audit log", "/admin/audit"),
+        filter,
+        entries,
+        older,
+    })
 }
 
 /// The audit log, newest first, 50 at a time (administrators only).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(Filter),
     responses((status = 200, body = Vec<AuditRow>), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse)))]
-async fn audit_api(State(state): State<AppState>, api: ApiUser, Query(filter): Query<Filter>) -> Result<Json<Vec<AuditRow>>, ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/audit", Action::ViewAuditLog).await?;
+async fn audit_api(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Query(filter): Query<Filter>,
+) -> Result<Json<Vec<AuditRow>>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/audit",
+        Action::ViewAuditLog,
+    )
+    .await?;
     Ok(Json(list(&state.db.pool, &filter).await?))
 }

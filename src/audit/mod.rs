@@ -119,7 +119,10 @@ pub struct Filter {
 
 pub const PAGE_SIZE: i64 = 50;
 
-pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E, f: &Filter) -> sqlx::Result<Vec<AuditRow>> {
+pub async fn list<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    f: &Filter,
+) -> sqlx::Result<Vec<AuditRow>> {
     sqlx::query_as(
         "SELECT id, at, actor_user_id, actor, action, record_type, record_id, outcome, detail, ip FROM audit_log
          WHERE ($1 = '' OR LOWER(actor) LIKE $2)

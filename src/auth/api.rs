@@ -26,12 +26,24 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or(ApiError::Unauthorized)?;
-        let Some((token_id, user_id)) = store::api_token_owner(&state.db.pool, &secret::sha256_hex(token)).await? else {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::Unauthorized)?;
+        let Some((token_id, user_id)) =
+            store::api_token_owner(&state.db.pool, &secret::sha256_hex(token)).await?
+        else {
             return Err(ApiError::Unauthorized);
         };
-        let user = session::load_user(state, user_id).await?.ok_or(ApiError::Unauthorized)?;
+        let user = session::load_user(state, user_id)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
         store::mark_api_token_used(&state.db.pool, token_id, crate::time::now_ms()).await?;
         let ip = parts
             .extensions
@@ -43,7 +55,9 @@ impl FromRequestParts<AppState> for ApiUser {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(me)).routes(routes!(list_people, invite_person))
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(list_people, invite_person))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -58,7 +72,12 @@ pub struct Me {
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
 async fn me(ApiUser { user, .. }: ApiUser) -> Json<Me> {
-    Json(Me { id: user.id, email: user.email, name: user.name, roles: user.grants })
+    Json(Me {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        roles: user.grants,
+    })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -79,7 +98,11 @@ pub async fn people(state: &AppState) -> Result<Vec<Person>, sqlx::Error> {
         .map(|u| Person {
             id: u.id,
             has_password: u.password_hash.is_some(),
-            roles: grants.iter().filter(|(id, _)| *id == u.id).map(|(_, g)| g.clone()).collect(),
+            roles: grants
+                .iter()
+                .filter(|(id, _)| *id == u.id)
+                .map(|(_, g)| g.clone())
+                .collect(),
             email: u.email,
             name: u.name,
         })
@@ -89,8 +112,18 @@ pub async fn people(state: &AppState) -> Result<Vec<Person>, sqlx::Error> {
 /// Everyone with an account (administrators only).
 #[utoipa::path(get, path = "/api/v1/people", tag = "accounts",
     responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
-async fn list_people(State(state): State<AppState>, api: ApiUser) -> Result<Json<Vec<Person>>, ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/people", Action::ListPeople).await?;
+async fn list_people(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<Person>>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/people",
+        Action::ListPeople,
+    )
+    .await?;
     Ok(Json(people(&state).await?))
 }
 
@@ -103,13 +136,38 @@ pub struct Invited {
 #[utoipa::path(post, path = "/api/v1/people", tag = "accounts", request_body = InviteRequest,
     responses((status = 201, body = Invited), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse),
         (status = 422, description = "A field is wrong; `fields` names it", body = ErrorResponse)))]
-async fn invite_person(State(state): State<AppState>, api: ApiUser, body: ApiJson<InviteRequest>) -> Result<(StatusCode, Json<Invited>), ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/people", Action::ManagePeople).await?;
+async fn invite_person(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: ApiJson<InviteRequest>,
+) -> Result<(StatusCode, Json<Invited>), ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/people",
+        Action::ManagePeople,
+    )
+    .await?;
     let req = body.parse()?;
-    match invite::invite(&state, (Some(api.user.id), api.user.email.clone()), &api.user.name, &api.ip, &req).await {
+    match invite::invite(
+        &state,
+        (Some(api.user.id), api.user.email.clone()),
+        &api.user.name,
+        &api.ip,
+        &req,
+    )
+    .await
+    {
         Ok(id) => Ok((StatusCode::CREATED, Json(Invited { id }))),
         Err(InviteError::Invalid(fields)) => Err(ApiError::Invalid(
-            fields.into_iter().map(|(field, message)| FieldError { field: field.to_owned(), message }).collect(),
+            fields
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.to_owned(),
+                    message,
+                })
+                .collect(),
         )),
         Err(InviteError::Internal(e)) => Err(ApiError::Internal(e)),
     }

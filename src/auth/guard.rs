@@ -9,7 +9,12 @@ use crate::audit::{self, Entry};
 use crate::web::{ApiError, AppError};
 
 /// For pages: the signed-in user if the policy allows the action.
-pub async fn page(state: &AppState, visitor: &Visitor, path: &str, action: Action) -> Result<CurrentUser, AppError> {
+pub async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    path: &str,
+    action: Action,
+) -> Result<CurrentUser, AppError> {
     let user = visitor.require_user(path)?.clone();
     if policy::allows(&user, &action) {
         return Ok(user);
@@ -19,7 +24,13 @@ pub async fn page(state: &AppState, visitor: &Visitor, path: &str, action: Actio
 }
 
 /// For the API: the token's user if the policy allows the action.
-pub async fn api(state: &AppState, user: &CurrentUser, ip: &str, path: &str, action: Action) -> Result<(), ApiError> {
+pub async fn api(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    path: &str,
+    action: Action,
+) -> Result<(), ApiError> {
     if policy::allows(user, &action) {
         return Ok(());
     }
@@ -27,7 +38,13 @@ pub async fn api(state: &AppState, user: &CurrentUser, ip: &str, path: &str, act
     Err(ApiError::Forbidden)
 }
 
-async fn refuse(state: &AppState, user: &CurrentUser, ip: &str, action: &Action, path: &str) -> Result<(), sqlx::Error> {
+async fn refuse(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    action: &Action,
+    path: &str,
+) -> Result<(), sqlx::Error> {
     let entry = Entry::new((Some(user.id), user.email.clone()), ip, "access")
         .detail(format!("{} at {path}", action.name()))
         .refused();

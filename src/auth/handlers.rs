@@ -43,7 +43,10 @@ pub struct Errors(pub FieldErrors);
 
 impl Errors {
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+        self.0
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn any(&self) -> bool {
@@ -57,7 +60,11 @@ impl Errors {
 
 /// Only local paths are followed after sign-in, never another site.
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
 }
 
 // ----- sign in and out -----
@@ -79,12 +86,21 @@ struct SignInQuery {
     done: String,
 }
 
-async fn signin_page(Extension(visitor): Extension<Visitor>, Query(q): Query<SignInQuery>) -> Result<Response, AppError> {
+async fn signin_page(
+    Extension(visitor): Extension<Visitor>,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, AppError> {
     if visitor.user.is_some() {
         return Ok(Redirect::to(safe_next(&q.next)).into_response());
     }
     let chrome = Chrome::new(&visitor, "Sign in", "/signin").with_notice(notice(&q.done));
-    Ok(render(SignInPage { chrome, email: String::new(), next: q.next, error: None })?.into_response())
+    Ok(render(SignInPage {
+        chrome,
+        email: String::new(),
+        next: q.next,
+        error: None,
+    })?
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -97,7 +113,11 @@ struct SignInForm {
     next: String,
 }
 
-async fn signin(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<SignInForm>) -> Result<Response, AppError> {
+async fn signin(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<SignInForm>,
+) -> Result<Response, AppError> {
     let config = &state.config;
     let now = now_ms();
     let window_ms = config.signin_window_seconds as i64 * 1000;
@@ -106,10 +126,26 @@ async fn signin(State(state): State<AppState>, Extension(visitor): Extension<Vis
 
     let by_account = throttle::load(&state.db.pool, &account_key).await?;
     let by_address = throttle::load(&state.db.pool, &address_key).await?;
-    let wait = throttle::retry_after(by_account, now, window_ms, config.signin_max_failures as i64)
-        .max(throttle::retry_after(by_address, now, window_ms, config.signin_max_failures_per_address as i64));
+    let wait = throttle::retry_after(
+        by_account,
+        now,
+        window_ms,
+        config.signin_max_failures as i64,
+    )
+    .max(throttle::retry_after(
+        by_address,
+        now,
+        window_ms,
+        config.signin_max_failures_per_address as i64,
+    ));
     if let Some(secs) = wait {
-        audit::write(&state.db.pool, &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in").detail("throttled").refused()).await?;
+        audit::write(
+            &state.db.pool,
+            &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in")
+                .detail("throttled")
+                .refused(),
+        )
+        .await?;
         let minutes = secs.div_ceil(60);
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
@@ -120,18 +156,32 @@ async fn signin(State(state): State<AppState>, Extension(visitor): Extension<Vis
         });
     }
 
-    let user = store::find_user_by_email(&state.db.pool, &form.email).await?.filter(|u| u.active != 0);
-    let ok = password::verify(form.password.clone(), user.as_ref().and_then(|u| u.password_hash.clone())).await;
+    let user = store::find_user_by_email(&state.db.pool, &form.email)
+        .await?
+        .filter(|u| u.active != 0);
+    let ok = password::verify(
+        form.password.clone(),
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
     let Some(user) = user.filter(|_| ok) else {
         throttle::record_failure(&state.db.pool, &account_key, now, window_ms).await?;
         throttle::record_failure(&state.db.pool, &address_key, now, window_ms).await?;
-        audit::write(&state.db.pool, &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in").detail("wrong email or password").refused()).await?;
+        audit::write(
+            &state.db.pool,
+            &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in")
+                .detail("wrong email or password")
+                .refused(),
+        )
+        .await?;
         let chrome = Chrome::new(&visitor, "Sign in", "/signin");
         let page = SignInPage {
             chrome,
             email: form.email,
             next: form.next,
-            error: Some("The email address or password is not right. Check both and try again.".into()),
+            error: Some(
+                "The email address or password is not right. Check both and try again.".into(),
+            ),
         };
         return Ok((StatusCode::UNAUTHORIZED, render(page)?).into_response());
     };
@@ -143,28 +193,54 @@ async fn signin(State(state): State<AppState>, Extension(visitor): Extension<Vis
     }
     let raw = secret::random_token();
     let mut tx = state.db.begin().await?;
-    store::create_session(&mut *tx, &secret::sha256_hex(&raw), user.id, now, &visitor.ip, &visitor.user_agent).await?;
-    audit::write(&mut *tx, &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")).await?;
+    store::create_session(
+        &mut *tx,
+        &secret::sha256_hex(&raw),
+        user.id,
+        now,
+        &visitor.ip,
+        &visitor.user_agent,
+    )
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in"),
+    )
+    .await?;
     tx.commit().await?;
 
     let mut res = Redirect::to(safe_next(&form.next)).into_response();
-    res.headers_mut().append(header::SET_COOKIE, session::cookie(config, session::session_cookie_name(config), &raw, None));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(config, session::session_cookie_name(config), &raw, None),
+    );
     Ok(res)
 }
 
 #[derive(Deserialize)]
 struct Empty {}
 
-async fn signout(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn signout(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     if let Some(hash) = &visitor.session_hash {
         let mut tx = state.db.begin().await?;
         store::delete_session(&mut *tx, hash).await?;
-        audit::write(&mut *tx, &Entry::new(visitor.actor(), &visitor.ip, "sign_out")).await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(visitor.actor(), &visitor.ip, "sign_out"),
+        )
+        .await?;
         tx.commit().await?;
     }
     let config = &state.config;
     let mut res = Redirect::to("/signin?done=signed-out").into_response();
-    res.headers_mut().append(header::SET_COOKIE, session::cookie(config, session::session_cookie_name(config), "", Some(0)));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(config, session::session_cookie_name(config), "", Some(0)),
+    );
     Ok(res)
 }
 
@@ -180,7 +256,12 @@ struct ForgotPage {
 }
 
 async fn forgot_page(Extension(visitor): Extension<Visitor>) -> Result<Html<String>, AppError> {
-    render(ForgotPage { chrome: Chrome::new(&visitor, "Reset your password", "/password/forgot"), email: String::new(), error: None, sent: false })
+    render(ForgotPage {
+        chrome: Chrome::new(&visitor, "Reset your password", "/password/forgot"),
+        email: String::new(),
+        error: None,
+        sent: false,
+    })
 }
 
 #[derive(Deserialize)]
@@ -189,22 +270,56 @@ struct ForgotForm {
     email: String,
 }
 
-async fn forgot(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<ForgotForm>) -> Result<Response, AppError> {
+async fn forgot(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> Result<Response, AppError> {
     let chrome = Chrome::new(&visitor, "Reset your password", "/password/forgot");
     if !invite::valid_email(&form.email) {
-        let page = ForgotPage { chrome, email: form.email, error: Some("Enter an email address like name@agency.gov.".into()), sent: false };
+        let page = ForgotPage {
+            chrome,
+            email: form.email,
+            error: Some("Enter an email address like name@agency.gov.".into()),
+            sent: false,
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     // The same answer whether or not the account exists.
-    if let Some(user) = store::find_user_by_email(&state.db.pool, &form.email).await?.filter(|u| u.active != 0) {
+    if let Some(user) = store::find_user_by_email(&state.db.pool, &form.email)
+        .await?
+        .filter(|u| u.active != 0)
+    {
         let mut tx = state.db.begin().await?;
-        invite::send_link(&state, &mut tx, user.id, &user.email, &user.name, invite::LinkEmail::Reset)
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-        audit::write(&mut *tx, &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "password_reset_requested").record("user", user.id)).await?;
+        invite::send_link(
+            &state,
+            &mut tx,
+            user.id,
+            &user.email,
+            &user.name,
+            invite::LinkEmail::Reset,
+        )
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(
+                (Some(user.id), user.email.clone()),
+                &visitor.ip,
+                "password_reset_requested",
+            )
+            .record("user", user.id),
+        )
+        .await?;
         tx.commit().await?;
     }
-    Ok(render(ForgotPage { chrome, email: String::new(), error: None, sent: true })?.into_response())
+    Ok(render(ForgotPage {
+        chrome,
+        email: String::new(),
+        error: None,
+        sent: true,
+    })?
+    .into_response())
 }
 
 #[derive(Template)]
@@ -229,15 +344,28 @@ struct TokenQuery {
 }
 
 fn link_invalid(visitor: &Visitor) -> Result<Response, AppError> {
-    let page = LinkInvalidPage { chrome: Chrome::new(visitor, "This link no longer works", "/password/set") };
+    let page = LinkInvalidPage {
+        chrome: Chrome::new(visitor, "This link no longer works", "/password/set"),
+    };
     Ok((StatusCode::GONE, render(page)?).into_response())
 }
 
-async fn set_password_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(q): Query<TokenQuery>) -> Result<Response, AppError> {
-    match store::peek_one_time_link(&state.db.pool, &secret::sha256_hex(&q.token), now_ms()).await? {
+async fn set_password_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, AppError> {
+    match store::peek_one_time_link(&state.db.pool, &secret::sha256_hex(&q.token), now_ms()).await?
+    {
         Some((_, purpose)) => {
             let chrome = Chrome::new(&visitor, "Choose your password", "/password/set");
-            Ok(render(SetPasswordPage { chrome, token: q.token, welcome: purpose == "invite", errors: Errors::default() })?.into_response())
+            Ok(render(SetPasswordPage {
+                chrome,
+                token: q.token,
+                welcome: purpose == "invite",
+                errors: Errors::default(),
+            })?
+            .into_response())
         }
         None => link_invalid(&visitor),
     }
@@ -263,7 +391,11 @@ fn check_new_password(password: &str, confirm: &str, field: &'static str) -> Fie
     errors
 }
 
-async fn set_password(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<SetPasswordForm>) -> Result<Response, AppError> {
+async fn set_password(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<SetPasswordForm>,
+) -> Result<Response, AppError> {
     let hash = secret::sha256_hex(&form.token);
     let now = now_ms();
     let Some((_, purpose)) = store::peek_one_time_link(&state.db.pool, &hash, now).await? else {
@@ -272,7 +404,12 @@ async fn set_password(State(state): State<AppState>, Extension(visitor): Extensi
     let errors = check_new_password(&form.password, &form.confirm, "password");
     if !errors.is_empty() {
         let chrome = Chrome::new(&visitor, "Choose your password", "/password/set");
-        let page = SetPasswordPage { chrome, token: form.token, welcome: purpose == "invite", errors: Errors(errors) };
+        let page = SetPasswordPage {
+            chrome,
+            token: form.token,
+            welcome: purpose == "invite",
+            errors: Errors(errors),
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     let password_hash = password::hash(form.password).await?;
@@ -283,8 +420,17 @@ async fn set_password(State(state): State<AppState>, Extension(visitor): Extensi
     };
     store::set_password(&mut *tx, user_id, &password_hash, now).await?;
     store::delete_sessions_for_user(&mut *tx, user_id).await?;
-    let email = store::find_user(&mut *tx, user_id).await?.map(|u| u.email).unwrap_or_default();
-    audit::write(&mut *tx, &Entry::new((Some(user_id), email), &visitor.ip, "password_set").record("user", user_id).detail(format!("by {purpose} link"))).await?;
+    let email = store::find_user(&mut *tx, user_id)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
+    audit::write(
+        &mut *tx,
+        &Entry::new((Some(user_id), email), &visitor.ip, "password_set")
+            .record("user", user_id)
+            .detail(format!("by {purpose} link")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/signin?done=password-set").into_response())
 }
@@ -326,9 +472,19 @@ impl TokenView {
     }
 }
 
-async fn account_view(state: &AppState, visitor: &Visitor, done: &str, new_token: Option<String>, errors: Errors) -> Result<AccountPage, AppError> {
+async fn account_view(
+    state: &AppState,
+    visitor: &Visitor,
+    done: &str,
+    new_token: Option<String>,
+    errors: Errors,
+) -> Result<AccountPage, AppError> {
     let user = guard::page(state, visitor, "/account", Action::UseOwnAccount).await?;
-    let tokens = store::list_api_tokens(&state.db.pool, user.id).await?.into_iter().map(TokenView::from_row).collect();
+    let tokens = store::list_api_tokens(&state.db.pool, user.id)
+        .await?
+        .into_iter()
+        .map(TokenView::from_row)
+        .collect();
     Ok(AccountPage {
         chrome: Chrome::new(visitor, "Your account", "/account").with_notice(notice(done)),
         roles: user.grants.iter().map(|g| g.describe()).collect(),
@@ -340,7 +496,11 @@ async fn account_view(state: &AppState, visitor: &Visitor, done: &str, new_token
     })
 }
 
-async fn account_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(done): Query<Done>) -> Result<Html<String>, AppError> {
+async fn account_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, AppError> {
     render(account_view(&state, &visitor, &done.done, None, Errors::default()).await?)
 }
 
@@ -354,14 +514,27 @@ struct ChangePasswordForm {
     confirm: String,
 }
 
-async fn change_password(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<ChangePasswordForm>) -> Result<Response, AppError> {
+async fn change_password(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<ChangePasswordForm>,
+) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
-    let stored = store::find_user(&state.db.pool, user.id).await?.and_then(|u| u.password_hash);
+    let stored = store::find_user(&state.db.pool, user.id)
+        .await?
+        .and_then(|u| u.password_hash);
     let mut errors = FieldErrors::new();
     if !password::verify(form.current_password, stored).await {
-        errors.push(("current_password", "This is not your current password.".into()));
+        errors.push((
+            "current_password",
+            "This is not your current password.".into(),
+        ));
     }
-    errors.extend(check_new_password(&form.new_password, &form.confirm, "new_password"));
+    errors.extend(check_new_password(
+        &form.new_password,
+        &form.confirm,
+        "new_password",
+    ));
     if !errors.is_empty() {
         let page = account_view(&state, &visitor, "", None, Errors(errors)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
@@ -373,12 +546,32 @@ async fn change_password(State(state): State<AppState>, Extension(visitor): Exte
     store::set_password(&mut *tx, user.id, &hash, now).await?;
     // Every session ends, this one included; this device gets a fresh one.
     store::delete_sessions_for_user(&mut *tx, user.id).await?;
-    store::create_session(&mut *tx, &secret::sha256_hex(&raw), user.id, now, &visitor.ip, &visitor.user_agent).await?;
-    audit::write(&mut *tx, &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "password_changed").record("user", user.id)).await?;
+    store::create_session(
+        &mut *tx,
+        &secret::sha256_hex(&raw),
+        user.id,
+        now,
+        &visitor.ip,
+        &visitor.user_agent,
+    )
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(
+            (Some(user.id), user.email.clone()),
+            &visitor.ip,
+            "password_changed",
+        )
+        .record("user", user.id),
+    )
+    .await?;
     tx.commit().await?;
     let config = &state.config;
     let mut res = Redirect::to("/account?done=password-changed").into_response();
-    res.headers_mut().append(header::SET_COOKIE, session::cookie(config, session::session_cookie_name(config), &raw, None));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie(config, session::session_cookie_name(config), &raw, None),
+    );
     Ok(res)
 }
 
@@ -389,21 +582,49 @@ struct NewTokenForm {
 }
 
 /// Creates a token; returns the raw token, which is shown once and never stored.
-pub async fn create_api_token(state: &AppState, user_id: i64, email: &str, name: &str, ip: &str) -> Result<String, sqlx::Error> {
+pub async fn create_api_token(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    ip: &str,
+) -> Result<String, sqlx::Error> {
     let raw = format!("wmk_{}", secret::random_token());
     let prefix: String = raw.chars().take(10).collect();
     let mut tx = state.db.begin().await?;
-    let id = store::create_api_token(&mut *tx, user_id, name, &secret::sha256_hex(&raw), &prefix, now_ms()).await?;
-    audit::write(&mut *tx, &Entry::new((Some(user_id), email.to_owned()), ip, "api_token_created").record("api_token", id).detail(name)).await?;
+    let id = store::create_api_token(
+        &mut *tx,
+        user_id,
+        name,
+        &secret::sha256_hex(&raw),
+        &prefix,
+        now_ms(),
+    )
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new((Some(user_id), email.to_owned()), ip, "api_token_created")
+            .record("api_token", id)
+            .detail(name),
+    )
+    .await?;
     tx.commit().await?;
     Ok(raw)
 }
 
-async fn create_token(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<NewTokenForm>) -> Result<Response, AppError> {
+async fn create_token(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<NewTokenForm>,
+) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        let errors = Errors(vec![("token_name", "Give the token a name of up to 80 characters, like \"Quarterly report script\".".into())]);
+        let errors = Errors(vec![(
+            "token_name",
+            "Give the token a name of up to 80 characters, like \"Quarterly report script\"."
+                .into(),
+        )]);
         let page = account_view(&state, &visitor, "", None, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
@@ -412,13 +633,27 @@ async fn create_token(State(state): State<AppState>, Extension(visitor): Extensi
     Ok((StatusCode::CREATED, render(page)?).into_response())
 }
 
-async fn revoke_token(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(id): Path<i64>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
     let mut tx = state.db.begin().await?;
     if !store::revoke_api_token(&mut *tx, user.id, id, now_ms()).await? {
         return Err(AppError::NotFound);
     }
-    audit::write(&mut *tx, &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "api_token_revoked").record("api_token", id)).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(
+            (Some(user.id), user.email.clone()),
+            &visitor.ip,
+            "api_token_revoked",
+        )
+        .record("api_token", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/account?done=token-revoked").into_response())
 }
@@ -447,16 +682,29 @@ impl PeoplePage {
     }
 
     fn selected_state(&self, code: &str) -> bool {
-        self.form.state.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(code))
+        self.form
+            .state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case(code))
     }
 
     fn role_list(&self, person: &super::api::Person) -> String {
         let names: Vec<String> = person.roles.iter().map(|g| g.describe()).collect();
-        if names.is_empty() { "No role".into() } else { names.join(", ") }
+        if names.is_empty() {
+            "No role".into()
+        } else {
+            names.join(", ")
+        }
     }
 }
 
-async fn people_view(state: &AppState, visitor: &Visitor, done: &str, form: InviteRequest, errors: Errors) -> Result<PeoplePage, AppError> {
+async fn people_view(
+    state: &AppState,
+    visitor: &Visitor,
+    done: &str,
+    form: InviteRequest,
+    errors: Errors,
+) -> Result<PeoplePage, AppError> {
     guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
     Ok(PeoplePage {
         chrome: Chrome::new(visitor, "People", "/admin/people").with_notice(notice(done)),
@@ -469,11 +717,28 @@ async fn people_view(state: &AppState, visitor: &Visitor, done: &str, form: Invi
     })
 }
 
-async fn people_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(done): Query<Done>) -> Result<Html<String>, AppError> {
-    render(people_view(&state, &visitor, &done.done, InviteRequest::default(), Errors::default()).await?)
+async fn people_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, AppError> {
+    render(
+        people_view(
+            &state,
+            &visitor,
+            &done.done,
+            InviteRequest::default(),
+            Errors::default(),
+        )
+        .await?,
+    )
 }
 
-async fn invite_person(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<InviteRequest>) -> Result<Response, AppError> {
+async fn invite_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<InviteRequest>,
+) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
     match invite::invite(&state, visitor.actor(), &user.name, &visitor.ip, &form).await {
         Ok(_) => Ok(Redirect::to("/admin/people?done=invited").into_response()),
@@ -485,16 +750,42 @@ async fn invite_person(State(state): State<AppState>, Extension(visitor): Extens
     }
 }
 
-async fn reinvite(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(id): Path<i64>, CsrfForm(_): CsrfForm<Empty>) -> Result<Response, AppError> {
+async fn reinvite(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
     let admin = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
-    let person = store::find_user(&state.db.pool, id).await?.ok_or(AppError::NotFound)?;
+    let person = store::find_user(&state.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let grants = store::grants_for(&state.db.pool, id).await?;
-    let role = grants.first().map(|g| g.describe()).unwrap_or_else(|| "member".into());
+    let role = grants
+        .first()
+        .map(|g| g.describe())
+        .unwrap_or_else(|| "member".into());
     let mut tx = state.db.begin().await?;
-    invite::send_link(&state, &mut tx, person.id, &person.email, &person.name, invite::LinkEmail::Invite { inviter: &admin.name, role: &role })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    audit::write(&mut *tx, &Entry::new(visitor.actor(), &visitor.ip, "reinvite_person").record("user", person.id).detail(person.email.clone())).await?;
+    invite::send_link(
+        &state,
+        &mut tx,
+        person.id,
+        &person.email,
+        &person.name,
+        invite::LinkEmail::Invite {
+            inviter: &admin.name,
+            role: &role,
+        },
+    )
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(visitor.actor(), &visitor.ip, "reinvite_person")
+            .record("user", person.id)
+            .detail(person.email.clone()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/people?done=reinvited").into_response())
 }

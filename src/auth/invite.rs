@@ -51,7 +51,10 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     if email.is_empty() {
         errors.push(("email", "Enter the person's email address.".into()));
     } else if !valid_email(&email) {
-        errors.push(("email", "Enter an email address like name@agency.gov.".into()));
+        errors.push((
+            "email",
+            "Enter an email address like name@agency.gov.".into(),
+        ));
     }
     let name = req.name.trim().to_owned();
     if name.is_empty() {
@@ -63,8 +66,17 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     if role.is_none() {
         errors.push(("role", "Choose a role.".into()));
     }
-    let program = req.program.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let state = req.state.as_deref().map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty());
+    let program = req
+        .program
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let state = req
+        .state
+        .as_deref()
+        .map(|s| s.trim().to_uppercase())
+        .filter(|s| !s.is_empty());
     if let Some(role) = role {
         if role.needs_state() {
             if program.is_none() {
@@ -75,15 +87,25 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
             }
         }
         if matches!(role, Role::Reviewer) && program.is_none() {
-            errors.push(("program", "Choose the program whose applications this reviewer scores.".into()));
+            errors.push((
+                "program",
+                "Choose the program whose applications this reviewer scores.".into(),
+            ));
         }
     }
     if let Some(s) = &state
-        && (s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase())) {
-            errors.push(("state", "Use the two-letter postal code, like CO.".into()));
-        }
+        && (s.len() != 2 || !s.chars().all(|c| c.is_ascii_uppercase()))
+    {
+        errors.push(("state", "Use the two-letter postal code, like CO.".into()));
+    }
     match (errors.is_empty(), role) {
-        (true, Some(role)) => Ok(ValidInvite { email, name, role, program, state }),
+        (true, Some(role)) => Ok(ValidInvite {
+            email,
+            name,
+            role,
+            program,
+            state,
+        }),
         _ => Err(errors),
     }
 }
@@ -103,34 +125,69 @@ impl From<sqlx::Error> for InviteError {
 }
 
 /// Creates the account and queues the invitation; returns the new user id.
-pub async fn invite(state: &AppState, inviter: (Option<i64>, String), inviter_name: &str, ip: &str, req: &InviteRequest) -> Result<i64, InviteError> {
+pub async fn invite(
+    state: &AppState,
+    inviter: (Option<i64>, String),
+    inviter_name: &str,
+    ip: &str,
+    req: &InviteRequest,
+) -> Result<i64, InviteError> {
     let v = check(req).map_err(InviteError::Invalid)?;
     let program_id = match &v.program {
         Some(slug) => match crate::program::store::find_by_slug(&state.db.pool, slug).await? {
             Some(p) => Some(p.id),
-            None => return Err(InviteError::Invalid(vec![("program", "There is no program with that name.".into())])),
+            None => {
+                return Err(InviteError::Invalid(vec![(
+                    "program",
+                    "There is no program with that name.".into(),
+                )]));
+            }
         },
         None => None,
     };
     if let Some(code) = &v.state
-        && !crate::program::store::jurisdiction_exists(&state.db.pool, code).await? {
-            return Err(InviteError::Invalid(vec![("state", "That is not a U.S. state, district or territory code.".into())]));
-        }
+        && !crate::program::store::jurisdiction_exists(&state.db.pool, code).await?
+    {
+        return Err(InviteError::Invalid(vec![(
+            "state",
+            "That is not a U.S. state, district or territory code.".into(),
+        )]));
+    }
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let user_id = match store::insert_user(&mut *tx, &v.email, &v.name, None, now).await {
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(InviteError::Invalid(vec![("email", "Someone with this email address already has an account.".into())]));
+            return Err(InviteError::Invalid(vec![(
+                "email",
+                "Someone with this email address already has an account.".into(),
+            )]));
         }
         Err(e) => return Err(e.into()),
     };
-    let grant = Grant { role: v.role, program_id, state_code: v.state.clone() };
+    let grant = Grant {
+        role: v.role,
+        program_id,
+        state_code: v.state.clone(),
+    };
     store::add_grant(&mut *tx, user_id, &grant, now).await?;
-    send_link(state, &mut tx, user_id, &v.email, &v.name, LinkEmail::Invite { inviter: inviter_name, role: &grant.describe() }).await?;
+    send_link(
+        state,
+        &mut tx,
+        user_id,
+        &v.email,
+        &v.name,
+        LinkEmail::Invite {
+            inviter: inviter_name,
+            role: &grant.describe(),
+        },
+    )
+    .await?;
     audit::write(
         &mut *tx,
-        &Entry::new(inviter, ip, "invite_person").record("user", user_id).detail(format!("{} as {}", v.email, grant.describe())),
+        &Entry::new(inviter, ip, "invite_person")
+            .record("user", user_id)
+            .detail(format!("{} as {}", v.email, grant.describe())),
     )
     .await?;
     tx.commit().await?;
@@ -159,13 +216,29 @@ pub async fn send_link(
     let now = now_ms();
     let hours = state.config.invite_valid_hours;
     let token = secret::random_token();
-    let purpose = if matches!(kind, LinkEmail::Reset) { LinkPurpose::Reset } else { LinkPurpose::Invite };
-    store::create_one_time_link(&mut **tx, &secret::sha256_hex(&token), user_id, purpose, now, now + hours as i64 * 3_600_000).await?;
+    let purpose = if matches!(kind, LinkEmail::Reset) {
+        LinkPurpose::Reset
+    } else {
+        LinkPurpose::Invite
+    };
+    store::create_one_time_link(
+        &mut **tx,
+        &secret::sha256_hex(&token),
+        user_id,
+        purpose,
+        now,
+        now + hours as i64 * 3_600_000,
+    )
+    .await?;
     let link = state.config.link(&format!("/password/set?token={token}"));
     let email = match kind {
-        LinkEmail::Invite { inviter, role } => crate::mail::templates::invitation(email, name, inviter, role, &link, hours),
+        LinkEmail::Invite { inviter, role } => {
+            crate::mail::templates::invitation(email, name, inviter, role, &link, hours)
+        }
         LinkEmail::Reset => crate::mail::templates::password_reset(email, name, &link, hours),
-        LinkEmail::Register { program } => crate::mail::templates::registration(email, name, program, &link, hours),
+        LinkEmail::Register { program } => {
+            crate::mail::templates::registration(email, name, program, &link, hours)
+        }
     }
     .map_err(|e| InviteError::Internal(anyhow::anyhow!("email template: {e}")))?;
     crate::mail::enqueue(tx, &email).await?;
@@ -176,7 +249,13 @@ pub async fn send_link(
 mod tests {
     use super::*;
 
-    fn req(email: &str, name: &str, role: &str, program: Option<&str>, state: Option<&str>) -> InviteRequest {
+    fn req(
+        email: &str,
+        name: &str,
+        role: &str,
+        program: Option<&str>,
+        state: Option<&str>,
+    ) -> InviteRequest {
         InviteRequest {
             email: email.into(),
             name: name.into(),
@@ -188,7 +267,14 @@ mod tests {
 
     #[test]
     fn a_good_invitation_is_normalised() {
-        let v = check(&req(" Lead@CO.gov ", " Ana Ruiz ", "state_lead", Some("acp-2016"), Some("co"))).unwrap();
+        let v = check(&req(
+            " Lead@CO.gov ",
+            " Ana Ruiz ",
+            "state_lead",
+            Some("acp-2016"),
+            Some("co"),
+        ))
+        .unwrap();
         assert_eq!(v.email, "lead@co.gov");
         assert_eq!(v.name, "Ana Ruiz");
         assert_eq!(v.role, Role::StateLead);
@@ -197,13 +283,31 @@ mod tests {
 
     #[test]
     fn each_mistake_is_named_by_field() {
-        let fields = |r: InviteRequest| check(&r).unwrap_err().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
+        let fields = |r: InviteRequest| {
+            check(&r)
+                .unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(fields(req("", "A", "admin", None, None)), ["email"]);
-        assert_eq!(fields(req("not-an-email", "A", "admin", None, None)), ["email"]);
+        assert_eq!(
+            fields(req("not-an-email", "A", "admin", None, None)),
+            ["email"]
+        );
         assert_eq!(fields(req("a@b.gov", "  ", "admin", None, None)), ["name"]);
         assert_eq!(fields(req("a@b.gov", "A", "king", None, None)), ["role"]);
-        assert_eq!(fields(req("a@b.gov", "A", "state_member", None, None)), ["program", "state"]);
-        assert_eq!(fields(req("a@b.gov", "A", "coach", Some("p"), Some("Colorado"))), ["state"]);
-        assert_eq!(fields(req("a@b.gov", "A", "reviewer", None, None)), ["program"]);
+        assert_eq!(
+            fields(req("a@b.gov", "A", "state_member", None, None)),
+            ["program", "state"]
+        );
+        assert_eq!(
+            fields(req("a@b.gov", "A", "coach", Some("p"), Some("Colorado"))),
+            ["state"]
+        );
+        assert_eq!(
+            fields(req("a@b.gov", "A", "reviewer", None, None)),
+            ["program"]
+        );
     }
 }

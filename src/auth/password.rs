@@ -1,8 +1,8 @@
 //! Argon2id password hashing, off the async threads.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 256;
@@ -39,7 +39,12 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         match PasswordHash::new(&stored) {
-            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && stored != *DUMMY_HASH,
+            Ok(parsed) => {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+                    && stored != *DUMMY_HASH
+            }
             Err(_) => false,
         }
     })
@@ -49,7 +54,10 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
 
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(b"no account has this password", &salt).expect("hash").to_string()
+    Argon2::default()
+        .hash_password(b"no account has this password", &salt)
+        .expect("hash")
+        .to_string()
 });
 
 #[cfg(test)]

@@ -37,9 +37,18 @@ impl Action {
             Action::ViewAuditLog => "view_audit_log".into(),
             Action::ListPeople => "list_people".into(),
             Action::ViewProgram { program_id } => format!("view_program:{program_id}"),
-            Action::ViewStateTeam { program_id, state_code } => format!("view_state_team:{program_id}:{state_code}"),
-            Action::EditApplication { program_id, state_code } => format!("edit_application:{program_id}:{state_code}"),
-            Action::ViewApplication { program_id, state_code } => format!("view_application:{program_id}:{state_code}"),
+            Action::ViewStateTeam {
+                program_id,
+                state_code,
+            } => format!("view_state_team:{program_id}:{state_code}"),
+            Action::EditApplication {
+                program_id,
+                state_code,
+            } => format!("edit_application:{program_id}:{state_code}"),
+            Action::ViewApplication {
+                program_id,
+                state_code,
+            } => format!("view_application:{program_id}:{state_code}"),
         }
     }
 }
@@ -48,7 +57,11 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     let is = |role: Role| user.has_role(role);
     // A state's application is the state's own words: only its lead writes
     // it, administrators included in the "no".
-    if let Action::EditApplication { program_id, state_code } = action {
+    if let Action::EditApplication {
+        program_id,
+        state_code,
+    } = action
+    {
         return holds(user, Role::StateLead, *program_id, state_code);
     }
     if is(Role::Admin) {
@@ -59,15 +72,25 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
         Action::ManagePeople | Action::ManagePrograms | Action::ViewAuditLog => false,
         Action::ListPeople => false,
         Action::ViewProgram { program_id } => {
-            is(Role::Federal) || user.grants.iter().any(|g| g.program_id == Some(*program_id))
+            is(Role::Federal)
+                || user
+                    .grants
+                    .iter()
+                    .any(|g| g.program_id == Some(*program_id))
         }
         Action::EditApplication { .. } => false, // answered above
-        Action::ViewApplication { program_id, state_code } => {
+        Action::ViewApplication {
+            program_id,
+            state_code,
+        } => {
             is(Role::Federal)
                 || holds(user, Role::StateLead, *program_id, state_code)
                 || holds(user, Role::StateMember, *program_id, state_code)
         }
-        Action::ViewStateTeam { program_id, state_code } => {
+        Action::ViewStateTeam {
+            program_id,
+            state_code,
+        } => {
             is(Role::Federal)
                 || user.grants.iter().any(|g| {
                     g.program_id == Some(*program_id)
@@ -80,9 +103,11 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
 
 /// Does the person hold `role` for this state in this program?
 fn holds(user: &CurrentUser, role: Role, program_id: i64, state_code: &str) -> bool {
-    user.grants
-        .iter()
-        .any(|g| g.role == role && g.program_id == Some(program_id) && g.state_code.as_deref() == Some(state_code))
+    user.grants.iter().any(|g| {
+        g.role == role
+            && g.program_id == Some(program_id)
+            && g.state_code.as_deref() == Some(state_code)
+    })
 }
 
 #[cfg(test)]
@@ -97,7 +122,11 @@ mod tests {
             name: "A".into(),
             grants: grants
                 .iter()
-                .map(|(role, p, s)| Grant { role: *role, program_id: *p, state_code: s.map(str::to_owned) })
+                .map(|(role, p, s)| Grant {
+                    role: *role,
+                    program_id: *p,
+                    state_code: s.map(str::to_owned),
+                })
                 .collect(),
         }
     }
@@ -106,29 +135,59 @@ mod tests {
     fn only_admins_manage_people_and_read_the_audit_log() {
         for role in Role::ALL {
             let u = user(&[(role, Some(1), Some("CO"))]);
-            assert_eq!(allows(&u, &Action::ManagePeople), role == Role::Admin, "{role:?}");
-            assert_eq!(allows(&u, &Action::ManagePrograms), role == Role::Admin, "{role:?}");
-            assert_eq!(allows(&u, &Action::ViewAuditLog), role == Role::Admin, "{role:?}");
+            assert_eq!(
+                allows(&u, &Action::ManagePeople),
+                role == Role::Admin,
+                "{role:?}"
+            );
+            assert_eq!(
+                allows(&u, &Action::ManagePrograms),
+                role == Role::Admin,
+                "{role:?}"
+            );
+            assert_eq!(
+                allows(&u, &Action::ViewAuditLog),
+                role == Role::Admin,
+                "{role:?}"
+            );
             assert!(allows(&u, &Action::UseOwnAccount));
         }
     }
 
     #[test]
     fn state_team_pages_are_for_that_state_only() {
-        let team = Action::ViewStateTeam { program_id: 1, state_code: "CO".into() };
-        assert!(allows(&user(&[(Role::StateMember, Some(1), Some("CO"))]), &team));
+        let team = Action::ViewStateTeam {
+            program_id: 1,
+            state_code: "CO".into(),
+        };
+        assert!(allows(
+            &user(&[(Role::StateMember, Some(1), Some("CO"))]),
+            &team
+        ));
         assert!(allows(&user(&[(Role::Coach, Some(1), Some("CO"))]), &team));
         assert!(allows(&user(&[(Role::Federal, None, None)]), &team));
-        assert!(!allows(&user(&[(Role::StateMember, Some(1), Some("KS"))]), &team));
-        assert!(!allows(&user(&[(Role::StateLead, Some(2), Some("CO"))]), &team));
+        assert!(!allows(
+            &user(&[(Role::StateMember, Some(1), Some("KS"))]),
+            &team
+        ));
+        assert!(!allows(
+            &user(&[(Role::StateLead, Some(2), Some("CO"))]),
+            &team
+        ));
         assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &team));
         assert!(!allows(&user(&[]), &team));
     }
 
     #[test]
     fn only_the_state_lead_edits_the_application() {
-        let edit = Action::EditApplication { program_id: 1, state_code: "CO".into() };
-        let view = Action::ViewApplication { program_id: 1, state_code: "CO".into() };
+        let edit = Action::EditApplication {
+            program_id: 1,
+            state_code: "CO".into(),
+        };
+        let view = Action::ViewApplication {
+            program_id: 1,
+            state_code: "CO".into(),
+        };
         let lead = user(&[(Role::StateLead, Some(1), Some("CO"))]);
         let member = user(&[(Role::StateMember, Some(1), Some("CO"))]);
         let other_lead = user(&[(Role::StateLead, Some(1), Some("KS"))]);
@@ -139,7 +198,10 @@ mod tests {
         assert!(!allows(&other_lead, &edit) && !allows(&other_lead, &view));
         assert!(!allows(&federal, &edit) && allows(&federal, &view));
         assert!(allows(&admin, &view));
-        assert!(!allows(&admin, &edit), "administrators do not write a state's application");
+        assert!(
+            !allows(&admin, &edit),
+            "administrators do not write a state's application"
+        );
         assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &view));
     }
 

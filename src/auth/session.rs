@@ -30,7 +30,9 @@ pub struct Visitor {
 impl Visitor {
     /// The signed-in user, or a redirect to the sign-in page.
     pub fn require_user(&self, path: &str) -> Result<&CurrentUser, AppError> {
-        self.user.as_ref().ok_or_else(|| AppError::SignInRequired { next: path.to_owned() })
+        self.user.as_ref().ok_or_else(|| AppError::SignInRequired {
+            next: path.to_owned(),
+        })
     }
 
     /// Who to name in the audit log.
@@ -43,11 +45,19 @@ impl Visitor {
 }
 
 pub fn session_cookie_name(config: &Config) -> &'static str {
-    if config.is_https() { "__Host-waymark_session" } else { "waymark_session" }
+    if config.is_https() {
+        "__Host-waymark_session"
+    } else {
+        "waymark_session"
+    }
 }
 
 pub fn visitor_cookie_name(config: &Config) -> &'static str {
-    if config.is_https() { "__Host-waymark_visitor" } else { "waymark_visitor" }
+    if config.is_https() {
+        "__Host-waymark_visitor"
+    } else {
+        "waymark_visitor"
+    }
 }
 
 /// A `Set-Cookie` value; `max_age` of `Some(0)` deletes the cookie.
@@ -81,9 +91,9 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_owned();
-        }
+    {
+        return first.trim().to_owned();
+    }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
@@ -91,24 +101,46 @@ pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
 }
 
 /// Is a session still alive? Plain rule, tested below.
-pub fn session_alive(created_at: i64, last_seen_at: i64, now: i64, idle_ms: i64, max_ms: i64) -> bool {
+pub fn session_alive(
+    created_at: i64,
+    last_seen_at: i64,
+    now: i64,
+    idle_ms: i64,
+    max_ms: i64,
+) -> bool {
     now - last_seen_at < idle_ms && now - created_at < max_ms
 }
 
 pub async fn load_user(state: &AppState, user_id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let Some(row) = store::find_user(&state.db.pool, user_id).await? else { return Ok(None) };
+    let Some(row) = store::find_user(&state.db.pool, user_id).await? else {
+        return Ok(None);
+    };
     if row.active == 0 {
         return Ok(None);
     }
     let grants = store::grants_for(&state.db.pool, user_id).await?;
-    Ok(Some(CurrentUser { id: row.id, email: row.email, name: row.name, grants }))
+    Ok(Some(CurrentUser {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        grants,
+    }))
 }
 
-pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Result<Response, AppError> {
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
     let config = &state.config;
     let now = now_ms();
     let ip = client_ip(&req, config.trust_proxy_headers);
-    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
 
     let mut user = None;
     let mut session_hash = None;
@@ -128,7 +160,12 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
             {
                 if s.active != 0 {
                     let grants = store::grants_for(&state.db.pool, s.user_id).await?;
-                    user = Some(CurrentUser { id: s.user_id, email: s.email, name: s.name, grants });
+                    user = Some(CurrentUser {
+                        id: s.user_id,
+                        email: s.email,
+                        name: s.name,
+                        grants,
+                    });
                     if now - s.last_seen_at > 30_000 {
                         store::touch_session(&state.db.pool, &hash, now).await?;
                     }
@@ -159,13 +196,25 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     };
 
-    req.extensions_mut().insert(Visitor { user, session_hash, csrf_token, ip, user_agent });
+    req.extensions_mut().insert(Visitor {
+        user,
+        session_hash,
+        csrf_token,
+        ip,
+        user_agent,
+    });
     let mut res = next.run(req).await;
     if let Some(v) = new_visitor_cookie {
-        res.headers_mut().append(header::SET_COOKIE, cookie(config, visitor_cookie_name(config), &v, None));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(config, visitor_cookie_name(config), &v, None),
+        );
     }
     if clear_session_cookie && !res.headers().contains_key(header::SET_COOKIE) {
-        res.headers_mut().append(header::SET_COOKIE, cookie(config, session_cookie_name(config), "", Some(0)));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            cookie(config, session_cookie_name(config), "", Some(0)),
+        );
     }
     Ok(res)
 }
@@ -187,7 +236,12 @@ mod tests {
     #[test]
     fn cookies_are_read_by_exact_name() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; waymark_session=abc; waymark_sessionx=no".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; waymark_session=abc; waymark_sessionx=no"
+                .parse()
+                .unwrap(),
+        );
         assert_eq!(read_cookie(&h, "waymark_session"), Some("abc"));
         assert_eq!(read_cookie(&h, "b"), None);
     }
@@ -196,9 +250,15 @@ mod tests {
     fn cookie_attributes_follow_the_base_url() {
         let http = Config::from_pairs(&[]).unwrap();
         let c = cookie(&http, session_cookie_name(&http), "v", None);
-        assert_eq!(c.to_str().unwrap(), "waymark_session=v; Path=/; HttpOnly; SameSite=Lax");
+        assert_eq!(
+            c.to_str().unwrap(),
+            "waymark_session=v; Path=/; HttpOnly; SameSite=Lax"
+        );
         let https = Config::from_pairs(&[("base_url", "https://waymark.example.gov")]).unwrap();
         let c = cookie(&https, session_cookie_name(&https), "v", Some(0));
-        assert_eq!(c.to_str().unwrap(), "__Host-waymark_session=v; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0");
+        assert_eq!(
+            c.to_str().unwrap(),
+            "__Host-waymark_session=v; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
+        );
     }
 }

@@ -21,19 +21,36 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub async fn find_user_by_email<'c, E: Executor<'c, Database = Any>>(e: E, email: &str) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1")))
-        .bind(normalize_email(email))
-        .fetch_optional(e)
-        .await
+pub async fn find_user_by_email<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    email: &str,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    )))
+    .bind(normalize_email(email))
+    .fetch_optional(e)
+    .await
 }
 
-pub async fn find_user<'c, E: Executor<'c, Database = Any>>(e: E, id: i64) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))).bind(id).fetch_optional(e).await
+pub async fn find_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(e)
+    .await
 }
 
 pub async fn list_users<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<UserRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"))).fetch_all(e).await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM users ORDER BY name, id"
+    )))
+    .fetch_all(e)
+    .await
 }
 
 pub async fn insert_user<'c, E: Executor<'c, Database = Any>>(
@@ -56,7 +73,12 @@ pub async fn insert_user<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
-pub async fn set_password<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, hash: &str, now: i64) -> sqlx::Result<()> {
+pub async fn set_password<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now)
@@ -66,29 +88,57 @@ pub async fn set_password<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i6
         .map(|_| ())
 }
 
-pub async fn grants_for<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<Vec<Grant>> {
-    let rows: Vec<(String, Option<i64>, Option<String>)> =
-        sqlx::query_as("SELECT role, program_id, state_code FROM role_grants WHERE user_id = $1 ORDER BY id")
-            .bind(user_id)
-            .fetch_all(e)
-            .await?;
+pub async fn grants_for<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Vec<Grant>> {
+    let rows: Vec<(String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT role, program_id, state_code FROM role_grants WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(role, program_id, state_code)| Some(Grant { role: Role::parse(&role)?, program_id, state_code }))
+        .filter_map(|(role, program_id, state_code)| {
+            Some(Grant {
+                role: Role::parse(&role)?,
+                program_id,
+                state_code,
+            })
+        })
         .collect())
 }
 
 /// Every grant, keyed by user, for lists of people.
-pub async fn all_grants<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<(i64, Grant)>> {
+pub async fn all_grants<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+) -> sqlx::Result<Vec<(i64, Grant)>> {
     let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
-        sqlx::query_as("SELECT user_id, role, program_id, state_code FROM role_grants ORDER BY id").fetch_all(e).await?;
+        sqlx::query_as("SELECT user_id, role, program_id, state_code FROM role_grants ORDER BY id")
+            .fetch_all(e)
+            .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(u, role, program_id, state_code)| Some((u, Grant { role: Role::parse(&role)?, program_id, state_code })))
+        .filter_map(|(u, role, program_id, state_code)| {
+            Some((
+                u,
+                Grant {
+                    role: Role::parse(&role)?,
+                    program_id,
+                    state_code,
+                },
+            ))
+        })
         .collect())
 }
 
-pub async fn add_grant<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, grant: &Grant, now: i64) -> sqlx::Result<()> {
+pub async fn add_grant<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    grant: &Grant,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("INSERT INTO role_grants (user_id, role, program_id, state_code, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(user_id)
         .bind(grant.role.as_str())
@@ -133,18 +183,25 @@ pub async fn create_session<'c, E: Executor<'c, Database = Any>>(
     .map(|_| ())
 }
 
-pub async fn load_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str) -> sqlx::Result<Option<SessionRow>> {
+pub async fn load_session<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id_hash: &str,
+) -> sqlx::Result<Option<SessionRow>> {
     // One query for the session and its person: this runs on every page.
     sqlx::query_as(
         "SELECT s.user_id, s.created_at, s.last_seen_at, u.email, u.name, u.active
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
     )
-        .bind(id_hash)
-        .fetch_optional(e)
-        .await
+    .bind(id_hash)
+    .fetch_optional(e)
+    .await
 }
 
-pub async fn touch_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str, now: i64) -> sqlx::Result<()> {
+pub async fn touch_session<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
         .bind(now)
         .bind(id_hash)
@@ -153,12 +210,26 @@ pub async fn touch_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &
         .map(|_| ())
 }
 
-pub async fn delete_session<'c, E: Executor<'c, Database = Any>>(e: E, id_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(e).await.map(|_| ())
+pub async fn delete_session<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(e)
+        .await
+        .map(|_| ())
 }
 
-pub async fn delete_sessions_for_user<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<u64> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(e).await.map(|r| r.rows_affected())
+pub async fn delete_sessions_for_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected())
 }
 
 // ----- personal access tokens -----
@@ -194,14 +265,23 @@ pub async fn create_api_token<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// The owner of a live token, and the token's id.
-pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
-    sqlx::query_as("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-        .bind(token_hash)
-        .fetch_optional(e)
-        .await
+pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    token_hash: &str,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(e)
+    .await
 }
 
-pub async fn mark_api_token_used<'c, E: Executor<'c, Database = Any>>(e: E, id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn mark_api_token_used<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
     // At most one write a minute per token.
     sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
         .bind(now)
@@ -212,7 +292,10 @@ pub async fn mark_api_token_used<'c, E: Executor<'c, Database = Any>>(e: E, id: 
         .map(|_| ())
 }
 
-pub async fn list_api_tokens<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64) -> sqlx::Result<Vec<ApiTokenRow>> {
+pub async fn list_api_tokens<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Vec<ApiTokenRow>> {
     sqlx::query_as(
         "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
     )
@@ -221,7 +304,12 @@ pub async fn list_api_tokens<'c, E: Executor<'c, Database = Any>>(e: E, user_id:
     .await
 }
 
-pub async fn revoke_api_token<'c, E: Executor<'c, Database = Any>>(e: E, user_id: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn revoke_api_token<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(now)
         .bind(id)
@@ -270,7 +358,11 @@ pub async fn create_one_time_link<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// The user a live link belongs to, without using it up.
-pub async fn peek_one_time_link<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> sqlx::Result<Option<(i64, String)>> {
+pub async fn peek_one_time_link<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
     sqlx::query_as(
         "SELECT user_id, purpose FROM one_time_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
     )
@@ -281,7 +373,11 @@ pub async fn peek_one_time_link<'c, E: Executor<'c, Database = Any>>(e: E, token
 }
 
 /// Uses a link up; only one caller ever gets the user back.
-pub async fn consume_one_time_link<'c, E: Executor<'c, Database = Any>>(e: E, token_hash: &str, now: i64) -> sqlx::Result<Option<(i64, String)>> {
+pub async fn consume_one_time_link<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
     sqlx::query_as(
         "UPDATE one_time_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
          RETURNING user_id, purpose",

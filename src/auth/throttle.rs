@@ -12,7 +12,12 @@ pub struct Window {
 }
 
 /// If the key is locked out, the seconds until it may try again.
-pub fn retry_after(window: Option<Window>, now_ms: i64, window_ms: i64, max_failures: i64) -> Option<u64> {
+pub fn retry_after(
+    window: Option<Window>,
+    now_ms: i64,
+    window_ms: i64,
+    max_failures: i64,
+) -> Option<u64> {
     let w = window?;
     let ends = w.start_ms + window_ms;
     if ends > now_ms && w.failures >= max_failures {
@@ -25,29 +30,47 @@ pub fn retry_after(window: Option<Window>, now_ms: i64, window_ms: i64, max_fail
 /// The window after one more failure: a fresh window once the old one ended.
 pub fn after_failure(window: Option<Window>, now_ms: i64, window_ms: i64) -> Window {
     match window {
-        Some(w) if w.start_ms + window_ms > now_ms => Window { start_ms: w.start_ms, failures: w.failures + 1 },
-        _ => Window { start_ms: now_ms, failures: 1 },
+        Some(w) if w.start_ms + window_ms > now_ms => Window {
+            start_ms: w.start_ms,
+            failures: w.failures + 1,
+        },
+        _ => Window {
+            start_ms: now_ms,
+            failures: 1,
+        },
     }
 }
 
 pub fn account_key(email: &str) -> String {
-    format!("account:{}", super::secret::sha256_hex(&super::store::normalize_email(email)))
+    format!(
+        "account:{}",
+        super::secret::sha256_hex(&super::store::normalize_email(email))
+    )
 }
 
 pub fn address_key(ip: &str) -> String {
     format!("address:{ip}")
 }
 
-pub async fn load<'c, E: Executor<'c, Database = Any>>(e: E, key: &str) -> sqlx::Result<Option<Window>> {
-    let row: Option<(i64, i64)> = sqlx::query_as("SELECT window_start, failures FROM signin_throttle WHERE key = $1")
-        .bind(key)
-        .fetch_optional(e)
-        .await?;
+pub async fn load<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    key: &str,
+) -> sqlx::Result<Option<Window>> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT window_start, failures FROM signin_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(e)
+            .await?;
     Ok(row.map(|(start_ms, failures)| Window { start_ms, failures }))
 }
 
 /// Records one failure atomically (same rule as `after_failure`).
-pub async fn record_failure<'c, E: Executor<'c, Database = Any>>(e: E, key: &str, now_ms: i64, window_ms: i64) -> sqlx::Result<()> {
+pub async fn record_failure<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    key: &str,
+    now_ms: i64,
+    window_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO signin_throttle (key, window_start, failures) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
@@ -63,7 +86,11 @@ pub async fn record_failure<'c, E: Executor<'c, Database = Any>>(e: E, key: &str
 }
 
 pub async fn clear<'c, E: Executor<'c, Database = Any>>(e: E, key: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM signin_throttle WHERE key = $1").bind(key).execute(e).await.map(|_| ())
+    sqlx::query("DELETE FROM signin_throttle WHERE key = $1")
+        .bind(key)
+        .execute(e)
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]
@@ -76,7 +103,11 @@ mod tests {
     fn locks_after_the_set_number_of_failures() {
         let mut w = None;
         for i in 0..5 {
-            assert_eq!(retry_after(w, 1_000 + i, WINDOW, 5), None, "attempt {i} should be allowed");
+            assert_eq!(
+                retry_after(w, 1_000 + i, WINDOW, 5),
+                None,
+                "attempt {i} should be allowed"
+            );
             w = Some(after_failure(w, 1_000 + i, WINDOW));
         }
         assert_eq!(retry_after(w, 2_000, WINDOW, 5), Some(899));
@@ -84,15 +115,27 @@ mod tests {
 
     #[test]
     fn lifts_when_the_window_ends() {
-        let w = Some(Window { start_ms: 0, failures: 50 });
+        let w = Some(Window {
+            start_ms: 0,
+            failures: 50,
+        });
         assert!(retry_after(w, WINDOW - 1, WINDOW, 5).is_some());
         assert_eq!(retry_after(w, WINDOW, WINDOW, 5), None);
-        assert_eq!(after_failure(w, WINDOW, WINDOW), Window { start_ms: WINDOW, failures: 1 });
+        assert_eq!(
+            after_failure(w, WINDOW, WINDOW),
+            Window {
+                start_ms: WINDOW,
+                failures: 1
+            }
+        );
     }
 
     #[test]
     fn retry_after_is_at_least_one_second() {
-        let w = Some(Window { start_ms: 0, failures: 5 });
+        let w = Some(Window {
+            start_ms: 0,
+            failures: 5,
+        });
         assert_eq!(retry_after(w, WINDOW - 10, WINDOW, 5), Some(1));
     }
 

@@ -23,8 +23,10 @@ macro_rules! migrations {
     };
 }
 
-pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters");
-pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters");
+pub const MIGRATIONS_SQLITE: &[Migration] =
+    migrations!("sqlite": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters");
+pub const MIGRATIONS_POSTGRES: &[Migration] =
+    migrations!("postgres": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters");
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
@@ -46,12 +48,15 @@ pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
     for m in list {
         let mut tx = db.begin().await?;
         if db.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(7261001)").execute(&mut *tx).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7261001)")
+                .execute(&mut *tx)
+                .await?;
         }
-        let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
-            .bind(m.version)
-            .fetch_one(&mut *tx)
-            .await?;
+        let done: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_one(&mut *tx)
+                .await?;
         if done > 0 {
             tx.rollback().await?;
             continue;
@@ -60,12 +65,14 @@ pub async fn migrate(db: &Db) -> anyhow::Result<usize> {
             .execute(&mut *tx)
             .await
             .map_err(|e| anyhow::anyhow!("migration {}_{} failed: {e}", m.version, m.name))?;
-        sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(crate::time::now_ms())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(crate::time::now_ms())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         tracing::info!(version = m.version, name = m.name, "applied migration");
         ran += 1;
@@ -79,9 +86,18 @@ mod tests {
 
     #[test]
     fn both_backends_have_the_same_migrations() {
-        let a: Vec<_> = MIGRATIONS_SQLITE.iter().map(|m| (m.version, m.name)).collect();
-        let b: Vec<_> = MIGRATIONS_POSTGRES.iter().map(|m| (m.version, m.name)).collect();
+        let a: Vec<_> = MIGRATIONS_SQLITE
+            .iter()
+            .map(|m| (m.version, m.name))
+            .collect();
+        let b: Vec<_> = MIGRATIONS_POSTGRES
+            .iter()
+            .map(|m| (m.version, m.name))
+            .collect();
         assert_eq!(a, b);
-        assert!(a.windows(2).all(|w| w[0].0 < w[1].0), "versions must increase");
+        assert!(
+            a.windows(2).all(|w| w[0].0 < w[1].0),
+            "versions must increase"
+        );
     }
 }

@@ -28,7 +28,12 @@ pub struct ClaimedJob {
     pub max_attempts: i64,
 }
 
-pub async fn enqueue(conn: &mut AnyConnection, kind: &str, payload: &serde_json::Value, run_at: i64) -> sqlx::Result<i64> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, status, run_at, created_at) VALUES ($1, $2, 'queued', $3, $4) RETURNING id",
     )
@@ -46,7 +51,12 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (10_000i64 << exp).min(3_600_000)
 }
 
-pub async fn claim(db: &crate::db::Db, worker: &str, now: i64, limit: i64) -> sqlx::Result<Vec<ClaimedJob>> {
+pub async fn claim(
+    db: &crate::db::Db,
+    worker: &str,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<ClaimedJob>> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
@@ -60,7 +70,13 @@ pub async fn claim(db: &crate::db::Db, worker: &str, now: i64, limit: i64) -> sq
          )
          RETURNING id, kind, payload, attempts, max_attempts"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(worker).bind(now + LEASE_MS).bind(now).bind(limit).fetch_all(&db.pool).await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(worker)
+        .bind(now + LEASE_MS)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
 }
 
 pub async fn complete(db: &crate::db::Db, id: i64, worker: &str) -> sqlx::Result<()> {
@@ -76,7 +92,12 @@ pub async fn complete(db: &crate::db::Db, id: i64, worker: &str) -> sqlx::Result
     .map(|_| ())
 }
 
-pub async fn fail(db: &crate::db::Db, job: &ClaimedJob, worker: &str, error: &str) -> sqlx::Result<()> {
+pub async fn fail(
+    db: &crate::db::Db,
+    job: &ClaimedJob,
+    worker: &str,
+    error: &str,
+) -> sqlx::Result<()> {
     let now = now_ms();
     let give_up = job.attempts >= job.max_attempts;
     sqlx::query(
@@ -98,7 +119,9 @@ async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::mail::SEND_EMAIL_JOB => {
             let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-            let id = payload["outbox_id"].as_i64().ok_or_else(|| anyhow::anyhow!("payload has no outbox_id"))?;
+            let id = payload["outbox_id"]
+                .as_i64()
+                .ok_or_else(|| anyhow::anyhow!("payload has no outbox_id"))?;
             state.mailer.deliver(&state.db, id).await
         }
         other => anyhow::bail!("unknown job kind {other}"),
@@ -134,7 +157,11 @@ pub async fn run_due(state: &AppState, worker: &str) -> anyhow::Result<usize> {
 
 /// The background loop of `waymark serve`.
 pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let worker = format!("{}-{}", std::process::id(), crate::web::request_id::new_id());
+    let worker = format!(
+        "{}-{}",
+        std::process::id(),
+        crate::web::request_id::new_id()
+    );
     let poll = Duration::from_millis(state.config.job_poll_ms);
     tracing::info!(worker = %worker, "job runner started");
     loop {

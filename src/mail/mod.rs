@@ -48,7 +48,13 @@ pub async fn enqueue(conn: &mut AnyConnection, email: &Email) -> sqlx::Result<i6
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    crate::jobs::enqueue(conn, SEND_EMAIL_JOB, &serde_json::json!({ "outbox_id": id }), now).await?;
+    crate::jobs::enqueue(
+        conn,
+        SEND_EMAIL_JOB,
+        &serde_json::json!({ "outbox_id": id }),
+        now,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -67,7 +73,9 @@ impl Mailer {
     pub fn new(config: &Config) -> anyhow::Result<Mailer> {
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.timeout(Some(Duration::from_secs(30))).build(),
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
+                    .timeout(Some(Duration::from_secs(30)))
+                    .build(),
             ),
             None => {
                 std::fs::create_dir_all(config.mail_dir())?;
@@ -76,7 +84,11 @@ impl Mailer {
         };
         let from: Mailbox = config.mail_from.parse()?;
         let domain = config.base_url.host_str().unwrap_or("localhost").to_owned();
-        Ok(Mailer { transport, from, domain })
+        Ok(Mailer {
+            transport,
+            from,
+            domain,
+        })
     }
 
     /// Delivers one outbox message unless it was already sent.
@@ -96,8 +108,16 @@ impl Mailer {
         let headers: Vec<(String, String)> = serde_json::from_str(&headers).unwrap_or_default();
         let message = self.build(outbox_id, &to, &subject, text, html, &headers)?;
         let result = match &self.transport {
-            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(anyhow::Error::from),
-            Transport::Folder(t) => t.send(message).await.map(|_| ()).map_err(anyhow::Error::from),
+            Transport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(anyhow::Error::from),
+            Transport::Folder(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(anyhow::Error::from),
         };
         match result {
             Ok(()) => {
@@ -109,17 +129,27 @@ impl Mailer {
                 Ok(())
             }
             Err(e) => {
-                sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2")
-                    .bind(format!("{e:#}"))
-                    .bind(outbox_id)
-                    .execute(&db.pool)
-                    .await?;
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2",
+                )
+                .bind(format!("{e:#}"))
+                .bind(outbox_id)
+                .execute(&db.pool)
+                .await?;
                 Err(e)
             }
         }
     }
 
-    fn build(&self, outbox_id: i64, to: &str, subject: &str, text: String, html: String, headers: &[(String, String)]) -> anyhow::Result<Message> {
+    fn build(
+        &self,
+        outbox_id: i64,
+        to: &str,
+        subject: &str,
+        text: String,
+        html: String,
+        headers: &[(String, String)],
+    ) -> anyhow::Result<Message> {
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to.parse()?)
@@ -133,8 +163,16 @@ impl Mailer {
         }
         Ok(builder.multipart(
             MultiPart::alternative()
-                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_PLAIN).body(text))
-                .singlepart(lettre::message::SinglePart::builder().header(ContentType::TEXT_HTML).body(html)),
+                .singlepart(
+                    lettre::message::SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(text),
+                )
+                .singlepart(
+                    lettre::message::SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html),
+                ),
         )?)
     }
 }

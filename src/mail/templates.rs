@@ -24,12 +24,33 @@ struct InviteHtml<'a> {
     hours: u64,
 }
 
-pub fn invitation(to: &str, name: &str, inviter: &str, role: &str, link: &str, hours: u64) -> askama::Result<Email> {
+pub fn invitation(
+    to: &str,
+    name: &str,
+    inviter: &str,
+    role: &str,
+    link: &str,
+    hours: u64,
+) -> askama::Result<Email> {
     Ok(Email {
         to: to.to_owned(),
         subject: "You are invited to Waymark".to_owned(),
-        text: InviteText { name, inviter, role, link, hours }.render()?,
-        html: InviteHtml { name, inviter, role, link, hours }.render()?,
+        text: InviteText {
+            name,
+            inviter,
+            role,
+            link,
+            hours,
+        }
+        .render()?,
+        html: InviteHtml {
+            name,
+            inviter,
+            role,
+            link,
+            hours,
+        }
+        .render()?,
         headers: vec![],
     })
 }
@@ -78,12 +99,30 @@ struct RegisterHtml<'a> {
     hours: u64,
 }
 
-pub fn registration(to: &str, name: &str, program: &str, link: &str, hours: u64) -> askama::Result<Email> {
+pub fn registration(
+    to: &str,
+    name: &str,
+    program: &str,
+    link: &str,
+    hours: u64,
+) -> askama::Result<Email> {
     Ok(Email {
         to: to.to_owned(),
         subject: "Confirm your email address for Waymark".to_owned(),
-        text: RegisterText { name, program, link, hours }.render()?,
-        html: RegisterHtml { name, program, link, hours }.render()?,
+        text: RegisterText {
+            name,
+            program,
+            link,
+            hours,
+        }
+        .render()?,
+        html: RegisterHtml {
+            name,
+            program,
+            link,
+            hours,
+        }
+        .render()?,
         headers: vec![],
     })
 }
@@ -120,10 +159,22 @@ mod tests {
 
     #[test]
     fn invitation_has_both_parts_with_the_link_and_escapes_names() {
-        let e = invitation("a@b.gov", "Ana <script>", "Pat", "Coach", "http://x/password/set?token=T", 72).unwrap();
+        let e = invitation(
+            "a@b.gov",
+            "Ana <script>",
+            "Pat",
+            "Coach",
+            "http://x/password/set?token=T",
+            72,
+        )
+        .unwrap();
         assert!(e.text.contains("http://x/password/set?token=T"));
         assert!(e.text.contains("72 hours"));
         assert!(e.html.contains("href=\"http://x/password/set?token=T\""));
-        assert!(e.html.contains("Ana &#60;script&#62;") || e.html.contains("Ana &lt;script&gt;"), "{}", e.html);
+        assert!(
+            e.html.contains("Ana &#60;script&#62;") || e.html.contains("Ana &lt;script&gt;"),
+            "{}",
+            e.html
+        );
     }
 }

@@ -25,36 +25,77 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// One program with its timeline, commitments, required sectors, key questions and rubric.
 #[utoipa::path(get, path = "/api/v1/programs/{slug}", tag = "programs", params(("slug" = String, Path, description = "The program's short name")),
     responses((status = 200, body = ProgramDetail), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 404, body = crate::web::api_error::ErrorResponse)))]
-async fn get_program(State(state): State<AppState>, _user: ApiUser, Path(slug): Path<String>) -> Result<Json<ProgramDetail>, ApiError> {
-    store::detail(&state.db.pool, &slug).await?.map(Json).ok_or(ApiError::NotFound)
+async fn get_program(
+    State(state): State<AppState>,
+    _user: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<ProgramDetail>, ApiError> {
+    store::detail(&state.db.pool, &slug)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Creates a program from a template (administrators only).
 #[utoipa::path(post, path = "/api/v1/programs", tag = "programs", request_body = NewProgramRequest,
     responses((status = 201, body = ProgramDetail), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse),
         (status = 422, description = "A field is wrong; `fields` names it", body = crate::web::api_error::ErrorResponse)))]
-async fn create_program(State(state): State<AppState>, api: ApiUser, body: ApiJson<NewProgramRequest>) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/programs", Action::ManagePrograms).await?;
+async fn create_program(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: ApiJson<NewProgramRequest>,
+) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/programs",
+        Action::ManagePrograms,
+    )
+    .await?;
     let req = body.parse()?;
-    match create::create(&state, (Some(api.user.id), api.user.email.clone()), &api.ip, &req).await? {
+    match create::create(
+        &state,
+        (Some(api.user.id), api.user.email.clone()),
+        &api.ip,
+        &req,
+    )
+    .await?
+    {
         Ok(slug) => {
-            let detail = store::detail(&state.db.pool, &slug).await?.ok_or(ApiError::NotFound)?;
+            let detail = store::detail(&state.db.pool, &slug)
+                .await?
+                .ok_or(ApiError::NotFound)?;
             Ok((StatusCode::CREATED, Json(detail)))
         }
-        Err(errors) => Err(ApiError::Invalid(errors.into_iter().map(|(field, message)| FieldError { field: field.into(), message }).collect())),
+        Err(errors) => Err(ApiError::Invalid(
+            errors
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.into(),
+                    message,
+                })
+                .collect(),
+        )),
     }
 }
 
 /// Every program.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "programs",
     responses((status = 200, body = Vec<Program>), (status = 401, body = crate::web::api_error::ErrorResponse)))]
-async fn list_programs(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Vec<Program>>, ApiError> {
+async fn list_programs(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<Program>>, ApiError> {
     Ok(Json(store::list(&state.db.pool).await?))
 }
 
 /// The 56 U.S. jurisdictions: 50 states, the District of Columbia and five territories.
 #[utoipa::path(get, path = "/api/v1/jurisdictions", tag = "programs",
     responses((status = 200, body = Vec<Jurisdiction>), (status = 401, body = crate::web::api_error::ErrorResponse)))]
-async fn list_jurisdictions(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Vec<Jurisdiction>>, ApiError> {
+async fn list_jurisdictions(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<Jurisdiction>>, ApiError> {
     Ok(Json(store::jurisdictions(&state.db.pool).await?))
 }

@@ -41,7 +41,9 @@ pub type FieldErrors = Vec<(&'static str, String)>;
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=40).contains(&slug.len())
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
 }
@@ -50,11 +52,17 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = req.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 120 {
-        errors.push(("name", "Enter the program's name (up to 120 characters).".into()));
+        errors.push((
+            "name",
+            "Enter the program's name (up to 120 characters).".into(),
+        ));
     }
     let slug = req.slug.trim().to_lowercase();
     if !valid_slug(&slug) {
-        errors.push(("slug", "Use 3 to 40 lowercase letters, digits and dashes, like acp-2016.".into()));
+        errors.push((
+            "slug",
+            "Use 3 to 40 lowercase letters, digits and dashes, like acp-2016.".into(),
+        ));
     }
     let template = template::find(req.template.trim());
     if template.is_none() {
@@ -62,15 +70,24 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
     }
     let time_zone = req.time_zone.trim().to_owned();
     if deadline::zone(&time_zone).is_err() {
-        errors.push(("time_zone", "Choose a time zone, like America/New_York.".into()));
+        errors.push((
+            "time_zone",
+            "Choose a time zone, like America/New_York.".into(),
+        ));
     }
     let date: Option<Date> = req.deadline_date.trim().parse().ok();
     if date.is_none() {
-        errors.push(("deadline_date", "Enter the date as YYYY-MM-DD, like 2016-06-01.".into()));
+        errors.push((
+            "deadline_date",
+            "Enter the date as YYYY-MM-DD, like 2016-06-01.".into(),
+        ));
     }
     let time: Option<Time> = req.deadline_time.trim().parse().ok();
     if time.is_none() {
-        errors.push(("deadline_time", "Enter the time as HH:MM on a 24-hour clock, like 15:00.".into()));
+        errors.push((
+            "deadline_time",
+            "Enter the time as HH:MM on a 24-hour clock, like 15:00.".into(),
+        ));
     }
     let mut due = None;
     if let (Some(d), Some(t), true) = (date, time, deadline::zone(&time_zone).is_ok()) {
@@ -80,10 +97,16 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
         }
     }
     if req.sponsor.trim().is_empty() {
-        errors.push(("sponsor", "Enter the sponsor, like U.S. Department of Education, OCTAE.".into()));
+        errors.push((
+            "sponsor",
+            "Enter the sponsor, like U.S. Department of Education, OCTAE.".into(),
+        ));
     }
     if req.provider.trim().is_empty() {
-        errors.push(("provider", "Enter the technical assistance provider.".into()));
+        errors.push((
+            "provider",
+            "Enter the technical assistance provider.".into(),
+        ));
     }
     match (errors.is_empty(), template, due, date) {
         (true, Some(template), Some(due), Some(date)) => Ok(ValidProgram {
@@ -99,7 +122,6 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
         _ => Err(errors),
     }
 }
-
 
 /// Creates the program and its template parts in one transaction.
 /// Returns the slug, or the field errors (a taken slug among them).
@@ -117,13 +139,18 @@ pub async fn create(
     let id = match super::store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Ok(Err(vec![("slug", "Another program already uses this short name.".into())]));
+            return Ok(Err(vec![(
+                "slug",
+                "Another program already uses this short name.".into(),
+            )]));
         }
         Err(e) => return Err(e),
     };
     crate::audit::write(
         &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "create_program").record("program", id).detail(format!("{} from the {} template", v.slug, v.template.key)),
+        &crate::audit::Entry::new(actor, ip, "create_program")
+            .record("program", id)
+            .detail(format!("{} from the {} template", v.slug, v.template.key)),
     )
     .await?;
     tx.commit().await?;
@@ -157,16 +184,68 @@ mod tests {
 
     #[test]
     fn mistakes_are_named_by_field() {
-        let fields = |r: NewProgramRequest| check(&r).unwrap_err().into_iter().map(|(f, _)| f).collect::<Vec<_>>();
-        assert_eq!(fields(NewProgramRequest { slug: "ACP 2016!".into(), ..req() }), ["slug"]);
-        assert_eq!(fields(NewProgramRequest { template: "x".into(), ..req() }), ["template"]);
-        assert_eq!(fields(NewProgramRequest { time_zone: "Eastern".into(), ..req() }), ["time_zone"]);
-        assert_eq!(fields(NewProgramRequest { deadline_date: "June 1".into(), ..req() }), ["deadline_date"]);
-        assert_eq!(fields(NewProgramRequest { deadline_time: "3pm".into(), ..req() }), ["deadline_time"]);
-        assert_eq!(fields(NewProgramRequest { deadline_date: "2016-03-13".into(), deadline_time: "02:30".into(), ..req() }), ["deadline_time"]);
+        let fields = |r: NewProgramRequest| {
+            check(&r)
+                .unwrap_err()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            fields(NewProgramRequest {
+                slug: "ACP 2016!".into(),
+                ..req()
+            }),
+            ["slug"]
+        );
+        assert_eq!(
+            fields(NewProgramRequest {
+                template: "x".into(),
+                ..req()
+            }),
+            ["template"]
+        );
+        assert_eq!(
+            fields(NewProgramRequest {
+                time_zone: "Eastern".into(),
+                ..req()
+            }),
+            ["time_zone"]
+        );
+        assert_eq!(
+            fields(NewProgramRequest {
+                deadline_date: "June 1".into(),
+                ..req()
+            }),
+            ["deadline_date"]
+        );
+        assert_eq!(
+            fields(NewProgramRequest {
+                deadline_time: "3pm".into(),
+                ..req()
+            }),
+            ["deadline_time"]
+        );
+        assert_eq!(
+            fields(NewProgramRequest {
+                deadline_date: "2016-03-13".into(),
+                deadline_time: "02:30".into(),
+                ..req()
+            }),
+            ["deadline_time"]
+        );
         assert_eq!(
             fields(NewProgramRequest::default()),
-            ["name", "slug", "template", "time_zone", "deadline_date", "deadline_time", "sponsor", "provider"]
+            [
+                "name",
+                "slug",
+                "template",
+                "time_zone",
+                "deadline_date",
+                "deadline_time",
+                "sponsor",
+                "provider"
+            ]
         );
     }
 }

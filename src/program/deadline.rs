@@ -36,18 +36,29 @@ pub fn local_deadline(date: Date, time: Time, zone_name: &str) -> Result<Timesta
 /// On time means no later than the deadline (or the extension), counted in
 /// whole seconds: 15:00:00.9 is on time, 15:00:01 is late.
 pub fn on_time(submitted: Timestamp, due: Timestamp, extension: Option<Timestamp>) -> bool {
-    let limit = extension.map_or(due, |e| e.max(due));
-    submitted.as_second() <= limit.as_second()
+    submitted.as_second() <= effective(due, extension).as_second()
+}
+
+/// The deadline that applies: an extension moves it later, never earlier.
+pub fn effective(due: Timestamp, extension: Option<Timestamp>) -> Timestamp {
+    extension.map_or(due, |e| e.max(due))
 }
 
 /// "3:00 pm EDT on June 1, 2016", in the program's time zone.
 pub fn describe(at: Timestamp, zone_name: &str) -> String {
-    let Ok(tz) = zone(zone_name) else { return at.to_string() };
+    let Ok(tz) = zone(zone_name) else {
+        return at.to_string();
+    };
     let z: Zoned = at.to_zoned(tz);
     let hour = z.hour() % 12;
     let hour = if hour == 0 { 12 } else { hour };
     let ampm = if z.hour() < 12 { "am" } else { "pm" };
-    format!("{hour}:{:02} {ampm} {} on {}", z.minute(), z.strftime("%Z"), z.strftime("%B %-d, %Y"))
+    format!(
+        "{hour}:{:02} {ampm} {} on {}",
+        z.minute(),
+        z.strftime("%Z"),
+        z.strftime("%B %-d, %Y")
+    )
 }
 
 #[cfg(test)]
@@ -73,7 +84,11 @@ mod tests {
         let second = jiff::SignedDuration::from_secs(1);
         assert!(on_time(due - second, due, None));
         assert!(on_time(due, due, None));
-        assert!(on_time(due + jiff::SignedDuration::from_millis(999), due, None));
+        assert!(on_time(
+            due + jiff::SignedDuration::from_millis(999),
+            due,
+            None
+        ));
         assert!(!on_time(due + second, due, None));
     }
 
@@ -82,8 +97,15 @@ mod tests {
         let due = due_2016();
         let day = jiff::SignedDuration::from_hours(24);
         assert!(on_time(due + day, due, Some(due + day)));
-        assert!(!on_time(due + day + jiff::SignedDuration::from_secs(1), due, Some(due + day)));
-        assert!(on_time(due, due, Some(due - day)), "an earlier 'extension' does not shorten the deadline");
+        assert!(!on_time(
+            due + day + jiff::SignedDuration::from_secs(1),
+            due,
+            Some(due + day)
+        ));
+        assert!(
+            on_time(due, due, Some(due - day)),
+            "an earlier 'extension' does not shorten the deadline"
+        );
     }
 
     #[test]
@@ -111,8 +133,12 @@ mod tests {
 
     #[test]
     fn other_zones_and_unknown_zones() {
-        let hawaii = local_deadline(date(2016, 6, 1), time(15, 0, 0, 0), "Pacific/Honolulu").unwrap();
+        let hawaii =
+            local_deadline(date(2016, 6, 1), time(15, 0, 0, 0), "Pacific/Honolulu").unwrap();
         assert_eq!(hawaii.to_string(), "2016-06-02T01:00:00Z");
-        assert!(matches!(local_deadline(date(2016, 6, 1), time(15, 0, 0, 0), "Mars/Olympus"), Err(DeadlineError::UnknownZone(_))));
+        assert!(matches!(
+            local_deadline(date(2016, 6, 1), time(15, 0, 0, 0), "Mars/Olympus"),
+            Err(DeadlineError::UnknownZone(_))
+        ));
     }
 }

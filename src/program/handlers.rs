@@ -11,9 +11,9 @@ use super::create::{self, NewProgramRequest};
 use super::store::{self, Program, ProgramDetail};
 use super::{deadline, glossary, template};
 use crate::app::{AppState, Routes};
+use crate::auth::guard;
 use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
-use crate::auth::guard;
 use crate::auth::session::Visitor;
 use crate::web::{AppError, Chrome, CsrfForm, render};
 
@@ -42,9 +42,13 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
         "application-saved" => "Saved.",
-        "application-submitted" => "Your application is submitted. A confirmation with a copy is on its way by email.",
+        "application-submitted" => {
+            "Your application is submitted. A confirmation with a copy is on its way by email."
+        }
         "application-withdrawn" => "Your application is withdrawn.",
-        "program-created" => "The program is created from its template. Its dates, questions and rubric can be changed.",
+        "program-created" => {
+            "The program is created from its template. Its dates, questions and rubric can be changed."
+        }
         _ => return None,
     })
 }
@@ -58,13 +62,21 @@ struct HomePage {
     programs: Vec<Program>,
 }
 
-async fn home(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Query(done): Query<Done>) -> Result<Html<String>, AppError> {
+async fn home(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, AppError> {
     let programs = store::list(&state.db.pool).await?;
     let chrome = Chrome::new(&visitor, "Waymark", "/").with_notice(notice(&done.done));
     render(HomePage {
         chrome,
         name: visitor.user.as_ref().map(|u| u.name.clone()),
-        roles: visitor.user.as_ref().map(|u| u.grants.iter().map(|g| g.describe()).collect()).unwrap_or_default(),
+        roles: visitor
+            .user
+            .as_ref()
+            .map(|u| u.grants.iter().map(|g| g.describe()).collect())
+            .unwrap_or_default(),
         programs,
     })
 }
@@ -77,10 +89,20 @@ struct ProgramsPage {
     can_create: bool,
 }
 
-async fn programs(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> Result<Html<String>, AppError> {
+async fn programs(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> Result<Html<String>, AppError> {
     let programs = store::list(&state.db.pool).await?;
-    let can_create = visitor.user.as_ref().is_some_and(|u| policy::allows(u, &Action::ManagePrograms));
-    render(ProgramsPage { chrome: Chrome::new(&visitor, "Programs", "/programs"), programs, can_create })
+    let can_create = visitor
+        .user
+        .as_ref()
+        .is_some_and(|u| policy::allows(u, &Action::ManagePrograms));
+    render(ProgramsPage {
+        chrome: Chrome::new(&visitor, "Programs", "/programs"),
+        programs,
+        can_create,
+    })
 }
 
 struct MilestoneView {
@@ -101,16 +123,35 @@ struct ProgramPage {
 }
 
 /// The public page of a program: timeline, requirements, key terms, how to apply.
-async fn program_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, Path(slug): Path<String>, Query(done): Query<Done>) -> Result<Html<String>, AppError> {
-    let detail = store::detail(&state.db.pool, &slug).await?.ok_or(AppError::NotFound)?;
-    let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs").with_notice(notice(&done.done));
+async fn program_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, AppError> {
+    let detail = store::detail(&state.db.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs")
+        .with_notice(notice(&done.done));
     render(ProgramPage {
         deadline: detail.program.applications_due_at.map(|ms| {
             let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or_default();
             deadline::describe(ts, &detail.program.time_zone)
         }),
-        timeline: detail.timeline.iter().map(|m| MilestoneView { when: m.when(), label: m.label.clone() }).collect(),
-        commitments: detail.commitments.iter().map(|c| (c.label.clone(), c.cadence.describe())).collect(),
+        timeline: detail
+            .timeline
+            .iter()
+            .map(|m| MilestoneView {
+                when: m.when(),
+                label: m.label.clone(),
+            })
+            .collect(),
+        commitments: detail
+            .commitments
+            .iter()
+            .map(|c| (c.label.clone(), c.cadence.describe()))
+            .collect(),
         sectors: detail.required_sectors.iter().map(|s| s.label()).collect(),
         terms: glossary::KEY_TERMS,
         chrome,
@@ -147,7 +188,10 @@ pub const US_ZONES: &[(&str, &str)] = &[
     ("America/Los_Angeles", "Pacific"),
     ("America/Anchorage", "Alaska"),
     ("Pacific/Honolulu", "Hawaii"),
-    ("America/Puerto_Rico", "Atlantic (Puerto Rico, Virgin Islands)"),
+    (
+        "America/Puerto_Rico",
+        "Atlantic (Puerto Rico, Virgin Islands)",
+    ),
     ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
     ("Pacific/Pago_Pago", "Samoa"),
 ];
@@ -157,13 +201,25 @@ fn new_program_view(visitor: &Visitor, form: NewProgramRequest, errors: Errors) 
         chrome: Chrome::new(visitor, "Create a program", "/programs"),
         form,
         errors,
-        templates: template::TEMPLATES.iter().map(|t| (t.key, t.name)).collect(),
+        templates: template::TEMPLATES
+            .iter()
+            .map(|t| (t.key, t.name))
+            .collect(),
         zones: US_ZONES,
     }
 }
 
-async fn new_program_page(State(state): State<AppState>, Extension(visitor): Extension<Visitor>) -> Result<Html<String>, AppError> {
-    guard::page(&state, &visitor, "/admin/programs/new", Action::ManagePrograms).await?;
+async fn new_program_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+) -> Result<Html<String>, AppError> {
+    guard::page(
+        &state,
+        &visitor,
+        "/admin/programs/new",
+        Action::ManagePrograms,
+    )
+    .await?;
     let form = NewProgramRequest {
         template: "intensive".into(),
         time_zone: "America/New_York".into(),
@@ -173,10 +229,20 @@ async fn new_program_page(State(state): State<AppState>, Extension(visitor): Ext
     render(new_program_view(&visitor, form, Errors::default()))
 }
 
-async fn create_program(State(state): State<AppState>, Extension(visitor): Extension<Visitor>, CsrfForm(form): CsrfForm<NewProgramRequest>) -> Result<Response, AppError> {
+async fn create_program(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<NewProgramRequest>,
+) -> Result<Response, AppError> {
     guard::page(&state, &visitor, "/admin/programs", Action::ManagePrograms).await?;
     match create::create(&state, visitor.actor(), &visitor.ip, &form).await? {
-        Ok(slug) => Ok(Redirect::to(&format!("/programs/{slug}?done=program-created")).into_response()),
-        Err(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(new_program_view(&visitor, form, Errors(errors)))?).into_response()),
+        Ok(slug) => {
+            Ok(Redirect::to(&format!("/programs/{slug}?done=program-created")).into_response())
+        }
+        Err(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(new_program_view(&visitor, form, Errors(errors)))?,
+        )
+            .into_response()),
     }
 }

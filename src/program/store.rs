@@ -24,11 +24,23 @@ pub struct Program {
 const COLUMNS: &str = "id, slug, name, track, time_zone, sponsor, provider, template, start_year, applications_due_at";
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<Program>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM programs ORDER BY created_at DESC, id DESC"))).fetch_all(e).await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM programs ORDER BY created_at DESC, id DESC"
+    )))
+    .fetch_all(e)
+    .await
 }
 
-pub async fn find_by_slug<'c, E: Executor<'c, Database = Any>>(e: E, slug: &str) -> sqlx::Result<Option<Program>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM programs WHERE slug = $1"))).bind(slug).fetch_optional(e).await
+pub async fn find_by_slug<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    slug: &str,
+) -> sqlx::Result<Option<Program>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM programs WHERE slug = $1"
+    )))
+    .bind(slug)
+    .fetch_optional(e)
+    .await
 }
 
 /// A bare program row (tests and tools); programs for people come from
@@ -42,7 +54,11 @@ pub struct NewProgram<'a> {
     pub provider: &'a str,
 }
 
-pub async fn insert<'c, E: Executor<'c, Database = Any>>(e: E, p: &NewProgram<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn insert<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    p: &NewProgram<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO programs (slug, name, track, time_zone, sponsor, provider, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -67,12 +83,32 @@ pub struct Jurisdiction {
     pub kind: String,
 }
 
-pub async fn jurisdictions<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<Jurisdiction>> {
-    sqlx::query_as("SELECT code, name, kind FROM jurisdictions ORDER BY name").fetch_all(e).await
+pub async fn jurisdictions<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+) -> sqlx::Result<Vec<Jurisdiction>> {
+    sqlx::query_as("SELECT code, name, kind FROM jurisdictions ORDER BY name")
+        .fetch_all(e)
+        .await
 }
 
-pub async fn jurisdiction_exists<'c, E: Executor<'c, Database = Any>>(e: E, code: &str) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jurisdictions WHERE code = $1").bind(code).fetch_one(e).await?;
+pub async fn jurisdiction_name<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    code: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT name FROM jurisdictions WHERE code = $1")
+        .bind(code)
+        .fetch_optional(e)
+        .await
+}
+
+pub async fn jurisdiction_exists<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    code: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jurisdictions WHERE code = $1")
+        .bind(code)
+        .fetch_one(e)
+        .await?;
     Ok(n > 0)
 }
 
@@ -84,7 +120,11 @@ use crate::team::Sector;
 
 /// Creates the program with its timeline, commitments, required sectors,
 /// key questions and rubric, in the caller's transaction.
-pub async fn create_from_template(tx: &mut crate::db::Tx<'_>, v: &ValidProgram, now: i64) -> sqlx::Result<i64> {
+pub async fn create_from_template(
+    tx: &mut crate::db::Tx<'_>,
+    v: &ValidProgram,
+    now: i64,
+) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO programs (slug, name, track, time_zone, sponsor, provider, created_at, template, start_year, applications_due_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -183,7 +223,9 @@ pub struct ProgramDetail {
 }
 
 pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<ProgramDetail>> {
-    let Some(program) = find_by_slug(pool, slug).await? else { return Ok(None) };
+    let Some(program) = find_by_slug(pool, slug).await? else {
+        return Ok(None);
+    };
     let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
         "SELECT key, label, starts_on, ends_on, date_precision FROM program_milestones WHERE program_id = $1 ORDER BY position",
     )
@@ -221,20 +263,36 @@ pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<Pro
             },
         })
         .collect();
-    let sectors: Vec<String> = sqlx::query_scalar("SELECT sector FROM program_required_sectors WHERE program_id = $1")
-        .bind(program.id)
-        .fetch_all(pool)
-        .await?;
-    let mut required_sectors: Vec<Sector> = sectors.iter().filter_map(|s| Sector::parse(s)).collect();
+    let sectors: Vec<String> =
+        sqlx::query_scalar("SELECT sector FROM program_required_sectors WHERE program_id = $1")
+            .bind(program.id)
+            .fetch_all(pool)
+            .await?;
+    let mut required_sectors: Vec<Sector> =
+        sectors.iter().filter_map(|s| Sector::parse(s)).collect();
     required_sectors.sort();
-    let key_questions = sqlx::query_scalar("SELECT question FROM program_key_questions WHERE program_id = $1 ORDER BY position")
-        .bind(program.id)
-        .fetch_all(pool)
-        .await?;
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT criterion, weight FROM program_rubric WHERE program_id = $1 ORDER BY position")
-        .bind(program.id)
-        .fetch_all(pool)
-        .await?;
-    let rubric = rows.into_iter().map(|(criterion, weight)| RubricCriterion { criterion, weight }).collect();
-    Ok(Some(ProgramDetail { program, timeline, commitments, required_sectors, key_questions, rubric }))
+    let key_questions = sqlx::query_scalar(
+        "SELECT question FROM program_key_questions WHERE program_id = $1 ORDER BY position",
+    )
+    .bind(program.id)
+    .fetch_all(pool)
+    .await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT criterion, weight FROM program_rubric WHERE program_id = $1 ORDER BY position",
+    )
+    .bind(program.id)
+    .fetch_all(pool)
+    .await?;
+    let rubric = rows
+        .into_iter()
+        .map(|(criterion, weight)| RubricCriterion { criterion, weight })
+        .collect();
+    Ok(Some(ProgramDetail {
+        program,
+        timeline,
+        commitments,
+        required_sectors,
+        key_questions,
+        rubric,
+    }))
 }

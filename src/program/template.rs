@@ -114,39 +114,146 @@ pub struct Template {
 }
 
 const INTENSIVE_STEPS: &[Step] = &[
-    Step { key: "application_available", label: "TA application for participation available", starts: (0, 4, Some(14)), ends: None },
-    Step { key: "recruitment_webinar", label: "Recruitment webinar", starts: (0, 4, Some(14)), ends: None },
-    Step { key: "application_due", label: "Application for participation due", starts: (0, 6, Some(1)), ends: None },
-    Step { key: "selection", label: "Selection finalized and states notified", starts: (0, 7, None), ends: None },
-    Step { key: "kickoff", label: "Kick-off meeting for all state teams (virtual)", starts: (0, 8, None), ends: None },
-    Step { key: "readiness_assessment", label: "Complete readiness assessment", starts: (0, 9, None), ends: None },
-    Step { key: "first_coaching_call", label: "First coaching call", starts: (0, 9, None), ends: None },
-    Step { key: "coaching_calls", label: "Monthly coaching calls", starts: (0, 10, None), ends: Some((1, 8)) },
-    Step { key: "peer_mentoring", label: "Participate in peer mentoring with another state", starts: (0, 10, None), ends: Some((1, 8)) },
-    Step { key: "site_visits", label: "Two site visits (scheduled by state and coach)", starts: (0, 10, None), ends: Some((1, 7)) },
-    Step { key: "webinars", label: "Quarterly webinars with all participating state teams", starts: (0, 10, None), ends: Some((1, 8)) },
+    Step {
+        key: "application_available",
+        label: "TA application for participation available",
+        starts: (0, 4, Some(14)),
+        ends: None,
+    },
+    Step {
+        key: "recruitment_webinar",
+        label: "Recruitment webinar",
+        starts: (0, 4, Some(14)),
+        ends: None,
+    },
+    Step {
+        key: "application_due",
+        label: "Application for participation due",
+        starts: (0, 6, Some(1)),
+        ends: None,
+    },
+    Step {
+        key: "selection",
+        label: "Selection finalized and states notified",
+        starts: (0, 7, None),
+        ends: None,
+    },
+    Step {
+        key: "kickoff",
+        label: "Kick-off meeting for all state teams (virtual)",
+        starts: (0, 8, None),
+        ends: None,
+    },
+    Step {
+        key: "readiness_assessment",
+        label: "Complete readiness assessment",
+        starts: (0, 9, None),
+        ends: None,
+    },
+    Step {
+        key: "first_coaching_call",
+        label: "First coaching call",
+        starts: (0, 9, None),
+        ends: None,
+    },
+    Step {
+        key: "coaching_calls",
+        label: "Monthly coaching calls",
+        starts: (0, 10, None),
+        ends: Some((1, 8)),
+    },
+    Step {
+        key: "peer_mentoring",
+        label: "Participate in peer mentoring with another state",
+        starts: (0, 10, None),
+        ends: Some((1, 8)),
+    },
+    Step {
+        key: "site_visits",
+        label: "Two site visits (scheduled by state and coach)",
+        starts: (0, 10, None),
+        ends: Some((1, 7)),
+    },
+    Step {
+        key: "webinars",
+        label: "Quarterly webinars with all participating state teams",
+        starts: (0, 10, None),
+        ends: Some((1, 8)),
+    },
 ];
 
 const INTENSIVE_COMMITMENTS: &[(&str, &str, Cadence)] = &[
-    ("readiness_assessment", "A state readiness assessment that will drive the customized TA", Cadence::Once),
+    (
+        "readiness_assessment",
+        "A state readiness assessment that will drive the customized TA",
+        Cadence::Once,
+    ),
     ("coaching_call", "Monthly coaching calls", Cadence::Monthly),
-    ("site_visit", "Two, two-day onsite meetings with the TA coach at a site determined by the state", Cadence::Times(2)),
-    ("webinar", "Quarterly webinars with other participating states", Cadence::Quarterly),
-    ("planning_time", "Dedicated, monthly planning time for the state team", Cadence::Monthly),
-    ("peer_mentoring", "Peer mentoring with another state", Cadence::Ongoing),
-    ("action_plan", "Create and execute a plan to advance the state's career pathways system", Cadence::Once),
+    (
+        "site_visit",
+        "Two, two-day onsite meetings with the TA coach at a site determined by the state",
+        Cadence::Times(2),
+    ),
+    (
+        "webinar",
+        "Quarterly webinars with other participating states",
+        Cadence::Quarterly,
+    ),
+    (
+        "planning_time",
+        "Dedicated, monthly planning time for the state team",
+        Cadence::Monthly,
+    ),
+    (
+        "peer_mentoring",
+        "Peer mentoring with another state",
+        Cadence::Ongoing,
+    ),
+    (
+        "action_plan",
+        "Create and execute a plan to advance the state's career pathways system",
+        Cadence::Once,
+    ),
 ];
 
 const GENERAL_STEPS: &[Step] = &[
-    Step { key: "application_available", label: "Requests for general TA open", starts: (0, 4, Some(14)), ends: None },
-    Step { key: "application_due", label: "Requests for general TA due", starts: (0, 6, Some(1)), ends: None },
-    Step { key: "priorities", label: "States choose their priority components", starts: (0, 9, None), ends: None },
-    Step { key: "virtual_mentoring", label: "Virtual mentoring and webinars", starts: (0, 10, None), ends: Some((1, 8)) },
+    Step {
+        key: "application_available",
+        label: "Requests for general TA open",
+        starts: (0, 4, Some(14)),
+        ends: None,
+    },
+    Step {
+        key: "application_due",
+        label: "Requests for general TA due",
+        starts: (0, 6, Some(1)),
+        ends: None,
+    },
+    Step {
+        key: "priorities",
+        label: "States choose their priority components",
+        starts: (0, 9, None),
+        ends: None,
+    },
+    Step {
+        key: "virtual_mentoring",
+        label: "Virtual mentoring and webinars",
+        starts: (0, 10, None),
+        ends: Some((1, 8)),
+    },
 ];
 
 const GENERAL_COMMITMENTS: &[(&str, &str, Cadence)] = &[
-    ("priority_components", "Choose the components the state wants help with", Cadence::Once),
-    ("virtual_mentoring", "Virtual mentoring sessions", Cadence::Ongoing),
+    (
+        "priority_components",
+        "Choose the components the state wants help with",
+        Cadence::Once,
+    ),
+    (
+        "virtual_mentoring",
+        "Virtual mentoring sessions",
+        Cadence::Ongoing,
+    ),
     ("webinar", "Quarterly webinars", Cadence::Quarterly),
 ];
 
@@ -183,19 +290,32 @@ impl Template {
                 Milestone {
                     key: s.key.into(),
                     label: s.label.into(),
-                    starts: Date::new(year + dy, month, day.unwrap_or(1)).expect("template dates are valid"),
-                    ends: s.ends.map(|(ey, em)| Date::new(year + ey, em, 1).expect("template dates are valid")),
-                    precision: if day.is_some() { Precision::Day } else { Precision::Month },
+                    starts: Date::new(year + dy, month, day.unwrap_or(1))
+                        .expect("template dates are valid"),
+                    ends: s.ends.map(|(ey, em)| {
+                        Date::new(year + ey, em, 1).expect("template dates are valid")
+                    }),
+                    precision: if day.is_some() {
+                        Precision::Day
+                    } else {
+                        Precision::Month
+                    },
                 }
             })
             .collect()
     }
 
     pub fn commitments(&self) -> Vec<Commitment> {
-        self.commitments.iter().map(|(key, label, cadence)| Commitment { key: (*key).into(), label: (*label).into(), cadence: *cadence }).collect()
+        self.commitments
+            .iter()
+            .map(|(key, label, cadence)| Commitment {
+                key: (*key).into(),
+                label: (*label).into(),
+                cadence: *cadence,
+            })
+            .collect()
     }
 }
-
 
 /// Starting key questions for an application; each program edits its own.
 /// (The seeds say states are selected on "responses to key questions"
@@ -224,17 +344,32 @@ mod tests {
         let t = find("intensive").unwrap().timeline(2016);
         let lines: Vec<(String, String)> = t.iter().map(|m| (m.when(), m.label.clone())).collect();
         let expect = [
-            ("April 14, 2016", "TA application for participation available"),
+            (
+                "April 14, 2016",
+                "TA application for participation available",
+            ),
             ("April 14, 2016", "Recruitment webinar"),
             ("June 1, 2016", "Application for participation due"),
             ("July 2016", "Selection finalized and states notified"),
-            ("August 2016", "Kick-off meeting for all state teams (virtual)"),
+            (
+                "August 2016",
+                "Kick-off meeting for all state teams (virtual)",
+            ),
             ("September 2016", "Complete readiness assessment"),
             ("September 2016", "First coaching call"),
             ("October 2016 to August 2017", "Monthly coaching calls"),
-            ("October 2016 to August 2017", "Participate in peer mentoring with another state"),
-            ("October 2016 to July 2017", "Two site visits (scheduled by state and coach)"),
-            ("October 2016 to August 2017", "Quarterly webinars with all participating state teams"),
+            (
+                "October 2016 to August 2017",
+                "Participate in peer mentoring with another state",
+            ),
+            (
+                "October 2016 to July 2017",
+                "Two site visits (scheduled by state and coach)",
+            ),
+            (
+                "October 2016 to August 2017",
+                "Quarterly webinars with all participating state teams",
+            ),
         ];
         assert_eq!(lines.len(), expect.len());
         for ((when, label), (w, l)) in lines.iter().zip(expect) {
@@ -251,7 +386,9 @@ mod tests {
         assert_eq!(cadence("webinar"), Cadence::Quarterly);
         assert_eq!(cadence("planning_time"), Cadence::Monthly);
         assert_eq!(cadence("readiness_assessment"), Cadence::Once);
-        assert!(c.iter().any(|x| x.key == "peer_mentoring") && c.iter().any(|x| x.key == "action_plan"));
+        assert!(
+            c.iter().any(|x| x.key == "peer_mentoring") && c.iter().any(|x| x.key == "action_plan")
+        );
     }
 
     #[test]

@@ -75,7 +75,11 @@ pub const DEFAULT_REQUIRED: [Sector; 6] = [
 
 /// Required sectors that no team member comes from, in the required order.
 pub fn missing_sectors(required: &[Sector], members: &[Sector]) -> Vec<Sector> {
-    required.iter().copied().filter(|s| !members.contains(s)).collect()
+    required
+        .iter()
+        .copied()
+        .filter(|s| !members.contains(s))
+        .collect()
 }
 
 #[cfg(test)]
@@ -84,10 +88,20 @@ mod tests {
 
     #[test]
     fn coverage_lists_what_is_missing_in_order() {
-        let members = [Sector::BusinessAndIndustry, Sector::SecondaryCte, Sector::Justice, Sector::SecondaryCte];
+        let members = [
+            Sector::BusinessAndIndustry,
+            Sector::SecondaryCte,
+            Sector::Justice,
+            Sector::SecondaryCte,
+        ];
         assert_eq!(
             missing_sectors(&DEFAULT_REQUIRED, &members),
-            vec![Sector::PostsecondaryCte, Sector::WorkforceDevelopment, Sector::EconomicDevelopment, Sector::HumanAndSocialServices]
+            vec![
+                Sector::PostsecondaryCte,
+                Sector::WorkforceDevelopment,
+                Sector::EconomicDevelopment,
+                Sector::HumanAndSocialServices
+            ]
         );
         assert!(missing_sectors(&DEFAULT_REQUIRED, &DEFAULT_REQUIRED).is_empty());
         assert_eq!(missing_sectors(&[], &[]), vec![]);

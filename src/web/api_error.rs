@@ -48,7 +48,10 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid(vec![FieldError { field: field.to_owned(), message: message.into() }])
+        ApiError::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
     }
 }
 
@@ -68,21 +71,53 @@ impl IntoResponse for ApiError {
                 "Send a valid personal access token as 'Authorization: Bearer <token>'.".to_owned(),
                 vec![],
             ),
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Your account may not do this.".to_owned(), vec![]),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "No such record.".to_owned(), vec![]),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Your account may not do this.".to_owned(),
+                vec![],
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "No such record.".to_owned(),
+                vec![],
+            ),
             ApiError::Invalid(fields) => {
                 let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("Check these fields: {}.", names.join(", ")), fields)
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    format!("Check these fields: {}.", names.join(", ")),
+                    fields,
+                )
             }
             ApiError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg, vec![]),
             ApiError::Internal(err) => {
                 tracing::error!(request_id = %request_id, error = format!("{err:#}"), "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side; it has been logged.".to_owned(), vec![])
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Something went wrong on our side; it has been logged.".to_owned(),
+                    vec![],
+                )
             }
         };
-        let mut res = (status, axum::Json(ErrorResponse { error: ErrorBody { code, message, fields, request_id } })).into_response();
+        let mut res = (
+            status,
+            axum::Json(ErrorResponse {
+                error: ErrorBody {
+                    code,
+                    message,
+                    fields,
+                    request_id,
+                },
+            }),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         res
     }
@@ -100,7 +135,10 @@ pub struct ApiJson<T> {
 impl<T: DeserializeOwned> ApiJson<T> {
     pub fn parse(self) -> Result<T, ApiError> {
         if !self.is_json {
-            return Err(ApiError::field("body", "Send JSON with 'Content-Type: application/json'."));
+            return Err(ApiError::field(
+                "body",
+                "Send JSON with 'Content-Type: application/json'.",
+            ));
         }
         serde_json::from_slice::<T>(&self.bytes).map_err(|e| {
             let (field, message) = describe_json_error(&e);
@@ -121,14 +159,23 @@ impl<T, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError::field("body", "The body could not be read."))?;
-        Ok(ApiJson { bytes, is_json, _type: std::marker::PhantomData })
+        Ok(ApiJson {
+            bytes,
+            is_json,
+            _type: std::marker::PhantomData,
+        })
     }
 }
 
 /// Pulls the field name out of serde's message ("missing field `email`").
 fn describe_json_error(e: &serde_json::Error) -> (String, String) {
     let text = e.to_string();
-    let field = text.split('`').nth(1).filter(|_| text.contains("field")).unwrap_or("body").to_owned();
+    let field = text
+        .split('`')
+        .nth(1)
+        .filter(|_| text.contains("field"))
+        .unwrap_or("body")
+        .to_owned();
     let message = text.split(" at line").next().unwrap_or(&text).to_owned();
     (field, message)
 }

@@ -47,7 +47,10 @@ pub async fn serve(Path((hash, path)): Path<(String, String)>) -> Response {
             if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
                 h.insert(header::CONTENT_TYPE, v);
             }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
             res
         }
         None => StatusCode::NOT_FOUND.into_response(),
@@ -72,7 +75,11 @@ mod tests {
         let css = Assets::get("uswds/css/uswds.min.css").unwrap();
         let css = std::str::from_utf8(&css.data).unwrap();
         for part in css.split("url(").skip(1) {
-            let target = part.split(')').next().unwrap().trim_matches(|c| c == '"' || c == '\'');
+            let target = part
+                .split(')')
+                .next()
+                .unwrap()
+                .trim_matches(|c| c == '"' || c == '\'');
             if let Some(rel) = target.strip_prefix("../") {
                 let path = format!("uswds/{rel}");
                 assert!(Assets::get(&path).is_some(), "missing {path}");

@@ -36,13 +36,21 @@ pub fn same_origin(headers: &HeaderMap, base_url: &url::Url) -> bool {
     if origin == base_url.origin().ascii_serialization() {
         return true;
     }
-    let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host)
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host)
 }
 
 /// Records the refusal in the audit log, then refuses.
 async fn refuse(state: &AppState, visitor: &Visitor, path: &str, why: &str) -> AppError {
-    let entry = Entry::new(visitor.actor(), &visitor.ip, "form_refused").detail(format!("{why} at {path}")).refused();
+    let entry = Entry::new(visitor.actor(), &visitor.ip, "form_refused")
+        .detail(format!("{why} at {path}"))
+        .refused();
     if let Err(e) = audit::write(&state.db.pool, &entry).await {
         return AppError::Internal(e.into());
     }
@@ -53,7 +61,11 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let visitor = req.extensions().get::<Visitor>().cloned().ok_or(AppError::CsrfRejected)?;
+        let visitor = req
+            .extensions()
+            .get::<Visitor>()
+            .cloned()
+            .ok_or(AppError::CsrfRejected)?;
         let path = req.uri().path().to_owned();
         if !same_origin(req.headers(), &state.config.base_url) {
             return Err(refuse(state, &visitor, &path, "cross-site request").await);
@@ -61,7 +73,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let body = Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::BadRequest("The form could not be read.".into()))?;
-        let token = serde_urlencoded::from_bytes::<TokenField>(&body).map(|t| t.csrf_token).unwrap_or_default();
+        let token = serde_urlencoded::from_bytes::<TokenField>(&body)
+            .map(|t| t.csrf_token)
+            .unwrap_or_default();
         if token.is_empty() || !secret::same(&token, &visitor.csrf_token) {
             return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
         }
@@ -88,7 +102,11 @@ impl FromRequest<AppState> for CsrfMultipart {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
-        let visitor = req.extensions().get::<Visitor>().cloned().ok_or(AppError::CsrfRejected)?;
+        let visitor = req
+            .extensions()
+            .get::<Visitor>()
+            .cloned()
+            .ok_or(AppError::CsrfRejected)?;
         let path = req.uri().path().to_owned();
         if !same_origin(req.headers(), &state.config.base_url) {
             return Err(refuse(state, &visitor, &path, "cross-site request").await);
@@ -102,8 +120,14 @@ impl FromRequest<AppState> for CsrfMultipart {
             // Not an upload from our form, so it cannot carry our token.
             return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
         }
-        let unreadable = || AppError::BadRequest("The upload could not be read. Try again, or choose a smaller file.".into());
-        let mut multipart = axum::extract::Multipart::from_request(req, state).await.map_err(|_| unreadable())?;
+        let unreadable = || {
+            AppError::BadRequest(
+                "The upload could not be read. Try again, or choose a smaller file.".into(),
+            )
+        };
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| unreadable())?;
         let mut fields = std::collections::HashMap::new();
         let mut files = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
@@ -111,7 +135,11 @@ impl FromRequest<AppState> for CsrfMultipart {
             match field.file_name().map(str::to_owned) {
                 Some(file_name) => {
                     let bytes = field.bytes().await.map_err(|_| unreadable())?.to_vec();
-                    files.push(UploadedFile { field: name, file_name, bytes });
+                    files.push(UploadedFile {
+                        field: name,
+                        file_name,
+                        bytes,
+                    });
                 }
                 None => {
                     let text = field.text().await.map_err(|_| unreadable())?;
@@ -143,9 +171,27 @@ mod tests {
     fn origin_rules() {
         let base = url::Url::parse("http://127.0.0.1:8080").unwrap();
         assert!(same_origin(&headers(&[]), &base));
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080")]), &base));
-        assert!(same_origin(&headers(&[("origin", "http://localhost:8080"), ("host", "localhost:8080")]), &base));
-        assert!(!same_origin(&headers(&[("origin", "http://evil.example"), ("host", "127.0.0.1:8080")]), &base));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), &base));
+        assert!(same_origin(
+            &headers(&[("origin", "http://127.0.0.1:8080")]),
+            &base
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://localhost:8080"),
+                ("host", "localhost:8080")
+            ]),
+            &base
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "http://evil.example"),
+                ("host", "127.0.0.1:8080")
+            ]),
+            &base
+        ));
+        assert!(!same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &base
+        ));
     }
 }

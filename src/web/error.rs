@@ -22,7 +22,10 @@ pub enum AppError {
     #[error("form token missing or wrong")]
     CsrfRejected,
     #[error("too many requests")]
-    TooManyRequests { retry_after_secs: u64, message: String },
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -85,7 +88,12 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        let page = ErrorPage { chrome: Chrome::bare(heading), heading, message, request_id };
+        let page = ErrorPage {
+            chrome: Chrome::bare(heading),
+            heading,
+            message,
+            request_id,
+        };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, heading).into_response(),

@@ -28,8 +28,16 @@ impl Chrome {
     pub fn new(visitor: &Visitor, title: impl Into<String>, path: &str) -> Chrome {
         let mut nav = Vec::new();
         let mut add = |href: &'static str, label: &'static str| {
-            let current = if href == "/" { path == "/" } else { path.starts_with(href) };
-            nav.push(NavLink { href, label, current });
+            let current = if href == "/" {
+                path == "/"
+            } else {
+                path.starts_with(href)
+            };
+            nav.push(NavLink {
+                href,
+                label,
+                current,
+            });
         };
         add("/", "Home");
         add("/programs", "Programs");
@@ -58,7 +66,11 @@ impl Chrome {
             title: title.into(),
             asset_base: crate::web::assets::base(),
             signed_in_as: None,
-            nav: vec![NavLink { href: "/", label: "Home", current: false }],
+            nav: vec![NavLink {
+                href: "/",
+                label: "Home",
+                current: false,
+            }],
             csrf_token: String::new(),
             notice: None,
         }
@@ -72,5 +84,7 @@ impl Chrome {
 
 /// Renders a page template; a template failure becomes a logged 500.
 pub fn render<T: Template>(page: T) -> Result<Html<String>, AppError> {
-    page.render().map(Html).map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+    page.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
 }

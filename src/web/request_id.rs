@@ -14,7 +14,9 @@ tokio::task_local! {
 
 /// The current request's id, or "-" outside a request.
 pub fn current() -> String {
-    REQUEST_ID.try_with(|id| id.clone()).unwrap_or_else(|_| "-".to_owned())
+    REQUEST_ID
+        .try_with(|id| id.clone())
+        .unwrap_or_else(|_| "-".to_owned())
 }
 
 pub fn new_id() -> String {
@@ -27,10 +29,16 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     let id = new_id();
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
     let started = std::time::Instant::now();
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(req).instrument(span.clone())).await;
+    let mut response = REQUEST_ID
+        .scope(id.clone(), next.run(req).instrument(span.clone()))
+        .await;
     let status = response.status().as_u16();
     span.in_scope(|| {
-        tracing::info!(status, elapsed_us = started.elapsed().as_micros() as u64, "served");
+        tracing::info!(
+            status,
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "served"
+        );
     });
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", v);

@@ -27,7 +27,10 @@ async fn session_id_changes_at_signin_and_replay_after_signout_is_refused(backen
     let first = b.cookie(SESSION).expect("session cookie");
     assert_ne!(first, "planted-by-an-attacker");
     let set_cookie = res.headers["set-cookie"].to_str().unwrap();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
 
     // Signing in again gives a new id and ends the old one.
     let res = b.sign_in("lead@co.gov", &pw).await;
@@ -47,7 +50,12 @@ async fn session_id_changes_at_signin_and_replay_after_signout_is_refused(backen
     let replay = Browser::new(&app.base);
     replay.set_cookie(SESSION, &second);
     let page = replay.get("/account").await;
-    assert!(page.redirects_to_signin(), "{} {:?}", page.status, page.location);
+    assert!(
+        page.redirects_to_signin(),
+        "{} {:?}",
+        page.status,
+        page.location
+    );
     app.stop().await;
 }
 
@@ -62,22 +70,36 @@ async fn unknown_and_known_accounts_get_the_same_answer(backend: Backend) {
     let message = "The email address or password is not right.";
     assert!(known.body.contains(message) && unknown.body.contains(message));
     let strip = |s: &str, email: &str| s.replace(email, "EMAIL");
-    assert_eq!(strip(&known.body, "known@co.gov"), strip(&unknown.body, "nobody@co.gov"));
+    assert_eq!(
+        strip(&known.body, "known@co.gov"),
+        strip(&unknown.body, "nobody@co.gov")
+    );
     assert_eq!(app.count("sessions").await, 0);
     app.stop().await;
 }
 
 async fn throttling_engages_and_lifts_after_the_window(backend: Backend) {
-    let app = TestApp::spawn_with(backend, &[("signin_max_failures", "3"), ("signin_window_seconds", "2")]).await;
+    let app = TestApp::spawn_with(
+        backend,
+        &[("signin_max_failures", "3"), ("signin_window_seconds", "2")],
+    )
+    .await;
     let (_, pw) = app.add_user("coach@co.gov", "sme", None, None).await;
     let b = app.browser();
     for _ in 0..3 {
-        assert_eq!(b.sign_in("coach@co.gov", "not the password").await.status, 401);
+        assert_eq!(
+            b.sign_in("coach@co.gov", "not the password").await.status,
+            401
+        );
     }
     // Locked: even the right password is refused, with Retry-After.
     let locked = b.sign_in("coach@co.gov", &pw).await;
     assert_eq!(locked.status, 429);
-    let retry: u64 = locked.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=2).contains(&retry), "retry-after {retry}");
     assert!(locked.body.contains("too many sign-in attempts"));
     // Unknown accounts are throttled the same way.
@@ -104,7 +126,15 @@ async fn password_change_ends_every_other_session(backend: Backend) {
     // A wrong current password changes nothing and says so by the field.
     let before = app.fingerprint().await;
     let bad = laptop
-        .submit("/account", "/account/password", &[("current_password", "nope"), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .submit(
+            "/account",
+            "/account/password",
+            &[
+                ("current_password", "nope"),
+                ("new_password", "a brand new passphrase"),
+                ("confirm", "a brand new passphrase"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("This is not your current password."));
@@ -112,13 +142,34 @@ async fn password_change_ends_every_other_session(backend: Backend) {
     assert_eq!(app.fingerprint().await, before);
 
     let res = laptop
-        .submit("/account", "/account/password", &[("current_password", &pw), ("new_password", "a brand new passphrase"), ("confirm", "a brand new passphrase")])
+        .submit(
+            "/account",
+            "/account/password",
+            &[
+                ("current_password", &pw),
+                ("new_password", "a brand new passphrase"),
+                ("confirm", "a brand new passphrase"),
+            ],
+        )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
-    assert_eq!(laptop.get("/account").await.status, 200, "this device stays signed in");
-    assert!(phone.get("/account").await.redirects_to_signin(), "other devices are signed out");
+    assert_eq!(
+        laptop.get("/account").await.status,
+        200,
+        "this device stays signed in"
+    );
+    assert!(
+        phone.get("/account").await.redirects_to_signin(),
+        "other devices are signed out"
+    );
     assert_eq!(app.browser().sign_in("fed@ed.gov", &pw).await.status, 401);
-    assert_eq!(app.browser().sign_in("fed@ed.gov", "a brand new passphrase").await.status, 303);
+    assert_eq!(
+        app.browser()
+            .sign_in("fed@ed.gov", "a brand new passphrase")
+            .await
+            .status,
+        303
+    );
     app.stop().await;
 }
 
@@ -135,7 +186,11 @@ async fn idle_sessions_end(backend: Backend) {
         .await
         .unwrap();
     assert!(b.get("/account").await.redirects_to_signin());
-    assert_eq!(app.count("sessions").await, 0, "the expired session is removed");
+    assert_eq!(
+        app.count("sessions").await,
+        0,
+        "the expired session is removed"
+    );
     app.stop().await;
 }
 
@@ -145,7 +200,10 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token(backend: Backend) {
     let (admin_id, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
     let token_id: i64 = {
         app.token_for(admin_id, "admin@ta.org").await;
-        sqlx::query_scalar("SELECT id FROM api_tokens LIMIT 1").fetch_one(&app.state.db.pool).await.unwrap()
+        sqlx::query_scalar("SELECT id FROM api_tokens LIMIT 1")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap()
     };
     let b = app.browser();
     b.sign_in("admin@ta.org", &pw).await;
@@ -171,14 +229,23 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token(backend: Backend) {
         assert!(missing.body.contains("This form has expired"), "{path}");
         let mut wrong = vec![("csrf_token", "not-the-token")];
         wrong.extend_from_slice(&fields);
-        assert_eq!(b.post_raw(&path, &wrong).await.status, 403, "{path} with a wrong token");
+        assert_eq!(
+            b.post_raw(&path, &wrong).await.status,
+            403,
+            "{path} with a wrong token"
+        );
         assert_eq!(app.fingerprint().await, before, "{path} changed something");
     }
-    let refusals: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'form_refused' AND outcome = 'refused'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    assert!(refusals >= 16, "every refused form is in the audit log ({refusals})");
+    let refusals: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'form_refused' AND outcome = 'refused'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(
+        refusals >= 16,
+        "every refused form is in the audit log ({refusals})"
+    );
     app.stop().await;
 }
 
@@ -188,13 +255,20 @@ async fn cross_site_posts_are_refused(backend: Backend) {
     let b = app.browser();
     let form = b.get("/signin").await;
     let token = form.csrf_token().unwrap();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let cookie = format!("waymark_visitor={}", b.cookie("waymark_visitor").unwrap());
     let res = client
         .post(format!("{}/signin", app.base))
         .header("cookie", cookie)
         .header("origin", "http://evil.example")
-        .form(&[("csrf_token", token.as_str()), ("email", "admin@ta.org"), ("password", &pw)])
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "admin@ta.org"),
+            ("password", &pw),
+        ])
         .send()
         .await
         .unwrap();
@@ -203,7 +277,11 @@ async fn cross_site_posts_are_refused(backend: Backend) {
     app.stop().await;
 }
 
-both_backends!(sessions_end_at_their_absolute_limit, expired_links_do_not_work, the_audit_page_filters);
+both_backends!(
+    sessions_end_at_their_absolute_limit,
+    expired_links_do_not_work,
+    the_audit_page_filters
+);
 
 async fn sessions_end_at_their_absolute_limit(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("session_max_hours", "1")]).await;
@@ -225,20 +303,53 @@ async fn expired_links_do_not_work(backend: Backend) {
     let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
     let admin = app.browser();
     admin.sign_in("admin@ta.org", &pw).await;
-    let res = admin.submit("/admin/people", "/admin/people", &[("email", "late@ta.org"), ("name", "Late Comer"), ("role", "sme")]).await;
+    let res = admin
+        .submit(
+            "/admin/people",
+            "/admin/people",
+            &[
+                ("email", "late@ta.org"),
+                ("name", "Late Comer"),
+                ("role", "sme"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, 303);
-    let html: String = sqlx::query_scalar("SELECT html_body FROM outbox").fetch_one(&app.state.db.pool).await.unwrap();
-    let link = crate::helpers::set_password_link(&html).unwrap().replace("&amp;", "&");
+    let html: String = sqlx::query_scalar("SELECT html_body FROM outbox")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let link = crate::helpers::set_password_link(&html)
+        .unwrap()
+        .replace("&amp;", "&");
     let visitor = app.browser();
     assert_eq!(visitor.get(&link).await.status, 200);
-    sqlx::query("UPDATE one_time_tokens SET expires_at = $1").bind(waymark::time::now_ms() - 1).execute(&app.state.db.pool).await.unwrap();
+    sqlx::query("UPDATE one_time_tokens SET expires_at = $1")
+        .bind(waymark::time::now_ms() - 1)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let page = visitor.get(&link).await;
     assert_eq!(page.status, 410);
     assert!(page.body.contains("This link no longer works"));
     let token = link.split("token=").nth(1).unwrap();
-    let form = visitor.submit("/signin", "/password/set", &[("token", token), ("password", "long enough passphrase"), ("confirm", "long enough passphrase")]).await;
+    let form = visitor
+        .submit(
+            "/signin",
+            "/password/set",
+            &[
+                ("token", token),
+                ("password", "long enough passphrase"),
+                ("confirm", "long enough passphrase"),
+            ],
+        )
+        .await;
     assert_eq!(form.status, 410);
-    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'late@ta.org'").fetch_one(&app.state.db.pool).await.unwrap();
+    let hash: Option<String> =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'late@ta.org'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert!(hash.is_none(), "no password was set");
     app.stop().await;
 }
@@ -255,8 +366,16 @@ async fn the_audit_page_filters(backend: Backend) {
     let all = admin.get("/admin/audit").await;
     assert!(all.body.contains("sign_in") && all.body.contains("Refused"));
     let refused = admin.get("/admin/audit?outcome=refused").await;
-    assert!(refused.body.contains("manage_people at /admin/people"), "{}", refused.body);
-    assert!(!refused.body.contains("<td data-label=\"Action\">sign_in</td>"));
+    assert!(
+        refused.body.contains("manage_people at /admin/people"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        !refused
+            .body
+            .contains("<td data-label=\"Action\">sign_in</td>")
+    );
     let by_person = admin.get("/admin/audit?actor=admin%40ta").await;
     assert!(!by_person.body.contains("partner@org.org"));
     assert!(by_person.body.contains("admin@ta.org"));

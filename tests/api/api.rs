@@ -5,7 +5,12 @@ use serde_json::Value;
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
 
-both_backends!(me_answers_for_the_token_holder, bad_tokens_are_refused_clearly, invite_through_the_api_names_bad_fields, tokens_made_on_the_page_work_until_revoked);
+both_backends!(
+    me_answers_for_the_token_holder,
+    bad_tokens_are_refused_clearly,
+    invite_through_the_api_names_bad_fields,
+    tokens_made_on_the_page_work_until_revoked
+);
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
@@ -14,20 +19,45 @@ fn client() -> reqwest::Client {
 async fn me_answers_for_the_token_holder(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let program = app.add_program("acp-2016").await;
-    let (id, _) = app.add_user("lead@co.gov", "state_lead", Some("acp-2016"), Some("CO")).await;
+    let (id, _) = app
+        .add_user("lead@co.gov", "state_lead", Some("acp-2016"), Some("CO"))
+        .await;
     let token = app.token_for(id, "lead@co.gov").await;
     assert!(token.starts_with("wmk_"));
-    let me: Value = client().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["email"], "lead@co.gov");
     assert_eq!(me["roles"][0]["role"], "state_lead");
     assert_eq!(me["roles"][0]["state_code"], "CO");
     assert_eq!(me["roles"][0]["program_id"], program);
 
-    let states: Value = client().get(format!("{}/api/v1/jurisdictions", app.base)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let states: Value = client()
+        .get(format!("{}/api/v1/jurisdictions", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let states = states.as_array().unwrap();
     assert_eq!(states.len(), 56);
-    assert_eq!(states.iter().filter(|s| s["kind"] == "territory").count(), 5);
-    assert!(states.iter().any(|s| s["code"] == "DC" && s["kind"] == "district"));
+    assert_eq!(
+        states.iter().filter(|s| s["kind"] == "territory").count(),
+        5
+    );
+    assert!(
+        states
+            .iter()
+            .any(|s| s["code"] == "DC" && s["kind"] == "district")
+    );
 
     // The token is stored hashed, never as given.
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1")
@@ -41,7 +71,12 @@ async fn me_answers_for_the_token_holder(backend: Backend) {
 
 async fn bad_tokens_are_refused_clearly(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for header in [None, Some("Bearer wmk_not-a-real-token"), Some("Basic dXNlcjpwYXNz"), Some("Bearer ")] {
+    for header in [
+        None,
+        Some("Bearer wmk_not-a-real-token"),
+        Some("Basic dXNlcjpwYXNz"),
+        Some("Bearer "),
+    ] {
         let mut req = client().get(format!("{}/api/v1/me", app.base));
         if let Some(h) = header {
             req = req.header("authorization", h);
@@ -51,7 +86,12 @@ async fn bad_tokens_are_refused_clearly(backend: Backend) {
         assert_eq!(res.headers()["www-authenticate"], "Bearer");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], "unauthorized");
-        assert!(body["error"]["message"].as_str().unwrap().contains("Bearer"));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Bearer")
+        );
         assert!(body["error"]["request_id"].as_str().is_some());
     }
     app.stop().await;
@@ -66,19 +106,46 @@ async fn invite_through_the_api_names_bad_fields(backend: Backend) {
     let before = app.fingerprint().await;
 
     let cases: &[(&str, &[&str])] = &[
-        (r#"{"email": "not-an-email", "name": "A", "role": "sme"}"#, &["email"]),
-        (r#"{"email": "a@b.gov", "name": "", "role": "wizard"}"#, &["name", "role"]),
-        (r#"{"email": "a@b.gov", "name": "A", "role": "state_lead"}"#, &["program", "state"]),
-        (r#"{"email": "a@b.gov", "name": "A", "role": "coach", "program": "nope", "state": "CO"}"#, &["program"]),
-        (r#"{"email": "a@b.gov", "name": "A", "role": "coach", "program": "acp-2016", "state": "ZZ"}"#, &["state"]),
+        (
+            r#"{"email": "not-an-email", "name": "A", "role": "sme"}"#,
+            &["email"],
+        ),
+        (
+            r#"{"email": "a@b.gov", "name": "", "role": "wizard"}"#,
+            &["name", "role"],
+        ),
+        (
+            r#"{"email": "a@b.gov", "name": "A", "role": "state_lead"}"#,
+            &["program", "state"],
+        ),
+        (
+            r#"{"email": "a@b.gov", "name": "A", "role": "coach", "program": "nope", "state": "CO"}"#,
+            &["program"],
+        ),
+        (
+            r#"{"email": "a@b.gov", "name": "A", "role": "coach", "program": "acp-2016", "state": "ZZ"}"#,
+            &["state"],
+        ),
         (r#"{"name": "A", "role": "sme"}"#, &["email"]),
         (r#"not json"#, &["body"]),
     ];
     for (body, fields) in cases {
-        let res = client().post(&url).bearer_auth(&token).header("content-type", "application/json").body(*body).send().await.unwrap();
+        let res = client()
+            .post(&url)
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(*body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 422, "{body}");
         let json: Value = res.json().await.unwrap();
-        let named: Vec<&str> = json["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        let named: Vec<&str> = json["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
         assert_eq!(&named, fields, "{body}");
     }
     assert_eq!(app.fingerprint().await, before, "bad input changed nothing");
@@ -91,8 +158,17 @@ async fn invite_through_the_api_names_bad_fields(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 201);
-    let outbox: Vec<(String, String)> = sqlx::query_as("SELECT to_addr, subject FROM outbox").fetch_all(&app.state.db.pool).await.unwrap();
-    assert_eq!(outbox, vec![("new.coach@ta.org".to_owned(), "You are invited to Waymark".to_owned())]);
+    let outbox: Vec<(String, String)> = sqlx::query_as("SELECT to_addr, subject FROM outbox")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        outbox,
+        vec![(
+            "new.coach@ta.org".to_owned(),
+            "You are invited to Waymark".to_owned()
+        )]
+    );
 
     // The same address twice is a conflict on the email field.
     let again = client()
@@ -113,19 +189,36 @@ async fn tokens_made_on_the_page_work_until_revoked(backend: Backend) {
     let (_, pw) = app.add_user("sme@ta.org", "sme", None, None).await;
     let b = app.browser();
     b.sign_in("sme@ta.org", &pw).await;
-    let page = b.submit("/account", "/account/tokens", &[("name", "My script")]).await;
+    let page = b
+        .submit("/account", "/account/tokens", &[("name", "My script")])
+        .await;
     assert_eq!(page.status, 201);
     let start = page.body.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
     let token = page.body[start..start + page.body[start..].find('<').unwrap()].to_owned();
-    let res = client().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     // Shown once: the account page no longer has it.
     assert!(!b.get("/account").await.body.contains(&token));
 
-    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens").fetch_one(&app.state.db.pool).await.unwrap();
-    let revoked = b.submit("/account", &format!("/account/tokens/{id}/revoke"), &[]).await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let revoked = b
+        .submit("/account", &format!("/account/tokens/{id}/revoke"), &[])
+        .await;
     assert_eq!(revoked.status, 303);
-    let res = client().get(format!("{}/api/v1/me", app.base)).bearer_auth(&token).send().await.unwrap();
+    let res = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     app.stop().await;
 }
@@ -133,11 +226,27 @@ async fn tokens_made_on_the_page_work_until_revoked(backend: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_describes_every_api_route() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let doc: Value = client().get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let doc: Value = client()
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/api/v1/me", "/api/v1/people", "/api/v1/audit", "/api/v1/programs", "/api/v1/jurisdictions"] {
-        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    for p in [
+        "/api/v1/me",
+        "/api/v1/people",
+        "/api/v1/audit",
+        "/api/v1/programs",
+        "/api/v1/jurisdictions",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     // Every API route the server answers is in the document.

@@ -15,7 +15,19 @@ both_backends!(
 
 async fn uploads_on_disk(app: &TestApp) -> usize {
     fn count(dir: &std::path::Path) -> usize {
-        std::fs::read_dir(dir).map(|e| e.flatten().map(|e| if e.path().is_dir() { count(&e.path()) } else { 1 }).sum()).unwrap_or(0)
+        std::fs::read_dir(dir)
+            .map(|e| {
+                e.flatten()
+                    .map(|e| {
+                        if e.path().is_dir() {
+                            count(&e.path())
+                        } else {
+                            1
+                        }
+                    })
+                    .sum()
+            })
+            .unwrap_or(0)
     }
     count(&app.dir.path().join("uploads"))
 }
@@ -23,8 +35,12 @@ async fn uploads_on_disk(app: &TestApp) -> usize {
 async fn letters_are_checked_by_content_and_stored_safely(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     future_program(&app, "acp").await;
-    let (_, pw) = app.add_user("lead@mn.gov", "state_lead", Some("acp"), Some("MN")).await;
-    let (_, other_pw) = app.add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS")).await;
+    let (_, pw) = app
+        .add_user("lead@mn.gov", "state_lead", Some("acp"), Some("MN"))
+        .await;
+    let (_, other_pw) = app
+        .add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS"))
+        .await;
     let b = app.browser();
     b.sign_in("lead@mn.gov", &pw).await;
     let page = "/programs/acp/application";
@@ -33,10 +49,18 @@ async fn letters_are_checked_by_content_and_stored_safely(backend: Backend) {
     let mut exe = b"MZ\x90\x00\x03".to_vec();
     exe.extend(vec![0u8; 4096]);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("letter.pdf", b"<!doctype html><script>alert(1)</script>".to_vec(), "This file is not a PDF."),
+        (
+            "letter.pdf",
+            b"<!doctype html><script>alert(1)</script>".to_vec(),
+            "This file is not a PDF.",
+        ),
         ("letter.pdf", exe, "This file is not a PDF."),
         ("letter.pdf", vec![], "The file is empty."),
-        ("letter.pdf", vec![b'%'; waymark::application::letter::MAX_BYTES + 1], "larger than 10 MB"),
+        (
+            "letter.pdf",
+            vec![b'%'; waymark::application::letter::MAX_BYTES + 1],
+            "larger than 10 MB",
+        ),
     ];
     for (name, bytes, message) in cases {
         let res = b.upload(page, action, "letter_file", name, bytes).await;
@@ -45,30 +69,62 @@ async fn letters_are_checked_by_content_and_stored_safely(backend: Backend) {
         assert!(res.body.contains("id=\"letter_file-error\""));
     }
     assert_eq!(uploads_on_disk(&app).await, 0, "nothing refused is stored");
-    let key: Option<String> = sqlx::query_scalar("SELECT letter_key FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    let key: Option<String> = sqlx::query_scalar("SELECT letter_key FROM applications")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert!(key.is_none());
 
     // A real PDF with a hostile name is stored under our own key.
     let pdf = waymark::application::letter::sample_pdf("Minnesota commits.");
-    let res = b.upload(page, action, "letter_file", "../../../etc/passwd\";.pdf", pdf.clone()).await;
+    let res = b
+        .upload(
+            page,
+            action,
+            "letter_file",
+            "../../../etc/passwd\";.pdf",
+            pdf.clone(),
+        )
+        .await;
     assert_eq!(res.status, 303, "{}", res.body);
-    let (key, name): (String, String) = sqlx::query_as("SELECT letter_key, letter_name FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    let (key, name): (String, String) =
+        sqlx::query_as("SELECT letter_key, letter_name FROM applications")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
     assert!(key.starts_with("letters/") && !key.contains(".."), "{key}");
     assert_eq!(name, "passwd.pdf");
     assert_eq!(uploads_on_disk(&app).await, 1);
     let download = b.get("/programs/acp/applications/MN/letter").await;
     assert_eq!(download.status, 200);
     assert_eq!(download.headers["content-type"], "application/pdf");
-    assert_eq!(download.headers["content-disposition"], "attachment; filename=\"passwd.pdf\"");
+    assert_eq!(
+        download.headers["content-disposition"],
+        "attachment; filename=\"passwd.pdf\""
+    );
     assert_eq!(download.body.as_bytes(), &pdf[..]);
 
     // Replacing the letter removes the old file; another state cannot read it.
-    let res = b.upload(page, action, "letter_file", "v2.pdf", waymark::application::letter::sample_pdf("v2")).await;
+    let res = b
+        .upload(
+            page,
+            action,
+            "letter_file",
+            "v2.pdf",
+            waymark::application::letter::sample_pdf("v2"),
+        )
+        .await;
     assert_eq!(res.status, 303);
     assert_eq!(uploads_on_disk(&app).await, 1);
     let other = app.browser();
     other.sign_in("lead@ks.gov", &other_pw).await;
-    assert_eq!(other.get("/programs/acp/applications/MN/letter").await.status, 403);
+    assert_eq!(
+        other
+            .get("/programs/acp/applications/MN/letter")
+            .await
+            .status,
+        403
+    );
     app.stop().await;
 }
 
@@ -83,12 +139,22 @@ async fn future_program(app: &TestApp, slug: &str) -> i64 {
         sponsor: "OCTAE".into(),
         provider: "Provider".into(),
     };
-    waymark::program::create::create(&app.state, (None, "test".into()), "", &req).await.unwrap().unwrap();
-    waymark::program::store::find_by_slug(&app.state.db.pool, slug).await.unwrap().unwrap().id
+    waymark::program::create::create(&app.state, (None, "test".into()), "", &req)
+        .await
+        .unwrap()
+        .unwrap();
+    waymark::program::store::find_by_slug(&app.state.db.pool, slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
-    sqlx::query_as("SELECT to_addr, subject, text_body FROM outbox ORDER BY id").fetch_all(&app.state.db.pool).await.unwrap()
+    sqlx::query_as("SELECT to_addr, subject, text_body FROM outbox ORDER BY id")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
 }
 
 /// Fills in a complete draft through the pages.
@@ -97,14 +163,34 @@ async fn complete_draft(b: &Browser, slug: &str) {
     let res = b.submit(&page, &format!("{page}/start"), &[]).await;
     assert_eq!(res.status, 303);
     let form = b.get(&page).await;
-    let ids: Vec<String> = form.body.match_indices("name=\"answer_").map(|(i, _)| {
-        let rest = &form.body[i + "name=\"answer_".len()..];
-        rest[..rest.find('"').unwrap()].to_owned()
-    }).collect();
+    let ids: Vec<String> = form
+        .body
+        .match_indices("name=\"answer_")
+        .map(|(i, _)| {
+            let rest = &form.body[i + "name=\"answer_".len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
     assert_eq!(ids.len(), 4, "the four default key questions");
-    let fields: Vec<(String, String)> = ids.iter().map(|id| (format!("answer_{id}"), format!("Our answer to question {id}."))).collect();
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    assert_eq!(b.submit(&page, &format!("{page}/answers"), &borrowed).await.status, 303);
+    let fields: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| {
+            (
+                format!("answer_{id}"),
+                format!("Our answer to question {id}."),
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        b.submit(&page, &format!("{page}/answers"), &borrowed)
+            .await
+            .status,
+        303
+    );
     for (name, sector) in [
         ("Ana Ruiz", "secondary_cte"),
         ("Ben Ode", "postsecondary_cte"),
@@ -113,14 +199,43 @@ async fn complete_draft(b: &Browser, slug: &str) {
         ("Ed Voss", "business_and_industry"),
         ("Flo Grant", "human_and_social_services"),
     ] {
-        let res = b.submit(&page, &format!("{page}/members"), &[("name", name), ("agency", "State agency"), ("sector", sector), ("level", "state")]).await;
+        let res = b
+            .submit(
+                &page,
+                &format!("{page}/members"),
+                &[
+                    ("name", name),
+                    ("agency", "State agency"),
+                    ("sector", sector),
+                    ("level", "state"),
+                ],
+            )
+            .await;
         assert_eq!(res.status, 303, "{name}");
     }
     let pdf = waymark::application::letter::sample_pdf("We commit.");
-    let res = b.upload(&page, &format!("{page}/letter-file"), "letter_file", "Signed letter.pdf", pdf).await;
+    let res = b
+        .upload(
+            &page,
+            &format!("{page}/letter-file"),
+            "letter_file",
+            "Signed letter.pdf",
+            pdf,
+        )
+        .await;
     assert_eq!(res.status, 303, "{}", res.body);
     let res = b
-        .submit(&page, &format!("{page}/letter"), &[("signer_name", "Dr. Lee Park"), ("signer_title", "Commissioner of Education"), ("commit_0", "yes"), ("commit_1", "yes"), ("commit_2", "yes")])
+        .submit(
+            &page,
+            &format!("{page}/letter"),
+            &[
+                ("signer_name", "Dr. Lee Park"),
+                ("signer_title", "Commissioner of Education"),
+                ("commit_0", "yes"),
+                ("commit_1", "yes"),
+                ("commit_2", "yes"),
+            ],
+        )
         .await;
     assert_eq!(res.status, 303);
 }
@@ -131,73 +246,205 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
     let b = app.browser();
 
     // Registration: a bad form first, then a good one.
-    let bad = b.submit("/register?program=acp", "/register", &[("name", "Ana Ruiz"), ("email", "ana"), ("program", "acp"), ("state", "ZZ")]).await;
+    let bad = b
+        .submit(
+            "/register?program=acp",
+            "/register",
+            &[
+                ("name", "Ana Ruiz"),
+                ("email", "ana"),
+                ("program", "acp"),
+                ("state", "ZZ"),
+            ],
+        )
+        .await;
     assert_eq!(bad.status, 422);
-    assert!(bad.body.contains("Enter an email address like name@agency.gov.") && bad.body.contains("Choose your state."));
+    assert!(
+        bad.body
+            .contains("Enter an email address like name@agency.gov.")
+            && bad.body.contains("Choose your state.")
+    );
     assert_eq!(app.count("users").await, 0);
-    let ok = b.submit("/register?program=acp", "/register", &[("name", "Ana Ruiz"), ("email", "ana@co.gov"), ("program", "acp"), ("state", "CO")]).await;
+    let ok = b
+        .submit(
+            "/register?program=acp",
+            "/register",
+            &[
+                ("name", "Ana Ruiz"),
+                ("email", "ana@co.gov"),
+                ("program", "acp"),
+                ("state", "CO"),
+            ],
+        )
+        .await;
     assert_eq!(ok.status, 200);
     assert!(ok.body.contains("Check your email"));
     let mails = outbox(&app).await;
     assert_eq!(mails[0].1, "Confirm your email address for Waymark");
     let link = set_password_link(&mails[0].2).unwrap();
     let token = link.split("token=").nth(1).unwrap().to_owned();
-    let set = b.submit(&link, "/password/set", &[("token", &token), ("password", "colorado pathways team"), ("confirm", "colorado pathways team")]).await;
+    let set = b
+        .submit(
+            &link,
+            "/password/set",
+            &[
+                ("token", &token),
+                ("password", "colorado pathways team"),
+                ("confirm", "colorado pathways team"),
+            ],
+        )
+        .await;
     assert_eq!(set.status, 303);
 
     // Registering again with the same address changes nothing and says the same.
-    let again = app.browser().submit("/register", "/register", &[("name", "Someone"), ("email", "ANA@co.gov"), ("program", "acp"), ("state", "KS")]).await;
+    let again = app
+        .browser()
+        .submit(
+            "/register",
+            "/register",
+            &[
+                ("name", "Someone"),
+                ("email", "ANA@co.gov"),
+                ("program", "acp"),
+                ("state", "KS"),
+            ],
+        )
+        .await;
     assert_eq!(again.status, 200);
     assert!(again.body.contains("Check your email"));
     assert_eq!(app.count("users").await, 1);
-    assert_eq!(outbox(&app).await.last().unwrap().1, "You already have a Waymark account");
+    assert_eq!(
+        outbox(&app).await.last().unwrap().1,
+        "You already have a Waymark account"
+    );
 
-    assert_eq!(b.sign_in("ana@co.gov", "colorado pathways team").await.status, 303);
+    assert_eq!(
+        b.sign_in("ana@co.gov", "colorado pathways team")
+            .await
+            .status,
+        303
+    );
     let page = b.get("/programs/acp/application").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Start Colorado&#39;s application") || page.body.contains("Start Colorado's application"), "{}", page.body);
+    assert!(
+        page.body.contains("Start Colorado&#39;s application")
+            || page.body.contains("Start Colorado's application"),
+        "{}",
+        page.body
+    );
 
     // Submitting an empty draft is refused with the reasons.
-    b.submit("/programs/acp/application", "/programs/acp/application/start", &[]).await;
-    let early = b.submit("/programs/acp/application", "/programs/acp/application/submit", &[]).await;
+    b.submit(
+        "/programs/acp/application",
+        "/programs/acp/application/start",
+        &[],
+    )
+    .await;
+    let early = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
     assert_eq!(early.status, 422);
-    assert!(early.body.contains("Answer every key question (4 are still empty)."));
-    assert!(early.body.contains("Required sectors still missing: Secondary career and technical education"));
+    assert!(
+        early
+            .body
+            .contains("Answer every key question (4 are still empty).")
+    );
+    assert!(
+        early
+            .body
+            .contains("Required sectors still missing: Secondary career and technical education")
+    );
 
     // A bad member is refused next to its field and not added.
-    let bad_member = b.submit("/programs/acp/application", "/programs/acp/application/members", &[("name", "X"), ("agency", "Y"), ("sector", "astrology"), ("level", "state")]).await;
+    let bad_member = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/members",
+            &[
+                ("name", "X"),
+                ("agency", "Y"),
+                ("sector", "astrology"),
+                ("level", "state"),
+            ],
+        )
+        .await;
     assert_eq!(bad_member.status, 422);
     assert!(bad_member.body.contains("id=\"member_sector-error\""));
-    assert!(bad_member.body.contains("value=\"X\""), "what was typed is kept");
+    assert!(
+        bad_member.body.contains("value=\"X\""),
+        "what was typed is kept"
+    );
     assert_eq!(app.count("application_members").await, 0);
 
     complete_draft(&b, "acp").await;
     let ready = b.get("/programs/acp/application").await;
     assert!(ready.body.contains("Every required sector is on the team."));
     assert!(ready.body.contains("Everything needed is here."));
-    let done = b.submit("/programs/acp/application", "/programs/acp/application/submit", &[]).await;
+    let done = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
     assert_eq!(done.status, 303, "{}", done.body);
 
     let mails = outbox(&app).await;
     let (to, subject, text) = mails.last().unwrap();
     assert_eq!(to, "ana@co.gov");
-    assert_eq!(subject, "We received CO's application to Advancing Career Pathways");
-    assert!(text.contains("Our answer to question") && text.contains("Flo Grant, State agency (Human and social services, state level)"));
+    assert_eq!(
+        subject,
+        "We received CO's application to Advancing Career Pathways"
+    );
+    assert!(
+        text.contains("Our answer to question")
+            && text.contains("Flo Grant, State agency (Human and social services, state level)")
+    );
     assert!(text.contains("Signed by Dr. Lee Park, Commissioner of Education"));
 
     // Submitted: read-only, cannot be edited, can be withdrawn.
     let view = b.get("/programs/acp/application").await;
     assert!(view.body.contains("Status: <strong>Submitted</strong>"));
     assert!(!view.body.contains("Save answers"));
-    let edit = b.submit("/programs/acp/application", "/programs/acp/application/answers", &[("answer_1", "changed")]).await;
+    let edit = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/answers",
+            &[("answer_1", "changed")],
+        )
+        .await;
     assert_eq!(edit.status, 409);
     assert!(edit.body.contains("can no longer be changed"));
-    let withdrawn = b.submit("/programs/acp/application", "/programs/acp/application/withdraw", &[]).await;
+    let withdrawn = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/withdraw",
+            &[],
+        )
+        .await;
     assert_eq!(withdrawn.status, 303);
-    assert!(b.get("/programs/acp/application").await.body.contains("Status: <strong>Withdrawn</strong>"));
+    assert!(
+        b.get("/programs/acp/application")
+            .await
+            .body
+            .contains("Status: <strong>Withdrawn</strong>")
+    );
 
-    let actions: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log").fetch_all(&app.state.db.pool).await.unwrap();
-    for a in ["register", "start_application", "add_proposed_member", "submit_application", "withdraw_application"] {
+    let actions: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    for a in [
+        "register",
+        "start_application",
+        "add_proposed_member",
+        "submit_application",
+        "withdraw_application",
+    ] {
         assert!(actions.iter().any(|x| x == a), "{a} is in the audit log");
     }
     app.stop().await;
@@ -206,26 +453,61 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
 async fn the_deadline_is_enforced_with_extensions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let program = future_program(&app, "acp").await;
-    let (_, pw) = app.add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS")).await;
+    let (_, pw) = app
+        .add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS"))
+        .await;
     let b = app.browser();
     b.sign_in("lead@ks.gov", &pw).await;
     complete_draft(&b, "acp").await;
 
     // The deadline passed a second ago.
     let late = waymark::time::now_ms() - 1_001;
-    sqlx::query("UPDATE programs SET applications_due_at = $1 WHERE id = $2").bind(late).bind(program).execute(&app.state.db.pool).await.unwrap();
-    let refused = b.submit("/programs/acp/application", "/programs/acp/application/submit", &[]).await;
+    sqlx::query("UPDATE programs SET applications_due_at = $1 WHERE id = $2")
+        .bind(late)
+        .bind(program)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let refused = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
     assert_eq!(refused.status, 403);
-    assert!(refused.body.contains("Applications that arrive after it cannot be accepted"), "{}", refused.body);
-    let status: String = sqlx::query_scalar("SELECT status FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    assert!(
+        refused
+            .body
+            .contains("Applications that arrive after it cannot be accepted"),
+        "{}",
+        refused.body
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM applications")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "draft");
     assert_eq!(app.count("outbox").await, 0);
 
     // An extension for this state lets it in.
-    sqlx::query("UPDATE applications SET extension_until = $1").bind(waymark::time::now_ms() + 60_000).execute(&app.state.db.pool).await.unwrap();
-    let accepted = b.submit("/programs/acp/application", "/programs/acp/application/submit", &[]).await;
+    sqlx::query("UPDATE applications SET extension_until = $1")
+        .bind(waymark::time::now_ms() + 60_000)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let accepted = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
     assert_eq!(accepted.status, 303);
-    let status: String = sqlx::query_scalar("SELECT status FROM applications").fetch_one(&app.state.db.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM applications")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "submitted");
     app.stop().await;
 }
@@ -233,17 +515,32 @@ async fn the_deadline_is_enforced_with_extensions(backend: Backend) {
 async fn applications_through_the_api(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     future_program(&app, "acp").await;
-    let (lead_id, _) = app.add_user("lead@or.gov", "state_lead", Some("acp"), Some("OR")).await;
-    let (member_id, _) = app.add_user("member@or.gov", "state_member", Some("acp"), Some("OR")).await;
+    let (lead_id, _) = app
+        .add_user("lead@or.gov", "state_lead", Some("acp"), Some("OR"))
+        .await;
+    let (member_id, _) = app
+        .add_user("member@or.gov", "state_member", Some("acp"), Some("OR"))
+        .await;
     let lead = app.token_for(lead_id, "lead@or.gov").await;
     let member = app.token_for(member_id, "member@or.gov").await;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/programs/acp/applications/OR", app.base);
 
-    let empty = client.put(&url).bearer_auth(&lead).json(&json!({})).send().await.unwrap();
+    let empty = client
+        .put(&url)
+        .bearer_auth(&lead)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.status(), 200);
     let draft: Value = empty.json().await.unwrap();
-    let qids: Vec<i64> = draft["answers"].as_array().unwrap().iter().map(|a| a["question_id"].as_i64().unwrap()).collect();
+    let qids: Vec<i64> = draft["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["question_id"].as_i64().unwrap())
+        .collect();
     assert_eq!(qids.len(), 4);
 
     let bad = client
@@ -256,15 +553,45 @@ async fn applications_through_the_api(backend: Backend) {
     assert_eq!(bad.status(), 422);
     let err: Value = bad.json().await.unwrap();
     assert_eq!(err["error"]["fields"][0]["field"], "member_sector");
-    let unchanged: Value = client.get(&url).bearer_auth(&member).send().await.unwrap().json().await.unwrap();
-    assert_eq!(unchanged["answers"][0]["answer"], "", "a refused change changes nothing");
+    let unchanged: Value = client
+        .get(&url)
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        unchanged["answers"][0]["answer"], "",
+        "a refused change changes nothing"
+    );
 
-    let incomplete = client.post(format!("{url}/submit")).bearer_auth(&lead).send().await.unwrap();
+    let incomplete = client
+        .post(format!("{url}/submit"))
+        .bearer_auth(&lead)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(incomplete.status(), 422);
     let err: Value = incomplete.json().await.unwrap();
-    let fields: Vec<&str> = err["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["answers", "members", "letter", "signer", "commitments"]);
-    let not_pdf = client.put(format!("{url}/letter?filename=x.pdf")).bearer_auth(&lead).body("MZ not a pdf").send().await.unwrap();
+    let fields: Vec<&str> = err["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["answers", "members", "letter", "signer", "commitments"]
+    );
+    let not_pdf = client
+        .put(format!("{url}/letter?filename=x.pdf"))
+        .bearer_auth(&lead)
+        .body("MZ not a pdf")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(not_pdf.status(), 422);
     let err: Value = not_pdf.json().await.unwrap();
     assert_eq!(err["error"]["fields"][0]["field"], "letter_file");
@@ -278,7 +605,12 @@ async fn applications_through_the_api(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(put.status(), 204);
-    let got = client.get(format!("{url}/letter")).bearer_auth(&member).send().await.unwrap();
+    let got = client
+        .get(format!("{url}/letter"))
+        .bearer_auth(&member)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.status(), 200);
     assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
 
@@ -287,17 +619,72 @@ async fn applications_through_the_api(backend: Backend) {
         "members": [{"name": "Ana", "agency": "Oregon Department of Education", "sector": "secondary_cte", "level": "state", "email": "ana@or.gov"}],
         "signer_name": "Colt Gill", "signer_title": "Deputy Superintendent", "commitments": [true, true, true]
     });
-    assert_eq!(client.put(&url).bearer_auth(&member).json(&whole).send().await.unwrap().status(), 403, "members read, leads write");
-    assert_eq!(client.put(&url).bearer_auth(&lead).json(&whole).send().await.unwrap().status(), 200);
-    let submitted = client.post(format!("{url}/submit")).bearer_auth(&lead).send().await.unwrap();
+    assert_eq!(
+        client
+            .put(&url)
+            .bearer_auth(&member)
+            .json(&whole)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "members read, leads write"
+    );
+    assert_eq!(
+        client
+            .put(&url)
+            .bearer_auth(&lead)
+            .json(&whole)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let submitted = client
+        .post(format!("{url}/submit"))
+        .bearer_auth(&lead)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(submitted.status(), 200);
     let body: Value = submitted.json().await.unwrap();
     assert_eq!(body["status"], "submitted");
     assert_eq!(body["members"][0]["sector"], "secondary_cte");
 
-    assert_eq!(client.put(&url).bearer_auth(&lead).json(&whole).send().await.unwrap().status(), 409);
-    assert_eq!(client.post(format!("{url}/withdraw")).bearer_auth(&lead).send().await.unwrap().status(), 204);
+    assert_eq!(
+        client
+            .put(&url)
+            .bearer_auth(&lead)
+            .json(&whole)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        409
+    );
+    assert_eq!(
+        client
+            .post(format!("{url}/withdraw"))
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
     let other = format!("{}/api/v1/programs/acp/applications/CO", app.base);
-    assert_eq!(client.get(&other).bearer_auth(&lead).send().await.unwrap().status(), 403, "another state's application");
+    assert_eq!(
+        client
+            .get(&other)
+            .bearer_auth(&lead)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403,
+        "another state's application"
+    );
     app.stop().await;
 }

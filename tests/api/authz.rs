@@ -65,21 +65,81 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/register", Who::Anyone),
     ("GET", "/programs/{slug}/application", Who::StateLead),
     ("POST", "/programs/{slug}/application/start", Who::StateLead),
-    ("POST", "/programs/{slug}/application/answers", Who::StateLead),
-    ("POST", "/programs/{slug}/application/members", Who::StateLead),
-    ("POST", "/programs/{slug}/application/members/{id}/remove", Who::StateLead),
-    ("POST", "/programs/{slug}/application/letter", Who::StateLead),
-    ("POST", "/programs/{slug}/application/letter-file", Who::StateLead),
-    ("GET", "/programs/{slug}/applications/{state}/letter", Who::ApplicationReaders),
-    ("GET", "/api/v1/programs/{slug}/applications/{state}/letter", Who::ApplicationReaders),
-    ("PUT", "/api/v1/programs/{slug}/applications/{state}/letter", Who::StateLead),
-    ("POST", "/programs/{slug}/application/submit", Who::StateLead),
-    ("POST", "/programs/{slug}/application/withdraw", Who::StateLead),
-    ("GET", "/programs/{slug}/applications/{state}", Who::ApplicationReaders),
-    ("GET", "/api/v1/programs/{slug}/applications/{state}", Who::ApplicationReaders),
-    ("PUT", "/api/v1/programs/{slug}/applications/{state}", Who::StateLead),
-    ("POST", "/api/v1/programs/{slug}/applications/{state}/submit", Who::StateLead),
-    ("POST", "/api/v1/programs/{slug}/applications/{state}/withdraw", Who::StateLead),
+    (
+        "POST",
+        "/programs/{slug}/application/answers",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/members",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/members/{id}/remove",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/letter",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/letter-file",
+        Who::StateLead,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/applications/{state}/letter",
+        Who::ApplicationReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/applications/{state}/letter",
+        Who::ApplicationReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/applications/{state}/letter",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/submit",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/application/withdraw",
+        Who::StateLead,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/applications/{state}",
+        Who::ApplicationReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/applications/{state}",
+        Who::ApplicationReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/applications/{state}",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/applications/{state}/submit",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/applications/{state}/withdraw",
+        Who::StateLead,
+    ),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -96,20 +156,33 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::SignedIn => persona != "anonymous",
         Who::Admin => persona == "admin",
         Who::StateLead => persona == "state_lead",
-        Who::ApplicationReaders => matches!(persona, "admin" | "federal" | "state_lead" | "state_member"),
+        Who::ApplicationReaders => {
+            matches!(persona, "admin" | "federal" | "state_lead" | "state_member")
+        }
     }
 }
 
 #[test]
 fn the_matrix_names_every_route_exactly_once() {
-    let served: BTreeSet<(String, String)> =
-        waymark::app::route_table().into_iter().map(|(m, p)| (m.to_string(), p)).collect();
-    let listed: BTreeSet<(String, String)> = MATRIX.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
+    let served: BTreeSet<(String, String)> = waymark::app::route_table()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p))
+        .collect();
+    let listed: BTreeSet<(String, String)> = MATRIX
+        .iter()
+        .map(|(m, p, _)| (m.to_string(), p.to_string()))
+        .collect();
     assert_eq!(listed.len(), MATRIX.len(), "a route is listed twice");
     let missing: Vec<_> = served.difference(&listed).collect();
     let extra: Vec<_> = listed.difference(&served).collect();
-    assert!(missing.is_empty(), "routes missing from the authorization matrix: {missing:?}");
-    assert!(extra.is_empty(), "matrix rows for routes that do not exist: {extra:?}");
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorization matrix: {missing:?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "matrix rows for routes that do not exist: {extra:?}"
+    );
 }
 
 struct Persona {
@@ -131,14 +204,19 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
                 "coach" | "state_lead" | "state_member" => (*name, Some("CO")),
                 other => (other, None),
             };
-            let program = matches!(role, "reviewer" | "coach" | "state_lead" | "state_member").then_some("p1");
+            let program = matches!(role, "reviewer" | "coach" | "state_lead" | "state_member")
+                .then_some("p1");
             let email = format!("{name}@matrix.test");
             let (id, pw) = app.add_user(&email, role, program, state).await;
             let res = browser.sign_in(&email, &pw).await;
             assert_eq!(res.status, 303, "{name} signs in");
             Some(app.token_for(id, &email).await)
         };
-        out.push(Persona { name, browser, token });
+        out.push(Persona {
+            name,
+            browser,
+            token,
+        });
     }
     out
 }
@@ -147,7 +225,9 @@ fn concrete(path: &str, id: i64) -> String {
     if path.contains("{*path}") {
         return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
     }
-    path.replace("{id}", &id.to_string()).replace("{slug}", "p1").replace("{state}", "CO")
+    path.replace("{id}", &id.to_string())
+        .replace("{slug}", "p1")
+        .replace("{state}", "CO")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);
@@ -155,15 +235,25 @@ both_backends!(every_route_answers_every_persona_as_the_matrix_says);
 async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let people = personas(&app).await;
-    let some_user: i64 = sqlx::query_scalar("SELECT MIN(id) FROM users").fetch_one(&app.state.db.pool).await.unwrap();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let some_user: i64 = sqlx::query_scalar("SELECT MIN(id) FROM users")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let mut failures = Vec::new();
 
     // Signing out ends the personas' sessions, so it goes last.
     let mut rows: Vec<_> = MATRIX.iter().collect();
     rows.sort_by_key(|(_, path, _)| *path == "/signout");
     for (method, template, who) in rows {
-        let id = if template.starts_with("/account/tokens/") { 999_999 } else { some_user };
+        let id = if template.starts_with("/account/tokens/") {
+            999_999
+        } else {
+            some_user
+        };
         let path = concrete(template, id);
         for p in &people {
             let expect_ok = allowed(*who, p.name);
@@ -171,8 +261,14 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                 let url = format!("{}{path}", app.base);
                 let mut req = match *method {
                     "GET" => client.get(url),
-                    "PUT" => client.put(url).header("content-type", "application/json").body("{}"),
-                    _ => client.post(url).header("content-type", "application/json").body("{}"),
+                    "PUT" => client
+                        .put(url)
+                        .header("content-type", "application/json")
+                        .body("{}"),
+                    _ => client
+                        .post(url)
+                        .header("content-type", "application/json")
+                        .body("{}"),
                 };
                 if let Some(t) = &p.token {
                     req = req.bearer_auth(t);
@@ -183,10 +279,16 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                 (page.status.as_u16(), page.redirects_to_signin())
             } else {
                 // A valid CSRF token from a page the persona can open.
-                let token = p.browser.get("/signin?next=/").await.csrf_token().or(p.browser.get("/").await.csrf_token());
+                let token = p.browser.get("/signin?next=/").await.csrf_token().or(p
+                    .browser
+                    .get("/")
+                    .await
+                    .csrf_token());
                 let token = token.expect("a page with a form");
                 let page = if path.ends_with("/letter-file") {
-                    p.browser.post_multipart(&path, &[("csrf_token", &token)], None).await
+                    p.browser
+                        .post_multipart(&path, &[("csrf_token", &token)], None)
+                        .await
                 } else {
                     p.browser.post_raw(&path, &[("csrf_token", &token)]).await
                 };
@@ -194,7 +296,11 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
             };
             // A page refuses with 403 or a trip to the sign-in page (a 401 there
             // is a failed sign-in, not a refusal); the API with 401 or 403.
-            let refused = if path.starts_with("/api/v1/") { status == 401 || status == 403 } else { status == 403 || to_signin };
+            let refused = if path.starts_with("/api/v1/") {
+                status == 401 || status == 403
+            } else {
+                status == 403 || to_signin
+            };
             let ok = if expect_ok {
                 !refused && status < 500
             } else if p.name == "anonymous" {
@@ -203,17 +309,28 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                 status == 403
             };
             if !ok {
-                failures.push(format!("{method} {path} as {}: got {status}{}, expected {}", p.name, if to_signin { " (to sign-in)" } else { "" }, if expect_ok { "allowed" } else { "refused" }));
+                failures.push(format!(
+                    "{method} {path} as {}: got {status}{}, expected {}",
+                    p.name,
+                    if to_signin { " (to sign-in)" } else { "" },
+                    if expect_ok { "allowed" } else { "refused" }
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "authorization matrix failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization matrix failures:\n{}",
+        failures.join("\n")
+    );
 
     // Refusals are in the audit log.
-    let refused: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'refused' AND action = 'access'")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
+    let refused: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE outcome = 'refused' AND action = 'access'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
     assert!(refused > 0);
     app.stop().await;
 }

@@ -5,7 +5,12 @@ use std::process::{Command, Output, Stdio};
 
 use crate::helpers::{Backend, TestApp};
 
-fn waymark(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+fn waymark(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_waymark"));
     cmd.args(args)
         .env("WAYMARK_DATA_DIR", dir)
@@ -18,7 +23,12 @@ fn waymark(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Op
     }
     let mut child = cmd.spawn().unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     } else {
         drop(child.stdin.take());
     }
@@ -35,7 +45,11 @@ fn bad_settings_give_one_clear_message_and_status_2() {
     for (var, value, words) in [
         ("WAYMARK_LISTEN", "everywhere", "WAYMARK_LISTEN"),
         ("WAYMARK_DATABASE_URL", "mysql://db", "WAYMARK_DATABASE_URL"),
-        ("WAYMARK_SESSION_IDLE_MINUTES", "forever", "WAYMARK_SESSION_IDLE_MINUTES"),
+        (
+            "WAYMARK_SESSION_IDLE_MINUTES",
+            "forever",
+            "WAYMARK_SESSION_IDLE_MINUTES",
+        ),
         ("WAYMARK_LISTN", "127.0.0.1:1", "WAYMARK_LISTN"),
     ] {
         let out = waymark(dir.path(), &["migrate"], &[(var, value)], None);
@@ -46,10 +60,22 @@ fn bad_settings_give_one_clear_message_and_status_2() {
     }
     let cfg = dir.path().join("bad.toml");
     std::fs::write(&cfg, "listen = [1, 2]\n").unwrap();
-    let out = waymark(dir.path(), &["--config", cfg.to_str().unwrap(), "migrate"], &[], None);
+    let out = waymark(
+        dir.path(),
+        &["--config", cfg.to_str().unwrap(), "migrate"],
+        &[],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("listen"), "{}", text(&out.stderr));
-    assert!(!dir.path().join("waymark.db").exists(), "nothing was created");
+    assert!(
+        text(&out.stderr).contains("listen"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !dir.path().join("waymark.db").exists(),
+        "nothing was created"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,29 +86,108 @@ async fn user_add_token_create_and_backup() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     // A password on the command line is not accepted; a short one is refused.
-    let out = waymark(d, &["user", "add", "--email", "a@ta.org", "--name", "A", "--role", "admin", "--password-stdin"], &[], Some("short\n"));
+    let out = waymark(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@ta.org",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        &[],
+        Some("short\n"),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("12 characters"));
-    let out = waymark(d, &["user", "add", "--email", "a@ta.org", "--name", "A", "--role", "emperor", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    let out = waymark(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@ta.org",
+            "--name",
+            "A",
+            "--role",
+            "emperor",
+            "--password-stdin",
+        ],
+        &[],
+        Some("a long enough passphrase\n"),
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--role"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--role"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    let out = waymark(d, &["user", "add", "--email", "Admin@TA.org", "--name", "Ada Admin", "--role", "admin", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    let out = waymark(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Admin@TA.org",
+            "--name",
+            "Ada Admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        &[],
+        Some("a long enough passphrase\n"),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = waymark(d, &["user", "add", "--email", "admin@ta.org", "--name", "Again", "--role", "admin", "--password-stdin"], &[], Some("a long enough passphrase\n"));
+    let out = waymark(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "admin@ta.org",
+            "--name",
+            "Again",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        &[],
+        Some("a long enough passphrase\n"),
+    );
     assert_eq!(out.status.code(), Some(2), "duplicate email");
 
-    let out = waymark(d, &["token", "create", "--email", "admin@ta.org"], &[], None);
+    let out = waymark(
+        d,
+        &["token", "create", "--email", "admin@ta.org"],
+        &[],
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let token = text(&out.stdout);
     assert_eq!(token.lines().count(), 1, "the token alone: {token:?}");
     let token = token.trim();
     assert!(token.starts_with("wmk_") && token.len() > 40);
-    let out = waymark(d, &["token", "create", "--email", "nobody@ta.org"], &[], None);
+    let out = waymark(
+        d,
+        &["token", "create", "--email", "nobody@ta.org"],
+        &[],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
 
     // The token works against a server on the same data.
-    let config = waymark::config::Config::from_pairs(&[("data_dir", d.to_str().unwrap()), ("listen", "127.0.0.1:0"), ("run_jobs", "false")]).unwrap();
+    let config = waymark::config::Config::from_pairs(&[
+        ("data_dir", d.to_str().unwrap()),
+        ("listen", "127.0.0.1:0"),
+        ("run_jobs", "false"),
+    ])
+    .unwrap();
     let running = waymark::app::start(config).await.unwrap();
     let me: serde_json::Value = reqwest::Client::new()
         .get(format!("http://{}/api/v1/me", running.addr))
@@ -99,19 +204,35 @@ async fn user_add_token_create_and_backup() {
     let backup = d.join("backup.db");
     let out = waymark(d, &["backup", "--to", backup.to_str().unwrap()], &[], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let copy = waymark::db::Db::connect(&format!("sqlite://{}", backup.display())).await.unwrap();
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&copy.pool).await.unwrap();
+    let copy = waymark::db::Db::connect(&format!("sqlite://{}", backup.display()))
+        .await
+        .unwrap();
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&copy.pool)
+        .await
+        .unwrap();
     assert_eq!(users, 1);
     let out = waymark(d, &["backup", "--to", backup.to_str().unwrap()], &[], None);
-    assert_eq!(out.status.code(), Some(2), "an existing file is not overwritten");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an existing file is not overwritten"
+    );
     running.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_on_postgres_points_to_pg_dump() {
-    let Some(_) = crate::helpers::postgres_url() else { return };
+    let Some(_) = crate::helpers::postgres_url() else {
+        return;
+    };
     let app = TestApp::spawn(Backend::Postgres).await;
-    let out = waymark(app.dir.path(), &["backup", "--to", "/tmp/x.db"], &[("WAYMARK_DATABASE_URL", &app.database_url)], None);
+    let out = waymark(
+        app.dir.path(),
+        &["backup", "--to", "/tmp/x.db"],
+        &[("WAYMARK_DATABASE_URL", &app.database_url)],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("pg_dump"));
     app.stop().await;
@@ -125,7 +246,22 @@ async fn no_secret_reaches_the_logs_or_the_audit_log() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let password = "first secret passphrase";
-    let out = waymark(d, &["user", "add", "--email", "admin@ta.org", "--name", "Ada", "--role", "admin", "--password-stdin"], &[], Some(password));
+    let out = waymark(
+        d,
+        &[
+            "user",
+            "add",
+            "--email",
+            "admin@ta.org",
+            "--name",
+            "Ada",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        &[],
+        Some(password),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     let port = crate::helpers::free_port();
@@ -152,22 +288,47 @@ async fn no_secret_reaches_the_logs_or_the_audit_log() {
     let b = crate::helpers::Browser::new(&base);
     assert_eq!(b.sign_in("admin@ta.org", password).await.status, 303);
     let session = b.cookie("waymark_session").unwrap();
-    let page = b.submit("/account", "/account/tokens", &[("name", "script")]).await;
+    let page = b
+        .submit("/account", "/account/tokens", &[("name", "script")])
+        .await;
     let start = page.body.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
     let token = page.body[start..start + page.body[start..].find('<').unwrap()].to_owned();
-    let me = reqwest::Client::new().get(format!("{base}/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let me = reqwest::Client::new()
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
-    let failed = b.sign_in("admin@ta.org", "a wrong guess of a password").await;
+    let failed = b
+        .sign_in("admin@ta.org", "a wrong guess of a password")
+        .await;
     assert_eq!(failed.status, 401);
     let anon = crate::helpers::Browser::new(&base);
-    assert_eq!(anon.sign_in("admin@ta.org", "another wrong guess").await.status, 401);
-    anon.submit("/password/forgot", "/password/forgot", &[("email", "admin@ta.org")]).await;
+    assert_eq!(
+        anon.sign_in("admin@ta.org", "another wrong guess")
+            .await
+            .status,
+        401
+    );
+    anon.submit(
+        "/password/forgot",
+        "/password/forgot",
+        &[("email", "admin@ta.org")],
+    )
+    .await;
 
     // The reset email lands in the mail folder.
     let mail_dir = d.join("mail");
     let mut link = None;
     for _ in 0..100 {
-        if let Some(found) = std::fs::read_dir(&mail_dir).ok().into_iter().flatten().filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).find_map(|m| crate::helpers::set_password_link(&m)) {
+        if let Some(found) = std::fs::read_dir(&mail_dir)
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .find_map(|m| crate::helpers::set_password_link(&m))
+        {
             link = Some(found);
             break;
         }
@@ -176,15 +337,30 @@ async fn no_secret_reaches_the_logs_or_the_audit_log() {
     let link = link.expect("a reset email in the mail folder");
     let reset_token = link.split("token=").nth(1).unwrap().to_owned();
     let second = "second secret passphrase";
-    let done = anon.submit(&link, "/password/set", &[("token", &reset_token), ("password", second), ("confirm", second)]).await;
+    let done = anon
+        .submit(
+            &link,
+            "/password/set",
+            &[
+                ("token", &reset_token),
+                ("password", second),
+                ("confirm", second),
+            ],
+        )
+        .await;
     assert_eq!(done.status, 303);
 
     server.stop();
     let logs = std::fs::read_to_string(&log_path).unwrap();
     assert!(logs.contains("served"), "the log has request lines");
-    let db = waymark::db::Db::connect(&format!("sqlite://{}/waymark.db", d.display())).await.unwrap();
+    let db = waymark::db::Db::connect(&format!("sqlite://{}/waymark.db", d.display()))
+        .await
+        .unwrap();
     let audit: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT action, record_id, detail FROM audit_log").fetch_all(&db.pool).await.unwrap();
+        sqlx::query_as("SELECT action, record_id, detail FROM audit_log")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
     assert!(audit.len() >= 6, "{audit:?}");
     let audit_text = format!("{audit:?}");
     for (what, secret) in [
@@ -196,7 +372,9 @@ async fn no_secret_reaches_the_logs_or_the_audit_log() {
         ("session id", session.as_str()),
     ] {
         assert!(!logs.contains(secret), "the {what} is in the logs");
-        assert!(!audit_text.contains(secret), "the {what} is in the audit log");
+        assert!(
+            !audit_text.contains(secret),
+            "the {what} is in the audit log"
+        );
     }
 }
-

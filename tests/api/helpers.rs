@@ -45,7 +45,9 @@ pub fn prerequisite(var: &str, what: &str) -> Option<String> {
             if std::env::var("WAYMARK_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
                 panic!("{what} is required ({var} is not set); run scripts/test");
             }
-            eprintln!("SKIPPED: {what} is not available ({var} is not set); run scripts/test to install it");
+            eprintln!(
+                "SKIPPED: {what} is not available ({var} is not set); run scripts/test to install it"
+            );
             None
         }
     }
@@ -71,14 +73,22 @@ pub fn random_suffix() -> String {
 }
 
 /// A new empty database for one test; returns its URL.
-pub async fn new_database(backend: Backend, dir: &std::path::Path) -> (String, Option<(String, String)>) {
+pub async fn new_database(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (String, Option<(String, String)>) {
     match backend {
         Backend::Sqlite => (format!("sqlite://{}/waymark.db", dir.display()), None),
         Backend::Postgres => {
             let server = postgres_url().expect("PostgreSQL");
             let name = format!("waymark_test_{}", random_suffix());
-            let admin = waymark::db::Db::connect(&format!("{server}/postgres")).await.expect("connect to PostgreSQL");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.expect("create test database");
+            let admin = waymark::db::Db::connect(&format!("{server}/postgres"))
+                .await
+                .expect("connect to PostgreSQL");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin.pool)
+                .await
+                .expect("create test database");
             admin.pool.close().await;
             (format!("{server}/{name}"), Some((server, name)))
         }
@@ -94,19 +104,32 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let (database_url, pg_database) = new_database(backend, dir.path()).await;
         let data_dir = dir.path().display().to_string();
-        let mut pairs: Vec<(&str, &str)> =
-            vec![("database_url", &database_url), ("data_dir", &data_dir), ("listen", "127.0.0.1:0"), ("job_poll_ms", "50")];
+        // A known port, so links in emails point at this server.
+        let listen = format!("127.0.0.1:{}", free_port());
+        let base = format!("http://{listen}");
+        let mut pairs: Vec<(&str, &str)> = vec![
+            ("database_url", &database_url),
+            ("data_dir", &data_dir),
+            ("listen", &listen),
+            ("base_url", &base),
+            ("job_poll_ms", "50"),
+        ];
         pairs.extend_from_slice(settings);
         let config = Config::from_pairs(&pairs).expect("test settings");
-        let listen = config.listen;
-        let mut state = AppState::build(config).await.expect("build app state");
-        let running = waymark::app::start_with_state(state.clone(), listen).await.expect("start");
-        let base = format!("http://{}", running.addr);
-        // Links in emails must point at this server.
-        let mut config = (*state.config).clone();
-        config.base_url = url::Url::parse(&base).unwrap();
-        state.config = std::sync::Arc::new(config);
-        TestApp { base, state: running.state.clone(), running: Some(running), dir, database_url, pg_database }
+        let state = AppState::build(config.clone())
+            .await
+            .expect("build app state");
+        let running = waymark::app::start_with_state(state, config.listen)
+            .await
+            .expect("start");
+        TestApp {
+            base,
+            state: running.state.clone(),
+            running: Some(running),
+            dir,
+            database_url,
+            pg_database,
+        }
     }
 
     pub fn browser(&self) -> Browser {
@@ -114,7 +137,13 @@ impl TestApp {
     }
 
     /// Adds an account with a password; returns (id, password).
-    pub async fn add_user(&self, email: &str, role: &str, program: Option<&str>, state: Option<&str>) -> (i64, String) {
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: &str,
+        program: Option<&str>,
+        state: Option<&str>,
+    ) -> (i64, String) {
         let password = format!("pw-{}-{}", random_suffix(), random_suffix());
         let req = InviteRequest {
             email: email.into(),
@@ -123,7 +152,9 @@ impl TestApp {
             program: program.map(Into::into),
             state: state.map(Into::into),
         };
-        let id = waymark::cli::add_user(&self.state, &req, &password).await.expect("add user");
+        let id = waymark::cli::add_user(&self.state, &req, &password)
+            .await
+            .expect("add user");
         (id, password)
     }
 
@@ -145,18 +176,32 @@ impl TestApp {
     }
 
     pub async fn token_for(&self, user_id: i64, email: &str) -> String {
-        waymark::auth::handlers::create_api_token(&self.state, user_id, email, "test", "127.0.0.1").await.unwrap()
+        waymark::auth::handlers::create_api_token(&self.state, user_id, email, "test", "127.0.0.1")
+            .await
+            .unwrap()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"))).fetch_one(&self.state.db.pool).await.unwrap()
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap()
     }
 
     /// Row counts of every table a change could touch (the audit log,
     /// which also records refusals, is checked on its own).
     pub async fn fingerprint(&self) -> Vec<(&'static str, i64)> {
         let mut out = Vec::new();
-        for t in ["users", "role_grants", "sessions", "api_tokens", "one_time_tokens", "outbox", "jobs", "programs"] {
+        for t in [
+            "users",
+            "role_grants",
+            "sessions",
+            "api_tokens",
+            "one_time_tokens",
+            "outbox",
+            "jobs",
+            "programs",
+        ] {
             out.push((t, self.count(t).await));
         }
         out
@@ -175,11 +220,19 @@ impl Drop for TestApp {
             let pool = self.state.db.pool.clone();
             // Drop the database from a separate thread: Drop cannot await.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async move {
                     pool.close().await;
-                    if let Ok(admin) = waymark::db::Db::connect(&format!("{server}/postgres")).await {
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&admin.pool).await;
+                    if let Ok(admin) = waymark::db::Db::connect(&format!("{server}/postgres")).await
+                    {
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&admin.pool)
+                        .await;
                         admin.pool.close().await;
                     }
                 });
@@ -214,18 +267,35 @@ impl Page {
 
     /// The answer to an anonymous visitor on a page that needs an account.
     pub fn redirects_to_signin(&self) -> bool {
-        self.status == StatusCode::SEE_OTHER && self.location.as_deref().is_some_and(|l| l.starts_with("/signin?next="))
+        self.status == StatusCode::SEE_OTHER
+            && self
+                .location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/signin?next="))
     }
 }
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { base: base.to_owned(), client, cookies: Mutex::new(BTreeMap::new()) }
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            base: base.to_owned(),
+            client,
+            cookies: Mutex::new(BTreeMap::new()),
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn keep_cookies(&self, res: &reqwest::Response) {
@@ -247,20 +317,36 @@ impl Browser {
     }
 
     pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies.lock().unwrap().insert(name.to_owned(), value.to_owned());
+        self.cookies
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), value.to_owned());
     }
 
     async fn read(&self, res: reqwest::Response) -> Page {
         self.keep_cookies(&res);
         let status = res.status();
         let headers = res.headers().clone();
-        let location = headers.get(LOCATION).map(|v| v.to_str().unwrap().to_owned());
+        let location = headers
+            .get(LOCATION)
+            .map(|v| v.to_str().unwrap().to_owned());
         let body = res.text().await.unwrap();
-        Page { status, location, body, headers }
+        Page {
+            status,
+            location,
+            body,
+            headers,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        let res = self.client.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         self.read(res).await
     }
 
@@ -278,13 +364,21 @@ impl Browser {
     }
 
     /// Posts a multipart form with one file (and the given text fields).
-    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], file: Option<(&str, &str, Vec<u8>)>) -> Page {
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, Vec<u8>)>,
+    ) -> Page {
         let mut form = reqwest::multipart::Form::new();
         for (k, v) in fields {
             form = form.text(k.to_string(), v.to_string());
         }
         if let Some((field, name, bytes)) = file {
-            form = form.part(field.to_string(), reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+            form = form.part(
+                field.to_string(),
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
         }
         let res = self
             .client
@@ -298,15 +392,29 @@ impl Browser {
     }
 
     /// Opens `page`, takes its CSRF token, and uploads a file to `action`.
-    pub async fn upload(&self, page: &str, action: &str, field: &str, name: &str, bytes: Vec<u8>) -> Page {
+    pub async fn upload(
+        &self,
+        page: &str,
+        action: &str,
+        field: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
         let token = self.get(page).await.csrf_token().expect("a form");
-        self.post_multipart(action, &[("csrf_token", &token)], Some((field, name, bytes))).await
+        self.post_multipart(
+            action,
+            &[("csrf_token", &token)],
+            Some((field, name, bytes)),
+        )
+        .await
     }
 
     /// Opens `page`, takes its CSRF token, and posts the form to `action`.
     pub async fn submit(&self, page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
         let form = self.get(page).await;
-        let token = form.csrf_token().unwrap_or_else(|| panic!("no form on {page}: {}", form.status));
+        let token = form
+            .csrf_token()
+            .unwrap_or_else(|| panic!("no form on {page}: {}", form.status));
         let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
         all.extend_from_slice(fields);
         self.post_raw(action, &all).await
@@ -314,8 +422,13 @@ impl Browser {
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Page {
         // Signed in already, /signin redirects; /account then has a form.
-        let page = if self.get("/signin").await.status == 200 { "/signin" } else { "/account" };
-        self.submit(page, "/signin", &[("email", email), ("password", password)]).await
+        let page = if self.get("/signin").await.status == 200 {
+            "/signin"
+        } else {
+            "/account"
+        };
+        self.submit(page, "/signin", &[("email", email), ("password", password)])
+            .await
     }
 }
 
@@ -332,11 +445,23 @@ impl SmtpSink {
         let port = free_port();
         let maildir = tempfile::tempdir().unwrap();
         let child = std::process::Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(maildir.path().join("box"))
             .spawn()
             .expect("start aiosmtpd");
-        let sink = SmtpSink { child, port, maildir };
+        let sink = SmtpSink {
+            child,
+            port,
+            maildir,
+        };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(sink);
@@ -353,8 +478,12 @@ impl SmtpSink {
     /// Every message received so far, as raw text.
     pub fn messages(&self) -> Vec<String> {
         let dir = self.maildir.path().join("box").join("new");
-        let Ok(entries) = std::fs::read_dir(dir) else { return vec![] };
-        entries.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok()).collect()
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return vec![];
+        };
+        entries
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .collect()
     }
 
     /// Waits until at least `n` messages have arrived.
@@ -378,12 +507,18 @@ impl Drop for SmtpSink {
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Decodes quoted-printable soft line breaks and `=3D` so links can be read.
 pub fn unfold_qp(text: &str) -> String {
-    text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+    text.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
 }
 
 /// The first `/password/set?token=...` link in an email.
@@ -391,7 +526,9 @@ pub fn set_password_link(message: &str) -> Option<String> {
     let text = unfold_qp(message);
     let start = text.find("/password/set?token=")?;
     let rest = &text[start..];
-    let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '<').unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .unwrap_or(rest.len());
     Some(rest[..end].to_owned())
 }
 

@@ -3,32 +3,60 @@
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
 
-both_backends!(pages_have_the_layout_and_security_headers, error_pages_are_styled_and_plain, healthz_checks_the_database);
+both_backends!(
+    pages_have_the_layout_and_security_headers,
+    error_pages_are_styled_and_plain,
+    healthz_checks_the_database
+);
 
 async fn pages_have_the_layout_and_security_headers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let b = app.browser();
     let page = b.get("/").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("An official website of the United States government"), "federal banner");
+    assert!(
+        page.body
+            .contains("An official website of the United States government"),
+        "federal banner"
+    );
     assert!(page.body.contains("href=\"#main-content\""), "skip link");
     assert!(page.body.contains("<footer"), "footer");
     let csp = page.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
     assert!(page.headers.contains_key("referrer-policy"));
-    assert!(!page.headers.contains_key("strict-transport-security"), "no HSTS over plain http");
+    assert!(
+        !page.headers.contains_key("strict-transport-security"),
+        "no HSTS over plain http"
+    );
     assert!(page.headers.contains_key("x-request-id"));
 
     // Assets are content-addressed and cached for a year.
-    let css = page.body.split("href=\"").find(|s| s.contains("uswds.min.css")).unwrap();
+    let css = page
+        .body
+        .split("href=\"")
+        .find(|s| s.contains("uswds.min.css"))
+        .unwrap();
     let css_path = &css[..css.find('"').unwrap()];
     assert!(css_path.starts_with("/assets/"), "{css_path}");
     let asset = b.get(css_path).await;
     assert_eq!(asset.status, 200);
-    assert!(asset.headers["cache-control"].to_str().unwrap().contains("max-age=31536000"));
-    assert!(asset.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        asset.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
+    assert!(
+        asset.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
     let stale = b.get("/assets/000000000000/uswds/css/uswds.min.css").await;
     assert_eq!(stale.status, 404);
     app.stop().await;
@@ -70,13 +98,19 @@ async fn internal_errors_show_a_reference_and_not_the_cause() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let b = app.browser();
     // Break the database under a page that needs it.
-    sqlx::raw_sql("DROP TABLE programs").execute(&app.state.db.pool).await.unwrap();
+    sqlx::raw_sql("DROP TABLE programs")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
     let page = b.get("/programs").await;
     assert_eq!(page.status, 500);
     assert!(page.body.contains("Something went wrong on our side"));
     let id = page.headers["x-request-id"].to_str().unwrap();
     assert!(page.body.contains(id), "the page shows the request id");
-    assert!(!page.body.to_lowercase().contains("no such table"), "the cause stays in the log");
+    assert!(
+        !page.body.to_lowercase().contains("no such table"),
+        "the cause stays in the log"
+    );
     app.stop().await;
 }
 
@@ -87,13 +121,20 @@ async fn the_audit_log_cannot_be_edited_or_emptied(backend: Backend) {
     app.add_user("admin@ta.org", "admin", None, None).await;
     let before = app.count("audit_log").await;
     assert!(before > 0);
-    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'").execute(&app.state.db.pool).await;
+    let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
+        .execute(&app.state.db.pool)
+        .await;
     assert!(update.is_err(), "an update is refused");
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_log").execute(&app.state.db.pool).await;
+    let delete = sqlx::query("DELETE FROM audit_log")
+        .execute(&app.state.db.pool)
+        .await;
     assert!(delete.is_err(), "a delete is refused");
     assert_eq!(app.count("audit_log").await, before);
-    let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log LIMIT 1").fetch_one(&app.state.db.pool).await.unwrap();
+    let actor: String = sqlx::query_scalar("SELECT actor FROM audit_log LIMIT 1")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
     assert_eq!(actor, "command line");
     app.stop().await;
 }

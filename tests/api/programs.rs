@@ -5,7 +5,10 @@ use serde_json::{Value, json};
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
 
-both_backends!(an_admin_creates_the_2016_program_and_anyone_reads_it, programs_through_the_api);
+both_backends!(
+    an_admin_creates_the_2016_program_and_anyone_reads_it,
+    programs_through_the_api
+);
 
 async fn an_admin_creates_the_2016_program_and_anyone_reads_it(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -23,19 +26,34 @@ async fn an_admin_creates_the_2016_program_and_anyone_reads_it(backend: Backend)
         ("provider", "Manhattan Strategy Group"),
     ];
     let before = app.fingerprint().await;
-    let bad = admin.submit("/admin/programs/new", "/admin/programs", &form).await;
+    let bad = admin
+        .submit("/admin/programs/new", "/admin/programs", &form)
+        .await;
     assert_eq!(bad.status, 422);
-    assert!(bad.body.contains("that time does not exist in America/New_York"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("that time does not exist in America/New_York"),
+        "{}",
+        bad.body
+    );
     assert!(bad.body.contains("id=\"program-deadline_time-error\""));
-    assert!(bad.body.contains("value=\"acp-2016\""), "what was typed is kept");
+    assert!(
+        bad.body.contains("value=\"acp-2016\""),
+        "what was typed is kept"
+    );
     assert_eq!(app.fingerprint().await, before);
 
     let mut good = form.to_vec();
     good[4] = ("deadline_date", "2016-06-01");
     good[5] = ("deadline_time", "15:00");
-    let res = admin.submit("/admin/programs/new", "/admin/programs", &good).await;
+    let res = admin
+        .submit("/admin/programs/new", "/admin/programs", &good)
+        .await;
     assert_eq!(res.status, 303, "{}", res.body);
-    assert_eq!(res.location.as_deref(), Some("/programs/acp-2016?done=program-created"));
+    assert_eq!(
+        res.location.as_deref(),
+        Some("/programs/acp-2016?done=program-created")
+    );
 
     let public = app.browser().get("/programs/acp-2016").await;
     assert_eq!(public.status, 200);
@@ -49,12 +67,24 @@ async fn an_admin_creates_the_2016_program_and_anyone_reads_it(backend: Backend)
         "Responses to key questions: 40% of the score",
         "A series of connected education and training strategies and support services",
     ] {
-        assert!(public.body.contains(text), "the program page shows {text:?}");
+        assert!(
+            public.body.contains(text),
+            "the program page shows {text:?}"
+        );
     }
-    let again = admin.submit("/admin/programs/new", "/admin/programs", &good).await;
+    let again = admin
+        .submit("/admin/programs/new", "/admin/programs", &good)
+        .await;
     assert_eq!(again.status, 422);
-    assert!(again.body.contains("Another program already uses this short name."));
-    assert_eq!(app.browser().get("/programs/no-such-program").await.status, 404);
+    assert!(
+        again
+            .body
+            .contains("Another program already uses this short name.")
+    );
+    assert_eq!(
+        app.browser().get("/programs/no-such-program").await.status,
+        404
+    );
     app.stop().await;
 }
 
@@ -69,17 +99,40 @@ async fn programs_through_the_api(backend: Backend) {
         "name": "General TA 2027", "slug": "general-2027", "template": "general", "time_zone": "America/Chicago",
         "deadline_date": "2027-06-01", "deadline_time": "17:00", "sponsor": "OCTAE", "provider": "Provider"
     });
-    let refused = client.post(format!("{}/api/v1/programs", app.base)).bearer_auth(&federal).json(&body).send().await.unwrap();
+    let refused = client
+        .post(format!("{}/api/v1/programs", app.base))
+        .bearer_auth(&federal)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 403);
-    let res = client.post(format!("{}/api/v1/programs", app.base)).bearer_auth(&admin).json(&body).send().await.unwrap();
+    let res = client
+        .post(format!("{}/api/v1/programs", app.base))
+        .bearer_auth(&admin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201);
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["track"], "general");
-    assert_eq!(created["applications_due_at"], 1_811_887_200_000i64, "5 pm CDT is 22:00 UTC");
+    assert_eq!(
+        created["applications_due_at"], 1_811_887_200_000i64,
+        "5 pm CDT is 22:00 UTC"
+    );
     assert_eq!(created["timeline"][0]["starts"], "2027-04-14");
     assert_eq!(created["commitments"][2]["cadence"]["kind"], "quarterly");
 
-    let read: Value = client.get(format!("{}/api/v1/programs/general-2027", app.base)).bearer_auth(&federal).send().await.unwrap().json().await.unwrap();
+    let read: Value = client
+        .get(format!("{}/api/v1/programs/general-2027", app.base))
+        .bearer_auth(&federal)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read, created);
     let bad = client
         .post(format!("{}/api/v1/programs", app.base))
@@ -91,7 +144,12 @@ async fn programs_through_the_api(backend: Backend) {
     assert_eq!(bad.status(), 422);
     let err: Value = bad.json().await.unwrap();
     assert_eq!(err["error"]["fields"][0]["field"], "time_zone");
-    let missing = client.get(format!("{}/api/v1/programs/nope", app.base)).bearer_auth(&federal).send().await.unwrap();
+    let missing = client
+        .get(format!("{}/api/v1/programs/nope", app.base))
+        .bearer_auth(&federal)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
     app.stop().await;
 }

@@ -56,7 +56,11 @@ impl Chrome {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("connect to chromedriver");
-        Some(Chrome { driver, client, _profile: profile })
+        Some(Chrome {
+            driver,
+            client,
+            _profile: profile,
+        })
     }
 
     async fn stop(mut self) {
@@ -75,8 +79,16 @@ async fn axe_violations(client: &Client, axe: &str) -> Vec<String> {
             v.id + " (" + v.impact + "): " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", ")
         ))).catch(e => done(["axe failed: " + e]));
     "#;
-    let result: Value = client.execute_async(script, vec![]).await.expect("run axe-core");
-    result.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
+    let result: Value = client
+        .execute_async(script, vec![])
+        .await
+        .expect("run axe-core");
+    result
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// Waits for a navigation to land on `path` (a click does not wait).
@@ -84,7 +96,10 @@ async fn wait_for_path(client: &Client, path: &str) -> String {
     let mut last = String::new();
     for _ in 0..100 {
         last = client.current_url().await.unwrap().path().to_owned();
-        let ready: Value = client.execute("return document.readyState", vec![]).await.unwrap_or(Value::Null);
+        let ready: Value = client
+            .execute("return document.readyState", vec![])
+            .await
+            .unwrap_or(Value::Null);
         if last == path && ready == "complete" {
             break;
         }
@@ -95,15 +110,36 @@ async fn wait_for_path(client: &Client, path: &str) -> String {
 
 async fn sign_in_with_the_form(client: &Client, base: &str, email: &str, password: &str) {
     client.goto(&format!("{base}/signin")).await.unwrap();
-    client.find(Locator::Id("email")).await.unwrap().send_keys(email).await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys(password).await.unwrap();
-    client.find(Locator::Css("form.usa-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.usa-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     assert_eq!(wait_for_path(client, "/").await, "/", "{email} signed in");
 }
 
 async fn sign_out(client: &Client, base: &str) {
     client.goto(&format!("{base}/")).await.unwrap();
-    if let Ok(button) = client.find(Locator::Css("form.waymark-signout button")).await {
+    if let Ok(button) = client
+        .find(Locator::Css("form.waymark-signout button"))
+        .await
+    {
         button.click().await.unwrap();
         wait_for_path(client, "/signin").await;
     }
@@ -113,8 +149,17 @@ async fn sign_out(client: &Client, base: &str) {
 fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
         .into_iter()
-        .filter(|(m, p)| m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz")
-        .map(|(_, p)| if p == "/password/set" { "/password/set?token=not-a-real-token".to_owned() } else { p.replace("{slug}", waymark::demo::PROGRAM_SLUG).replace("{state}", "CO") })
+        .filter(|(m, p)| {
+            m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz"
+        })
+        .map(|(_, p)| {
+            if p == "/password/set" {
+                "/password/set?token=not-a-real-token".to_owned()
+            } else {
+                p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                    .replace("{state}", "CO")
+            }
+        })
         .collect();
     out.push("/no/such/page".into());
     out
@@ -122,9 +167,13 @@ fn pages() -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else { return };
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
     let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else { return };
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
     let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
     let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
@@ -132,9 +181,15 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     let mut failures = Vec::new();
 
     // The check can fail: a page with an image without text has a violation.
-    client.goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>").await.unwrap();
+    client
+        .goto("data:text/html,<html lang=en><title>t</title><main><img src=x.png></main></html>")
+        .await
+        .unwrap();
     let found = axe_violations(client, &axe).await;
-    assert!(found.iter().any(|v| v.starts_with("image-alt")), "axe-core reports violations: {found:?}");
+    assert!(
+        found.iter().any(|v| v.starts_with("image-alt")),
+        "axe-core reports violations: {found:?}"
+    );
 
     // Anonymous, then each demo role.
     let mut who: Vec<Option<&waymark::demo::SignIn>> = vec![None];
@@ -157,49 +212,157 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
 
     // Pages in their error states.
     client.goto(&format!("{base}/signin")).await.unwrap();
-    client.find(Locator::Id("email")).await.unwrap().send_keys("nobody@demo.waymark.test").await.unwrap();
-    client.find(Locator::Id("password")).await.unwrap().send_keys("wrong").await.unwrap();
-    client.find(Locator::Css("form.usa-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css(".usa-alert--error")).await.expect("the sign-in error is shown");
+    client
+        .find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("nobody@demo.waymark.test")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("wrong")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.usa-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".usa-alert--error"))
+        .await
+        .expect("the sign-in error is shown");
     for v in axe_violations(client, &axe).await {
         failures.push(format!("failed sign-in: {v}"));
     }
-    let admin = sign_ins.iter().find(|s| s.email.starts_with("admin@")).unwrap();
+    let admin = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("admin@"))
+        .unwrap();
     sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
     client.goto(&format!("{base}/admin/people")).await.unwrap();
     // The browser checks the required fields; the server checks the role.
-    client.find(Locator::Id("invite-email")).await.unwrap().send_keys("new.person@demo.waymark.test").await.unwrap();
-    client.find(Locator::Id("invite-name")).await.unwrap().send_keys("New Person").await.unwrap();
-    client.find(Locator::Css("form[action='/admin/people'] button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Css(".usa-alert--error")).await.expect("the form errors are shown");
+    client
+        .find(Locator::Id("invite-email"))
+        .await
+        .unwrap()
+        .send_keys("new.person@demo.waymark.test")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("invite-name"))
+        .await
+        .unwrap()
+        .send_keys("New Person")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(
+            "form[action='/admin/people'] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css(".usa-alert--error"))
+        .await
+        .expect("the form errors are shown");
     let body = client.source().await.unwrap();
-    assert!(body.contains("Please fix"), "the invitation form shows its errors");
+    assert!(
+        body.contains("Please fix"),
+        "the invitation form shows its errors"
+    );
     for v in axe_violations(client, &axe).await {
         failures.push(format!("invite form with errors: {v}"));
     }
     client.goto(&format!("{base}/account")).await.unwrap();
-    client.find(Locator::Id("token_name")).await.unwrap().send_keys("Report script").await.unwrap();
-    client.find(Locator::Css("form[action='/account/tokens'] button")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("token_name"))
+        .await
+        .unwrap()
+        .send_keys("Report script")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action='/account/tokens'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     wait_for_path(client, "/account/tokens").await;
-    client.wait().for_element(Locator::Id("new-token")).await.expect("the new token is shown");
+    client
+        .wait()
+        .for_element(Locator::Id("new-token"))
+        .await
+        .expect("the new token is shown");
     for v in axe_violations(client, &axe).await {
         failures.push(format!("account with a new token: {v}"));
     }
     sign_out(client, &base).await;
 
     // A draft application, and the same with a mistake in the team form.
-    let kansas = sign_ins.iter().find(|s| s.email.starts_with("lead.ks@")).unwrap();
+    let kansas = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("lead.ks@"))
+        .unwrap();
     sign_in_with_the_form(client, &base, &kansas.email, &kansas.password).await;
-    client.goto(&format!("{base}/programs/acp-2016/application")).await.unwrap();
-    client.find(Locator::Css("form[action$='/application/start'] button")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Id("member_name")).await.expect("the draft form");
+    client
+        .goto(&format!("{base}/programs/acp-2016/application"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action$='/application/start'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("member_name"))
+        .await
+        .expect("the draft form");
     for v in axe_violations(client, &axe).await {
         failures.push(format!("draft application: {v}"));
     }
-    client.find(Locator::Id("member_name")).await.unwrap().send_keys("Beth Lindqvist").await.unwrap();
-    client.find(Locator::Id("member_agency")).await.unwrap().send_keys("Kansas Board of Regents").await.unwrap();
-    client.find(Locator::Css("form[action$='/application/members'] button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().for_element(Locator::Id("member_sector-error")).await.expect("the sector error");
+    client
+        .find(Locator::Id("member_name"))
+        .await
+        .unwrap()
+        .send_keys("Beth Lindqvist")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("member_agency"))
+        .await
+        .unwrap()
+        .send_keys("Kansas Board of Regents")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(
+            "form[action$='/application/members'] button[type=submit]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("member_sector-error"))
+        .await
+        .expect("the sector error");
     for v in axe_violations(client, &axe).await {
         failures.push(format!("draft application with a mistake: {v}"));
     }
@@ -209,28 +372,63 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     client.goto(&format!("{base}/signin")).await.unwrap();
     let body = client.find(Locator::Css("body")).await.unwrap();
     body.send_keys(&Key::Tab.to_string()).await.unwrap();
-    let focused: Value = client.execute("return document.activeElement.textContent.trim()", vec![]).await.unwrap();
+    let focused: Value = client
+        .execute("return document.activeElement.textContent.trim()", vec![])
+        .await
+        .unwrap();
     assert_eq!(focused, "Skip to main content", "the skip link comes first");
     let mut reached = false;
     for _ in 0..20 {
-        let id: Value = client.execute("return document.activeElement.id", vec![]).await.unwrap();
+        let id: Value = client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
         if id == "email" {
             reached = true;
             break;
         }
-        client.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+        client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
     }
     assert!(reached, "the email field can be reached with Tab");
-    let member = sign_ins.iter().find(|s| s.email.starts_with("member.co@")).unwrap();
+    let member = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("member.co@"))
+        .unwrap();
     let field = client.active_element().await.unwrap();
-    field.send_keys(&format!("{}{}", member.email, Key::Tab)).await.unwrap();
+    field
+        .send_keys(&format!("{}{}", member.email, Key::Tab))
+        .await
+        .unwrap();
     let field = client.active_element().await.unwrap();
-    field.send_keys(&format!("{}{}", member.password, Key::Enter)).await.unwrap();
-    assert_eq!(wait_for_path(client, "/").await, "/", "signed in by keyboard");
-    let heading = client.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    field
+        .send_keys(&format!("{}{}", member.password, Key::Enter))
+        .await
+        .unwrap();
+    assert_eq!(
+        wait_for_path(client, "/").await,
+        "/",
+        "signed in by keyboard"
+    );
+    let heading = client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(heading, "Welcome, Jordan Kim");
 
     chrome.stop().await;
     app.stop().await;
-    assert!(failures.is_empty(), "accessibility violations:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
 }
