@@ -104,6 +104,8 @@ impl Routes {
 fn page_routes() -> Routes {
     crate::program::handlers::routes()
         .merge(crate::application::handlers::routes())
+        .merge(crate::review::handlers::routes())
+        .merge(crate::team::handlers::routes())
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
 }
@@ -140,6 +142,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::auth::api::router())
         .merge(crate::program::api::router())
         .merge(crate::application::api::router())
+        .merge(crate::review::api::router())
+        .merge(crate::team::api::router())
         .merge(crate::audit::handlers::api_router())
 }
 

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod jobs;
 pub mod mail;
 pub mod program;
+pub mod review;
 pub mod storage;
 pub mod team;
 pub mod time;

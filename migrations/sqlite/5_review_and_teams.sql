@@ -54,7 +54,7 @@ CREATE TABLE team_members (
     state_code TEXT NOT NULL,
     user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
     name TEXT NOT NULL,
-    email TEXT NOT NULL,
+    email TEXT,
     agency TEXT NOT NULL,
     sector TEXT NOT NULL,
     level TEXT NOT NULL CHECK (level IN ('state', 'local')),

@@ -25,6 +25,15 @@ pub enum Action {
     EditApplication { program_id: i64, state_code: String },
     /// Read a state's application.
     ViewApplication { program_id: i64, state_code: String },
+    /// See one's review assignments in a program.
+    ViewReviews { program_id: i64 },
+    /// Read and score one application; `assigned` is whether the person is
+    /// assigned to it (a reviewer sees only what they are assigned).
+    ReviewApplication { program_id: i64, assigned: bool },
+    /// Assign reviewers, compare, rank and decide on applications.
+    RunSelection { program_id: i64 },
+    /// Add, remove, re-invite and change the roles of a state team's members.
+    ManageTeam { program_id: i64, state_code: String },
 }
 
 impl Action {
@@ -49,6 +58,16 @@ impl Action {
                 program_id,
                 state_code,
             } => format!("view_application:{program_id}:{state_code}"),
+            Action::ViewReviews { program_id } => format!("view_reviews:{program_id}"),
+            Action::ReviewApplication {
+                program_id,
+                assigned,
+            } => format!("review_application:{program_id}:assigned={assigned}"),
+            Action::RunSelection { program_id } => format!("run_selection:{program_id}"),
+            Action::ManageTeam {
+                program_id,
+                state_code,
+            } => format!("manage_team:{program_id}:{state_code}"),
         }
     }
 }
@@ -64,6 +83,15 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     {
         return holds(user, Role::StateLead, *program_id, state_code);
     }
+    // Scores are the reviewer's own judgement: only an assigned reviewer
+    // gives them, administrators included in the "no".
+    if let Action::ReviewApplication {
+        program_id,
+        assigned,
+    } = action
+    {
+        return *assigned && reviews_in(user, *program_id);
+    }
     if is(Role::Admin) {
         return true;
     }
@@ -78,7 +106,13 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                     .iter()
                     .any(|g| g.program_id == Some(*program_id))
         }
-        Action::EditApplication { .. } => false, // answered above
+        Action::EditApplication { .. } | Action::ReviewApplication { .. } => false, // answered above
+        Action::ViewReviews { program_id } => reviews_in(user, *program_id),
+        Action::RunSelection { .. } => false,
+        Action::ManageTeam {
+            program_id,
+            state_code,
+        } => holds(user, Role::StateLead, *program_id, state_code),
         Action::ViewApplication {
             program_id,
             state_code,
@@ -99,6 +133,12 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                 })
         }
     }
+}
+
+fn reviews_in(user: &CurrentUser, program_id: i64) -> bool {
+    user.grants
+        .iter()
+        .any(|g| g.role == Role::Reviewer && g.program_id == Some(program_id))
 }
 
 /// Does the person hold `role` for this state in this program?
@@ -203,6 +243,71 @@ mod tests {
             "administrators do not write a state's application"
         );
         assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &view));
+    }
+
+    #[test]
+    fn a_reviewer_scores_only_what_they_are_assigned() {
+        let reviewer = user(&[(Role::Reviewer, Some(1), Some("KS"))]);
+        let assigned = Action::ReviewApplication {
+            program_id: 1,
+            assigned: true,
+        };
+        let not_assigned = Action::ReviewApplication {
+            program_id: 1,
+            assigned: false,
+        };
+        let other_program = Action::ReviewApplication {
+            program_id: 2,
+            assigned: true,
+        };
+        assert!(allows(&reviewer, &assigned));
+        assert!(!allows(&reviewer, &not_assigned));
+        assert!(!allows(&reviewer, &other_program));
+        assert!(!allows(&user(&[(Role::Admin, None, None)]), &not_assigned));
+        assert!(allows(&reviewer, &Action::ViewReviews { program_id: 1 }));
+        assert!(!allows(&reviewer, &Action::RunSelection { program_id: 1 }));
+        assert!(!allows(
+            &user(&[(Role::Federal, None, None)]),
+            &Action::RunSelection { program_id: 1 }
+        ));
+        assert!(allows(
+            &user(&[(Role::Admin, None, None)]),
+            &Action::RunSelection { program_id: 1 }
+        ));
+        // A reviewer does not read applications outside the review pages.
+        assert!(!allows(
+            &reviewer,
+            &Action::ViewApplication {
+                program_id: 1,
+                state_code: "CO".into()
+            }
+        ));
+    }
+
+    #[test]
+    fn the_lead_and_the_admin_manage_the_team() {
+        let manage = Action::ManageTeam {
+            program_id: 1,
+            state_code: "CO".into(),
+        };
+        assert!(allows(
+            &user(&[(Role::StateLead, Some(1), Some("CO"))]),
+            &manage
+        ));
+        assert!(allows(&user(&[(Role::Admin, None, None)]), &manage));
+        assert!(!allows(
+            &user(&[(Role::StateMember, Some(1), Some("CO"))]),
+            &manage
+        ));
+        assert!(!allows(
+            &user(&[(Role::Coach, Some(1), Some("CO"))]),
+            &manage
+        ));
+        assert!(!allows(
+            &user(&[(Role::StateLead, Some(1), Some("KS"))]),
+            &manage
+        ));
+        assert!(!allows(&user(&[(Role::Federal, None, None)]), &manage));
     }
 
     #[test]

@@ -178,3 +178,47 @@ mod tests {
         );
     }
 }
+
+#[derive(Template)]
+#[template(path = "mail/notice.txt")]
+struct NoticeText<'a> {
+    name: &'a str,
+    paragraphs: &'a [String],
+    link: Option<(&'a str, &'a str)>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.html")]
+struct NoticeHtml<'a> {
+    name: &'a str,
+    paragraphs: &'a [String],
+    link: Option<(&'a str, &'a str)>,
+}
+
+/// A plain notice: a greeting, paragraphs, and perhaps one link
+/// (decisions, team changes, coach assignments).
+pub fn notice(
+    to: &str,
+    name: &str,
+    subject: &str,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+) -> askama::Result<Email> {
+    Ok(Email {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text: NoticeText {
+            name,
+            paragraphs,
+            link,
+        }
+        .render()?,
+        html: NoticeHtml {
+            name,
+            paragraphs,
+            link,
+        }
+        .render()?,
+        headers: vec![],
+    })
+}

@@ -49,6 +49,17 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "program-created" => {
             "The program is created from its template. Its dates, questions and rubric can be changed."
         }
+        "review-saved" => "Your draft review is saved.",
+        "review-submitted" => "Your review is submitted. Thank you.",
+        "reviewer-assigned" => "The reviewer is assigned.",
+        "reviewer-removed" => "The reviewer is removed from that application.",
+        "reviewers-assigned" => "Reviewers are assigned.",
+        "ranking-saved" => "The ranking is saved.",
+        "decision-sent" => "The decision is recorded and emailed to the state's lead.",
+        "member-added" => "The member is added and invited by email.",
+        "member-removed" => "The member is removed from the team.",
+        "role-changed" => "The member's role is changed.",
+        "coach-assigned" => "The coach is assigned and told by email.",
         _ => return None,
     })
 }

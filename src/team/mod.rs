@@ -1,7 +1,15 @@
-//! State teams: the sectors a cross-sector team draws from, and the
-//! team's coverage of the sectors its program requires.
+//! State teams: the sectors a cross-sector team draws from, the team's
+//! coverage of the sectors its program requires, and the roster a selected
+//! state's lead manages (formed from the application's proposed team).
 
-use serde::Serialize;
+pub mod api;
+pub mod handlers;
+pub mod service;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+use crate::application::{FieldErrors, MemberRequest, check_member};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -82,9 +90,144 @@ pub fn missing_sectors(required: &[Sector], members: &[Sector]) -> Vec<Sector> {
         .collect()
 }
 
+/// A member's role on the team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamRole {
+    Lead,
+    Member,
+}
+
+impl TeamRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamRole::Lead => "lead",
+            TeamRole::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TeamRole> {
+        match s.trim() {
+            "lead" => Some(TeamRole::Lead),
+            "member" => Some(TeamRole::Member),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TeamRole::Lead => "Team lead",
+            TeamRole::Member => "Team member",
+        }
+    }
+
+    /// The access role that goes with it.
+    pub fn grant_role(self) -> crate::auth::Role {
+        match self {
+            TeamRole::Lead => crate::auth::Role::StateLead,
+            TeamRole::Member => crate::auth::Role::StateMember,
+        }
+    }
+}
+
+/// A person the lead adds to the roster, as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewMemberRequest {
+    #[serde(flatten)]
+    pub member: MemberRequest,
+    /// lead or member (member if empty).
+    pub role: String,
+}
+
+pub struct ValidMember {
+    pub member: crate::application::Member,
+    pub role: TeamRole,
+}
+
+/// Like a proposed member, but the email is needed: it is how the person
+/// is invited and signs in.
+pub fn check_new_member(req: &NewMemberRequest) -> Result<ValidMember, FieldErrors> {
+    let checked = check_member(&req.member);
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    if req.member.email.trim().is_empty() {
+        errors.push((
+            "member_email",
+            "Enter the member's email address: the invitation goes there.".into(),
+        ));
+    }
+    let role = if req.role.trim().is_empty() {
+        Some(TeamRole::Member)
+    } else {
+        TeamRole::parse(&req.role)
+    };
+    if role.is_none() {
+        errors.push(("member_role", "Choose team lead or team member.".into()));
+    }
+    match (checked, role, errors.is_empty()) {
+        (Ok(member), Some(role), true) => Ok(ValidMember { member, role }),
+        _ => Err(errors),
+    }
+}
+
+/// Would the team still have a lead if `member_id` left or took `new_role`?
+/// Every team keeps at least one lead, who manages the roster.
+pub fn keeps_a_lead(roles: &[(i64, TeamRole)], member_id: i64, new_role: Option<TeamRole>) -> bool {
+    roles.iter().any(|(id, role)| {
+        let role = if *id == member_id {
+            new_role
+        } else {
+            Some(*role)
+        };
+        role == Some(TeamRole::Lead)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_team_always_keeps_a_lead() {
+        let roles = [(1, TeamRole::Lead), (2, TeamRole::Member)];
+        assert!(!keeps_a_lead(&roles, 1, None), "removing the only lead");
+        assert!(!keeps_a_lead(&roles, 1, Some(TeamRole::Member)));
+        assert!(keeps_a_lead(&roles, 2, None));
+        assert!(keeps_a_lead(&roles, 2, Some(TeamRole::Lead)));
+        let two = [(1, TeamRole::Lead), (2, TeamRole::Lead)];
+        assert!(keeps_a_lead(&two, 1, None));
+    }
+
+    #[test]
+    fn a_new_member_needs_an_email_and_a_known_role() {
+        let mut req = NewMemberRequest {
+            member: MemberRequest {
+                name: "Ana".into(),
+                agency: "CDE".into(),
+                email: "".into(),
+                sector: "secondary_cte".into(),
+                level: "state".into(),
+            },
+            role: "".into(),
+        };
+        let fields = |r: &NewMemberRequest| {
+            check_new_member(r)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fields(&req), ["member_email"]);
+        req.member.email = "ana@cde.gov".into();
+        assert!(check_new_member(&req).is_ok());
+        assert_eq!(check_new_member(&req).unwrap().role, TeamRole::Member);
+        req.role = "boss".into();
+        assert_eq!(fields(&req), ["member_role"]);
+        req.role = "lead".into();
+        req.member.sector = "".into();
+        assert_eq!(fields(&req), ["member_sector"]);
+    }
 
     #[test]
     fn coverage_lists_what_is_missing_in_order() {

@@ -3,6 +3,7 @@
 
 pub mod api_error;
 pub mod assets;
+pub mod change;
 pub mod csrf;
 pub mod error;
 pub mod headers;
@@ -10,6 +11,7 @@ pub mod layout;
 pub mod request_id;
 
 pub use api_error::{ApiError, ApiJson};
+pub use change::Refusal;
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};

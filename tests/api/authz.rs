@@ -21,6 +21,14 @@ enum Who {
     StateLead,
     /// Those who may read CO's application: its team, the admin, the federal officer.
     ApplicationReaders,
+    /// The reviewer assigned to CO's application, and nobody else.
+    AssignedReviewer,
+    /// The program's reviewers and the admin.
+    Reviewers,
+    /// Those who see CO's team: its members, its coach, the admin, the federal officer.
+    TeamReaders,
+    /// CO's team lead and the admin.
+    TeamManagers,
 }
 
 const PERSONAS: &[&str] = &[
@@ -140,6 +148,117 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/programs/{slug}/applications/{state}/withdraw",
         Who::StateLead,
     ),
+    ("GET", "/programs/{slug}/reviews", Who::Reviewers),
+    (
+        "GET",
+        "/programs/{slug}/reviews/{state}",
+        Who::AssignedReviewer,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/reviews/{state}",
+        Who::AssignedReviewer,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/reviews/{state}/letter",
+        Who::AssignedReviewer,
+    ),
+    ("GET", "/programs/{slug}/selection", Who::Admin),
+    ("POST", "/programs/{slug}/selection/assign", Who::Admin),
+    ("POST", "/programs/{slug}/selection/unassign", Who::Admin),
+    ("POST", "/programs/{slug}/selection/auto-assign", Who::Admin),
+    ("POST", "/programs/{slug}/selection/ranking", Who::Admin),
+    ("POST", "/programs/{slug}/selection/decision", Who::Admin),
+    ("GET", "/api/v1/programs/{slug}/reviews", Who::Reviewers),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/reviews/{state}",
+        Who::AssignedReviewer,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/reviews/{state}",
+        Who::AssignedReviewer,
+    ),
+    ("GET", "/api/v1/programs/{slug}/selection", Who::Admin),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/selection/assignments",
+        Who::Admin,
+    ),
+    (
+        "DELETE",
+        "/api/v1/programs/{slug}/selection/assignments/{state}/{reviewer_id}",
+        Who::Admin,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/selection/auto-assign",
+        Who::Admin,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/selection/ranking",
+        Who::Admin,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/applications/{state}/decision",
+        Who::Admin,
+    ),
+    ("GET", "/programs/{slug}/teams/{state}", Who::TeamReaders),
+    (
+        "POST",
+        "/programs/{slug}/teams/{state}/members",
+        Who::TeamManagers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/teams/{state}/members/{id}/role",
+        Who::TeamManagers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/teams/{state}/members/{id}/remove",
+        Who::TeamManagers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/teams/{state}/members/{id}/reinvite",
+        Who::TeamManagers,
+    ),
+    ("POST", "/programs/{slug}/teams/{state}/coach", Who::Admin),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/teams/{state}",
+        Who::TeamReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/teams/{state}/members",
+        Who::TeamManagers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/teams/{state}/members/{id}",
+        Who::TeamManagers,
+    ),
+    (
+        "DELETE",
+        "/api/v1/programs/{slug}/teams/{state}/members/{id}",
+        Who::TeamManagers,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/teams/{state}/members/{id}/reinvite",
+        Who::TeamManagers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/teams/{state}/coach",
+        Who::Admin,
+    ),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -159,6 +278,13 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::ApplicationReaders => {
             matches!(persona, "admin" | "federal" | "state_lead" | "state_member")
         }
+        Who::AssignedReviewer => persona == "reviewer",
+        Who::Reviewers => matches!(persona, "admin" | "reviewer"),
+        Who::TeamReaders => matches!(
+            persona,
+            "admin" | "federal" | "state_lead" | "state_member" | "coach"
+        ),
+        Who::TeamManagers => matches!(persona, "admin" | "state_lead"),
     }
 }
 
@@ -194,6 +320,7 @@ struct Persona {
 async fn personas(app: &TestApp) -> Vec<Persona> {
     app.add_program("p1").await;
     let mut out = Vec::new();
+    let mut ids = std::collections::HashMap::new();
     for name in PERSONAS {
         let browser = app.browser();
         let token = if *name == "anonymous" {
@@ -208,6 +335,7 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
                 .then_some("p1");
             let email = format!("{name}@matrix.test");
             let (id, pw) = app.add_user(&email, role, program, state).await;
+            ids.insert(*name, id);
             let res = browser.sign_in(&email, &pw).await;
             assert_eq!(res.status, 303, "{name} signs in");
             Some(app.token_for(id, &email).await)
@@ -218,6 +346,34 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
             token,
         });
     }
+    // CO has applied, the reviewer is assigned to it, and CO has a team:
+    // so the review and team routes have something to answer with.
+    let db = &app.state.db.pool;
+    let program_id: i64 = sqlx::query_scalar("SELECT id FROM programs WHERE slug = 'p1'")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let application_id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, created_at, updated_at)
+         VALUES ($1, 'CO', 'submitted', $2, 1, 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .bind(ids["state_lead"])
+    .fetch_one(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 1)")
+        .bind(application_id)
+        .bind(ids["reviewer"])
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO state_teams (program_id, state_code, application_id, created_at) VALUES ($1, 'CO', $2, 1)")
+        .bind(program_id)
+        .bind(application_id)
+        .execute(db)
+        .await
+        .unwrap();
     out
 }
 
@@ -226,6 +382,7 @@ fn concrete(path: &str, id: i64) -> String {
         return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
     }
     path.replace("{id}", &id.to_string())
+        .replace("{reviewer_id}", &id.to_string())
         .replace("{slug}", "p1")
         .replace("{state}", "CO")
 }
@@ -245,9 +402,10 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
         .unwrap();
     let mut failures = Vec::new();
 
-    // Signing out ends the personas' sessions, so it goes last.
+    // Withdrawing CO's application closes its review, and signing out
+    // ends the personas' sessions, so those go last.
     let mut rows: Vec<_> = MATRIX.iter().collect();
-    rows.sort_by_key(|(_, path, _)| *path == "/signout");
+    rows.sort_by_key(|(_, path, _)| (*path == "/signout", path.ends_with("/withdraw")));
     for (method, template, who) in rows {
         let id = if template.starts_with("/account/tokens/") {
             999_999
@@ -265,6 +423,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                         .put(url)
                         .header("content-type", "application/json")
                         .body("{}"),
+                    "DELETE" => client.delete(url),
                     _ => client
                         .post(url)
                         .header("content-type", "application/json")

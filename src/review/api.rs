@@ -1,0 +1,336 @@
+//! `/api/v1` for review and selection: a reviewer's assignments and scores;
+//! the admin's assignments, comparison, ranking and decisions.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::ScoreInput;
+use super::service::{self, Comparison, Review};
+use super::store::{self, Assignment};
+use crate::app::AppState;
+use crate::auth::api::ApiUser;
+use crate::auth::guard;
+use crate::auth::policy::Action;
+use crate::program::store::Program;
+use crate::web::api_error::ErrorResponse;
+use crate::web::{ApiError, ApiJson};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_assignments))
+        .routes(routes!(get_review, put_review))
+        .routes(routes!(get_selection))
+        .routes(routes!(add_assignment))
+        .routes(routes!(remove_assignment))
+        .routes(routes!(auto_assign))
+        .routes(routes!(put_ranking))
+        .routes(routes!(put_decision))
+}
+
+async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The applications assigned to the caller in this program (reviewers).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/reviews", tag = "review",
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = Vec<Assignment>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn my_assignments(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<Assignment>>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let path = format!("/api/v1/programs/{slug}/reviews");
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::ViewReviews {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    Ok(Json(
+        store::assignments_of(&state.db.pool, program.id, api.user.id).await?,
+    ))
+}
+
+async fn assigned(
+    state: &AppState,
+    api: &ApiUser,
+    program: &Program,
+    code: &str,
+    path: &str,
+) -> Result<(store::Candidate, Assignment), ApiError> {
+    let found = service::my_assignment(state, program, code, &api.user).await?;
+    guard::api(
+        state,
+        &api.user,
+        &api.ip,
+        path,
+        Action::ReviewApplication {
+            program_id: program.id,
+            assigned: found.is_some(),
+        },
+    )
+    .await?;
+    found.ok_or(ApiError::NotFound)
+}
+
+/// The caller's review of one state's application (assigned reviewers only).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/reviews/{state}", tag = "review",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Review), (status = 401, body = ErrorResponse), (status = 403, description = "Not assigned", body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_review(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<Review>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/reviews/{code}");
+    let (app, a) = assigned(&state, &api, &program, &code, &path).await?;
+    Ok(Json(service::review(&state, &program, &app, &a).await?))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReviewRequest {
+    /// A score (1 to 5, or null while a draft) and comment per criterion.
+    pub scores: Vec<ScoreInput>,
+    /// Submit the review: every criterion must then be scored.
+    pub submit: bool,
+}
+
+/// Saves the caller's scores, as a draft or submitted. Errors name the field `score-<criterion id>`.
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/reviews/{state}", tag = "review", request_body = ReviewRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Review), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "Already decided", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_review(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<ReviewRequest>,
+) -> Result<Json<Review>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/reviews/{code}");
+    let (app, a) = assigned(&state, &api, &program, &code, &path).await?;
+    let req = body.parse()?;
+    service::save_review(
+        &state,
+        &api.user,
+        &api.ip,
+        &program,
+        &app,
+        &a,
+        &req.scores,
+        req.submit,
+    )
+    .await?;
+    let a = store::assignment(&state.db.pool, app.id, api.user.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(service::review(&state, &program, &app, &a).await?))
+}
+
+async fn selection_admin(
+    state: &AppState,
+    api: &ApiUser,
+    slug: &str,
+    path: &str,
+) -> Result<Program, ApiError> {
+    let program = program(state, slug).await?;
+    guard::api(
+        state,
+        &api.user,
+        &api.ip,
+        path,
+        Action::RunSelection {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    Ok(program)
+}
+
+/// Every submitted application side by side: scores by reviewer, average, spread, team coverage, letter, rank and decision (admins).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/selection", tag = "review",
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = Comparison), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_selection(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<Comparison>, ApiError> {
+    let path = format!("/api/v1/programs/{slug}/selection");
+    selection_admin(&state, &api, &slug, &path).await?;
+    let detail = crate::program::store::detail(&state.db.pool, &slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(service::comparison(&state, &detail).await?))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AssignmentRequest {
+    /// Two-letter postal code of the application.
+    pub state: String,
+    pub reviewer_id: i64,
+}
+
+/// Assigns a reviewer to a submitted application; a reviewer from that state is refused (admins).
+#[utoipa::path(post, path = "/api/v1/programs/{slug}/selection/assignments", tag = "review", request_body = AssignmentRequest,
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "Already assigned", body = ErrorResponse), (status = 422, description = "Not a reviewer of this program, or recused", body = ErrorResponse)))]
+async fn add_assignment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    body: ApiJson<AssignmentRequest>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/programs/{slug}/selection/assignments");
+    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let req = body.parse()?;
+    service::assign(
+        &state,
+        &api.user,
+        &api.ip,
+        &program,
+        &req.state.trim().to_uppercase(),
+        req.reviewer_id,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes a reviewer whose review is not yet submitted (admins).
+#[utoipa::path(delete, path = "/api/v1/programs/{slug}/selection/assignments/{state}/{reviewer_id}", tag = "review",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code"), ("reviewer_id" = i64, Path)),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 409, body = ErrorResponse)))]
+async fn remove_assignment(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code, reviewer_id)): Path<(String, String, i64)>,
+) -> Result<StatusCode, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/selection/assignments/{code}/{reviewer_id}");
+    let program = selection_admin(&state, &api, &slug, &path).await?;
+    service::unassign(&state, &api.user, &api.ip, &program, &code, reviewer_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct AutoAssignRequest {
+    /// Reviewers per application, 1 to 10.
+    pub per_application: i64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AutoAssignResponse {
+    /// New assignments made.
+    pub assigned: usize,
+}
+
+/// Fills every undecided application up to the given number of reviewers, evenly, never a reviewer's own state (admins).
+#[utoipa::path(post, path = "/api/v1/programs/{slug}/selection/auto-assign", tag = "review", request_body = AutoAssignRequest,
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = AutoAssignResponse), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 409, description = "No reviewers", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn auto_assign(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    body: ApiJson<AutoAssignRequest>,
+) -> Result<Json<AutoAssignResponse>, ApiError> {
+    let path = format!("/api/v1/programs/{slug}/selection/auto-assign");
+    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let req = body.parse()?;
+    let assigned =
+        service::assign_automatically(&state, &api.user, &api.ip, &program, req.per_application)
+            .await?;
+    Ok(Json(AutoAssignResponse { assigned }))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RankingRequest {
+    /// State code to rank (1 is first); null removes a state's rank.
+    pub ranks: BTreeMap<String, Option<i64>>,
+}
+
+/// Sets the ranks of submitted applications; each rank used once (admins).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/selection/ranking", tag = "review", request_body = RankingRequest,
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, description = "`fields` names ranking", body = ErrorResponse)))]
+async fn put_ranking(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    body: ApiJson<RankingRequest>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/programs/{slug}/selection/ranking");
+    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let req = body.parse()?;
+    let typed: BTreeMap<String, String> = req
+        .ranks
+        .into_iter()
+        .map(|(s, r)| {
+            (
+                s.trim().to_uppercase(),
+                r.map(|r| r.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    service::rank(&state, &api.user, &api.ip, &program, &typed).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct DecisionRequest {
+    /// selected, waitlisted or declined.
+    pub decision: String,
+    /// Included in the email to the state's lead.
+    pub message: String,
+}
+
+/// Records the decision on a submitted application and emails the state's lead; selecting forms the state team and invites its members (admins).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/applications/{state}/decision", tag = "review", request_body = DecisionRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "Already selected, or the same decision", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_decision(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<DecisionRequest>,
+) -> Result<StatusCode, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/decision");
+    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let req = body.parse()?;
+    service::decide(
+        &state,
+        &api.user,
+        &api.ip,
+        &program,
+        &code,
+        &req.decision,
+        &req.message,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

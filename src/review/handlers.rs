@@ -1,0 +1,648 @@
+//! The review pages (a reviewer's assignments and scoring form) and the
+//! admin's selection page (assignments, side-by-side scores, ranking and
+//! decisions).
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::service::{self, Comparison, Review};
+use super::store::{self, Assignment};
+use super::{DEFAULT_REVIEWERS_PER_APPLICATION, Decision, SCORE_LABELS, ScoreInput};
+use crate::app::{AppState, Routes};
+use crate::application::store::Application;
+use crate::auth::policy::Action;
+use crate::auth::session::Visitor;
+use crate::auth::{CurrentUser, guard};
+use crate::program::handlers::{Done, notice};
+use crate::program::store::ProgramDetail;
+use crate::team::missing_sectors;
+use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/programs/{slug}/reviews", my_reviews)
+        .get("/programs/{slug}/reviews/{state}", review_page)
+        .post("/programs/{slug}/reviews/{state}", save_review)
+        .get("/programs/{slug}/reviews/{state}/letter", review_letter)
+        .get("/programs/{slug}/selection", selection_page)
+        .post("/programs/{slug}/selection/assign", assign)
+        .post("/programs/{slug}/selection/unassign", unassign)
+        .post("/programs/{slug}/selection/auto-assign", auto_assign)
+        .post("/programs/{slug}/selection/ranking", rank)
+        .post("/programs/{slug}/selection/decision", decide)
+}
+
+async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
+    crate::program::store::detail(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A refusal on a page: field problems and conflicts are shown on the
+/// page again; anything else is an error page.
+fn problems(r: Refusal) -> Result<(StatusCode, Vec<(String, String)>), AppError> {
+    match r {
+        Refusal::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        Refusal::Conflict(message) => Ok((StatusCode::CONFLICT, vec![(String::new(), message)])),
+        Refusal::NotFound => Err(AppError::NotFound),
+        Refusal::Db(e) => Err(e.into()),
+        Refusal::Other(e) => Err(AppError::Internal(e)),
+    }
+}
+
+// ----- a reviewer's pages -----
+
+struct AssignmentLine {
+    state_code: String,
+    state_name: String,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "review/list.html")]
+struct ListPage {
+    chrome: Chrome,
+    detail: ProgramDetail,
+    lines: Vec<AssignmentLine>,
+}
+
+async fn my_reviews(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let path = format!("/programs/{slug}/reviews");
+    let user = guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::ViewReviews {
+            program_id: detail.program.id,
+        },
+    )
+    .await?;
+    let mine = store::assignments_of(&state.db.pool, detail.program.id, user.id).await?;
+    let mut lines = Vec::new();
+    for a in mine {
+        let started = !store::scores(&state.db.pool, a.id).await?.is_empty();
+        lines.push(AssignmentLine {
+            status: match (a.submitted_at.is_some(), started) {
+                (true, _) => "Submitted",
+                (false, true) => "Draft saved",
+                (false, false) => "Not started",
+            },
+            state_code: a.state_code,
+            state_name: a.state_name,
+        });
+    }
+    let chrome = Chrome::new(&visitor, "Your reviews", &path);
+    Ok(render(ListPage {
+        chrome,
+        detail,
+        lines,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "review/score.html")]
+struct ScorePage {
+    chrome: Chrome,
+    detail: ProgramDetail,
+    application: Application,
+    review: Review,
+    missing: Vec<&'static str>,
+    commitments: [&'static str; 3],
+    labels: [(i64, &'static str); 5],
+    /// What was typed, when the page comes back with problems.
+    typed: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+}
+
+impl ScorePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn score_of(&self, criterion_id: &i64) -> String {
+        let key = format!("score-{criterion_id}");
+        if let Some(v) = self.typed.get(&key) {
+            return v.clone();
+        }
+        self.review
+            .scores
+            .iter()
+            .find(|s| s.criterion_id == *criterion_id)
+            .and_then(|s| s.score)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    }
+
+    fn comment_of(&self, criterion_id: &i64) -> String {
+        let key = format!("comment-{criterion_id}");
+        if let Some(v) = self.typed.get(&key) {
+            return v.clone();
+        }
+        self.review
+            .scores
+            .iter()
+            .find(|s| s.criterion_id == *criterion_id)
+            .map(|s| s.comment.clone())
+            .unwrap_or_default()
+    }
+
+    fn total_text(&self) -> String {
+        self.review
+            .total
+            .map(|t| format!("{t:.0} out of 100"))
+            .unwrap_or_else(|| "not yet: score every criterion".into())
+    }
+}
+
+/// The reviewer, their assignment and the application, or a refusal.
+async fn assigned(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: &ProgramDetail,
+    code: &str,
+    path: &str,
+) -> Result<(CurrentUser, store::Candidate, Assignment), AppError> {
+    let user = visitor.require_user(path)?.clone();
+    let found = service::my_assignment(state, &detail.program, code, &user)
+        .await
+        .map_err(|e| match problems(e) {
+            Ok(_) => AppError::NotFound,
+            Err(e) => e,
+        })?;
+    guard::page(
+        state,
+        visitor,
+        path,
+        Action::ReviewApplication {
+            program_id: detail.program.id,
+            assigned: found.is_some(),
+        },
+    )
+    .await?;
+    let (app, assignment) = found.ok_or(AppError::NotFound)?;
+    Ok((user, app, assignment))
+}
+
+async fn score_page(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: ProgramDetail,
+    app: &store::Candidate,
+    assignment: &Assignment,
+    typed: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+    notice_key: &str,
+) -> Result<ScorePage, AppError> {
+    let review = service::review(state, &detail.program, app, assignment)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let application = crate::application::store::load(&state.db.pool, app.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let missing = missing_sectors(&detail.required_sectors, &application.member_sectors())
+        .into_iter()
+        .map(|s| s.label())
+        .collect();
+    let path = format!(
+        "/programs/{}/reviews/{}",
+        detail.program.slug, app.state_code
+    );
+    let chrome = Chrome::new(visitor, format!("Review: {}", app.state_name), &path)
+        .with_notice(notice(notice_key));
+    Ok(ScorePage {
+        chrome,
+        detail,
+        application,
+        review,
+        missing,
+        commitments: crate::application::LETTER_COMMITMENTS,
+        labels: SCORE_LABELS,
+        typed,
+        errors,
+    })
+}
+
+#[derive(Deserialize)]
+struct StatePath {
+    slug: String,
+    state: String,
+}
+
+async fn review_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
+    let (_, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
+    let page = score_page(
+        &state,
+        &visitor,
+        detail,
+        &app,
+        &assignment,
+        HashMap::new(),
+        vec![],
+        &done.done,
+    )
+    .await?;
+    Ok(render(page)?.into_response())
+}
+
+async fn save_review(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
+    let (user, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
+    let rubric = store::rubric(&state.db.pool, detail.program.id).await?;
+    let mut inputs = Vec::new();
+    let mut typo = Vec::new();
+    for c in &rubric {
+        let raw = form
+            .get(&format!("score-{}", c.id))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        let score = if raw.is_empty() {
+            None
+        } else {
+            match raw.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    typo.push((
+                        format!("score-{}", c.id),
+                        format!("Score \"{}\" from 1 to 5.", c.criterion),
+                    ));
+                    None
+                }
+            }
+        };
+        inputs.push(ScoreInput {
+            criterion_id: c.id,
+            score,
+            comment: form
+                .get(&format!("comment-{}", c.id))
+                .cloned()
+                .unwrap_or_default(),
+        });
+    }
+    let submit = form.get("intent").map(String::as_str) == Some("submit");
+    let result = if typo.is_empty() {
+        service::save_review(
+            &state,
+            &user,
+            &visitor.ip,
+            &detail.program,
+            &app,
+            &assignment,
+            &inputs,
+            submit,
+        )
+        .await
+    } else {
+        Err(Refusal::Invalid(typo))
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{path}?done={}",
+            if submit {
+                "review-submitted"
+            } else {
+                "review-saved"
+            }
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = problems(e)?;
+            let page = score_page(
+                &state,
+                &visitor,
+                detail,
+                &app,
+                &assignment,
+                form,
+                errors,
+                "",
+            )
+            .await?;
+            Ok((status, render(page)?).into_response())
+        }
+    }
+}
+
+async fn review_letter(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/reviews/{}/letter", p.slug, p.state);
+    assigned(&state, &visitor, &detail, &code, &path).await?;
+    let (name, bytes) =
+        crate::application::handlers::letter_response(&state, &detail.program, &code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok(crate::application::handlers::pdf_download(&name, bytes))
+}
+
+// ----- the admin's selection page -----
+
+#[derive(Template)]
+#[template(path = "review/selection.html")]
+struct SelectionPage {
+    chrome: Chrome,
+    detail: ProgramDetail,
+    comparison: Comparison,
+    decisions: [Decision; 3],
+    per_application: usize,
+    errors: Vec<(String, String)>,
+}
+
+impl SelectionPage {
+    fn score(v: &Option<f64>) -> String {
+        v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
+    }
+
+    fn average(v: &Option<f64>) -> String {
+        v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into())
+    }
+
+    fn is_selected(a: &service::Compared) -> bool {
+        a.decision == Some(Decision::Selected)
+    }
+
+    /// Offer every decision but the one already made.
+    fn offers(a: &service::Compared, d: &Decision) -> bool {
+        a.decision != Some(*d)
+    }
+
+    fn rank_of(v: &Option<i64>) -> String {
+        v.map(|v| v.to_string()).unwrap_or_default()
+    }
+
+    fn assignable(&self, state_code: &str) -> Vec<&service::ReviewerChoice> {
+        let app = self
+            .comparison
+            .applications
+            .iter()
+            .find(|a| a.state_code == state_code);
+        self.comparison
+            .reviewers
+            .iter()
+            .filter(|r| !r.recused_from.iter().any(|s| s == state_code))
+            .filter(|r| app.is_some_and(|a| !a.reviewers.iter().any(|x| x.reviewer_id == r.id)))
+            .collect()
+    }
+}
+
+async fn admin(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: &ProgramDetail,
+) -> Result<CurrentUser, AppError> {
+    guard::page(
+        state,
+        visitor,
+        &format!("/programs/{}/selection", detail.program.slug),
+        Action::RunSelection {
+            program_id: detail.program.id,
+        },
+    )
+    .await
+}
+
+async fn selection_view(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: ProgramDetail,
+    errors: Vec<(String, String)>,
+    notice_key: &str,
+) -> Result<SelectionPage, AppError> {
+    let comparison = service::comparison(state, &detail)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let path = format!("/programs/{}/selection", detail.program.slug);
+    let chrome = Chrome::new(
+        visitor,
+        format!("Selection: {}", detail.program.name),
+        &path,
+    )
+    .with_notice(notice(notice_key));
+    Ok(SelectionPage {
+        chrome,
+        detail,
+        comparison,
+        decisions: Decision::ALL,
+        per_application: DEFAULT_REVIEWERS_PER_APPLICATION,
+        errors,
+    })
+}
+
+async fn selection_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    admin(&state, &visitor, &detail).await?;
+    let page = selection_view(&state, &visitor, detail, vec![], &done.done).await?;
+    Ok(render(page)?.into_response())
+}
+
+/// After a change on the selection page: back to it with a notice, or the
+/// page again with the problem.
+async fn after_selection(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: ProgramDetail,
+    result: Result<(), Refusal>,
+    done: &str,
+    anchor: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/programs/{}/selection?done={done}#{anchor}",
+            detail.program.slug
+        ))
+        .into_response()),
+        Err(e) => {
+            let (status, errors) = problems(e)?;
+            let page = selection_view(state, visitor, detail, errors, "").await?;
+            Ok((status, render(page)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    reviewer_id: String,
+}
+
+impl AssignForm {
+    fn reviewer(&self) -> Result<i64, Refusal> {
+        self.reviewer_id
+            .trim()
+            .parse()
+            .map_err(|_| Refusal::field("reviewer_id", "Choose a reviewer."))
+    }
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let user = admin(&state, &visitor, &detail).await?;
+    let code = form.state.trim().to_uppercase();
+    let result = match form.reviewer() {
+        Ok(id) => service::assign(&state, &user, &visitor.ip, &detail.program, &code, id).await,
+        Err(e) => Err(e),
+    };
+    after_selection(
+        &state,
+        &visitor,
+        detail,
+        result,
+        "reviewer-assigned",
+        &format!("app-{code}"),
+    )
+    .await
+}
+
+async fn unassign(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let user = admin(&state, &visitor, &detail).await?;
+    let code = form.state.trim().to_uppercase();
+    let result = match form.reviewer() {
+        Ok(id) => service::unassign(&state, &user, &visitor.ip, &detail.program, &code, id).await,
+        Err(e) => Err(e),
+    };
+    after_selection(
+        &state,
+        &visitor,
+        detail,
+        result,
+        "reviewer-removed",
+        &format!("app-{code}"),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct AutoForm {
+    #[serde(default)]
+    per_application: String,
+}
+
+async fn auto_assign(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<AutoForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let user = admin(&state, &visitor, &detail).await?;
+    let per = form.per_application.trim().parse::<i64>().unwrap_or(0);
+    let result = service::assign_automatically(&state, &user, &visitor.ip, &detail.program, per)
+        .await
+        .map(|_| ());
+    after_selection(
+        &state,
+        &visitor,
+        detail,
+        result,
+        "reviewers-assigned",
+        "assign",
+    )
+    .await
+}
+
+async fn rank(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let user = admin(&state, &visitor, &detail).await?;
+    let typed: BTreeMap<String, String> = form
+        .into_iter()
+        .filter_map(|(k, v)| k.strip_prefix("rank-").map(|s| (s.to_uppercase(), v)))
+        .collect();
+    let result = service::rank(&state, &user, &visitor.ip, &detail.program, &typed).await;
+    after_selection(&state, &visitor, detail, result, "ranking-saved", "compare").await
+}
+
+#[derive(Deserialize)]
+struct DecisionForm {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    message: String,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &slug).await?;
+    let user = admin(&state, &visitor, &detail).await?;
+    let code = form.state.trim().to_uppercase();
+    let result = service::decide(
+        &state,
+        &user,
+        &visitor.ip,
+        &detail.program,
+        &code,
+        &form.decision,
+        &form.message,
+    )
+    .await;
+    after_selection(
+        &state,
+        &visitor,
+        detail,
+        result,
+        "decision-sent",
+        &format!("app-{code}"),
+    )
+    .await
+}

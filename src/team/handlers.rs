@@ -1,0 +1,428 @@
+//! The state team page: the roster with its sector coverage, for the team,
+//! its coach and the admin; the lead (and the admin) manage it; the admin
+//! assigns the coach.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::service::{self, TeamView};
+use super::{NewMemberRequest, Sector, TeamRole};
+use crate::app::{AppState, Routes};
+use crate::auth::handlers::Errors;
+use crate::auth::policy::{self, Action};
+use crate::auth::session::Visitor;
+use crate::auth::{CurrentUser, guard};
+use crate::program::handlers::{Done, notice};
+use crate::program::store::ProgramDetail;
+use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/programs/{slug}/teams/{state}", team_page)
+        .post("/programs/{slug}/teams/{state}/members", add_member)
+        .post(
+            "/programs/{slug}/teams/{state}/members/{id}/role",
+            change_role,
+        )
+        .post(
+            "/programs/{slug}/teams/{state}/members/{id}/remove",
+            remove_member,
+        )
+        .post(
+            "/programs/{slug}/teams/{state}/members/{id}/reinvite",
+            reinvite,
+        )
+        .post("/programs/{slug}/teams/{state}/coach", assign_coach)
+}
+
+#[derive(Deserialize)]
+struct StatePath {
+    slug: String,
+    state: String,
+}
+
+#[derive(Deserialize)]
+struct MemberPath {
+    slug: String,
+    state: String,
+    id: i64,
+}
+
+#[derive(Template)]
+#[template(path = "team/show.html")]
+struct TeamPage {
+    chrome: Chrome,
+    detail: ProgramDetail,
+    team: TeamView,
+    can_manage: bool,
+    can_assign_coach: bool,
+    coaches: Vec<crate::team::store::Person>,
+    sectors: [Sector; 9],
+    form: NewMemberRequest,
+    errors: Errors,
+    /// A problem with one of the small roster forms.
+    message: Option<String>,
+}
+
+impl TeamPage {
+    fn selected_sector(&self, value: &str) -> bool {
+        self.form.member.sector == value
+    }
+
+    fn is_coach(&self, id: &i64) -> bool {
+        self.team.coach.as_ref().is_some_and(|c| c.id == *id)
+    }
+}
+
+async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
+    crate::program::store::detail(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &CurrentUser,
+    detail: ProgramDetail,
+    code: &str,
+    form: NewMemberRequest,
+    errors: Errors,
+    message: Option<String>,
+    notice_key: &str,
+) -> Result<TeamPage, AppError> {
+    let team = match service::view(state, &detail, code).await {
+        Ok(t) => t,
+        Err(Refusal::NotFound) => return Err(AppError::NotFound),
+        Err(e) => return Err(AppError::Internal(e.into())),
+    };
+    let program_id = detail.program.id;
+    let can_manage = policy::allows(
+        user,
+        &Action::ManageTeam {
+            program_id,
+            state_code: code.to_owned(),
+        },
+    );
+    let can_assign_coach = policy::allows(user, &Action::RunSelection { program_id });
+    let coaches = if can_assign_coach {
+        super::store::coaches(&state.db.pool).await?
+    } else {
+        vec![]
+    };
+    let path = format!("/programs/{}/teams/{code}", detail.program.slug);
+    let chrome = Chrome::new(visitor, format!("{}'s state team", team.state_name), &path)
+        .with_notice(notice(notice_key));
+    Ok(TeamPage {
+        chrome,
+        detail,
+        team,
+        can_manage,
+        can_assign_coach,
+        coaches,
+        sectors: Sector::ALL,
+        form,
+        errors,
+        message,
+    })
+}
+
+async fn team_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/teams/{}", p.slug, p.state);
+    let user = guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::ViewStateTeam {
+            program_id: detail.program.id,
+            state_code: code.clone(),
+        },
+    )
+    .await?;
+    let page = page(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        NewMemberRequest::default(),
+        Errors::default(),
+        None,
+        &done.done,
+    )
+    .await?;
+    Ok(render(page)?.into_response())
+}
+
+async fn manager(
+    state: &AppState,
+    visitor: &Visitor,
+    detail: &ProgramDetail,
+    code: &str,
+) -> Result<CurrentUser, AppError> {
+    guard::page(
+        state,
+        visitor,
+        &format!("/programs/{}/teams/{code}", detail.program.slug),
+        Action::ManageTeam {
+            program_id: detail.program.id,
+            state_code: code.to_owned(),
+        },
+    )
+    .await
+}
+
+/// After a roster change: back to the page with a notice, or the page
+/// again with the problem (next to the field for the add form).
+#[allow(clippy::too_many_arguments)]
+async fn after(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &CurrentUser,
+    detail: ProgramDetail,
+    code: &str,
+    result: Result<(), Refusal>,
+    done: &str,
+    form: NewMemberRequest,
+) -> Result<Response, AppError> {
+    let slug = detail.program.slug.clone();
+    let (status, errors, message) = match result {
+        Ok(()) => {
+            return Ok(
+                Redirect::to(&format!("/programs/{slug}/teams/{code}?done={done}#roster"))
+                    .into_response(),
+            );
+        }
+        Err(Refusal::Invalid(errors)) => {
+            let known: Vec<(&'static str, String)> = errors
+                .into_iter()
+                .map(|(f, m)| (field_name(&f), m))
+                .collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, Errors(known), None)
+        }
+        Err(Refusal::Conflict(m)) => (StatusCode::CONFLICT, Errors::default(), Some(m)),
+        Err(Refusal::NotFound) => return Err(AppError::NotFound),
+        Err(Refusal::Db(e)) => return Err(e.into()),
+        Err(Refusal::Other(e)) => return Err(AppError::Internal(e)),
+    };
+    let message = message.or_else(|| {
+        errors
+            .0
+            .iter()
+            .find(|(f, _)| *f == "other")
+            .map(|(_, m)| m.clone())
+    });
+    let page = page(
+        state, visitor, user, detail, code, form, errors, message, "",
+    )
+    .await?;
+    Ok((status, render(page)?).into_response())
+}
+
+/// The add form's fields, by name (anything else is shown at the top).
+fn field_name(f: &str) -> &'static str {
+    match f {
+        "member_name" => "member_name",
+        "member_agency" => "member_agency",
+        "member_email" => "member_email",
+        "member_sector" => "member_sector",
+        "member_level" => "member_level",
+        "member_role" => "member_role",
+        _ => "other",
+    }
+}
+
+async fn add_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<NewMemberRequest>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let user = manager(&state, &visitor, &detail, &code).await?;
+    let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form)
+        .await
+        .map(|_| ());
+    let keep = if result.is_ok() {
+        NewMemberRequest::default()
+    } else {
+        form
+    };
+    after(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        result,
+        "member-added",
+        keep,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+async fn change_role(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<MemberPath>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let user = manager(&state, &visitor, &detail, &code).await?;
+    let result = service::change_role(
+        &state,
+        &user,
+        &visitor.ip,
+        &detail.program,
+        &code,
+        p.id,
+        &form.role,
+    )
+    .await;
+    let result = result.map_err(|e| match e {
+        Refusal::Invalid(errors) => Refusal::Conflict(
+            errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        e => e,
+    });
+    after(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        result,
+        "role-changed",
+        NewMemberRequest::default(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<MemberPath>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let user = manager(&state, &visitor, &detail, &code).await?;
+    let result =
+        service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
+    after(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        result,
+        "member-removed",
+        NewMemberRequest::default(),
+    )
+    .await
+}
+
+async fn reinvite(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<MemberPath>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let user = manager(&state, &visitor, &detail, &code).await?;
+    let result = service::reinvite(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
+    after(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        result,
+        "reinvited",
+        NewMemberRequest::default(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CoachForm {
+    #[serde(default)]
+    coach: String,
+}
+
+async fn assign_coach(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<CoachForm>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let user = guard::page(
+        &state,
+        &visitor,
+        &format!("/programs/{}/teams/{code}/coach", detail.program.slug),
+        Action::RunSelection {
+            program_id: detail.program.id,
+        },
+    )
+    .await?;
+    let result = match form.coach.trim().parse::<i64>() {
+        Ok(id) => {
+            service::assign_coach(&state, &user, &visitor.ip, &detail.program, &code, id).await
+        }
+        Err(_) => Err(Refusal::Conflict("Choose a coach.".into())),
+    };
+    let result = result.map_err(|e| match e {
+        Refusal::Invalid(errors) => Refusal::Conflict(
+            errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        e => e,
+    });
+    after(
+        &state,
+        &visitor,
+        &user,
+        detail,
+        &code,
+        result,
+        "coach-assigned",
+        NewMemberRequest::default(),
+    )
+    .await
+}
+
+/// Labels for the role choice.
+pub const ROLES: [TeamRole; 2] = [TeamRole::Member, TeamRole::Lead];
