@@ -78,6 +78,13 @@ const PEOPLE: &[(&str, &str, &str, &str, Option<&str>)] = &[
         "state_lead",
         Some("KS"),
     ),
+    (
+        "State lead not yet applied (Wyoming)",
+        "lead.wy@demo.waymark.test",
+        "Cody Marsh",
+        "state_lead",
+        Some("WY"),
+    ),
 ];
 
 /// Creates the demo data if it is not there; returns the sign-ins to print.
@@ -157,124 +164,649 @@ fn read_sign_ins(file: &PathBuf) -> anyhow::Result<Vec<SignIn>> {
         .collect())
 }
 
+/// One state's 2016 application, as the demo holds it.
+struct DemoApplication {
+    state: &'static str,
+    /// The lead's email, name (an account is made for leads not in PEOPLE).
+    lead: (&'static str, &'static str),
+    signer: (&'static str, &'static str),
+    answers: [&'static str; 4],
+    /// name, agency, sector, level, email ("" for none)
+    team: &'static [(&'static str, &'static str, Sector, Level, &'static str)],
+    /// Each reviewer's scores on the three criteria, in reviewer order.
+    scores: [[i64; 3]; 3],
+    decision: Decision,
+    message: &'static str,
+}
+
+use crate::application::{Level, Member};
+use crate::review::Decision;
+use crate::team::Sector;
+
+const APPLICATIONS: &[DemoApplication] = &[
+    DemoApplication {
+        state: "CO",
+        lead: ("lead.co@demo.waymark.test", "Ana Ruiz"),
+        signer: ("Dr. Katy Anthes", "Commissioner of Education"),
+        answers: [
+            "Colorado has sector partnerships in most regions, but its education and workforce agencies plan separately. We want one state career pathways system that regions can build on.",
+            "The Colorado Workforce Development Council leads sector partnerships; the community college system and CDE run programs of study; the Talent Pipeline Report guides priorities.",
+            "Align Policies and Programs, and Measure System Change and Performance: our agencies use different measures and data systems, and we cannot see students move from one to the next.",
+            "The team has agreed to meet for two hours on the second Tuesday of each month, and our commissioners have approved travel for the site visits.",
+        ],
+        team: &[
+            (
+                "Ana Ruiz",
+                "Colorado Community College System",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.co@demo.waymark.test",
+            ),
+            (
+                "Jordan Kim",
+                "Colorado Department of Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "member.co@demo.waymark.test",
+            ),
+            (
+                "Luis Ortega",
+                "Colorado Department of Labor and Employment",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Maya Chen",
+                "Office of Economic Development and International Trade",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Grace Holt",
+                "Colorado Advanced Manufacturing Alliance",
+                Sector::BusinessAndIndustry,
+                Level::Local,
+                "",
+            ),
+            (
+                "Sam Rivera",
+                "Colorado Department of Human Services",
+                Sector::HumanAndSocialServices,
+                Level::State,
+                "",
+            ),
+            (
+                "Pat Nguyen",
+                "Adult Education Initiatives, CDE",
+                Sector::AdultEducation,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[5, 4, 5], [4, 5, 5], [5, 4, 4]],
+        decision: Decision::Selected,
+        message: "Your team's focus on shared measures fits the year well.",
+    },
+    DemoApplication {
+        state: "KS",
+        lead: ("lead.ks@demo.waymark.test", "Beth Lindqvist"),
+        signer: (
+            "Blake Flanders",
+            "President and CEO, Kansas Board of Regents",
+        ),
+        answers: [
+            "Kansas has strong employer engagement through its technical colleges, but pathways stop at the boundary between high school and college. We want pathways that carry students and adults through.",
+            "The Kansas Board of Regents and the State Department of Education co-lead Excel in CTE; KANSASWORKS and the Department of Commerce convene employers by region.",
+            "Identify Funding Needs and Strategies: we braid Perkins, WIOA and state funds by hand each year and want a lasting plan.",
+            "Our agencies will give the team a standing monthly half-day and have set aside travel for both site visits.",
+        ],
+        team: &[
+            (
+                "Beth Lindqvist",
+                "Kansas Board of Regents",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.ks@demo.waymark.test",
+            ),
+            (
+                "Omar Haddad",
+                "Kansas State Department of Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "omar.haddad@ks.demo.waymark.test",
+            ),
+            (
+                "Tess Morgan",
+                "KANSASWORKS",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "tess.morgan@ks.demo.waymark.test",
+            ),
+            (
+                "Ray Castillo",
+                "Kansas Department of Commerce",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "June Park",
+                "Wichita Regional Manufacturing Partnership",
+                Sector::BusinessAndIndustry,
+                Level::Local,
+                "",
+            ),
+            (
+                "Will Ames",
+                "Kansas Department for Children and Families",
+                Sector::HumanAndSocialServices,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[4, 4, 4], [4, 3, 4], [4, 4, 5]],
+        decision: Decision::Selected,
+        message: "",
+    },
+    DemoApplication {
+        state: "MA",
+        lead: ("lead.ma@demo.waymark.test", "Rosa Delgado"),
+        signer: ("Carlos Santiago", "Commissioner of Higher Education"),
+        answers: [
+            "Massachusetts has many strong programs of study and sector partnerships that do not yet add up to a system. We want a shared framework that regions and colleges use.",
+            "The Executive Office of Education and the Executive Office of Labor and Workforce Development share a Workforce Skills Cabinet that will sponsor this work.",
+            "Design Education and Training Programs: stackable credentials for adults that connect to programs of study.",
+            "The Skills Cabinet staff will schedule monthly planning time and host the site visits in Worcester.",
+        ],
+        team: &[
+            (
+                "Rosa Delgado",
+                "Department of Higher Education",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.ma@demo.waymark.test",
+            ),
+            (
+                "Ken Okafor",
+                "Department of Elementary and Secondary Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "",
+            ),
+            (
+                "Irene Walsh",
+                "Executive Office of Labor and Workforce Development",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Dev Patel",
+                "Massachusetts Office of Business Development",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Nora Quinn",
+                "Associated Industries of Massachusetts",
+                Sector::BusinessAndIndustry,
+                Level::State,
+                "",
+            ),
+            (
+                "Hal Brooks",
+                "Department of Transitional Assistance",
+                Sector::HumanAndSocialServices,
+                Level::State,
+                "",
+            ),
+            (
+                "Lena Fox",
+                "Adult and Community Learning Services",
+                Sector::AdultEducation,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[5, 5, 4], [5, 5, 5], [4, 5, 4]],
+        decision: Decision::Selected,
+        message: "",
+    },
+    DemoApplication {
+        state: "MN",
+        lead: ("lead.mn@demo.waymark.test", "Erik Solberg"),
+        signer: (
+            "Larry Pogemiller",
+            "Commissioner, Minnesota Office of Higher Education",
+        ),
+        answers: [
+            "Minnesota's FastTRAC adult pathways are strong; our youth programs of study are separate. We want one system that serves both.",
+            "Minnesota State, the Department of Education and DEED share governance of Perkins and WIOA planning through an interagency team.",
+            "Identify Industry Sectors and Engage Employers: employers tell us they are asked for the same things by five agencies.",
+            "Each agency has named a member and committed two days a month; DEED will host planning sessions.",
+        ],
+        team: &[
+            (
+                "Erik Solberg",
+                "Minnesota State",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.mn@demo.waymark.test",
+            ),
+            (
+                "Amina Yusuf",
+                "Minnesota Department of Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "",
+            ),
+            (
+                "Carl Lund",
+                "Department of Employment and Economic Development",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Greta Holm",
+                "DEED Economic Development",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Pete Marsh",
+                "Minnesota Chamber of Commerce",
+                Sector::BusinessAndIndustry,
+                Level::State,
+                "",
+            ),
+            (
+                "Sue Vang",
+                "Minnesota Department of Human Services",
+                Sector::HumanAndSocialServices,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[4, 5, 4], [0, 0, 0], [4, 4, 4]],
+        decision: Decision::Selected,
+        message: "",
+    },
+    DemoApplication {
+        state: "OR",
+        lead: ("lead.or@demo.waymark.test", "Mara Quinlan"),
+        signer: (
+            "Ben Cannon",
+            "Executive Director, Higher Education Coordinating Commission",
+        ),
+        answers: [
+            "Oregon has built pathways at every community college; we now need the state policies and data that keep them going.",
+            "The Higher Education Coordinating Commission, the Oregon Department of Education and the Workforce Investment Board co-chair our pathways work.",
+            "Measure System Change and Performance: we need shared outcome measures across agencies.",
+            "The team meets monthly already and will add the site visits to its calendar.",
+        ],
+        team: &[
+            (
+                "Mara Quinlan",
+                "Higher Education Coordinating Commission",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.or@demo.waymark.test",
+            ),
+            (
+                "Tom Reyes",
+                "Oregon Department of Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "",
+            ),
+            (
+                "Ivy Chen",
+                "Oregon Workforce Investment Board",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Sal Romero",
+                "Business Oregon",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Kay Lind",
+                "Oregon Manufacturing Extension Partnership",
+                Sector::BusinessAndIndustry,
+                Level::Local,
+                "",
+            ),
+            (
+                "Ola Berg",
+                "Oregon Department of Human Services",
+                Sector::HumanAndSocialServices,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[4, 4, 5], [4, 4, 4], [5, 4, 4]],
+        decision: Decision::Selected,
+        message: "",
+    },
+    DemoApplication {
+        state: "WA",
+        lead: ("lead.wa@demo.waymark.test", "Grant Ellison"),
+        signer: ("Chris Reykdal", "Superintendent of Public Instruction"),
+        answers: [
+            "Washington wants to connect its guided pathways work at colleges with high school career and technical education.",
+            "The State Board for Community and Technical Colleges and OSPI lead; the Workforce Board advises.",
+            "Align Policies and Programs.",
+            "The team will meet monthly by video.",
+        ],
+        team: &[
+            (
+                "Grant Ellison",
+                "State Board for Community and Technical Colleges",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.wa@demo.waymark.test",
+            ),
+            (
+                "Mia Torres",
+                "Office of Superintendent of Public Instruction",
+                Sector::SecondaryCte,
+                Level::State,
+                "",
+            ),
+            (
+                "Dale Kim",
+                "Workforce Training and Education Coordinating Board",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+            (
+                "Ruth Adler",
+                "Washington Department of Commerce",
+                Sector::EconomicDevelopment,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[3, 3, 4], [4, 2, 3], [3, 3, 3]],
+        decision: Decision::Waitlisted,
+        message: "Your application was strong; we will write if a place opens.",
+    },
+    DemoApplication {
+        state: "AL",
+        lead: ("lead.al@demo.waymark.test", "Dana Coleman"),
+        signer: (
+            "Jimmy Baker",
+            "Chancellor, Alabama Community College System",
+        ),
+        answers: [
+            "Alabama is starting its career pathways work and wants to learn from other states.",
+            "The Alabama Community College System leads.",
+            "We are not sure yet; the readiness assessment will tell us.",
+            "We will find time each month.",
+        ],
+        team: &[
+            (
+                "Dana Coleman",
+                "Alabama Community College System",
+                Sector::PostsecondaryCte,
+                Level::State,
+                "lead.al@demo.waymark.test",
+            ),
+            (
+                "Lee Hart",
+                "Alabama State Department of Education",
+                Sector::SecondaryCte,
+                Level::State,
+                "",
+            ),
+            (
+                "Jo Bates",
+                "Alabama Department of Labor",
+                Sector::WorkforceDevelopment,
+                Level::State,
+                "",
+            ),
+        ],
+        scores: [[2, 2, 3], [3, 2, 2], [5, 4, 4]],
+        decision: Decision::Declined,
+        message: "We encourage Alabama to join the general technical assistance track and to apply again.",
+    },
+];
+
+/// Reviewers beyond the demo's signed-in one: (email, name, home state).
+const MORE_REVIEWERS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "elena.park@review.demo.waymark.test",
+        "Elena Park",
+        Some("MN"),
+    ),
+    ("victor.osei@review.demo.waymark.test", "Victor Osei", None),
+];
+
+const COMMENTS: [[&str; 3]; 3] = [
+    [
+        "Answers name the agencies and what each will do.",
+        "The team covers the sectors the program asks for.",
+        "The letter and the time set aside show real commitment.",
+    ],
+    [
+        "Clear about the system the state wants; less clear on first steps.",
+        "A strong team; local voices could be added.",
+        "Commitments are confirmed; travel approval is in place.",
+    ],
+    [
+        "Specific and honest about the gaps.",
+        "Good coverage; employer members are well chosen.",
+        "Monthly planning time is already on calendars.",
+    ],
+];
+
 /// Applications of 2016 as they were submitted before the deadline
-/// (entered directly: the deadline has long passed).
+/// (entered directly: the deadline has long passed), their reviews, the
+/// decisions, and the teams of the selected states with their coaches.
 async fn applications(state: &AppState) -> anyhow::Result<()> {
     use crate::application::store as apps;
-    use crate::application::{Level, Member};
-    use crate::team::Sector;
-    let program = store::find_by_slug(&state.db.pool, PROGRAM_SLUG)
+    let pool = &state.db.pool;
+    let program = store::find_by_slug(pool, PROGRAM_SLUG)
         .await?
         .expect("created above");
-    let lead = crate::auth::store::find_user_by_email(&state.db.pool, "lead.co@demo.waymark.test")
+    let tz = program.time_zone.clone();
+    let at = |day: i8, hour: i8| -> anyhow::Result<i64> {
+        Ok(crate::program::deadline::local_deadline(
+            jiff::civil::date(2016, 5, day),
+            jiff::civil::time(hour, 42, 0, 0),
+            &tz,
+        )?
+        .as_millisecond())
+    };
+    let admin = crate::auth::store::find_user_by_email(pool, "admin@demo.waymark.test")
         .await?
         .expect("created above");
-    let submitted_at = crate::program::deadline::local_deadline(
-        jiff::civil::date(2016, 5, 27),
-        jiff::civil::time(11, 42, 0, 0),
-        &program.time_zone,
-    )?
-    .as_millisecond();
-    let team: [(&str, &str, Sector, Level); 7] = [
-        (
-            "Ana Ruiz",
-            "Colorado Community College System",
-            Sector::PostsecondaryCte,
-            Level::State,
-        ),
-        (
-            "Jordan Kim",
-            "Colorado Department of Education",
-            Sector::SecondaryCte,
-            Level::State,
-        ),
-        (
-            "Luis Ortega",
-            "Colorado Department of Labor and Employment",
-            Sector::WorkforceDevelopment,
-            Level::State,
-        ),
-        (
-            "Maya Chen",
-            "Office of Economic Development and International Trade",
-            Sector::EconomicDevelopment,
-            Level::State,
-        ),
-        (
-            "Grace Holt",
-            "Colorado Advanced Manufacturing Alliance",
-            Sector::BusinessAndIndustry,
-            Level::Local,
-        ),
-        (
-            "Sam Rivera",
-            "Colorado Department of Human Services",
-            Sector::HumanAndSocialServices,
-            Level::State,
-        ),
-        (
-            "Pat Nguyen",
-            "Adult Education Initiatives, CDE",
-            Sector::AdultEducation,
-            Level::State,
-        ),
-    ];
-    let answers = [
-        "Colorado has sector partnerships in most regions, but its education and workforce agencies plan separately. We want one state career pathways system that regions can build on.",
-        "The Colorado Workforce Development Council leads sector partnerships; the community college system and CDE run programs of study; the Talent Pipeline Report guides priorities.",
-        "Align Policies and Programs, and Measure System Change and Performance: our agencies use different measures and data systems, and we cannot see students move from one to the next.",
-        "The team has agreed to meet for two hours on the second Tuesday of each month, and our commissioners have approved travel for the site visits.",
-    ];
+    let admin = crate::auth::CurrentUser {
+        id: admin.id,
+        email: admin.email,
+        name: admin.name,
+        grants: vec![],
+    };
+    let now = at(27, 11)?;
     let mut tx = state.db.begin().await?;
-    let id = apps::find_or_create(&mut tx, program.id, "CO", lead.id, submitted_at).await?;
+    // Reviewers: the demo one, and two more (one from Minnesota).
+    let mut reviewers = vec![
+        crate::auth::store::find_user_by_email(&mut *tx, "reviewer@demo.waymark.test")
+            .await?
+            .expect("created above")
+            .id,
+    ];
+    for (email, name, home) in MORE_REVIEWERS {
+        let id = crate::auth::store::insert_user(&mut *tx, email, name, None, now).await?;
+        crate::auth::store::add_grant(
+            &mut *tx,
+            id,
+            &crate::auth::Grant {
+                role: crate::auth::Role::Reviewer,
+                program_id: Some(program.id),
+                state_code: home.map(str::to_owned),
+            },
+            now,
+        )
+        .await?;
+        reviewers.push(id);
+    }
+    let rubric = crate::review::store::rubric(&mut *tx, program.id).await?;
     let questions: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM program_key_questions WHERE program_id = $1 ORDER BY position",
     )
     .bind(program.id)
     .fetch_all(&mut *tx)
     .await?;
-    for (qid, answer) in questions.iter().zip(answers) {
-        apps::save_answer(&mut tx, id, *qid, answer).await?;
-    }
-    for (name, agency, sector, level) in team {
-        apps::add_member(
+    let mut ranked: Vec<(f64, i64)> = Vec::new();
+    for (n, a) in APPLICATIONS.iter().enumerate() {
+        let submitted_at = at(20 + n as i8, 9 + n as i8)?;
+        let lead = match crate::auth::store::find_user_by_email(&mut *tx, a.lead.0).await? {
+            Some(u) => u.id,
+            None => {
+                let id = crate::auth::store::insert_user(&mut *tx, a.lead.0, a.lead.1, None, now)
+                    .await?;
+                crate::auth::store::add_grant(
+                    &mut *tx,
+                    id,
+                    &crate::auth::Grant {
+                        role: crate::auth::Role::StateLead,
+                        program_id: Some(program.id),
+                        state_code: Some(a.state.to_owned()),
+                    },
+                    now,
+                )
+                .await?;
+                id
+            }
+        };
+        let id = apps::find_or_create(&mut tx, program.id, a.state, lead, submitted_at).await?;
+        for (qid, answer) in questions.iter().zip(a.answers) {
+            apps::save_answer(&mut tx, id, *qid, answer).await?;
+        }
+        for (name, agency, sector, level, email) in a.team {
+            apps::add_member(
+                &mut tx,
+                id,
+                &Member {
+                    name: (*name).into(),
+                    agency: (*agency).into(),
+                    email: (*email).into(),
+                    sector: *sector,
+                    level: *level,
+                },
+                submitted_at,
+            )
+            .await?;
+        }
+        apps::save_letter_details(&mut tx, id, a.signer.0, a.signer.1, [true; 3]).await?;
+        let key = crate::storage::new_key(&format!("letters/{id}"), "pdf");
+        let pdf = crate::application::letter::sample_pdf(&format!(
+            "We commit to the Advancing Career Pathways TA. Signed: {}, {}",
+            a.signer.0, a.signer.1
+        ));
+        let size = pdf.len() as i64;
+        state.storage.put(&key, pdf).await?;
+        let state_name = store::jurisdiction_name(&mut *tx, a.state)
+            .await?
+            .unwrap_or_default();
+        apps::set_letter(
             &mut tx,
             id,
-            &Member {
-                name: name.into(),
-                agency: agency.into(),
-                email: String::new(),
-                sector,
-                level,
-            },
+            &key,
+            &format!("{state_name} letter of commitment.pdf"),
+            size,
             submitted_at,
         )
         .await?;
+        apps::mark_submitted(&mut tx, id, submitted_at).await?;
+
+        // Reviews: a zero row means that reviewer is recused.
+        let mut totals = Vec::new();
+        for (r, reviewer) in reviewers.iter().enumerate() {
+            let given = a.scores[r];
+            if given == [0, 0, 0] {
+                continue;
+            }
+            crate::review::store::assign(&mut tx, id, *reviewer, admin.id, now).await?;
+            let assignment: i64 = sqlx::query_scalar(
+                "SELECT id FROM review_assignments WHERE application_id = $1 AND reviewer_id = $2",
+            )
+            .bind(id)
+            .bind(*reviewer)
+            .fetch_one(&mut *tx)
+            .await?;
+            let scores: Vec<crate::review::ScoreInput> = rubric
+                .iter()
+                .zip(given)
+                .enumerate()
+                .map(|(c, (criterion, score))| crate::review::ScoreInput {
+                    criterion_id: criterion.id,
+                    score: Some(score),
+                    comment: COMMENTS[r][c].into(),
+                })
+                .collect();
+            crate::review::store::save_scores(&mut tx, assignment, &scores).await?;
+            crate::review::store::set_submitted(&mut tx, assignment, Some(now)).await?;
+            totals.extend(crate::review::weighted_total(
+                &rubric
+                    .iter()
+                    .zip(given)
+                    .map(|(c, s)| (c.weight, Some(s)))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        let average = crate::review::summarize(&totals).average.unwrap_or(0.0);
+        ranked.push((average, id));
+        crate::review::store::set_decision(&mut tx, id, a.decision, a.message, admin.id, now)
+            .await?;
+        if a.decision == Decision::Selected {
+            let application = apps::load_in(&mut tx, id).await?.expect("inserted above");
+            crate::team::service::form_from_application(
+                state,
+                &mut tx,
+                &admin,
+                "",
+                &program,
+                &application,
+                Some(lead),
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo team for {}: {e:?}", a.state))?;
+        }
     }
-    apps::save_letter_details(
-        &mut tx,
-        id,
-        "Dr. Katy Anthes",
-        "Commissioner of Education",
-        [true; 3],
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (rank, (_, id)) in ranked.iter().enumerate() {
+        crate::review::store::set_rank(&mut tx, *id, Some(rank as i64 + 1)).await?;
+    }
+    // Coaches: the demo coach (already Colorado's) also coaches Minnesota
+    // and Oregon; a second coach takes Kansas and Massachusetts.
+    let renee = crate::auth::store::find_user_by_email(&mut *tx, "coach@demo.waymark.test")
+        .await?
+        .expect("created above")
+        .id;
+    let walt = crate::auth::store::insert_user(
+        &mut *tx,
+        "walt.brennan@coach.demo.waymark.test",
+        "Walt Brennan",
+        None,
+        now,
     )
     .await?;
-    let key = crate::storage::new_key(&format!("letters/{id}"), "pdf");
-    let pdf = crate::application::letter::sample_pdf(
-        "Colorado commits to the Advancing Career Pathways TA. Signed: Dr. Katy Anthes, Commissioner of Education",
-    );
-    let size = pdf.len() as i64;
-    state.storage.put(&key, pdf).await?;
-    apps::set_letter(
-        &mut tx,
-        id,
-        &key,
-        "Colorado letter of commitment.pdf",
-        size,
-        submitted_at,
-    )
-    .await?;
-    apps::mark_submitted(&mut tx, id, submitted_at).await?;
+    for (coach, code) in [(renee, "MN"), (renee, "OR"), (walt, "KS"), (walt, "MA")] {
+        crate::team::store::set_coach(&mut tx, program.id, code, coach, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -112,13 +112,20 @@ pub async fn find_or_create(
 }
 
 pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Application>> {
+    let mut conn = pool.acquire().await?;
+    load_in(&mut conn, id).await
+}
+
+/// Loads the application on the given connection (inside a transaction,
+/// it sees that transaction's changes).
+pub async fn load_in(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<Option<Application>> {
     let Some(r): Option<Row> = sqlx::query_as(
         "SELECT id, program_id, state_code, status, signer_name, signer_title, commit_travel, commit_team, commit_plan,
                 extension_until, submitted_at, updated_at, letter_key, letter_name, letter_size
          FROM applications WHERE id = $1",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
@@ -130,13 +137,13 @@ pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Applicat
     )
     .bind(id)
     .bind(r.program_id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let members: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
         "SELECT id, name, agency, email, sector, level FROM application_members WHERE application_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Some(Application {
         id: r.id,

@@ -311,11 +311,11 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     sign_out(client, &base).await;
 
     // A draft application, and the same with a mistake in the team form.
-    let kansas = sign_ins
+    let wyoming = sign_ins
         .iter()
-        .find(|s| s.email.starts_with("lead.ks@"))
+        .find(|s| s.email.starts_with("lead.wy@"))
         .unwrap();
-    sign_in_with_the_form(client, &base, &kansas.email, &kansas.password).await;
+    sign_in_with_the_form(client, &base, &wyoming.email, &wyoming.password).await;
     client
         .goto(&format!("{base}/programs/acp-2016/application"))
         .await
@@ -339,14 +339,14 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
         .find(Locator::Id("member_name"))
         .await
         .unwrap()
-        .send_keys("Beth Lindqvist")
+        .send_keys("Cody Marsh")
         .await
         .unwrap();
     client
         .find(Locator::Id("member_agency"))
         .await
         .unwrap()
-        .send_keys("Kansas Board of Regents")
+        .send_keys("Wyoming Community College Commission")
         .await
         .unwrap();
     client
