@@ -71,6 +71,61 @@ struct HomePage {
     name: Option<String>,
     roles: Vec<String>,
     programs: Vec<Program>,
+    /// Where the signed-in person's work is: (address, what it is).
+    work: Vec<(String, String)>,
+}
+
+/// The pages a person's roles lead to, program by program.
+fn work_links(
+    user: &crate::auth::CurrentUser,
+    programs: &[Program],
+    teams: &[(i64, String)],
+) -> Vec<(String, String)> {
+    use crate::auth::Role;
+    let mut out = Vec::new();
+    for p in programs {
+        let slug = &p.slug;
+        if policy::allows(user, &Action::RunSelection { program_id: p.id }) {
+            out.push((
+                format!("/programs/{slug}/selection"),
+                format!("Review and selection for {}", p.name),
+            ));
+        }
+        if user
+            .grants
+            .iter()
+            .any(|g| g.role == Role::Reviewer && g.program_id == Some(p.id))
+        {
+            out.push((
+                format!("/programs/{slug}/reviews"),
+                format!("Applications to review for {}", p.name),
+            ));
+        }
+        for g in user.grants.iter().filter(|g| g.program_id == Some(p.id)) {
+            let Some(code) = &g.state_code else { continue };
+            let (href, label) = match g.role {
+                Role::StateLead => (
+                    format!("/programs/{slug}/application"),
+                    format!("{code}'s application to {}", p.name),
+                ),
+                _ => continue,
+            };
+            out.push((href, label));
+        }
+        for g in user.grants.iter().filter(|g| g.program_id == Some(p.id)) {
+            if let (Some(code), true) = (
+                &g.state_code,
+                matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach),
+            ) {
+                let href = format!("/programs/{slug}/teams/{code}");
+                let formed = teams.iter().any(|(id, c)| *id == p.id && c == code);
+                if formed && !out.iter().any(|(h, _)| *h == href) {
+                    out.push((href, format!("{code}'s state team in {}", p.name)));
+                }
+            }
+        }
+    }
+    out
 }
 
 async fn home(
@@ -80,7 +135,16 @@ async fn home(
 ) -> Result<Html<String>, AppError> {
     let programs = store::list(&state.db.pool).await?;
     let chrome = Chrome::new(&visitor, "Waymark", "/").with_notice(notice(&done.done));
+    let work = match &visitor.user {
+        Some(u) => work_links(
+            u,
+            &programs,
+            &crate::team::store::all_teams(&state.db.pool).await?,
+        ),
+        None => vec![],
+    };
     render(HomePage {
+        work,
         chrome,
         name: visitor.user.as_ref().map(|u| u.name.clone()),
         roles: visitor

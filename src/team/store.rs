@@ -69,6 +69,15 @@ pub async fn teams<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
+/// Every team in every program: (program id, state code).
+pub async fn all_teams<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as("SELECT program_id, state_code FROM state_teams")
+        .fetch_all(e)
+        .await
+}
+
 pub async fn create(
     tx: &mut Tx<'_>,
     program_id: i64,
