@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::ScoreInput;
+use super::ReviewRequest;
 use super::service::{self, Comparison, Review};
 use super::store::{self, Assignment};
 use crate::app::AppState;
@@ -103,15 +103,6 @@ async fn get_review(
     Ok(Json(service::review(&state, &program, &app, &a).await?))
 }
 
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct ReviewRequest {
-    /// A score (1 to 5, or null while a draft) and comment per criterion.
-    pub scores: Vec<ScoreInput>,
-    /// Submit the review: every criterion must then be scored.
-    pub submit: bool,
-}
-
 /// Saves the caller's scores, as a draft or submitted. Errors name the field `score-<criterion id>`.
 #[utoipa::path(put, path = "/api/v1/programs/{slug}/reviews/{state}", tag = "review", request_body = ReviewRequest,
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
@@ -128,17 +119,7 @@ async fn put_review(
     let path = format!("/api/v1/programs/{slug}/reviews/{code}");
     let (app, a) = assigned(&state, &api, &program, &code, &path).await?;
     let req = body.parse()?;
-    service::save_review(
-        &state,
-        &api.user,
-        &api.ip,
-        &program,
-        &app,
-        &a,
-        &req.scores,
-        req.submit,
-    )
-    .await?;
+    service::save_review(&state, &api.user, &api.ip, &program, &app, &a, &req).await?;
     let a = store::assignment(&state.db.pool, app.id, api.user.id)
         .await?
         .ok_or(ApiError::NotFound)?;

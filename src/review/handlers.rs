@@ -198,6 +198,7 @@ async fn assigned(
     Ok((user, app, assignment))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn score_page(
     state: &AppState,
     visitor: &Visitor,
@@ -317,8 +318,10 @@ async fn save_review(
             &detail.program,
             &app,
             &assignment,
-            &inputs,
-            submit,
+            &super::ReviewRequest {
+                scores: inputs,
+                submit,
+            },
         )
         .await
     } else {

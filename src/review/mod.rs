@@ -112,6 +112,15 @@ pub struct ScoreInput {
     pub comment: String,
 }
 
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ReviewRequest {
+    /// A score (1 to 5, or null while a draft) and comment per criterion.
+    pub scores: Vec<ScoreInput>,
+    /// Submit the review: every criterion must then be scored.
+    pub submit: bool,
+}
+
 /// Checks a review's scores against the rubric. With `complete`, every
 /// criterion needs a score (submitting); without, blanks are kept (a
 /// draft). Errors name the field `score-<criterion id>`.

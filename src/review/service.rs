@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::store::{self, Assignment, Candidate};
 use super::{
-    Criterion, Decision, Opening, ScoreInput, Summary, WIDE_SPREAD, auto_assign, check_decision,
-    check_ranking, check_scores, order, recusal, summarize, weighted_total,
+    Criterion, Decision, Opening, ReviewRequest, ScoreInput, Summary, WIDE_SPREAD, auto_assign,
+    check_decision, check_ranking, check_scores, order, recusal, summarize, weighted_total,
 };
 use crate::app::AppState;
 use crate::audit::{self, Entry};
@@ -234,9 +234,9 @@ pub async fn save_review(
     program: &Program,
     app: &Candidate,
     assignment: &Assignment,
-    inputs: &[ScoreInput],
-    submit: bool,
+    req: &ReviewRequest,
 ) -> Result<(), Refusal> {
+    let (inputs, submit) = (&req.scores, req.submit);
     if app.decision.is_some() {
         return Err(Refusal::Conflict(format!(
             "{}'s application has been decided; reviews are closed.",
@@ -269,6 +269,9 @@ pub async fn save_review(
     tx.commit().await?;
     Ok(())
 }
+
+/// A review's scores and comments by criterion id.
+type GivenScores = HashMap<i64, (Option<i64>, String)>;
 
 /// One reviewer's part in the comparison.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -339,7 +342,7 @@ pub async fn comparison(state: &AppState, detail: &ProgramDetail) -> Result<Comp
         .map(|(c, _)| c)
         .collect();
     // (application, reviewer) -> criterion -> (score, comment)
-    let mut by_review: HashMap<(i64, i64), HashMap<i64, (Option<i64>, String)>> = HashMap::new();
+    let mut by_review: HashMap<(i64, i64), GivenScores> = HashMap::new();
     for (app, reviewer, _, criterion, score, comment) in scores {
         by_review
             .entry((app, reviewer))

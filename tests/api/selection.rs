@@ -405,9 +405,15 @@ async fn review_selection_and_the_team_it_forms(backend: Backend) {
     let home = ks_lead.get("/").await;
     assert!(home.body.contains(&format!("href=\"{team_path}\"")));
     let home = admin.get("/").await;
-    assert!(home.body.contains(&format!("href=\"/programs/{SLUG}/selection\"")));
+    assert!(
+        home.body
+            .contains(&format!("href=\"/programs/{SLUG}/selection\""))
+    );
     let home = ra.get("/").await;
-    assert!(home.body.contains(&format!("href=\"/programs/{SLUG}/reviews\"")));
+    assert!(
+        home.body
+            .contains(&format!("href=\"/programs/{SLUG}/reviews\""))
+    );
     assert!(!home.body.contains("/selection\""));
 
     // The lead manages the roster: a bad add is refused next to its field.

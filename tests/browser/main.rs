@@ -8,6 +8,7 @@ mod helpers;
 
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -423,6 +424,235 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
         .await
         .unwrap();
     assert_eq!(heading, "Welcome, Jordan Kim");
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Presses Tab until the element matching `selector` has focus: proof that
+/// the keyboard reaches it, in page order.
+async fn tab_to(client: &Client, selector: &str) {
+    for _ in 0..400 {
+        let hit: Value = client
+            .execute(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0])",
+                vec![json!(selector)],
+            )
+            .await
+            .unwrap();
+        if hit == Value::Bool(true) {
+            return;
+        }
+        // A real key press (sending keys to a file field would type a path).
+        let tab: char = Key::Tab.into();
+        client
+            .perform_actions(
+                KeyActions::new("keyboard".into())
+                    .then(KeyAction::Down { value: tab })
+                    .then(KeyAction::Up { value: tab }),
+            )
+            .await
+            .unwrap();
+    }
+    panic!("Tab never reached {selector}");
+}
+
+/// Types into whatever has focus.
+async fn keys(client: &Client, text: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
+/// Waits for a navigation whose address contains `part`.
+async fn wait_for_url(client: &Client, part: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        last = client.current_url().await.unwrap().to_string();
+        let ready: Value = client
+            .execute("return document.readyState", vec![])
+            .await
+            .unwrap_or(Value::Null);
+        if last.contains(part) && ready == "complete" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    last
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let req = waymark::program::create::NewProgramRequest {
+        name: "Advancing Career Pathways 2099".into(),
+        slug: "acp-2099".into(),
+        template: "intensive".into(),
+        time_zone: "America/New_York".into(),
+        deadline_date: "2099-06-01".into(),
+        deadline_time: "15:00".into(),
+        sponsor: "OCTAE".into(),
+        provider: "Provider".into(),
+    };
+    waymark::program::create::create(&app.state, (None, "test".into()), "", &req)
+        .await
+        .unwrap()
+        .unwrap();
+    let (_, password) = app
+        .add_user("lead@wy.gov", "state_lead", Some("acp-2099"), Some("WY"))
+        .await;
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let mut check = |stage: &str, found: Vec<String>| {
+        for v in found {
+            failures.push(format!("{stage}: {v}"));
+        }
+    };
+    sign_in_with_the_form(client, &base, "lead@wy.gov", &password).await;
+    let page = format!("{base}/programs/acp-2099/application");
+    client.goto(&page).await.unwrap();
+    check("not started", axe_violations(client, &axe).await);
+
+    tab_to(client, "form[action$='/application/start'] button").await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=").await;
+    check("started", axe_violations(client, &axe).await);
+
+    // 1. The key questions.
+    let ids: Value = client
+        .execute(
+            "return Array.from(document.querySelectorAll('textarea[name^=answer_]')).map(e => e.id)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let ids: Vec<String> = ids
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 4);
+    client.goto(&page).await.unwrap();
+    for (n, id) in ids.iter().enumerate() {
+        tab_to(client, &format!("#{id}")).await;
+        keys(client, &format!("Wyoming's answer to question {}.", n + 1)).await;
+    }
+    tab_to(
+        client,
+        "form[action$='/application/answers'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=application-saved").await;
+
+    // 2. The proposed team, one sector at a time.
+    for (name, sector) in [
+        ("Avery Secondary", "Secondary"),
+        ("Blair Postsecondary", "Postsecondary"),
+        ("Casey Workforce", "Workforce"),
+        ("Drew Economic", "Economic"),
+        ("Emery Business", "Business"),
+        ("Finley Human", "Human"),
+    ] {
+        client.goto(&page).await.unwrap();
+        tab_to(client, "#member_name").await;
+        keys(client, name).await;
+        tab_to(client, "#member_agency").await;
+        keys(client, "Wyoming state agency").await;
+        tab_to(client, "#member_sector").await;
+        keys(client, sector).await;
+        tab_to(client, "#level-state").await;
+        keys(client, " ").await;
+        tab_to(
+            client,
+            "form[action$='/application/members'] button[type=submit]",
+        )
+        .await;
+        keys(client, &Key::Enter.to_string()).await;
+        wait_for_url(client, "done=application-saved").await;
+    }
+    let text = client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("Every required sector is on the team."),
+        "the sectors were chosen by keyboard: {text}"
+    );
+    check("team complete", axe_violations(client, &axe).await);
+
+    // 3. The letter: the file chosen in the file field, then the signer
+    // and the three commitments (Space ticks a box).
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("Wyoming letter.pdf");
+    std::fs::write(&pdf, waymark::application::letter::sample_pdf("We commit.")).unwrap();
+    tab_to(client, "#letter_file").await;
+    keys(client, pdf.to_str().unwrap()).await;
+    tab_to(
+        client,
+        "form[action$='/application/letter-file'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=application-saved").await;
+    client.goto(&page).await.unwrap();
+    tab_to(client, "#signer_name").await;
+    keys(client, "Dr. Jillian Balow").await;
+    tab_to(client, "#signer_title").await;
+    keys(client, "Superintendent of Public Instruction").await;
+    for n in 0..3 {
+        tab_to(client, &format!("#commit_{n}")).await;
+        keys(client, " ").await;
+    }
+    tab_to(
+        client,
+        "form[action$='/application/letter'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=application-saved").await;
+    check("ready to submit", axe_violations(client, &axe).await);
+
+    // 4. Submit.
+    tab_to(client, "form[action$='/application/submit'] button").await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=application-submitted").await;
+    let status = client
+        .find(Locator::Id("status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("Submitted"), "{status}");
+    check("submitted", axe_violations(client, &axe).await);
+    let stored: String =
+        sqlx::query_scalar("SELECT status FROM applications WHERE state_code = 'WY'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, "submitted");
 
     chrome.stop().await;
     app.stop().await;
