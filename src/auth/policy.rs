@@ -25,6 +25,8 @@ pub enum Action {
     EditApplication { program_id: i64, state_code: String },
     /// Read a state's application.
     ViewApplication { program_id: i64, state_code: String },
+    /// Give one state's application a later deadline, or take it back.
+    GrantExtension { program_id: i64 },
 }
 
 impl Action {
@@ -49,6 +51,7 @@ impl Action {
                 program_id,
                 state_code,
             } => format!("view_application:{program_id}:{state_code}"),
+            Action::GrantExtension { program_id } => format!("grant_extension:{program_id}"),
         }
     }
 }
@@ -79,6 +82,8 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                     .any(|g| g.program_id == Some(*program_id))
         }
         Action::EditApplication { .. } => false, // answered above
+        // Deadlines are the administrator's alone: not the state, not its coach.
+        Action::GrantExtension { .. } => false,
         Action::ViewApplication {
             program_id,
             state_code,
@@ -203,6 +208,17 @@ mod tests {
             "administrators do not write a state's application"
         );
         assert!(!allows(&user(&[(Role::Reviewer, Some(1), None)]), &view));
+    }
+
+    #[test]
+    fn only_admins_grant_extensions() {
+        let grant = Action::GrantExtension { program_id: 1 };
+        for role in Role::ALL {
+            let u = user(&[(role, Some(1), Some("CO"))]);
+            assert_eq!(allows(&u, &grant), role == Role::Admin, "{role:?}");
+        }
+        assert!(!allows(&user(&[]), &grant));
+        assert_eq!(grant.name(), "grant_extension:1");
     }
 
     #[test]
