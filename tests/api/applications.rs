@@ -128,7 +128,7 @@ async fn letters_are_checked_by_content_and_stored_safely(backend: Backend) {
     app.stop().await;
 }
 
-async fn future_program(app: &TestApp, slug: &str) -> i64 {
+pub async fn future_program(app: &TestApp, slug: &str) -> i64 {
     let req = waymark::program::create::NewProgramRequest {
         name: "Advancing Career Pathways".into(),
         slug: slug.into(),
@@ -150,7 +150,7 @@ async fn future_program(app: &TestApp, slug: &str) -> i64 {
         .id
 }
 
-async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
+pub async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
     sqlx::query_as("SELECT to_addr, subject, text_body FROM outbox ORDER BY id")
         .fetch_all(&app.state.db.pool)
         .await
@@ -158,7 +158,7 @@ async fn outbox(app: &TestApp) -> Vec<(String, String, String)> {
 }
 
 /// Fills in a complete draft through the pages.
-async fn complete_draft(b: &Browser, slug: &str) {
+pub async fn complete_draft(b: &Browser, slug: &str) {
     let page = format!("/programs/{slug}/application");
     let res = b.submit(&page, &format!("{page}/start"), &[]).await;
     assert_eq!(res.status, 303);

@@ -11,3 +11,4 @@ mod cli;
 mod mail;
 mod pages;
 mod programs;
+mod settings;
