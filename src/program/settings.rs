@@ -60,7 +60,10 @@ pub struct CriterionWeight {
     pub id: Option<i64>,
     pub criterion: String,
     /// Whole percent; the weights add up to 100.
-    #[serde(deserialize_with = "text_or_number")]
+    #[serde(
+        deserialize_with = "text_or_number",
+        serialize_with = "number_if_whole"
+    )]
     #[schema(value_type = i64)]
     pub weight: String,
 }
@@ -91,6 +94,14 @@ pub struct ProgramSettings {
 
 fn text_or_null<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A weight goes out as a number (as typed if it is not one).
+fn number_if_whole<S: serde::Serializer>(w: &str, s: S) -> Result<S::Ok, S::Error> {
+    match w.trim().parse::<i64>() {
+        Ok(n) => s.serialize_i64(n),
+        Err(_) => s.serialize_str(w),
+    }
 }
 
 /// A weight sent as 40 or as "40".
@@ -669,5 +680,12 @@ mod tests {
         let m: MilestoneDates =
             serde_json::from_str(r#"{"key": "k", "starts": "2016-01-01", "ends": null}"#).unwrap();
         assert_eq!(m.ends, "");
+        let out = serde_json::to_value(CriterionWeight {
+            id: Some(1),
+            criterion: "A".into(),
+            weight: "40".into(),
+        })
+        .unwrap();
+        assert_eq!(out["weight"], 40);
     }
 }

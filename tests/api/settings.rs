@@ -304,7 +304,7 @@ async fn settings_through_the_api(backend: Backend) {
         .unwrap();
     assert_eq!(settings["framework"], "six-key-elements");
     assert_eq!(settings["deadline_time"], "15:00");
-    assert_eq!(settings["rubric"][0]["weight"], "40");
+    assert_eq!(settings["rubric"][0]["weight"], 40);
     assert_eq!(settings["key_questions"].as_array().unwrap().len(), 4);
     assert_eq!(
         client
