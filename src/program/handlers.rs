@@ -263,6 +263,8 @@ async fn create_program(
 struct MilestoneRow {
     key: String,
     label: String,
+    /// Shown as a month ("July 2016"): the day does not show.
+    month: bool,
     starts: String,
     ends: String,
 }
@@ -311,6 +313,7 @@ impl SettingsForm {
                 MilestoneRow {
                     key: key.clone(),
                     label: label.clone(),
+                    month: current.monthly.contains(key),
                     starts: m.map(|m| m.starts.clone()).unwrap_or_default(),
                     ends: m.map(|m| m.ends.clone()).unwrap_or_default(),
                 }
@@ -380,6 +383,7 @@ impl SettingsForm {
             .map(|(key, label)| MilestoneRow {
                 key: key.clone(),
                 label: label.clone(),
+                month: current.monthly.contains(key),
                 starts: one(&format!("ms_starts_{key}")),
                 ends: one(&format!("ms_ends_{key}")),
             })

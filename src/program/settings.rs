@@ -129,6 +129,8 @@ pub struct Current {
     pub criteria: Vec<i64>,
     /// Whether any reviewer has scored an application of the program.
     pub scored: bool,
+    /// Keys of the milestones shown as a month ("July 2016"), not a day.
+    pub monthly: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -449,6 +451,7 @@ mod tests {
             questions: vec![(10, "Why now?".into(), 0), (11, "Who leads?".into(), 2)],
             criteria: vec![20, 21],
             scored: false,
+            monthly: vec!["coaching_calls".into()],
         }
     }
 

@@ -332,6 +332,12 @@ pub async fn settings_facts(
     .bind(program_id)
     .fetch_all(&mut *conn)
     .await?;
+    let monthly = sqlx::query_scalar(
+        "SELECT key FROM program_milestones WHERE program_id = $1 AND date_precision = 'month'",
+    )
+    .bind(program_id)
+    .fetch_all(&mut *conn)
+    .await?;
     let scores: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM review_scores s JOIN program_rubric r ON r.id = s.criterion_id WHERE r.program_id = $1",
     )
@@ -343,6 +349,7 @@ pub async fn settings_facts(
         questions,
         criteria,
         scored: scores > 0,
+        monthly,
     })
 }
 

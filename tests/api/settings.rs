@@ -96,6 +96,11 @@ async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
     assert!(page.body.contains("value=\"2099-06-01\"") && page.body.contains("value=\"15:00\""));
     assert!(page.body.contains("(answered by 1 state)"));
     assert!(
+        page.body
+            .contains("id=\"ms_hint_selection\">Shown as a month"),
+        "a month milestone says so"
+    );
+    assert!(
         !page.body.contains("id=\"q_remove_0\""),
         "an answered question offers no remove box"
     );
