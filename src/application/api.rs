@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::MemberRequest;
 use super::service::{self, ChangeError, WholeDraft};
 use super::store::{self, Application};
+use super::{ExtensionRequest, MemberRequest};
 use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(submit_application))
         .routes(routes!(withdraw_application))
         .routes(routes!(get_letter, put_letter))
+        .routes(routes!(put_extension))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -125,6 +126,9 @@ pub struct DraftRequest {
     pub signer_title: String,
     /// The three commitments of the letter, confirmed or not, in order.
     pub commitments: [bool; 3],
+    /// General TA programs only: the keys of the priority components chosen
+    /// (partnerships, vision, alignment, services, professional_development, data, funding).
+    pub priorities: Vec<String>,
 }
 
 async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
@@ -226,6 +230,7 @@ async fn replace_draft(
         signer_name: req.signer_name,
         signer_title: req.signer_title,
         commitments: req.commitments,
+        priorities: req.priorities,
     };
     service::replace(&state, &api.user, &api.ip, &program, &code, &whole)
         .await
@@ -310,4 +315,42 @@ async fn withdraw_application(
         .await
         .map_err(change_error)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Grants the state a later deadline on the program's clock, or removes it with empty values (administrators only).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/applications/{state}/extension", tag = "applications", request_body = ExtensionRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Application), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 422, description = "Not a date and time after the program's deadline; `fields` names until_date or until_time", body = ErrorResponse)))]
+async fn put_extension(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<ExtensionRequest>,
+) -> Result<Json<Application>, ApiError> {
+    let program = program(&state, &slug).await?;
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/applications/{code}/extension");
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::GrantExtension {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    let req = body.parse()?;
+    if store::find(&state.db.pool, program.id, &code)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(
+        service::set_extension(&state, &api.user, &api.ip, &program, &code, &req)
+            .await
+            .map_err(change_error)?,
+    ))
 }

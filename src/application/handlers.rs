@@ -2,8 +2,6 @@
 //! withdraw the state's application; the team, the admin and the federal
 //! officer read it.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -13,7 +11,10 @@ use serde::Deserialize;
 
 use super::service::{self, ChangeError};
 use super::store::{self, Application};
-use super::{Draft, FieldErrors, LETTER_COMMITMENTS, MemberRequest, Status, submission_problems};
+use super::{
+    Draft, ExtensionRequest, FieldErrors, LETTER_COMMITMENTS, MemberRequest, Status,
+    submission_problems,
+};
 use crate::app::{AppState, Routes};
 use crate::auth::handlers::Errors;
 use crate::auth::policy::Action;
@@ -44,6 +45,10 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/application/submit", submit)
         .post("/programs/{slug}/application/withdraw", withdraw)
         .get("/programs/{slug}/applications/{state}", read_only_page)
+        .post(
+            "/programs/{slug}/applications/{state}/extension",
+            save_extension,
+        )
         .get("/register", super::register::register_page)
         .post("/register", super::register::register)
 }
@@ -71,9 +76,27 @@ struct ApplicationPage {
     /// The lead's own page of a submitted application.
     can_withdraw: bool,
     message: Option<String>,
+    /// The administrator's extension form (on the read-only page).
+    can_extend: bool,
+    extension_form: ExtensionRequest,
+    /// The program's own deadline, in words.
+    program_deadline: Option<String>,
+    /// The state's extension, in words.
+    extension: Option<String>,
+    /// A general TA program: priority components, no letter.
+    general: bool,
+    /// (key, name, chosen) for each priority component.
+    components: Vec<(&'static str, &'static str, bool)>,
 }
 
 impl ApplicationPage {
+    fn code(&self) -> &str {
+        self.app
+            .as_ref()
+            .map(|a| a.state_code.as_str())
+            .unwrap_or("")
+    }
+
     fn committed(&self, i: &usize) -> bool {
         self.app
             .as_ref()
@@ -153,6 +176,8 @@ async fn view(
                 signer_title: &a.signer_title,
                 commitments: a.commitments,
                 has_letter: a.letter.is_some(),
+                general_track: service::general_track(&program),
+                priorities: &a.priorities,
             })
         }
         _ => vec![],
@@ -165,6 +190,41 @@ async fn view(
             .and_then(|e| jiff::Timestamp::from_millisecond(e).ok());
         deadline::describe(deadline::effective(due, extension), &program.time_zone)
     });
+    let describe_ms = |ms: i64| {
+        deadline::describe(
+            jiff::Timestamp::from_millisecond(ms).unwrap_or_default(),
+            &program.time_zone,
+        )
+    };
+    let program_deadline = program.applications_due_at.map(describe_ms);
+    let extension = app
+        .as_ref()
+        .and_then(|a| a.extension_until)
+        .map(describe_ms);
+    let extension_form = app
+        .as_ref()
+        .and_then(|a| a.extension_until)
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .zip(deadline::zone(&program.time_zone).ok())
+        .map(|(ts, tz)| {
+            let z = ts.to_zoned(tz);
+            ExtensionRequest {
+                until_date: z.strftime("%Y-%m-%d").to_string(),
+                until_time: z.strftime("%H:%M").to_string(),
+            }
+        })
+        .unwrap_or_default();
+    let components = super::PRIORITY_COMPONENTS
+        .iter()
+        .map(|(k, n)| {
+            (
+                *k,
+                *n,
+                app.as_ref()
+                    .is_some_and(|a| a.priorities.iter().any(|p| p == k)),
+            )
+        })
+        .collect();
     let can_withdraw = editable && app.as_ref().is_some_and(|a| a.status == Status::Submitted);
     let editable = editable && app.as_ref().is_none_or(|a| a.status == Status::Draft);
     Ok(ApplicationPage {
@@ -188,6 +248,12 @@ async fn view(
         editable,
         can_withdraw,
         message,
+        can_extend: false,
+        general: service::general_track(&program),
+        components,
+        extension_form,
+        program_deadline,
+        extension,
         program,
     })
 }
@@ -234,11 +300,12 @@ async fn read_only_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
+    Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let detail = load_program(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}", p.slug, p.state);
-    guard::page(
+    let user = guard::page(
         &state,
         &visitor,
         &path,
@@ -254,7 +321,13 @@ async fn read_only_page(
     {
         return Err(AppError::NotFound);
     }
-    let page = view(
+    let can_extend = crate::auth::policy::allows(
+        &user,
+        &Action::GrantExtension {
+            program_id: detail.program.id,
+        },
+    );
+    let mut page = view(
         &state,
         &visitor,
         detail,
@@ -263,10 +336,68 @@ async fn read_only_page(
         Errors::default(),
         MemberRequest::default(),
         None,
-        "",
+        &done.done,
     )
     .await?;
+    page.can_extend = can_extend;
     Ok(render(page)?.into_response())
+}
+
+/// The administrator grants or removes one state's extension.
+async fn save_extension(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<ExtensionRequest>,
+) -> Result<Response, AppError> {
+    let detail = load_program(&state, &p.slug).await?;
+    let code = p.state.to_uppercase();
+    let path = format!("/programs/{}/applications/{}/extension", p.slug, p.state);
+    let user = guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::GrantExtension {
+            program_id: detail.program.id,
+        },
+    )
+    .await?;
+    if store::find(&state.db.pool, detail.program.id, &code)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
+    let back = format!("/programs/{}/applications/{code}", p.slug);
+    match service::set_extension(&state, &user, &visitor.ip, &detail.program, &code, &form).await {
+        Ok(app) => {
+            let done = if app.extension_until.is_some() {
+                "extension-saved"
+            } else {
+                "extension-cleared"
+            };
+            Ok(Redirect::to(&format!("{back}?done={done}#extension")).into_response())
+        }
+        Err(ChangeError::Invalid(errors)) => {
+            let mut page = view(
+                &state,
+                &visitor,
+                detail,
+                &code,
+                false,
+                Errors(errors),
+                MemberRequest::default(),
+                None,
+                "",
+            )
+            .await?;
+            page.can_extend = true;
+            page.extension_form = form;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(ChangeError::Db(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{}", e.message()))),
+    }
 }
 
 /// After a change: back to the page, or the page again with what went wrong.
@@ -345,7 +476,7 @@ async fn save_answers(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
     let (user, code) = lead(
@@ -359,8 +490,23 @@ async fn save_answers(
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
         .collect();
-    let result =
-        service::save_answers(&state, &user, &visitor.ip, &detail.program, &code, &answers).await;
+    // The priority boxes are in this form on general-track programs only.
+    let priorities: Vec<String> = form
+        .iter()
+        .filter(|(k, _)| k == "priorities")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let priorities = service::general_track(&detail.program).then_some(priorities.as_slice());
+    let result = service::save_answers(
+        &state,
+        &user,
+        &visitor.ip,
+        &detail.program,
+        &code,
+        &answers,
+        priorities,
+    )
+    .await;
     after(
         &state,
         &visitor,

@@ -24,6 +24,9 @@ struct Text<'a> {
     app: &'a Application,
     members: &'a [MemberLine],
     commitments: [&'static str; 3],
+    /// General track: the priority components' names; no letter.
+    general: bool,
+    priorities: &'a [&'static str],
 }
 
 #[derive(Template)]
@@ -36,6 +39,9 @@ struct Html<'a> {
     app: &'a Application,
     members: &'a [MemberLine],
     commitments: [&'static str; 3],
+    /// General track: the priority components' names; no letter.
+    general: bool,
+    priorities: &'a [&'static str],
 }
 
 pub fn confirmation(
@@ -56,6 +62,12 @@ pub fn confirmation(
         })
         .collect();
     let (program_name, state) = (program.name.as_str(), app.state_code.as_str());
+    let general = program.track == "general";
+    let priorities: Vec<&'static str> = app
+        .priorities
+        .iter()
+        .filter_map(|k| super::component_name(k))
+        .collect();
     Ok(Email {
         to: to.to_owned(),
         subject: format!("We received {state}'s application to {program_name}"),
@@ -67,6 +79,8 @@ pub fn confirmation(
             app,
             members: &members,
             commitments: LETTER_COMMITMENTS,
+            general,
+            priorities: &priorities,
         }
         .render()?,
         html: Html {
@@ -77,6 +91,8 @@ pub fn confirmation(
             app,
             members: &members,
             commitments: LETTER_COMMITMENTS,
+            general,
+            priorities: &priorities,
         }
         .render()?,
         headers: vec![],

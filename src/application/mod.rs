@@ -145,6 +145,59 @@ pub fn check_member(req: &MemberRequest) -> Result<Member, FieldErrors> {
 
 pub const MAX_ANSWER: usize = 5000;
 
+/// The components of a career pathways system a general-track state can
+/// choose as its priorities (seed 002), by stable key.
+pub const PRIORITY_COMPONENTS: [(&str, &str); 7] = [
+    (
+        "partnerships",
+        "Cross-agency Partnerships and Industry Engagement",
+    ),
+    (
+        "vision",
+        "State Vision of a Career Pathways System and Communications about this Vision",
+    ),
+    ("alignment", "Alignment of Policies and Programs"),
+    ("services", "Education, Training, and Support Services"),
+    (
+        "professional_development",
+        "Professional Development and Technical Assistance",
+    ),
+    ("data", "Data Systems and Evaluation"),
+    ("funding", "Funding and Sustainability"),
+];
+
+pub fn component_name(key: &str) -> Option<&'static str> {
+    PRIORITY_COMPONENTS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, n)| *n)
+}
+
+/// The chosen components, known and each once, in the seed's order.
+/// Only general-track programs ask for them.
+pub fn check_priorities(keys: &[String], general_track: bool) -> Result<Vec<String>, FieldErrors> {
+    if !general_track {
+        if keys.is_empty() {
+            return Ok(vec![]);
+        }
+        return Err(vec![(
+            "priorities",
+            "Priority components are chosen only in general technical assistance programs.".into(),
+        )]);
+    }
+    if let Some(bad) = keys.iter().find(|k| component_name(k.trim()).is_none()) {
+        return Err(vec![(
+            "priorities",
+            format!("'{bad}' is not one of the components; choose from the list."),
+        )]);
+    }
+    Ok(PRIORITY_COMPONENTS
+        .iter()
+        .filter(|(k, _)| keys.iter().any(|x| x.trim() == *k))
+        .map(|(k, _)| (*k).to_owned())
+        .collect())
+}
+
 /// What stops a draft from being submitted, field by field.
 pub struct Draft<'a> {
     /// (question id, answer) for every key question of the program.
@@ -154,6 +207,11 @@ pub struct Draft<'a> {
     pub signer_title: &'a str,
     pub commitments: [bool; 3],
     pub has_letter: bool,
+    /// A general TA program: priorities are required, the letter is not
+    /// (general TA is virtual mentoring, with no travel or release time to commit).
+    pub general_track: bool,
+    /// The chosen priority components (general track).
+    pub priorities: &'a [String],
 }
 
 pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
@@ -172,11 +230,21 @@ pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
             ),
         ));
     }
+    if d.general_track && d.priorities.is_empty() {
+        errors.push((
+            "priorities",
+            "Choose at least one component of a career pathways system your state wants help with."
+                .into(),
+        ));
+    }
     if d.members.is_empty() {
         errors.push((
             "members",
             "Add the members of your proposed state team.".into(),
         ));
+    }
+    if d.general_track {
+        return errors;
     }
     if !d.has_letter {
         errors.push((
@@ -197,6 +265,67 @@ pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
         ));
     }
     errors
+}
+
+/// A later deadline for one state, as the admin typed it; both empty
+/// takes the extension back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ExtensionRequest {
+    /// YYYY-MM-DD, or empty to remove the extension.
+    pub until_date: String,
+    /// HH:MM (24-hour) on the program's clock, or empty to remove the extension.
+    pub until_time: String,
+}
+
+/// The extension's end as an instant (None: no extension). It must be
+/// later than the program's deadline; an earlier one would change nothing.
+pub fn check_extension(
+    req: &ExtensionRequest,
+    time_zone: &str,
+    due_ms: Option<i64>,
+) -> Result<Option<i64>, FieldErrors> {
+    use crate::program::deadline;
+    let (date, time) = (req.until_date.trim(), req.until_time.trim());
+    if date.is_empty() && time.is_empty() {
+        return Ok(None);
+    }
+    let mut errors = FieldErrors::new();
+    let d: Option<jiff::civil::Date> = date.parse().ok();
+    if d.is_none() {
+        errors.push((
+            "until_date",
+            "Enter the date as YYYY-MM-DD, like 2016-06-08.".into(),
+        ));
+    }
+    let t: Option<jiff::civil::Time> = time.parse().ok();
+    if t.is_none() {
+        errors.push((
+            "until_time",
+            "Enter the time as HH:MM on a 24-hour clock, like 15:00.".into(),
+        ));
+    }
+    let (Some(d), Some(t)) = (d, t) else {
+        return Err(errors);
+    };
+    let until = deadline::local_deadline(d, t, time_zone)
+        .map_err(|e| vec![("until_time", format!("{e}; choose another time."))])?;
+    let Some(due) = due_ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()) else {
+        return Err(vec![(
+            "until_date",
+            "This program has no application deadline, so there is nothing to extend.".into(),
+        )]);
+    };
+    if until <= due {
+        return Err(vec![(
+            "until_date",
+            format!(
+                "An extension must end after the program's deadline, {}.",
+                deadline::describe(due, time_zone)
+            ),
+        )]);
+    }
+    Ok(Some(until.as_millisecond()))
 }
 
 /// The three commitments the letter must express (seed 000).
@@ -266,6 +395,49 @@ mod tests {
     }
 
     #[test]
+    fn extensions_end_after_the_deadline_on_the_program_clock() {
+        const NY: &str = "America/New_York";
+        let due = 1_464_807_600_000; // 3:00 pm EDT on June 1, 2016
+        let ext = |date: &str, time: &str| {
+            check_extension(
+                &ExtensionRequest {
+                    until_date: date.into(),
+                    until_time: time.into(),
+                },
+                NY,
+                Some(due),
+            )
+        };
+        assert_eq!(ext("", ""), Ok(None), "empty clears the extension");
+        assert_eq!(
+            ext("2016-06-08", "17:00"),
+            Ok(Some(due + (7 * 24 + 2) * 3_600_000))
+        );
+        let e = ext("2016-06-01", "15:00").unwrap_err();
+        assert_eq!(e[0].0, "until_date");
+        assert!(
+            e[0].1
+                .contains("after the program's deadline, 3:00 pm EDT on June 1, 2016")
+        );
+        assert_eq!(ext("June 8", "5pm").unwrap_err().len(), 2);
+        assert_eq!(ext("2016-06-08", "").unwrap_err()[0].0, "until_time");
+        assert_eq!(ext("2017-03-12", "02:30").unwrap_err()[0].0, "until_time");
+        assert_eq!(
+            check_extension(
+                &ExtensionRequest {
+                    until_date: "2016-06-08".into(),
+                    until_time: "17:00".into()
+                },
+                NY,
+                None
+            )
+            .unwrap_err()[0]
+                .0,
+            "until_date"
+        );
+    }
+
+    #[test]
     fn a_draft_is_ready_only_when_complete() {
         let members = vec![check_member(&member()).unwrap()];
         let answers = vec![(1, "Because".to_owned()), (2, " ".to_owned())];
@@ -276,6 +448,8 @@ mod tests {
             signer_title: "Commissioner",
             commitments: [true, false, true],
             has_letter: false,
+            general_track: false,
+            priorities: &[],
         };
         let fields: Vec<_> = submission_problems(&draft)
             .into_iter()
@@ -290,6 +464,8 @@ mod tests {
             signer_title: "Commissioner",
             commitments: [true; 3],
             has_letter: true,
+            general_track: false,
+            priorities: &[],
         };
         assert!(submission_problems(&ready).is_empty());
         let empty = Draft {
@@ -298,5 +474,60 @@ mod tests {
             ..ready
         };
         assert_eq!(submission_problems(&empty)[0].0, "members");
+    }
+
+    #[test]
+    fn the_general_track_needs_priorities_not_a_letter() {
+        let members = vec![check_member(&member()).unwrap()];
+        let answers = vec![(1, "Because".to_owned())];
+        let general = Draft {
+            answers: &answers,
+            members: &members,
+            signer_name: "",
+            signer_title: "",
+            commitments: [false; 3],
+            has_letter: false,
+            general_track: true,
+            priorities: &[],
+        };
+        let problems = submission_problems(&general);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "priorities");
+        assert!(problems[0].1.contains("at least one component"));
+        let chosen = vec!["data".to_owned()];
+        assert!(
+            submission_problems(&Draft {
+                priorities: &chosen,
+                ..general
+            })
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn priorities_are_seed_002s_components_by_key() {
+        let seed = include_str!("../../docs/seeds/002_1fd02930a84c53ac.txt");
+        for (_, name) in PRIORITY_COMPONENTS {
+            assert!(seed.contains(name), "{name} is in seed 002 word for word");
+        }
+        let keys = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            check_priorities(&keys(&["funding", "partnerships", "funding"]), true).unwrap(),
+            keys(&["partnerships", "funding"]),
+            "once each, in the seed's order"
+        );
+        assert_eq!(
+            check_priorities(&keys(&["astrology"]), true).unwrap_err()[0].0,
+            "priorities"
+        );
+        assert_eq!(
+            check_priorities(&keys(&["data"]), false).unwrap_err()[0].0,
+            "priorities"
+        );
+        assert_eq!(check_priorities(&[], false).unwrap(), Vec::<String>::new());
+        assert_eq!(
+            component_name("vision"),
+            Some("State Vision of a Career Pathways System and Communications about this Vision")
+        );
     }
 }

@@ -3,7 +3,8 @@
 
 use super::store::{self, Application};
 use super::{
-    Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, submission_problems,
+    Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, check_priorities,
+    submission_problems,
 };
 use crate::app::AppState;
 use crate::audit::{self, Entry};
@@ -119,6 +120,13 @@ fn check_answers(app: &Application, answers: &[(i64, String)]) -> Result<(), Cha
     Ok(())
 }
 
+/// Is the program a general TA program (priorities, no letter)?
+pub fn general_track(program: &Program) -> bool {
+    program.track == "general"
+}
+
+/// Saves the answers and, when given (general track), the chosen priority
+/// components, together.
 pub async fn save_answers(
     state: &AppState,
     user: &CurrentUser,
@@ -126,12 +134,20 @@ pub async fn save_answers(
     program: &Program,
     code: &str,
     answers: &[(i64, String)],
+    priorities: Option<&[String]>,
 ) -> Result<(), ChangeError> {
     let app = draft(state, program, code).await?;
     check_answers(&app, answers)?;
+    let priorities = priorities
+        .map(|p| check_priorities(p, general_track(program)))
+        .transpose()
+        .map_err(ChangeError::Invalid)?;
     let mut tx = state.db.begin().await?;
     for (qid, text) in answers {
         store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
+    }
+    if let Some(p) = &priorities {
+        store::set_priorities(&mut tx, app.id, p).await?;
     }
     store::touch(&mut tx, app.id, now_ms()).await?;
     audit::write(
@@ -256,6 +272,7 @@ pub struct WholeDraft {
     pub signer_name: String,
     pub signer_title: String,
     pub commitments: [bool; 3],
+    pub priorities: Vec<String>,
 }
 
 pub async fn replace(
@@ -280,11 +297,14 @@ pub async fn replace(
         })?;
         members.push(checked);
     }
+    let priorities = check_priorities(&whole.priorities, general_track(program))
+        .map_err(ChangeError::Invalid)?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     for (qid, text) in &whole.answers {
         store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
     }
+    store::set_priorities(&mut tx, app.id, &priorities).await?;
     store::remove_all_members(&mut tx, app.id).await?;
     for m in &members {
         store::add_member(&mut tx, app.id, m, now).await?;
@@ -330,6 +350,8 @@ pub async fn submit(
         signer_title: &app.signer_title,
         commitments: app.commitments,
         has_letter: app.letter.is_some(),
+        general_track: general_track(program),
+        priorities: &app.priorities,
     });
     if !problems.is_empty() {
         return Err(ChangeError::Invalid(problems));
@@ -450,4 +472,37 @@ pub async fn upload_letter(
             Err(e.into())
         }
     }
+}
+
+/// Grants one state a later deadline, or takes it back (the admin).
+pub async fn set_extension(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    req: &super::ExtensionRequest,
+) -> Result<Application, ChangeError> {
+    let id = store::find(&state.db.pool, program.id, code)
+        .await?
+        .ok_or_else(not_started)?;
+    let until = super::check_extension(req, &program.time_zone, program.applications_due_at)
+        .map_err(ChangeError::Invalid)?;
+    let mut tx = state.db.begin().await?;
+    store::set_extension(&mut tx, id, until).await?;
+    let entry = match until {
+        Some(ms) => Entry::new(actor(user), ip, "grant_extension").detail(format!(
+            "{code} for {} until {}",
+            program.slug,
+            deadline::describe(
+                jiff::Timestamp::from_millisecond(ms).map_err(anyhow::Error::from)?,
+                &program.time_zone
+            )
+        )),
+        None => Entry::new(actor(user), ip, "clear_extension")
+            .detail(format!("{code} for {}", program.slug)),
+    };
+    audit::write(&mut *tx, &entry.record("application", id)).await?;
+    tx.commit().await?;
+    Ok(store::load(&state.db.pool, id).await?.expect("exists"))
 }

@@ -68,6 +68,9 @@ pub struct Application {
     pub updated_at: i64,
     /// The signed letter, once uploaded.
     pub letter: Option<LetterFile>,
+    /// General track: the keys of the priority components the state chose
+    /// (partnerships, vision, alignment, services, professional_development, data, funding).
+    pub priorities: Vec<String>,
 }
 
 impl Application {
@@ -139,6 +142,17 @@ pub async fn load_in(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<Op
     .bind(r.program_id)
     .fetch_all(&mut *conn)
     .await?;
+    let chosen: Vec<String> = sqlx::query_scalar(
+        "SELECT component FROM application_priorities WHERE application_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let priorities = super::PRIORITY_COMPONENTS
+        .iter()
+        .filter(|(k, _)| chosen.iter().any(|c| c == k))
+        .map(|(k, _)| (*k).to_owned())
+        .collect();
     let members: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
         "SELECT id, name, agency, email, sector, level FROM application_members WHERE application_id = $1 ORDER BY id",
     )
@@ -187,7 +201,26 @@ pub async fn load_in(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<Op
             }),
             _ => None,
         },
+        priorities,
     }))
+}
+
+/// Replaces the state's chosen priority components.
+pub async fn set_priorities(tx: &mut Tx<'_>, id: i64, keys: &[String]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM application_priorities WHERE application_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for key in keys {
+        sqlx::query(
+            "INSERT INTO application_priorities (application_id, component) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 pub async fn save_answer(
@@ -316,4 +349,14 @@ pub async fn set_letter(
     .execute(&mut **tx)
     .await?;
     Ok(old)
+}
+
+/// Sets (or with None removes) the state's later deadline.
+pub async fn set_extension(tx: &mut Tx<'_>, id: i64, until: Option<i64>) -> sqlx::Result<()> {
+    sqlx::query("UPDATE applications SET extension_until = $1 WHERE id = $2")
+        .bind(until)
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }

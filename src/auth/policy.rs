@@ -34,6 +34,8 @@ pub enum Action {
     RunSelection { program_id: i64 },
     /// Add, remove, re-invite and change the roles of a state team's members.
     ManageTeam { program_id: i64, state_code: String },
+    /// Give one state's application a later deadline, or take it back.
+    GrantExtension { program_id: i64 },
 }
 
 impl Action {
@@ -68,6 +70,7 @@ impl Action {
                 program_id,
                 state_code,
             } => format!("manage_team:{program_id}:{state_code}"),
+            Action::GrantExtension { program_id } => format!("grant_extension:{program_id}"),
         }
     }
 }
@@ -113,6 +116,8 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
             program_id,
             state_code,
         } => holds(user, Role::StateLead, *program_id, state_code),
+        // Deadlines are the administrator's alone: not the state, not its coach.
+        Action::GrantExtension { .. } => false,
         Action::ViewApplication {
             program_id,
             state_code,
@@ -308,6 +313,17 @@ mod tests {
             &manage
         ));
         assert!(!allows(&user(&[(Role::Federal, None, None)]), &manage));
+    }
+
+    #[test]
+    fn only_admins_grant_extensions() {
+        let grant = Action::GrantExtension { program_id: 1 };
+        for role in Role::ALL {
+            let u = user(&[(role, Some(1), Some("CO"))]);
+            assert_eq!(allows(&u, &grant), role == Role::Admin, "{role:?}");
+        }
+        assert!(!allows(&user(&[]), &grant));
+        assert_eq!(grant.name(), "grant_extension:1");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::create::{self, NewProgramRequest};
+use super::settings::{self, ProgramSettings, SettingsError};
 use super::store::{self, Jurisdiction, Program, ProgramDetail};
 use crate::app::AppState;
 use crate::auth::api::ApiUser;
@@ -18,7 +19,8 @@ use crate::web::{ApiError, ApiJson};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_programs, create_program))
-        .routes(routes!(get_program))
+        .routes(routes!(get_program, update_program))
+        .routes(routes!(get_settings))
         .routes(routes!(list_jurisdictions))
 }
 
@@ -98,4 +100,66 @@ async fn list_jurisdictions(
     _user: ApiUser,
 ) -> Result<Json<Vec<Jurisdiction>>, ApiError> {
     Ok(Json(store::jurisdictions(&state.db.pool).await?))
+}
+
+fn field_errors(errors: create::FieldErrors) -> ApiError {
+    ApiError::Invalid(
+        errors
+            .into_iter()
+            .map(|(field, message)| FieldError {
+                field: field.into(),
+                message,
+            })
+            .collect(),
+    )
+}
+
+/// A program's settings as `PUT /api/v1/programs/{slug}` takes them, with the ids of its questions and criteria (administrators only).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/settings", tag = "programs", params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = ProgramSettings), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse), (status = 404, body = crate::web::api_error::ErrorResponse)))]
+async fn get_settings(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<ProgramSettings>, ApiError> {
+    let path = format!("/api/v1/programs/{slug}/settings");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePrograms).await?;
+    let program = store::find_by_slug(&state.db.pool, &slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(store::settings(&state.db.pool, &program).await?.0))
+}
+
+/// Changes a program's settings: the whole settings object, as `GET .../settings` gives it (administrators only).
+/// Questions and criteria keep their ids; one left out is removed, one without an id is added.
+#[utoipa::path(put, path = "/api/v1/programs/{slug}", tag = "programs", request_body = ProgramSettings, params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = ProgramDetail), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse),
+        (status = 404, body = crate::web::api_error::ErrorResponse),
+        (status = 422, description = "A field is wrong; `fields` names it, and nothing is changed", body = crate::web::api_error::ErrorResponse)))]
+async fn update_program(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    body: ApiJson<ProgramSettings>,
+) -> Result<Json<ProgramDetail>, ApiError> {
+    let path = format!("/api/v1/programs/{slug}");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePrograms).await?;
+    let req = body.parse()?;
+    match settings::save(
+        &state,
+        (Some(api.user.id), api.user.email.clone()),
+        &api.ip,
+        &slug,
+        &req,
+    )
+    .await
+    {
+        Ok(()) => store::detail(&state.db.pool, &slug)
+            .await?
+            .map(Json)
+            .ok_or(ApiError::NotFound),
+        Err(SettingsError::NotFound) => Err(ApiError::NotFound),
+        Err(SettingsError::Db(e)) => Err(e.into()),
+        Err(SettingsError::Invalid(errors)) => Err(field_errors(errors)),
+    }
 }

@@ -48,6 +48,47 @@ pub fn valid_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
+/// The deadline typed as a date and an HH:MM time on the program's clock
+/// (also checks the time zone); the problems go to `errors`.
+pub fn check_deadline(
+    date: &str,
+    time: &str,
+    time_zone: &str,
+    errors: &mut FieldErrors,
+) -> Option<jiff::Timestamp> {
+    let zone_ok = deadline::zone(time_zone).is_ok();
+    if !zone_ok {
+        errors.push((
+            "time_zone",
+            "Choose a time zone, like America/New_York.".into(),
+        ));
+    }
+    let date: Option<Date> = date.trim().parse().ok();
+    if date.is_none() {
+        errors.push((
+            "deadline_date",
+            "Enter the date as YYYY-MM-DD, like 2016-06-01.".into(),
+        ));
+    }
+    let time: Option<Time> = time.trim().parse().ok();
+    if time.is_none() {
+        errors.push((
+            "deadline_time",
+            "Enter the time as HH:MM on a 24-hour clock, like 15:00.".into(),
+        ));
+    }
+    let (Some(d), Some(t), true) = (date, time, zone_ok) else {
+        return None;
+    };
+    match deadline::local_deadline(d, t, time_zone) {
+        Ok(ts) => Some(ts),
+        Err(e) => {
+            errors.push(("deadline_time", format!("{e}; choose another time.")));
+            None
+        }
+    }
+}
+
 pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = req.name.trim().to_owned();
@@ -69,33 +110,13 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
         errors.push(("template", "Choose a template.".into()));
     }
     let time_zone = req.time_zone.trim().to_owned();
-    if deadline::zone(&time_zone).is_err() {
-        errors.push((
-            "time_zone",
-            "Choose a time zone, like America/New_York.".into(),
-        ));
-    }
+    let due = check_deadline(
+        &req.deadline_date,
+        &req.deadline_time,
+        &time_zone,
+        &mut errors,
+    );
     let date: Option<Date> = req.deadline_date.trim().parse().ok();
-    if date.is_none() {
-        errors.push((
-            "deadline_date",
-            "Enter the date as YYYY-MM-DD, like 2016-06-01.".into(),
-        ));
-    }
-    let time: Option<Time> = req.deadline_time.trim().parse().ok();
-    if time.is_none() {
-        errors.push((
-            "deadline_time",
-            "Enter the time as HH:MM on a 24-hour clock, like 15:00.".into(),
-        ));
-    }
-    let mut due = None;
-    if let (Some(d), Some(t), true) = (date, time, deadline::zone(&time_zone).is_ok()) {
-        match deadline::local_deadline(d, t, &time_zone) {
-            Ok(ts) => due = Some(ts),
-            Err(e) => errors.push(("deadline_time", format!("{e}; choose another time."))),
-        }
-    }
     if req.sponsor.trim().is_empty() {
         errors.push((
             "sponsor",

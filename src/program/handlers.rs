@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::create::{self, NewProgramRequest};
+use super::settings::{self as program_settings, Current, ProgramSettings};
 use super::store::{self, Program, ProgramDetail};
 use super::{deadline, glossary, template};
 use crate::app::{AppState, Routes};
@@ -22,6 +23,8 @@ pub fn routes() -> Routes {
         .get("/", home)
         .get("/programs", programs)
         .get("/programs/{slug}", program_page)
+        .get("/programs/{slug}/settings", settings_page)
+        .post("/programs/{slug}/settings", save_settings)
         .get("/admin/programs/new", new_program_page)
         .post("/admin/programs", create_program)
 }
@@ -46,6 +49,9 @@ pub fn notice(done: &str) -> Option<&'static str> {
             "Your application is submitted. A confirmation with a copy is on its way by email."
         }
         "application-withdrawn" => "Your application is withdrawn.",
+        "settings-saved" => "The program's settings are saved.",
+        "extension-saved" => "The extension is saved.",
+        "extension-cleared" => "The extension is removed; the program's deadline applies.",
         "program-created" => {
             "The program is created from its template. Its dates, questions and rubric can be changed."
         }
@@ -195,6 +201,7 @@ struct ProgramPage {
     commitments: Vec<(String, String)>,
     sectors: Vec<&'static str>,
     terms: [glossary::Term; 2],
+    can_manage: bool,
 }
 
 /// The public page of a program: timeline, requirements, key terms, how to apply.
@@ -229,6 +236,10 @@ async fn program_page(
             .collect(),
         sectors: detail.required_sectors.iter().map(|s| s.label()).collect(),
         terms: glossary::KEY_TERMS,
+        can_manage: visitor
+            .user
+            .as_ref()
+            .is_some_and(|u| policy::allows(u, &Action::ManagePrograms)),
         chrome,
         detail,
     })
@@ -317,6 +328,357 @@ async fn create_program(
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(new_program_view(&visitor, form, Errors(errors)))?,
+        )
+            .into_response()),
+    }
+}
+
+// ----- settings after creation -----
+
+struct MilestoneRow {
+    key: String,
+    label: String,
+    /// Shown as a month ("July 2016"): the day does not show.
+    month: bool,
+    starts: String,
+    ends: String,
+}
+
+struct QuestionRow {
+    id: Option<i64>,
+    text: String,
+    /// The position chosen, from 1.
+    order: usize,
+    remove: bool,
+    answers: i64,
+}
+
+struct CriterionRow {
+    id: Option<i64>,
+    criterion: String,
+    weight: String,
+    remove: bool,
+}
+
+struct SectorBox {
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+/// The settings form as typed, rows kept (removals too) so a refused
+/// form comes back exactly as it was sent.
+struct SettingsForm {
+    base: ProgramSettings,
+    milestones: Vec<MilestoneRow>,
+    questions: Vec<QuestionRow>,
+    new_question: String,
+    criteria: Vec<CriterionRow>,
+    new_criterion: String,
+    new_weight: String,
+}
+
+impl SettingsForm {
+    fn from_settings(s: ProgramSettings, current: &Current) -> SettingsForm {
+        let milestones = current
+            .milestones
+            .iter()
+            .map(|(key, label)| {
+                let m = s.milestones.iter().find(|m| m.key == *key);
+                MilestoneRow {
+                    key: key.clone(),
+                    label: label.clone(),
+                    month: current.monthly.contains(key),
+                    starts: m.map(|m| m.starts.clone()).unwrap_or_default(),
+                    ends: m.map(|m| m.ends.clone()).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let questions = s
+            .key_questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| QuestionRow {
+                id: q.id,
+                text: q.question.clone(),
+                order: i + 1,
+                remove: false,
+                answers: answers_to(current, q.id),
+            })
+            .collect();
+        let criteria = s
+            .rubric
+            .iter()
+            .map(|c| CriterionRow {
+                id: c.id,
+                criterion: c.criterion.clone(),
+                weight: c.weight.clone(),
+                remove: false,
+            })
+            .collect();
+        SettingsForm {
+            base: s,
+            milestones,
+            questions,
+            new_question: String::new(),
+            criteria,
+            new_criterion: String::new(),
+            new_weight: String::new(),
+        }
+    }
+
+    /// Reads the posted fields (repeated names, like the sector boxes, kept).
+    fn from_pairs(pairs: &[(String, String)], current: &Current) -> SettingsForm {
+        let one = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let has = |name: &str| pairs.iter().any(|(k, _)| k == name);
+        let base = ProgramSettings {
+            name: one("name"),
+            sponsor: one("sponsor"),
+            provider: one("provider"),
+            time_zone: one("time_zone"),
+            deadline_date: one("deadline_date"),
+            deadline_time: one("deadline_time"),
+            framework: one("framework"),
+            required_sectors: pairs
+                .iter()
+                .filter(|(k, _)| k == "required_sectors")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            ..Default::default()
+        };
+        let milestones = current
+            .milestones
+            .iter()
+            .map(|(key, label)| MilestoneRow {
+                key: key.clone(),
+                label: label.clone(),
+                month: current.monthly.contains(key),
+                starts: one(&format!("ms_starts_{key}")),
+                ends: one(&format!("ms_ends_{key}")),
+            })
+            .collect();
+        let mut questions = Vec::new();
+        for i in 0..program_settings::MAX_QUESTIONS * 2 {
+            if !has(&format!("q_text_{i}")) {
+                break;
+            }
+            let id = one(&format!("q_id_{i}")).parse().ok();
+            questions.push(QuestionRow {
+                id,
+                text: one(&format!("q_text_{i}")),
+                order: one(&format!("q_order_{i}")).parse().unwrap_or(i + 1),
+                remove: has(&format!("q_remove_{i}")),
+                answers: answers_to(current, id),
+            });
+        }
+        let mut criteria = Vec::new();
+        for i in 0..program_settings::MAX_CRITERIA * 2 {
+            if !has(&format!("c_name_{i}")) {
+                break;
+            }
+            criteria.push(CriterionRow {
+                id: one(&format!("c_id_{i}")).parse().ok(),
+                criterion: one(&format!("c_name_{i}")),
+                weight: one(&format!("c_weight_{i}")),
+                remove: has(&format!("c_remove_{i}")),
+            });
+        }
+        SettingsForm {
+            base,
+            milestones,
+            questions,
+            new_question: one("q_new"),
+            criteria,
+            new_criterion: one("c_new_name"),
+            new_weight: one("c_new_weight"),
+        }
+    }
+
+    /// The whole settings object the rules check: questions in their
+    /// chosen order, removed rows left out, new ones added at the end.
+    fn request(&self) -> ProgramSettings {
+        let mut questions: Vec<(usize, usize, &QuestionRow)> = self
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| !q.remove)
+            .map(|(i, q)| (q.order, i, q))
+            .collect();
+        questions.sort_by_key(|(order, i, _)| (*order, *i));
+        let mut key_questions: Vec<_> = questions
+            .into_iter()
+            .map(|(_, _, q)| program_settings::QuestionText {
+                id: q.id,
+                question: q.text.clone(),
+            })
+            .collect();
+        if !self.new_question.trim().is_empty() {
+            key_questions.push(program_settings::QuestionText {
+                id: None,
+                question: self.new_question.clone(),
+            });
+        }
+        let mut rubric: Vec<_> = self
+            .criteria
+            .iter()
+            .filter(|c| !c.remove)
+            .map(|c| program_settings::CriterionWeight {
+                id: c.id,
+                criterion: c.criterion.clone(),
+                weight: c.weight.clone(),
+            })
+            .collect();
+        if !self.new_criterion.trim().is_empty() || !self.new_weight.trim().is_empty() {
+            rubric.push(program_settings::CriterionWeight {
+                id: None,
+                criterion: self.new_criterion.clone(),
+                weight: self.new_weight.clone(),
+            });
+        }
+        ProgramSettings {
+            milestones: self
+                .milestones
+                .iter()
+                .map(|m| program_settings::MilestoneDates {
+                    key: m.key.clone(),
+                    starts: m.starts.clone(),
+                    ends: m.ends.clone(),
+                })
+                .collect(),
+            key_questions,
+            rubric,
+            ..self.base.clone()
+        }
+    }
+}
+
+fn answers_to(current: &Current, id: Option<i64>) -> i64 {
+    current
+        .questions
+        .iter()
+        .find(|(qid, _, _)| Some(*qid) == id)
+        .map(|(_, _, n)| *n)
+        .unwrap_or(0)
+}
+
+#[derive(Template)]
+#[template(path = "program/settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    program: Program,
+    form: ProgramSettings,
+    milestones: Vec<MilestoneRow>,
+    questions: Vec<QuestionRow>,
+    new_question: String,
+    criteria: Vec<CriterionRow>,
+    new_criterion: String,
+    new_weight: String,
+    sectors: Vec<SectorBox>,
+    frameworks: &'static [(&'static str, &'static str)],
+    zones: Vec<(String, String)>,
+    scored: bool,
+    errors: Errors,
+}
+
+fn settings_view(
+    visitor: &Visitor,
+    program: Program,
+    form: SettingsForm,
+    current: &Current,
+    errors: Errors,
+) -> SettingsPage {
+    let mut zones: Vec<(String, String)> = US_ZONES
+        .iter()
+        .map(|(z, l)| ((*z).to_owned(), (*l).to_owned()))
+        .collect();
+    if !form.base.time_zone.is_empty() && !zones.iter().any(|(z, _)| *z == form.base.time_zone) {
+        zones.push((form.base.time_zone.clone(), "Other".to_owned()));
+    }
+    SettingsPage {
+        chrome: Chrome::new(
+            visitor,
+            format!("Settings of {}", program.name),
+            "/programs",
+        ),
+        sectors: crate::team::Sector::ALL
+            .iter()
+            .map(|s| SectorBox {
+                value: s.as_str(),
+                label: s.label(),
+                checked: form.base.required_sectors.iter().any(|x| x == s.as_str()),
+            })
+            .collect(),
+        frameworks: program_settings::FRAMEWORKS,
+        zones,
+        scored: current.scored,
+        errors,
+        program,
+        form: form.base,
+        milestones: form.milestones,
+        questions: form.questions,
+        new_question: form.new_question,
+        criteria: form.criteria,
+        new_criterion: form.new_criterion,
+        new_weight: form.new_weight,
+    }
+}
+
+async fn settings_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let path = format!("/programs/{slug}/settings");
+    guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
+    let program = store::find_by_slug(&state.db.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (settings, current) = store::settings(&state.db.pool, &program).await?;
+    let form = SettingsForm::from_settings(settings, &current);
+    render(settings_view(
+        &visitor,
+        program,
+        form,
+        &current,
+        Errors::default(),
+    ))
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/settings");
+    guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
+    let program = store::find_by_slug(&state.db.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (_, current) = store::settings(&state.db.pool, &program).await?;
+    let form = SettingsForm::from_pairs(&pairs, &current);
+    match program_settings::save(&state, visitor.actor(), &visitor.ip, &slug, &form.request()).await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/programs/{slug}?done=settings-saved")).into_response())
+        }
+        Err(program_settings::SettingsError::NotFound) => Err(AppError::NotFound),
+        Err(program_settings::SettingsError::Db(e)) => Err(e.into()),
+        Err(program_settings::SettingsError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(settings_view(
+                &visitor,
+                program,
+                form,
+                &current,
+                Errors(errors),
+            ))?,
         )
             .into_response()),
     }

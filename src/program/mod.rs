@@ -6,5 +6,6 @@ pub mod create;
 pub mod deadline;
 pub mod glossary;
 pub mod handlers;
+pub mod settings;
 pub mod store;
 pub mod template;

@@ -19,9 +19,11 @@ pub struct Program {
     pub start_year: i64,
     /// The application deadline, Unix milliseconds (UTC).
     pub applications_due_at: Option<i64>,
+    /// The framework the program follows, e.g. six-key-elements.
+    pub framework: String,
 }
 
-const COLUMNS: &str = "id, slug, name, track, time_zone, sponsor, provider, template, start_year, applications_due_at";
+const COLUMNS: &str = "id, slug, name, track, time_zone, sponsor, provider, template, start_year, applications_due_at, framework";
 
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<Program>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -215,6 +217,8 @@ pub struct RubricCriterion {
 pub struct ProgramDetail {
     #[serde(flatten)]
     pub program: Program,
+    /// The framework's name, e.g. Career Pathways Six Key Elements.
+    pub framework_name: String,
     pub timeline: Vec<Milestone>,
     pub commitments: Vec<Commitment>,
     pub required_sectors: Vec<Sector>,
@@ -288,6 +292,7 @@ pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<Pro
         .map(|(criterion, weight)| RubricCriterion { criterion, weight })
         .collect();
     Ok(Some(ProgramDetail {
+        framework_name: super::settings::framework_name(&program.framework),
         program,
         timeline,
         commitments,
@@ -295,4 +300,244 @@ pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<Pro
         key_questions,
         rubric,
     }))
+}
+
+// ----- settings after creation -----
+
+use super::settings::{
+    CriterionWeight, Current, MilestoneDates, ProgramSettings, QuestionText, ValidSettings,
+};
+
+/// What the settings rules depend on, read in the caller's transaction.
+pub async fn settings_facts(
+    conn: &mut sqlx::AnyConnection,
+    program_id: i64,
+) -> sqlx::Result<Current> {
+    let milestones = sqlx::query_as(
+        "SELECT key, label FROM program_milestones WHERE program_id = $1 ORDER BY position",
+    )
+    .bind(program_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let questions = sqlx::query_as(
+        "SELECT q.id, q.question, (SELECT COUNT(*) FROM application_answers a WHERE a.question_id = q.id AND a.answer <> '')
+         FROM program_key_questions q WHERE q.program_id = $1 ORDER BY q.position, q.id",
+    )
+    .bind(program_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let criteria = sqlx::query_scalar(
+        "SELECT id FROM program_rubric WHERE program_id = $1 ORDER BY position, id",
+    )
+    .bind(program_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let monthly = sqlx::query_scalar(
+        "SELECT key FROM program_milestones WHERE program_id = $1 AND date_precision = 'month'",
+    )
+    .bind(program_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let scores: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM review_scores s JOIN program_rubric r ON r.id = s.criterion_id WHERE r.program_id = $1",
+    )
+    .bind(program_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Current {
+        milestones,
+        questions,
+        criteria,
+        scored: scores > 0,
+        monthly,
+    })
+}
+
+/// The program's settings as the form and the API show them, with the
+/// facts the form needs (milestone labels, answer counts).
+pub async fn settings(
+    pool: &sqlx::AnyPool,
+    program: &Program,
+) -> sqlx::Result<(ProgramSettings, Current)> {
+    let mut conn = pool.acquire().await?;
+    let current = settings_facts(&mut conn, program.id).await?;
+    let milestones: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT key, starts_on, ends_on FROM program_milestones WHERE program_id = $1 ORDER BY position",
+    )
+    .bind(program.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rubric: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, criterion, weight FROM program_rubric WHERE program_id = $1 ORDER BY position, id",
+    )
+    .bind(program.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let sectors: Vec<String> =
+        sqlx::query_scalar("SELECT sector FROM program_required_sectors WHERE program_id = $1")
+            .bind(program.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let (deadline_date, deadline_time) = program
+        .applications_due_at
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .zip(super::deadline::zone(&program.time_zone).ok())
+        .map(|(ts, tz)| {
+            let z = ts.to_zoned(tz);
+            (
+                z.strftime("%Y-%m-%d").to_string(),
+                z.strftime("%H:%M").to_string(),
+            )
+        })
+        .unwrap_or_default();
+    let settings = ProgramSettings {
+        name: program.name.clone(),
+        sponsor: program.sponsor.clone(),
+        provider: program.provider.clone(),
+        time_zone: program.time_zone.clone(),
+        deadline_date,
+        deadline_time,
+        framework: program.framework.clone(),
+        milestones: milestones
+            .into_iter()
+            .map(|(key, starts, ends)| MilestoneDates {
+                key,
+                starts,
+                ends: ends.unwrap_or_default(),
+            })
+            .collect(),
+        key_questions: current
+            .questions
+            .iter()
+            .map(|(id, question, _)| QuestionText {
+                id: Some(*id),
+                question: question.clone(),
+            })
+            .collect(),
+        required_sectors: {
+            let mut s: Vec<Sector> = sectors.iter().filter_map(|s| Sector::parse(s)).collect();
+            s.sort();
+            s.into_iter().map(|s| s.as_str().to_owned()).collect()
+        },
+        rubric: rubric
+            .into_iter()
+            .map(|(id, criterion, weight)| CriterionWeight {
+                id: Some(id),
+                criterion,
+                weight: weight.to_string(),
+            })
+            .collect(),
+    };
+    Ok((settings, current))
+}
+
+/// Writes checked settings in the caller's transaction. Kept questions and
+/// criteria keep their ids (answers and scores point at them).
+pub async fn save_settings(
+    tx: &mut crate::db::Tx<'_>,
+    program_id: i64,
+    v: &ValidSettings,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE programs SET name = $1, sponsor = $2, provider = $3, time_zone = $4, applications_due_at = $5, framework = $6
+         WHERE id = $7",
+    )
+    .bind(&v.name)
+    .bind(&v.sponsor)
+    .bind(&v.provider)
+    .bind(&v.time_zone)
+    .bind(v.due_at_ms)
+    .bind(&v.framework)
+    .bind(program_id)
+    .execute(&mut **tx)
+    .await?;
+    for (key, starts, ends) in &v.milestones {
+        sqlx::query(
+            "UPDATE program_milestones SET starts_on = $1, ends_on = $2 WHERE program_id = $3 AND key = $4",
+        )
+        .bind(starts.to_string())
+        .bind(ends.map(|d| d.to_string()))
+        .bind(program_id)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for id in &v.removed_questions {
+        sqlx::query("DELETE FROM program_key_questions WHERE id = $1 AND program_id = $2")
+            .bind(id)
+            .bind(program_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (i, (id, text)) in v.questions.iter().enumerate() {
+        match id {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE program_key_questions SET question = $1, position = $2 WHERE id = $3 AND program_id = $4",
+                )
+                .bind(text)
+                .bind(i as i64)
+                .bind(id)
+                .bind(program_id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO program_key_questions (program_id, position, question) VALUES ($1, $2, $3)",
+                )
+                .bind(program_id)
+                .bind(i as i64)
+                .bind(text)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM program_required_sectors WHERE program_id = $1")
+        .bind(program_id)
+        .execute(&mut **tx)
+        .await?;
+    for sector in &v.sectors {
+        sqlx::query("INSERT INTO program_required_sectors (program_id, sector) VALUES ($1, $2)")
+            .bind(program_id)
+            .bind(sector.as_str())
+            .execute(&mut **tx)
+            .await?;
+    }
+    for id in &v.removed_criteria {
+        sqlx::query("DELETE FROM program_rubric WHERE id = $1 AND program_id = $2")
+            .bind(id)
+            .bind(program_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (i, (id, criterion, weight)) in v.criteria.iter().enumerate() {
+        match id {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE program_rubric SET criterion = $1, weight = $2, position = $3 WHERE id = $4 AND program_id = $5",
+                )
+                .bind(criterion)
+                .bind(weight)
+                .bind(i as i64)
+                .bind(id)
+                .bind(program_id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO program_rubric (program_id, position, criterion, weight) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(program_id)
+                .bind(i as i64)
+                .bind(criterion)
+                .bind(weight)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }

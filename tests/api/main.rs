@@ -12,3 +12,4 @@ mod mail;
 mod pages;
 mod programs;
 mod selection;
+mod settings;

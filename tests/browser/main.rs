@@ -309,6 +309,44 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     for v in axe_violations(client, &axe).await {
         failures.push(format!("account with a new token: {v}"));
     }
+    // The program settings and a state's extension, each with a mistake.
+    for (page, script, label) in [
+        (
+            "/programs/acp-2016/settings",
+            "document.getElementById('c_weight_0').value = 'forty';",
+            "program settings with errors",
+        ),
+        (
+            "/programs/acp-2016/applications/CO",
+            "document.getElementById('until_date').value = '2016-05-01'; document.getElementById('until_time').value = '12:00';",
+            "extension form with errors",
+        ),
+    ] {
+        client.goto(&format!("{base}{page}")).await.unwrap();
+        client.execute(script, vec![]).await.unwrap();
+        client
+            .find(Locator::Css(&format!(
+                "form[action$='{}'] button[type=submit]",
+                if page.ends_with("/settings") {
+                    "/settings"
+                } else {
+                    "/extension"
+                }
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        client
+            .wait()
+            .for_element(Locator::Css(".usa-error-message"))
+            .await
+            .expect("the form errors are shown");
+        for v in axe_violations(client, &axe).await {
+            failures.push(format!("{label}: {v}"));
+        }
+    }
     sign_out(client, &base).await;
 
     // A draft application, and the same with a mistake in the team form.
