@@ -19,6 +19,8 @@ struct Row {
     commit_team: i64,
     commit_plan: i64,
     extension_until: Option<i64>,
+    decision: Option<String>,
+    decision_message: String,
     submitted_at: Option<i64>,
     updated_at: i64,
     letter_key: Option<String>,
@@ -64,6 +66,10 @@ pub struct Application {
     pub commitments: [bool; 3],
     /// A later deadline granted to this state, Unix milliseconds.
     pub extension_until: Option<i64>,
+    /// The program's decision, once made: selected, waitlisted or declined.
+    pub decision: Option<crate::review::Decision>,
+    /// The message that came with the decision.
+    pub decision_message: String,
     pub submitted_at: Option<i64>,
     pub updated_at: i64,
     /// The signed letter, once uploaded.
@@ -124,7 +130,7 @@ pub async fn load(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Applicat
 pub async fn load_in(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<Option<Application>> {
     let Some(r): Option<Row> = sqlx::query_as(
         "SELECT id, program_id, state_code, status, signer_name, signer_title, commit_travel, commit_team, commit_plan,
-                extension_until, submitted_at, updated_at, letter_key, letter_name, letter_size
+                extension_until, decision, decision_message, submitted_at, updated_at, letter_key, letter_name, letter_size
          FROM applications WHERE id = $1",
     )
     .bind(id)
@@ -191,6 +197,11 @@ pub async fn load_in(conn: &mut sqlx::AnyConnection, id: i64) -> sqlx::Result<Op
         signer_title: r.signer_title,
         commitments: [r.commit_travel != 0, r.commit_team != 0, r.commit_plan != 0],
         extension_until: r.extension_until,
+        decision: r
+            .decision
+            .as_deref()
+            .and_then(crate::review::Decision::parse),
+        decision_message: r.decision_message,
         submitted_at: r.submitted_at,
         updated_at: r.updated_at,
         letter: match (r.letter_key, r.letter_name) {

@@ -305,6 +305,10 @@ impl Decision {
         Decision::ALL.into_iter().find(|d| d.as_str() == s.trim())
     }
 
+    pub fn is_selected(&self) -> bool {
+        *self == Decision::Selected
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Decision::Selected => "Selected",

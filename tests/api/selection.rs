@@ -401,6 +401,12 @@ async fn review_selection_and_the_team_it_forms(backend: Backend) {
         "only the selected state has a team"
     );
 
+    // The lead sees the decision on the application, through the page and the API.
+    let own = ks_lead.get(&format!("/programs/{SLUG}/application")).await;
+    assert!(own.body.contains("Decision: Selected"));
+    assert!(own.body.contains("Welcome to the cohort."));
+    assert!(own.body.contains(&format!("href=\"{team_path}\"")));
+
     // Each person's home page leads to their part.
     let home = ks_lead.get("/").await;
     assert!(home.body.contains(&format!("href=\"{team_path}\"")));
@@ -455,6 +461,15 @@ async fn review_selection_and_the_team_it_forms(backend: Backend) {
         "lead@ks.gov",
     )
     .await;
+    let (_, own) = ks_api
+        .call(
+            "GET",
+            &format!("/api/v1/programs/{SLUG}/applications/KS"),
+            None,
+        )
+        .await;
+    assert_eq!(own["decision"], "selected");
+    assert_eq!(own["decision_message"], "Welcome to the cohort.");
     let (_, view) = ks_api
         .call("GET", &format!("/api/v1/programs/{SLUG}/teams/KS"), None)
         .await;
