@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::program::store;
 
 pub const PROGRAM_SLUG: &str = "acp-2016";
+/// The general TA track of the same year, for states not in the cohort.
+pub const GENERAL_SLUG: &str = "general-ta-2016";
 
 pub struct SignIn {
     pub role: String,
@@ -79,7 +81,7 @@ const PEOPLE: &[(&str, &str, &str, &str, Option<&str>)] = &[
         Some("KS"),
     ),
     (
-        "State lead not yet applied (Wyoming)",
+        "State lead, no application",
         "lead.wy@demo.waymark.test",
         "Cody Marsh",
         "state_lead",
@@ -131,6 +133,7 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
         });
     }
     applications(state).await?;
+    general_track(state).await?;
     write_sign_ins(&file, &sign_ins)?;
     Ok(sign_ins)
 }
@@ -806,6 +809,99 @@ async fn applications(state: &AppState) -> anyhow::Result<()> {
     .await?;
     for (coach, code) in [(renee, "MN"), (renee, "OR"), (walt, "KS"), (walt, "MA")] {
         crate::team::store::set_coach(&mut tx, program.id, code, coach, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The general TA track (seed 002): states outside the intensive cohort
+/// ask for virtual mentoring on the components they choose.
+async fn general_track(state: &AppState) -> anyhow::Result<()> {
+    use crate::application::store as apps;
+    let request = crate::program::create::NewProgramRequest {
+        name: "Moving Pathways Forward: General Technical Assistance 2016".into(),
+        slug: GENERAL_SLUG.into(),
+        template: "general".into(),
+        time_zone: "America/New_York".into(),
+        deadline_date: "2016-06-01".into(),
+        deadline_time: "17:00".into(),
+        sponsor:
+            "U.S. Department of Education, Office of Career, Technical, and Adult Education (OCTAE)"
+                .into(),
+        provider: "Manhattan Strategy Group".into(),
+    };
+    crate::program::create::create(state, (None, "demo".into()), "", &request)
+        .await?
+        .map_err(|errors| anyhow::anyhow!("demo general program: {errors:?}"))?;
+    let pool = &state.db.pool;
+    let program = store::find_by_slug(pool, GENERAL_SLUG)
+        .await?
+        .expect("created above");
+    let questions: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM program_key_questions WHERE program_id = $1 ORDER BY position",
+    )
+    .bind(program.id)
+    .fetch_all(pool)
+    .await?;
+    let requests: [(&str, &str, &str, &[&str], &str); 2] = [
+        (
+            "AL",
+            "lead.al@demo.waymark.test",
+            "Dana Coleman",
+            &["partnerships", "alignment", "funding"],
+            "Alabama wants to bring its agencies together first, then align policies and find lasting funding.",
+        ),
+        (
+            "NV",
+            "lead.nv@demo.waymark.test",
+            "Reid Tanaka",
+            &["data", "services"],
+            "Nevada needs to follow students across its systems and to strengthen support services for adults.",
+        ),
+    ];
+    let when = crate::program::deadline::local_deadline(
+        jiff::civil::date(2016, 5, 31),
+        jiff::civil::time(16, 5, 0, 0),
+        &program.time_zone,
+    )?
+    .as_millisecond();
+    let mut tx = state.db.begin().await?;
+    for (code, email, name, priorities, answer) in requests {
+        let lead = match crate::auth::store::find_user_by_email(&mut *tx, email).await? {
+            Some(u) => u.id,
+            None => crate::auth::store::insert_user(&mut *tx, email, name, None, when).await?,
+        };
+        crate::auth::store::add_grant(
+            &mut *tx,
+            lead,
+            &crate::auth::Grant {
+                role: crate::auth::Role::StateLead,
+                program_id: Some(program.id),
+                state_code: Some(code.to_owned()),
+            },
+            when,
+        )
+        .await?;
+        let id = apps::find_or_create(&mut tx, program.id, code, lead, when).await?;
+        for qid in &questions {
+            apps::save_answer(&mut tx, id, *qid, answer).await?;
+        }
+        apps::add_member(
+            &mut tx,
+            id,
+            &Member {
+                name: name.into(),
+                agency: "State community college system".into(),
+                email: email.into(),
+                sector: Sector::PostsecondaryCte,
+                level: Level::State,
+            },
+            when,
+        )
+        .await?;
+        let keys: Vec<String> = priorities.iter().map(|k| (*k).to_owned()).collect();
+        apps::set_priorities(&mut tx, id, &keys).await?;
+        apps::mark_submitted(&mut tx, id, when).await?;
     }
     tx.commit().await?;
     Ok(())
