@@ -382,9 +382,23 @@ struct SelectionPage {
     decisions: [Decision; 3],
     per_application: usize,
     errors: Vec<(String, String)>,
+    /// The state whose form the errors belong to, if any.
+    error_state: String,
 }
 
 impl SelectionPage {
+    /// The problem with `field`, for the form of `state` ("" for the
+    /// page-wide forms).
+    fn error_for(&self, state: &str, field: &str) -> Option<&str> {
+        if self.error_state != state {
+            return None;
+        }
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
     fn score(v: &Option<f64>) -> String {
         v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
     }
@@ -442,6 +456,7 @@ async fn selection_view(
     visitor: &Visitor,
     detail: ProgramDetail,
     errors: Vec<(String, String)>,
+    error_state: &str,
     notice_key: &str,
 ) -> Result<SelectionPage, AppError> {
     let comparison = service::comparison(state, &detail)
@@ -461,6 +476,7 @@ async fn selection_view(
         decisions: Decision::ALL,
         per_application: DEFAULT_REVIEWERS_PER_APPLICATION,
         errors,
+        error_state: error_state.to_owned(),
     })
 }
 
@@ -472,7 +488,7 @@ async fn selection_page(
 ) -> Result<Response, AppError> {
     let detail = load_program(&state, &slug).await?;
     admin(&state, &visitor, &detail).await?;
-    let page = selection_view(&state, &visitor, detail, vec![], &done.done).await?;
+    let page = selection_view(&state, &visitor, detail, vec![], "", &done.done).await?;
     Ok(render(page)?.into_response())
 }
 
@@ -484,7 +500,7 @@ async fn after_selection(
     detail: ProgramDetail,
     result: Result<(), Refusal>,
     done: &str,
-    anchor: &str,
+    (error_state, anchor): (&str, &str),
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -494,7 +510,7 @@ async fn after_selection(
         .into_response()),
         Err(e) => {
             let (status, errors) = problems(e)?;
-            let page = selection_view(state, visitor, detail, errors, "").await?;
+            let page = selection_view(state, visitor, detail, errors, error_state, "").await?;
             Ok((status, render(page)?).into_response())
         }
     }
@@ -536,7 +552,7 @@ async fn assign(
         detail,
         result,
         "reviewer-assigned",
-        &format!("app-{code}"),
+        (&code, &format!("app-{code}")),
     )
     .await
 }
@@ -560,7 +576,7 @@ async fn unassign(
         detail,
         result,
         "reviewer-removed",
-        &format!("app-{code}"),
+        (&code, &format!("app-{code}")),
     )
     .await
 }
@@ -589,7 +605,7 @@ async fn auto_assign(
         detail,
         result,
         "reviewers-assigned",
-        "assign",
+        ("", "assign"),
     )
     .await
 }
@@ -607,7 +623,15 @@ async fn rank(
         .filter_map(|(k, v)| k.strip_prefix("rank-").map(|s| (s.to_uppercase(), v)))
         .collect();
     let result = service::rank(&state, &user, &visitor.ip, &detail.program, &typed).await;
-    after_selection(&state, &visitor, detail, result, "ranking-saved", "compare").await
+    after_selection(
+        &state,
+        &visitor,
+        detail,
+        result,
+        "ranking-saved",
+        ("", "compare"),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -645,7 +669,7 @@ async fn decide(
         detail,
         result,
         "decision-sent",
-        &format!("app-{code}"),
+        (&code, &format!("app-{code}")),
     )
     .await
 }

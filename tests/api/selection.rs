@@ -322,8 +322,20 @@ async fn review_selection_and_the_team_it_forms(backend: Backend) {
         .await;
     assert_eq!(cmp["applications"][0]["state_code"], "CO", "ranked first");
 
-    // Decisions: Kansas selected on the page, Colorado declined through the API.
+    // Decisions: a form without a choice is refused next to the choice.
     let before = app.count("outbox").await;
+    let none = admin
+        .submit(
+            &selection,
+            &format!("{selection}/decision"),
+            &[("state", "CO")],
+        )
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("id=\"decision-CO-error\""));
+    assert_eq!(app.count("outbox").await, before, "nothing sent");
+
+    // Kansas selected on the page, Colorado declined through the API.
     let res = admin
         .submit(
             &selection,

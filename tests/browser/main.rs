@@ -349,6 +349,66 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     }
     sign_out(client, &base).await;
 
+    // The selection page with a decision sent without a choice, and a
+    // team roster with a mistake in its add form.
+    let admin = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("admin@"))
+        .unwrap();
+    sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
+    client
+        .goto(&format!("{base}/programs/acp-2016/selection"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form[action$='/selection/decision'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("[id^=decision-][id$=-error]"))
+        .await
+        .expect("the decision error");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("selection with a mistake: {v}"));
+    }
+    client
+        .goto(&format!("{base}/programs/acp-2016/teams/CO"))
+        .await
+        .unwrap();
+    for (id, text) in [
+        ("member_name", "Rita Vance"),
+        ("member_email", "rita.vance@co.demo.waymark.test"),
+        ("member_agency", "Colorado Department of Corrections"),
+    ] {
+        client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    client
+        .find(Locator::Css("form[action$='/members'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .for_element(Locator::Id("member_sector-error"))
+        .await
+        .expect("the roster error");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("team roster with a mistake: {v}"));
+    }
+    sign_out(client, &base).await;
+
     // A draft application, and the same with a mistake in the team form.
     let wyoming = sign_ins
         .iter()
