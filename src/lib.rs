@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod framework;
 pub mod demo;
 pub mod jobs;
 pub mod mail;
