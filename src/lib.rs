@@ -6,13 +6,14 @@
 
 pub mod app;
 pub mod application;
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod framework;
 pub mod demo;
+pub mod framework;
 pub mod jobs;
 pub mod mail;
 pub mod program;

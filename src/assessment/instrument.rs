@@ -1,0 +1,130 @@
+//! Building an instrument from a framework: one indicator per strategy,
+//! grouped by element in the framework's order, each tagged with the
+//! components its element maps to in the crosswalk.
+
+use serde::Serialize;
+
+use super::{Indicator, Scale};
+use crate::framework::Framework;
+
+/// An indicator before it is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewIndicator {
+    pub element_key: String,
+    pub element_number: i64,
+    pub element_name: String,
+    pub strategy_key: String,
+    pub text: String,
+    pub components: Vec<String>,
+}
+
+pub fn build(framework: &Framework) -> Vec<NewIndicator> {
+    let mut elements: Vec<_> = framework.elements.iter().collect();
+    elements.sort_by_key(|e| e.number);
+    elements
+        .into_iter()
+        .flat_map(|e| {
+            e.strategies.iter().map(move |s| NewIndicator {
+                element_key: e.key.clone(),
+                element_number: e.number as i64,
+                element_name: e.name.clone(),
+                strategy_key: s.key.clone(),
+                text: s.text.clone(),
+                components: e.components.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A program's instrument as stored.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Instrument {
+    pub id: i64,
+    pub program_id: i64,
+    /// The framework's slug and version it was built from.
+    pub framework: String,
+    pub framework_version: String,
+    pub scale: Scale,
+    pub indicators: Vec<Indicator>,
+}
+
+/// An element of an instrument, with its indicators.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ElementGroup {
+    pub key: String,
+    pub number: i64,
+    pub name: String,
+    pub indicators: Vec<Indicator>,
+}
+
+impl Instrument {
+    /// The indicators grouped by element, in element order.
+    pub fn elements(&self) -> Vec<ElementGroup> {
+        let mut out: Vec<ElementGroup> = Vec::new();
+        for i in &self.indicators {
+            match out.iter_mut().find(|g| g.key == i.element_key) {
+                Some(g) => g.indicators.push(i.clone()),
+                None => out.push(ElementGroup {
+                    key: i.element_key.clone(),
+                    number: i.element_number,
+                    name: i.element_name.clone(),
+                    indicators: vec![i.clone()],
+                }),
+            }
+        }
+        out.sort_by_key(|g| g.number);
+        out
+    }
+
+    pub fn element(&self, key: &str) -> Option<ElementGroup> {
+        self.elements().into_iter().find(|g| g.key == key)
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use crate::framework::{Element, Strategy};
+
+    /// A small framework for tests: `elements` elements with `strategies`
+    /// strategies each, element n mapped to components cn and c(n+1).
+    pub fn framework(elements: usize, strategies: usize) -> Framework {
+        Framework {
+            slug: "test".into(),
+            name: "Test".into(),
+            version: "1".into(),
+            source: "test".into(),
+            description: String::new(),
+            elements: (1..=elements)
+                .rev()
+                .map(|n| Element {
+                    number: n as u8,
+                    key: format!("e{n}"),
+                    name: format!("Element {n}"),
+                    alternate_names: vec![],
+                    definition: "d".into(),
+                    strategies: (1..=strategies)
+                        .map(|s| Strategy {
+                            key: format!("e{n}-{s}"),
+                            text: format!("Strategy {n}.{s}"),
+                            source: "test".into(),
+                        })
+                        .collect(),
+                    components: vec![format!("c{n}"), format!("c{}", n + 1)],
+                    common_features: vec![],
+                })
+                .collect(),
+            components: vec![],
+        }
+    }
+
+    #[test]
+    fn one_indicator_per_strategy_in_element_order_with_crosswalk_tags() {
+        let built = build(&framework(3, 2));
+        assert_eq!(built.len(), 6);
+        assert_eq!(built[0].element_key, "e1");
+        assert_eq!(built[0].strategy_key, "e1-1");
+        assert_eq!(built[5].strategy_key, "e3-2");
+        assert_eq!(built[2].components, vec!["c2", "c3"]);
+    }
+}

@@ -1,0 +1,488 @@
+//! Assessment steps shared by the pages and the API: each is checked, done
+//! in one transaction, and audited.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::instrument::{self, Instrument};
+use super::store::{self, Reflection, Snapshot};
+use super::{
+    ComponentScore, ElementChange, ElementScore, Frozen, Indicator, IndicatorChange,
+    RankedPriority, Rating, Scale, SnapshotKind, Spread, check_rating, check_snapshot,
+    component_scores, element_changes, element_scores, indicator_changes, ranked_priorities,
+    spread,
+};
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::framework::Registry;
+use crate::program::store::Program;
+use crate::time::now_ms;
+use crate::web::Refusal;
+
+fn actor(user: &CurrentUser) -> (Option<i64>, String) {
+    (Some(user.id), user.email.clone())
+}
+
+/// The program's instrument, built from its framework the first time.
+pub async fn instrument(
+    state: &AppState,
+    registry: &Registry,
+    program: &Program,
+) -> Result<Instrument, Refusal> {
+    let mut conn = state.db.pool.acquire().await?;
+    if let Some(i) = store::instrument(&mut conn, program.id).await? {
+        return Ok(i);
+    }
+    drop(conn);
+    let framework_slug = &program.framework;
+    let Some(framework) = registry.get(framework_slug) else {
+        return Err(Refusal::Conflict(format!(
+            "This program's framework ({framework_slug}) is not loaded, so its assessment cannot be built."
+        )));
+    };
+    let built = instrument::build(framework);
+    if built.is_empty() {
+        return Err(Refusal::Conflict(format!(
+            "The framework {} has no strategies to rate.",
+            framework.name
+        )));
+    }
+    let mut tx = state.db.begin().await?;
+    store::create_instrument(
+        &mut tx,
+        program.id,
+        &framework.slug,
+        &framework.version,
+        &Scale::default_four_phases(),
+        &built,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(store::instrument(&mut conn, program.id)
+        .await?
+        .expect("just created"))
+}
+
+/// The state's open round, started when the first person opens the
+/// assessment. Only a state with a team has an assessment.
+pub async fn round(state: &AppState, program: &Program, code: &str) -> Result<(i64, i64), Refusal> {
+    if let Some(r) = store::open_round(&state.db.pool, program.id, code).await? {
+        return Ok(r);
+    }
+    if !crate::team::store::exists(&state.db.pool, program.id, code).await? {
+        return Err(Refusal::NotFound);
+    }
+    let taken = store::snapshots(&state.db.pool, program.id, code)
+        .await?
+        .len() as i64;
+    let mut tx = state.db.begin().await?;
+    let id = store::start_round(&mut tx, program.id, code, taken + 1, now_ms()).await?;
+    tx.commit().await?;
+    Ok((id, taken + 1))
+}
+
+/// Ratings as typed: indicator id -> rating.
+pub type Typed = BTreeMap<i64, Rating>;
+
+fn check_all(instrument: &Instrument, typed: &Typed) -> Result<Vec<(i64, Rating)>, Refusal> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (id, r) in typed {
+        if !instrument.indicators.iter().any(|i| i.id == *id) {
+            errors.push((
+                "ratings".to_owned(),
+                format!("There is no indicator number {id} in this assessment."),
+            ));
+            continue;
+        }
+        match check_rating(&instrument.scale, r) {
+            Ok(r) => out.push((*id, r)),
+            Err(m) => errors.push((format!("rating-{id}"), m)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Refusal::Invalid(errors))
+    }
+}
+
+/// Saves the member's own ratings (a draft: blanks allowed).
+pub async fn save_my_ratings(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+    typed: &Typed,
+) -> Result<(), Refusal> {
+    let checked = check_all(instrument, typed)?;
+    let (round_id, _) = round(state, program, code).await?;
+    let mut tx = state.db.begin().await?;
+    store::save_member_ratings(&mut tx, round_id, user.id, &checked, now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "save_ratings")
+            .record("assessment_round", round_id)
+            .detail(format!(
+                "{} ratings for {code} in {}",
+                checked.len(),
+                program.slug
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One member's answer on one indicator, for the consensus view.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MemberAnswer {
+    pub user_id: i64,
+    pub name: String,
+    pub sector: String,
+    pub rating: Rating,
+}
+
+/// Everything about one indicator the lead needs to set the consensus.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorView {
+    pub indicator: Indicator,
+    pub members: Vec<MemberAnswer>,
+    pub spread: Spread,
+    pub consensus: Option<Rating>,
+    /// The rating in the state's latest snapshot, for reference.
+    pub previous: Option<Rating>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ConsensusView {
+    pub round: i64,
+    pub indicators: Vec<IndicatorView>,
+    /// Element key -> what the team wrote.
+    pub reflections: BTreeMap<String, Reflection>,
+    /// Each rater's progress: (name, answered, total).
+    pub progress: Vec<(String, usize, usize)>,
+    pub snapshots: Vec<Snapshot>,
+    /// Indicators with a consensus answer, of all.
+    pub agreed: usize,
+}
+
+pub async fn consensus_view(
+    state: &AppState,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+) -> Result<ConsensusView, Refusal> {
+    let (round_id, round_no) = round(state, program, code).await?;
+    let pool = &state.db.pool;
+    let raters = store::raters(pool, program.id, code).await?;
+    let ratings = store::member_ratings(pool, round_id).await?;
+    let consensus = store::consensus(pool, round_id).await?;
+    let snapshots = store::snapshots(pool, program.id, code).await?;
+    let previous = match snapshots.last() {
+        Some(s) => store::snapshot_ratings(pool, s.id).await?,
+        None => BTreeMap::new(),
+    };
+    let total = instrument.indicators.len();
+    let progress = raters
+        .iter()
+        .map(|(id, name, _)| {
+            let answered = ratings
+                .get(id)
+                .map(|m| m.values().filter(|r| r.answered()).count())
+                .unwrap_or(0);
+            (name.clone(), answered, total)
+        })
+        .collect();
+    let indicators = instrument
+        .indicators
+        .iter()
+        .map(|i| {
+            let members: Vec<MemberAnswer> = raters
+                .iter()
+                .map(|(id, name, sector)| MemberAnswer {
+                    user_id: *id,
+                    name: name.clone(),
+                    sector: sector.clone(),
+                    rating: ratings
+                        .get(id)
+                        .and_then(|m| m.get(&i.id))
+                        .cloned()
+                        .unwrap_or_default(),
+                })
+                .collect();
+            let levels: Vec<Option<i64>> = members.iter().map(|m| m.rating.level).collect();
+            let not_sure = members.iter().filter(|m| m.rating.not_sure).count();
+            IndicatorView {
+                spread: spread(&levels, not_sure),
+                consensus: consensus.get(&i.id).cloned(),
+                previous: previous.get(&i.id).cloned(),
+                indicator: i.clone(),
+                members,
+            }
+        })
+        .collect();
+    Ok(ConsensusView {
+        round: round_no,
+        agreed: consensus.values().filter(|r| r.answered()).count(),
+        indicators,
+        reflections: store::reflections(pool, round_id).await?,
+        progress,
+        snapshots,
+    })
+}
+
+/// What the lead is allowed to say about reflections: each at most this long.
+const MAX_REFLECTION: usize = 5000;
+
+/// Saves consensus ratings (and perhaps one element's reflection).
+pub async fn save_consensus(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+    typed: &Typed,
+    reflection: Option<(&str, &Reflection)>,
+) -> Result<(), Refusal> {
+    let checked = check_all(instrument, typed)?;
+    let reflection = match reflection {
+        Some((key, r)) => {
+            if !instrument.indicators.iter().any(|i| i.element_key == key) {
+                return Err(Refusal::field("element", "There is no such element."));
+            }
+            let trimmed = Reflection {
+                now: r.now.trim().to_owned(),
+                goal: r.goal.trim().to_owned(),
+                ta_needs: r.ta_needs.trim().to_owned(),
+                next_steps: r.next_steps.trim().to_owned(),
+            };
+            for (field, text) in [
+                ("now", &trimmed.now),
+                ("goal", &trimmed.goal),
+                ("ta_needs", &trimmed.ta_needs),
+                ("next_steps", &trimmed.next_steps),
+            ] {
+                if text.chars().count() > MAX_REFLECTION {
+                    return Err(Refusal::field(field, "Keep this under 5,000 characters."));
+                }
+            }
+            Some((key, trimmed))
+        }
+        None => None,
+    };
+    let (round_id, _) = round(state, program, code).await?;
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    store::save_consensus(&mut tx, round_id, &checked, user.id, now).await?;
+    if let Some((key, r)) = &reflection {
+        store::save_reflection(&mut tx, round_id, key, r, now).await?;
+    }
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "save_consensus")
+            .record("assessment_round", round_id)
+            .detail(format!(
+                "{} ratings for {code} in {}",
+                checked.len(),
+                program.slug
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Freezes the consensus as the next snapshot; returns its id.
+pub async fn take_snapshot(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+    kind: &str,
+) -> Result<i64, Refusal> {
+    let Some(kind) = SnapshotKind::parse(kind) else {
+        return Err(Refusal::field(
+            "kind",
+            "Choose baseline, mid-year or final.",
+        ));
+    };
+    let round = round(state, program, code).await?;
+    let pool = &state.db.pool;
+    let taken: Vec<SnapshotKind> = store::snapshots(pool, program.id, code)
+        .await?
+        .into_iter()
+        .map(|s| s.kind)
+        .collect();
+    let agreed = store::consensus(pool, round.0)
+        .await?
+        .values()
+        .filter(|r| r.answered())
+        .count();
+    check_snapshot(kind, &taken, instrument.indicators.len(), agreed).map_err(Refusal::Conflict)?;
+    let mut tx = state.db.begin().await?;
+    let id =
+        store::take_snapshot(&mut tx, program.id, code, round, kind, user.id, now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "take_snapshot")
+            .record("snapshot", id)
+            .detail(format!("{} for {code} in {}", kind.as_str(), program.slug)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A component's score with its name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NamedComponentScore {
+    pub name: String,
+    #[serde(flatten)]
+    pub score: ComponentScore,
+}
+
+/// What a snapshot says.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Results {
+    pub state_code: String,
+    pub snapshot: Snapshot,
+    pub scale: Scale,
+    pub elements: Vec<ElementScore>,
+    pub components: Vec<NamedComponentScore>,
+    pub priorities: Vec<RankedPriority>,
+    /// The snapshot before this one, if any, and the change since.
+    pub previous: Option<Snapshot>,
+    pub element_changes: Vec<ElementChange>,
+    pub indicator_changes: Vec<IndicatorChange>,
+    pub reflections: BTreeMap<String, Reflection>,
+    /// Every indicator with its frozen rating.
+    pub ratings: Vec<Frozen>,
+}
+
+pub fn frozen(instrument: &Instrument, ratings: &BTreeMap<i64, Rating>) -> Vec<Frozen> {
+    instrument
+        .indicators
+        .iter()
+        .map(|i| Frozen {
+            indicator: i.clone(),
+            rating: ratings.get(&i.id).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The components in the order to show them: those of the framework the
+/// crosswalk points at, in that framework's order.
+pub fn component_names(registry: &Registry, instrument: &Instrument) -> Vec<(String, String)> {
+    let mut keys: Vec<String> = Vec::new();
+    for i in &instrument.indicators {
+        for c in &i.components {
+            if !keys.contains(c) {
+                keys.push(c.clone());
+            }
+        }
+    }
+    let mut named: Vec<(u8, String, String)> = keys
+        .into_iter()
+        .map(|k| match registry.component(&k) {
+            Some(c) => (c.number, k, c.name.clone()),
+            None => (u8::MAX, k.clone(), k),
+        })
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    named.into_iter().map(|(_, k, n)| (k, n)).collect()
+}
+
+/// The results of one snapshot (the latest when none is named).
+pub async fn results(
+    state: &AppState,
+    registry: &Registry,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+    snapshot_id: Option<i64>,
+) -> Result<Option<Results>, Refusal> {
+    let pool = &state.db.pool;
+    let snapshots = store::snapshots(pool, program.id, code).await?;
+    let position = match snapshot_id {
+        Some(id) => match snapshots.iter().position(|s| s.id == id) {
+            Some(p) => p,
+            None => return Err(Refusal::NotFound),
+        },
+        None => match snapshots.len() {
+            0 => return Ok(None),
+            n => n - 1,
+        },
+    };
+    let snapshot = snapshots[position].clone();
+    let previous = position.checked_sub(1).map(|p| snapshots[p].clone());
+    let now = frozen(
+        instrument,
+        &store::snapshot_ratings(pool, snapshot.id).await?,
+    );
+    let scale = &instrument.scale;
+    let elements = element_scores(scale, &now);
+    let (element_changes, indicator_changes) = match &previous {
+        Some(p) => {
+            let before = frozen(instrument, &store::snapshot_ratings(pool, p.id).await?);
+            (
+                element_changes(&element_scores(scale, &before), &elements),
+                indicator_changes(&before, &now),
+            )
+        }
+        None => (vec![], vec![]),
+    };
+    let names = component_names(registry, instrument);
+    let keys: Vec<String> = names.iter().map(|(k, _)| k.clone()).collect();
+    let components = component_scores(scale, &now, &keys)
+        .into_iter()
+        .zip(names)
+        .map(|(score, (_, name))| NamedComponentScore { name, score })
+        .collect();
+    Ok(Some(Results {
+        state_code: code.to_owned(),
+        priorities: ranked_priorities(scale, &now),
+        reflections: store::snapshot_reflections(pool, snapshot.id).await?,
+        snapshot,
+        scale: scale.clone(),
+        elements,
+        components,
+        previous,
+        element_changes,
+        indicator_changes,
+        ratings: now,
+    }))
+}
+
+pub async fn set_sharing(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    code: &str,
+    shared: bool,
+) -> Result<(), Refusal> {
+    let mut tx = state.db.begin().await?;
+    store::set_shared(&mut tx, program.id, code, shared, now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "share_results")
+            .record("state_team", format!("{}:{code}", program.id))
+            .detail(format!(
+                "{code} in {} {}",
+                program.slug,
+                if shared {
+                    "shares its results"
+                } else {
+                    "stops sharing its results"
+                }
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
