@@ -32,6 +32,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub mailer: Arc<Mailer>,
     pub storage: crate::storage::Storage,
+    /// Every framework and glossary term, loaded and checked at start.
+    pub frameworks: Arc<crate::framework::Registry>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             keys: Arc::new(keys),
             mailer: Arc::new(mailer),
             storage,
+            frameworks: Arc::new(crate::framework::Registry::default()),
         })
     }
 }
@@ -106,6 +109,7 @@ fn page_routes() -> Routes {
         .merge(crate::application::handlers::routes())
         .merge(crate::review::handlers::routes())
         .merge(crate::team::handlers::routes())
+        .merge(crate::assessment::handlers::routes())
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
 }

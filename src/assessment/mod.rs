@@ -7,6 +7,8 @@
 //!
 //! Everything in this file is a plain function on plain types.
 
+pub mod chart;
+pub mod handlers;
 pub mod instrument;
 pub mod scale;
 pub mod service;

@@ -36,6 +36,25 @@ pub enum Action {
     ManageTeam { program_id: i64, state_code: String },
     /// Give one state's application a later deadline, or take it back.
     GrantExtension { program_id: i64 },
+    /// Rate the state's readiness assessment as a member of its team.
+    RateAssessment { program_id: i64, state_code: String },
+    /// See the state's assessment: every member's ratings, the consensus,
+    /// the results (its team, its coach, the admin, the federal officer).
+    ViewAssessment { program_id: i64, state_code: String },
+    /// Set the consensus, freeze snapshots and choose whether to share the
+    /// results: the state's lead.
+    LeadAssessment { program_id: i64, state_code: String },
+    /// See a state's results; `shared` is whether the state shares them
+    /// with the other states in its program.
+    ViewResults {
+        program_id: i64,
+        state_code: String,
+        shared: bool,
+    },
+    /// See every state's results side by side.
+    ViewCohort { program_id: i64 },
+    /// Say which elements one knows (subject-matter experts).
+    SetOwnExpertise,
 }
 
 impl Action {
@@ -71,6 +90,25 @@ impl Action {
                 state_code,
             } => format!("manage_team:{program_id}:{state_code}"),
             Action::GrantExtension { program_id } => format!("grant_extension:{program_id}"),
+            Action::RateAssessment {
+                program_id,
+                state_code,
+            } => format!("rate_assessment:{program_id}:{state_code}"),
+            Action::ViewAssessment {
+                program_id,
+                state_code,
+            } => format!("view_assessment:{program_id}:{state_code}"),
+            Action::LeadAssessment {
+                program_id,
+                state_code,
+            } => format!("lead_assessment:{program_id}:{state_code}"),
+            Action::ViewResults {
+                program_id,
+                state_code,
+                shared,
+            } => format!("view_results:{program_id}:{state_code}:shared={shared}"),
+            Action::ViewCohort { program_id } => format!("view_cohort:{program_id}"),
+            Action::SetOwnExpertise => "set_own_expertise".into(),
         }
     }
 }
@@ -95,6 +133,22 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     {
         return *assigned && reviews_in(user, *program_id);
     }
+    // The ratings and the consensus are the team's own judgement.
+    match action {
+        Action::RateAssessment {
+            program_id,
+            state_code,
+        } => {
+            return holds(user, Role::StateLead, *program_id, state_code)
+                || holds(user, Role::StateMember, *program_id, state_code);
+        }
+        Action::LeadAssessment {
+            program_id,
+            state_code,
+        } => return holds(user, Role::StateLead, *program_id, state_code),
+        Action::SetOwnExpertise => return is(Role::Sme),
+        _ => {}
+    }
     if is(Role::Admin) {
         return true;
     }
@@ -118,6 +172,33 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
         } => holds(user, Role::StateLead, *program_id, state_code),
         // Deadlines are the administrator's alone: not the state, not its coach.
         Action::GrantExtension { .. } => false,
+        Action::RateAssessment { .. } | Action::LeadAssessment { .. } | Action::SetOwnExpertise => {
+            false
+        } // answered above
+        Action::ViewAssessment {
+            program_id,
+            state_code,
+        } => is(Role::Federal) || on_team_or_coach(user, *program_id, state_code),
+        Action::ViewResults {
+            program_id,
+            state_code,
+            shared,
+        } => {
+            is(Role::Federal)
+                || on_team_or_coach(user, *program_id, state_code)
+                || (*shared
+                    && user
+                        .grants
+                        .iter()
+                        .any(|g| g.program_id == Some(*program_id)))
+        }
+        Action::ViewCohort { program_id } => {
+            is(Role::Federal)
+                || user
+                    .grants
+                    .iter()
+                    .any(|g| g.role == Role::Coach && g.program_id == Some(*program_id))
+        }
         Action::ViewApplication {
             program_id,
             state_code,
@@ -138,6 +219,15 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                 })
         }
     }
+}
+
+/// A lead, member or coach of this state in this program.
+fn on_team_or_coach(user: &CurrentUser, program_id: i64, state_code: &str) -> bool {
+    user.grants.iter().any(|g| {
+        g.program_id == Some(program_id)
+            && g.state_code.as_deref() == Some(state_code)
+            && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
+    })
 }
 
 fn reviews_in(user: &CurrentUser, program_id: i64) -> bool {
@@ -324,6 +414,63 @@ mod tests {
         }
         assert!(!allows(&user(&[]), &grant));
         assert_eq!(grant.name(), "grant_extension:1");
+    }
+
+    #[test]
+    fn a_states_assessment_belongs_to_its_team() {
+        let co = |action: fn(i64, String) -> Action| action(1, "CO".into());
+        let rate = co(|p, s| Action::RateAssessment {
+            program_id: p,
+            state_code: s,
+        });
+        let view = co(|p, s| Action::ViewAssessment {
+            program_id: p,
+            state_code: s,
+        });
+        let lead = co(|p, s| Action::LeadAssessment {
+            program_id: p,
+            state_code: s,
+        });
+        let co_lead = user(&[(Role::StateLead, Some(1), Some("CO"))]);
+        let co_member = user(&[(Role::StateMember, Some(1), Some("CO"))]);
+        let co_coach = user(&[(Role::Coach, Some(1), Some("CO"))]);
+        let ks_member = user(&[(Role::StateMember, Some(1), Some("KS"))]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        let federal = user(&[(Role::Federal, None, None)]);
+        for (who, r, v, l) in [
+            (&co_lead, true, true, true),
+            (&co_member, true, true, false),
+            (&co_coach, false, true, false),
+            (&ks_member, false, false, false),
+            (&admin, false, true, false),
+            (&federal, false, true, false),
+        ] {
+            assert_eq!(allows(who, &rate), r, "rate {:?}", who.grants);
+            assert_eq!(allows(who, &view), v, "view {:?}", who.grants);
+            assert_eq!(allows(who, &lead), l, "lead {:?}", who.grants);
+        }
+        // Other states see results only when the state shares them.
+        let results = |shared| Action::ViewResults {
+            program_id: 1,
+            state_code: "CO".into(),
+            shared,
+        };
+        assert!(!allows(&ks_member, &results(false)));
+        assert!(allows(&ks_member, &results(true)));
+        assert!(!allows(
+            &user(&[(Role::StateMember, Some(2), Some("KS"))]),
+            &results(true)
+        ));
+        assert!(allows(&co_member, &results(false)));
+        // The cohort: admin, federal officer, the program's coaches.
+        let cohort = Action::ViewCohort { program_id: 1 };
+        assert!(allows(&co_coach, &cohort) && allows(&federal, &cohort) && allows(&admin, &cohort));
+        assert!(!allows(&co_lead, &cohort));
+        assert!(allows(
+            &user(&[(Role::Sme, None, None)]),
+            &Action::SetOwnExpertise
+        ));
+        assert!(!allows(&admin, &Action::SetOwnExpertise));
     }
 
     #[test]

@@ -29,6 +29,8 @@ enum Who {
     TeamReaders,
     /// CO's team lead and the admin.
     TeamManagers,
+    /// CO's lead and members: those who rate CO's assessment.
+    TeamMembers,
 }
 
 const PERSONAS: &[&str] = &[
@@ -273,6 +275,46 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/programs/{slug}/teams/{state}/coach",
         Who::Admin,
     ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}/rate/{element}",
+        Who::TeamMembers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/assessment/{state}/rate/{element}",
+        Who::TeamMembers,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}/consensus/{element}",
+        Who::TeamReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/assessment/{state}/consensus/{element}",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/assessment/{state}/snapshots",
+        Who::StateLead,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/assessment/{state}/sharing",
+        Who::StateLead,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}/results",
+        Who::TeamReaders,
+    ),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -299,6 +341,7 @@ fn allowed(who: Who, persona: &str) -> bool {
             "admin" | "federal" | "state_lead" | "state_member" | "coach"
         ),
         Who::TeamManagers => matches!(persona, "admin" | "state_lead"),
+        Who::TeamMembers => matches!(persona, "state_lead" | "state_member"),
     }
 }
 
@@ -397,6 +440,7 @@ fn concrete(path: &str, id: i64) -> String {
     }
     path.replace("{id}", &id.to_string())
         .replace("{reviewer_id}", &id.to_string())
+        .replace("{element}", "partnerships")
         .replace("{slug}", "p1")
         .replace("{state}", "CO")
 }

@@ -1,0 +1,970 @@
+//! The assessment pages: the state's overview, a member's rating form (one
+//! element at a time), the consensus view (every member's rating with the
+//! spread; the lead sets the consensus), snapshots, the results with the
+//! radar chart, and the sharing choice.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::chart::{self, Radar};
+use super::instrument::{ElementGroup, Instrument};
+use super::service::{self, ConsensusView, Results};
+use super::store::{self, Reflection};
+use super::{Priority, Rating, Scale, SnapshotKind};
+use crate::app::{AppState, Routes};
+use crate::auth::policy::{self, Action};
+use crate::auth::session::Visitor;
+use crate::auth::{CurrentUser, guard};
+use crate::program::handlers::{Done, notice};
+use crate::program::store::{Program, ProgramDetail};
+use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/programs/{slug}/assessment/{state}", overview)
+        .get(
+            "/programs/{slug}/assessment/{state}/rate/{element}",
+            rate_page,
+        )
+        .post(
+            "/programs/{slug}/assessment/{state}/rate/{element}",
+            save_ratings,
+        )
+        .get(
+            "/programs/{slug}/assessment/{state}/consensus/{element}",
+            consensus_page,
+        )
+        .post(
+            "/programs/{slug}/assessment/{state}/consensus/{element}",
+            save_consensus,
+        )
+        .post("/programs/{slug}/assessment/{state}/snapshots", snapshot)
+        .post("/programs/{slug}/assessment/{state}/sharing", sharing)
+        .get("/programs/{slug}/assessment/{state}/results", results_page)
+}
+
+#[derive(Deserialize)]
+struct StatePath {
+    slug: String,
+    state: String,
+}
+
+#[derive(Deserialize)]
+struct ElementPath {
+    slug: String,
+    state: String,
+    element: String,
+}
+
+/// What every assessment page starts from.
+struct Ctx {
+    detail: ProgramDetail,
+    instrument: Instrument,
+    code: String,
+    state_name: String,
+}
+
+impl Ctx {
+    fn program(&self) -> &Program {
+        &self.detail.program
+    }
+
+    fn base(&self) -> String {
+        format!(
+            "/programs/{}/assessment/{}",
+            self.detail.program.slug, self.code
+        )
+    }
+}
+
+fn refusal(e: Refusal) -> AppError {
+    match e {
+        Refusal::NotFound => AppError::NotFound,
+        Refusal::Conflict(m) => AppError::BadRequest(m),
+        Refusal::Invalid(errors) => AppError::BadRequest(
+            errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Refusal::Db(e) => e.into(),
+        Refusal::Other(e) => AppError::Internal(e),
+    }
+}
+
+/// Loads the program, checks the person may do `action`, and builds the
+/// instrument on first use. A state without a team has no assessment.
+async fn ctx(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    code: &str,
+    path: &str,
+    action: impl FnOnce(i64, String) -> Action,
+) -> Result<(CurrentUser, Ctx), AppError> {
+    let detail = crate::program::store::detail(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = code.to_uppercase();
+    let user = guard::page(
+        state,
+        visitor,
+        path,
+        action(detail.program.id, code.clone()),
+    )
+    .await?;
+    if !crate::team::store::exists(&state.db.pool, detail.program.id, &code).await? {
+        return Err(AppError::NotFound);
+    }
+    let instrument = service::instrument(state, &state.frameworks, &detail.program)
+        .await
+        .map_err(refusal)?;
+    let state_name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
+        .await?
+        .unwrap_or_else(|| code.clone());
+    Ok((
+        user,
+        Ctx {
+            detail,
+            instrument,
+            code,
+            state_name,
+        },
+    ))
+}
+
+fn view(p: i64, s: String) -> Action {
+    Action::ViewAssessment {
+        program_id: p,
+        state_code: s,
+    }
+}
+
+// ----- overview -----
+
+struct ElementLine {
+    key: String,
+    number: i64,
+    name: String,
+    indicators: usize,
+    mine: usize,
+    agreed: usize,
+}
+
+#[derive(Template)]
+#[template(path = "assessment/overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    ctx: Ctx,
+    scale: Scale,
+    elements: Vec<ElementLine>,
+    can_rate: bool,
+    can_lead: bool,
+    can_view: bool,
+    consensus: Option<ConsensusView>,
+    next_snapshot: Option<SnapshotKind>,
+    snapshots: Vec<store::Snapshot>,
+    shared: bool,
+    message: Option<String>,
+}
+
+impl OverviewPage {
+    fn when(&self, ms: &i64) -> String {
+        crate::time::format_in_zone(*ms, &self.ctx.program().time_zone)
+    }
+}
+
+async fn overview_page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &CurrentUser,
+    ctx: Ctx,
+    message: Option<String>,
+    notice_key: &str,
+) -> Result<OverviewPage, AppError> {
+    let program_id = ctx.program().id;
+    let code = ctx.code.clone();
+    let can_rate = policy::allows(
+        user,
+        &Action::RateAssessment {
+            program_id,
+            state_code: code.clone(),
+        },
+    );
+    let can_lead = policy::allows(
+        user,
+        &Action::LeadAssessment {
+            program_id,
+            state_code: code.clone(),
+        },
+    );
+    let can_view = policy::allows(user, &view(program_id, code.clone()));
+    let (round_id, _) = service::round(state, ctx.program(), &code)
+        .await
+        .map_err(refusal)?;
+    let all = store::member_ratings(&state.db.pool, round_id).await?;
+    let mine = all.get(&user.id).cloned().unwrap_or_default();
+    let consensus = if can_view {
+        Some(
+            service::consensus_view(state, (ctx.program(), &ctx.instrument), &code)
+                .await
+                .map_err(refusal)?,
+        )
+    } else {
+        None
+    };
+    let agreed_ids: Vec<i64> = consensus
+        .as_ref()
+        .map(|c| {
+            c.indicators
+                .iter()
+                .filter(|i| i.consensus.as_ref().is_some_and(|r| r.answered()))
+                .map(|i| i.indicator.id)
+                .collect()
+        })
+        .unwrap_or_default();
+    let elements = ctx
+        .instrument
+        .elements()
+        .into_iter()
+        .map(|g| ElementLine {
+            mine: g
+                .indicators
+                .iter()
+                .filter(|i| mine.get(&i.id).is_some_and(|r| r.answered()))
+                .count(),
+            agreed: g
+                .indicators
+                .iter()
+                .filter(|i| agreed_ids.contains(&i.id))
+                .count(),
+            indicators: g.indicators.len(),
+            key: g.key,
+            number: g.number,
+            name: g.name,
+        })
+        .collect();
+    let snapshots = store::snapshots(&state.db.pool, program_id, &code).await?;
+    let taken: Vec<SnapshotKind> = snapshots.iter().map(|s| s.kind).collect();
+    let shared = store::shared(&state.db.pool, program_id, &code).await?;
+    let chrome = Chrome::new(
+        visitor,
+        format!("{}'s readiness assessment", ctx.state_name),
+        &ctx.base(),
+    )
+    .with_notice(notice(notice_key));
+    Ok(OverviewPage {
+        chrome,
+        scale: ctx.instrument.scale.clone(),
+        ctx,
+        elements,
+        can_rate,
+        can_lead,
+        can_view,
+        consensus,
+        next_snapshot: SnapshotKind::next(&taken),
+        snapshots,
+        shared,
+        message,
+    })
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/assessment/{}", p.slug, p.state);
+    // Anyone who rates or sees the assessment has an overview.
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, |p, s| {
+        Action::ViewResults {
+            program_id: p,
+            state_code: s,
+            shared: false,
+        }
+    })
+    .await?;
+    let page = overview_page(&state, &visitor, &user, ctx, None, &done.done).await?;
+    Ok(render(page)?.into_response())
+}
+
+// ----- a member's ratings -----
+
+#[derive(Template)]
+#[template(path = "assessment/rate.html")]
+struct RatePage {
+    chrome: Chrome,
+    ctx: Ctx,
+    group: ElementGroup,
+    definition: String,
+    scale: Scale,
+    priorities: [Priority; 3],
+    ratings: BTreeMap<i64, Rating>,
+    answered: usize,
+    total: usize,
+    next: Option<String>,
+    errors: Vec<(String, String)>,
+}
+
+/// Template helpers shared by the rating and consensus forms.
+fn at(r: &Rating, value: &i64) -> bool {
+    r.level == Some(*value)
+}
+
+fn chosen(r: &Rating, p: &Priority) -> bool {
+    r.priority == Some(*p)
+}
+
+impl RatePage {
+    fn at(r: &Rating, value: &i64) -> bool {
+        at(r, value)
+    }
+
+    fn chosen(r: &Rating, p: &Priority) -> bool {
+        chosen(r, p)
+    }
+
+    fn rating(&self, id: &i64) -> Rating {
+        self.ratings.get(id).cloned().unwrap_or_default()
+    }
+
+    fn error(&self, id: &i64) -> Option<&str> {
+        let field = format!("rating-{id}");
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+fn definition(state: &AppState, instrument: &Instrument, key: &str) -> String {
+    state
+        .frameworks
+        .get(&instrument.framework)
+        .and_then(|f| f.elements.iter().find(|e| e.key == key))
+        .map(|e| e.definition.clone())
+        .unwrap_or_default()
+}
+
+/// Reads a rating form: `level-<id>` (a phase or `not_sure`),
+/// `priority-<id>`, `evidence-<id>` (or `note-<id>`), for the given indicators.
+fn read_ratings(
+    form: &HashMap<String, String>,
+    ids: &[i64],
+    note: &str,
+) -> (BTreeMap<i64, Rating>, Vec<(String, String)>) {
+    let mut out = BTreeMap::new();
+    let mut errors = Vec::new();
+    for id in ids {
+        let level = form
+            .get(&format!("level-{id}"))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        let (level, not_sure) = match level {
+            "" => (None, false),
+            "not_sure" => (None, true),
+            n => match n.parse::<i64>() {
+                Ok(n) => (Some(n), false),
+                Err(_) => {
+                    errors.push((
+                        format!("rating-{id}"),
+                        "Choose a phase or \"not sure\".".into(),
+                    ));
+                    (None, false)
+                }
+            },
+        };
+        let priority_text = form
+            .get(&format!("priority-{id}"))
+            .map(|s| s.trim())
+            .unwrap_or("");
+        let priority = if priority_text.is_empty() {
+            None
+        } else {
+            match Priority::parse(priority_text) {
+                Some(p) => Some(p),
+                None => {
+                    errors.push((
+                        format!("rating-{id}"),
+                        "Choose low, medium or high priority.".into(),
+                    ));
+                    None
+                }
+            }
+        };
+        let evidence = form
+            .get(&format!("{note}-{id}"))
+            .cloned()
+            .unwrap_or_default();
+        out.insert(
+            *id,
+            Rating {
+                level,
+                not_sure,
+                priority,
+                evidence,
+            },
+        );
+    }
+    (out, errors)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn rate_view(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &CurrentUser,
+    ctx: Ctx,
+    element: &str,
+    typed: Option<BTreeMap<i64, Rating>>,
+    errors: Vec<(String, String)>,
+) -> Result<RatePage, AppError> {
+    let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
+    let (round_id, _) = service::round(state, ctx.program(), &ctx.code)
+        .await
+        .map_err(refusal)?;
+    let mine = store::member_ratings(&state.db.pool, round_id)
+        .await?
+        .remove(&user.id)
+        .unwrap_or_default();
+    let (answered, total) = super::progress(ctx.instrument.indicators.len(), &mine);
+    let elements = ctx.instrument.elements();
+    let next = elements
+        .iter()
+        .position(|g| g.key == element)
+        .and_then(|i| elements.get(i + 1))
+        .map(|g| g.key.clone());
+    let mut ratings = mine;
+    if let Some(t) = typed {
+        ratings.extend(t);
+    }
+    let chrome = Chrome::new(
+        visitor,
+        format!("Rate: {}", group.name),
+        &format!("{}/rate/{element}", ctx.base()),
+    );
+    Ok(RatePage {
+        chrome,
+        definition: definition(state, &ctx.instrument, element),
+        scale: ctx.instrument.scale.clone(),
+        ctx,
+        group,
+        priorities: Priority::ALL,
+        ratings,
+        answered,
+        total,
+        next,
+        errors,
+    })
+}
+
+fn rate(p: i64, s: String) -> Action {
+    Action::RateAssessment {
+        program_id: p,
+        state_code: s,
+    }
+}
+
+async fn rate_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<ElementPath>,
+) -> Result<Response, AppError> {
+    let path = format!(
+        "/programs/{}/assessment/{}/rate/{}",
+        p.slug, p.state, p.element
+    );
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, rate).await?;
+    let page = rate_view(&state, &visitor, &user, ctx, &p.element, None, vec![]).await?;
+    Ok(render(page)?.into_response())
+}
+
+async fn save_ratings(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<ElementPath>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let path = format!(
+        "/programs/{}/assessment/{}/rate/{}",
+        p.slug, p.state, p.element
+    );
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, rate).await?;
+    let group = ctx
+        .instrument
+        .element(&p.element)
+        .ok_or(AppError::NotFound)?;
+    let ids: Vec<i64> = group.indicators.iter().map(|i| i.id).collect();
+    let (typed, mut errors) = read_ratings(&form, &ids, "evidence");
+    if errors.is_empty() {
+        match service::save_my_ratings(
+            &state,
+            &user,
+            &visitor.ip,
+            (ctx.program(), &ctx.instrument),
+            &ctx.code,
+            &typed,
+        )
+        .await
+        {
+            Ok(()) => {
+                let elements = ctx.instrument.elements();
+                let next = elements
+                    .iter()
+                    .position(|g| g.key == p.element)
+                    .and_then(|i| elements.get(i + 1));
+                let to = match (form.get("then").map(String::as_str), next) {
+                    (Some("next"), Some(n)) => {
+                        format!("{}/rate/{}?done=ratings-saved", ctx.base(), n.key)
+                    }
+                    (Some("next"), None) => format!("{}?done=ratings-saved", ctx.base()),
+                    _ => format!("{path}?done=ratings-saved"),
+                };
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(Refusal::Invalid(e)) => errors = e,
+            Err(e) => return Err(refusal(e)),
+        }
+    }
+    let page = rate_view(
+        &state,
+        &visitor,
+        &user,
+        ctx,
+        &p.element,
+        Some(typed),
+        errors,
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
+
+// ----- consensus -----
+
+#[derive(Template)]
+#[template(path = "assessment/consensus.html")]
+struct ConsensusPage {
+    chrome: Chrome,
+    ctx: Ctx,
+    group: ElementGroup,
+    view: ConsensusView,
+    scale: Scale,
+    priorities: [Priority; 3],
+    can_lead: bool,
+    reflection: Reflection,
+    typed: BTreeMap<i64, Rating>,
+    errors: Vec<(String, String)>,
+}
+
+impl ConsensusPage {
+    fn at(r: &Rating, value: &i64) -> bool {
+        at(r, value)
+    }
+
+    fn chosen(r: &Rating, p: &Priority) -> bool {
+        chosen(r, p)
+    }
+
+    fn indicators(&self) -> Vec<&service::IndicatorView> {
+        self.view
+            .indicators
+            .iter()
+            .filter(|i| i.indicator.element_key == self.group.key)
+            .collect()
+    }
+
+    fn consensus(&self, id: &i64) -> Rating {
+        if let Some(t) = self.typed.get(id) {
+            return t.clone();
+        }
+        self.view
+            .indicators
+            .iter()
+            .find(|i| i.indicator.id == *id)
+            .and_then(|i| i.consensus.clone())
+            .unwrap_or_default()
+    }
+
+    fn phase(&self, r: &Rating) -> String {
+        match (r.level, r.not_sure) {
+            (Some(l), _) => format!("{l}: {}", self.scale.label(l).unwrap_or_default()),
+            (None, true) => "Not sure".into(),
+            (None, false) => "Not rated yet".into(),
+        }
+    }
+
+    fn error(&self, id: &i64) -> Option<&str> {
+        let field = format!("rating-{id}");
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn reflection_fields(&self) -> [(&'static str, &'static str, String); 4] {
+        let r = &self.reflection;
+        [
+            ("now", "Where we are now", r.now.clone()),
+            ("goal", "Where we want to be", r.goal.clone()),
+            (
+                "ta_needs",
+                "Technical assistance we need",
+                r.ta_needs.clone(),
+            ),
+            ("next_steps", "Next steps", r.next_steps.clone()),
+        ]
+    }
+
+    fn reflection_error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn consensus_view(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &CurrentUser,
+    ctx: Ctx,
+    element: &str,
+    typed: BTreeMap<i64, Rating>,
+    reflection: Option<Reflection>,
+    errors: Vec<(String, String)>,
+    notice_key: &str,
+) -> Result<ConsensusPage, AppError> {
+    let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
+    let view = service::consensus_view(state, (ctx.program(), &ctx.instrument), &ctx.code)
+        .await
+        .map_err(refusal)?;
+    let can_lead = policy::allows(
+        user,
+        &Action::LeadAssessment {
+            program_id: ctx.program().id,
+            state_code: ctx.code.clone(),
+        },
+    );
+    let reflection = reflection
+        .or_else(|| view.reflections.get(element).cloned())
+        .unwrap_or_default();
+    let chrome = Chrome::new(
+        visitor,
+        format!("Consensus: {}", group.name),
+        &format!("{}/consensus/{element}", ctx.base()),
+    )
+    .with_notice(notice(notice_key));
+    Ok(ConsensusPage {
+        chrome,
+        scale: ctx.instrument.scale.clone(),
+        ctx,
+        group,
+        view,
+        priorities: Priority::ALL,
+        can_lead,
+        reflection,
+        typed,
+        errors,
+    })
+}
+
+async fn consensus_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<ElementPath>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let path = format!(
+        "/programs/{}/assessment/{}/consensus/{}",
+        p.slug, p.state, p.element
+    );
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, view).await?;
+    let page = consensus_view(
+        &state,
+        &visitor,
+        &user,
+        ctx,
+        &p.element,
+        BTreeMap::new(),
+        None,
+        vec![],
+        &done.done,
+    )
+    .await?;
+    Ok(render(page)?.into_response())
+}
+
+fn lead(p: i64, s: String) -> Action {
+    Action::LeadAssessment {
+        program_id: p,
+        state_code: s,
+    }
+}
+
+async fn save_consensus(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<ElementPath>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let path = format!(
+        "/programs/{}/assessment/{}/consensus/{}",
+        p.slug, p.state, p.element
+    );
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    let group = ctx
+        .instrument
+        .element(&p.element)
+        .ok_or(AppError::NotFound)?;
+    let ids: Vec<i64> = group.indicators.iter().map(|i| i.id).collect();
+    let (typed, mut errors) = read_ratings(&form, &ids, "note");
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let reflection = Reflection {
+        now: field("now"),
+        goal: field("goal"),
+        ta_needs: field("ta_needs"),
+        next_steps: field("next_steps"),
+    };
+    if errors.is_empty() {
+        match service::save_consensus(
+            &state,
+            &user,
+            &visitor.ip,
+            (ctx.program(), &ctx.instrument),
+            &ctx.code,
+            &typed,
+            Some((&p.element, &reflection)),
+        )
+        .await
+        {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("{path}?done=consensus-saved")).into_response());
+            }
+            Err(Refusal::Invalid(e)) => errors = e,
+            Err(e) => return Err(refusal(e)),
+        }
+    }
+    let page = consensus_view(
+        &state,
+        &visitor,
+        &user,
+        ctx,
+        &p.element,
+        typed,
+        Some(reflection),
+        errors,
+        "",
+    )
+    .await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
+
+// ----- snapshots and sharing -----
+
+#[derive(Deserialize)]
+struct SnapshotForm {
+    #[serde(default)]
+    kind: String,
+}
+
+async fn snapshot(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<SnapshotForm>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/assessment/{}/snapshots", p.slug, p.state);
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    match service::take_snapshot(
+        &state,
+        &user,
+        &visitor.ip,
+        (ctx.program(), &ctx.instrument),
+        &ctx.code,
+        &form.kind,
+    )
+    .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("{}/results?done=snapshot-taken", ctx.base())).into_response(),
+        ),
+        Err(Refusal::Conflict(m)) => {
+            let page = overview_page(&state, &visitor, &user, ctx, Some(m), "").await?;
+            Ok((StatusCode::CONFLICT, render(page)?).into_response())
+        }
+        Err(Refusal::Invalid(e)) => {
+            let m = e.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ");
+            let page = overview_page(&state, &visitor, &user, ctx, Some(m), "").await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(e) => Err(refusal(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct SharingForm {
+    #[serde(default)]
+    share: String,
+}
+
+async fn sharing(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    CsrfForm(form): CsrfForm<SharingForm>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/assessment/{}/sharing", p.slug, p.state);
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    service::set_sharing(
+        &state,
+        &user,
+        &visitor.ip,
+        ctx.program(),
+        &ctx.code,
+        form.share == "yes",
+    )
+    .await
+    .map_err(refusal)?;
+    Ok(Redirect::to(&format!("{}?done=sharing-saved#sharing", ctx.base())).into_response())
+}
+
+// ----- results -----
+
+#[derive(Template)]
+#[template(path = "assessment/results.html")]
+struct ResultsPage {
+    chrome: Chrome,
+    ctx: Ctx,
+    results: Option<Results>,
+    snapshots: Vec<store::Snapshot>,
+    radar: Option<Radar>,
+    /// The lead and the team see the notes; other states only the scores.
+    full: bool,
+}
+
+impl ResultsPage {
+    fn score(v: &Option<f64>) -> String {
+        v.map(|v| format!("{v:.0}"))
+            .unwrap_or_else(|| "Not rated".into())
+    }
+
+    fn change(v: &Option<f64>) -> String {
+        match v {
+            Some(v) if *v > 0.5 => format!("up {v:.0}"),
+            Some(v) if *v < -0.5 => format!("down {:.0}", -v),
+            Some(_) => "no change".into(),
+            None => "-".into(),
+        }
+    }
+
+    fn when(&self, ms: &i64) -> String {
+        crate::time::format_in_zone(*ms, &self.ctx.program().time_zone)
+    }
+
+    fn previous_label(&self) -> String {
+        self.results
+            .as_ref()
+            .and_then(|r| r.previous.as_ref())
+            .map(|p| p.kind.label().to_lowercase())
+            .unwrap_or_else(|| "last".into())
+    }
+
+    fn indicator_text(&self, id: &i64) -> String {
+        self.ctx
+            .instrument
+            .indicators
+            .iter()
+            .find(|i| i.id == *id)
+            .map(|i| i.text.clone())
+            .unwrap_or_default()
+    }
+
+    fn phase(&self, v: &Option<i64>) -> String {
+        match v {
+            Some(l) => format!(
+                "{l}: {}",
+                self.ctx.instrument.scale.label(*l).unwrap_or_default()
+            ),
+            None => "not rated".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ResultsQuery {
+    #[serde(default)]
+    snapshot: Option<i64>,
+    #[serde(default)]
+    done: String,
+}
+
+async fn results_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+    Query(q): Query<ResultsQuery>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/assessment/{}/results", p.slug, p.state);
+    let program = crate::program::store::find_by_slug(&state.db.pool, &p.slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let code = p.state.to_uppercase();
+    let shared = store::shared(&state.db.pool, program.id, &code).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, |p, s| {
+        Action::ViewResults {
+            program_id: p,
+            state_code: s,
+            shared,
+        }
+    })
+    .await?;
+    let full = policy::allows(&user, &view(ctx.program().id, ctx.code.clone()));
+    let results = service::results(
+        &state,
+        &state.frameworks,
+        (ctx.program(), &ctx.instrument),
+        &ctx.code,
+        q.snapshot,
+    )
+    .await
+    .map_err(refusal)?;
+    let snapshots = store::snapshots(&state.db.pool, ctx.program().id, &ctx.code).await?;
+    let radar = results.as_ref().map(|r| {
+        let labels: Vec<String> = r.elements.iter().map(|e| e.name.clone()).collect();
+        let mut series = vec![(
+            r.snapshot.kind.label().to_owned(),
+            r.elements.iter().map(|e| e.score).collect(),
+        )];
+        if let Some(prev) = &r.previous {
+            series.push((
+                prev.kind.label().to_owned(),
+                r.element_changes.iter().map(|c| c.before).collect(),
+            ));
+        }
+        chart::radar(&labels, &series)
+    });
+    let chrome = Chrome::new(
+        &visitor,
+        format!("{}'s assessment results", ctx.state_name),
+        &path,
+    )
+    .with_notice(notice(&q.done));
+    Ok(render(ResultsPage {
+        chrome,
+        ctx,
+        results,
+        snapshots,
+        radar,
+        full,
+    })?
+    .into_response())
+}
