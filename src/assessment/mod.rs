@@ -306,7 +306,9 @@ pub struct RankedPriority {
 /// Elements ranked by their weighted gap, largest first (ties by element
 /// number). Elements with no gap at all are left out.
 pub fn ranked_priorities(scale: &Scale, frozen: &[Frozen]) -> Vec<RankedPriority> {
-    let mut by_element: BTreeMap<(i64, String), (String, Vec<(i64, f64)>, usize)> = BTreeMap::new();
+    // (element number, key) -> (name, gaps, indicators)
+    type Gaps = (String, Vec<(i64, f64)>, usize);
+    let mut by_element: BTreeMap<(i64, String), Gaps> = BTreeMap::new();
     for f in frozen {
         let entry = by_element
             .entry((f.indicator.element_number, f.indicator.element_key.clone()))
