@@ -148,6 +148,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::application::api::router())
         .merge(crate::review::api::router())
         .merge(crate::team::api::router())
+        .merge(crate::assessment::api::router())
         .merge(crate::audit::handlers::api_router())
 }
 

@@ -742,7 +742,7 @@ async fn save_consensus(
             (ctx.program(), &ctx.instrument),
             &ctx.code,
             &typed,
-            Some((&p.element, &reflection)),
+            &[(p.element.clone(), reflection.clone())],
         )
         .await
         {

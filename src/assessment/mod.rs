@@ -7,6 +7,7 @@
 //!
 //! Everything in this file is a plain function on plain types.
 
+pub mod api;
 pub mod chart;
 pub mod handlers;
 pub mod instrument;

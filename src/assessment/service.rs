@@ -160,13 +160,20 @@ pub struct IndicatorView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RaterProgress {
+    pub name: String,
+    pub answered: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ConsensusView {
     pub round: i64,
     pub indicators: Vec<IndicatorView>,
     /// Element key -> what the team wrote.
     pub reflections: BTreeMap<String, Reflection>,
-    /// Each rater's progress: (name, answered, total).
-    pub progress: Vec<(String, usize, usize)>,
+    /// Each rater's progress.
+    pub progress: Vec<RaterProgress>,
     pub snapshots: Vec<Snapshot>,
     /// Indicators with a consensus answer, of all.
     pub agreed: usize,
@@ -195,7 +202,11 @@ pub async fn consensus_view(
                 .get(id)
                 .map(|m| m.values().filter(|r| r.answered()).count())
                 .unwrap_or(0);
-            (name.clone(), answered, total)
+            RaterProgress {
+                name: name.clone(),
+                answered,
+                total,
+            }
         })
         .collect();
     let indicators = instrument
@@ -239,7 +250,7 @@ pub async fn consensus_view(
 /// What the lead is allowed to say about reflections: each at most this long.
 const MAX_REFLECTION: usize = 5000;
 
-/// Saves consensus ratings (and perhaps one element's reflection).
+/// Saves consensus ratings and elements' reflections, all or nothing.
 pub async fn save_consensus(
     state: &AppState,
     user: &CurrentUser,
@@ -247,13 +258,18 @@ pub async fn save_consensus(
     (program, instrument): (&Program, &Instrument),
     code: &str,
     typed: &Typed,
-    reflection: Option<(&str, &Reflection)>,
+    reflections: &[(String, Reflection)],
 ) -> Result<(), Refusal> {
     let checked = check_all(instrument, typed)?;
-    let reflection = match reflection {
-        Some((key, r)) => {
+    let mut trimmed_all = Vec::new();
+    for (key, r) in reflections {
+        let key = key.as_str();
+        {
             if !instrument.indicators.iter().any(|i| i.element_key == key) {
-                return Err(Refusal::field("element", "There is no such element."));
+                return Err(Refusal::field(
+                    "reflections",
+                    format!("There is no element \"{key}\" in this assessment."),
+                ));
             }
             let trimmed = Reflection {
                 now: r.now.trim().to_owned(),
@@ -271,15 +287,14 @@ pub async fn save_consensus(
                     return Err(Refusal::field(field, "Keep this under 5,000 characters."));
                 }
             }
-            Some((key, trimmed))
+            trimmed_all.push((key, trimmed));
         }
-        None => None,
-    };
+    }
     let (round_id, _) = round(state, program, code).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     store::save_consensus(&mut tx, round_id, &checked, user.id, now).await?;
-    if let Some((key, r)) = &reflection {
+    for (key, r) in &trimmed_all {
         store::save_reflection(&mut tx, round_id, key, r, now).await?;
     }
     audit::write(

@@ -31,6 +31,8 @@ enum Who {
     TeamManagers,
     /// CO's lead and members: those who rate CO's assessment.
     TeamMembers,
+    /// Anyone with a role in the program, the admin and the federal officer.
+    ProgramPeople,
 }
 
 const PERSONAS: &[&str] = &[
@@ -315,6 +317,51 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/programs/{slug}/assessment/{state}/results",
         Who::TeamReaders,
     ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/instrument",
+        Who::ProgramPeople,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/assessment/{state}/ratings",
+        Who::TeamMembers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/assessment/{state}/ratings",
+        Who::TeamMembers,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/assessment/{state}/consensus",
+        Who::TeamReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/assessment/{state}/consensus",
+        Who::StateLead,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/assessment/{state}/snapshots",
+        Who::TeamReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/assessment/{state}/snapshots",
+        Who::StateLead,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/assessment/{state}/results",
+        Who::TeamReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/assessment/{state}/sharing",
+        Who::StateLead,
+    ),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -342,6 +389,7 @@ fn allowed(who: Who, persona: &str) -> bool {
         ),
         Who::TeamManagers => matches!(persona, "admin" | "state_lead"),
         Who::TeamMembers => matches!(persona, "state_lead" | "state_member"),
+        Who::ProgramPeople => !matches!(persona, "anonymous" | "sme" | "partner"),
     }
 }
 

@@ -1,0 +1,434 @@
+//! `/api/v1` for the readiness assessment: the instrument, a member's own
+//! ratings, the consensus, snapshots, results and sharing.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::instrument::Instrument;
+use super::service::{self, ConsensusView, Results};
+use super::store::{self, Reflection, Snapshot};
+use super::{Priority, Rating};
+use crate::app::AppState;
+use crate::auth::api::ApiUser;
+use crate::auth::guard;
+use crate::auth::policy::Action;
+use crate::program::store::Program;
+use crate::web::api_error::ErrorResponse;
+use crate::web::{ApiError, ApiJson};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_instrument))
+        .routes(routes!(get_my_ratings, put_my_ratings))
+        .routes(routes!(get_consensus, put_consensus))
+        .routes(routes!(list_snapshots, take_snapshot))
+        .routes(routes!(get_results))
+        .routes(routes!(put_sharing))
+}
+
+async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Authorizes, then checks the state has a team, then builds the instrument.
+async fn prepare(
+    state: &AppState,
+    api: &ApiUser,
+    slug: &str,
+    code: &str,
+    path: &str,
+    action: impl FnOnce(i64) -> Action,
+) -> Result<(Program, Instrument), ApiError> {
+    let program = program(state, slug).await?;
+    guard::api(state, &api.user, &api.ip, path, action(program.id)).await?;
+    if !crate::team::store::exists(&state.db.pool, program.id, code).await? {
+        return Err(ApiError::NotFound);
+    }
+    let instrument = service::instrument(state, &state.frameworks, &program).await?;
+    Ok((program, instrument))
+}
+
+/// The program's assessment instrument: the scale and every indicator, grouped by element (anyone with a role in the program).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/instrument", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = Instrument), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "The program's framework is not loaded", body = ErrorResponse)))]
+async fn get_instrument(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<Instrument>, ApiError> {
+    let program = program(&state, &slug).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &format!("/api/v1/programs/{slug}/instrument"),
+        Action::ViewProgram {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    Ok(Json(
+        service::instrument(&state, &state.frameworks, &program).await?,
+    ))
+}
+
+/// One indicator's rating, in requests and answers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct IndicatorRating {
+    pub indicator_id: i64,
+    /// The phase, 1 to the top of the scale; null for "not sure" or not yet rated.
+    pub level: Option<i64>,
+    pub not_sure: bool,
+    pub priority: Option<Priority>,
+    /// Evidence and notes (for the consensus: the lead's note).
+    pub evidence: String,
+}
+
+fn listed(ratings: &BTreeMap<i64, Rating>) -> Vec<IndicatorRating> {
+    ratings
+        .iter()
+        .map(|(id, r)| IndicatorRating {
+            indicator_id: *id,
+            level: r.level,
+            not_sure: r.not_sure,
+            priority: r.priority,
+            evidence: r.evidence.clone(),
+        })
+        .collect()
+}
+
+fn typed(list: Vec<IndicatorRating>) -> Result<service::Typed, ApiError> {
+    let mut out = BTreeMap::new();
+    for r in list {
+        let id = r.indicator_id;
+        if out
+            .insert(
+                id,
+                Rating {
+                    level: r.level,
+                    not_sure: r.not_sure,
+                    priority: r.priority,
+                    evidence: r.evidence,
+                },
+            )
+            .is_some()
+        {
+            return Err(ApiError::field(
+                "ratings",
+                format!("Indicator {id} is rated twice."),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MyRatings {
+    pub round: i64,
+    pub ratings: Vec<IndicatorRating>,
+    /// Indicators answered (a phase or "not sure"), of `total`.
+    pub answered: usize,
+    pub total: usize,
+}
+
+async fn my_ratings(
+    state: &AppState,
+    api: &ApiUser,
+    program: &Program,
+    instrument: &Instrument,
+    code: &str,
+) -> Result<MyRatings, ApiError> {
+    let (round_id, round) = service::round(state, program, code).await?;
+    let mine = store::member_ratings(&state.db.pool, round_id)
+        .await?
+        .remove(&api.user.id)
+        .unwrap_or_default();
+    let (answered, total) = super::progress(instrument.indicators.len(), &mine);
+    Ok(MyRatings {
+        round,
+        ratings: listed(&mine),
+        answered,
+        total,
+    })
+}
+
+fn rate(code: &str) -> impl FnOnce(i64) -> Action + '_ {
+    move |program_id| Action::RateAssessment {
+        program_id,
+        state_code: code.to_owned(),
+    }
+}
+
+fn view(code: &str) -> impl FnOnce(i64) -> Action + '_ {
+    move |program_id| Action::ViewAssessment {
+        program_id,
+        state_code: code.to_owned(),
+    }
+}
+
+fn lead(code: &str) -> impl FnOnce(i64) -> Action + '_ {
+    move |program_id| Action::LeadAssessment {
+        program_id,
+        state_code: code.to_owned(),
+    }
+}
+
+/// The caller's own ratings in the state's open round (the state's team members).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/assessment/{state}/ratings", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = MyRatings), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_my_ratings(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<MyRatings>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/ratings");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, rate(&code)).await?;
+    Ok(Json(
+        my_ratings(&state, &api, &program, &instrument, &code).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct RatingsRequest {
+    /// Ratings to save; indicators left out keep what they had.
+    pub ratings: Vec<IndicatorRating>,
+}
+
+/// Saves some of the caller's ratings (a draft: blanks allowed). Errors name `rating-<indicator id>`.
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/assessment/{state}/ratings", tag = "assessment", request_body = RatingsRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = MyRatings), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_my_ratings(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<RatingsRequest>,
+) -> Result<Json<MyRatings>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/ratings");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, rate(&code)).await?;
+    let req = body.parse()?;
+    let typed = typed(req.ratings)?;
+    service::save_my_ratings(
+        &state,
+        &api.user,
+        &api.ip,
+        (&program, &instrument),
+        &code,
+        &typed,
+    )
+    .await?;
+    Ok(Json(
+        my_ratings(&state, &api, &program, &instrument, &code).await?,
+    ))
+}
+
+/// Every member's ratings with their sectors, the spread, and the consensus so far (the team, its coach, the admin, the federal officer).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/assessment/{state}/consensus", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = ConsensusView), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_consensus(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<ConsensusView>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/consensus");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    Ok(Json(
+        service::consensus_view(&state, (&program, &instrument), &code).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ConsensusRequest {
+    /// The team's answers; the evidence field holds the lead's note.
+    pub ratings: Vec<IndicatorRating>,
+    /// Element key -> where the team is, wants to be, its TA needs and next steps.
+    pub reflections: BTreeMap<String, Reflection>,
+}
+
+/// Sets the team's consensus answers and reflections (the state's lead).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/assessment/{state}/consensus", tag = "assessment", request_body = ConsensusRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = ConsensusView), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_consensus(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<ConsensusRequest>,
+) -> Result<Json<ConsensusView>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/consensus");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, lead(&code)).await?;
+    let req = body.parse()?;
+    let typed = typed(req.ratings)?;
+    let reflections: Vec<(String, Reflection)> = req.reflections.into_iter().collect();
+    service::save_consensus(
+        &state,
+        &api.user,
+        &api.ip,
+        (&program, &instrument),
+        &code,
+        &typed,
+        &reflections,
+    )
+    .await?;
+    Ok(Json(
+        service::consensus_view(&state, (&program, &instrument), &code).await?,
+    ))
+}
+
+/// The state's snapshots, oldest first (the team, its coach, the admin, the federal officer).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/assessment/{state}/snapshots", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Vec<Snapshot>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn list_snapshots(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<Vec<Snapshot>>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/snapshots");
+    let (program, _) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    Ok(Json(
+        store::snapshots(&state.db.pool, program.id, &code).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SnapshotRequest {
+    /// baseline, mid_year or final: the next one in that order.
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Freezes the consensus as the next snapshot; it never changes afterwards (the state's lead).
+#[utoipa::path(post, path = "/api/v1/programs/{slug}/assessment/{state}/snapshots", tag = "assessment", request_body = SnapshotRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 201, body = Created), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "Out of order, already taken, or the consensus is incomplete", body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn take_snapshot(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<SnapshotRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/snapshots");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, lead(&code)).await?;
+    let req = body.parse()?;
+    let id = service::take_snapshot(
+        &state,
+        &api.user,
+        &api.ip,
+        (&program, &instrument),
+        &code,
+        &req.kind,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ResultsQuery {
+    /// A snapshot's id; the latest when left out.
+    pub snapshot: Option<i64>,
+}
+
+/// A snapshot's results: element and component scores, ranked priorities, change since the snapshot before (the team, its coach, the admin, the federal officer; other states in the program when the state shares).
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/assessment/{state}/results", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code"), ResultsQuery),
+    responses((status = 200, body = Results), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, description = "No such state, team or snapshot yet", body = ErrorResponse)))]
+async fn get_results(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    Query(q): Query<ResultsQuery>,
+) -> Result<Json<Results>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/results");
+    let found = program(&state, &slug).await?;
+    let shared = store::shared(&state.db.pool, found.id, &code).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, |program_id| {
+        Action::ViewResults {
+            program_id,
+            state_code: code.clone(),
+            shared,
+        }
+    })
+    .await?;
+    let mut results = service::results(
+        &state,
+        &state.frameworks,
+        (&program, &instrument),
+        &code,
+        q.snapshot,
+    )
+    .await?
+    .ok_or(ApiError::NotFound)?;
+    let full = crate::auth::policy::allows(
+        &api.user,
+        &Action::ViewAssessment {
+            program_id: program.id,
+            state_code: code.clone(),
+        },
+    );
+    if !full {
+        // Other states see scores and priorities, not the team's notes.
+        results.reflections.clear();
+        for f in &mut results.ratings {
+            f.rating.evidence.clear();
+        }
+    }
+    Ok(Json(results))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SharingRequest {
+    /// Whether the other states in the program may see the results.
+    pub shared: bool,
+}
+
+/// Chooses whether the other states in the program see this state's results (the state's lead).
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/assessment/{state}/sharing", tag = "assessment", request_body = SharingRequest,
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn put_sharing(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+    body: ApiJson<SharingRequest>,
+) -> Result<StatusCode, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/sharing");
+    let program = program(&state, &slug).await?;
+    guard::api(&state, &api.user, &api.ip, &path, lead(&code)(program.id)).await?;
+    if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
+        return Err(ApiError::NotFound);
+    }
+    let req = body.parse()?;
+    service::set_sharing(&state, &api.user, &api.ip, &program, &code, req.shared).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
