@@ -32,11 +32,20 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub mailer: Arc<Mailer>,
     pub storage: crate::storage::Storage,
+    /// Every framework and glossary term, loaded and checked at start.
+    pub frameworks: Arc<crate::framework::Registry>,
 }
 
 impl AppState {
     /// Connects, migrates and loads keys.
     pub async fn build(config: Config) -> anyhow::Result<AppState> {
+        // Frameworks first: a bad file stops the start before anything else.
+        let frameworks = crate::framework::load::for_instance(config.frameworks_dir.as_deref())
+            .map_err(|problems| {
+                anyhow::anyhow!(
+                    "the framework files have problems, so Waymark cannot start:\n{problems}"
+                )
+            })?;
         let db = Db::connect(&config.database_url).await?;
         crate::db::migrate(&db).await?;
         let keys = load_keys(&db).await?;
@@ -48,6 +57,7 @@ impl AppState {
             keys: Arc::new(keys),
             mailer: Arc::new(mailer),
             storage,
+            frameworks: Arc::new(frameworks),
         })
     }
 }
@@ -108,6 +118,7 @@ fn page_routes() -> Routes {
         .merge(crate::team::handlers::routes())
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
+        .merge(crate::framework::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -145,6 +156,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::review::api::router())
         .merge(crate::team::api::router())
         .merge(crate::audit::handlers::api_router())
+        .merge(crate::framework::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.
