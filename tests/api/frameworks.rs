@@ -236,12 +236,22 @@ async fn a_providers_own_framework_is_loaded_and_can_be_chosen(backend: Backend)
     assert!(page.body.contains("Shared Leadership"));
 
     // The admin can choose it for a program; the program page names it.
-    app.add_program("p1").await;
     let (admin_id, _) = app.add_user("admin@ta.org", "admin", None, None).await;
     let token = app.token_for(admin_id, "admin@ta.org").await;
     let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{}/api/v1/programs", app.base))
+        .bearer_auth(&token)
+        .json(&json!({
+            "name": "General TA 2027", "slug": "general-2027", "template": "general", "time_zone": "America/Chicago",
+            "deadline_date": "2027-06-01", "deadline_time": "17:00", "sponsor": "OCTAE", "provider": "Provider"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
     let mut settings: Value = client
-        .get(format!("{}/api/v1/programs/p1/settings", app.base))
+        .get(format!("{}/api/v1/programs/general-2027/settings", app.base))
         .bearer_auth(&token)
         .send()
         .await
@@ -252,7 +262,7 @@ async fn a_providers_own_framework_is_loaded_and_can_be_chosen(backend: Backend)
     assert_eq!(settings["framework"], "six-key-elements", "the default");
     settings["framework"] = json!("state-pathways");
     let res = client
-        .put(format!("{}/api/v1/programs/p1", app.base))
+        .put(format!("{}/api/v1/programs/general-2027", app.base))
         .bearer_auth(&token)
         .json(&settings)
         .send()
@@ -262,6 +272,22 @@ async fn a_providers_own_framework_is_loaded_and_can_be_chosen(backend: Backend)
     let body: Value = res.json().await.unwrap();
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["framework_name"], "Our State Pathways Model");
+    let page = app.browser().get("/programs/general-2027").await;
+    assert!(page.body.contains("<dd>Our State Pathways Model</dd>"));
+    assert!(page.body.contains("href=\"/frameworks/state-pathways\""));
+
+    // One that is not loaded is refused, by field.
+    settings["framework"] = json!("astrology");
+    let res = client
+        .put(format!("{}/api/v1/programs/general-2027", app.base))
+        .bearer_auth(&token)
+        .json(&settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let err: Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["fields"][0]["field"], "framework");
     app.stop().await;
 }
 
