@@ -39,6 +39,13 @@ pub struct AppState {
 impl AppState {
     /// Connects, migrates and loads keys.
     pub async fn build(config: Config) -> anyhow::Result<AppState> {
+        // Frameworks first: a bad file stops the start before anything else.
+        let frameworks = crate::framework::load::for_instance(config.frameworks_dir.as_deref())
+            .map_err(|problems| {
+                anyhow::anyhow!(
+                    "the framework files have problems, so Waymark cannot start:\n{problems}"
+                )
+            })?;
         let db = Db::connect(&config.database_url).await?;
         crate::db::migrate(&db).await?;
         let keys = load_keys(&db).await?;
@@ -50,7 +57,7 @@ impl AppState {
             keys: Arc::new(keys),
             mailer: Arc::new(mailer),
             storage,
-            frameworks: Arc::new(crate::framework::Registry::default()),
+            frameworks: Arc::new(frameworks),
         })
     }
 }
@@ -112,6 +119,7 @@ fn page_routes() -> Routes {
         .merge(crate::assessment::handlers::routes())
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
+        .merge(crate::framework::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -150,6 +158,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::team::api::router())
         .merge(crate::assessment::api::router())
         .merge(crate::audit::handlers::api_router())
+        .merge(crate::framework::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -44,6 +44,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Check framework files.
+    Framework {
+        #[command(subcommand)]
+        command: FrameworkCommand,
+    },
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The file to write (must not exist yet).
@@ -72,6 +77,18 @@ enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworkCommand {
+    /// Check a framework or glossary file (with the built-in ones): prints
+    /// each problem as `file:line: reason` and exits with status 1, or one
+    /// line ending in "ok".
+    Check {
+        /// The TOML file to check.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -105,6 +122,28 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Checking a file needs no settings, database or runtime.
+    if let Command::Framework {
+        command: FrameworkCommand::Check { file },
+    } = &cli.command
+    {
+        return match crate::framework::load::check_file(file) {
+            Ok(summary) => {
+                println!("{summary}");
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                for p in &problems.0 {
+                    eprintln!("{p}");
+                }
+                eprintln!(
+                    "{} problem(s) found; the file would not be loaded.",
+                    problems.0.len()
+                );
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -222,6 +261,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::Framework { .. } => unreachable!("answered in main"),
         Command::Backup { to } => {
             if config.is_postgres() {
                 return Err(usage(

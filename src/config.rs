@@ -85,6 +85,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "false",
         "take the client address from X-Forwarded-For (only behind a proxy you run)",
     ),
+    (
+        "frameworks_dir",
+        "(none: only the built-in frameworks)",
+        "folder of extra framework files (*.toml), loaded with the built-in ones",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -105,6 +110,8 @@ pub struct Config {
     pub run_jobs: bool,
     pub job_poll_ms: u64,
     pub trust_proxy_headers: bool,
+    /// A folder of extra framework files, loaded with the built-in ones.
+    pub frameworks_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,6 +335,21 @@ impl RawSettings {
             },
         };
 
+        let frameworks_dir = match self.get("frameworks_dir") {
+            None => None,
+            Some((_, v)) if v.trim().is_empty() => None,
+            Some((source, value)) => {
+                let dir = PathBuf::from(value.trim());
+                if !dir.is_dir() {
+                    return Err(ConfigError::new(
+                        source,
+                        format!("'{value}' is not a folder"),
+                    ));
+                }
+                Some(dir)
+            }
+        };
+
         Ok(Config {
             database_url,
             listen,
@@ -349,6 +371,7 @@ impl RawSettings {
             run_jobs: self.flag("run_jobs", true)?,
             job_poll_ms: self.number("job_poll_ms", 500, 10)?,
             trust_proxy_headers: self.flag("trust_proxy_headers", false)?,
+            frameworks_dir,
         })
     }
 }

@@ -109,7 +109,7 @@ impl ApplicationPage {
 }
 
 async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, slug)
+    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
         .ok_or(AppError::NotFound)
 }

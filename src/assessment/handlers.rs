@@ -109,7 +109,7 @@ async fn ctx(
     path: &str,
     action: impl FnOnce(i64, String) -> Action,
 ) -> Result<(CurrentUser, Ctx), AppError> {
-    let detail = crate::program::store::detail(&state.db.pool, slug)
+    let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let code = code.to_uppercase();

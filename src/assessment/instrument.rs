@@ -95,6 +95,7 @@ pub mod tests {
             version: "1".into(),
             source: "test".into(),
             description: String::new(),
+            crosswalk_with: String::new(),
             elements: (1..=elements)
                 .rev()
                 .map(|n| Element {
@@ -103,6 +104,8 @@ pub mod tests {
                     name: format!("Element {n}"),
                     alternate_names: vec![],
                     definition: "d".into(),
+                    definition_source: String::new(),
+                    component_notes: Default::default(),
                     strategies: (1..=strategies)
                         .map(|s| Strategy {
                             key: format!("e{n}-{s}"),

@@ -32,7 +32,7 @@ async fn get_program(
     _user: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramDetail>, ApiError> {
-    store::detail(&state.db.pool, &slug)
+    store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
@@ -65,7 +65,7 @@ async fn create_program(
     .await?
     {
         Ok(slug) => {
-            let detail = store::detail(&state.db.pool, &slug)
+            let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
                 .await?
                 .ok_or(ApiError::NotFound)?;
             Ok((StatusCode::CREATED, Json(detail)))
@@ -154,7 +154,7 @@ async fn update_program(
     )
     .await
     {
-        Ok(()) => store::detail(&state.db.pool, &slug)
+        Ok(()) => store::detail(&state.db.pool, &state.frameworks, &slug)
             .await?
             .map(Json)
             .ok_or(ApiError::NotFound),

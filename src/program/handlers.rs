@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::create::{self, NewProgramRequest};
 use super::settings::{self as program_settings, Current, ProgramSettings};
 use super::store::{self, Program, ProgramDetail};
-use super::{deadline, glossary, template};
+use super::{deadline, template};
 use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::handlers::Errors;
@@ -200,7 +200,7 @@ struct ProgramPage {
     timeline: Vec<MilestoneView>,
     commitments: Vec<(String, String)>,
     sectors: Vec<&'static str>,
-    terms: [glossary::Term; 2],
+    terms: Vec<crate::framework::GlossaryTerm>,
     can_manage: bool,
 }
 
@@ -211,7 +211,7 @@ async fn program_page(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Html<String>, AppError> {
-    let detail = store::detail(&state.db.pool, &slug)
+    let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs")
@@ -235,7 +235,10 @@ async fn program_page(
             .map(|c| (c.label.clone(), c.cadence.describe()))
             .collect(),
         sectors: detail.required_sectors.iter().map(|s| s.label()).collect(),
-        terms: glossary::KEY_TERMS,
+        terms: ["career-pathways", "career-pathways-system"]
+            .iter()
+            .filter_map(|k| state.frameworks.term(k).cloned())
+            .collect(),
         can_manage: visitor
             .user
             .as_ref()
@@ -580,13 +583,15 @@ struct SettingsPage {
     new_criterion: String,
     new_weight: String,
     sectors: Vec<SectorBox>,
-    frameworks: &'static [(&'static str, &'static str)],
+    /// (slug, name) of each framework a program can follow.
+    frameworks: Vec<(String, String)>,
     zones: Vec<(String, String)>,
     scored: bool,
     errors: Errors,
 }
 
 fn settings_view(
+    frameworks: &crate::framework::Registry,
     visitor: &Visitor,
     program: Program,
     form: SettingsForm,
@@ -614,7 +619,11 @@ fn settings_view(
                 checked: form.base.required_sectors.iter().any(|x| x == s.as_str()),
             })
             .collect(),
-        frameworks: program_settings::FRAMEWORKS,
+        frameworks: frameworks
+            .choosable()
+            .iter()
+            .map(|f| (f.slug.clone(), f.name.clone()))
+            .collect(),
         zones,
         scored: current.scored,
         errors,
@@ -642,6 +651,7 @@ async fn settings_page(
     let (settings, current) = store::settings(&state.db.pool, &program).await?;
     let form = SettingsForm::from_settings(settings, &current);
     render(settings_view(
+        &state.frameworks,
         &visitor,
         program,
         form,
@@ -673,6 +683,7 @@ async fn save_settings(
         Err(program_settings::SettingsError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(settings_view(
+                &state.frameworks,
                 &visitor,
                 program,
                 form,

@@ -8,25 +8,6 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::create::{FieldErrors, check_deadline};
 use crate::team::Sector;
 
-/// The frameworks a program can follow. (They become data in a later
-/// issue; until then this list is the whole choice.)
-pub const FRAMEWORKS: &[(&str, &str)] = &[
-    ("six-key-elements", "Career Pathways Six Key Elements"),
-    (
-        "programs-of-study",
-        "Programs of Study Ten Essential Components",
-    ),
-];
-
-/// The framework's name, or the key itself for one we do not know.
-pub fn framework_name(key: &str) -> String {
-    FRAMEWORKS
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, n)| (*n).to_owned())
-        .unwrap_or_else(|| key.to_owned())
-}
-
 pub const MAX_QUESTIONS: usize = 20;
 pub const MAX_CRITERIA: usize = 12;
 
@@ -129,6 +110,8 @@ pub struct Current {
     pub criteria: Vec<i64>,
     /// Whether any reviewer has scored an application of the program.
     pub scored: bool,
+    /// The slugs of the frameworks a program can follow (from the registry).
+    pub frameworks: Vec<String>,
     /// Keys of the milestones shown as a month ("July 2016"), not a day.
     pub monthly: Vec<String>,
 }
@@ -184,7 +167,7 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
         &mut errors,
     );
     let framework = req.framework.trim().to_owned();
-    if !FRAMEWORKS.iter().any(|(k, _)| *k == framework) {
+    if !current.frameworks.contains(&framework) {
         errors.push(("framework", "Choose a framework.".into()));
     }
 
@@ -417,7 +400,13 @@ pub async fn save(
     let program = super::store::find_by_slug(&mut *tx, slug)
         .await?
         .ok_or(SettingsError::NotFound)?;
-    let current = super::store::settings_facts(&mut tx, program.id).await?;
+    let mut current = super::store::settings_facts(&mut tx, program.id).await?;
+    current.frameworks = state
+        .frameworks
+        .choosable()
+        .iter()
+        .map(|f| f.slug.clone())
+        .collect();
     let valid = check(req, &current).map_err(SettingsError::Invalid)?;
     super::store::save_settings(&mut tx, program.id, &valid).await?;
     crate::audit::write(
@@ -452,6 +441,11 @@ mod tests {
             criteria: vec![20, 21],
             scored: false,
             monthly: vec!["coaching_calls".into()],
+            frameworks: crate::framework::load::builtin()
+                .choosable()
+                .iter()
+                .map(|f| f.slug.clone())
+                .collect(),
         }
     }
 
@@ -535,7 +529,7 @@ mod tests {
         assert_eq!(v.sectors, vec![Sector::SecondaryCte, Sector::Justice]);
         assert_eq!(v.milestones[1].2, Some(Date::new(2017, 8, 1).unwrap()));
         assert_eq!(
-            framework_name("six-key-elements"),
+            crate::framework::load::builtin().name_of("six-key-elements"),
             "Career Pathways Six Key Elements"
         );
     }

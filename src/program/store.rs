@@ -226,7 +226,11 @@ pub struct ProgramDetail {
     pub rubric: Vec<RubricCriterion>,
 }
 
-pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<ProgramDetail>> {
+pub async fn detail(
+    pool: &sqlx::AnyPool,
+    frameworks: &crate::framework::Registry,
+    slug: &str,
+) -> sqlx::Result<Option<ProgramDetail>> {
     let Some(program) = find_by_slug(pool, slug).await? else {
         return Ok(None);
     };
@@ -292,7 +296,7 @@ pub async fn detail(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<Pro
         .map(|(criterion, weight)| RubricCriterion { criterion, weight })
         .collect();
     Ok(Some(ProgramDetail {
-        framework_name: super::settings::framework_name(&program.framework),
+        framework_name: frameworks.name_of(&program.framework),
         program,
         timeline,
         commitments,
@@ -350,6 +354,7 @@ pub async fn settings_facts(
         criteria,
         scored: scores > 0,
         monthly,
+        frameworks: Vec::new(),
     })
 }
 

@@ -157,7 +157,7 @@ async fn get_selection(
 ) -> Result<Json<Comparison>, ApiError> {
     let path = format!("/api/v1/programs/{slug}/selection");
     selection_admin(&state, &api, &slug, &path).await?;
-    let detail = crate::program::store::detail(&state.db.pool, &slug)
+    let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(service::comparison(&state, &detail).await?))

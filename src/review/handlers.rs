@@ -39,7 +39,7 @@ pub fn routes() -> Routes {
 }
 
 async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, slug)
+    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -28,7 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn program(state: &AppState, slug: &str) -> Result<ProgramDetail, ApiError> {
-    crate::program::store::detail(&state.db.pool, slug)
+    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
         .ok_or(ApiError::NotFound)
 }

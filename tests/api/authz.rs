@@ -370,6 +370,12 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/people", Who::Admin),
     ("POST", "/api/v1/people", Who::Admin),
     ("GET", "/api/v1/audit", Who::Admin),
+    ("GET", "/frameworks", Who::Anyone),
+    ("GET", "/frameworks/{slug}", Who::Anyone),
+    ("GET", "/glossary", Who::Anyone),
+    ("GET", "/api/v1/frameworks", Who::SignedIn),
+    ("GET", "/api/v1/frameworks/{slug}", Who::SignedIn),
+    ("GET", "/api/v1/crosswalk", Who::SignedIn),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {
@@ -486,6 +492,12 @@ fn concrete(path: &str, id: i64) -> String {
     if path.contains("{*path}") {
         return format!("{}/uswds/css/uswds.min.css", waymark::web::assets::base());
     }
+    // A framework's address names a framework, not a program.
+    let path = if path.contains("/frameworks/{slug}") {
+        path.replace("{slug}", "six-key-elements")
+    } else {
+        path.to_owned()
+    };
     path.replace("{id}", &id.to_string())
         .replace("{reviewer_id}", &id.to_string())
         .replace("{element}", "partnerships")

@@ -378,3 +378,93 @@ async fn no_secret_reaches_the_logs_or_the_audit_log() {
         );
     }
 }
+
+#[test]
+fn framework_check_passes_a_good_file_and_lists_the_problems_of_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/frameworks/six-key-elements.toml"
+    );
+    let out = waymark(dir.path(), &["framework", "check", good], &[], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.trim_end().contains(": ok"), "{said}");
+    assert!(said.contains("6 elements, 42 strategies"), "{said}");
+
+    let glossary = concat!(env!("CARGO_MANIFEST_DIR"), "/frameworks/glossary.toml");
+    let out = waymark(dir.path(), &["framework", "check", glossary], &[], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // A copy with an unknown field, an empty text and a missing component.
+    let bad = dir.path().join("mine.toml");
+    let original = std::fs::read_to_string(good).unwrap();
+    let broken = original
+        .replacen("slug = \"six-key-elements\"", "slug = \"mine\"", 1)
+        .replacen(
+            "version = \"2014\"",
+            "version = \"2014\"\ncolour = \"blue\"",
+            1,
+        );
+    std::fs::write(&bad, &broken).unwrap();
+    let out = waymark(
+        dir.path(),
+        &["framework", "check", bad.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("colour"))
+        .unwrap()
+        + 1;
+    let expected = format!("{}:{line}: ", bad.display());
+    assert!(err.lines().next().unwrap().starts_with(&expected), "{err}");
+    assert!(err.contains("colour"), "{err}");
+
+    let broken = original
+        .replacen("slug = \"six-key-elements\"", "slug = \"mine\"", 1)
+        .replacen(
+            "\"pos-partnerships\", \"pos-technical-skills\"",
+            "\"pos-partnerships\", \"pos-astrology\"",
+            1,
+        )
+        .replacen(
+            "text = \"Jointly develop a sustainability plan.\"",
+            "text = \"\"",
+            1,
+        );
+    std::fs::write(&bad, &broken).unwrap();
+    let out = waymark(
+        dir.path(),
+        &["framework", "check", bad.to_str().unwrap()],
+        &[],
+        None,
+    );
+    assert_ne!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    let at = |needle: &str| broken.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    assert!(
+        err.contains(&format!(
+            "{}:{}: `strategies.text` is empty",
+            bad.display(),
+            at("text = \"\"")
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}:{}: element \"employers\" names component \"pos-astrology\"",
+            bad.display(),
+            at("pos-astrology")
+        )),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("waymark.db").exists(),
+        "no database is needed"
+    );
+}

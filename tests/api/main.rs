@@ -8,6 +8,7 @@ mod api;
 mod applications;
 mod authz;
 mod cli;
+mod frameworks;
 mod mail;
 mod pages;
 mod programs;
