@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod api;
 mod applications;
+mod assessment;
 mod authz;
 mod cli;
 mod frameworks;

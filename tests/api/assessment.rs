@@ -1,0 +1,418 @@
+//! The readiness assessment through the pages and the API: members rate on
+//! their own, the lead agrees the consensus, snapshots freeze it (and never
+//! change), results and the change between snapshots, and sharing.
+
+use serde_json::{Value, json};
+
+use crate::applications::future_program;
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, TestApp};
+
+both_backends!(rating_consensus_snapshots_and_results);
+
+const SLUG: &str = "acp";
+
+/// A team member with an account: returns (user id, signed-in browser, token).
+async fn member(
+    app: &TestApp,
+    program_id: i64,
+    email: &str,
+    role: &str,
+    state: &str,
+    sector: &str,
+) -> (i64, Browser, String) {
+    let (id, pw) = app.add_user(email, role, Some(SLUG), Some(state)).await;
+    if role != "coach" {
+        sqlx::query(
+            "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'Agency', $6, 'state', $7, 1)",
+        )
+        .bind(program_id)
+        .bind(state)
+        .bind(id)
+        .bind(format!("Name of {email}"))
+        .bind(email)
+        .bind(sector)
+        .bind(if role == "state_lead" { "lead" } else { "member" })
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let b = app.browser();
+    b.sign_in(email, &pw).await;
+    let token = app.token_for(id, email).await;
+    (id, b, token)
+}
+
+async fn team(app: &TestApp, program_id: i64, state: &str) {
+    sqlx::query("INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)")
+        .bind(program_id)
+        .bind(state)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let url = format!("{}{path}", app.base);
+    let req = match method {
+        "GET" => client.get(url),
+        "PUT" => client.put(url),
+        _ => client.post(url),
+    };
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    let res = req.bearer_auth(token).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// The indicator ids named in a form, in order.
+fn indicator_ids(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, _) in body.match_indices("name=\"level-") {
+        let rest = &body[i + "name=\"level-".len()..];
+        let id = rest[..rest.find('"').unwrap()].to_owned();
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+async fn rating_consensus_snapshots_and_results(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    team(&app, program_id, "CO").await;
+    team(&app, program_id, "KS").await;
+    let (_, lead, lead_token) = member(
+        &app,
+        program_id,
+        "lead@co.gov",
+        "state_lead",
+        "CO",
+        "postsecondary_cte",
+    )
+    .await;
+    let (_, jo, _) = member(
+        &app,
+        program_id,
+        "jo@co.gov",
+        "state_member",
+        "CO",
+        "secondary_cte",
+    )
+    .await;
+    let (_, coach, _) = member(&app, program_id, "coach@ta.org", "coach", "CO", "").await;
+    let (_, _, ks_token) = member(
+        &app,
+        program_id,
+        "kim@ks.gov",
+        "state_member",
+        "KS",
+        "justice",
+    )
+    .await;
+    let base = format!("/programs/{SLUG}/assessment/CO");
+
+    // The overview lists the six elements by their canonical names.
+    let overview = lead.get(&base).await;
+    assert_eq!(overview.status, 200);
+    for name in [
+        "1. Build Cross-Agency Partnerships",
+        "6. Measure System Change and Performance",
+    ] {
+        assert!(overview.body.contains(name), "{name}");
+    }
+    assert!(overview.body.contains("Initiation"));
+
+    // Jo rates the first element on the page; a bad phase is refused next
+    // to its indicator and nothing is saved.
+    let rate = format!("{base}/rate/partnerships");
+    let form = jo.get(&rate).await;
+    assert_eq!(form.status, 200);
+    let ids = indicator_ids(&form.body);
+    assert!(ids.len() >= 3, "{ids:?}");
+    let bad = jo
+        .submit(&rate, &rate, &[(&format!("level-{}", ids[0]), "9")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains(&format!("id=\"rating-{}-error\"", ids[0]))
+    );
+    assert_eq!(app.count("member_ratings").await, 0);
+    let mut fields: Vec<(String, String)> = ids
+        .iter()
+        .map(|id| (format!("level-{id}"), "1".to_owned()))
+        .collect();
+    fields.push((format!("priority-{}", ids[0]), "high".into()));
+    fields.push((
+        format!("evidence-{}", ids[0]),
+        "We have never met as a group.".into(),
+    ));
+    fields.push(("then".into(), "stay".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let saved = jo.submit(&rate, &rate, &borrowed).await;
+    assert_eq!(saved.status, 303);
+    let again = jo.get(&rate).await;
+    assert!(
+        again
+            .body
+            .contains(&format!("You have rated {} of", ids.len()))
+    );
+    assert!(again.body.contains("We have never met as a group."));
+
+    // The lead rates through the API, three phases above Jo on the first indicator.
+    let first: i64 = ids[0].parse().unwrap();
+    let (status, mine) = call(
+        &app,
+        &lead_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/ratings"),
+        Some(json!({"ratings": [{"indicator_id": first, "level": 4, "priority": "low"}]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{mine}");
+    assert_eq!(mine["answered"], 1);
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/ratings"),
+        Some(json!({"ratings": [{"indicator_id": first, "level": 2, "not_sure": true}]})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        body["error"]["fields"][0]["field"],
+        format!("rating-{first}")
+    );
+
+    // The coach sees both ratings with sectors and the disagreement flag.
+    let consensus = coach.get(&format!("{base}/consensus/partnerships")).await;
+    assert_eq!(consensus.status, 200);
+    assert!(consensus.body.contains("Members disagree"));
+    assert!(
+        consensus
+            .body
+            .contains("Secondary career and technical education")
+    );
+    assert!(consensus.body.contains("We have never met as a group."));
+    assert!(
+        !consensus.body.contains("name=\"level-"),
+        "the coach does not set the consensus"
+    );
+
+    // A snapshot before the consensus is complete is refused.
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
+        Some(json!({"kind": "baseline"})),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("still need a consensus rating")
+    );
+
+    // The lead agrees phase 2 everywhere (high priority on the first element), then freezes the baseline.
+    let (_, instrument) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/instrument"),
+        None,
+    )
+    .await;
+    let indicators = instrument["indicators"].as_array().unwrap().clone();
+    let all = |level: i64| -> Vec<Value> {
+        indicators
+            .iter()
+            .map(|i| {
+                let priority = if i["element_key"] == "partnerships" {
+                    "high"
+                } else {
+                    "low"
+                };
+                json!({"indicator_id": i["id"], "level": level, "priority": priority})
+            })
+            .collect()
+    };
+    let (status, view) = call(
+        &app,
+        &lead_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
+        Some(json!({"ratings": all(2), "reflections": {"partnerships": {"now": "Separate plans.", "goal": "One plan.", "ta_needs": "Facilitation.", "next_steps": "Monthly meeting."}}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["agreed"].as_u64().unwrap() as usize, indicators.len());
+    let taken = lead
+        .submit(&base, &format!("{base}/snapshots"), &[("kind", "baseline")])
+        .await;
+    assert_eq!(taken.status, 303);
+    let results = lead.get(&format!("{base}/results")).await;
+    assert_eq!(results.status, 200);
+    assert!(results.body.contains("role=\"img\""));
+    assert!(results.body.contains("Baseline snapshot"));
+    assert!(
+        results.body.contains("<td>33</td>"),
+        "phase 2 of 4 scores 33"
+    );
+
+    // Snapshots never change, even by hand.
+    let tampered = sqlx::query("UPDATE snapshot_ratings SET level = 4")
+        .execute(&app.state.db.pool)
+        .await;
+    assert!(tampered.is_err());
+    let removed = sqlx::query("DELETE FROM snapshots")
+        .execute(&app.state.db.pool)
+        .await;
+    assert!(removed.is_err());
+
+    // The next round starts fresh; the mid-year consensus is higher.
+    let (_, fresh) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
+        None,
+    )
+    .await;
+    assert_eq!(fresh["agreed"], 0);
+    assert_eq!(fresh["round"], 2);
+    let (status, _) = call(
+        &app,
+        &lead_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
+        Some(json!({"ratings": all(4)})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
+        Some(json!({"kind": "baseline"})),
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    let (status, _) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
+        Some(json!({"kind": "mid_year"})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, r) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/results"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(r["snapshot"]["kind"], "mid_year");
+    assert_eq!(r["previous"]["kind"], "baseline");
+    let change = r["element_changes"][0]["change"].as_f64().unwrap();
+    assert!((change - 200.0 / 3.0).abs() < 0.01, "{change}");
+    assert_eq!(
+        r["indicator_changes"].as_array().unwrap().len(),
+        indicators.len()
+    );
+    assert!(
+        r["priorities"].as_array().unwrap().is_empty(),
+        "no gaps at the top phase"
+    );
+
+    // The baseline's priorities: the high-priority element first.
+    let (_, snaps) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
+        None,
+    )
+    .await;
+    let baseline = snaps[0]["id"].as_i64().unwrap();
+    let (_, r) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/results?snapshot={baseline}"),
+        None,
+    )
+    .await;
+    assert_eq!(r["priorities"][0]["element_key"], "partnerships");
+    assert_eq!(r["reflections"]["partnerships"]["goal"], "One plan.");
+    assert!(
+        r["components"].as_array().unwrap().len() >= 5,
+        "through the crosswalk"
+    );
+
+    // Another state sees the results only once CO shares them, without notes.
+    let results_path = format!("/api/v1/programs/{SLUG}/assessment/CO/results?snapshot={baseline}");
+    let (status, _) = call(&app, &ks_token, "GET", &results_path, None).await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        &lead_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/sharing"),
+        Some(json!({"shared": true})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (status, shared) = call(&app, &ks_token, "GET", &results_path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(shared["reflections"], json!({}));
+    assert_eq!(shared["priorities"][0]["element_key"], "partnerships");
+    let (status, _) = call(
+        &app,
+        &ks_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "members' ratings stay with the team");
+
+    for action in [
+        "save_ratings",
+        "save_consensus",
+        "take_snapshot",
+        "share_results",
+    ] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+            .bind(action)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        assert!(n > 0, "{action} is audited");
+    }
+    app.stop().await;
+}
