@@ -159,6 +159,7 @@ fn pages() -> Vec<String> {
             } else {
                 p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
                     .replace("{state}", "CO")
+                    .replace("{element}", "partnerships")
             }
         })
         .collect();
