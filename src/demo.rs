@@ -134,6 +134,7 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
     }
     applications(state).await?;
     general_track(state).await?;
+    assessments(state).await?;
     write_sign_ins(&file, &sign_ins)?;
     Ok(sign_ins)
 }
@@ -699,13 +700,24 @@ async fn applications(state: &AppState) -> anyhow::Result<()> {
             apps::save_answer(&mut tx, id, *qid, answer).await?;
         }
         for (name, agency, sector, level, email) in a.team {
+            // Selected states' members get addresses so they can rate the
+            // assessment; the others' proposed members stay as typed.
+            let email = if email.is_empty() && a.decision == Decision::Selected {
+                format!(
+                    "{}@{}.demo.waymark.test",
+                    name.to_lowercase().replace(' ', "."),
+                    a.state.to_lowercase()
+                )
+            } else {
+                (*email).to_owned()
+            };
             apps::add_member(
                 &mut tx,
                 id,
                 &Member {
                     name: (*name).into(),
                     agency: (*agency).into(),
-                    email: (*email).into(),
+                    email,
                     sector: *sector,
                     level: *level,
                 },
@@ -903,6 +915,218 @@ async fn general_track(state: &AppState) -> anyhow::Result<()> {
         apps::set_priorities(&mut tx, id, &keys).await?;
         apps::mark_submitted(&mut tx, id, when).await?;
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Where each Phase I state stood on the six elements at the baseline
+/// (phase 1 to 4, per element in order), and how far each element moved
+/// by mid-year.
+const PROFILES: &[(&str, [f64; 6], [f64; 6], bool)] = &[
+    (
+        "CO",
+        [2.4, 2.9, 2.6, 1.6, 2.1, 1.5],
+        [0.4, 0.2, 0.3, 0.9, 0.3, 0.8],
+        true,
+    ),
+    (
+        "KS",
+        [2.1, 3.3, 2.8, 2.0, 1.5, 1.9],
+        [0.5, 0.1, 0.2, 0.4, 0.9, 0.3],
+        true,
+    ),
+    (
+        "MA",
+        [3.0, 2.5, 3.1, 2.4, 2.2, 2.0],
+        [0.2, 0.6, 0.2, 0.3, 0.4, 0.5],
+        false,
+    ),
+    (
+        "MN",
+        [2.8, 1.7, 3.2, 2.6, 2.3, 2.4],
+        [0.3, 0.9, 0.1, 0.2, 0.3, 0.2],
+        true,
+    ),
+    (
+        "OR",
+        [2.2, 2.4, 2.7, 2.1, 1.8, 1.4],
+        [0.6, 0.3, 0.4, 0.5, 0.4, 1.0],
+        false,
+    ),
+];
+
+/// A small, fixed pseudo-random number from the inputs (the demo is the
+/// same every time it is made).
+fn mix(parts: &[u64]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        h ^= p;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        h ^= h >> 29;
+    }
+    h
+}
+
+/// A member's rating of one indicator around the state's level for the element.
+fn demo_rating(
+    base: f64,
+    member: u64,
+    indicator: u64,
+    round: u64,
+    elements_rank: usize,
+) -> crate::assessment::Rating {
+    use crate::assessment::{Priority, Rating};
+    let h = mix(&[member, indicator, round]);
+    if h % 17 == 0 {
+        return Rating {
+            not_sure: true,
+            ..Default::default()
+        };
+    }
+    let noise = (h % 5) as f64 / 2.0 - 1.0; // -1, -0.5, 0, 0.5, 1
+    let level = (base + noise).round().clamp(1.0, 4.0) as i64;
+    let priority = match elements_rank {
+        0 | 1 => Priority::High,
+        2 | 3 => Priority::Medium,
+        _ => Priority::Low,
+    };
+    Rating {
+        level: Some(level),
+        not_sure: false,
+        priority: Some(priority),
+        evidence: if h % 7 == 0 {
+            "Discussed at our last team meeting; agencies see this differently.".into()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// The five Phase I states' assessments: every member's ratings, the
+/// consensus (the members' middle answer), reflections, a baseline in
+/// October 2016 and a mid-year snapshot in March 2017; three states share
+/// their results. The demo SME knows two elements.
+async fn assessments(state: &AppState) -> anyhow::Result<()> {
+    use crate::assessment::{Rating, SnapshotKind, service, store as assess};
+    let pool = &state.db.pool;
+    let program = store::find_by_slug(pool, PROGRAM_SLUG)
+        .await?
+        .expect("created above");
+    let instrument = service::instrument(state, &state.frameworks, &program)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo instrument: {e:?}"))?;
+    let elements = instrument.elements();
+    let lead_of = |code: &str| format!("lead.{}@demo.waymark.test", code.to_lowercase());
+    for (code, base, growth, shares) in PROFILES {
+        let lead = crate::auth::store::find_user_by_email(pool, &lead_of(code))
+            .await?
+            .expect("a lead for each selected state")
+            .id;
+        let raters = assess::raters(pool, program.id, code).await?;
+        // The element the state is weakest on is its first priority.
+        let mut order: Vec<usize> = (0..6).collect();
+        order.sort_by(|a, b| base[*a].total_cmp(&base[*b]));
+        for (round, (kind, when)) in [
+            (SnapshotKind::Baseline, (2016, 10, 20)),
+            (SnapshotKind::MidYear, (2017, 3, 16)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let at = crate::program::deadline::local_deadline(
+                jiff::civil::date(when.0, when.1, when.2),
+                jiff::civil::time(14, 0, 0, 0),
+                &program.time_zone,
+            )?
+            .as_millisecond();
+            let (round_id, round_no) = service::round(state, &program, code)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo round: {e:?}"))?;
+            let mut tx = state.db.begin().await?;
+            let mut consensus: Vec<(i64, Rating)> = Vec::new();
+            for (e, group) in elements.iter().enumerate() {
+                let level = base[e] + if round == 1 { growth[e] } else { 0.0 };
+                let rank = order.iter().position(|i| *i == e).unwrap_or(5);
+                let mut answers: Vec<Vec<(i64, Rating)>> = vec![Vec::new(); raters.len()];
+                for i in &group.indicators {
+                    for (m, (user_id, _, _)) in raters.iter().enumerate() {
+                        let r =
+                            demo_rating(level, *user_id as u64, i.id as u64, round as u64, rank);
+                        answers[m].push((i.id, r));
+                    }
+                    let mut levels: Vec<i64> = answers
+                        .iter()
+                        .filter_map(|a| a.last().and_then(|(_, r)| r.level))
+                        .collect();
+                    levels.sort();
+                    let agreed = if levels.is_empty() {
+                        Rating {
+                            not_sure: true,
+                            ..Default::default()
+                        }
+                    } else {
+                        Rating {
+                            level: Some(levels[levels.len() / 2]),
+                            not_sure: false,
+                            priority: answers[0].last().and_then(|(_, r)| r.priority),
+                            evidence: String::new(),
+                        }
+                    };
+                    consensus.push((i.id, agreed));
+                }
+                for (m, (user_id, _, _)) in raters.iter().enumerate() {
+                    assess::save_member_ratings(&mut tx, round_id, *user_id, &answers[m], at)
+                        .await?;
+                }
+                assess::save_reflection(
+                    &mut tx,
+                    round_id,
+                    &group.key,
+                    &assess::Reflection {
+                        now: format!(
+                            "Our agencies agree on {} in principle; practice differs from region to region.",
+                            group.name.to_lowercase()
+                        ),
+                        goal: "One shared approach that every region uses, written down and funded.".into(),
+                        ta_needs: if rank < 2 {
+                            "Examples from other states and a facilitated planning session with our coach.".into()
+                        } else {
+                            "Occasional advice from our coach.".into()
+                        },
+                        next_steps: "Name an owner in each agency and report back at the next monthly meeting.".into(),
+                    },
+                    at,
+                )
+                .await?;
+            }
+            assess::save_consensus(&mut tx, round_id, &consensus, lead, at).await?;
+            assess::take_snapshot(
+                &mut tx,
+                program.id,
+                code,
+                (round_id, round_no),
+                kind,
+                lead,
+                at,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        let mut tx = state.db.begin().await?;
+        assess::set_shared(&mut tx, program.id, code, *shares, crate::time::now_ms()).await?;
+        tx.commit().await?;
+    }
+    let sme = crate::auth::store::find_user_by_email(pool, "sme@demo.waymark.test")
+        .await?
+        .expect("created above")
+        .id;
+    let mut tx = state.db.begin().await?;
+    assess::set_expertise(
+        &mut tx,
+        sme,
+        &["funding".to_owned(), "measurement".to_owned()],
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
