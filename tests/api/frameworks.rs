@@ -251,7 +251,10 @@ async fn a_providers_own_framework_is_loaded_and_can_be_chosen(backend: Backend)
         .unwrap();
     assert_eq!(res.status(), 201);
     let mut settings: Value = client
-        .get(format!("{}/api/v1/programs/general-2027/settings", app.base))
+        .get(format!(
+            "{}/api/v1/programs/general-2027/settings",
+            app.base
+        ))
         .bearer_auth(&token)
         .send()
         .await
