@@ -584,6 +584,9 @@ pub fn load(sources: &[Source]) -> Result<Registry, Problems> {
         }
     }
     if !problems.is_empty() {
+        // File by file, top to bottom (a stable sort keeps files in load order).
+        let order: Vec<String> = sources.iter().map(|s| s.name.clone()).collect();
+        problems.sort_by_key(|p| (order.iter().position(|n| *n == p.file), p.line));
         return Err(Problems(problems));
     }
     registry.frameworks = frameworks

@@ -153,13 +153,22 @@ fn pages() -> Vec<String> {
         .filter(|(m, p)| {
             m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz"
         })
-        .map(|(_, p)| {
+        .flat_map(|(_, p)| {
             if p == "/password/set" {
-                "/password/set?token=not-a-real-token".to_owned()
+                vec!["/password/set?token=not-a-real-token".to_owned()]
+            } else if p == "/frameworks/{slug}" {
+                // Every built-in framework: elements, crosswalk, components.
+                waymark::framework::load::builtin()
+                    .frameworks
+                    .iter()
+                    .map(|f| format!("/frameworks/{}", f.slug))
+                    .collect()
             } else {
-                p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
-                    .replace("{state}", "CO")
-                    .replace("{element}", "partnerships")
+                vec![
+                    p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                        .replace("{state}", "CO")
+                        .replace("{element}", "partnerships"),
+                ]
             }
         })
         .collect();
