@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: FrameworkCommand,
     },
+    /// Make large synthetic data for benchmarks.
+    Seed {
+        #[command(subcommand)]
+        command: SeedCommand,
+    },
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The file to write (must not exist yet).
@@ -77,6 +82,23 @@ enum UserCommand {
         /// Read the password from standard input (required: passwords never go on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// A program with a cohort of states, each with a team of raters, every
+    /// rater's ratings of the full instrument, the consensus and snapshots.
+    Synthetic {
+        /// The new program's short name.
+        #[arg(long, default_value = "synthetic")]
+        program: String,
+        #[arg(long, default_value_t = 56)]
+        states: usize,
+        #[arg(long, default_value_t = 3)]
+        snapshots: usize,
+        #[arg(long, default_value_t = 12)]
+        raters: usize,
     },
 }
 
@@ -262,6 +284,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Framework { .. } => unreachable!("answered in main"),
+        Command::Seed {
+            command:
+                SeedCommand::Synthetic {
+                    program,
+                    states,
+                    snapshots,
+                    raters,
+                },
+        } => {
+            let state = AppState::build(config).await?;
+            if crate::program::store::find_by_slug(&state.db.pool, &program)
+                .await?
+                .is_some()
+            {
+                return Err(usage(format!("a program called {program} already exists")));
+            }
+            crate::synthetic::assessment_cohort(
+                &state,
+                &crate::synthetic::Sizes {
+                    program,
+                    states,
+                    snapshots,
+                    raters,
+                },
+            )
+            .await
+        }
         Command::Backup { to } => {
             if config.is_postgres() {
                 return Err(usage(

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod program;
 pub mod review;
 pub mod storage;
+pub mod synthetic;
 pub mod team;
 pub mod time;
 pub mod web;
