@@ -770,3 +770,148 @@ async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
         failures.join("\n")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let who = |prefix: &str| {
+        sign_ins
+            .iter()
+            .find(|s| s.email.starts_with(prefix))
+            .unwrap()
+    };
+    let pool = &app.state.db.pool;
+    // The first indicator of the first element, in the open round.
+    let indicator: i64 = sqlx::query_scalar(
+        "SELECT i.id FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         JOIN programs p ON p.id = n.program_id WHERE p.slug = 'acp-2016' ORDER BY i.position LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+
+    // A member rates the first indicator: arrows choose the phase in the
+    // radio group, typing picks the priority, Enter saves.
+    let member = who("member.co@");
+    sign_in_with_the_form(client, &base, &member.email, &member.password).await;
+    let rate = format!("{base}/programs/acp-2016/assessment/CO/rate/partnerships");
+    client.goto(&rate).await.unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("rating form: {v}"));
+    }
+    tab_to(client, &format!("input[name='level-{indicator}']")).await;
+    keys(client, " ").await;
+    for _ in 0..2 {
+        let right: char = Key::Right.into();
+        client
+            .perform_actions(
+                KeyActions::new("keyboard".into())
+                    .then(KeyAction::Down { value: right })
+                    .then(KeyAction::Up { value: right }),
+            )
+            .await
+            .unwrap();
+    }
+    tab_to(client, &format!("#priority-{indicator}")).await;
+    keys(client, "High").await;
+    tab_to(client, &format!("#evidence-{indicator}")).await;
+    keys(client, "Agreed by keyboard.").await;
+    tab_to(client, "button[name=then][value=stay]").await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=ratings-saved").await;
+    let (level, priority, evidence): (Option<i64>, Option<String>, String) = sqlx::query_as(
+        "SELECT r.level, r.priority, r.evidence FROM member_ratings r JOIN users u ON u.id = r.user_id
+         JOIN assessment_rounds a ON a.id = r.round_id
+         WHERE u.email = $1 AND r.indicator_id = $2 AND a.closed_at IS NULL",
+    )
+    .bind(&member.email)
+    .bind(indicator)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(level, Some(3), "Space on the first phase, then two arrows");
+    assert_eq!(priority.as_deref(), Some("high"));
+    assert_eq!(evidence, "Agreed by keyboard.");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("rating form, saved: {v}"));
+    }
+    sign_out(client, &base).await;
+
+    // The lead sees it on the consensus page and records the team's answer.
+    let lead = who("lead.co@");
+    sign_in_with_the_form(client, &base, &lead.email, &lead.password).await;
+    let consensus = format!("{base}/programs/acp-2016/assessment/CO/consensus/partnerships");
+    client.goto(&consensus).await.unwrap();
+    let text = client
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("Agreed by keyboard."),
+        "the member's note is shown"
+    );
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("consensus page: {v}"));
+    }
+    tab_to(client, &format!("input[name='level-{indicator}']")).await;
+    keys(client, " ").await;
+    let right: char = Key::Right.into();
+    client
+        .perform_actions(
+            KeyActions::new("keyboard".into())
+                .then(KeyAction::Down { value: right })
+                .then(KeyAction::Up { value: right }),
+        )
+        .await
+        .unwrap();
+    tab_to(client, "#now").await;
+    keys(client, "We meet monthly now.").await;
+    tab_to(
+        client,
+        "form[action$='/consensus/partnerships'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=consensus-saved").await;
+    let agreed: Option<i64> = sqlx::query_scalar(
+        "SELECT c.level FROM consensus_ratings c JOIN assessment_rounds a ON a.id = c.round_id
+         WHERE c.indicator_id = $1 AND a.closed_at IS NULL",
+    )
+    .bind(indicator)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(agreed, Some(2));
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("consensus page, saved: {v}"));
+    }
+    client
+        .goto(&format!("{base}/programs/acp-2016/assessment/CO/results"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("results page: {v}"));
+    }
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+}
