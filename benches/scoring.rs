@@ -72,8 +72,9 @@ fn cohort() -> Cohort {
                                 .map(|i| {
                                     let h = mix(s as u64, k as u64, r as u64, i.id as u64);
                                     let rating = Rating {
-                                        level: (h % 13 != 0).then_some(1 + (h % 4) as i64),
-                                        not_sure: h % 13 == 0,
+                                        level: (!h.is_multiple_of(13))
+                                            .then_some(1 + (h % 4) as i64),
+                                        not_sure: h.is_multiple_of(13),
                                         priority: Some(Priority::ALL[(h % 3) as usize]),
                                         evidence: String::new(),
                                     };

@@ -977,7 +977,7 @@ fn demo_rating(
 ) -> crate::assessment::Rating {
     use crate::assessment::{Priority, Rating};
     let h = mix(&[member, indicator, round]);
-    if h % 17 == 0 {
+    if h.is_multiple_of(17) {
         return Rating {
             not_sure: true,
             ..Default::default()
@@ -994,7 +994,7 @@ fn demo_rating(
         level: Some(level),
         not_sure: false,
         priority: Some(priority),
-        evidence: if h % 7 == 0 {
+        evidence: if h.is_multiple_of(7) {
             "Discussed at our last team meeting; agencies see this differently.".into()
         } else {
             String::new()

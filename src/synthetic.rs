@@ -135,20 +135,20 @@ pub async fn assessment_cohort(state: &AppState, sizes: &Sizes) -> anyhow::Resul
             let mut per_rater: Vec<Vec<(i64, Rating)>> = vec![Vec::new(); raters.len()];
             for i in &instrument.indicators {
                 let mut levels = Vec::new();
-                for r in 0..raters.len() {
+                for (r, answers) in per_rater.iter_mut().enumerate() {
                     let h = mix(&[s as u64, k as u64, r as u64, i.id as u64]);
                     let base = 1 + (mix(&[s as u64, i.element_number as u64]) % 3) as i64;
                     let level = (base + k as i64 + (h % 3) as i64 - 1).clamp(1, 4);
                     let rating = Rating {
-                        level: (h % 19 != 0).then_some(level),
-                        not_sure: h % 19 == 0,
+                        level: (!h.is_multiple_of(19)).then_some(level),
+                        not_sure: h.is_multiple_of(19),
                         priority: Some(Priority::ALL[(h % 3) as usize]),
                         evidence: String::new(),
                     };
                     if let Some(l) = rating.level {
                         levels.push(l);
                     }
-                    per_rater[r].push((i.id, rating));
+                    answers.push((i.id, rating));
                 }
                 levels.sort();
                 consensus.push((
