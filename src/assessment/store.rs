@@ -313,18 +313,10 @@ pub struct Reflection {
     pub next_steps: String,
 }
 
-pub async fn reflections<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    round_id: i64,
-) -> sqlx::Result<BTreeMap<String, Reflection>> {
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-        "SELECT element_key, now_text, goal_text, ta_needs, next_steps FROM element_reflections WHERE round_id = $1",
-    )
-    .bind(round_id)
-    .fetch_all(e)
-    .await?;
-    Ok(rows
-        .into_iter()
+type ReflectionRow = (String, String, String, String, String);
+
+fn reflection_rows(rows: Vec<ReflectionRow>) -> BTreeMap<String, Reflection> {
+    rows.into_iter()
         .map(|(k, now, goal, ta_needs, next_steps)| {
             (
                 k,
@@ -336,7 +328,20 @@ pub async fn reflections<'c, E: Executor<'c, Database = Any>>(
                 },
             )
         })
-        .collect())
+        .collect()
+}
+
+pub async fn reflections<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    round_id: i64,
+) -> sqlx::Result<BTreeMap<String, Reflection>> {
+    let rows: Vec<ReflectionRow> = sqlx::query_as(
+        "SELECT element_key, now_text, goal_text, ta_needs, next_steps FROM element_reflections WHERE round_id = $1",
+    )
+    .bind(round_id)
+    .fetch_all(e)
+    .await?;
+    Ok(reflection_rows(rows))
 }
 
 pub async fn save_reflection(
@@ -373,6 +378,19 @@ pub struct Snapshot {
     pub taken_at: i64,
 }
 
+fn snapshot_rows(rows: Vec<(i64, String, String, i64)>) -> Vec<Snapshot> {
+    rows.into_iter()
+        .filter_map(|(id, state_code, kind, taken_at)| {
+            Some(Snapshot {
+                id,
+                state_code,
+                kind: SnapshotKind::parse(&kind)?,
+                taken_at,
+            })
+        })
+        .collect()
+}
+
 /// The state's snapshots, oldest first.
 pub async fn snapshots<'c, E: Executor<'c, Database = Any>>(
     e: E,
@@ -386,17 +404,7 @@ pub async fn snapshots<'c, E: Executor<'c, Database = Any>>(
     .bind(state)
     .fetch_all(e)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, state_code, kind, taken_at)| {
-            Some(Snapshot {
-                id,
-                state_code,
-                kind: SnapshotKind::parse(&kind)?,
-                taken_at,
-            })
-        })
-        .collect())
+    Ok(snapshot_rows(rows))
 }
 
 /// Every snapshot in the program, oldest first.
@@ -410,17 +418,7 @@ pub async fn program_snapshots<'c, E: Executor<'c, Database = Any>>(
     .bind(program_id)
     .fetch_all(e)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, state_code, kind, taken_at)| {
-            Some(Snapshot {
-                id,
-                state_code,
-                kind: SnapshotKind::parse(&kind)?,
-                taken_at,
-            })
-        })
-        .collect())
+    Ok(snapshot_rows(rows))
 }
 
 /// Freezes the round's consensus and reflections as a snapshot, closes the
@@ -511,26 +509,13 @@ pub async fn snapshot_reflections<'c, E: Executor<'c, Database = Any>>(
     e: E,
     snapshot_id: i64,
 ) -> sqlx::Result<BTreeMap<String, Reflection>> {
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<ReflectionRow> = sqlx::query_as(
         "SELECT element_key, now_text, goal_text, ta_needs, next_steps FROM snapshot_reflections WHERE snapshot_id = $1",
     )
     .bind(snapshot_id)
     .fetch_all(e)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(k, now, goal, ta_needs, next_steps)| {
-            (
-                k,
-                Reflection {
-                    now,
-                    goal,
-                    ta_needs,
-                    next_steps,
-                },
-            )
-        })
-        .collect())
+    Ok(reflection_rows(rows))
 }
 
 pub async fn shared<'c, E: Executor<'c, Database = Any>>(

@@ -557,17 +557,22 @@ async fn tab_to(client: &Client, selector: &str) {
             return;
         }
         // A real key press (sending keys to a file field would type a path).
-        let tab: char = Key::Tab.into();
-        client
-            .perform_actions(
-                KeyActions::new("keyboard".into())
-                    .then(KeyAction::Down { value: tab })
-                    .then(KeyAction::Up { value: tab }),
-            )
-            .await
-            .unwrap();
+        press(client, Key::Tab).await;
     }
     panic!("Tab never reached {selector}");
+}
+
+/// Presses and releases one key, wherever the focus is.
+async fn press(client: &Client, key: Key) {
+    let key: char = key.into();
+    client
+        .perform_actions(
+            KeyActions::new("keyboard".into())
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key }),
+        )
+        .await
+        .unwrap();
 }
 
 /// Types into whatever has focus.
@@ -813,15 +818,7 @@ async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
     tab_to(client, &format!("input[name='level-{indicator}']")).await;
     keys(client, " ").await;
     for _ in 0..2 {
-        let right: char = Key::Right.into();
-        client
-            .perform_actions(
-                KeyActions::new("keyboard".into())
-                    .then(KeyAction::Down { value: right })
-                    .then(KeyAction::Up { value: right }),
-            )
-            .await
-            .unwrap();
+        press(client, Key::Right).await;
     }
     tab_to(client, &format!("#priority-{indicator}")).await;
     keys(client, "High").await;
@@ -869,15 +866,7 @@ async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
     }
     tab_to(client, &format!("input[name='level-{indicator}']")).await;
     keys(client, " ").await;
-    let right: char = Key::Right.into();
-    client
-        .perform_actions(
-            KeyActions::new("keyboard".into())
-                .then(KeyAction::Down { value: right })
-                .then(KeyAction::Up { value: right }),
-        )
-        .await
-        .unwrap();
+    press(client, Key::Right).await;
     tab_to(client, "#now").await;
     keys(client, "We meet monthly now.").await;
     tab_to(
