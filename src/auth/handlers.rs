@@ -270,6 +270,12 @@ struct ForgotForm {
     email: String,
 }
 
+const HOUR_MS: i64 = 3_600_000;
+/// Password reset requests allowed per network address per hour.
+const RESETS_PER_ADDRESS_PER_HOUR: i64 = 20;
+/// Reset emails sent to one account per hour.
+const RESETS_PER_ACCOUNT_PER_HOUR: i64 = 3;
+
 async fn forgot(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -285,12 +291,38 @@ async fn forgot(
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
+    // Requests are counted per network address (a refusal says so) and per
+    // account (past the limit no more emails go out, and the page says the
+    // same as ever, so nobody learns whether an account exists).
+    let now = crate::time::now_ms();
+    let address = format!("reset:{}", throttle::address_key(&visitor.ip));
+    if let Some(secs) = throttle::retry_after(
+        throttle::load(&state.db.pool, &address).await?,
+        now,
+        HOUR_MS,
+        RESETS_PER_ADDRESS_PER_HOUR,
+    ) {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: secs,
+            message: "There have been many password reset requests from your network. Please try again later.".into(),
+        });
+    }
+    throttle::record_failure(&state.db.pool, &address, now, HOUR_MS).await?;
+    let account = format!("reset:{}", throttle::account_key(&form.email));
+    let account_allowed = throttle::retry_after(
+        throttle::load(&state.db.pool, &account).await?,
+        now,
+        HOUR_MS,
+        RESETS_PER_ACCOUNT_PER_HOUR,
+    )
+    .is_none();
     // The same answer whether or not the account exists.
     if let Some(user) = store::find_user_by_email(&state.db.pool, &form.email)
         .await?
-        .filter(|u| u.active != 0)
+        .filter(|u| u.active != 0 && account_allowed)
     {
         let mut tx = state.db.begin().await?;
+        throttle::record_failure(&mut *tx, &account, now, HOUR_MS).await?;
         invite::send_link(
             &state,
             &mut tx,

@@ -11,7 +11,54 @@ both_backends!(
     idle_sessions_end,
     every_form_refuses_a_missing_or_wrong_csrf_token,
     cross_site_posts_are_refused,
+    password_reset_requests_are_throttled,
 );
+
+async fn password_reset_requests_are_throttled(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.add_user("lead@co.gov", "admin", None, None).await;
+    let b = app.browser();
+    // One account gets at most three reset emails an hour; the page says
+    // the same each time.
+    for _ in 0..5 {
+        let res = b
+            .submit(
+                "/password/forgot",
+                "/password/forgot",
+                &[("email", "lead@co.gov")],
+            )
+            .await;
+        assert_eq!(res.status, 200);
+        assert!(res.body.contains("Check your email"), "{}", res.body);
+    }
+    let resets: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = 'lead@co.gov'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(resets, 3);
+    // One network address may ask twenty times an hour, then is told to wait.
+    let mut last = 0;
+    for n in 0..20 {
+        let res = b
+            .submit(
+                "/password/forgot",
+                "/password/forgot",
+                &[("email", &format!("nobody{n}@co.gov"))],
+            )
+            .await;
+        last = res.status.as_u16();
+        if last == 429 {
+            assert!(res.body.contains("many password reset requests"));
+            break;
+        }
+    }
+    assert_eq!(
+        last, 429,
+        "the address is throttled within twenty more requests"
+    );
+    app.stop().await;
+}
 
 const SESSION: &str = "waymark_session";
 
