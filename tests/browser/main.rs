@@ -151,7 +151,13 @@ fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
         .into_iter()
         .filter(|(m, p)| {
-            m == "GET" && !p.starts_with("/api/") && !p.starts_with("/assets/") && p != "/healthz"
+            m == "GET"
+                && !p.starts_with("/api/")
+                && !p.starts_with("/assets/")
+                && p != "/healthz"
+                // Downloads, not pages.
+                && !p.ends_with(".xlsx")
+                && !p.ends_with(".csv")
         })
         .map(|(_, p)| {
             if p == "/password/set" {
