@@ -173,6 +173,92 @@ fn pages() -> Vec<String> {
     out
 }
 
+/// Baselines for CO (weak on partnerships) and KS (strong, shared), and an
+/// expert's element, so the cohort and results pages show their colours
+/// and recommendations to axe.
+async fn assessment_results(app: &helpers::TestApp) {
+    let pool = &app.state.db.pool;
+    let client = reqwest::Client::new();
+    let api = format!(
+        "{}/api/v1/programs/{}",
+        app.base,
+        waymark::demo::PROGRAM_SLUG
+    );
+    let token = |email: &'static str| async move {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        app.token_for(id, email).await
+    };
+    for (email, code) in [
+        ("lead.co@demo.waymark.test", "CO"),
+        ("lead.ks@demo.waymark.test", "KS"),
+    ] {
+        let token = token(email).await;
+        let instrument: Value = client
+            .get(format!("{api}/instrument"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ratings: Vec<Value> = instrument["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                let level = match (code, i["element_key"] == "partnerships") {
+                    ("KS", _) => 4,
+                    (_, true) => 1,
+                    _ => 3,
+                };
+                json!({"indicator_id": i["id"], "level": level, "priority": "high"})
+            })
+            .collect();
+        let res = client
+            .put(format!("{api}/assessment/{code}/consensus"))
+            .bearer_auth(&token)
+            .json(&json!({ "ratings": ratings }))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{code} consensus");
+        let res = client
+            .post(format!("{api}/assessment/{code}/snapshots"))
+            .bearer_auth(&token)
+            .json(&json!({"kind": "baseline"}))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            matches!(res.status().as_u16(), 201 | 409),
+            "{code} baseline"
+        );
+        if code == "KS" {
+            let res = client
+                .put(format!("{api}/assessment/{code}/sharing"))
+                .bearer_auth(&token)
+                .json(&json!({"shared": true}))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_success(), "KS shares");
+        }
+    }
+    let res = client
+        .put(format!("{}/api/v1/me/expertise", app.base))
+        .bearer_auth(token("sme@demo.waymark.test").await)
+        .json(&json!({"elements": ["partnerships"]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "the expert's elements");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
@@ -184,6 +270,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     };
     let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
     let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    assessment_results(&app).await;
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
