@@ -1,5 +1,7 @@
 //! `/api/v1` for the readiness assessment: the instrument, a member's own
-//! ratings, the consensus, snapshots, results and sharing.
+//! ratings, the consensus, snapshots, results (with recommendations),
+//! sharing, the export of a state's assessment, the cohort and an expert's
+//! own elements.
 
 use std::collections::BTreeMap;
 

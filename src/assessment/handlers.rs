@@ -1,7 +1,8 @@
 //! The assessment pages: the state's overview, a member's rating form (one
 //! element at a time), the consensus view (every member's rating with the
 //! spread; the lead sets the consensus), snapshots, the results with the
-//! radar chart, and the sharing choice.
+//! radar chart and the recommendations, the sharing choice, the downloads
+//! (XLSX, CSV), the cohort heat map, and an expert's own elements.
 
 use std::collections::{BTreeMap, HashMap};
 
