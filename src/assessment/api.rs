@@ -1,5 +1,7 @@
 //! `/api/v1` for the readiness assessment: the instrument, a member's own
-//! ratings, the consensus, snapshots, results and sharing.
+//! ratings, the consensus, snapshots, results (with recommendations),
+//! sharing, the export of a state's assessment, the cohort and an expert's
+//! own elements.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::cohort::{Cohort, WHICH_ERROR, Which};
+use super::export::Export;
 use super::instrument::Instrument;
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection, Snapshot};
@@ -30,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_snapshots, take_snapshot))
         .routes(routes!(get_results))
         .routes(routes!(put_sharing))
+        .routes(routes!(get_export))
+        .routes(routes!(get_cohort))
+        .routes(routes!(get_my_expertise, put_my_expertise))
 }
 
 async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
@@ -431,4 +438,130 @@ async fn put_sharing(
     let req = body.parse()?;
     service::set_sharing(&state, &api.user, &api.ip, &program, &code, req.shared).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A state's assessment to take away: every snapshot's element scores, the latest snapshot's priorities, and each indicator with every member's rating (phase, priority, notes) and the consensus, from the latest round with ratings (the team, its coach, the admin, the federal officer). The pages offer the same as XLSX and CSV.
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/assessment/{state}/export", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
+    responses((status = 200, body = Export), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_export(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path((slug, code)): Path<(String, String)>,
+) -> Result<Json<Export>, ApiError> {
+    let code = code.to_uppercase();
+    let path = format!("/api/v1/programs/{slug}/assessment/{code}/export");
+    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    let name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
+        .await?
+        .unwrap_or_else(|| code.clone());
+    Ok(Json(
+        service::export(&state, (&program, &instrument), &code, &name).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct CohortQuery {
+    /// Which snapshot of each state: latest (the default), baseline, mid_year or final.
+    pub kind: Option<String>,
+}
+
+/// Every state's element scores side by side (0 to 100, with a band), from each state's latest snapshot or the kind chosen (the admin, the federal officer, the program's coaches). A bad `kind` is refused naming the field.
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/cohort", tag = "assessment",
+    params(("slug" = String, Path, description = "The program's short name"), CohortQuery),
+    responses((status = 200, body = Cohort), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn get_cohort(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    Query(q): Query<CohortQuery>,
+) -> Result<Json<Cohort>, ApiError> {
+    let program = program(&state, &slug).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &format!("/api/v1/programs/{slug}/cohort"),
+        Action::ViewCohort {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    let which = Which::parse(q.kind.as_deref().unwrap_or_default())
+        .ok_or_else(|| ApiError::field("kind", WHICH_ERROR))?;
+    let instrument = service::instrument(&state, &state.frameworks, &program).await?;
+    Ok(Json(
+        service::cohort(&state, (&program, &instrument), which).await?,
+    ))
+}
+
+/// An element an expert may say they know.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ExpertiseChoice {
+    pub key: String,
+    pub name: String,
+    /// Whether the caller says they know it.
+    pub known: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Expertise {
+    /// Every element of the programs' frameworks, in order.
+    pub elements: Vec<ExpertiseChoice>,
+}
+
+async fn expertise_of(state: &AppState, user_id: i64) -> Result<Expertise, ApiError> {
+    Ok(Expertise {
+        elements: service::expertise(state, user_id)
+            .await?
+            .into_iter()
+            .map(|(key, name, known)| ExpertiseChoice { key, name, known })
+            .collect(),
+    })
+}
+
+/// The elements the caller (a subject-matter expert) says they know.
+#[utoipa::path(get, path = "/api/v1/me/expertise", tag = "assessment",
+    responses((status = 200, body = Expertise), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+async fn get_my_expertise(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Expertise>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/expertise",
+        Action::SetOwnExpertise,
+    )
+    .await?;
+    Ok(Json(expertise_of(&state, api.user.id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ExpertiseRequest {
+    /// The keys of the elements the caller knows; the others are cleared.
+    pub elements: Vec<String>,
+}
+
+/// Says which elements the caller (a subject-matter expert) knows; states whose top priorities include one see them among their recommendations. An unknown key is refused naming the field `elements`, and nothing changes.
+#[utoipa::path(put, path = "/api/v1/me/expertise", tag = "assessment", request_body = ExpertiseRequest,
+    responses((status = 200, body = Expertise), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_my_expertise(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: ApiJson<ExpertiseRequest>,
+) -> Result<Json<Expertise>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/expertise",
+        Action::SetOwnExpertise,
+    )
+    .await?;
+    let req = body.parse()?;
+    service::save_expertise(&state, &api.user, &api.ip, &req.elements).await?;
+    Ok(Json(expertise_of(&state, api.user.id).await?))
 }

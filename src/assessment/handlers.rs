@@ -1,18 +1,21 @@
 //! The assessment pages: the state's overview, a member's rating form (one
 //! element at a time), the consensus view (every member's rating with the
 //! spread; the lead sets the consensus), snapshots, the results with the
-//! radar chart, and the sharing choice.
+//! radar chart and the recommendations, the sharing choice, the downloads
+//! (XLSX, CSV), the cohort heat map, and an expert's own elements.
 
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::chart::{self, Radar};
+use super::cohort::{Band, Cohort, WHICH_ERROR, Which};
+use super::export;
 use super::instrument::{ElementGroup, Instrument};
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection};
@@ -47,6 +50,14 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/assessment/{state}/snapshots", snapshot)
         .post("/programs/{slug}/assessment/{state}/sharing", sharing)
         .get("/programs/{slug}/assessment/{state}/results", results_page)
+        .get(
+            "/programs/{slug}/assessment/{state}/export.xlsx",
+            export_xlsx,
+        )
+        .get("/programs/{slug}/assessment/{state}/export.csv", export_csv)
+        .get("/programs/{slug}/cohort", cohort_page)
+        .get("/account/expertise", expertise_page)
+        .post("/account/expertise", save_expertise)
 }
 
 #[derive(Deserialize)]
@@ -967,4 +978,243 @@ async fn results_page(
         full,
     })?
     .into_response())
+}
+
+// ----- exports -----
+
+async fn export_file(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &StatePath,
+    extension: &str,
+) -> Result<Response, AppError> {
+    let path = format!(
+        "/programs/{}/assessment/{}/export.{extension}",
+        p.slug, p.state
+    );
+    let (_, ctx) = ctx(state, visitor, &p.slug, &p.state, &path, view).await?;
+    let data = service::export(
+        state,
+        (ctx.program(), &ctx.instrument),
+        &ctx.code,
+        &ctx.state_name,
+    )
+    .await
+    .map_err(refusal)?;
+    let (bytes, content_type) = if extension == "xlsx" {
+        (
+            export::to_xlsx(&data).map_err(|e| AppError::Internal(e.into()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    } else {
+        (
+            export::to_csv(&data).map_err(|e| AppError::Internal(e.into()))?,
+            "text/csv; charset=utf-8",
+        )
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        export::file_name(&data, extension)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
+    export_file(&state, &visitor, &p, "xlsx").await
+}
+
+async fn export_csv(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
+    export_file(&state, &visitor, &p, "csv").await
+}
+
+// ----- the cohort -----
+
+#[derive(Template)]
+#[template(path = "assessment/cohort.html")]
+struct CohortPage {
+    chrome: Chrome,
+    program: Program,
+    cohort: Cohort,
+    showing: Which,
+    choices: [Which; 4],
+    bands: [Band; 4],
+    /// Per row: whether the person may open the state's results.
+    links: Vec<bool>,
+    error: Option<&'static str>,
+}
+
+impl CohortPage {
+    fn score(v: &f64) -> String {
+        format!("{v:.0}")
+    }
+
+    fn band(v: &f64) -> Band {
+        Band::of(*v)
+    }
+
+    fn snapshot_label(&self, row: &super::cohort::CohortRow) -> String {
+        match &row.snapshot {
+            Some(s) => format!(
+                "{}, {}",
+                s.kind.label(),
+                crate::time::format_in_zone(s.taken_at, &self.program.time_zone)
+            ),
+            None => match self.showing {
+                Which::Latest => "No snapshot yet".to_owned(),
+                Which::Kind(k) => format!("No {} snapshot yet", k.label().to_lowercase()),
+            },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CohortQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+async fn cohort_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+    Query(q): Query<CohortQuery>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/cohort");
+    let program = crate::program::store::find_by_slug(&state.db.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let user = guard::page(
+        &state,
+        &visitor,
+        &path,
+        Action::ViewCohort {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    let (showing, error) = match Which::parse(&q.kind) {
+        Some(w) => (w, None),
+        None => (Which::Latest, Some(WHICH_ERROR)),
+    };
+    let instrument = service::instrument(&state, &state.frameworks, &program)
+        .await
+        .map_err(refusal)?;
+    let cohort = service::cohort(&state, (&program, &instrument), showing)
+        .await
+        .map_err(refusal)?;
+    let sharing = store::sharing_states(&state.db.pool, program.id).await?;
+    let links = cohort
+        .rows
+        .iter()
+        .map(|r| {
+            policy::allows(
+                &user,
+                &Action::ViewResults {
+                    program_id: program.id,
+                    state_code: r.state_code.clone(),
+                    shared: sharing.contains(&r.state_code),
+                },
+            )
+        })
+        .collect();
+    let chrome = Chrome::new(
+        &visitor,
+        format!("Readiness across the cohort: {}", program.name),
+        &path,
+    );
+    let page = render(CohortPage {
+        chrome,
+        program,
+        cohort,
+        showing,
+        choices: Which::ALL,
+        bands: Band::ALL,
+        links,
+        error,
+    })?;
+    Ok(if error.is_some() {
+        (StatusCode::BAD_REQUEST, page).into_response()
+    } else {
+        page.into_response()
+    })
+}
+
+// ----- an expert's elements -----
+
+#[derive(Template)]
+#[template(path = "assessment/expertise.html")]
+struct ExpertisePage {
+    chrome: Chrome,
+    /// (key, name, known)
+    choices: Vec<(String, String, bool)>,
+    error: Option<String>,
+}
+
+async fn expertise_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let path = "/account/expertise";
+    let user = guard::page(&state, &visitor, path, Action::SetOwnExpertise).await?;
+    let choices = service::expertise(&state, user.id).await.map_err(refusal)?;
+    let chrome =
+        Chrome::new(&visitor, "The elements you know", path).with_notice(notice(&done.done));
+    Ok(render(ExpertisePage {
+        chrome,
+        choices,
+        error: None,
+    })?
+    .into_response())
+}
+
+async fn save_expertise(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let path = "/account/expertise";
+    let user = guard::page(&state, &visitor, path, Action::SetOwnExpertise).await?;
+    let chosen: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "elements")
+        .map(|(_, v)| v)
+        .collect();
+    match service::save_expertise(&state, &user, &visitor.ip, &chosen).await {
+        Ok(_) => Ok(Redirect::to("/account/expertise?done=expertise-saved").into_response()),
+        Err(Refusal::Invalid(errors)) => {
+            let choices = service::expertise(&state, user.id)
+                .await
+                .map_err(refusal)?
+                .into_iter()
+                .map(|(k, n, _)| {
+                    let known = chosen.contains(&k);
+                    (k, n, known)
+                })
+                .collect();
+            let chrome = Chrome::new(&visitor, "The elements you know", path);
+            let page = render(ExpertisePage {
+                chrome,
+                choices,
+                error: errors.into_iter().next().map(|(_, m)| m),
+            })?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(refusal(e)),
+    }
 }

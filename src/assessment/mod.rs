@@ -9,8 +9,11 @@
 
 pub mod api;
 pub mod chart;
+pub mod cohort;
+pub mod export;
 pub mod handlers;
 pub mod instrument;
+pub mod recommend;
 pub mod scale;
 pub mod service;
 pub mod store;

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cohort::{self, Cohort, Which};
+use super::export::{self, Export};
 use super::instrument::{self, Instrument};
+use super::recommend::{self, PeerCandidate, Recommendation};
 use super::store::{self, Reflection, Snapshot};
 use super::{
     ComponentScore, ElementChange, ElementScore, Frozen, Indicator, IndicatorChange,
@@ -378,6 +381,9 @@ pub struct Results {
     pub reflections: BTreeMap<String, Reflection>,
     /// Every indicator with its frozen rating.
     pub ratings: Vec<Frozen>,
+    /// For each of the top three priorities: strategies not yet in place,
+    /// experts, peer states strong on the element that share their results.
+    pub recommendations: Vec<Recommendation>,
 }
 
 pub fn frozen(instrument: &Instrument, ratings: &BTreeMap<i64, Rating>) -> Vec<Frozen> {
@@ -451,6 +457,9 @@ pub async fn results(
         }
         None => (vec![], vec![]),
     };
+    let priorities = ranked_priorities(scale, &now);
+    let recommendations =
+        recommendations(state, program, instrument, code, &priorities, &now).await?;
     let names = component_names(registry, instrument);
     let keys: Vec<String> = names.iter().map(|(k, _)| k.clone()).collect();
     let components = component_scores(scale, &now, &keys)
@@ -460,7 +469,8 @@ pub async fn results(
         .collect();
     Ok(Some(Results {
         state_code: code.to_owned(),
-        priorities: ranked_priorities(scale, &now),
+        priorities,
+        recommendations,
         reflections: store::snapshot_reflections(pool, snapshot.id).await?,
         snapshot,
         scale: scale.clone(),
@@ -500,4 +510,178 @@ pub async fn set_sharing(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Every state's element scores side by side, from the snapshot `which` picks.
+pub async fn cohort(
+    state: &AppState,
+    (program, instrument): (&Program, &Instrument),
+    which: Which,
+) -> Result<Cohort, Refusal> {
+    let pool = &state.db.pool;
+    let states = crate::team::store::teams(pool, program.id).await?;
+    let snapshots = store::program_snapshots(pool, program.id).await?;
+    let ratings = store::program_snapshot_ratings(pool, program.id).await?;
+    Ok(cohort::matrix(
+        instrument, &states, &snapshots, &ratings, which,
+    ))
+}
+
+/// Recommendations for the top priorities of one of the state's snapshots.
+async fn recommendations(
+    state: &AppState,
+    program: &Program,
+    instrument: &Instrument,
+    code: &str,
+    priorities: &[RankedPriority],
+    now: &[Frozen],
+) -> Result<Vec<Recommendation>, Refusal> {
+    if priorities.is_empty() {
+        return Ok(vec![]);
+    }
+    let pool = &state.db.pool;
+    let latest = cohort(state, (program, instrument), Which::Latest).await?;
+    let sharing = store::sharing_states(pool, program.id).await?;
+    let peers: Vec<PeerCandidate> = latest
+        .rows
+        .iter()
+        .map(|r| PeerCandidate {
+            state_code: r.state_code.clone(),
+            state_name: r.state_name.clone(),
+            shared: sharing.contains(&r.state_code),
+            scores: latest
+                .elements
+                .iter()
+                .zip(&r.cells)
+                .map(|(e, c)| (e.key.clone(), c.score))
+                .collect(),
+        })
+        .collect();
+    let experts = recommend::experts_from_rows(store::experts(pool).await?);
+    Ok(recommend::recommend(
+        &instrument.scale,
+        priorities,
+        now,
+        &experts,
+        &peers,
+        code,
+    ))
+}
+
+/// A state's assessment to take away: every snapshot's scores, the latest
+/// priorities, and the latest round with ratings (each member's and the
+/// consensus).
+pub async fn export(
+    state: &AppState,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+    state_name: &str,
+) -> Result<Export, Refusal> {
+    let pool = &state.db.pool;
+    let mut snapshots = Vec::new();
+    for s in store::snapshots(pool, program.id, code).await? {
+        let ratings = store::snapshot_ratings(pool, s.id).await?;
+        snapshots.push((s, ratings));
+    }
+    let (round_id, round_no, round_status) =
+        match store::latest_rated_round(pool, program.id, code).await? {
+            Some((id, n, kind)) => (
+                id,
+                n,
+                match kind.as_deref().and_then(SnapshotKind::parse) {
+                    Some(k) => format!("frozen as the {} snapshot", k.label().to_lowercase()),
+                    None => "in progress".to_owned(),
+                },
+            ),
+            None => {
+                let (id, n) = round(state, program, code).await?;
+                (id, n, "in progress".to_owned())
+            }
+        };
+    let raters = store::raters(pool, program.id, code)
+        .await?
+        .into_iter()
+        .map(|(user_id, name, sector)| export::Rater {
+            user_id,
+            name,
+            sector,
+        })
+        .collect();
+    let member_ratings = store::member_ratings(pool, round_id).await?;
+    let consensus = store::consensus(pool, round_id).await?;
+    Ok(export::build(export::Input {
+        program: (&program.slug, &program.name),
+        state: (code, state_name),
+        instrument,
+        snapshots,
+        round: round_no,
+        round_status,
+        raters,
+        member_ratings: &member_ratings,
+        consensus: &consensus,
+    }))
+}
+
+/// The elements an expert may say they know: those of the frameworks the
+/// programs follow (the Six Key Elements when there is no program yet),
+/// each key once, as (key, name).
+pub fn expertise_choices(registry: &Registry, programs: &[Program]) -> Vec<(String, String)> {
+    let mut slugs: Vec<&str> = programs.iter().map(|p| p.framework.as_str()).collect();
+    if slugs.is_empty() {
+        slugs.push(crate::framework::SIX_KEY_ELEMENTS);
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for slug in slugs {
+        let Some(f) = registry.get(slug) else {
+            continue;
+        };
+        let mut elements: Vec<_> = f.elements.iter().collect();
+        elements.sort_by_key(|e| e.number);
+        for e in elements {
+            if !out.iter().any(|(k, _)| *k == e.key) {
+                out.push((e.key.clone(), e.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The choices and the person's expertise: (key, name, known).
+pub async fn expertise(
+    state: &AppState,
+    user_id: i64,
+) -> Result<Vec<(String, String, bool)>, Refusal> {
+    let programs = crate::program::store::list(&state.db.pool).await?;
+    let mine = store::expertise_of(&state.db.pool, user_id).await?;
+    Ok(expertise_choices(&state.frameworks, &programs)
+        .into_iter()
+        .map(|(k, n)| {
+            let known = mine.contains(&k);
+            (k, n, known)
+        })
+        .collect())
+}
+
+/// Saves the elements an expert knows (all or nothing); answers the keys saved.
+pub async fn save_expertise(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    chosen: &[String],
+) -> Result<Vec<String>, Refusal> {
+    let programs = crate::program::store::list(&state.db.pool).await?;
+    let choices = expertise_choices(&state.frameworks, &programs);
+    let keys =
+        recommend::check_expertise(&choices, chosen).map_err(|m| Refusal::field("elements", m))?;
+    let mut tx = state.db.begin().await?;
+    store::set_expertise(&mut tx, user.id, &keys).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(user), ip, "set_expertise")
+            .record("user", user.id)
+            .detail(format!("{} elements: {}", keys.len(), keys.join(", "))),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(keys)
 }

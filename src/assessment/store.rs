@@ -370,7 +370,7 @@ pub async fn save_reflection(
 }
 
 /// A frozen snapshot's heading.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Snapshot {
     pub id: i64,
     pub state_code: String,
@@ -577,6 +577,17 @@ pub async fn experts<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
+/// The elements one person says they know.
+pub async fn expertise_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT element_key FROM expertise WHERE user_id = $1 ORDER BY element_key")
+        .bind(user_id)
+        .fetch_all(e)
+        .await
+}
+
 pub async fn set_expertise(tx: &mut Tx<'_>, user_id: i64, keys: &[String]) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM expertise WHERE user_id = $1")
         .bind(user_id)
@@ -590,6 +601,27 @@ pub async fn set_expertise(tx: &mut Tx<'_>, user_id: i64, keys: &[String]) -> sq
             .await?;
     }
     Ok(())
+}
+
+/// The state's latest round with any member's rating or consensus answer:
+/// (id, round number, the kind of snapshot it was frozen as, if closed).
+pub async fn latest_rated_round<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    state: &str,
+) -> sqlx::Result<Option<(i64, i64, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT r.id, r.round, (SELECT s.kind FROM snapshots s WHERE s.round_id = r.id) AS kind
+         FROM assessment_rounds r
+         WHERE r.program_id = $1 AND r.state_code = $2
+           AND (EXISTS (SELECT 1 FROM member_ratings m WHERE m.round_id = r.id)
+             OR EXISTS (SELECT 1 FROM consensus_ratings c WHERE c.round_id = r.id))
+         ORDER BY r.round DESC LIMIT 1",
+    )
+    .bind(program_id)
+    .bind(state)
+    .fetch_optional(e)
+    .await
 }
 
 /// The team's members who can rate: (user id, name, sector label).

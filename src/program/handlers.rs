@@ -66,6 +66,7 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "member-removed" => "The member is removed from the team.",
         "role-changed" => "The member's role is changed.",
         "coach-assigned" => "The coach is assigned and told by email.",
+        "expertise-saved" => "The elements you know are saved.",
         _ => return None,
     })
 }
@@ -89,8 +90,20 @@ fn work_links(
 ) -> Vec<(String, String)> {
     use crate::auth::Role;
     let mut out = Vec::new();
+    if policy::allows(user, &Action::SetOwnExpertise) {
+        out.push((
+            "/account/expertise".to_owned(),
+            "The elements you know (shown to states as recommendations)".to_owned(),
+        ));
+    }
     for p in programs {
         let slug = &p.slug;
+        if policy::allows(user, &Action::ViewCohort { program_id: p.id }) {
+            out.push((
+                format!("/programs/{slug}/cohort"),
+                format!("Readiness across the cohort in {}", p.name),
+            ));
+        }
         if policy::allows(user, &Action::RunSelection { program_id: p.id }) {
             out.push((
                 format!("/programs/{slug}/selection"),

@@ -13,7 +13,7 @@ both_backends!(rating_consensus_snapshots_and_results);
 const SLUG: &str = "acp";
 
 /// A team member with an account: returns (user id, signed-in browser, token).
-async fn member(
+pub async fn member(
     app: &TestApp,
     program_id: i64,
     email: &str,
@@ -44,7 +44,7 @@ async fn member(
     (id, b, token)
 }
 
-async fn team(app: &TestApp, program_id: i64, state: &str) {
+pub async fn team(app: &TestApp, program_id: i64, state: &str) {
     sqlx::query("INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)")
         .bind(program_id)
         .bind(state)
@@ -53,7 +53,7 @@ async fn team(app: &TestApp, program_id: i64, state: &str) {
         .unwrap();
 }
 
-async fn call(
+pub async fn call(
     app: &TestApp,
     token: &str,
     method: &str,

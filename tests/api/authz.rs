@@ -33,6 +33,11 @@ enum Who {
     TeamMembers,
     /// Anyone with a role in the program, the admin and the federal officer.
     ProgramPeople,
+    /// Those who see every state's results side by side: the admin, the
+    /// federal officer and the program's coaches.
+    CohortReaders,
+    /// Subject-matter experts, saying what they know.
+    Sme,
 }
 
 const PERSONAS: &[&str] = &[
@@ -362,6 +367,27 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/programs/{slug}/assessment/{state}/sharing",
         Who::StateLead,
     ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}/export.xlsx",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/assessment/{state}/export.csv",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/assessment/{state}/export",
+        Who::TeamReaders,
+    ),
+    ("GET", "/programs/{slug}/cohort", Who::CohortReaders),
+    ("GET", "/api/v1/programs/{slug}/cohort", Who::CohortReaders),
+    ("GET", "/account/expertise", Who::Sme),
+    ("POST", "/account/expertise", Who::Sme),
+    ("GET", "/api/v1/me/expertise", Who::Sme),
+    ("PUT", "/api/v1/me/expertise", Who::Sme),
     ("GET", "/api/v1/me", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
@@ -396,6 +422,8 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::TeamManagers => matches!(persona, "admin" | "state_lead"),
         Who::TeamMembers => matches!(persona, "state_lead" | "state_member"),
         Who::ProgramPeople => !matches!(persona, "anonymous" | "sme" | "partner"),
+        Who::CohortReaders => matches!(persona, "admin" | "federal" | "coach"),
+        Who::Sme => persona == "sme",
     }
 }
 

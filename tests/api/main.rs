@@ -9,6 +9,7 @@ mod applications;
 mod assessment;
 mod authz;
 mod cli;
+mod cohort;
 mod frameworks;
 mod mail;
 mod pages;
