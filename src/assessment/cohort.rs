@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::instrument::Instrument;
-use super::service::frozen;
 use super::store::Snapshot;
-use super::{Rating, SnapshotKind, element_scores};
+use super::{Rating, SnapshotKind, element_scores_from};
 
 /// Which snapshot of each state the cohort view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,9 +210,10 @@ pub fn matrix(
                 .collect();
             let snapshot = which.pick(&own).cloned();
             let scores = match &snapshot {
-                Some(s) => element_scores(
+                Some(s) => element_scores_from(
                     &instrument.scale,
-                    &frozen(instrument, ratings.get(&s.id).unwrap_or(&empty)),
+                    &instrument.indicators,
+                    ratings.get(&s.id).unwrap_or(&empty),
                 ),
                 None => vec![],
             };

@@ -213,16 +213,39 @@ pub struct ElementScore {
 
 /// Element scores, in element order.
 pub fn element_scores(scale: &Scale, frozen: &[Frozen]) -> Vec<ElementScore> {
+    element_scores_of(scale, frozen.iter().map(|f| (&f.indicator, &f.rating)))
+}
+
+/// Element scores straight from the instrument's indicators and a
+/// snapshot's ratings (no copies: the cohort scores every state this way).
+pub fn element_scores_from(
+    scale: &Scale,
+    indicators: &[Indicator],
+    ratings: &BTreeMap<i64, Rating>,
+) -> Vec<ElementScore> {
+    let blank = Rating::default();
+    element_scores_of(
+        scale,
+        indicators
+            .iter()
+            .map(|i| (i, ratings.get(&i.id).unwrap_or(&blank))),
+    )
+}
+
+fn element_scores_of<'a>(
+    scale: &Scale,
+    rated: impl Iterator<Item = (&'a Indicator, &'a Rating)>,
+) -> Vec<ElementScore> {
     let mut out: Vec<ElementScore> = Vec::new();
     let mut sums: Vec<f64> = Vec::new();
-    for f in frozen {
-        let i = match out.iter().position(|e| e.key == f.indicator.element_key) {
+    for (indicator, rating) in rated {
+        let i = match out.iter().position(|e| e.key == indicator.element_key) {
             Some(i) => i,
             None => {
                 out.push(ElementScore {
-                    key: f.indicator.element_key.clone(),
-                    number: f.indicator.element_number,
-                    name: f.indicator.element_name.clone(),
+                    key: indicator.element_key.clone(),
+                    number: indicator.element_number,
+                    name: indicator.element_name.clone(),
                     score: None,
                     rated: 0,
                     indicators: 0,
@@ -232,7 +255,7 @@ pub fn element_scores(scale: &Scale, frozen: &[Frozen]) -> Vec<ElementScore> {
             }
         };
         out[i].indicators += 1;
-        if let Some(level) = f.rating.level {
+        if let Some(level) = rating.level {
             out[i].rated += 1;
             sums[i] += indicator_score(scale, level);
         }

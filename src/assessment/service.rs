@@ -521,7 +521,19 @@ pub async fn cohort(
     let pool = &state.db.pool;
     let states = crate::team::store::teams(pool, program.id).await?;
     let snapshots = store::program_snapshots(pool, program.id).await?;
-    let ratings = store::program_snapshot_ratings(pool, program.id).await?;
+    // Only the ratings of the snapshots shown: one per state.
+    let shown: Vec<i64> = states
+        .iter()
+        .filter_map(|(code, _)| {
+            let own: Vec<Snapshot> = snapshots
+                .iter()
+                .filter(|s| &s.state_code == code)
+                .cloned()
+                .collect();
+            which.pick(&own).map(|s| s.id)
+        })
+        .collect();
+    let ratings = store::ratings_of_snapshots(pool, &shown).await?;
     Ok(cohort::matrix(
         instrument, &states, &snapshots, &ratings, which,
     ))

@@ -505,6 +505,37 @@ pub async fn program_snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
     Ok(out)
 }
 
+/// The phases of the given snapshots, for scores: snapshot id -> indicator
+/// id -> rating (phase only; priorities and notes are left out).
+pub async fn ratings_of_snapshots<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    ids: &[i64],
+) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    // The ids are numbers we read from the database, never text from a person.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // Only what scoring reads: the phase (fewer columns to decode).
+    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT snapshot_id, indicator_id, level FROM snapshot_ratings WHERE snapshot_id IN ({list})"
+    )))
+    .fetch_all(e)
+    .await?;
+    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
+    for (snapshot, indicator, level) in rows {
+        out.entry(snapshot).or_default().insert(
+            indicator,
+            Rating {
+                level,
+                not_sure: level.is_none(),
+                ..Default::default()
+            },
+        );
+    }
+    Ok(out)
+}
+
 pub async fn snapshot_reflections<'c, E: Executor<'c, Database = Any>>(
     e: E,
     snapshot_id: i64,
