@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::instrument::Instrument;
 use super::store::Snapshot;
-use super::{Rating, SnapshotKind, element_scores_from};
+use super::{ElementScore, SnapshotKind};
 
 /// Which snapshot of each state the cohort view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,12 +182,12 @@ impl Cohort {
 
 /// The matrix (state, element) -> score: for each state (code, name) the
 /// snapshot `which` picks among `snapshots` (the program's, oldest first),
-/// scored from its ratings (snapshot id -> indicator id -> rating).
+/// with its element scores (snapshot id -> scores).
 pub fn matrix(
     instrument: &Instrument,
     states: &[(String, String)],
     snapshots: &[Snapshot],
-    ratings: &BTreeMap<i64, BTreeMap<i64, Rating>>,
+    scored: &BTreeMap<i64, Vec<ElementScore>>,
     which: Which,
 ) -> Cohort {
     let elements: Vec<CohortElement> = instrument
@@ -199,7 +199,6 @@ pub fn matrix(
             name: g.name,
         })
         .collect();
-    let empty = BTreeMap::new();
     let rows = states
         .iter()
         .map(|(code, name)| {
@@ -210,11 +209,7 @@ pub fn matrix(
                 .collect();
             let snapshot = which.pick(&own).cloned();
             let scores = match &snapshot {
-                Some(s) => element_scores_from(
-                    &instrument.scale,
-                    &instrument.indicators,
-                    ratings.get(&s.id).unwrap_or(&empty),
-                ),
+                Some(s) => scored.get(&s.id).cloned().unwrap_or_default(),
                 None => vec![],
             };
             let cells = elements
@@ -247,7 +242,7 @@ pub fn matrix(
 mod tests {
     use super::*;
     use crate::assessment::instrument;
-    use crate::assessment::{Indicator, Scale};
+    use crate::assessment::{Indicator, Rating, Scale, element_scores_from};
 
     /// Two elements with two indicators each: ids 1, 2 (e1) and 3, 4 (e2).
     fn instrument() -> Instrument {
@@ -326,6 +321,10 @@ mod tests {
             levels(&[(1, Some(4)), (2, Some(4)), (3, Some(3)), (4, Some(3))]),
         );
 
+        let ratings: BTreeMap<i64, Vec<ElementScore>> = ratings
+            .iter()
+            .map(|(id, r)| (*id, element_scores_from(&i.scale, &i.indicators, r)))
+            .collect();
         let latest = matrix(&i, &states, &snapshots, &ratings, Which::Latest);
         assert_eq!(latest.showing, "latest");
         let keys: Vec<_> = latest.elements.iter().map(|e| e.key.as_str()).collect();

@@ -232,6 +232,42 @@ pub fn element_scores_from(
     )
 }
 
+/// Each element's rated indicators and the sum of their phases, as the
+/// database adds them up: element key -> (rated, sum of phases).
+pub type PhaseSums = BTreeMap<String, (i64, i64)>;
+
+/// Element scores from phase sums: the mean of the indicators' scores is
+/// the score of their mean phase, so the database can do the adding.
+/// `elements` gives (key, number, name, indicators) in order.
+pub fn element_scores_from_sums(
+    scale: &Scale,
+    elements: &[(String, i64, String, usize)],
+    sums: &PhaseSums,
+) -> Vec<ElementScore> {
+    let (min, max) = (scale.min() as f64, scale.max() as f64);
+    elements
+        .iter()
+        .map(|(key, number, name, indicators)| {
+            let (rated, sum) = sums.get(key).copied().unwrap_or((0, 0));
+            ElementScore {
+                key: key.clone(),
+                number: *number,
+                name: name.clone(),
+                score: (rated > 0).then(|| {
+                    let mean = sum as f64 / rated as f64;
+                    if max > min {
+                        ((mean - min) / (max - min) * 100.0).clamp(0.0, 100.0)
+                    } else {
+                        100.0
+                    }
+                }),
+                rated: rated as usize,
+                indicators: *indicators,
+            }
+        })
+        .collect()
+}
+
 fn element_scores_of<'a>(
     scale: &Scale,
     rated: impl Iterator<Item = (&'a Indicator, &'a Rating)>,
@@ -676,6 +712,36 @@ mod tests {
         assert_eq!((scores[0].rated, scores[0].indicators), (2, 3));
         assert!((scores[0].score.unwrap() - (100.0 + 100.0 / 3.0) / 2.0).abs() < 1e-9);
         assert_eq!(scores[1].score, None);
+    }
+
+    #[test]
+    fn scores_from_phase_sums_equal_scores_from_the_ratings() {
+        let s = scale();
+        let mut f = vec![
+            frozen(1, (1, "a"), Some(4), None),
+            frozen(2, (1, "a"), Some(2), None),
+            frozen(3, (2, "b"), None, None),
+            frozen(4, (1, "a"), Some(1), None),
+        ];
+        f[2].rating.not_sure = true;
+        let direct = element_scores(&s, &f);
+        let elements = vec![
+            ("a".to_owned(), 1, "Element 1".to_owned(), 3),
+            ("b".to_owned(), 2, "Element 2".to_owned(), 1),
+        ];
+        let sums: PhaseSums = [("a".to_owned(), (3, 7))].into_iter().collect();
+        let summed = element_scores_from_sums(&s, &elements, &sums);
+        assert_eq!(summed.len(), direct.len());
+        for (a, b) in summed.iter().zip(&direct) {
+            assert_eq!(
+                (&a.key, a.rated, a.indicators),
+                (&b.key, b.rated, b.indicators)
+            );
+            match (a.score, b.score) {
+                (Some(x), Some(y)) => assert!((x - y).abs() < 1e-9, "{x} {y}"),
+                (x, y) => assert_eq!(x, y),
+            }
+        }
     }
 
     #[test]

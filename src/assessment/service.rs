@@ -533,9 +533,24 @@ pub async fn cohort(
             which.pick(&own).map(|s| s.id)
         })
         .collect();
-    let ratings = store::ratings_of_snapshots(pool, &shown).await?;
+    // The database adds up the phases; scores come from the sums.
+    let elements: Vec<(String, i64, String, usize)> = instrument
+        .elements()
+        .into_iter()
+        .map(|g| (g.key, g.number, g.name, g.indicators.len()))
+        .collect();
+    let scored = store::phase_sums(pool, &shown)
+        .await?
+        .into_iter()
+        .map(|(id, sums)| {
+            (
+                id,
+                super::element_scores_from_sums(&instrument.scale, &elements, &sums),
+            )
+        })
+        .collect();
     Ok(cohort::matrix(
-        instrument, &states, &snapshots, &ratings, which,
+        instrument, &states, &snapshots, &scored, which,
     ))
 }
 

@@ -484,54 +484,29 @@ pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
     Ok(rows.iter().map(|r| (r.indicator_id, r.rating())).collect())
 }
 
-/// Ratings of many snapshots at once: snapshot id -> indicator id -> rating.
-pub async fn program_snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    program_id: i64,
-) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
-    let rows: Vec<RatingRow> = sqlx::query_as(
-        "SELECT r.snapshot_id AS user_id, r.indicator_id, r.level, r.not_sure, r.priority, r.note AS evidence
-         FROM snapshot_ratings r JOIN snapshots s ON s.id = r.snapshot_id WHERE s.program_id = $1",
-    )
-    .bind(program_id)
-    .fetch_all(e)
-    .await?;
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.user_id)
-            .or_default()
-            .insert(r.indicator_id, r.rating());
-    }
-    Ok(out)
-}
-
-/// The phases of the given snapshots, for scores: snapshot id -> indicator
-/// id -> rating (phase only; priorities and notes are left out).
-pub async fn ratings_of_snapshots<'c, E: Executor<'c, Database = Any>>(
+/// Per snapshot and element, the rated indicators and the sum of their
+/// phases: snapshot id -> element key -> (rated, sum).
+pub async fn phase_sums<'c, E: Executor<'c, Database = Any>>(
     e: E,
     ids: &[i64],
-) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
+) -> sqlx::Result<BTreeMap<i64, super::PhaseSums>> {
     if ids.is_empty() {
         return Ok(BTreeMap::new());
     }
     // The ids are numbers we read from the database, never text from a person.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    // Only what scoring reads: the phase (fewer columns to decode).
-    let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT snapshot_id, indicator_id, level FROM snapshot_ratings WHERE snapshot_id IN ({list})"
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.snapshot_id, i.element_key, COUNT(r.level), CAST(COALESCE(SUM(r.level), 0) AS BIGINT)
+         FROM snapshot_ratings r JOIN indicators i ON i.id = r.indicator_id
+         WHERE r.snapshot_id IN ({list}) GROUP BY r.snapshot_id, i.element_key"
     )))
     .fetch_all(e)
     .await?;
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
-    for (snapshot, indicator, level) in rows {
-        out.entry(snapshot).or_default().insert(
-            indicator,
-            Rating {
-                level,
-                not_sure: level.is_none(),
-                ..Default::default()
-            },
-        );
+    let mut out: BTreeMap<i64, super::PhaseSums> = BTreeMap::new();
+    for (snapshot, element, rated, sum) in rows {
+        out.entry(snapshot)
+            .or_default()
+            .insert(element, (rated, sum));
     }
     Ok(out)
 }
