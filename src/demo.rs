@@ -955,9 +955,9 @@ const PROFILES: &[(&str, [f64; 6], [f64; 6], bool)] = &[
     ),
 ];
 
-/// A small, fixed pseudo-random number from the inputs (the demo is the
-/// same every time it is made).
-fn mix(parts: &[u64]) -> u64 {
+/// A small, fixed pseudo-random number from the inputs (the demo and the
+/// synthetic data are the same every time they are made).
+pub(crate) fn mix(parts: &[u64]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for p in parts {
         h ^= p;

@@ -4,6 +4,8 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::demo::mix;
+
 use crate::app::AppState;
 use crate::assessment::{Priority, Rating, SnapshotKind, service, store as assess};
 use crate::auth::{Grant, Role};
@@ -13,16 +15,6 @@ pub struct Sizes {
     pub states: usize,
     pub snapshots: usize,
     pub raters: usize,
-}
-
-fn mix(parts: &[u64]) -> u64 {
-    let mut h: u64 = 0x9e37_79b9_7f4a_7c15;
-    for p in parts {
-        h ^= p;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-        h ^= h >> 31;
-    }
-    h
 }
 
 /// Makes the program and its cohort; refuses if the program exists.

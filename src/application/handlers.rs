@@ -108,12 +108,6 @@ impl ApplicationPage {
     }
 }
 
-async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// The signed-in person and the state they lead in this program.
 async fn lead(
     state: &AppState,
@@ -264,7 +258,7 @@ async fn application_page(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (_, code) = lead(
         &state,
         &visitor,
@@ -302,7 +296,7 @@ async fn read_only_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}", p.slug, p.state);
     let user = guard::page(
@@ -350,7 +344,7 @@ async fn save_extension(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<ExtensionRequest>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}/extension", p.slug, p.state);
     let user = guard::page(
@@ -418,7 +412,7 @@ async fn after(
         Err(ChangeError::Db(e)) => Err(e.into()),
         Err(ChangeError::Other(e)) => Err(AppError::Internal(e)),
         Err(e) => {
-            let detail = load_program(state, slug).await?;
+            let detail = crate::program::handlers::load_detail(state, slug).await?;
             let (errors, message, status) = match e {
                 ChangeError::Invalid(errors) => {
                     (Errors(errors), None, StatusCode::UNPROCESSABLE_ENTITY)
@@ -458,7 +452,7 @@ async fn start(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -478,7 +472,7 @@ async fn save_answers(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -525,7 +519,7 @@ async fn add_member(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<MemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -544,7 +538,7 @@ async fn remove_member(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -583,7 +577,7 @@ async fn save_letter(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -621,7 +615,7 @@ async fn submit(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -655,7 +649,7 @@ async fn withdraw(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -689,7 +683,7 @@ async fn upload_letter(
     Path(slug): Path<String>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -766,7 +760,7 @@ async fn download_letter(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}/letter", p.slug, p.state);
     guard::page(

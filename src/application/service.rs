@@ -50,10 +50,6 @@ pub fn lead_state(user: &CurrentUser, program_id: i64) -> Option<String> {
         .and_then(|g| g.state_code.clone())
 }
 
-fn actor(user: &CurrentUser) -> (Option<i64>, String) {
-    (Some(user.id), user.email.clone())
-}
-
 /// The state's application, started as a draft if there is none yet.
 pub async fn open(
     state: &AppState,
@@ -69,7 +65,7 @@ pub async fn open(
     if !existed {
         audit::write(
             &mut *tx,
-            &Entry::new(actor(user), ip, "start_application")
+            &Entry::new(user.actor(), ip, "start_application")
                 .record("application", id)
                 .detail(format!("{code} for {}", program.slug)),
         )
@@ -152,7 +148,7 @@ pub async fn save_answers(
     store::touch(&mut tx, app.id, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "save_application_answers").record("application", app.id),
+        &Entry::new(user.actor(), ip, "save_application_answers").record("application", app.id),
     )
     .await?;
     tx.commit().await?;
@@ -180,7 +176,7 @@ pub async fn add_member(
     store::touch(&mut tx, app.id, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "add_proposed_member")
+        &Entry::new(user.actor(), ip, "add_proposed_member")
             .record("application", app.id)
             .detail(format!(
                 "{} ({}), member {id}",
@@ -208,7 +204,7 @@ pub async fn remove_member(
         store::touch(&mut tx, app.id, now_ms()).await?;
         audit::write(
             &mut *tx,
-            &Entry::new(actor(user), ip, "remove_proposed_member")
+            &Entry::new(user.actor(), ip, "remove_proposed_member")
                 .record("application", app.id)
                 .detail(format!("member {member_id}")),
         )
@@ -258,7 +254,7 @@ pub async fn save_letter(
     store::touch(&mut tx, app.id, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "save_application_letter").record("application", app.id),
+        &Entry::new(user.actor(), ip, "save_application_letter").record("application", app.id),
     )
     .await?;
     tx.commit().await?;
@@ -320,7 +316,7 @@ pub async fn replace(
     store::touch(&mut tx, app.id, now).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "replace_application_draft").record("application", app.id),
+        &Entry::new(user.actor(), ip, "replace_application_draft").record("application", app.id),
     )
     .await?;
     tx.commit().await?;
@@ -383,7 +379,7 @@ pub async fn submit(
     crate::mail::enqueue(&mut tx, &email).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "submit_application")
+        &Entry::new(user.actor(), ip, "submit_application")
             .record("application", app.id)
             .detail(format!("{code} for {}", program.slug)),
     )
@@ -418,7 +414,7 @@ pub async fn withdraw(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "withdraw_application")
+        &Entry::new(user.actor(), ip, "withdraw_application")
             .record("application", id)
             .detail(format!("{code} for {}", program.slug)),
     )
@@ -449,7 +445,7 @@ pub async fn upload_letter(
         let old = store::set_letter(&mut tx, app.id, &key, &checked.name, size, now_ms()).await?;
         audit::write(
             &mut *tx,
-            &Entry::new(actor(user), ip, "upload_letter")
+            &Entry::new(user.actor(), ip, "upload_letter")
                 .record("application", app.id)
                 .detail(format!("{} ({size} bytes)", checked.name)),
         )
@@ -491,7 +487,7 @@ pub async fn set_extension(
     let mut tx = state.db.begin().await?;
     store::set_extension(&mut tx, id, until).await?;
     let entry = match until {
-        Some(ms) => Entry::new(actor(user), ip, "grant_extension").detail(format!(
+        Some(ms) => Entry::new(user.actor(), ip, "grant_extension").detail(format!(
             "{code} for {} until {}",
             program.slug,
             deadline::describe(
@@ -499,7 +495,7 @@ pub async fn set_extension(
                 &program.time_zone
             )
         )),
-        None => Entry::new(actor(user), ip, "clear_extension")
+        None => Entry::new(user.actor(), ip, "clear_extension")
             .detail(format!("{code} for {}", program.slug)),
     };
     audit::write(&mut *tx, &entry.record("application", id)).await?;

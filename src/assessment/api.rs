@@ -157,10 +157,7 @@ async fn my_ratings(
     code: &str,
 ) -> Result<MyRatings, ApiError> {
     let (round_id, round) = service::round(state, program, code).await?;
-    let mine = store::member_ratings(&state.db.pool, round_id)
-        .await?
-        .remove(&api.user.id)
-        .unwrap_or_default();
+    let mine = store::ratings_of(&state.db.pool, round_id, api.user.id).await?;
     let (answered, total) = super::progress(instrument.indicators.len(), &mine);
     Ok(MyRatings {
         round,

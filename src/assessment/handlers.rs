@@ -94,22 +94,6 @@ impl Ctx {
     }
 }
 
-fn refusal(e: Refusal) -> AppError {
-    match e {
-        Refusal::NotFound => AppError::NotFound,
-        Refusal::Conflict(m) => AppError::BadRequest(m),
-        Refusal::Invalid(errors) => AppError::BadRequest(
-            errors
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        Refusal::Db(e) => e.into(),
-        Refusal::Other(e) => AppError::Internal(e),
-    }
-}
-
 /// Loads the program, checks the person may do `action`, and builds the
 /// instrument on first use. A state without a team has no assessment.
 async fn ctx(
@@ -136,7 +120,7 @@ async fn ctx(
     }
     let instrument = service::instrument(state, &state.frameworks, &detail.program)
         .await
-        .map_err(refusal)?;
+        .map_err(AppError::from)?;
     let state_name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
         .await?
         .unwrap_or_else(|| code.clone());
@@ -219,14 +203,13 @@ async fn overview_page(
     let can_view = policy::allows(user, &view(program_id, code.clone()));
     let (round_id, _) = service::round(state, ctx.program(), &code)
         .await
-        .map_err(refusal)?;
-    let all = store::member_ratings(&state.db.pool, round_id).await?;
-    let mine = all.get(&user.id).cloned().unwrap_or_default();
+        .map_err(AppError::from)?;
+    let mine = store::ratings_of(&state.db.pool, round_id, user.id).await?;
     let consensus = if can_view {
         Some(
             service::consensus_view(state, (ctx.program(), &ctx.instrument), &code)
                 .await
-                .map_err(refusal)?,
+                .map_err(AppError::from)?,
         )
     } else {
         None
@@ -441,18 +424,10 @@ async fn rate_view(
     let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
     let (round_id, _) = service::round(state, ctx.program(), &ctx.code)
         .await
-        .map_err(refusal)?;
-    let mine = store::member_ratings(&state.db.pool, round_id)
-        .await?
-        .remove(&user.id)
-        .unwrap_or_default();
+        .map_err(AppError::from)?;
+    let mine = store::ratings_of(&state.db.pool, round_id, user.id).await?;
     let (answered, total) = super::progress(ctx.instrument.indicators.len(), &mine);
-    let elements = ctx.instrument.elements();
-    let next = elements
-        .iter()
-        .position(|g| g.key == element)
-        .and_then(|i| elements.get(i + 1))
-        .map(|g| g.key.clone());
+    let next = ctx.instrument.next_element(element);
     let mut ratings = mine;
     if let Some(t) = typed {
         ratings.extend(t);
@@ -527,14 +502,10 @@ async fn save_ratings(
         .await
         {
             Ok(()) => {
-                let elements = ctx.instrument.elements();
-                let next = elements
-                    .iter()
-                    .position(|g| g.key == p.element)
-                    .and_then(|i| elements.get(i + 1));
+                let next = ctx.instrument.next_element(&p.element);
                 let to = match (form.get("then").map(String::as_str), next) {
                     (Some("next"), Some(n)) => {
-                        format!("{}/rate/{}?done=ratings-saved", ctx.base(), n.key)
+                        format!("{}/rate/{n}?done=ratings-saved", ctx.base())
                     }
                     (Some("next"), None) => format!("{}?done=ratings-saved", ctx.base()),
                     _ => format!("{path}?done=ratings-saved"),
@@ -542,7 +513,7 @@ async fn save_ratings(
                 return Ok(Redirect::to(&to).into_response());
             }
             Err(Refusal::Invalid(e)) => errors = e,
-            Err(e) => return Err(refusal(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     let page = rate_view(
@@ -657,7 +628,7 @@ async fn consensus_view(
     let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
     let view = service::consensus_view(state, (ctx.program(), &ctx.instrument), &ctx.code)
         .await
-        .map_err(refusal)?;
+        .map_err(AppError::from)?;
     let can_lead = policy::allows(
         user,
         &Action::LeadAssessment {
@@ -761,7 +732,7 @@ async fn save_consensus(
                 return Ok(Redirect::to(&format!("{path}?done=consensus-saved")).into_response());
             }
             Err(Refusal::Invalid(e)) => errors = e,
-            Err(e) => return Err(refusal(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     let page = consensus_view(
@@ -817,7 +788,7 @@ async fn snapshot(
             let page = overview_page(&state, &visitor, &user, ctx, Some(m), "").await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
-        Err(e) => Err(refusal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -844,7 +815,7 @@ async fn sharing(
         form.share == "yes",
     )
     .await
-    .map_err(refusal)?;
+    .map_err(AppError::from)?;
     Ok(Redirect::to(&format!("{}?done=sharing-saved#sharing", ctx.base())).into_response())
 }
 
@@ -947,7 +918,7 @@ async fn results_page(
         q.snapshot,
     )
     .await
-    .map_err(refusal)?;
+    .map_err(AppError::from)?;
     let snapshots = store::snapshots(&state.db.pool, ctx.program().id, &ctx.code).await?;
     let radar = results.as_ref().map(|r| {
         let labels: Vec<String> = r.elements.iter().map(|e| e.name.clone()).collect();
@@ -1000,7 +971,7 @@ async fn export_file(
         &ctx.state_name,
     )
     .await
-    .map_err(refusal)?;
+    .map_err(AppError::from)?;
     let (bytes, content_type) = if extension == "xlsx" {
         (
             export::to_xlsx(&data).map_err(|e| AppError::Internal(e.into()))?,
@@ -1113,10 +1084,10 @@ async fn cohort_page(
     };
     let instrument = service::instrument(&state, &state.frameworks, &program)
         .await
-        .map_err(refusal)?;
+        .map_err(AppError::from)?;
     let cohort = service::cohort(&state, (&program, &instrument), showing)
         .await
-        .map_err(refusal)?;
+        .map_err(AppError::from)?;
     let sharing = store::sharing_states(&state.db.pool, program.id).await?;
     let links = cohort
         .rows
@@ -1172,7 +1143,9 @@ async fn expertise_page(
 ) -> Result<Response, AppError> {
     let path = "/account/expertise";
     let user = guard::page(&state, &visitor, path, Action::SetOwnExpertise).await?;
-    let choices = service::expertise(&state, user.id).await.map_err(refusal)?;
+    let choices = service::expertise(&state, user.id)
+        .await
+        .map_err(AppError::from)?;
     let chrome =
         Chrome::new(&visitor, "The elements you know", path).with_notice(notice(&done.done));
     Ok(render(ExpertisePage {
@@ -1200,7 +1173,7 @@ async fn save_expertise(
         Err(Refusal::Invalid(errors)) => {
             let choices = service::expertise(&state, user.id)
                 .await
-                .map_err(refusal)?
+                .map_err(AppError::from)?
                 .into_iter()
                 .map(|(k, n, _)| {
                     let known = chosen.contains(&k);
@@ -1215,6 +1188,6 @@ async fn save_expertise(
             })?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => Err(refusal(e)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -76,6 +76,19 @@ impl Instrument {
         out
     }
 
+    /// The key of the element after `key`, in element order.
+    pub fn next_element(&self, key: &str) -> Option<String> {
+        let mut numbers: Vec<(i64, &str)> = self
+            .indicators
+            .iter()
+            .map(|i| (i.element_number, i.element_key.as_str()))
+            .collect();
+        numbers.sort();
+        numbers.dedup();
+        let at = numbers.iter().position(|(_, k)| *k == key)?;
+        numbers.get(at + 1).map(|(_, k)| (*k).to_owned())
+    }
+
     pub fn element(&self, key: &str) -> Option<ElementGroup> {
         self.elements().into_iter().find(|g| g.key == key)
     }
@@ -119,6 +132,34 @@ pub mod tests {
                 .collect(),
             components: vec![],
         }
+    }
+
+    #[test]
+    fn the_next_element_follows_element_order() {
+        let instrument = Instrument {
+            id: 1,
+            program_id: 1,
+            framework: "test".into(),
+            framework_version: "1".into(),
+            scale: crate::assessment::Scale::default_four_phases(),
+            indicators: build(&framework(3, 2))
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| crate::assessment::Indicator {
+                    id: i as i64 + 1,
+                    element_key: n.element_key,
+                    element_number: n.element_number,
+                    element_name: n.element_name,
+                    strategy_key: n.strategy_key,
+                    text: n.text,
+                    components: n.components,
+                })
+                .collect(),
+        };
+        assert_eq!(instrument.next_element("e1").as_deref(), Some("e2"));
+        assert_eq!(instrument.next_element("e2").as_deref(), Some("e3"));
+        assert_eq!(instrument.next_element("e3"), None);
+        assert_eq!(instrument.next_element("nope"), None);
     }
 
     #[test]

@@ -24,10 +24,6 @@ use crate::program::store::Program;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
-fn actor(user: &CurrentUser) -> (Option<i64>, String) {
-    (Some(user.id), user.email.clone())
-}
-
 /// The program's instrument, built from its framework the first time.
 pub async fn instrument(
     state: &AppState,
@@ -129,7 +125,7 @@ pub async fn save_my_ratings(
     store::save_member_ratings(&mut tx, round_id, user.id, &checked, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "save_ratings")
+        &Entry::new(user.actor(), ip, "save_ratings")
             .record("assessment_round", round_id)
             .detail(format!(
                 "{} ratings for {code} in {}",
@@ -302,7 +298,7 @@ pub async fn save_consensus(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "save_consensus")
+        &Entry::new(user.actor(), ip, "save_consensus")
             .record("assessment_round", round_id)
             .detail(format!(
                 "{} ratings for {code} in {}",
@@ -348,7 +344,7 @@ pub async fn take_snapshot(
         store::take_snapshot(&mut tx, program.id, code, round, kind, user.id, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "take_snapshot")
+        &Entry::new(user.actor(), ip, "take_snapshot")
             .record("snapshot", id)
             .detail(format!("{} for {code} in {}", kind.as_str(), program.slug)),
     )
@@ -495,7 +491,7 @@ pub async fn set_sharing(
     store::set_shared(&mut tx, program.id, code, shared, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "share_results")
+        &Entry::new(user.actor(), ip, "share_results")
             .record("state_team", format!("{}:{code}", program.id))
             .detail(format!(
                 "{code} in {} {}",
@@ -704,7 +700,7 @@ pub async fn save_expertise(
     store::set_expertise(&mut tx, user.id, &keys).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "set_expertise")
+        &Entry::new(user.actor(), ip, "set_expertise")
             .record("user", user.id)
             .detail(format!("{} elements: {}", keys.len(), keys.join(", "))),
     )

@@ -230,6 +230,23 @@ pub async fn member_ratings<'c, E: Executor<'c, Database = Any>>(
     Ok(out)
 }
 
+/// One member's ratings in a round: indicator id -> rating.
+pub async fn ratings_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    round_id: i64,
+    user_id: i64,
+) -> sqlx::Result<BTreeMap<i64, Rating>> {
+    let rows: Vec<RatingRow> = sqlx::query_as(
+        "SELECT user_id, indicator_id, level, not_sure, priority, evidence FROM member_ratings
+         WHERE round_id = $1 AND user_id = $2",
+    )
+    .bind(round_id)
+    .bind(user_id)
+    .fetch_all(e)
+    .await?;
+    Ok(rows.iter().map(|r| (r.indicator_id, r.rating())).collect())
+}
+
 pub async fn save_member_ratings(
     tx: &mut Tx<'_>,
     round_id: i64,

@@ -105,6 +105,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Who did it, as the audit log records it.
+    pub fn actor(&self) -> (Option<i64>, String) {
+        (Some(self.id), self.email.clone())
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }

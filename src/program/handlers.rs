@@ -35,6 +35,13 @@ pub struct Done {
     pub done: String,
 }
 
+/// A program with its timeline, questions and rubric, or the not-found page.
+pub async fn load_detail(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
+    store::detail(&state.db.pool, &state.frameworks, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Confirmations shown after a change, keyed by a fixed word in the address.
 pub fn notice(done: &str) -> Option<&'static str> {
     Some(match done {

@@ -38,12 +38,6 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/selection/decision", decide)
 }
 
-async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// A refusal on a page: field problems and conflicts are shown on the
 /// page again; anything else is an error page.
 fn problems(r: Refusal) -> Result<(StatusCode, Vec<(String, String)>), AppError> {
@@ -77,7 +71,7 @@ async fn my_reviews(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let path = format!("/programs/{slug}/reviews");
     let user = guard::page(
         &state,
@@ -89,9 +83,10 @@ async fn my_reviews(
     )
     .await?;
     let mine = store::assignments_of(&state.db.pool, detail.program.id, user.id).await?;
+    let started_ids = store::started_by(&state.db.pool, detail.program.id, user.id).await?;
     let mut lines = Vec::new();
     for a in mine {
-        let started = !store::scores(&state.db.pool, a.id).await?.is_empty();
+        let started = started_ids.contains(&a.id);
         lines.push(AssignmentLine {
             status: match (a.submitted_at.is_some(), started) {
                 (true, _) => "Submitted",
@@ -211,7 +206,7 @@ async fn score_page(
 ) -> Result<ScorePage, AppError> {
     let review = service::review(state, &detail.program, app, assignment)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(AppError::from)?;
     let application = crate::application::store::load(&state.db.pool, app.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -250,7 +245,7 @@ async fn review_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
     let (_, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
@@ -274,7 +269,7 @@ async fn save_review(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
     let (user, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
@@ -360,7 +355,7 @@ async fn review_letter(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}/letter", p.slug, p.state);
     assigned(&state, &visitor, &detail, &code, &path).await?;
@@ -461,7 +456,7 @@ async fn selection_view(
 ) -> Result<SelectionPage, AppError> {
     let comparison = service::comparison(state, &detail)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(AppError::from)?;
     let path = format!("/programs/{}/selection", detail.program.slug);
     let chrome = Chrome::new(
         visitor,
@@ -486,7 +481,7 @@ async fn selection_page(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     admin(&state, &visitor, &detail).await?;
     let page = selection_view(&state, &visitor, detail, vec![], "", &done.done).await?;
     Ok(render(page)?.into_response())
@@ -539,7 +534,7 @@ async fn assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
@@ -563,7 +558,7 @@ async fn unassign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
@@ -593,7 +588,7 @@ async fn auto_assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AutoForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let per = form.per_application.trim().parse::<i64>().unwrap_or(0);
     let result = service::assign_automatically(&state, &user, &visitor.ip, &detail.program, per)
@@ -616,7 +611,7 @@ async fn rank(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let typed: BTreeMap<String, String> = form
         .into_iter()
@@ -650,7 +645,7 @@ async fn decide(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = service::decide(

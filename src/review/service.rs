@@ -18,10 +18,6 @@ use crate::team::{Sector, missing_sectors};
 use crate::time::now_ms;
 use crate::web::Refusal;
 
-fn actor(user: &CurrentUser) -> (Option<i64>, String) {
-    (Some(user.id), user.email.clone())
-}
-
 async fn candidate(state: &AppState, program: &Program, code: &str) -> Result<Candidate, Refusal> {
     store::candidate(&state.db.pool, program.id, code)
         .await?
@@ -56,7 +52,7 @@ pub async fn assign(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "assign_reviewer")
+        &Entry::new(user.actor(), ip, "assign_reviewer")
             .record("application", app.id)
             .detail(format!(
                 "{} (user {reviewer_id}) to {code} in {}",
@@ -86,7 +82,7 @@ pub async fn unassign(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "unassign_reviewer")
+        &Entry::new(user.actor(), ip, "unassign_reviewer")
             .record("application", app.id)
             .detail(format!(
                 "user {reviewer_id} from {code} in {}",
@@ -143,7 +139,7 @@ pub async fn assign_automatically(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "assign_reviewers_automatically")
+        &Entry::new(user.actor(), ip, "assign_reviewers_automatically")
             .record("program", program.id)
             .detail(format!(
                 "{} assignments, up to {per_application} per application, in {}",
@@ -254,7 +250,7 @@ pub async fn save_review(
     audit::write(
         &mut *tx,
         &Entry::new(
-            actor(user),
+            user.actor(),
             ip,
             if submit {
                 "submit_review"
@@ -474,7 +470,7 @@ pub async fn rank(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "rank_applications")
+        &Entry::new(user.actor(), ip, "rank_applications")
             .record("program", program.id)
             .detail(
                 ranks
@@ -550,7 +546,7 @@ pub async fn decide(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "decide_application")
+        &Entry::new(user.actor(), ip, "decide_application")
             .record("application", app.id)
             .detail(format!("{code} {} in {}", decision.as_str(), program.slug)),
     )

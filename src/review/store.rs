@@ -110,6 +110,24 @@ pub async fn assignments_of<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
+/// The reviewer's assignments in the program with at least one score saved.
+pub async fn started_by<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    reviewer_id: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT ra.id FROM review_assignments ra
+         JOIN applications a ON a.id = ra.application_id
+         JOIN review_scores rs ON rs.assignment_id = ra.id
+         WHERE a.program_id = $1 AND ra.reviewer_id = $2",
+    )
+    .bind(program_id)
+    .bind(reviewer_id)
+    .fetch_all(e)
+    .await
+}
+
 pub async fn assignment<'c, E: Executor<'c, Database = Any>>(
     e: E,
     application_id: i64,

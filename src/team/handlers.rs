@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::service::{self, TeamView};
-use super::{NewMemberRequest, Sector, TeamRole};
+use super::{NewMemberRequest, Sector};
 use crate::app::{AppState, Routes};
 use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
@@ -78,12 +78,6 @@ impl TeamPage {
     }
 }
 
-async fn load_program(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn page(
     state: &AppState,
@@ -96,11 +90,7 @@ async fn page(
     message: Option<String>,
     notice_key: &str,
 ) -> Result<TeamPage, AppError> {
-    let team = match service::view(state, &detail, code).await {
-        Ok(t) => t,
-        Err(Refusal::NotFound) => return Err(AppError::NotFound),
-        Err(e) => return Err(AppError::Internal(e.into())),
-    };
+    let team = service::view(state, &detail, code).await?;
     let program_id = detail.program.id;
     let can_manage = policy::allows(
         user,
@@ -138,7 +128,7 @@ async fn team_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/teams/{}", p.slug, p.state);
     let user = guard::page(
@@ -231,6 +221,21 @@ async fn after(
     Ok((status, render(page)?).into_response())
 }
 
+/// A problem with one of the small roster forms, shown at the top of the
+/// page (they have no field to show it next to).
+fn as_message(e: Refusal) -> Refusal {
+    match e {
+        Refusal::Invalid(errors) => Refusal::Conflict(
+            errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        e => e,
+    }
+}
+
 /// The add form's fields, by name (anything else is shown at the top).
 fn field_name(f: &str) -> &'static str {
     match f {
@@ -250,7 +255,7 @@ async fn add_member(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<NewMemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form)
@@ -286,7 +291,7 @@ async fn change_role(
     Path(p): Path<MemberPath>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::change_role(
@@ -299,16 +304,7 @@ async fn change_role(
         &form.role,
     )
     .await;
-    let result = result.map_err(|e| match e {
-        Refusal::Invalid(errors) => Refusal::Conflict(
-            errors
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        e => e,
-    });
+    let result = result.map_err(as_message);
     after(
         &state,
         &visitor,
@@ -331,7 +327,7 @@ async fn remove_member(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result =
@@ -355,7 +351,7 @@ async fn reinvite(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::reinvite(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
@@ -384,7 +380,7 @@ async fn assign_coach(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<CoachForm>,
 ) -> Result<Response, AppError> {
-    let detail = load_program(&state, &p.slug).await?;
+    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = guard::page(
         &state,
@@ -401,16 +397,7 @@ async fn assign_coach(
         }
         Err(_) => Err(Refusal::Conflict("Choose a coach.".into())),
     };
-    let result = result.map_err(|e| match e {
-        Refusal::Invalid(errors) => Refusal::Conflict(
-            errors
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
-        e => e,
-    });
+    let result = result.map_err(as_message);
     after(
         &state,
         &visitor,
@@ -423,6 +410,3 @@ async fn assign_coach(
     )
     .await
 }
-
-/// Labels for the role choice.
-pub const ROLES: [TeamRole; 2] = [TeamRole::Member, TeamRole::Lead];

@@ -59,10 +59,6 @@ pub async fn view(
     })
 }
 
-fn actor(user: &CurrentUser) -> (Option<i64>, String) {
-    (Some(user.id), user.email.clone())
-}
-
 fn team_link(state: &AppState, program: &Program, code: &str) -> String {
     state
         .config
@@ -229,7 +225,7 @@ pub async fn form_from_application(
     }
     audit::write(
         &mut **tx,
-        &Entry::new(actor(user), ip, "form_team")
+        &Entry::new(user.actor(), ip, "form_team")
             .record("state_team", format!("{}:{code}", program.id))
             .detail(format!(
                 "{code} for {} with {} proposed members",
@@ -317,7 +313,7 @@ pub async fn add_member(
     };
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "add_team_member")
+        &Entry::new(user.actor(), ip, "add_team_member")
             .record("team_member", id)
             .detail(format!(
                 "{} as {} to {code} in {}",
@@ -354,7 +350,7 @@ pub async fn remove_member(
     }
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "remove_team_member")
+        &Entry::new(user.actor(), ip, "remove_team_member")
             .record("team_member", member_id)
             .detail(format!(
                 "{} ({}) from {code} in {}",
@@ -412,7 +408,7 @@ pub async fn change_role(
     .await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "change_team_role")
+        &Entry::new(user.actor(), ip, "change_team_role")
             .record("team_member", member_id)
             .detail(format!(
                 "{} to {} on {code} in {}",
@@ -466,7 +462,7 @@ pub async fn reinvite(
     store::set_invited(&mut tx, member_id, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "reinvite_team_member")
+        &Entry::new(user.actor(), ip, "reinvite_team_member")
             .record("team_member", member_id)
             .detail(format!("{} on {code} in {}", m.email, program.slug)),
     )
@@ -510,7 +506,7 @@ pub async fn assign_coach(
     crate::mail::enqueue(&mut tx, &mail).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(actor(user), ip, "assign_coach")
+        &Entry::new(user.actor(), ip, "assign_coach")
             .record("state_team", format!("{}:{code}", program.id))
             .detail(format!("{email} coaches {code} in {}", program.slug)),
     )

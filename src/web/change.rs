@@ -39,6 +39,28 @@ impl From<crate::auth::invite::InviteError> for Refusal {
     }
 }
 
+/// For pages that have no form to show the problem next to: a field
+/// problem or a conflict becomes a 400 page with the sentences, a missing
+/// record the 404 page, anything else a logged 500.
+impl From<Refusal> for super::AppError {
+    fn from(r: Refusal) -> Self {
+        use super::AppError;
+        match r {
+            Refusal::NotFound => AppError::NotFound,
+            Refusal::Conflict(m) => AppError::BadRequest(m),
+            Refusal::Invalid(errors) => AppError::BadRequest(
+                errors
+                    .into_iter()
+                    .map(|(_, m)| m)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            Refusal::Db(e) => e.into(),
+            Refusal::Other(e) => AppError::Internal(e),
+        }
+    }
+}
+
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
         match r {
