@@ -120,6 +120,10 @@ fn page_routes() -> Routes {
         .merge(crate::auth::handlers::routes())
         .merge(crate::audit::handlers::routes())
         .merge(crate::framework::handlers::routes())
+        .merge(crate::activity::handlers::routes())
+        .merge(crate::plan::handlers::routes())
+        .merge(crate::mentoring::handlers::routes())
+        .merge(crate::report::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -159,6 +163,10 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::assessment::api::router())
         .merge(crate::audit::handlers::api_router())
         .merge(crate::framework::api::router())
+        .merge(crate::activity::api::router())
+        .merge(crate::plan::api::router())
+        .merge(crate::mentoring::api::router())
+        .merge(crate::report::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

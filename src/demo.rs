@@ -135,6 +135,12 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
     applications(state).await?;
     general_track(state).await?;
     assessments(state).await?;
+    // The year itself: activities first (plan steps link to the activity
+    // where they were agreed), then plans, then the peer groups.
+    crate::activity::demo::fill(state).await?;
+    crate::plan::demo::fill(state).await?;
+    crate::mentoring::demo::fill(state).await?;
+    crate::report::demo::fill(state).await?;
     write_sign_ins(&file, &sign_ins)?;
     Ok(sign_ins)
 }

@@ -4,6 +4,7 @@
 //! Each area of the domain lives in its own folder; the shared core is
 //! `config`, `db`, `web`, `auth`, `mail`, `jobs` and `audit`.
 
+pub mod activity;
 pub mod app;
 pub mod application;
 pub mod assessment;
@@ -16,7 +17,10 @@ pub mod demo;
 pub mod framework;
 pub mod jobs;
 pub mod mail;
+pub mod mentoring;
+pub mod plan;
 pub mod program;
+pub mod report;
 pub mod review;
 pub mod storage;
 pub mod synthetic;

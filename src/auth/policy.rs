@@ -55,6 +55,43 @@ pub enum Action {
     ViewCohort { program_id: i64 },
     /// Say which elements one knows (subject-matter experts).
     SetOwnExpertise,
+    /// Schedule, change, cancel and record (attendance, notes, action items)
+    /// a TA activity for these states. `program_wide` activities (kick-off,
+    /// webinars) are the administrator's; a coach schedules for the states
+    /// they coach (all of them, or at least one for a peer-mentoring session,
+    /// which joins another coach's state).
+    ScheduleActivity {
+        program_id: i64,
+        states: Vec<String>,
+        program_wide: bool,
+        peer: bool,
+    },
+    /// See one activity; `involved` is whether the person is invited to it
+    /// (organizer, participant, or the expert asked for a consultation).
+    ViewActivity {
+        program_id: i64,
+        states: Vec<String>,
+        involved: bool,
+    },
+    /// See every state's participation month by month.
+    ViewParticipation { program_id: i64 },
+    /// Read a state's action plan.
+    ViewPlan { program_id: i64, state_code: String },
+    /// Write the plan's goals, steps and milestones: the lead, who owns the
+    /// plan, and the coach, who helps shape it.
+    EditPlan { program_id: i64, state_code: String },
+    /// Move steps along and add dated progress updates with evidence: the
+    /// whole team and its coach.
+    UpdatePlan { program_id: i64, state_code: String },
+    /// See the program's peer-mentoring groups.
+    ViewPeerGroups { program_id: i64 },
+    /// Confirm or change the peer-mentoring groups.
+    ManagePeerGroups { program_id: i64 },
+    /// See the program dashboard and the program report (a coach sees their
+    /// own states on the dashboard).
+    ViewDashboard { program_id: i64 },
+    /// See and download a state's progress report.
+    ViewStateReport { program_id: i64, state_code: String },
 }
 
 impl Action {
@@ -109,6 +146,43 @@ impl Action {
             } => format!("view_results:{program_id}:{state_code}:shared={shared}"),
             Action::ViewCohort { program_id } => format!("view_cohort:{program_id}"),
             Action::SetOwnExpertise => "set_own_expertise".into(),
+            Action::ScheduleActivity {
+                program_id,
+                states,
+                program_wide,
+                peer,
+            } => format!(
+                "schedule_activity:{program_id}:{}:program_wide={program_wide}:peer={peer}",
+                states.join(",")
+            ),
+            Action::ViewActivity {
+                program_id,
+                states,
+                involved,
+            } => format!(
+                "view_activity:{program_id}:{}:involved={involved}",
+                states.join(",")
+            ),
+            Action::ViewParticipation { program_id } => format!("view_participation:{program_id}"),
+            Action::ViewPlan {
+                program_id,
+                state_code,
+            } => format!("view_plan:{program_id}:{state_code}"),
+            Action::EditPlan {
+                program_id,
+                state_code,
+            } => format!("edit_plan:{program_id}:{state_code}"),
+            Action::UpdatePlan {
+                program_id,
+                state_code,
+            } => format!("update_plan:{program_id}:{state_code}"),
+            Action::ViewPeerGroups { program_id } => format!("view_peer_groups:{program_id}"),
+            Action::ManagePeerGroups { program_id } => format!("manage_peer_groups:{program_id}"),
+            Action::ViewDashboard { program_id } => format!("view_dashboard:{program_id}"),
+            Action::ViewStateReport {
+                program_id,
+                state_code,
+            } => format!("view_state_report:{program_id}:{state_code}"),
         }
     }
 }
@@ -199,6 +273,65 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                     .iter()
                     .any(|g| g.role == Role::Coach && g.program_id == Some(*program_id))
         }
+        Action::ScheduleActivity {
+            program_id,
+            states,
+            program_wide,
+            peer,
+        } => {
+            let coached = states
+                .iter()
+                .filter(|s| holds(user, Role::Coach, *program_id, s))
+                .count();
+            !*program_wide
+                && !states.is_empty()
+                && if *peer {
+                    coached > 0
+                } else {
+                    coached == states.len()
+                }
+        }
+        Action::ViewActivity {
+            program_id,
+            states,
+            involved,
+        } => {
+            is(Role::Federal)
+                || *involved
+                || states
+                    .iter()
+                    .any(|s| on_team_or_coach(user, *program_id, s))
+        }
+        Action::ViewParticipation { program_id } | Action::ViewDashboard { program_id } => {
+            is(Role::Federal) || coaches_in(user, *program_id)
+        }
+        Action::UpdatePlan {
+            program_id,
+            state_code,
+        } => on_team_or_coach(user, *program_id, state_code),
+        Action::ViewPlan {
+            program_id,
+            state_code,
+        }
+        | Action::ViewStateReport {
+            program_id,
+            state_code,
+        } => is(Role::Federal) || on_team_or_coach(user, *program_id, state_code),
+        Action::EditPlan {
+            program_id,
+            state_code,
+        } => {
+            holds(user, Role::StateLead, *program_id, state_code)
+                || holds(user, Role::Coach, *program_id, state_code)
+        }
+        Action::ViewPeerGroups { program_id } => {
+            is(Role::Federal)
+                || user.grants.iter().any(|g| {
+                    g.program_id == Some(*program_id)
+                        && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
+                })
+        }
+        Action::ManagePeerGroups { .. } => false,
         Action::ViewApplication {
             program_id,
             state_code,
@@ -228,6 +361,12 @@ fn on_team_or_coach(user: &CurrentUser, program_id: i64, state_code: &str) -> bo
             && g.state_code.as_deref() == Some(state_code)
             && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
     })
+}
+
+fn coaches_in(user: &CurrentUser, program_id: i64) -> bool {
+    user.grants
+        .iter()
+        .any(|g| g.role == Role::Coach && g.program_id == Some(program_id))
 }
 
 fn reviews_in(user: &CurrentUser, program_id: i64) -> bool {
@@ -479,5 +618,148 @@ mod tests {
         assert!(allows(&user(&[(Role::Reviewer, Some(7), None)]), &p));
         assert!(!allows(&user(&[(Role::Reviewer, Some(8), None)]), &p));
         assert!(!allows(&user(&[(Role::Partner, None, None)]), &p));
+    }
+
+    #[test]
+    fn coaches_schedule_for_their_states_and_the_admin_for_everyone() {
+        let coach = user(&[
+            (Role::Coach, Some(1), Some("CO")),
+            (Role::Coach, Some(1), Some("MN")),
+        ]);
+        let schedule = |states: &[&str], program_wide, peer| Action::ScheduleActivity {
+            program_id: 1,
+            states: states.iter().map(|s| s.to_string()).collect(),
+            program_wide,
+            peer,
+        };
+        assert!(allows(&coach, &schedule(&["CO"], false, false)));
+        assert!(allows(&coach, &schedule(&["CO", "MN"], false, false)));
+        assert!(!allows(&coach, &schedule(&["CO", "KS"], false, false)));
+        assert!(
+            allows(&coach, &schedule(&["CO", "KS"], false, true)),
+            "a peer session joins another coach's state"
+        );
+        assert!(!allows(&coach, &schedule(&["KS"], false, true)));
+        assert!(
+            !allows(&coach, &schedule(&["CO"], true, false)),
+            "webinars and the kick-off are the admin's"
+        );
+        assert!(!allows(&coach, &schedule(&[], false, false)));
+        let admin = user(&[(Role::Admin, None, None)]);
+        assert!(allows(&admin, &schedule(&["CO", "KS", "MN"], true, false)));
+        for who in [
+            user(&[(Role::StateLead, Some(1), Some("CO"))]),
+            user(&[(Role::Federal, None, None)]),
+            user(&[(Role::Sme, None, None)]),
+            user(&[(Role::Coach, Some(2), Some("CO"))]),
+        ] {
+            assert!(
+                !allows(&who, &schedule(&["CO"], false, false)),
+                "{:?}",
+                who.grants
+            );
+        }
+        let view = |involved| Action::ViewActivity {
+            program_id: 1,
+            states: vec!["CO".into()],
+            involved,
+        };
+        let sme = user(&[(Role::Sme, None, None)]);
+        assert!(allows(&sme, &view(true)) && !allows(&sme, &view(false)));
+        assert!(allows(
+            &user(&[(Role::StateMember, Some(1), Some("CO"))]),
+            &view(false)
+        ));
+        assert!(!allows(
+            &user(&[(Role::StateMember, Some(1), Some("KS"))]),
+            &view(false)
+        ));
+        assert!(allows(&user(&[(Role::Federal, None, None)]), &view(false)));
+    }
+
+    #[test]
+    fn the_plan_is_the_teams_the_coach_helps_and_everyone_else_reads_or_not() {
+        let co = |f: fn(i64, String) -> Action| f(1, "CO".into());
+        let view = co(|p, s| Action::ViewPlan {
+            program_id: p,
+            state_code: s,
+        });
+        let edit = co(|p, s| Action::EditPlan {
+            program_id: p,
+            state_code: s,
+        });
+        let update = co(|p, s| Action::UpdatePlan {
+            program_id: p,
+            state_code: s,
+        });
+        let report = co(|p, s| Action::ViewStateReport {
+            program_id: p,
+            state_code: s,
+        });
+        for (who, v, e, u) in [
+            (
+                user(&[(Role::StateLead, Some(1), Some("CO"))]),
+                true,
+                true,
+                true,
+            ),
+            (
+                user(&[(Role::StateMember, Some(1), Some("CO"))]),
+                true,
+                false,
+                true,
+            ),
+            (
+                user(&[(Role::Coach, Some(1), Some("CO"))]),
+                true,
+                true,
+                true,
+            ),
+            (
+                user(&[(Role::Coach, Some(1), Some("KS"))]),
+                false,
+                false,
+                false,
+            ),
+            (
+                user(&[(Role::StateLead, Some(1), Some("KS"))]),
+                false,
+                false,
+                false,
+            ),
+            (user(&[(Role::Federal, None, None)]), true, false, false),
+            (user(&[(Role::Admin, None, None)]), true, true, true),
+            (user(&[(Role::Sme, None, None)]), false, false, false),
+        ] {
+            assert_eq!(allows(&who, &view), v, "view {:?}", who.grants);
+            assert_eq!(allows(&who, &report), v, "report {:?}", who.grants);
+            assert_eq!(allows(&who, &edit), e, "edit {:?}", who.grants);
+            assert_eq!(allows(&who, &update), u, "update {:?}", who.grants);
+        }
+    }
+
+    #[test]
+    fn dashboards_participation_and_peer_groups() {
+        let dash = Action::ViewDashboard { program_id: 1 };
+        let part = Action::ViewParticipation { program_id: 1 };
+        let peers = Action::ViewPeerGroups { program_id: 1 };
+        let manage = Action::ManagePeerGroups { program_id: 1 };
+        let coach = user(&[(Role::Coach, Some(1), Some("CO"))]);
+        let federal = user(&[(Role::Federal, None, None)]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        let lead = user(&[(Role::StateLead, Some(1), Some("CO"))]);
+        for who in [&coach, &federal, &admin] {
+            assert!(allows(who, &dash) && allows(who, &part) && allows(who, &peers));
+        }
+        assert!(!allows(&lead, &dash) && !allows(&lead, &part));
+        assert!(allows(&lead, &peers));
+        assert!(!allows(
+            &user(&[(Role::StateLead, Some(2), Some("CO"))]),
+            &peers
+        ));
+        assert!(allows(&admin, &manage));
+        for who in [&coach, &federal, &lead] {
+            assert!(!allows(who, &manage));
+        }
     }
 }

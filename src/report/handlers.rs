@@ -1,0 +1,7 @@
+//! Pages.
+
+use crate::app::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+}
