@@ -1,9 +1,112 @@
-//! The JSON API.
+//! `/api/v1` for peer mentoring: the proposal and the confirmed groups,
+//! and confirming groups.
 
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::Proposal;
+use super::service::{self, ConfirmedGroup};
 use crate::app::AppState;
+use crate::auth::api::ApiUser;
+use crate::auth::guard;
+use crate::auth::policy::{self, Action};
+use crate::program::store::Program;
+use crate::web::api_error::ErrorResponse;
+use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    OpenApiRouter::new().routes(routes!(get_peers, put_peers))
+}
+
+async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// The program's peer-mentoring groups.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Peers {
+    /// The groups the administrator confirmed, with why.
+    pub confirmed: Vec<ConfirmedGroup>,
+    /// The groups proposed from each state's latest snapshot, and the
+    /// states left to place by hand; only for those who confirm groups
+    /// (the administrator), null for everyone else.
+    pub proposal: Option<Proposal>,
+}
+
+/// The confirmed peer-mentoring groups with their reasons (the program's states, their coaches, the admin, the federal officer), and for the admin the groups proposed from each state's latest snapshot.
+#[utoipa::path(get, path = "/api/v1/programs/{slug}/peers", tag = "mentoring",
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = Peers), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn get_peers(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+) -> Result<Json<Peers>, ApiError> {
+    let program = program(&state, &slug).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &format!("/api/v1/programs/{slug}/peers"),
+        Action::ViewPeerGroups {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    let cohort = service::cohort(&state, &program).await?;
+    let confirmed = service::confirmed(&state, &program, &cohort).await?;
+    let manages = policy::allows(
+        &api.user,
+        &Action::ManagePeerGroups {
+            program_id: program.id,
+        },
+    );
+    Ok(Json(Peers {
+        confirmed,
+        proposal: manages.then(|| super::propose(&cohort.states, &cohort.elements)),
+    }))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ConfirmRequest {
+    /// Each group's state codes, 2 or 3 to a group, each state at most
+    /// once; states left out are in no group. Replaces the groups
+    /// confirmed before (an empty list removes them all).
+    #[schema(example = json!([["KS", "MN"], ["CO", "MA", "OR"]]))]
+    pub groups: Vec<Vec<String>>,
+}
+
+/// Confirms the peer-mentoring groups, replacing those confirmed before (the admin). Each group keeps the proposal's reason when it was proposed, otherwise gets one from the same rules. Bad groups are refused naming `groups[i]` or `groups[i][j]`, and nothing changes.
+#[utoipa::path(put, path = "/api/v1/programs/{slug}/peers", tag = "mentoring", request_body = ConfirmRequest,
+    params(("slug" = String, Path, description = "The program's short name")),
+    responses((status = 200, body = Peers), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn put_peers(
+    State(state): State<AppState>,
+    api: ApiUser,
+    Path(slug): Path<String>,
+    body: ApiJson<ConfirmRequest>,
+) -> Result<Json<Peers>, ApiError> {
+    let program = program(&state, &slug).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &format!("/api/v1/programs/{slug}/peers"),
+        Action::ManagePeerGroups {
+            program_id: program.id,
+        },
+    )
+    .await?;
+    let req = body.parse()?;
+    service::confirm(&state, &api.user, &api.ip, &program, &req.groups).await?;
+    let cohort = service::cohort(&state, &program).await?;
+    Ok(Json(Peers {
+        confirmed: service::confirmed(&state, &program, &cohort).await?,
+        proposal: Some(super::propose(&cohort.states, &cohort.elements)),
+    }))
 }
