@@ -127,6 +127,15 @@ fn work_links(
                 format!("Applications to review for {}", p.name),
             ));
         }
+        // Peer mentoring, once the program has state teams.
+        if teams.iter().any(|(id, _)| *id == p.id)
+            && policy::allows(user, &Action::ViewPeerGroups { program_id: p.id })
+        {
+            out.push((
+                format!("/programs/{slug}/peers"),
+                format!("Peer mentoring in {}", p.name),
+            ));
+        }
         for g in user.grants.iter().filter(|g| g.program_id == Some(p.id)) {
             let Some(code) = &g.state_code else { continue };
             let (href, label) = match g.role {

@@ -38,6 +38,9 @@ enum Who {
     CohortReaders,
     /// Subject-matter experts, saying what they know.
     Sme,
+    /// Those who see the program's peer-mentoring groups: every state's
+    /// team, the coaches, the admin and the federal officer.
+    PeerReaders,
 }
 
 const PERSONAS: &[&str] = &[
@@ -402,6 +405,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/frameworks", Who::SignedIn),
     ("GET", "/api/v1/frameworks/{slug}", Who::SignedIn),
     ("GET", "/api/v1/crosswalk", Who::SignedIn),
+    // Peer mentoring.
+    ("GET", "/programs/{slug}/peers", Who::PeerReaders),
+    ("POST", "/programs/{slug}/peers", Who::Admin),
+    ("GET", "/api/v1/programs/{slug}/peers", Who::PeerReaders),
+    ("PUT", "/api/v1/programs/{slug}/peers", Who::Admin),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {
@@ -424,6 +432,10 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::ProgramPeople => !matches!(persona, "anonymous" | "sme" | "partner"),
         Who::CohortReaders => matches!(persona, "admin" | "federal" | "coach"),
         Who::Sme => persona == "sme",
+        Who::PeerReaders => matches!(
+            persona,
+            "admin" | "federal" | "coach" | "state_lead" | "state_member" | "other_state_member"
+        ),
     }
 }
 

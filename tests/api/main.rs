@@ -12,6 +12,7 @@ mod cli;
 mod cohort;
 mod frameworks;
 mod mail;
+mod mentoring;
 mod pages;
 mod programs;
 mod selection;

@@ -1,0 +1,360 @@
+//! Peer mentoring through the pages and the API: groups proposed from
+//! crafted snapshots with their reasons, the admin confirms them, a bad
+//! change is refused next to the field and changes nothing, others are
+//! refused, and the states see the confirmed groups.
+
+use serde_json::{Value, json};
+
+use crate::applications::future_program;
+use crate::assessment::{call, member, team};
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+
+both_backends!(peer_groups_proposed_confirmed_and_changed);
+
+const SLUG: &str = "acp";
+const PAGE: &str = "/programs/acp/peers";
+const API: &str = "/api/v1/programs/acp/peers";
+
+/// Freezes a baseline where each element's indicators are at the phase
+/// and priority `pick` gives for the element's key.
+async fn baseline(
+    app: &TestApp,
+    token: &str,
+    code: &str,
+    pick: impl Fn(&str) -> (i64, &'static str),
+) {
+    let (_, instrument) = call(
+        app,
+        token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/instrument"),
+        None,
+    )
+    .await;
+    let ratings: Vec<Value> = instrument["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let (level, priority) = pick(i["element_key"].as_str().unwrap());
+            json!({"indicator_id": i["id"], "level": level, "priority": priority})
+        })
+        .collect();
+    let (status, body) = call(
+        app,
+        token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/{code}/consensus"),
+        Some(json!({ "ratings": ratings })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/{code}/snapshots"),
+        Some(json!({"kind": "baseline"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+fn codes(groups: &Value) -> Vec<Vec<String>> {
+    groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            g["states"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["state_code"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+async fn stored_groups(app: &TestApp) -> Vec<(i64, String)> {
+    sqlx::query_as(
+        "SELECT group_id, state_code FROM peer_group_states ORDER BY group_id, state_code",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn peer_group_peer_audits(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'confirm_peer_groups'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    for code in ["CO", "KS", "MA", "MN", "OR"] {
+        team(&app, program_id, code).await;
+    }
+    let mut tokens = std::collections::HashMap::new();
+    let mut lead_browsers = std::collections::HashMap::new();
+    for code in ["CO", "KS", "MA", "MN"] {
+        let (_, b, t) = member(
+            &app,
+            program_id,
+            &format!("lead@{}.gov", code.to_lowercase()),
+            "state_lead",
+            code,
+            "justice",
+        )
+        .await;
+        tokens.insert(code, t);
+        lead_browsers.insert(code, b);
+    }
+    let (admin_id, admin_pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let admin_token = app.token_for(admin_id, "admin@ta.org").await;
+    let admin = app.browser();
+    admin.sign_in("admin@ta.org", &admin_pw).await;
+
+    // Kansas is strong on employers and partnerships and wants funding;
+    // Minnesota the other way round. Colorado and Massachusetts each have
+    // what the other wants (policies, programs). Oregon has no snapshot.
+    let rest = (2, "low");
+    baseline(&app, &tokens["KS"], "KS", |e| match e {
+        "employers" | "partnerships" => (4, "low"),
+        "funding" => (1, "high"),
+        _ => rest,
+    })
+    .await;
+    baseline(&app, &tokens["MN"], "MN", |e| match e {
+        "employers" => (1, "high"),
+        "partnerships" => (1, "medium"),
+        "funding" => (4, "low"),
+        _ => rest,
+    })
+    .await;
+    baseline(&app, &tokens["CO"], "CO", |e| match e {
+        "policies" => (4, "low"),
+        "programs" => (1, "high"),
+        _ => rest,
+    })
+    .await;
+    baseline(&app, &tokens["MA"], "MA", |e| match e {
+        "programs" => (4, "low"),
+        "policies" => (1, "high"),
+        _ => rest,
+    })
+    .await;
+
+    // ----- the proposal -----
+    let (status, peers) = call(&app, &admin_token, "GET", API, None).await;
+    assert_eq!(status, 200, "{peers}");
+    assert_eq!(peers["confirmed"], json!([]));
+    let proposal = &peers["proposal"];
+    assert_eq!(
+        codes(&proposal["groups"]),
+        vec![vec!["CO", "MA"], vec!["KS", "MN"]]
+    );
+    let ks_mn = proposal["groups"][1]["reason"].as_str().unwrap();
+    assert!(
+        ks_mn.contains("Kansas is strong on Identify Industry Sectors and Engage Employers and Build Cross-Agency Partnerships, where Minnesota set its top and second priorities."),
+        "{ks_mn}"
+    );
+    assert!(
+        ks_mn.contains("Minnesota is strong on Identify Funding Needs and Strategies, where Kansas set its top priority."),
+        "{ks_mn}"
+    );
+    assert_eq!(proposal["unplaced"][0]["state_code"], "OR");
+    assert!(
+        proposal["unplaced"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("No snapshot yet")
+    );
+
+    let page = admin.get(PAGE).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("No groups are confirmed yet."));
+    assert!(page.body.contains("Proposed groups"));
+    assert!(page.body.contains("Kansas and Minnesota"));
+    assert!(page.body.contains("Oregon: No snapshot yet"));
+
+    // ----- the admin confirms the proposal as is -----
+    let done = admin
+        .submit(
+            PAGE,
+            PAGE,
+            &[
+                ("group-CO", "1"),
+                ("group-MA", "1"),
+                ("group-KS", "2"),
+                ("group-MN", "2"),
+                ("group-OR", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/programs/acp/peers?done=peers-confirmed")
+    );
+    let confirmed_page = admin.get(done.location.as_deref().unwrap()).await;
+    assert!(
+        confirmed_page
+            .body
+            .contains("The peer-mentoring groups are confirmed.")
+    );
+    assert!(!confirmed_page.body.contains("No groups are confirmed yet."));
+    let before = stored_groups(&app).await;
+    assert_eq!(before.len(), 4);
+    assert_eq!(peer_group_peer_audits(&app).await, 1);
+
+    // ----- a change that does not fit is refused next to the field -----
+    let refused = admin
+        .submit(
+            PAGE,
+            PAGE,
+            &[
+                ("group-CO", "1"),
+                ("group-MA", "1"),
+                ("group-KS", "2"),
+                ("group-MN", "2"),
+                ("group-OR", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("id=\"group-OR-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Group 3 has only one state (Oregon); a group needs 2 or 3 states.")
+    );
+    assert!(refused.body.contains("aria-invalid=\"true\""));
+    assert_eq!(stored_groups(&app).await, before, "nothing changed");
+    assert_eq!(peer_group_peer_audits(&app).await, 1);
+
+    // Through the API, errors name the field; nothing changes.
+    let (status, body) = call(
+        &app,
+        &admin_token,
+        "PUT",
+        API,
+        Some(json!({"groups": [["KS"], ["CO", "WY"]]})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["groups[0]", "groups[1][1]"]);
+    let (status, body) = call(
+        &app,
+        &admin_token,
+        "PUT",
+        API,
+        Some(json!({"groups": [["KS", "MN"], ["MA", "KS"]]})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"][0]["field"], "groups[1][1]");
+    assert!(
+        body["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Kansas is in more than one group")
+    );
+    assert_eq!(stored_groups(&app).await, before, "nothing changed");
+
+    // ----- the admin changes the groups through the API -----
+    let (status, body) = call(
+        &app,
+        &admin_token,
+        "PUT",
+        API,
+        Some(json!({"groups": [["or", "KS", "MN"], ["CO", "MA"]]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        codes(&body["confirmed"]),
+        vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]]
+    );
+    // CO and MA were proposed together: the proposal's reason.
+    assert_eq!(
+        body["confirmed"][0]["reason"],
+        body["proposal"]["groups"][0]["reason"]
+    );
+    let trio = body["confirmed"][1]["reason"].as_str().unwrap();
+    assert!(
+        trio.contains("Kansas is strong on Identify Industry Sectors"),
+        "{trio}"
+    );
+    assert!(
+        trio.ends_with("Oregon has no snapshot yet, so this group was placed by hand."),
+        "{trio}"
+    );
+    assert_eq!(body["confirmed"][1]["confirmed_by"], "Test admin");
+    assert_eq!(peer_group_peer_audits(&app).await, 2);
+
+    // ----- others may not change them -----
+    let (status, _) = call(
+        &app,
+        &tokens["CO"],
+        "PUT",
+        API,
+        Some(json!({"groups": [["CO", "KS"]]})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let co = &lead_browsers["CO"];
+    let page = co.get(PAGE).await;
+    assert_eq!(page.status, 200);
+    let no = co
+        .submit(PAGE, PAGE, &[("group-CO", "1"), ("group-KS", "1")])
+        .await;
+    assert_eq!(no.status, 403);
+    assert_eq!(
+        codes(&call(&app, &admin_token, "GET", API, None).await.1["confirmed"]),
+        vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]],
+        "unchanged"
+    );
+
+    // ----- the states see the confirmed groups, not the proposal -----
+    assert!(
+        page.body
+            .contains("Colorado and Massachusetts (your group)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Kansas, Minnesota and Oregon"));
+    assert!(page.body.contains("placed by hand"));
+    assert!(!page.body.contains("Proposed groups"));
+    assert!(!page.body.contains("Change the groups"));
+    let (status, peers) = call(&app, &tokens["MN"], "GET", API, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(peers["proposal"], Value::Null);
+    assert_eq!(
+        codes(&peers["confirmed"]),
+        vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]]
+    );
+    // The home page links to it.
+    assert!(
+        co.get("/")
+            .await
+            .body
+            .contains("href=\"/programs/acp/peers\"")
+    );
+
+    app.stop().await;
+}
