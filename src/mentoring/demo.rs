@@ -1,6 +1,6 @@
 //! The demo program's peer-mentoring groups: Kansas with Minnesota, and
 //! Colorado, Massachusetts and Oregon, confirmed by the demo administrator
-//! after the baseline snapshots (the activity demo holds peer sessions for
+//! after the baseline snapshots, with reasons from those snapshots (the activity demo holds peer sessions for
 //! exactly these groups).
 
 use crate::app::AppState;
@@ -21,7 +21,14 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     let admin = crate::auth::store::find_user_by_email(pool, "admin@demo.waymark.test")
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo administrator is missing"))?;
-    let cohort = super::service::cohort(state, &program)
+    // A week after the baselines (October 20, 2016), from the baselines.
+    let at = crate::program::deadline::local_deadline(
+        jiff::civil::date(2016, 10, 27),
+        jiff::civil::time(10, 0, 0, 0),
+        &program.time_zone,
+    )?
+    .as_millisecond();
+    let cohort = super::service::cohort_as_of(state, &program, Some(at))
         .await
         .map_err(|e| anyhow::anyhow!("peer mentoring cohort: {e:?}"))?;
     let proposal = super::propose(&cohort.states, &cohort.elements);
@@ -33,13 +40,6 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             (codes, why)
         })
         .collect();
-    // A week after the baselines (October 20, 2016).
-    let at = crate::program::deadline::local_deadline(
-        jiff::civil::date(2016, 10, 27),
-        jiff::civil::time(10, 0, 0, 0),
-        &program.time_zone,
-    )?
-    .as_millisecond();
     let mut tx = state.db.begin().await?;
     super::store::replace(&mut tx, program.id, &groups, Some(admin.id), at).await?;
     audit::write(

@@ -58,13 +58,25 @@ impl Cohort {
 
 /// Reads every state's latest snapshot: scores and ranked priorities.
 pub async fn cohort(state: &AppState, program: &Program) -> Result<Cohort, Refusal> {
+    cohort_as_of(state, program, None).await
+}
+
+/// Like [`cohort`], from the snapshots taken by `as_of` (Unix ms) when given.
+pub async fn cohort_as_of(
+    state: &AppState,
+    program: &Program,
+    as_of: Option<i64>,
+) -> Result<Cohort, Refusal> {
     let pool = &state.db.pool;
     let instrument = assessment::instrument(state, &state.frameworks, program).await?;
     let teams = crate::team::store::teams(pool, program.id).await?;
     let snapshots = snaps::program_snapshots(pool, program.id).await?;
     // The latest of each state (they come oldest first).
     let mut latest: BTreeMap<String, i64> = BTreeMap::new();
-    for s in &snapshots {
+    for s in snapshots
+        .iter()
+        .filter(|s| as_of.is_none_or(|t| s.taken_at <= t))
+    {
         latest.insert(s.state_code.clone(), s.id);
     }
     let ids: Vec<i64> = latest.values().copied().collect();
