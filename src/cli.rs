@@ -88,7 +88,8 @@ enum UserCommand {
 #[derive(Subcommand)]
 enum SeedCommand {
     /// A program with a cohort of states, each with a team of raters, every
-    /// rater's ratings of the full instrument, the consensus and snapshots.
+    /// rater's ratings of the full instrument, the consensus and snapshots,
+    /// and the program year: activities, plans and peer groups.
     Synthetic {
         /// The new program's short name.
         #[arg(long, default_value = "synthetic")]
@@ -99,6 +100,11 @@ enum SeedCommand {
         snapshots: usize,
         #[arg(long, default_value_t = 12)]
         raters: usize,
+        /// Only the assessments: leave out the program year (every state's
+        /// activities with attendance and action items, its plan, and the
+        /// peer groups), which is made by default.
+        #[arg(long)]
+        no_year: bool,
     },
 }
 
@@ -291,6 +297,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     states,
                     snapshots,
                     raters,
+                    no_year,
                 },
         } => {
             let state = AppState::build(config).await?;
@@ -307,6 +314,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     states,
                     snapshots,
                     raters,
+                    year: !no_year,
                 },
             )
             .await

@@ -468,3 +468,135 @@ fn framework_check_passes_a_good_file_and_lists_the_problems_of_a_bad_one() {
         "no database is needed"
     );
 }
+
+// ----- `waymark seed synthetic`: the program year -----
+
+crate::both_backends!(a_synthetic_year_holds_every_part_for_every_state);
+
+async fn a_synthetic_year_holds_every_part_for_every_state(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    waymark::synthetic::assessment_cohort(
+        &app.state,
+        &waymark::synthetic::Sizes {
+            program: "syn".into(),
+            states: 3,
+            snapshots: 2,
+            raters: 2,
+            year: true,
+        },
+    )
+    .await
+    .unwrap();
+    let db = &app.state.db.pool;
+    let one = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(db)
+            .await
+            .unwrap()
+    };
+    // Per state 11 calls, 2 visits, 11 planning sessions; the kick-off and
+    // 4 webinars for all; one group of three with 5 peer sessions.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM activities").await,
+        1 + 4 + 3 * 24 + 5
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM activity_states").await,
+        3 + 4 * 3 + 3 * 24 + 5 * 3
+    );
+    for (kind, n) in [
+        ("kickoff", 1),
+        ("webinar", 4),
+        ("coaching_call", 33),
+        ("site_visit", 6),
+        ("planning_session", 33),
+        ("peer_session", 5),
+    ] {
+        let got: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(got, n, "{kind}");
+    }
+    assert_eq!(one("SELECT COUNT(*) FROM peer_groups").await, 1);
+    assert_eq!(one("SELECT COUNT(*) FROM peer_group_states").await, 3);
+    // Most of the year is behind; something is still ahead.
+    let now = waymark::time::now_ms();
+    let ahead: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM activities WHERE starts_at > $1 AND status = 'scheduled'",
+    )
+    .bind(now)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let held = one("SELECT COUNT(*) FROM activities WHERE status = 'held'").await;
+    assert!(ahead >= 3 && held > ahead, "{ahead} ahead, {held} held");
+    // Held calls have 2 or 3 action items each.
+    let calls =
+        one("SELECT COUNT(*) FROM activities WHERE kind = 'coaching_call' AND status = 'held'")
+            .await;
+    let items = one("SELECT COUNT(*) FROM action_items").await;
+    assert!(
+        (2 * calls..=3 * calls).contains(&items),
+        "{items} items for {calls} calls"
+    );
+    // Plans: 3 to 5 goals, 4 to 6 steps each, 2 milestones each, 6 to 10 updates per plan.
+    assert_eq!(one("SELECT COUNT(*) FROM plans").await, 3);
+    let goals = one("SELECT COUNT(*) FROM plan_goals").await;
+    assert!((9..=15).contains(&goals), "{goals} goals");
+    let steps = one("SELECT COUNT(*) FROM plan_steps").await;
+    assert!((4 * goals..=6 * goals).contains(&steps), "{steps} steps");
+    assert_eq!(one("SELECT COUNT(*) FROM plan_milestones").await, 2 * goals);
+    let updates = one("SELECT COUNT(*) FROM plan_updates").await;
+    assert!((18..=30).contains(&updates), "{updates} updates");
+    let statuses = one("SELECT COUNT(DISTINCT status) FROM plan_steps").await;
+    assert!(statuses >= 3, "mixed statuses");
+    let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
+    let today = jiff::Timestamp::from_millisecond(now)
+        .unwrap()
+        .to_zoned(tz)
+        .date()
+        .to_string();
+    let overdue: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM plan_steps WHERE due_on < $1 AND status <> 'done'",
+    )
+    .bind(&today)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert!(overdue > 0, "some steps are overdue");
+    // Everything happens within the program's year on its timeline.
+    let (first, last): (String, String) = sqlx::query_as(
+        "SELECT (SELECT starts_on FROM program_milestones WHERE key = 'kickoff'), (SELECT ends_on FROM program_milestones WHERE key = 'coaching_calls')",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let (earliest, latest): (i64, i64) =
+        sqlx::query_as("SELECT MIN(starts_at), MAX(ends_at) FROM activities")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    let day = |ms: i64| {
+        jiff::Timestamp::from_millisecond(ms)
+            .unwrap()
+            .to_zoned(jiff::tz::TimeZone::get("America/New_York").unwrap())
+            .date()
+    };
+    let first: jiff::civil::Date = first.parse().unwrap();
+    let last: jiff::civil::Date = last.parse().unwrap();
+    assert!(day(earliest) >= first, "{} before {first}", day(earliest));
+    assert!(
+        day(latest) <= last.last_of_month(),
+        "{} after {last}",
+        day(latest)
+    );
+    assert!(first.to_string() < today && today < last.last_of_month().to_string());
+    // Each state has a coach.
+    assert_eq!(
+        one("SELECT COUNT(*) FROM role_grants WHERE role = 'coach'").await,
+        3
+    );
+    app.stop().await;
+}
