@@ -263,21 +263,32 @@ pub fn propose(states: &[StateInput], elements: &BTreeMap<String, String>) -> Pr
         };
     }
     // Weights by index (states in code order).
-    let mut w = vec![vec![0i64; n]; n];
-    for i in 0..n {
-        for j in i + 1..n {
-            let v = pair_weight(assessed[i], assessed[j]);
-            w[i][j] = v;
-            w[j][i] = v;
-        }
-    }
+    let w: Vec<Vec<i64>> = assessed
+        .iter()
+        .map(|a| {
+            assessed
+                .iter()
+                .map(|b| {
+                    if a.code == b.code {
+                        0
+                    } else {
+                        pair_weight(a, b)
+                    }
+                })
+                .collect()
+        })
+        .collect();
     // Greedy: heaviest pairs first, ties by codes (indices are in code order).
-    let mut candidates: Vec<(i64, usize, usize)> = Vec::new();
-    for i in 0..n {
-        for j in i + 1..n {
-            candidates.push((w[i][j], i, j));
-        }
-    }
+    let mut candidates: Vec<(i64, usize, usize)> = w
+        .iter()
+        .enumerate()
+        .flat_map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .skip(i + 1)
+                .map(move |(j, v)| (*v, i, j))
+        })
+        .collect();
     candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     let mut taken = vec![false; n];
     let mut pairs: Vec<(usize, usize)> = Vec::new();
