@@ -127,3 +127,30 @@ pub async fn replace(
     }
     Ok(())
 }
+
+/// The confirmed group a state is in: its other states' names and the reason.
+pub async fn peers_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    code: &str,
+) -> sqlx::Result<Option<(Vec<String>, String)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT j.name, g.reason
+         FROM peer_group_states mine
+         JOIN peer_groups g ON g.id = mine.group_id
+         JOIN peer_group_states other ON other.group_id = g.id AND other.state_code <> mine.state_code
+         JOIN jurisdictions j ON j.code = other.state_code
+         WHERE mine.program_id = $1 AND mine.state_code = $2
+         ORDER BY j.name",
+    )
+    .bind(program_id)
+    .bind(code)
+    .fetch_all(e)
+    .await?;
+    Ok(rows.first().map(|(_, reason)| {
+        (
+            rows.iter().map(|(n, _)| n.clone()).collect(),
+            reason.clone(),
+        )
+    }))
+}

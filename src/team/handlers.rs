@@ -66,6 +66,16 @@ struct TeamPage {
     errors: Errors,
     /// A problem with one of the small roster forms.
     message: Option<String>,
+    /// The state's confirmed peer states (names) and why.
+    peers: Option<(Vec<String>, String)>,
+}
+
+impl TeamPage {
+    fn peer_names(&self) -> String {
+        self.peers.as_ref().map_or_else(String::new, |(names, _)| {
+            crate::mentoring::join(&names.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+    }
 }
 
 impl TeamPage {
@@ -105,6 +115,11 @@ async fn page(
     } else {
         vec![]
     };
+    let peers = if policy::allows(user, &Action::ViewPeerGroups { program_id }) {
+        crate::mentoring::store::peers_of(&state.db.pool, program_id, code).await?
+    } else {
+        None
+    };
     let path = format!("/programs/{}/teams/{code}", detail.program.slug);
     let chrome = Chrome::new(visitor, format!("{}'s state team", team.state_name), &path)
         .with_notice(notice(notice_key));
@@ -119,6 +134,7 @@ async fn page(
         form,
         errors,
         message,
+        peers,
     })
 }
 

@@ -348,6 +348,15 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         codes(&peers["confirmed"]),
         vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]]
     );
+    // The team page names the state's peers.
+    let team_page = co.get("/programs/acp/teams/CO").await;
+    assert!(
+        team_page
+            .body
+            .contains("Colorado works with Massachusetts on peer mentoring."),
+        "{}",
+        team_page.body
+    );
     // The home page links to it.
     assert!(
         co.get("/")
