@@ -129,13 +129,14 @@ impl Status {
         }
     }
 
-    /// The CSS class of the cell (the words always go with it).
+    /// The CSS class of the cell's colour (USWDS utilities; the words
+    /// always go with it).
     pub fn class(self) -> &'static str {
         match self {
-            Status::OnTrack => "waymark-status-on-track",
-            Status::Due => "waymark-status-due",
-            Status::Missed => "waymark-status-missed",
-            Status::Upcoming => "waymark-status-upcoming",
+            Status::OnTrack => "bg-success-lighter",
+            Status::Due => "bg-warning-lighter",
+            Status::Missed => "bg-error-lighter",
+            Status::Upcoming => "bg-base-lightest",
         }
     }
 }
