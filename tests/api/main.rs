@@ -14,5 +14,6 @@ mod frameworks;
 mod mail;
 mod pages;
 mod programs;
+mod reports;
 mod selection;
 mod settings;
