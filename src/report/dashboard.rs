@@ -148,7 +148,7 @@ pub fn attention(
         reasons.push((1, "no action plan steps yet".into()));
     }
     // Most serious first; the order they were added breaks ties.
-    reasons.sort_by(|a, b| b.0.cmp(&a.0));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.0));
     let weight = reasons.iter().map(|r| r.0).sum();
     (reasons.into_iter().map(|r| r.1).collect(), weight)
 }

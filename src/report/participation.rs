@@ -522,6 +522,16 @@ fn judge_commitment(
     (statuses, missed, behind)
 }
 
+/// One commitment judged for one state: the commitment, what was held
+/// each month, the statuses, how many missed, whether behind pace.
+type Judged<'a> = (
+    &'a Tracked,
+    &'a BTreeMap<YearMonth, u32>,
+    Vec<Option<Status>>,
+    u32,
+    bool,
+);
+
 /// Every state's participation over the TA period `period`, judged on
 /// `today` (the program's clock). `states` are (code, name) in the order
 /// to show them.
@@ -547,13 +557,7 @@ pub fn participation(
     let states = states
         .iter()
         .map(|(code, name)| {
-            let per: Vec<(
-                &Tracked,
-                &BTreeMap<YearMonth, u32>,
-                Vec<Option<Status>>,
-                u32,
-                bool,
-            )> = commitments
+            let per: Vec<Judged> = commitments
                 .iter()
                 .map(|t| {
                     let h = held.get(&(code.as_str(), t.key.as_str())).unwrap_or(&empty);

@@ -728,8 +728,7 @@ fn state_report_of(
                 latest_update: plans
                     .updates
                     .iter()
-                    .filter(|u| u.0 == g.id)
-                    .last()
+                    .rfind(|u| u.0 == g.id)
                     .map(|u| format!("{}: {}", u.1, u.2)),
                 steps,
             }

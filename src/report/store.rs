@@ -101,7 +101,8 @@ pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
     }
     // The ids are numbers read from the database, never text from a person.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<(i64, i64, Option<i64>, i64, Option<String>)> =
+    type Row = (i64, i64, Option<i64>, i64, Option<String>);
+    let rows: Vec<Row> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings WHERE snapshot_id IN ({list})"
         )))
