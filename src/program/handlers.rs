@@ -111,6 +111,38 @@ fn work_links(
                 format!("Readiness across the cohort in {}", p.name),
             ));
         }
+        // Dashboards and reports (src/report).
+        if policy::allows(user, &Action::ViewDashboard { program_id: p.id }) {
+            out.push((
+                format!("/programs/{slug}/dashboard"),
+                format!("Dashboard of {}", p.name),
+            ));
+            out.push((
+                format!("/programs/{slug}/report"),
+                format!("Program report for {}", p.name),
+            ));
+        }
+        if policy::allows(user, &Action::ViewParticipation { program_id: p.id }) {
+            out.push((
+                format!("/programs/{slug}/participation"),
+                format!("Participation in {}", p.name),
+            ));
+        }
+        for g in user.grants.iter().filter(|g| g.program_id == Some(p.id)) {
+            let Some(code) = &g.state_code else { continue };
+            let href = format!("/programs/{slug}/reports/{code}");
+            let formed = teams.iter().any(|(id, c)| *id == p.id && c == code);
+            let may = policy::allows(
+                user,
+                &Action::ViewStateReport {
+                    program_id: p.id,
+                    state_code: code.clone(),
+                },
+            );
+            if formed && may && !out.iter().any(|(h, _)| *h == href) {
+                out.push((href, format!("{code}'s progress report in {}", p.name)));
+            }
+        }
         if policy::allows(user, &Action::RunSelection { program_id: p.id }) {
             out.push((
                 format!("/programs/{slug}/selection"),

@@ -1,7 +1,261 @@
-//! Pages.
+//! Pages: participation month by month, the program dashboard, the
+//! printable state and program reports, and their spreadsheets.
 
-use crate::app::Routes;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::api::sees;
+use super::export;
+use super::participation::{Participation, Status};
+use super::service::{self, Dashboard, ProgramReport, StateReport};
+use crate::app::{AppState, Routes};
+use crate::auth::policy::{self, Action};
+use crate::auth::session::Visitor;
+use crate::auth::{CurrentUser, guard};
+use crate::program::store::Program;
+use crate::web::{AppError, Chrome, render};
 
 pub fn routes() -> Routes {
     Routes::new()
+        .get("/programs/{slug}/participation", participation_page)
+        .get("/programs/{slug}/dashboard", dashboard_page)
+        .get("/programs/{slug}/report", program_report_page)
+        .get("/programs/{slug}/report.xlsx", program_report_xlsx)
+        .get("/programs/{slug}/reports/{state}", state_report_page)
+        .get(
+            "/programs/{slug}/reports/{state}/report.xlsx",
+            state_report_xlsx,
+        )
+}
+
+#[derive(Deserialize)]
+struct StatePath {
+    slug: String,
+    state: String,
+}
+
+async fn program(state: &AppState, slug: &str) -> Result<Program, AppError> {
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Loads the program and checks the person may do `action` there.
+async fn authorize(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    path: &str,
+    action: impl FnOnce(i64) -> Action,
+) -> Result<(CurrentUser, Program), AppError> {
+    let program = program(state, slug).await?;
+    let user = guard::page(state, visitor, path, action(program.id)).await?;
+    Ok((user, program))
+}
+
+fn xlsx(bytes: Vec<u8>, name: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, export::CONTENT_TYPE.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+// ----- participation -----
+
+#[derive(Template)]
+#[template(path = "report/participation.html")]
+struct ParticipationPage {
+    chrome: Chrome,
+    program: Program,
+    p: Participation,
+    statuses: [Status; 4],
+    /// Whether the person may see the dashboard (a link to it).
+    dashboard: bool,
+}
+
+async fn participation_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/participation");
+    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+        Action::ViewParticipation { program_id }
+    })
+    .await?;
+    let (_, p) = service::participation(&state, &slug, crate::time::now_ms(), |_| true).await?;
+    let chrome = Chrome::new(&visitor, format!("Participation: {}", program.name), &path);
+    let dashboard = policy::allows(
+        &user,
+        &Action::ViewDashboard {
+            program_id: program.id,
+        },
+    );
+    Ok(render(ParticipationPage {
+        chrome,
+        program,
+        p,
+        statuses: Status::ALL,
+        dashboard,
+    })?
+    .into_response())
+}
+
+// ----- the dashboard -----
+
+#[derive(Template)]
+#[template(path = "report/dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    program: Program,
+    d: Dashboard,
+    /// Whether the person sees every state (not only those they coach).
+    everyone: bool,
+}
+
+async fn dashboard_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/dashboard");
+    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+        Action::ViewDashboard { program_id }
+    })
+    .await?;
+    let d = service::dashboard(
+        &state,
+        &slug,
+        crate::time::now_ms(),
+        sees(&user, program.id),
+    )
+    .await?;
+    let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
+    let everyone = d.rows.len() == teams.len();
+    let chrome = Chrome::new(
+        &visitor,
+        format!("Program dashboard: {}", program.name),
+        &path,
+    );
+    Ok(render(DashboardPage {
+        chrome,
+        program,
+        d,
+        everyone,
+    })?
+    .into_response())
+}
+
+// ----- reports -----
+
+#[derive(Template)]
+#[template(path = "report/state.html")]
+struct StateReportPage {
+    chrome: Chrome,
+    r: StateReport,
+}
+
+async fn state_report_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/reports/{}", p.slug, p.state);
+    let code = p.state.to_uppercase();
+    authorize(&state, &visitor, &p.slug, &path, |program_id| {
+        Action::ViewStateReport {
+            program_id,
+            state_code: code.clone(),
+        }
+    })
+    .await?;
+    let r = service::state_report(&state, &p.slug, &code).await?;
+    let chrome = Chrome::new(
+        &visitor,
+        format!("{}'s progress report: {}", r.state_name, r.program_name),
+        &path,
+    );
+    Ok(render(StateReportPage { chrome, r })?.into_response())
+}
+
+async fn state_report_xlsx(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(p): Path<StatePath>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{}/reports/{}/report.xlsx", p.slug, p.state);
+    let code = p.state.to_uppercase();
+    authorize(&state, &visitor, &p.slug, &path, |program_id| {
+        Action::ViewStateReport {
+            program_id,
+            state_code: code.clone(),
+        }
+    })
+    .await?;
+    let r = service::state_report(&state, &p.slug, &code).await?;
+    let bytes = export::state_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(xlsx(
+        bytes,
+        export::file_name(&p.slug, &format!("{code}-report")),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "report/program.html")]
+struct ProgramReportPage {
+    chrome: Chrome,
+    r: ProgramReport,
+}
+
+async fn program_report_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/report");
+    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+        Action::ViewDashboard { program_id }
+    })
+    .await?;
+    let r = service::program_report_at(
+        &state,
+        &slug,
+        crate::time::now_ms(),
+        sees(&user, program.id),
+    )
+    .await?;
+    let chrome = Chrome::new(&visitor, format!("Program report: {}", program.name), &path);
+    Ok(render(ProgramReportPage { chrome, r })?.into_response())
+}
+
+async fn program_report_xlsx(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let path = format!("/programs/{slug}/report.xlsx");
+    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+        Action::ViewDashboard { program_id }
+    })
+    .await?;
+    let r = service::program_report_at(
+        &state,
+        &slug,
+        crate::time::now_ms(),
+        sees(&user, program.id),
+    )
+    .await?;
+    let bytes = export::program_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(xlsx(bytes, export::file_name(&slug, "report")))
 }

@@ -1,5 +1,10 @@
 //! Participation month by month, the program dashboard, and the state and program reports.
 
 pub mod api;
+pub mod dashboard;
 pub mod demo;
+pub mod export;
 pub mod handlers;
+pub mod participation;
+pub mod service;
+pub mod store;

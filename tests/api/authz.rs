@@ -410,6 +410,50 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("POST", "/programs/{slug}/peers", Who::Admin),
     ("GET", "/api/v1/programs/{slug}/peers", Who::PeerReaders),
     ("PUT", "/api/v1/programs/{slug}/peers", Who::Admin),
+    // Dashboards and reports (src/report): the program-wide views are the
+    // admin's, the federal officer's and the program's coaches' (a coach
+    // sees their own states in them); a state's report is its team's too.
+    ("GET", "/programs/{slug}/participation", Who::CohortReaders),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/participation",
+        Who::CohortReaders,
+    ),
+    ("GET", "/programs/{slug}/dashboard", Who::CohortReaders),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/dashboard",
+        Who::CohortReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/priorities",
+        Who::CohortReaders,
+    ),
+    ("GET", "/programs/{slug}/report", Who::CohortReaders),
+    ("GET", "/programs/{slug}/report.xlsx", Who::CohortReaders),
+    ("GET", "/api/v1/programs/{slug}/report", Who::CohortReaders),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/report.xlsx",
+        Who::CohortReaders,
+    ),
+    ("GET", "/programs/{slug}/reports/{state}", Who::TeamReaders),
+    (
+        "GET",
+        "/programs/{slug}/reports/{state}/report.xlsx",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/reports/{state}",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/reports/{state}/report.xlsx",
+        Who::TeamReaders,
+    ),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {

@@ -15,5 +15,6 @@ mod mail;
 mod mentoring;
 mod pages;
 mod programs;
+mod reports;
 mod selection;
 mod settings;

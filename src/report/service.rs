@@ -1,0 +1,840 @@
+//! Builds the participation table, the dashboard and the reports from the
+//! program's year: a fixed number of queries for the whole program, then
+//! plain functions. "Now" is a parameter, so tests can pick the day.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::dashboard::{self, Facts, PlanProgress, Stage, Topic};
+use super::participation::{
+    self, ActivityRow, Participation, StateParticipation, Status, Tracked, YearMonth,
+};
+use super::store::{self, ActivityStateRow};
+use crate::app::AppState;
+use crate::assessment::instrument::Instrument;
+use crate::assessment::service::frozen;
+use crate::assessment::store::Snapshot;
+use crate::assessment::{
+    ElementScore, RankedPriority, Rating, SnapshotKind, element_scores_from, ranked_priorities,
+};
+use crate::program::store::ProgramDetail;
+use crate::web::Refusal;
+
+/// An activity kind in words.
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "kickoff" => "Kick-off meeting",
+        "coaching_call" => "Coaching call",
+        "site_visit" => "Site visit",
+        "webinar" => "Webinar",
+        "planning_session" => "Planning session",
+        "peer_session" => "Peer mentoring session",
+        "sme_consultation" => "Consultation with an expert",
+        _ => "Activity",
+    }
+}
+
+fn step_status_label(status: &str) -> &'static str {
+    match status {
+        "not_started" => "Not started",
+        "in_progress" => "In progress",
+        "done" => "Done",
+        "blocked" => "Blocked",
+        _ => "Unknown",
+    }
+}
+
+fn zone(name: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+fn day_label(d: Date) -> String {
+    d.strftime("%b %-d, %Y").to_string()
+}
+
+/// Everything read for the program's year, once.
+struct Year {
+    detail: ProgramDetail,
+    instrument: Instrument,
+    /// (code, name), by name.
+    teams: Vec<(String, String)>,
+    now: i64,
+    today: Date,
+    period: (YearMonth, YearMonth),
+    tracked: Vec<Tracked>,
+    activities: Vec<ActivityStateRow>,
+    participation: Participation,
+    snapshots: Vec<Snapshot>,
+    /// Ratings of each state's latest snapshot (and of its baseline when asked for).
+    ratings: BTreeMap<i64, BTreeMap<i64, Rating>>,
+    rating_states: Vec<String>,
+    plans: BTreeMap<String, (i64, i64, i64)>,
+}
+
+impl Year {
+    fn own_snapshots(&self, code: &str) -> Vec<&Snapshot> {
+        self.snapshots
+            .iter()
+            .filter(|s| s.state_code == code)
+            .collect()
+    }
+
+    fn latest(&self, code: &str) -> Option<&Snapshot> {
+        self.own_snapshots(code).into_iter().last()
+    }
+
+    fn ratings_of(&self, snapshot: &Snapshot) -> Option<&BTreeMap<i64, Rating>> {
+        self.ratings.get(&snapshot.id)
+    }
+
+    fn scores(&self, snapshot: &Snapshot) -> Vec<ElementScore> {
+        let empty = BTreeMap::new();
+        element_scores_from(
+            &self.instrument.scale,
+            &self.instrument.indicators,
+            self.ratings_of(snapshot).unwrap_or(&empty),
+        )
+    }
+
+    fn priorities(&self, snapshot: &Snapshot) -> Vec<RankedPriority> {
+        let empty = BTreeMap::new();
+        ranked_priorities(
+            &self.instrument.scale,
+            &frozen(
+                &self.instrument,
+                self.ratings_of(snapshot).unwrap_or(&empty),
+            ),
+        )
+    }
+
+    fn participation_of(&self, code: &str) -> Option<&StateParticipation> {
+        self.participation
+            .states
+            .iter()
+            .find(|s| s.state_code == code)
+    }
+}
+
+async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result<Year, Refusal> {
+    let pool = &state.db.pool;
+    let detail = crate::program::store::detail(pool, &state.frameworks, slug)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let program = &detail.program;
+    let instrument =
+        crate::assessment::service::instrument(state, &state.frameworks, program).await?;
+    let teams = crate::team::store::teams(pool, program.id).await?;
+    let tz = zone(&program.time_zone);
+    let today = participation::local_date(now, &tz);
+    let period = participation::ta_period(&detail.timeline, program.start_year as i16);
+    let tracked = participation::tracked(&detail.commitments, &detail.timeline, period);
+    let activities = store::activities(pool, program.id, None).await?;
+    let rows: Vec<ActivityRow> = activities
+        .iter()
+        .map(|a| ActivityRow {
+            kind: a.kind.clone(),
+            starts_at: a.starts_at,
+            status: a.status.clone(),
+            state_code: a.state_code.clone(),
+            attended: a.attended,
+        })
+        .collect();
+    let counted = participation::counted(&rows, &tz, today);
+    let participation = participation::participation(&teams, &tracked, period, &counted, today);
+    let snapshots = crate::assessment::store::program_snapshots(pool, program.id).await?;
+    let mut wanted: Vec<i64> = Vec::new();
+    for (code, _) in &teams {
+        let own: Vec<&Snapshot> = snapshots.iter().filter(|s| &s.state_code == code).collect();
+        if let Some(s) = own.last() {
+            wanted.push(s.id);
+        }
+        if baselines
+            && let Some(b) = own.iter().find(|s| s.kind == SnapshotKind::Baseline)
+            && !wanted.contains(&b.id)
+        {
+            wanted.push(b.id);
+        }
+    }
+    let ratings = store::snapshot_ratings(pool, &wanted).await?;
+    let rating_states = store::rating_states(pool, program.id).await?;
+    let plans = store::plan_progress(pool, program.id, &today.to_string()).await?;
+    Ok(Year {
+        detail,
+        instrument,
+        teams,
+        now,
+        today,
+        period,
+        tracked,
+        activities,
+        participation,
+        snapshots,
+        ratings,
+        rating_states,
+        plans,
+    })
+}
+
+// ----- participation -----
+
+/// Every state's participation (those `visible` says), judged at `now`.
+pub async fn participation(
+    state: &AppState,
+    slug: &str,
+    now: i64,
+    visible: impl Fn(&str) -> bool,
+) -> Result<(ProgramDetail, Participation), Refusal> {
+    let pool = &state.db.pool;
+    let detail = crate::program::store::detail(pool, &state.frameworks, slug)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let program = &detail.program;
+    let tz = zone(&program.time_zone);
+    let today = participation::local_date(now, &tz);
+    let period = participation::ta_period(&detail.timeline, program.start_year as i16);
+    let tracked = participation::tracked(&detail.commitments, &detail.timeline, period);
+    let teams: Vec<(String, String)> = crate::team::store::teams(pool, program.id)
+        .await?
+        .into_iter()
+        .filter(|(code, _)| visible(code))
+        .collect();
+    let rows: Vec<ActivityRow> = store::activities(pool, program.id, None)
+        .await?
+        .into_iter()
+        .map(|a| ActivityRow {
+            kind: a.kind,
+            starts_at: a.starts_at,
+            status: a.status,
+            state_code: a.state_code,
+            attended: a.attended,
+        })
+        .collect();
+    let counted = participation::counted(&rows, &tz, today);
+    let p = participation::participation(&teams, &tracked, period, &counted, today);
+    Ok((detail, p))
+}
+
+// ----- the dashboard -----
+
+/// An element column.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ElementHead {
+    pub key: String,
+    pub number: i64,
+    pub name: String,
+}
+
+/// The next activity scheduled for a state.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct NextActivity {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    /// Unix milliseconds.
+    pub starts_at: i64,
+    /// When, in words on the program's clock.
+    pub when: String,
+}
+
+/// One state on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DashboardRow {
+    pub state_code: String,
+    pub state_name: String,
+    pub stage: Stage,
+    pub stage_label: String,
+    /// The latest snapshot, whose element scores are shown.
+    pub snapshot: Option<Snapshot>,
+    /// In element order; empty without a snapshot.
+    pub elements: Vec<ElementScore>,
+    pub plan: PlanProgress,
+    /// "4 of 10 steps done (40%), 2 overdue".
+    pub plan_text: String,
+    /// Participation missed so far, in words.
+    pub missed: Vec<String>,
+    /// The current month's participation; none outside the TA period.
+    pub this_month: Option<Status>,
+    pub this_month_label: String,
+    pub next_activity: Option<NextActivity>,
+    /// Why the state needs attention, most serious first; empty when it does not.
+    pub reasons: Vec<String>,
+    /// How much needs attention (more is worse); the order of the rows.
+    pub weight: u32,
+}
+
+impl DashboardRow {
+    /// "2 coaching calls missed; 3 plan steps overdue; no mid-year snapshot".
+    pub fn reasons_text(&self) -> String {
+        self.reasons.join("; ")
+    }
+}
+
+/// The program dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub program_slug: String,
+    pub program_name: String,
+    /// The day it is judged on, on the program's clock.
+    pub today: String,
+    pub elements: Vec<ElementHead>,
+    /// States needing attention first.
+    pub rows: Vec<DashboardRow>,
+    /// The cohort's most common top-three priorities (elements), as suggested webinar topics.
+    pub topics: Vec<Topic>,
+    /// The strategies most often among the states' three largest gaps.
+    pub strategy_topics: Vec<Topic>,
+}
+
+fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
+    let program = &year.detail.program;
+    let due = dashboard::snapshots_due(&year.detail.timeline, year.period);
+    let now_month = YearMonth::of(year.today);
+    let mut rows: Vec<DashboardRow> = year
+        .teams
+        .iter()
+        .filter(|(code, _)| visible(code))
+        .map(|(code, name)| {
+            let own = year.own_snapshots(code);
+            let taken: Vec<SnapshotKind> = own.iter().map(|s| s.kind).collect();
+            let latest = year.latest(code);
+            let (steps, done, overdue) = year.plans.get(code).copied().unwrap_or((0, 0, 0));
+            let plan = PlanProgress {
+                steps: steps as u32,
+                done: done as u32,
+                overdue: overdue as u32,
+            };
+            let part = year.participation_of(code);
+            let missed: Vec<(String, u32)> = part
+                .map(|p| {
+                    p.totals
+                        .iter()
+                        .filter(|t| t.missed > 0)
+                        .zip(&p.missed)
+                        .map(|(t, text)| (text.clone(), t.missed))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let facts = Facts {
+                taken: taken.clone(),
+                plan,
+                missed: missed.clone(),
+                behind: part.map(|p| p.behind.clone()).unwrap_or_default(),
+            };
+            let (reasons, weight) = dashboard::attention(&facts, &due, now_month);
+            let next_activity = year
+                .activities
+                .iter()
+                .find(|a| {
+                    &a.state_code == code && a.status == "scheduled" && a.starts_at >= year.now
+                })
+                .map(|a| NextActivity {
+                    id: a.id,
+                    kind: a.kind.clone(),
+                    kind_label: kind_label(&a.kind).to_owned(),
+                    title: a.title.clone(),
+                    starts_at: a.starts_at,
+                    when: crate::time::format_in_zone(a.starts_at, &program.time_zone),
+                });
+            let this_month = part.and_then(|p| p.this_month);
+            DashboardRow {
+                state_code: code.clone(),
+                state_name: name.clone(),
+                stage: dashboard::stage(&taken, year.rating_states.contains(code)),
+                stage_label: dashboard::stage(&taken, year.rating_states.contains(code))
+                    .label()
+                    .to_owned(),
+                elements: latest.map(|s| year.scores(s)).unwrap_or_default(),
+                snapshot: latest.cloned(),
+                plan_text: plan.text(),
+                plan,
+                missed: missed.into_iter().map(|m| m.0).collect(),
+                this_month_label: match this_month {
+                    Some(s) => s.label().to_owned(),
+                    None => "Outside the TA period".to_owned(),
+                },
+                this_month,
+                next_activity,
+                reasons,
+                weight,
+            }
+        })
+        .collect();
+    dashboard::order(&mut rows, |r| {
+        (r.state_name.as_str(), r.weight, r.reasons.len())
+    });
+    let (topics, strategy_topics) = topics_of(year);
+    Dashboard {
+        program_slug: program.slug.clone(),
+        program_name: program.name.clone(),
+        today: year.today.to_string(),
+        elements: year
+            .instrument
+            .elements()
+            .into_iter()
+            .map(|g| ElementHead {
+                key: g.key,
+                number: g.number,
+                name: g.name,
+            })
+            .collect(),
+        rows,
+        topics,
+        strategy_topics,
+    }
+}
+
+fn topics_of(year: &Year) -> (Vec<Topic>, Vec<Topic>) {
+    let ranked: Vec<(String, Vec<RankedPriority>)> = year
+        .teams
+        .iter()
+        .filter_map(|(code, _)| {
+            let s = year.latest(code)?;
+            Some((code.clone(), year.priorities(s)))
+        })
+        .collect();
+    dashboard::topics(&ranked, &year.instrument.indicators)
+}
+
+/// The program dashboard at `now`, with the states `visible` says.
+pub async fn dashboard(
+    state: &AppState,
+    slug: &str,
+    now: i64,
+    visible: impl Fn(&str) -> bool,
+) -> Result<Dashboard, Refusal> {
+    let year = year(state, slug, now, false).await?;
+    Ok(dashboard_of(&year, &visible))
+}
+
+/// The cohort's most common priorities: (elements, strategies).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Priorities {
+    /// Elements most often among the states' top three priorities, most common first.
+    pub topics: Vec<Topic>,
+    /// Strategies most often among the states' three largest gaps.
+    pub strategy_topics: Vec<Topic>,
+}
+
+pub async fn priorities(state: &AppState, slug: &str) -> Result<Priorities, Refusal> {
+    let year = year(state, slug, crate::time::now_ms(), false).await?;
+    let (topics, strategy_topics) = topics_of(&year);
+    Ok(Priorities {
+        topics,
+        strategy_topics,
+    })
+}
+
+// ----- reports -----
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TeamLine {
+    pub name: String,
+    /// Lead or Member.
+    pub role: String,
+    pub sector: String,
+    pub agency: String,
+    /// State or Local.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CoachLine {
+    pub name: String,
+    pub email: String,
+}
+
+/// An element's score at the baseline and in the latest snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ElementResult {
+    pub number: i64,
+    pub name: String,
+    pub baseline: Option<f64>,
+    pub latest: Option<f64>,
+    /// Latest minus baseline, when both are known and the latest is not the baseline.
+    pub change: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PriorityLine {
+    pub rank: usize,
+    pub element_name: String,
+    /// The weighted gap, 0 to 3.
+    pub weight: f64,
+    /// The element's strategies with the largest gaps (up to three).
+    pub strategies: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StepLine {
+    pub text: String,
+    pub owner: String,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+    pub status: String,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct GoalLine {
+    pub title: String,
+    pub element_name: String,
+    pub strategy: Option<String>,
+    pub progress: PlanProgress,
+    pub progress_text: String,
+    /// "1 of 3 milestones reached".
+    pub milestones_text: String,
+    /// The latest progress update: "2017-03-02: text".
+    pub latest_update: Option<String>,
+    pub steps: Vec<StepLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ActivityLine {
+    pub id: i64,
+    /// The day on the program's clock, "Oct 12, 2016".
+    pub date: String,
+    pub kind_label: String,
+    pub title: String,
+    pub place: String,
+    /// "Attended", "Did not attend" or "Not recorded".
+    pub attendance: String,
+}
+
+/// A state's progress report.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct StateReport {
+    pub program_slug: String,
+    pub program_name: String,
+    pub state_code: String,
+    pub state_name: String,
+    /// The day it was made, on the program's clock.
+    pub generated_on: String,
+    pub team: Vec<TeamLine>,
+    pub coaches: Vec<CoachLine>,
+    pub stage_label: String,
+    /// The snapshots taken, in words ("Baseline, Oct 20, 2016").
+    pub snapshots: Vec<String>,
+    /// "baseline to mid-year", or what the scores are from.
+    pub comparison: String,
+    pub elements: Vec<ElementResult>,
+    pub priorities: Vec<PriorityLine>,
+    pub plan: PlanProgress,
+    pub plan_text: String,
+    pub goals: Vec<GoalLine>,
+    /// The program's TA months, "Oct 2016".
+    pub month_labels: Vec<String>,
+    pub commitments: Vec<Tracked>,
+    pub participation: Option<StateParticipation>,
+    /// Activities held with the state, oldest first.
+    pub activities: Vec<ActivityLine>,
+    /// Why the state needs attention, if it does.
+    pub reasons: Vec<String>,
+}
+
+impl StateReport {
+    /// The label of a commitment key.
+    pub fn commitment_label(&self, key: &str) -> String {
+        let (_, many) = participation::nouns(key);
+        let mut c = many.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().chain(c).collect(),
+            None => String::new(),
+        }
+    }
+}
+
+/// The program report: the dashboard, then every state's report.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ProgramReport {
+    pub program_slug: String,
+    pub program_name: String,
+    pub generated_on: String,
+    pub dashboard: Dashboard,
+    pub states: Vec<StateReport>,
+}
+
+/// The plan parts read once for the program: state -> goals.
+struct Plans {
+    goals: Vec<store::GoalRow>,
+    steps: Vec<store::StepRow>,
+    milestones: Vec<(i64, String, String, Option<String>)>,
+    updates: Vec<(i64, String, String)>,
+}
+
+async fn plans(state: &AppState, program_id: i64) -> Result<Plans, Refusal> {
+    let pool = &state.db.pool;
+    Ok(Plans {
+        goals: store::goals(pool, program_id).await?,
+        steps: store::steps(pool, program_id).await?,
+        milestones: store::milestones(pool, program_id).await?,
+        updates: store::updates(pool, program_id).await?,
+    })
+}
+
+fn state_report_of(
+    year: &Year,
+    row: &DashboardRow,
+    members: &[store::MemberRow],
+    coaches: &[(String, String, String)],
+    plans: &Plans,
+) -> StateReport {
+    let program = &year.detail.program;
+    let code = &row.state_code;
+    let tz = zone(&program.time_zone);
+    let today = year.today.to_string();
+    let team = members
+        .iter()
+        .filter(|m| &m.0 == code)
+        .map(|(_, name, role, sector, agency, level)| TeamLine {
+            name: name.clone(),
+            role: crate::team::TeamRole::parse(role)
+                .map(|r| r.label().to_owned())
+                .unwrap_or_else(|| role.clone()),
+            sector: crate::team::Sector::parse(sector)
+                .map(|s| s.label().to_owned())
+                .unwrap_or_else(|| "Other".to_owned()),
+            agency: agency.clone(),
+            level: if level == "local" { "Local" } else { "State" }.to_owned(),
+        })
+        .collect();
+    let coaches = coaches
+        .iter()
+        .filter(|c| &c.0 == code)
+        .map(|(_, name, email)| CoachLine {
+            name: name.clone(),
+            email: email.clone(),
+        })
+        .collect();
+    let own = year.own_snapshots(code);
+    let snapshots = own
+        .iter()
+        .map(|s| {
+            format!(
+                "{}, {}",
+                s.kind.label(),
+                day_label(participation::local_date(s.taken_at, &tz))
+            )
+        })
+        .collect();
+    let latest = year.latest(code);
+    let baseline = own
+        .iter()
+        .find(|s| s.kind == SnapshotKind::Baseline)
+        .copied();
+    let latest_scores = latest.map(|s| year.scores(s)).unwrap_or_default();
+    let baseline_scores = match (baseline, latest) {
+        (Some(b), Some(l)) if b.id != l.id => Some(year.scores(b)),
+        _ => None,
+    };
+    let elements = latest_scores
+        .iter()
+        .map(|e| {
+            let before = baseline_scores
+                .as_ref()
+                .and_then(|b| b.iter().find(|x| x.key == e.key))
+                .and_then(|x| x.score);
+            ElementResult {
+                number: e.number,
+                name: e.name.clone(),
+                baseline: before,
+                latest: e.score,
+                change: before.zip(e.score).map(|(b, a)| a - b),
+            }
+        })
+        .collect();
+    let comparison = match (baseline, latest) {
+        (_, None) => "No snapshot yet.".to_owned(),
+        (Some(b), Some(l)) if b.id != l.id => format!(
+            "Scores from the {} snapshot, with the change since the baseline.",
+            l.kind.label().to_lowercase()
+        ),
+        (_, Some(l)) => format!(
+            "Scores from the {} snapshot; no later snapshot to compare yet.",
+            l.kind.label().to_lowercase()
+        ),
+    };
+    let text_of = |id: i64| {
+        year.instrument
+            .indicators
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.text.clone())
+            .unwrap_or_default()
+    };
+    let priorities = latest
+        .map(|s| year.priorities(s))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| PriorityLine {
+            rank: p.rank,
+            element_name: p.element_name.clone(),
+            weight: (p.weight * 100.0).round() / 100.0,
+            strategies: p
+                .indicators
+                .iter()
+                .take(3)
+                .map(|(id, _)| text_of(*id))
+                .collect(),
+        })
+        .collect();
+    let element_name = |key: &str| {
+        year.instrument
+            .indicators
+            .iter()
+            .find(|i| i.element_key == key)
+            .map(|i| i.element_name.clone())
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let goals = plans
+        .goals
+        .iter()
+        .filter(|g| &g.state_code == code)
+        .map(|g| {
+            let steps: Vec<StepLine> = plans
+                .steps
+                .iter()
+                .filter(|s| s.goal_id == g.id)
+                .map(|s| StepLine {
+                    text: s.text.clone(),
+                    owner: s.owner.clone().unwrap_or_else(|| "No owner".into()),
+                    due_on: s.due_on.clone(),
+                    status: step_status_label(&s.status).to_owned(),
+                    overdue: s.status != "done" && s.due_on < today,
+                })
+                .collect();
+            let progress = PlanProgress {
+                steps: steps.len() as u32,
+                done: steps.iter().filter(|s| s.status == "Done").count() as u32,
+                overdue: steps.iter().filter(|s| s.overdue).count() as u32,
+            };
+            let ms: Vec<_> = plans.milestones.iter().filter(|m| m.0 == g.id).collect();
+            let reached = ms.iter().filter(|m| m.3.is_some()).count();
+            GoalLine {
+                title: g.title.clone(),
+                element_name: element_name(&g.element_key),
+                strategy: g.strategy_key.as_ref().and_then(|k| {
+                    year.instrument
+                        .indicators
+                        .iter()
+                        .find(|i| &i.strategy_key == k)
+                        .map(|i| i.text.clone())
+                }),
+                progress_text: progress.text(),
+                progress,
+                milestones_text: format!("{reached} of {} milestones reached", ms.len()),
+                latest_update: plans
+                    .updates
+                    .iter()
+                    .rfind(|u| u.0 == g.id)
+                    .map(|u| format!("{}: {}", u.1, u.2)),
+                steps,
+            }
+        })
+        .collect();
+    let activities = year
+        .activities
+        .iter()
+        .filter(|a| &a.state_code == code && a.status == "held")
+        .filter(|a| participation::local_date(a.starts_at, &tz) <= year.today)
+        .map(|a| ActivityLine {
+            id: a.id,
+            date: day_label(participation::local_date(a.starts_at, &tz)),
+            kind_label: kind_label(&a.kind).to_owned(),
+            title: a.title.clone(),
+            place: a.place.clone(),
+            attendance: match a.attended {
+                Some(0) => "Did not attend",
+                Some(_) => "Attended",
+                None => "Not recorded",
+            }
+            .to_owned(),
+        })
+        .collect();
+    StateReport {
+        program_slug: program.slug.clone(),
+        program_name: program.name.clone(),
+        state_code: code.clone(),
+        state_name: row.state_name.clone(),
+        generated_on: today,
+        team,
+        coaches,
+        stage_label: row.stage_label.clone(),
+        snapshots,
+        comparison,
+        elements,
+        priorities,
+        plan: row.plan,
+        plan_text: row.plan_text.clone(),
+        goals,
+        month_labels: year.participation.month_labels.clone(),
+        commitments: year.tracked.clone(),
+        participation: year.participation_of(code).cloned(),
+        activities,
+        reasons: row.reasons.clone(),
+    }
+}
+
+/// One state's progress report at `now`; not found when the state has no team.
+pub async fn state_report_at(
+    state: &AppState,
+    slug: &str,
+    code: &str,
+    now: i64,
+) -> Result<StateReport, Refusal> {
+    let year = year(state, slug, now, true).await?;
+    let dash = dashboard_of(&year, &|c: &str| c == code);
+    let Some(row) = dash.rows.first() else {
+        return Err(Refusal::NotFound);
+    };
+    let pool = &state.db.pool;
+    let program_id = year.detail.program.id;
+    let members = store::team_members(pool, program_id).await?;
+    let coaches = store::coaches(pool, program_id).await?;
+    let plans = plans(state, program_id).await?;
+    Ok(state_report_of(&year, row, &members, &coaches, &plans))
+}
+
+pub async fn state_report(
+    state: &AppState,
+    slug: &str,
+    code: &str,
+) -> Result<StateReport, Refusal> {
+    state_report_at(state, slug, code, crate::time::now_ms()).await
+}
+
+/// The program report at `now`, with the states `visible` says (by name).
+pub async fn program_report_at(
+    state: &AppState,
+    slug: &str,
+    now: i64,
+    visible: impl Fn(&str) -> bool,
+) -> Result<ProgramReport, Refusal> {
+    let year = year(state, slug, now, true).await?;
+    let dashboard = dashboard_of(&year, &visible);
+    let pool = &state.db.pool;
+    let program_id = year.detail.program.id;
+    let members = store::team_members(pool, program_id).await?;
+    let coaches = store::coaches(pool, program_id).await?;
+    let plans = plans(state, program_id).await?;
+    let mut states: Vec<StateReport> = dashboard
+        .rows
+        .iter()
+        .map(|row| state_report_of(&year, row, &members, &coaches, &plans))
+        .collect();
+    states.sort_by(|a, b| a.state_name.cmp(&b.state_name));
+    Ok(ProgramReport {
+        program_slug: year.detail.program.slug.clone(),
+        program_name: year.detail.program.name.clone(),
+        generated_on: year.today.to_string(),
+        dashboard,
+        states,
+    })
+}
+
+/// The whole program's report, every state, as of now (the benchmark's entry point).
+pub async fn program_report(state: &AppState, slug: &str) -> Result<ProgramReport, Refusal> {
+    program_report_at(state, slug, crate::time::now_ms(), |_| true).await
+}

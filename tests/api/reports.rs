@@ -1,0 +1,1011 @@
+//! Participation, the program dashboard, the cohort's priorities and the
+//! reports, through the pages and the API, on a 2016 program year whose
+//! activities, plans and snapshots are written straight into the tables.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use jiff::civil::date;
+use serde_json::Value;
+
+use crate::applications::future_program;
+use crate::assessment::{call, member, team};
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, TestApp};
+
+both_backends!(participation_dashboard_and_reports);
+
+const SLUG: &str = "acp";
+const NY: &str = "America/New_York";
+
+/// Unix milliseconds of a wall-clock time in New York.
+fn at(y: i16, m: i8, d: i8, h: i8, mi: i8) -> i64 {
+    date(y, m, d)
+        .at(h, mi, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::get(NY).unwrap())
+        .unwrap()
+        .timestamp()
+        .as_millisecond()
+}
+
+/// An activity for these (state, attended) pairs; returns its id.
+async fn activity(
+    app: &TestApp,
+    program_id: i64,
+    kind: &str,
+    title: &str,
+    starts: i64,
+    status: &str,
+    states: &[(&str, Option<i64>)],
+) -> i64 {
+    let db = &app.state.db.pool;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, place, status, uid, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'Denver', $6, $7, 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .bind(kind)
+    .bind(title)
+    .bind(starts)
+    .bind(starts + 3_600_000)
+    .bind(status)
+    .bind(format!("{kind}-{starts}-{}@test", states[0].0))
+    .fetch_one(db)
+    .await
+    .unwrap();
+    for (code, attended) in states {
+        sqlx::query("INSERT INTO activity_states (activity_id, program_id, state_code, attended) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(program_id)
+            .bind(*code)
+            .bind(*attended)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+/// A frozen snapshot written straight into the tables: each indicator at
+/// the phase `level` gives for its element number, with high priority.
+async fn snapshot(
+    app: &TestApp,
+    program: &waymark::program::store::Program,
+    code: &str,
+    kind: &str,
+    taken_at: i64,
+    level: impl Fn(i64) -> i64,
+) {
+    let instrument =
+        waymark::assessment::service::instrument(&app.state, &app.state.frameworks, program)
+            .await
+            .unwrap();
+    let db = &app.state.db.pool;
+    let round: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM assessment_rounds WHERE program_id = $1 AND state_code = $2",
+    )
+    .bind(program.id)
+    .bind(code)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let round_id: i64 = sqlx::query_scalar(
+        "INSERT INTO assessment_rounds (program_id, state_code, round, opened_at, closed_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
+    )
+    .bind(program.id)
+    .bind(code)
+    .bind(round + 1)
+    .bind(taken_at)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO snapshots (program_id, state_code, round_id, kind, taken_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(program.id)
+    .bind(code)
+    .bind(round_id)
+    .bind(kind)
+    .bind(taken_at)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    for i in &instrument.indicators {
+        sqlx::query("INSERT INTO snapshot_ratings (snapshot_id, indicator_id, level, not_sure, priority, note) VALUES ($1, $2, $3, 0, 'high', '')")
+            .bind(id)
+            .bind(i.id)
+            .bind(level(i.element_number))
+            .execute(db)
+            .await
+            .unwrap();
+    }
+}
+
+/// A plan with one goal and its steps: (text, due on, status).
+async fn plan(
+    app: &TestApp,
+    program_id: i64,
+    code: &str,
+    goal: &str,
+    element: &str,
+    steps: &[(&str, &str, &str)],
+) {
+    let db = &app.state.db.pool;
+    let plan_id: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, $2, 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .bind(code)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let goal_id: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 0, $2, $3, 1, 1) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(goal)
+    .bind(element)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    for (i, (text, due, status)) in steps.iter().enumerate() {
+        sqlx::query("INSERT INTO plan_steps (goal_id, position, text, due_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, 1)")
+            .bind(goal_id)
+            .bind(i as i64)
+            .bind(*text)
+            .bind(*due)
+            .bind(*status)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on, reached_on) VALUES ($1, 'm1', 'A milestone', '2017-05-01', '2017-04-20')")
+        .bind(goal_id)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// A download through the signed-in browser's cookies: (status, content type, bytes).
+async fn download(b: &Browser, path: &str) -> (u16, String, Vec<u8>) {
+    let cookies = b
+        .cookies
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{path}", b.base))
+        .header(reqwest::header::COOKIE, cookies)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, res.bytes().await.unwrap().to_vec())
+}
+
+fn cell(rows: &calamine::Range<Data>, r: usize, c: usize) -> String {
+    match rows.get((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => format!("{f}"),
+        Some(Data::Int(i)) => format!("{i}"),
+        Some(Data::Empty) | None => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn sheet_rows(rows: &calamine::Range<Data>) -> Vec<Vec<String>> {
+    (0..rows.height())
+        .map(|r| (0..rows.width()).map(|c| cell(rows, r, c)).collect())
+        .collect()
+}
+
+/// The statuses of one state's commitment, month by month, from the API's answer.
+fn statuses(p: &Value, code: &str, key: &str) -> Vec<String> {
+    let s = p["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state_code"] == code)
+        .unwrap();
+    s["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let c = m["commitments"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["key"] == key)
+                .unwrap();
+            format!("{}:{}", c["held"], c["status"].as_str().unwrap_or("none"))
+        })
+        .collect()
+}
+
+async fn participation_dashboard_and_reports(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    let db = &app.state.db.pool;
+    // The 2016 program year: the template's dates moved from 2099 to 2016.
+    sqlx::query("UPDATE programs SET start_year = 2016 WHERE id = $1")
+        .bind(program_id)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE program_milestones SET starts_on = REPLACE(starts_on, '2099', '2016'),
+           ends_on = REPLACE(REPLACE(ends_on, '2100', '2017'), '2099', '2016') WHERE program_id = $1",
+    )
+    .bind(program_id)
+    .execute(db)
+    .await
+    .unwrap();
+    let program = waymark::program::store::find_by_slug(db, SLUG)
+        .await
+        .unwrap()
+        .unwrap();
+    for code in ["CO", "KS", "MA"] {
+        team(&app, program_id, code).await;
+    }
+    let (_, co_lead, co_token) = member(
+        &app,
+        program_id,
+        "lead@co.gov",
+        "state_lead",
+        "CO",
+        "postsecondary_cte",
+    )
+    .await;
+    let (_, _ks_member, ks_token) = member(
+        &app,
+        program_id,
+        "member@ks.gov",
+        "state_member",
+        "KS",
+        "secondary_cte",
+    )
+    .await;
+    let (_, coach, coach_token) = member(&app, program_id, "coach@ta.org", "coach", "CO", "").await;
+    let (fed_id, fed_pw) = app.add_user("officer@ed.gov", "federal", None, None).await;
+    let federal = app.browser();
+    federal.sign_in("officer@ed.gov", &fed_pw).await;
+    let fed_token = app.token_for(fed_id, "officer@ed.gov").await;
+    let (admin_id, admin_pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@ta.org", &admin_pw).await;
+    let admin_token = app.token_for(admin_id, "admin@ta.org").await;
+
+    // The year's activities.
+    let months: [(i16, i8); 11] = [
+        (2016, 10),
+        (2016, 11),
+        (2016, 12),
+        (2017, 1),
+        (2017, 2),
+        (2017, 3),
+        (2017, 4),
+        (2017, 5),
+        (2017, 6),
+        (2017, 7),
+        (2017, 8),
+    ];
+    for (y, m) in months {
+        // Colorado: a call every month but November (cancelled), January
+        // (at 11:30 pm Eastern on the 31st, February 1 in UTC) and
+        // February (none).
+        match (y, m) {
+            (2016, 11) => {
+                activity(
+                    &app,
+                    program_id,
+                    "coaching_call",
+                    "CO call",
+                    at(y, m, 12, 14, 0),
+                    "cancelled",
+                    &[("CO", None)],
+                )
+                .await;
+            }
+            (2017, 1) => {
+                activity(
+                    &app,
+                    program_id,
+                    "coaching_call",
+                    "CO late call",
+                    at(2017, 1, 31, 23, 30),
+                    "held",
+                    &[("CO", Some(1))],
+                )
+                .await;
+            }
+            (2017, 2) => {}
+            _ => {
+                activity(
+                    &app,
+                    program_id,
+                    "coaching_call",
+                    "CO call",
+                    at(y, m, 12, 14, 0),
+                    "held",
+                    &[("CO", Some(1))],
+                )
+                .await;
+            }
+        }
+        activity(
+            &app,
+            program_id,
+            "planning_session",
+            "CO planning",
+            at(y, m, 20, 10, 0),
+            "held",
+            &[("CO", None)],
+        )
+        .await;
+        activity(
+            &app,
+            program_id,
+            "coaching_call",
+            "MA call",
+            at(y, m, 13, 14, 0),
+            "held",
+            &[("MA", Some(1))],
+        )
+        .await;
+        activity(
+            &app,
+            program_id,
+            "planning_session",
+            "MA planning",
+            at(y, m, 21, 10, 0),
+            "held",
+            &[("MA", None)],
+        )
+        .await;
+    }
+    for (m, y) in [(11, 2016), (2, 2017), (5, 2017), (8, 2017)] {
+        // Kansas did not attend the February webinar.
+        let ks = if m == 2 { Some(0) } else { Some(1) };
+        activity(
+            &app,
+            program_id,
+            "webinar",
+            "Quarterly webinar",
+            at(y, m, 3, 13, 0),
+            "held",
+            &[("CO", Some(1)), ("KS", ks), ("MA", Some(1))],
+        )
+        .await;
+    }
+    for (y, m) in [(2016, 12), (2017, 5)] {
+        activity(
+            &app,
+            program_id,
+            "site_visit",
+            "Site visit",
+            at(y, m, 8, 9, 0),
+            "held",
+            &[("CO", Some(1))],
+        )
+        .await;
+        activity(
+            &app,
+            program_id,
+            "site_visit",
+            "Site visit",
+            at(y, m, 9, 9, 0),
+            "held",
+            &[("MA", Some(1))],
+        )
+        .await;
+    }
+    for (y, m) in [(2016, 12), (2017, 3), (2017, 6)] {
+        activity(
+            &app,
+            program_id,
+            "peer_session",
+            "Peer session",
+            at(y, m, 15, 11, 0),
+            "held",
+            &[("CO", None), ("MA", None)],
+        )
+        .await;
+    }
+    // Something scheduled far ahead: the next activity.
+    activity(
+        &app,
+        program_id,
+        "coaching_call",
+        "Follow-up call",
+        at(2099, 1, 5, 14, 0),
+        "scheduled",
+        &[("CO", None)],
+    )
+    .await;
+
+    // Snapshots: Colorado baseline and mid-year, Massachusetts all three, Kansas none.
+    let weak = |e: i64| match e {
+        1 | 2 => 1,
+        3 => 2,
+        _ => 4,
+    };
+    snapshot(
+        &app,
+        &program,
+        "CO",
+        "baseline",
+        at(2016, 10, 20, 12, 0),
+        weak,
+    )
+    .await;
+    snapshot(
+        &app,
+        &program,
+        "CO",
+        "mid_year",
+        at(2017, 3, 10, 12, 0),
+        |e| if e == 1 { 3 } else { weak(e) },
+    )
+    .await;
+    for (kind, when) in [
+        ("baseline", at(2016, 10, 21, 12, 0)),
+        ("mid_year", at(2017, 3, 11, 12, 0)),
+        ("final", at(2017, 8, 20, 12, 0)),
+    ] {
+        snapshot(&app, &program, "MA", kind, when, weak).await;
+    }
+    let instrument =
+        waymark::assessment::service::instrument(&app.state, &app.state.frameworks, &program)
+            .await
+            .unwrap();
+    let e1 = instrument.indicators[0].element_name.clone();
+    let e1_key = instrument.indicators[0].element_key.clone();
+
+    // Plans: Colorado three steps overdue, Massachusetts all done.
+    plan(
+        &app,
+        program_id,
+        "CO",
+        "Employers shape every pathway",
+        &e1_key,
+        &[
+            ("Map regional employers", "2016-12-01", "done"),
+            ("Convene sector partnerships", "2017-03-01", "not_started"),
+            ("Agree on credentials", "2017-04-01", "in_progress"),
+            ("Publish pathway maps", "2017-05-01", "blocked"),
+        ],
+    )
+    .await;
+    plan(
+        &app,
+        program_id,
+        "MA",
+        "=HYPERLINK(\"http://example.test\")",
+        &e1_key,
+        &[
+            ("Hold the summit", "2017-01-10", "done"),
+            ("Write the report", "2017-02-10", "done"),
+        ],
+    )
+    .await;
+
+    // ----- participation through the API -----
+    let (status, p) = call(
+        &app,
+        &admin_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/participation"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["months"][0], "2016-10");
+    assert_eq!(p["months"][10], "2017-08");
+    let co_calls = statuses(&p, "CO", "coaching_call");
+    assert_eq!(co_calls[1], "0:missed", "November's call was cancelled");
+    assert_eq!(
+        co_calls[3], "1:on_track",
+        "11:30 pm on January 31 counts in January"
+    );
+    assert_eq!(co_calls[4], "0:missed", "and not in February");
+    assert_eq!(co_calls[0], "1:on_track");
+    assert_eq!(co_calls[10], "1:on_track");
+    let ks_webinars = statuses(&p, "KS", "webinar");
+    assert_eq!(
+        ks_webinars[4], "0:missed",
+        "Kansas did not attend February's webinar"
+    );
+    assert_eq!(ks_webinars[3], "0:missed", "the whole quarter is missed");
+    assert_eq!(ks_webinars[1], "1:on_track");
+    assert_eq!(
+        ks_webinars[0], "0:on_track",
+        "a met quarter's months are on track"
+    );
+    let co_visits = statuses(&p, "CO", "site_visit");
+    assert_eq!(co_visits[2], "1:on_track");
+    assert_eq!(co_visits[10], "0:none", "outside the site visits' period");
+    let co = p["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state_code"] == "CO")
+        .unwrap();
+    assert_eq!(co["missed"][0], "2 coaching calls missed");
+    let totals: Vec<&str> = co["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            "coaching calls held: 9 of 11",
+            "site visits held: 2 of 2",
+            "webinars attended: 4 (asked: one in each of 4 quarters)",
+            "planning sessions held: 11 of 11",
+            "peer sessions held: 3",
+        ]
+    );
+
+    // ----- the participation page -----
+    let page = admin.get(&format!("/programs/{SLUG}/participation")).await;
+    assert_eq!(page.status, 200);
+    for text in [
+        "<strong>Missed</strong><br>1 webinar, 1 planning session<br>Missed: coaching call",
+        "<strong>On track</strong><br>1 coaching call, 1 planning session",
+        "coaching calls held: 9 of 11; site visits held: 2 of 2",
+        "webinars attended: 3 (asked: one in each of 4 quarters)",
+        "On track</dt>",
+        "11 coaching calls missed",
+    ] {
+        assert!(
+            page.body.contains(text),
+            "participation page lacks {text:?}"
+        );
+    }
+    assert_eq!(
+        coach
+            .get(&format!("/programs/{SLUG}/participation"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        co_lead
+            .get(&format!("/programs/{SLUG}/participation"))
+            .await
+            .status,
+        403
+    );
+
+    // ----- the dashboard -----
+    let (status, d) = call(
+        &app,
+        &fed_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/dashboard"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    let order: Vec<&str> = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ["KS", "CO", "MA"],
+        "states needing attention first, the worst first"
+    );
+    let co = &d["rows"][1];
+    assert_eq!(co["stage"], "mid_year");
+    assert_eq!(
+        co["reasons"],
+        serde_json::json!([
+            "3 plan steps overdue",
+            "2 coaching calls missed",
+            "no final snapshot"
+        ])
+    );
+    assert_eq!(co["plan"]["steps"], 4);
+    assert_eq!(co["plan"]["done"], 1);
+    assert_eq!(co["plan"]["overdue"], 3);
+    assert_eq!(co["next_activity"]["title"], "Follow-up call");
+    assert!(
+        co["elements"][0]["score"].as_f64().unwrap() > 60.0,
+        "element 1 at phase 3 in the mid-year"
+    );
+    let ks = &d["rows"][0];
+    assert_eq!(ks["stage"], "not_started");
+    let ks_reasons: Vec<&str> = ks["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    for r in [
+        "11 coaching calls missed",
+        "2 site visits short",
+        "1 webinar missed",
+        "no baseline snapshot",
+        "no mid-year snapshot",
+        "no final snapshot",
+    ] {
+        assert!(ks_reasons.contains(&r), "{r} in {ks_reasons:?}");
+    }
+    assert_eq!(
+        d["rows"][2]["reasons"],
+        serde_json::json!([]),
+        "Massachusetts is on track"
+    );
+    assert_eq!(d["rows"][2]["stage"], "final");
+    // The cohort's priorities: elements 1 to 3 for both states with a snapshot.
+    assert_eq!(d["topics"][0]["count"], 2);
+    assert_eq!(d["topics"][0]["of"], 2);
+
+    let page = federal.get(&format!("/programs/{SLUG}/dashboard")).await;
+    assert_eq!(page.status, 200);
+    let ks_at = page.body.find(">Kansas</a>").unwrap();
+    let co_at = page.body.find(">Colorado</a>").unwrap();
+    let ma_at = page.body.find(">Massachusetts</a>").unwrap();
+    assert!(
+        ks_at < co_at && co_at < ma_at,
+        "the page lists states needing attention first"
+    );
+    assert!(
+        page.body
+            .contains("3 plan steps overdue; 2 coaching calls missed; no final snapshot")
+    );
+    assert!(page.body.contains("Nothing pressing"));
+    assert!(page.body.contains("Suggested webinar topics"));
+
+    // A coach sees only the states they coach.
+    let (status, d) = call(
+        &app,
+        &coach_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/dashboard"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let order: Vec<&str> = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["state_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["CO"]);
+    let page = coach.get(&format!("/programs/{SLUG}/dashboard")).await;
+    assert!(page.body.contains(">Colorado</a>") && !page.body.contains("Kansas"));
+    let (status, _) = call(
+        &app,
+        &co_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/dashboard"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // ----- the cohort's priorities -----
+    let (status, pr) = call(
+        &app,
+        &admin_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/priorities"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        pr["topics"][0]["text"],
+        format!("{e1}: a top priority for 2 of 2 states")
+    );
+    assert_eq!(pr["topics"][0]["states"], serde_json::json!(["CO", "MA"]));
+    assert!(pr["strategy_topics"].as_array().unwrap().len() >= 3);
+
+    // ----- the state report -----
+    let page = co_lead.get(&format!("/programs/{SLUG}/reports/CO")).await;
+    assert_eq!(page.status, 200);
+    for text in [
+        "Team and coach",
+        "Test coach",
+        "Name of lead@co.gov",
+        "Assessment results",
+        "Mid-year frozen",
+        "change since the baseline",
+        "Priorities",
+        "Action plan",
+        "Employers shape every pathway",
+        "1 of 4 steps done (25%), 3 overdue",
+        "Convene sector partnerships",
+        "1 of 1 milestones reached",
+        "Participation",
+        "coaching calls held: 9 of 11",
+        "Activities held",
+        "CO late call",
+        "Jan 31, 2017",
+        "report.xlsx",
+    ] {
+        assert!(page.body.contains(text), "state report lacks {text:?}");
+    }
+    assert!(
+        page.body.contains("up "),
+        "element 1 went up since the baseline"
+    );
+    assert!(
+        !page.body.contains("Follow-up call"),
+        "only activities held"
+    );
+    let (status, r) = call(
+        &app,
+        &co_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/reports/CO"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(r["elements"][0]["change"].as_f64().unwrap().round(), 67.0);
+    assert_eq!(
+        r["activities"].as_array().unwrap().len(),
+        9 + 11 + 4 + 2 + 3
+    );
+    // Other states' reports and the program report are refused to a state's people.
+    assert_eq!(
+        co_lead
+            .get(&format!("/programs/{SLUG}/reports/KS"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        co_lead
+            .get(&format!("/programs/{SLUG}/report"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        download(&co_lead, &format!("/programs/{SLUG}/report.xlsx"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        download(
+            &co_lead,
+            &format!("/programs/{SLUG}/reports/KS/report.xlsx")
+        )
+        .await
+        .0,
+        403
+    );
+    let (status, _) = call(
+        &app,
+        &ks_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/reports/CO"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &app,
+        &ks_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/report"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        coach
+            .get(&format!("/programs/{SLUG}/reports/KS"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        coach
+            .get(&format!("/programs/{SLUG}/reports/CO"))
+            .await
+            .status,
+        200
+    );
+    // A state without a team has no report.
+    assert_eq!(
+        admin
+            .get(&format!("/programs/{SLUG}/reports/WY"))
+            .await
+            .status,
+        404
+    );
+
+    // ----- the program report -----
+    let page = federal.get(&format!("/programs/{SLUG}/report")).await;
+    assert_eq!(page.status, 200);
+    for text in [
+        "Overview",
+        "most common priorities",
+        "Colorado",
+        "Kansas",
+        "Massachusetts",
+        "waymark-report-state",
+        "Activities held",
+    ] {
+        assert!(page.body.contains(text), "program report lacks {text:?}");
+    }
+    assert_eq!(
+        page.body.matches("class=\"waymark-report-state\"").count(),
+        3
+    );
+    assert!(page.body.contains("print.css\" media=\"print\""));
+    let coach_report = coach.get(&format!("/programs/{SLUG}/report")).await;
+    assert_eq!(coach_report.status, 200);
+    assert_eq!(
+        coach_report
+            .body
+            .matches("class=\"waymark-report-state\"")
+            .count(),
+        1
+    );
+
+    // ----- the spreadsheets, downloaded by the federal officer -----
+    let (status, kind, bytes) = download(
+        &federal,
+        &format!("/programs/{SLUG}/reports/CO/report.xlsx"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Summary",
+            "Team and coach",
+            "Assessment",
+            "Priorities",
+            "Action plan",
+            "Participation",
+            "Activities"
+        ]
+    );
+    let summary = sheet_rows(&book.worksheet_range("Summary").unwrap());
+    assert_eq!(summary[1], ["State", "Colorado"]);
+    assert_eq!(
+        summary[7][1],
+        "3 plan steps overdue; 2 coaching calls missed; no final snapshot"
+    );
+    let assessment = sheet_rows(&book.worksheet_range("Assessment").unwrap());
+    assert_eq!(
+        assessment[0][..6],
+        [
+            "State",
+            "Stage",
+            "Element",
+            "Baseline",
+            "Latest",
+            "Change since baseline"
+        ]
+    );
+    assert_eq!(assessment[1][0], "Colorado");
+    assert_eq!(assessment[1][2], format!("1. {e1}"));
+    assert_eq!(
+        (
+            assessment[1][3].as_str(),
+            assessment[1][4].as_str(),
+            assessment[1][5].as_str()
+        ),
+        ("0", "67", "67")
+    );
+    let part = sheet_rows(&book.worksheet_range("Participation").unwrap());
+    assert_eq!(part[0][..3], ["State", "Month", "Status"]);
+    assert_eq!(part[0][3], "Coaching calls held");
+    assert_eq!(part[4][..4], ["Colorado", "Jan 2017", "On track", "1"]);
+    assert_eq!(part[5][..4], ["Colorado", "Feb 2017", "Missed", "0"]);
+    let plan_rows = sheet_rows(&book.worksheet_range("Action plan").unwrap());
+    assert_eq!(plan_rows.len(), 5, "a header and a row per step");
+    assert_eq!(plan_rows[2][5], "Convene sector partnerships");
+    assert_eq!(plan_rows[2][9], "Yes");
+    let activities = sheet_rows(&book.worksheet_range("Activities").unwrap());
+    assert_eq!(activities.len(), 1 + 29);
+
+    let (status, _, bytes) = download(&federal, &format!("/programs/{SLUG}/report.xlsx")).await;
+    assert_eq!(status, 200);
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Overview",
+            "Cohort priorities",
+            "Team and coach",
+            "Assessment",
+            "Priorities",
+            "Action plan",
+            "Participation",
+            "Activities"
+        ]
+    );
+    let overview = sheet_rows(&book.worksheet_range("Overview").unwrap());
+    let states: Vec<&str> = overview[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(states, ["Kansas", "Colorado", "Massachusetts"]);
+    assert_eq!(overview[3][1], "");
+    let topics = sheet_rows(&book.worksheet_range("Cohort priorities").unwrap());
+    assert_eq!(
+        topics[1][0],
+        format!("{e1}: a top priority for 2 of 2 states")
+    );
+    // A goal written like a formula stays text.
+    let plan_rows = sheet_rows(&book.worksheet_range("Action plan").unwrap());
+    let ma = plan_rows.iter().find(|r| r[0] == "Massachusetts").unwrap();
+    assert_eq!(ma[1], "=HYPERLINK(\"http://example.test\")");
+    let formulas = book.worksheet_formula("Action plan").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula in the sheet"
+    );
+    let part = sheet_rows(&book.worksheet_range("Participation").unwrap());
+    assert!(
+        part.iter()
+            .any(|r| r[..3] == ["Kansas", "Feb 2017", "Missed"])
+    );
+
+    // The API gives the same spreadsheets to a token.
+    let res = reqwest::Client::new()
+        .get(format!("{}/api/v1/programs/{SLUG}/report.xlsx", app.base))
+        .bearer_auth(&fed_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let res = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/programs/{SLUG}/reports/CO/report.xlsx",
+            app.base
+        ))
+        .bearer_auth(&fed_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let (status, r) = call(
+        &app,
+        &fed_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/report"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(r["states"].as_array().unwrap().len(), 3);
+
+    // The home page leads the overseers to these pages.
+    let home = federal.get("/").await;
+    assert!(home.body.contains(&format!("/programs/{SLUG}/dashboard")));
+    assert!(
+        home.body
+            .contains(&format!("/programs/{SLUG}/participation"))
+    );
+    let home = co_lead.get("/").await;
+    assert!(home.body.contains(&format!("/programs/{SLUG}/reports/CO")));
+    assert!(!home.body.contains(&format!("/programs/{SLUG}/dashboard")));
+    app.stop().await;
+}
