@@ -13,6 +13,7 @@ mod cohort;
 mod frameworks;
 mod mail;
 mod pages;
+mod plans;
 mod programs;
 mod selection;
 mod settings;
