@@ -1032,7 +1032,7 @@ pub async fn add_update(
             input.step_id,
             &written,
             body,
-            (user.id, now),
+            (Some(user.id), now),
         )
         .await?;
         record_files(&mut tx, id, files, &checked, &keys, now).await?;

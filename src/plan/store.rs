@@ -491,7 +491,7 @@ pub async fn insert_update(
     step_id: Option<i64>,
     written_on: &str,
     body: &str,
-    (author_id, now): (i64, i64),
+    (author_id, now): (Option<i64>, i64),
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO plan_updates (goal_id, step_id, written_on, body, author_id, created_at)

@@ -14,7 +14,10 @@ use crate::assessment::{member, team};
 use crate::both_backends;
 use crate::helpers::{Backend, Browser, TestApp};
 
-both_backends!(a_plan_from_priorities_to_evidence);
+both_backends!(
+    a_plan_from_priorities_to_evidence,
+    the_demo_year_has_plans_in_progress
+);
 
 const SLUG: &str = "acp";
 const PDF_NAME: &str = "Partnership charter.pdf";
@@ -879,5 +882,80 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
     ] {
         assert!(audited.iter().any(|x| x == a), "{a} in {audited:?}");
     }
+    app.stop().await;
+}
+
+async fn the_demo_year_has_plans_in_progress(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let db = &app.state.db.pool;
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT state_code FROM plans ORDER BY state_code")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(states, ["CO", "KS", "MA", "MN", "OR"]);
+    let per_plan: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_goals GROUP BY plan_id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(per_plan.iter().all(|n| (2..=4).contains(n)), "{per_plan:?}");
+    let per_goal: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_steps GROUP BY goal_id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(per_goal.iter().all(|n| (3..=6).contains(n)), "{per_goal:?}");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM plan_steps ORDER BY status")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(statuses, ["blocked", "done", "in_progress", "not_started"]);
+    let (first, last): (String, String) =
+        sqlx::query_as("SELECT MIN(written_on), MAX(written_on) FROM plan_updates")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(
+        first.as_str() >= "2016-11-01" && last.as_str() <= "2017-07-31",
+        "{first} {last}"
+    );
+    let reached: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM plan_milestones WHERE reached_on IS NOT NULL")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(reached > 0);
+    // The coach reads Colorado's plan, its timeline and an evidence file.
+    let coach = sign_ins
+        .iter()
+        .find(|s| s.email == "coach@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&coach.email, &coach.password).await;
+    let base = "/programs/acp-2016/plans/CO";
+    let page = b.get(base).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Goal 1: "));
+    assert!(page.body.contains("(overdue)"));
+    assert!(
+        page.body
+            .contains("Evidence: <a href=\"/programs/acp-2016/plans/CO/evidence/")
+    );
+    let timeline = b.get(&format!("{base}/timeline")).await;
+    assert!(timeline.body.contains("March 2017"));
+    let file: i64 = sqlx::query_scalar(
+        "SELECT MIN(e.id) FROM plan_evidence e JOIN plan_updates u ON u.id = e.update_id
+         JOIN plan_goals g ON g.id = u.goal_id JOIN plans p ON p.id = g.plan_id WHERE p.state_code = 'CO'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let (status, headers, bytes) = fetch(&app, Ok(&b), &format!("{base}/evidence/{file}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    // The home page leads the coach to the plan.
+    assert!(b.get("/").await.body.contains("CO&#39;s action plan in"));
     app.stop().await;
 }

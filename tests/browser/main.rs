@@ -158,6 +158,8 @@ fn pages() -> Vec<String> {
                 // Downloads, not pages.
                 && !p.ends_with(".xlsx")
                 && !p.ends_with(".csv")
+                // An action plan's evidence files are downloads too.
+                && !p.contains("{evidence}")
         })
         .flat_map(|(_, p)| {
             if p == "/password/set" {
