@@ -13,13 +13,16 @@ use crate::demo::{PROGRAM_SLUG, mix};
 
 const STATES: [&str; 5] = ["CO", "KS", "MA", "MN", "OR"];
 
+/// A dated update: (date, text, the step it is about).
+type DemoUpdate = ((i16, i8, i8), &'static str, Option<usize>);
+
 /// What a goal on one element says: a description, its steps (text, due
 /// date), and its updates (date, text, about which step).
 struct Script {
     element: &'static str,
     description: &'static str,
     steps: [(&'static str, (i16, i8, i8)); 5],
-    updates: [((i16, i8, i8), &'static str, Option<usize>); 3],
+    updates: [DemoUpdate; 3],
 }
 
 const SCRIPTS: &[Script] = &[
@@ -357,7 +360,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 // are under way or not started; now and then one is blocked.
                 let h = mix(&[n as u64, g as u64, s as u64]);
                 let status = if due < date(2017, 3, 1) {
-                    if h % 5 == 0 {
+                    if h.is_multiple_of(5) {
                         StepStatus::InProgress
                     } else {
                         StepStatus::Done

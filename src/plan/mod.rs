@@ -140,7 +140,7 @@ impl Progress {
         )
     }
 
-    pub fn add(self, other: Progress) -> Progress {
+    pub fn plus(self, other: Progress) -> Progress {
         let steps = self.steps + other.steps;
         let done = self.done + other.done;
         Progress {
@@ -153,12 +153,8 @@ impl Progress {
 }
 
 fn percent(part: usize, whole: usize) -> u8 {
-    if whole == 0 {
-        0
-    } else {
-        // Rounded down, so 100% means every step is done.
-        ((part * 100) / whole) as u8
-    }
+    // Rounded down, so 100% means every step is done.
+    (part * 100).checked_div(whole).unwrap_or(0) as u8
 }
 
 /// Progress of a set of steps, each (due date, status), on `today`.
@@ -182,7 +178,7 @@ pub fn progress<'a>(
 
 /// The whole plan's progress from its goals'.
 pub fn overall(goals: &[Progress]) -> Progress {
-    goals.iter().fold(Progress::default(), |a, b| a.add(*b))
+    goals.iter().fold(Progress::default(), |a, b| a.plus(*b))
 }
 
 /// A month of the timeline: (year, month 1-12).
