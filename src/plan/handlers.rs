@@ -68,6 +68,7 @@ pub fn routes() -> Routes {
             "/programs/{slug}/plans/{state}/goals/{goal}/updates",
             add_update,
         )
+        .merge(super::edit::routes())
 }
 
 /// Confirmations after a change to the plan (`?done=`).
@@ -80,6 +81,8 @@ fn notice(done: &str) -> Option<&'static str> {
         "step-removed" => "The step is removed.",
         "milestone-added" => "The milestone is added.",
         "milestone-saved" => "The milestone is saved.",
+        "goal-saved" => "The goal is saved.",
+        "step-saved" => "The step is saved.",
         "milestone-removed" => "The milestone is removed.",
         "update-added" => "The progress update is added.",
         other => return crate::program::handlers::notice(other),
@@ -127,7 +130,7 @@ fn view(program_id: i64, state_code: String) -> Action {
     }
 }
 
-fn edit(program_id: i64, state_code: String) -> Action {
+pub(super) fn edit(program_id: i64, state_code: String) -> Action {
     Action::EditPlan {
         program_id,
         state_code,
@@ -178,7 +181,7 @@ pub async fn finish_scope(
     })
 }
 
-async fn ctx(
+pub(super) async fn ctx(
     state: &AppState,
     visitor: &Visitor,
     (slug, code): (&str, &str),
@@ -195,6 +198,10 @@ async fn ctx(
     .await?;
     let scope = finish_scope(state, detail, code).await?;
     Ok((user, scope))
+}
+
+pub(super) fn plan_base(scope: &Scope) -> String {
+    base(scope)
 }
 
 fn base(scope: &Scope) -> String {
@@ -398,18 +405,18 @@ async fn after<T>(
     }
 }
 
-fn field(form: &HashMap<String, String>, name: &str) -> String {
+pub(super) fn field(form: &HashMap<String, String>, name: &str) -> String {
     form.get(name).cloned().unwrap_or_default()
 }
 
-fn opt(form: &HashMap<String, String>, name: &str) -> Option<String> {
+pub(super) fn opt(form: &HashMap<String, String>, name: &str) -> Option<String> {
     form.get(name)
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
 }
 
 /// A chosen id from a list: blank is none; anything else must be a number.
-fn chosen_id(
+pub(super) fn chosen_id(
     form: &HashMap<String, String>,
     name: &str,
     message: &str,

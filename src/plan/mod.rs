@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod edit;
 pub mod evidence;
 pub mod export;
 pub mod handlers;

@@ -411,7 +411,11 @@ async fn plan_of(state: &AppState, scope: &Scope) -> Result<i64, Refusal> {
         .ok_or(Refusal::NotFound)
 }
 
-async fn goal_of(state: &AppState, scope: &Scope, goal_id: i64) -> Result<(i64, GoalRow), Refusal> {
+pub async fn goal_of(
+    state: &AppState,
+    scope: &Scope,
+    goal_id: i64,
+) -> Result<(i64, GoalRow), Refusal> {
     let plan = plan_of(state, scope).await?;
     let goal = store::goal(&state.db.pool, plan, goal_id)
         .await?
@@ -632,7 +636,11 @@ pub async fn add_step(
     Ok(id)
 }
 
-async fn step_of(state: &AppState, scope: &Scope, step_id: i64) -> Result<(i64, StepRow), Refusal> {
+pub async fn step_of(
+    state: &AppState,
+    scope: &Scope,
+    step_id: i64,
+) -> Result<(i64, StepRow), Refusal> {
     let plan = plan_of(state, scope).await?;
     let step = store::step_of(&state.db.pool, plan, step_id)
         .await?
@@ -846,7 +854,7 @@ pub async fn add_milestone(
     Ok(id)
 }
 
-async fn milestone_of(
+pub async fn milestone_of(
     state: &AppState,
     scope: &Scope,
     id: i64,

@@ -517,6 +517,36 @@ const MATRIX: &[(&str, &str, Who)] = &[
         Who::PlanUpdaters,
     ),
     (
+        "GET",
+        "/programs/{slug}/plans/{state}/goals/{goal}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/steps/{step}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/steps/{step}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/edit",
+        Who::PlanEditors,
+    ),
+    (
         "POST",
         "/programs/{slug}/plans/{state}/steps/{step}/delete",
         Who::PlanEditors,

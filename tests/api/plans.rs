@@ -831,6 +831,69 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
         waymark::plan::long_date(&today_s)
     )));
 
+    // ----- a step, a goal and a milestone changed on their own pages -----
+    let edit_step = format!("{base}/steps/{}/edit", ids[0]);
+    assert_eq!(jo.get(&edit_step).await.status, 403);
+    let form = lead.get(&edit_step).await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body
+            .contains(">Draft the partnership charter</textarea>")
+    );
+    let coach = coach_id.to_string();
+    let mut fields = vec![
+        ("text", "Draft the charter with legal counsel"),
+        ("due_on", "2017-02-30"),
+        ("owner_id", coach.as_str()),
+        ("status", "in_progress"),
+    ];
+    let bad = lead.submit(&edit_step, &edit_step, &fields).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"edit-due_on-error\""));
+    assert!(
+        bad.body
+            .contains(">Draft the charter with legal counsel</textarea>")
+    );
+    fields[1].1 = &next_month;
+    let saved = lead.submit(&edit_step, &edit_step, &fields).await;
+    assert_eq!(saved.status, 303);
+    let edit_goal = format!("{base}/goals/{goal}/edit");
+    let saved = lead
+        .submit(
+            &edit_goal,
+            &edit_goal,
+            &[
+                ("element_key", "partnerships"),
+                ("title", "Partners at one table"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let edit_milestone = format!("{base}/milestones/{milestone}/edit");
+    let bad = lead
+        .submit(&edit_milestone, &edit_milestone, &[("target_on", "soon")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"edit-target_on-error\""));
+    let saved = lead
+        .submit(
+            &edit_milestone,
+            &edit_milestone,
+            &[("target_on", next_month.as_str()), ("reached_on", "")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    let g = &plan["goals"][0];
+    assert_eq!(g["title"], "Partners at one table");
+    assert_eq!(
+        g["steps"][1]["text"],
+        "Draft the charter with legal counsel"
+    );
+    assert_eq!(g["steps"][1]["owner_name"], "Test coach");
+    assert_eq!(g["steps"][1]["due_on"], next_month.as_str());
+    assert_eq!(g["milestones"][0]["reached_on"], Value::Null);
+
     // ----- removals, and the audit log -----
     assert_eq!(
         call(
@@ -875,7 +938,9 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
         "add_plan_step",
         "add_plan_update",
         "attach_plan_evidence",
+        "change_plan_goal",
         "change_plan_milestone",
+        "change_plan_step",
         "remove_plan_goal",
         "remove_plan_step",
         "set_plan_step_status",

@@ -175,7 +175,11 @@ fn pages() -> Vec<String> {
                 vec![
                     p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
                         .replace("{state}", "CO")
-                        .replace("{element}", "partnerships"),
+                        .replace("{element}", "partnerships")
+                        // The demo's first goal, step and milestone (Colorado's plan).
+                        .replace("{goal}", "1")
+                        .replace("{step}", "1")
+                        .replace("{milestone}", "1"),
                 ]
             }
         })
