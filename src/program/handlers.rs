@@ -189,6 +189,11 @@ fn work_links(
                 if formed && !out.iter().any(|(h, _)| *h == href) {
                     out.push((href, format!("{code}'s state team in {}", p.name)));
                 }
+                // The state's action plan.
+                let plan = format!("/programs/{slug}/plans/{code}");
+                if formed && !out.iter().any(|(h, _)| *h == plan) {
+                    out.push((plan, format!("{code}'s action plan in {}", p.name)));
+                }
             }
         }
     }

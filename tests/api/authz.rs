@@ -38,6 +38,13 @@ enum Who {
     CohortReaders,
     /// Subject-matter experts, saying what they know.
     Sme,
+    // ----- action plans -----
+    /// Those who write CO's plan's goals, steps and milestones: its lead,
+    /// its coach, the admin.
+    PlanEditors,
+    /// Those who move CO's steps along and add progress updates: its whole
+    /// team, its coach, the admin.
+    PlanUpdaters,
     /// Those who see the program's peer-mentoring groups: every state's
     /// team, the coaches, the admin and the federal officer.
     PeerReaders,
@@ -405,6 +412,173 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/frameworks", Who::SignedIn),
     ("GET", "/api/v1/frameworks/{slug}", Who::SignedIn),
     ("GET", "/api/v1/crosswalk", Who::SignedIn),
+    // ----- action plans (removals last: they take the rows others use) -----
+    ("GET", "/programs/{slug}/plans/{state}", Who::TeamReaders),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/timeline",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/plan.xlsx",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/evidence/{evidence}",
+        Who::TeamReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/steps",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/steps/{step}/status",
+        Who::PlanUpdaters,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/milestones",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/reached",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/updates",
+        Who::PlanUpdaters,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/plans/{state}",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/plans/{state}/plan.xlsx",
+        Who::TeamReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/plans/{state}/evidence/{evidence}",
+        Who::TeamReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/plans/{state}/goals",
+        Who::PlanEditors,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/plans/{state}/goals/{goal}",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/plans/{state}/goals/{goal}/steps",
+        Who::PlanEditors,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/plans/{state}/steps/{step}",
+        Who::PlanEditors,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/plans/{state}/steps/{step}/status",
+        Who::PlanUpdaters,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/plans/{state}/goals/{goal}/milestones",
+        Who::PlanEditors,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/plans/{state}/milestones/{milestone}",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/plans/{state}/goals/{goal}/updates",
+        Who::PlanUpdaters,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/plans/{state}/updates/{update}/evidence",
+        Who::PlanUpdaters,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/goals/{goal}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/steps/{step}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/steps/{step}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/edit",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/steps/{step}/delete",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/milestones/{milestone}/delete",
+        Who::PlanEditors,
+    ),
+    (
+        "DELETE",
+        "/api/v1/programs/{slug}/plans/{state}/steps/{step}",
+        Who::PlanEditors,
+    ),
+    (
+        "DELETE",
+        "/api/v1/programs/{slug}/plans/{state}/milestones/{milestone}",
+        Who::PlanEditors,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/plans/{state}/goals/{goal}/delete",
+        Who::PlanEditors,
+    ),
+    (
+        "DELETE",
+        "/api/v1/programs/{slug}/plans/{state}/goals/{goal}",
+        Who::PlanEditors,
+    ),
     // Peer mentoring.
     ("GET", "/programs/{slug}/peers", Who::PeerReaders),
     ("POST", "/programs/{slug}/peers", Who::Admin),
@@ -476,6 +650,10 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::ProgramPeople => !matches!(persona, "anonymous" | "sme" | "partner"),
         Who::CohortReaders => matches!(persona, "admin" | "federal" | "coach"),
         Who::Sme => persona == "sme",
+        Who::PlanEditors => matches!(persona, "admin" | "state_lead" | "coach"),
+        Who::PlanUpdaters => {
+            matches!(persona, "admin" | "state_lead" | "state_member" | "coach")
+        }
         Who::PeerReaders => matches!(
             persona,
             "admin" | "federal" | "coach" | "state_lead" | "state_member" | "other_state_member"
@@ -569,7 +747,37 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .execute(db)
         .await
         .unwrap();
+    plan_rows(app, program_id).await;
     out
+}
+
+/// CO's plan with one of everything, each the first of its table (id 1),
+/// and the evidence file in storage.
+async fn plan_rows(app: &TestApp, program_id: i64) {
+    let db = &app.state.db.pool;
+    let plan: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(plan, 1);
+    for sql in [
+        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES (1, 1, 'Partnerships', 'partnerships', 1, 1) RETURNING id",
+        "INSERT INTO plan_steps (goal_id, position, text, due_on, created_at, updated_at) VALUES (1, 1, 'Meet', '2017-01-10', 1, 1) RETURNING id",
+        "INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on) VALUES (1, 'x', 'Charter', '2017-05-01') RETURNING id",
+        "INSERT INTO plan_updates (goal_id, written_on, body, created_at) VALUES (1, '2017-01-11', 'Met', 1) RETURNING id",
+        "INSERT INTO plan_evidence (update_id, storage_key, filename, content_type, size_bytes, created_at) VALUES (1, 'plans/matrix/minutes.pdf', 'minutes.pdf', 'application/pdf', 9, 1) RETURNING id",
+    ] {
+        let id: i64 = sqlx::query_scalar(sql).fetch_one(db).await.unwrap();
+        assert_eq!(id, 1, "{sql}");
+    }
+    app.state
+        .storage
+        .put("plans/matrix/minutes.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())
+        .await
+        .unwrap();
 }
 
 fn concrete(path: &str, id: i64) -> String {
@@ -585,6 +793,11 @@ fn concrete(path: &str, id: i64) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{reviewer_id}", &id.to_string())
         .replace("{element}", "partnerships")
+        .replace("{goal}", "1")
+        .replace("{step}", "1")
+        .replace("{milestone}", "1")
+        .replace("{update}", "1")
+        .replace("{evidence}", "1")
         .replace("{slug}", "p1")
         .replace("{state}", "CO")
 }
@@ -646,7 +859,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                     .await
                     .csrf_token());
                 let token = token.expect("a page with a form");
-                let page = if path.ends_with("/letter-file") {
+                let page = if path.ends_with("/letter-file") || path.ends_with("/updates") {
                     p.browser
                         .post_multipart(&path, &[("csrf_token", &token)], None)
                         .await

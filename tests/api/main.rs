@@ -14,6 +14,7 @@ mod frameworks;
 mod mail;
 mod mentoring;
 mod pages;
+mod plans;
 mod programs;
 mod reports;
 mod selection;

@@ -158,6 +158,8 @@ fn pages() -> Vec<String> {
                 // Downloads, not pages.
                 && !p.ends_with(".xlsx")
                 && !p.ends_with(".csv")
+                // An action plan's evidence files are downloads too.
+                && !p.contains("{evidence}")
         })
         .flat_map(|(_, p)| {
             if p == "/password/set" {
@@ -173,7 +175,11 @@ fn pages() -> Vec<String> {
                 vec![
                     p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
                         .replace("{state}", "CO")
-                        .replace("{element}", "partnerships"),
+                        .replace("{element}", "partnerships")
+                        // The demo's first goal, step and milestone (Colorado's plan).
+                        .replace("{goal}", "1")
+                        .replace("{step}", "1")
+                        .replace("{milestone}", "1"),
                 ]
             }
         })

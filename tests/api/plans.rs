@@ -1,0 +1,1026 @@
+//! Action plans through the pages and the API: a goal from the state's
+//! priorities, steps with owners, due dates and statuses, what is overdue
+//! on the program's clock, milestones, progress updates with evidence files
+//! (accepted and refused), downloads, the spreadsheet and the timeline, and
+//! who may do what.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use serde_json::{Value, json};
+
+use crate::applications::future_program;
+use crate::assessment::{member, team};
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, TestApp};
+
+both_backends!(
+    a_plan_from_priorities_to_evidence,
+    the_demo_year_has_plans_in_progress
+);
+
+const SLUG: &str = "acp";
+const PDF_NAME: &str = "Partnership charter.pdf";
+
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let url = format!("{}{path}", app.base);
+    let req = match method {
+        "GET" => client.get(url),
+        "PUT" => client.put(url),
+        "DELETE" => client.delete(url),
+        _ => client.post(url),
+    };
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    let res = req.bearer_auth(token).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// A raw GET with a token or the browser's cookies: (status, headers, bytes).
+async fn fetch(
+    app: &TestApp,
+    who: Result<&Browser, &str>,
+    path: &str,
+) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let req = client.get(format!("{}{path}", app.base));
+    let req = match who {
+        Ok(b) => {
+            let cookies = b
+                .cookies
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req.header(reqwest::header::COOKIE, cookies)
+        }
+        Err(token) => req.bearer_auth(token),
+    };
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    (status, headers, res.bytes().await.unwrap().to_vec())
+}
+
+/// The consensus (partnerships weak and high priority, the rest strong)
+/// frozen as CO's baseline.
+async fn baseline(app: &TestApp, token: &str) {
+    let (_, instrument) = call(
+        app,
+        token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/instrument"),
+        None,
+    )
+    .await;
+    let ratings: Vec<Value> = instrument["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let (level, priority) = if i["element_key"] == "partnerships" {
+                (1, "high")
+            } else {
+                (4, "low")
+            };
+            json!({"indicator_id": i["id"], "level": level, "priority": priority})
+        })
+        .collect();
+    let (status, body) = call(
+        app,
+        token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
+        Some(json!({ "ratings": ratings })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
+        Some(json!({"kind": "baseline"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+}
+
+fn cell(sheet: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    match sheet.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => format!("{f}"),
+        Some(Data::Int(i)) => format!("{i}"),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    app.count(table).await
+}
+
+/// Files under the uploads folder's plans part.
+fn stored_files(app: &TestApp) -> usize {
+    fn walk(p: &std::path::Path) -> usize {
+        match std::fs::read_dir(p) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum(),
+            Err(_) => 0,
+        }
+    }
+    walk(&app.dir.path().join("uploads").join("plans"))
+}
+
+fn day(d: jiff::civil::Date, days: i64) -> String {
+    d.checked_add(jiff::Span::new().days(days))
+        .unwrap()
+        .to_string()
+}
+
+async fn a_plan_from_priorities_to_evidence(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    team(&app, program_id, "CO").await;
+    team(&app, program_id, "KS").await;
+    let (_, lead, lead_token) = member(
+        &app,
+        program_id,
+        "lead@co.gov",
+        "state_lead",
+        "CO",
+        "postsecondary_cte",
+    )
+    .await;
+    let (jo_id, jo, jo_token) = member(
+        &app,
+        program_id,
+        "jo@co.gov",
+        "state_member",
+        "CO",
+        "secondary_cte",
+    )
+    .await;
+    let (coach_id, _, coach_token) =
+        member(&app, program_id, "coach@ta.org", "coach", "CO", "").await;
+    let (ks_id, ks, ks_token) = member(
+        &app,
+        program_id,
+        "kim@ks.gov",
+        "state_member",
+        "KS",
+        "justice",
+    )
+    .await;
+    let (fed_id, fed_pw) = app.add_user("officer@ed.gov", "federal", None, None).await;
+    let fed_token = app.token_for(fed_id, "officer@ed.gov").await;
+    let federal = app.browser();
+    federal.sign_in("officer@ed.gov", &fed_pw).await;
+    let base = format!("/programs/{SLUG}/plans/CO");
+    let api = format!("/api/v1/programs/{SLUG}/plans/CO");
+
+    // ----- goals from the priorities -----
+    // No snapshot yet: nothing to suggest, and no plan.
+    let page = lead.get(&base).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("There are no priorities to suggest yet"));
+    baseline(&app, &lead_token).await;
+    let page = lead.get(&base).await;
+    assert!(
+        page.body.contains("Suggested goals from Colorado"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Add as a goal"));
+    let (status, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    assert_eq!(status, 200, "{plan}");
+    assert_eq!(plan["goals"], json!([]));
+    assert_eq!(plan["suggestions"][0]["element_key"], "partnerships");
+    assert_eq!(
+        plan["suggestions"][0]["element_name"],
+        "Build Cross-Agency Partnerships"
+    );
+    let strategy = plan["suggestions"][0]["strategy_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        count(&app, "plans").await,
+        0,
+        "the plan is made on first write"
+    );
+
+    // A member reads the plan but cannot add goals; the lead clicks "Add as a goal".
+    assert!(!jo.get(&base).await.body.contains("Add as a goal"));
+    let refused = jo
+        .submit(
+            &base,
+            &format!("{base}/goals"),
+            &[("element_key", "partnerships")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let (status, _) = call(
+        &app,
+        &jo_token,
+        "POST",
+        &format!("{api}/goals"),
+        Some(json!({"element_key": "partnerships"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let added = lead
+        .submit(
+            &base,
+            &format!("{base}/goals"),
+            &[("element_key", "partnerships"), ("strategy_key", &strategy)],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    assert!(added.location.unwrap().contains("done=goal-added"));
+    let page = lead.get(&base).await;
+    assert!(
+        page.body
+            .contains("Goal 1: Build Cross-Agency Partnerships")
+    );
+    assert!(page.body.contains("No steps yet"));
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    let goal = plan["goals"][0]["id"].as_i64().unwrap();
+    assert_eq!(plan["goals"][0]["strategy_key"], strategy.as_str());
+    assert_eq!(plan["suggestions"], json!([]));
+
+    // Bad input: next to the field on the page, named by the API; nothing changes.
+    let bad = lead
+        .submit(
+            &base,
+            &format!("{base}/goals"),
+            &[("element_key", "nonsense"), ("title", "Keep this title")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"goal-element_key-error\""));
+    assert!(
+        bad.body.contains("There is no element &#34;nonsense&#34;"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("value=\"Keep this title\""));
+    assert!(bad.body.contains("href=\"#goal-element_key\""));
+    let (status, body) = call(
+        &app,
+        &coach_token,
+        "POST",
+        &format!("{api}/goals"),
+        Some(json!({"element_key": "partnerships", "strategy_key": "not-a-strategy"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"][0]["field"], "strategy_key");
+    assert_eq!(count(&app, "plan_goals").await, 1);
+
+    // The coach adds a second goal through the API, with a name.
+    let (status, body) = call(
+        &app,
+        &coach_token,
+        "POST",
+        &format!("{api}/goals"),
+        Some(json!({"element_key": "measurement", "title": "Shared measures", "description": "One set of measures."})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let goal2 = body["id"].as_i64().unwrap();
+
+    // ----- steps -----
+    let today = waymark::plan::today("America/New_York", waymark::time::now_ms());
+    let (yesterday, today_s, next_month) = (day(today, -1), today.to_string(), day(today, 31));
+    let step_page = lead
+        .submit(
+            &base,
+            &format!("{base}/goals/{goal}/steps"),
+            &[
+                ("text", "Convene the agency heads"),
+                ("owner_id", &jo_id.to_string()),
+                ("due_on", &yesterday),
+                ("status", "in_progress"),
+            ],
+        )
+        .await;
+    assert_eq!(step_page.status, 303, "{}", step_page.body);
+    let mut ids = Vec::new();
+    for (text, due, status, owner) in [
+        (
+            "Draft the partnership charter",
+            &today_s,
+            "not_started",
+            coach_id,
+        ),
+        ("List the partners", &yesterday, "done", jo_id),
+        (
+            "=SUM(A1) looks like a formula",
+            &next_month,
+            "blocked",
+            jo_id,
+        ),
+    ] {
+        let (s, body) = call(
+            &app,
+            &lead_token,
+            "POST",
+            &format!("{api}/goals/{goal}/steps"),
+            Some(json!({"text": text, "due_on": due, "status": status, "owner_id": owner})),
+        )
+        .await;
+        assert_eq!(s, 201, "{body}");
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    // Bad steps change nothing: a date we cannot read (page), an owner from
+    // another state and an unknown status (API).
+    let bad = lead
+        .submit(
+            &base,
+            &format!("{base}/goals/{goal}/steps"),
+            &[("text", "Keep this step"), ("due_on", "31/12/2017")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains(&format!("id=\"step-{goal}-due_on-error\""))
+    );
+    assert!(bad.body.contains("is not a date we can read"));
+    assert!(bad.body.contains(">Keep this step</textarea>"));
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("{api}/goals/{goal}/steps"),
+        Some(json!({"text": "x", "due_on": today_s, "owner_id": ks_id, "status": "finished"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["owner_id", "status"]);
+    assert_eq!(count(&app, "plan_steps").await, 4);
+
+    // Progress: one of four done; the step due yesterday and not done is
+    // overdue, the one due today is not, the one done yesterday is not.
+    let (_, plan) = call(&app, &jo_token, "GET", &api, None).await;
+    let g = &plan["goals"][0];
+    assert_eq!(
+        g["progress"],
+        json!({"steps": 4, "done": 1, "overdue": 1, "percent_done": 25})
+    );
+    let overdue: Vec<&str> = g["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["overdue"] == true)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(overdue, ["Convene the agency heads"]);
+    assert_eq!(g["steps"][0]["owner_name"], "Test state_member");
+    assert_eq!(plan["progress"]["steps"], 4);
+    let page = jo.get(&base).await;
+    assert!(page.body.contains("1 of 4 steps done (25%), 1 overdue"));
+    assert!(page.body.contains("(overdue)"));
+
+    // A member moves a step along (done today) but cannot change or remove it.
+    let first_step = g["steps"][0]["id"].as_i64().unwrap();
+    let moved = jo
+        .submit(
+            &base,
+            &format!("{base}/steps/{first_step}/status"),
+            &[("status", "done")],
+        )
+        .await;
+    assert_eq!(moved.status, 303);
+    let (status, _) = call(
+        &app,
+        &jo_token,
+        "PUT",
+        &format!("{api}/steps/{first_step}"),
+        Some(json!({"text": "Mine now", "due_on": today_s})),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, body) = call(
+        &app,
+        &jo_token,
+        "PUT",
+        &format!("{api}/steps/{}/status", ids[0]),
+        Some(json!({"status": "finished"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"][0]["field"], "status");
+    let (status, _) = call(
+        &app,
+        &jo_token,
+        "PUT",
+        &format!("{api}/steps/{}/status", ids[0]),
+        Some(json!({"status": "in_progress"})),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    let g = &plan["goals"][0];
+    assert_eq!(g["steps"][0]["status"], "done");
+    assert_eq!(g["steps"][0]["done_on"], today_s.as_str());
+    assert_eq!(g["steps"][1]["status"], "in_progress");
+    assert_eq!(
+        g["progress"],
+        json!({"steps": 4, "done": 2, "overdue": 0, "percent_done": 50})
+    );
+
+    // Another state's member sees nothing and changes nothing.
+    assert_eq!(ks.get(&base).await.status, 403);
+    assert_eq!(call(&app, &ks_token, "GET", &api, None).await.0, 403);
+    let (status, _) = call(
+        &app,
+        &ks_token,
+        "PUT",
+        &format!("{api}/steps/{}/status", ids[0]),
+        Some(json!({"status": "done"})),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // ----- overdue on the program's clock, across the date line -----
+    // The same instant is a day later in Kiritimati (UTC+14) than in Pago
+    // Pago (UTC-11): a step due on Pago Pago's today is overdue on a
+    // Kiritimati clock and not on a Pago Pago one.
+    let now = waymark::time::now_ms();
+    let pago = waymark::plan::today("Pacific/Pago_Pago", now);
+    assert!(pago < waymark::plan::today("Pacific/Kiritimati", now));
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("{api}/goals/{goal2}/steps"),
+        Some(json!({"text": "Agree the measures", "due_on": pago.to_string()})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let overdue_in = |zone: &'static str| {
+        let app = &app;
+        let lead_token = &lead_token;
+        let api = &api;
+        async move {
+            sqlx::query("UPDATE programs SET time_zone = $1 WHERE id = $2")
+                .bind(zone)
+                .bind(program_id)
+                .execute(&app.state.db.pool)
+                .await
+                .unwrap();
+            let (_, plan) = call(app, lead_token, "GET", api, None).await;
+            (
+                plan["goals"][1]["steps"][0]["overdue"].clone(),
+                plan["goals"][1]["progress"]["overdue"].clone(),
+            )
+        }
+    };
+    assert_eq!(
+        overdue_in("Pacific/Kiritimati").await,
+        (json!(true), json!(1))
+    );
+    assert_eq!(
+        overdue_in("Pacific/Pago_Pago").await,
+        (json!(false), json!(0))
+    );
+    overdue_in("America/New_York").await;
+
+    // ----- milestones -----
+    let (_, instrument) = call(
+        &app,
+        &lead_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/instrument"),
+        None,
+    )
+    .await;
+    let strategies = |element: &str| -> Vec<(String, String)> {
+        instrument["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["element_key"] == element)
+            .map(|i| {
+                (
+                    i["strategy_key"].as_str().unwrap().to_owned(),
+                    i["text"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let partnership = strategies("partnerships");
+    let (status, body) = call(
+        &app,
+        &lead_token,
+        "POST",
+        &format!("{api}/goals/{goal}/milestones"),
+        Some(json!({"strategy_key": partnership[0].0, "target_on": next_month})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let milestone = body["id"].as_i64().unwrap();
+    for (key, field) in [
+        (partnership[0].0.clone(), "strategy_key"),
+        (strategies("measurement")[0].0.clone(), "strategy_key"),
+    ] {
+        let (status, body) = call(
+            &app,
+            &lead_token,
+            "POST",
+            &format!("{api}/goals/{goal}/milestones"),
+            Some(json!({"strategy_key": key, "target_on": next_month})),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["fields"][0]["field"], field);
+    }
+    let bad = lead
+        .submit(
+            &base,
+            &format!("{base}/goals/{goal}/milestones"),
+            &[("strategy_key", &partnership[1].0), ("target_on", "")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains(&format!("id=\"milestone-{goal}-target_on-error\""))
+    );
+    assert_eq!(count(&app, "plan_milestones").await, 1);
+    let reached = lead
+        .submit(
+            &base,
+            &format!("{base}/milestones/{milestone}/reached"),
+            &[("reached", "yes")],
+        )
+        .await;
+    assert_eq!(reached.status, 303);
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    assert_eq!(
+        plan["goals"][0]["milestones"][0]["reached_on"],
+        today_s.as_str()
+    );
+    assert_eq!(
+        plan["goals"][0]["milestones"][0]["text"],
+        partnership[0].1.as_str()
+    );
+    assert_eq!(
+        call(
+            &app,
+            &jo_token,
+            "PUT",
+            &format!("{api}/milestones/{milestone}"),
+            Some(json!({"target_on": next_month})),
+        )
+        .await
+        .0,
+        403
+    );
+
+    // ----- progress updates with evidence -----
+    let pdf = waymark::application::letter::sample_pdf("Charter signed by four agencies");
+    let token = jo.get(&base).await.csrf_token().unwrap();
+    let sent = jo
+        .post_multipart(
+            &format!("{base}/goals/{goal}/updates"),
+            &[
+                ("csrf_token", &token),
+                ("body", "All four agencies signed the charter."),
+                ("step_id", &first_step.to_string()),
+            ],
+            Some(("evidence", PDF_NAME, pdf.clone())),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(count(&app, "plan_evidence").await, 1);
+    assert_eq!(stored_files(&app), 1);
+    let page = lead.get(&base).await;
+    assert!(page.body.contains("All four agencies signed the charter."));
+    assert!(
+        page.body
+            .contains("about the step: Convene the agency heads")
+    );
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    let update = &plan["goals"][0]["updates"][0];
+    assert_eq!(update["written_on"], today_s.as_str());
+    assert_eq!(update["author_name"], "Test state_member");
+    let file = update["evidence"][0]["id"].as_i64().unwrap();
+    assert_eq!(update["evidence"][0]["filename"], PDF_NAME);
+    assert!(update["evidence"][0].get("storage_key").is_none());
+    assert!(
+        page.body
+            .contains(&format!("href=\"{base}/evidence/{file}\""))
+    );
+
+    // Downloads: the team, the coach's API, the federal officer; not another state.
+    for who in [
+        Ok(&lead),
+        Ok(&federal),
+        Err(fed_token.as_str()),
+        Err(coach_token.as_str()),
+    ] {
+        let path = match who {
+            Ok(_) => format!("{base}/evidence/{file}"),
+            Err(_) => format!("{api}/evidence/{file}"),
+        };
+        let (status, headers, bytes) = fetch(&app, who, &path).await;
+        assert_eq!(status, 200);
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert_eq!(
+            headers["content-disposition"],
+            format!("attachment; filename=\"{PDF_NAME}\"").as_str()
+        );
+        assert_eq!(bytes, pdf);
+    }
+    assert_eq!(
+        fetch(&app, Ok(&ks), &format!("{base}/evidence/{file}"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        fetch(
+            &app,
+            Err(ks_token.as_str()),
+            &format!("{api}/evidence/{file}")
+        )
+        .await
+        .0,
+        403
+    );
+    // An id from nowhere is not found.
+    assert_eq!(
+        fetch(&app, Ok(&lead), &format!("{base}/evidence/999"))
+            .await
+            .0,
+        404
+    );
+
+    // A web page renamed as a PDF is refused next to the field; nothing is stored.
+    let token = jo.get(&base).await.csrf_token().unwrap();
+    let html = b"<!doctype html><html><script>alert(1)</script></html>".to_vec();
+    let refused = jo
+        .post_multipart(
+            &format!("{base}/goals/{goal}/updates"),
+            &[("csrf_token", &token), ("body", "Keep this update")],
+            Some(("evidence", "minutes.pdf", html.clone())),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains(&format!("id=\"update-{goal}-evidence-error\""))
+    );
+    assert!(
+        refused
+            .body
+            .contains("minutes: This file is not one we accept.")
+    );
+    assert!(refused.body.contains(">Keep this update</textarea>"));
+    assert_eq!(count(&app, "plan_updates").await, 1);
+    assert_eq!(count(&app, "plan_evidence").await, 1);
+    assert_eq!(stored_files(&app), 1);
+
+    // Through the API: the update as JSON, then its files as multipart.
+    let (status, body) = call(
+        &app,
+        &coach_token,
+        "POST",
+        &format!("{api}/goals/{goal2}/updates"),
+        Some(json!({"body": "Data leads met twice.", "written_on": day(today, 1)})),
+    )
+    .await;
+    assert_eq!(status, 422, "no updates dated in the future");
+    assert_eq!(body["error"]["fields"][0]["field"], "written_on");
+    let (status, body) = call(
+        &app,
+        &coach_token,
+        "POST",
+        &format!("{api}/goals/{goal2}/updates"),
+        Some(json!({"body": "Data leads met twice.", "written_on": yesterday})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let update2 = body["id"].as_i64().unwrap();
+    let attach = |name: &'static str, bytes: Vec<u8>| {
+        let url = format!("{}{api}/updates/{update2}/evidence", app.base);
+        let token = coach_token.clone();
+        async move {
+            let form = reqwest::multipart::Form::new().part(
+                "evidence",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = attach("notes.png", html).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"][0]["field"], "evidence");
+    assert_eq!(stored_files(&app), 1);
+    let (status, body) = attach("sign-in sheet.png", waymark::plan::evidence::sample_png()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(stored_files(&app), 2);
+    let png = body["ids"][0].as_i64().unwrap();
+    let (status, headers, _) = fetch(&app, Ok(&jo), &format!("{base}/evidence/{png}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "image/png");
+
+    // ----- the spreadsheet -----
+    let (status, headers, bytes) = fetch(&app, Ok(&lead), &format!("{base}/plan.xlsx")).await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("waymark-acp-CO-action-plan.xlsx")
+    );
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["Goals", "Steps", "Milestones", "Updates"]
+    );
+    let goals = book.worksheet_range("Goals").unwrap();
+    assert_eq!(cell(&goals, 0, 0), "Goal");
+    assert_eq!(cell(&goals, 1, 0), "Build Cross-Agency Partnerships");
+    assert_eq!(cell(&goals, 1, 4), "4");
+    assert_eq!(cell(&goals, 1, 5), "2");
+    assert_eq!(cell(&goals, 2, 0), "Shared measures");
+    let steps = book.worksheet_range("Steps").unwrap();
+    assert_eq!(cell(&steps, 1, 0), "Convene the agency heads");
+    assert_eq!(cell(&steps, 1, 4), "Done");
+    assert_eq!(cell(&steps, 4, 0), "'=SUM(A1) looks like a formula");
+    assert_eq!(cell(&steps, 4, 4), "Blocked");
+    let milestones = book.worksheet_range("Milestones").unwrap();
+    assert_eq!(cell(&milestones, 1, 0), partnership[0].1);
+    assert_eq!(cell(&milestones, 1, 4), today_s);
+    let updates = book.worksheet_range("Updates").unwrap();
+    assert_eq!(
+        cell(&updates, 1, 0),
+        "All four agencies signed the charter."
+    );
+    assert_eq!(cell(&updates, 1, 5), PDF_NAME);
+    assert_eq!(cell(&updates, 2, 5), "sign-in sheet.png");
+    let (status, _, _) = fetch(&app, Err(fed_token.as_str()), &format!("{api}/plan.xlsx")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        fetch(&app, Ok(&ks), &format!("{base}/plan.xlsx")).await.0,
+        403
+    );
+
+    // ----- the timeline -----
+    let page = jo.get(&format!("{base}/timeline")).await;
+    assert_eq!(page.status, 200);
+    let month = |d: jiff::civil::Date| format!("id=\"month-{}-{:02}\"", d.year(), d.month());
+    let later = today.checked_add(jiff::Span::new().days(31)).unwrap();
+    let this_month = page.body.find(&month(today)).expect("this month");
+    let that_month = page.body.find(&month(later)).expect("next month");
+    let convene = page.body.find("Convene the agency heads").unwrap();
+    let formula = page.body.find("=SUM(A1) looks like a formula").unwrap();
+    assert!(this_month < formula && that_month < formula);
+    assert!(
+        convene
+            > page
+                .body
+                .find(&month(
+                    today.checked_sub(jiff::Span::new().days(1)).unwrap()
+                ))
+                .unwrap()
+    );
+    assert!(page.body.contains("Blocked"));
+    assert!(page.body.contains(&format!(
+        "Reached on {}",
+        waymark::plan::long_date(&today_s)
+    )));
+
+    // ----- a step, a goal and a milestone changed on their own pages -----
+    let edit_step = format!("{base}/steps/{}/edit", ids[0]);
+    assert_eq!(jo.get(&edit_step).await.status, 403);
+    let form = lead.get(&edit_step).await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body
+            .contains(">Draft the partnership charter</textarea>")
+    );
+    let coach = coach_id.to_string();
+    let mut fields = vec![
+        ("text", "Draft the charter with legal counsel"),
+        ("due_on", "2017-02-30"),
+        ("owner_id", coach.as_str()),
+        ("status", "in_progress"),
+    ];
+    let bad = lead.submit(&edit_step, &edit_step, &fields).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"edit-due_on-error\""));
+    assert!(
+        bad.body
+            .contains(">Draft the charter with legal counsel</textarea>")
+    );
+    fields[1].1 = &next_month;
+    let saved = lead.submit(&edit_step, &edit_step, &fields).await;
+    assert_eq!(saved.status, 303);
+    let edit_goal = format!("{base}/goals/{goal}/edit");
+    let saved = lead
+        .submit(
+            &edit_goal,
+            &edit_goal,
+            &[
+                ("element_key", "partnerships"),
+                ("title", "Partners at one table"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let edit_milestone = format!("{base}/milestones/{milestone}/edit");
+    let bad = lead
+        .submit(&edit_milestone, &edit_milestone, &[("target_on", "soon")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"edit-target_on-error\""));
+    let saved = lead
+        .submit(
+            &edit_milestone,
+            &edit_milestone,
+            &[("target_on", next_month.as_str()), ("reached_on", "")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let (_, plan) = call(&app, &lead_token, "GET", &api, None).await;
+    let g = &plan["goals"][0];
+    assert_eq!(g["title"], "Partners at one table");
+    assert_eq!(
+        g["steps"][1]["text"],
+        "Draft the charter with legal counsel"
+    );
+    assert_eq!(g["steps"][1]["owner_name"], "Test coach");
+    assert_eq!(g["steps"][1]["due_on"], next_month.as_str());
+    assert_eq!(g["milestones"][0]["reached_on"], Value::Null);
+
+    // ----- removals, and the audit log -----
+    assert_eq!(
+        call(
+            &app,
+            &jo_token,
+            "DELETE",
+            &format!("{api}/goals/{goal2}"),
+            None
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        call(
+            &app,
+            &coach_token,
+            "DELETE",
+            &format!("{api}/goals/{goal2}"),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(stored_files(&app), 1, "the goal's evidence goes with it");
+    assert_eq!(count(&app, "plan_goals").await, 1);
+    let removed = lead
+        .submit(&base, &format!("{base}/steps/{}/delete", ids[2]), &[])
+        .await;
+    assert_eq!(removed.status, 303);
+    assert_eq!(count(&app, "plan_steps").await, 3);
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT action FROM audit_log WHERE action LIKE '%plan%' AND outcome <> 'refused' ORDER BY action",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    for a in [
+        "add_plan_goal",
+        "add_plan_milestone",
+        "add_plan_step",
+        "add_plan_update",
+        "attach_plan_evidence",
+        "change_plan_goal",
+        "change_plan_milestone",
+        "change_plan_step",
+        "remove_plan_goal",
+        "remove_plan_step",
+        "set_plan_step_status",
+    ] {
+        assert!(audited.iter().any(|x| x == a), "{a} in {audited:?}");
+    }
+    app.stop().await;
+}
+
+async fn the_demo_year_has_plans_in_progress(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let db = &app.state.db.pool;
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT state_code FROM plans ORDER BY state_code")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(states, ["CO", "KS", "MA", "MN", "OR"]);
+    let per_plan: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_goals GROUP BY plan_id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(per_plan.iter().all(|n| (2..=4).contains(n)), "{per_plan:?}");
+    let per_goal: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_steps GROUP BY goal_id")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(per_goal.iter().all(|n| (3..=6).contains(n)), "{per_goal:?}");
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM plan_steps ORDER BY status")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(statuses, ["blocked", "done", "in_progress", "not_started"]);
+    let (first, last): (String, String) =
+        sqlx::query_as("SELECT MIN(written_on), MAX(written_on) FROM plan_updates")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(
+        first.as_str() >= "2016-11-01" && last.as_str() <= "2017-07-31",
+        "{first} {last}"
+    );
+    let reached: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM plan_milestones WHERE reached_on IS NOT NULL")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(reached > 0);
+    // The coach reads Colorado's plan, its timeline and an evidence file.
+    let coach = sign_ins
+        .iter()
+        .find(|s| s.email == "coach@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&coach.email, &coach.password).await;
+    let base = "/programs/acp-2016/plans/CO";
+    let page = b.get(base).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Goal 1: "));
+    assert!(page.body.contains("(overdue)"));
+    assert!(
+        page.body
+            .contains("Evidence: <a href=\"/programs/acp-2016/plans/CO/evidence/")
+    );
+    let timeline = b.get(&format!("{base}/timeline")).await;
+    assert!(timeline.body.contains("March 2017"));
+    let file: i64 = sqlx::query_scalar(
+        "SELECT MIN(e.id) FROM plan_evidence e JOIN plan_updates u ON u.id = e.update_id
+         JOIN plan_goals g ON g.id = u.goal_id JOIN plans p ON p.id = g.plan_id WHERE p.state_code = 'CO'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let (status, headers, bytes) = fetch(&app, Ok(&b), &format!("{base}/evidence/{file}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    // The home page leads the coach to the plan.
+    assert!(b.get("/").await.body.contains("CO&#39;s action plan in"));
+    app.stop().await;
+}
