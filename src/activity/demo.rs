@@ -97,14 +97,34 @@ impl Demo<'_> {
 
     /// Records it as held: the states that came, the people (everyone of
     /// the states that came, all but one in a few cases), the notes.
-    async fn held(&mut self, id: i64, states: &[&str], absent: &[&str], notes: &str) -> anyhow::Result<()> {
+    async fn held(
+        &mut self,
+        id: i64,
+        states: &[&str],
+        absent: &[&str],
+        notes: &str,
+    ) -> anyhow::Result<()> {
         let a = store::load(&mut *self.tx, self.program_id, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("activity {id}"))?;
-        store::set_outcome(&mut self.tx, id, Status::Held, notes, false, a.ends_at + 3_600_000).await?;
+        store::set_outcome(
+            &mut self.tx,
+            id,
+            Status::Held,
+            notes,
+            false,
+            a.ends_at + 3_600_000,
+        )
+        .await?;
         let codes: Vec<String> = states.iter().map(|s| s.to_string()).collect();
         for code in &codes {
-            store::set_state_attended(&mut self.tx, id, code, Some(!absent.contains(&code.as_str()))).await?;
+            store::set_state_attended(
+                &mut self.tx,
+                id,
+                code,
+                Some(!absent.contains(&code.as_str())),
+            )
+            .await?;
         }
         let people = store::team_people(&mut *self.tx, self.program_id, &codes).await?;
         for (n, (user, _, code)) in people.iter().enumerate() {
@@ -122,7 +142,15 @@ impl Demo<'_> {
         let a = store::load(&mut *self.tx, self.program_id, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("activity {id}"))?;
-        store::set_outcome(&mut self.tx, id, Status::Cancelled, notes, true, a.starts_at - 24 * 3_600_000).await?;
+        store::set_outcome(
+            &mut self.tx,
+            id,
+            Status::Cancelled,
+            notes,
+            true,
+            a.starts_at - 24 * 3_600_000,
+        )
+        .await?;
         Ok(())
     }
 
@@ -140,7 +168,8 @@ impl Demo<'_> {
         let owner = if by_coach {
             self.coach(code)
         } else {
-            let people = store::team_people(&mut *self.tx, self.program_id, &[code.to_owned()]).await?;
+            let people =
+                store::team_people(&mut *self.tx, self.program_id, &[code.to_owned()]).await?;
             let lead: Option<i64> = sqlx::query_scalar(
                 "SELECT user_id FROM team_members WHERE program_id = $1 AND state_code = $2 AND role = 'lead' AND user_id IS NOT NULL",
             )
@@ -148,9 +177,16 @@ impl Demo<'_> {
             .bind(code)
             .fetch_optional(&mut *self.tx)
             .await?;
-            lead.or(people.first().map(|p| p.0)).unwrap_or(self.coach(code))
+            lead.or(people.first().map(|p| p.0))
+                .unwrap_or(self.coach(code))
         };
-        let id = store::insert_item(&mut self.tx, activity, (text, owner, due, Some(code)), at(date(2016, 9, 1), "12:00")?).await?;
+        let id = store::insert_item(
+            &mut self.tx,
+            activity,
+            (text, owner, due, Some(code)),
+            at(date(2016, 9, 1), "12:00")?,
+        )
+        .await?;
         if let Some(d) = done_on {
             let d = super::parse_date(d).ok_or_else(|| anyhow::anyhow!("bad date {d}"))?;
             store::set_item_done(&mut self.tx, id, Some(at(d, "17:00")?)).await?;
@@ -185,17 +221,50 @@ const MONTHS: &[(i16, i8)] = &[
 /// What a coaching call in a given month was about.
 fn call_notes(month: usize) -> (&'static str, &'static str) {
     let topics: [(&str, &str); 11] = [
-        ("Baseline assessment and team roles", "The team walked through its baseline ratings. The widest disagreement was on measuring system change: the agencies use different outcome measures. Agreed the lead will own the action plan and each agency will name a contact for data questions."),
-        ("Priorities from the baseline", "We chose two priorities for the year from the baseline gaps. The team wants examples from states that share data across agencies; the coach will look for two."),
-        ("Drafting the first goals", "The team brought a first draft of its goals. Two are clear; the third is too broad and will be split into steps the team can finish this year."),
-        ("Site visit follow-up", "We went over what came out of the site visit. Employers asked for one contact at the state instead of four; the team will discuss who that should be."),
-        ("Employer engagement", "Discussed how regional sector partnerships can feed the state plan. The workforce board will share its list of active partnerships."),
-        ("Mid-year check", "The team is on track on two goals and behind on the data agreement, which is waiting on legal review. The mid-year assessment is scheduled for March."),
-        ("Mid-year results", "Read the mid-year snapshot together. Scores rose on engaging employers; alignment of policies has not moved yet. Agreed to focus the next three months there."),
-        ("Policy alignment", "Walked through the policies that block stackable credentials. The team will bring a short list of changes that need no legislation."),
-        ("Funding", "Talked through braiding WIOA and Perkins funds for the pathway navigators. The coach shared what two other states have done."),
-        ("Sustaining the work", "Planned how the team keeps meeting after the year ends. The commissioners will be briefed in August."),
-        ("Year in review", "Looked back at the year: what moved, what did not, and what to ask for in the final report."),
+        (
+            "Baseline assessment and team roles",
+            "The team walked through its baseline ratings. The widest disagreement was on measuring system change: the agencies use different outcome measures. Agreed the lead will own the action plan and each agency will name a contact for data questions.",
+        ),
+        (
+            "Priorities from the baseline",
+            "We chose two priorities for the year from the baseline gaps. The team wants examples from states that share data across agencies; the coach will look for two.",
+        ),
+        (
+            "Drafting the first goals",
+            "The team brought a first draft of its goals. Two are clear; the third is too broad and will be split into steps the team can finish this year.",
+        ),
+        (
+            "Site visit follow-up",
+            "We went over what came out of the site visit. Employers asked for one contact at the state instead of four; the team will discuss who that should be.",
+        ),
+        (
+            "Employer engagement",
+            "Discussed how regional sector partnerships can feed the state plan. The workforce board will share its list of active partnerships.",
+        ),
+        (
+            "Mid-year check",
+            "The team is on track on two goals and behind on the data agreement, which is waiting on legal review. The mid-year assessment is scheduled for March.",
+        ),
+        (
+            "Mid-year results",
+            "Read the mid-year snapshot together. Scores rose on engaging employers; alignment of policies has not moved yet. Agreed to focus the next three months there.",
+        ),
+        (
+            "Policy alignment",
+            "Walked through the policies that block stackable credentials. The team will bring a short list of changes that need no legislation.",
+        ),
+        (
+            "Funding",
+            "Talked through braiding WIOA and Perkins funds for the pathway navigators. The coach shared what two other states have done.",
+        ),
+        (
+            "Sustaining the work",
+            "Planned how the team keeps meeting after the year ends. The commissioners will be briefed in August.",
+        ),
+        (
+            "Year in review",
+            "Looked back at the year: what moved, what did not, and what to ask for in the final report.",
+        ),
     ];
     topics[month % topics.len()]
 }
@@ -274,7 +343,10 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                     None,
                 )
                 .await?;
-            let missed = matches!((*code, *y, *mo), ("MA", 2017, 1) | ("MA", 2017, 2) | ("OR", 2016, 12));
+            let missed = matches!(
+                (*code, *y, *mo),
+                ("MA", 2017, 1) | ("MA", 2017, 2) | ("OR", 2016, 12)
+            );
             if missed {
                 d.cancelled(id, &format!("{name}'s team could not meet this month (legislative session and staff leave); no other date worked before the month ended.")).await?;
                 continue;
@@ -284,23 +356,79 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             match (*code, m) {
                 ("CO", 0) => {
                     d.item(id, code, "Draft a data-sharing agreement between the Department of Education and the community college system", false, "2016-12-01", Some("2016-11-28")).await?;
-                    d.item(id, code, "Share the map of regional sector partnerships with the whole team", false, "2016-11-01", Some("2016-10-25")).await?;
-                    d.item(id, code, "Find two examples of states that share data across agencies", true, "2016-11-08", Some("2016-11-07")).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Share the map of regional sector partnerships with the whole team",
+                        false,
+                        "2016-11-01",
+                        Some("2016-10-25"),
+                    )
+                    .await?;
+                    d.item(
+                        id,
+                        code,
+                        "Find two examples of states that share data across agencies",
+                        true,
+                        "2016-11-08",
+                        Some("2016-11-07"),
+                    )
+                    .await?;
                 }
                 ("CO", 8) => {
-                    d.item(id, code, "Send the coach the draft crosswalk of credentials to programs of study", false, "2017-07-14", None).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Send the coach the draft crosswalk of credentials to programs of study",
+                        false,
+                        "2017-07-14",
+                        None,
+                    )
+                    .await?;
                 }
                 ("KS", 4) => {
-                    d.item(id, code, "Invite three employers to the spring site visit", false, "2017-03-20", Some("2017-03-17")).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Invite three employers to the spring site visit",
+                        false,
+                        "2017-03-20",
+                        Some("2017-03-17"),
+                    )
+                    .await?;
                 }
                 ("KS", 9) => {
-                    d.item(id, code, "Collect written commitments from the aviation sector partnership", false, "2017-08-31", None).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Collect written commitments from the aviation sector partnership",
+                        false,
+                        "2017-08-31",
+                        None,
+                    )
+                    .await?;
                 }
                 ("MN", 5) => {
-                    d.item(id, code, "Share the braided-funding examples from two other states", true, "2017-04-14", None).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Share the braided-funding examples from two other states",
+                        true,
+                        "2017-04-14",
+                        None,
+                    )
+                    .await?;
                 }
                 ("OR", 6) => {
-                    d.item(id, code, "Name one state contact for employers", false, "2017-05-31", Some("2017-05-22")).await?;
+                    d.item(
+                        id,
+                        code,
+                        "Name one state contact for employers",
+                        false,
+                        "2017-05-31",
+                        Some("2017-05-22"),
+                    )
+                    .await?;
                 }
                 _ => {}
             }
@@ -310,15 +438,69 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     // 3. Site visits: two days each, at the place the state chose (Oregon's
     //    second is still to be planned). Times are on the program's clock.
     let visits: &[(&str, Date, &str, &str, &str)] = &[
-        ("CO", date(2016, 11, 15), "11:00", "18:00", "Colorado Community College System, 9101 E. Lowry Blvd, Denver"),
-        ("CO", date(2017, 4, 18), "11:00", "18:00", "Pikes Peak Community College, Colorado Springs"),
-        ("KS", date(2016, 12, 6), "10:00", "17:00", "WSU Tech, National Center for Aviation Training, Wichita"),
-        ("KS", date(2017, 5, 9), "10:00", "17:00", "Kansas Board of Regents, Topeka"),
-        ("MA", date(2016, 11, 29), "09:00", "16:00", "Massachusetts Department of Higher Education, Boston"),
-        ("MA", date(2017, 4, 25), "09:00", "16:00", "Quinsigamond Community College, Worcester"),
-        ("MN", date(2016, 11, 8), "10:00", "17:00", "Minnesota State system office, St. Paul"),
-        ("MN", date(2017, 6, 6), "10:00", "17:00", "Saint Paul College, St. Paul"),
-        ("OR", date(2017, 3, 7), "12:00", "19:00", "Portland Community College, Sylvania campus"),
+        (
+            "CO",
+            date(2016, 11, 15),
+            "11:00",
+            "18:00",
+            "Colorado Community College System, 9101 E. Lowry Blvd, Denver",
+        ),
+        (
+            "CO",
+            date(2017, 4, 18),
+            "11:00",
+            "18:00",
+            "Pikes Peak Community College, Colorado Springs",
+        ),
+        (
+            "KS",
+            date(2016, 12, 6),
+            "10:00",
+            "17:00",
+            "WSU Tech, National Center for Aviation Training, Wichita",
+        ),
+        (
+            "KS",
+            date(2017, 5, 9),
+            "10:00",
+            "17:00",
+            "Kansas Board of Regents, Topeka",
+        ),
+        (
+            "MA",
+            date(2016, 11, 29),
+            "09:00",
+            "16:00",
+            "Massachusetts Department of Higher Education, Boston",
+        ),
+        (
+            "MA",
+            date(2017, 4, 25),
+            "09:00",
+            "16:00",
+            "Quinsigamond Community College, Worcester",
+        ),
+        (
+            "MN",
+            date(2016, 11, 8),
+            "10:00",
+            "17:00",
+            "Minnesota State system office, St. Paul",
+        ),
+        (
+            "MN",
+            date(2017, 6, 6),
+            "10:00",
+            "17:00",
+            "Saint Paul College, St. Paul",
+        ),
+        (
+            "OR",
+            date(2017, 3, 7),
+            "12:00",
+            "19:00",
+            "Portland Community College, Sylvania campus",
+        ),
     ];
     for (code, day, start, end, place) in visits {
         let name = d.name(code);
@@ -340,9 +522,21 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
 
     // 4. Quarterly webinars for every state; Kansas missed June.
     let webinars: &[(Date, &str, &str)] = &[
-        (date(2016, 12, 14), "Engaging employers in sector partnerships", ""),
-        (date(2017, 3, 15), "Measuring system change: shared outcome measures", ""),
-        (date(2017, 6, 14), "Braiding funds for career pathways", "KS"),
+        (
+            date(2016, 12, 14),
+            "Engaging employers in sector partnerships",
+            "",
+        ),
+        (
+            date(2017, 3, 15),
+            "Measuring system change: shared outcome measures",
+            "",
+        ),
+        (
+            date(2017, 6, 14),
+            "Braiding funds for career pathways",
+            "KS",
+        ),
     ];
     for (day, topic, absent) in webinars {
         let id = d
@@ -357,7 +551,11 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 Some(sme),
             )
             .await?;
-        let absent: Vec<&str> = if absent.is_empty() { vec![] } else { vec![*absent] };
+        let absent: Vec<&str> = if absent.is_empty() {
+            vec![]
+        } else {
+            vec![*absent]
+        };
         d.held(id, &all, &absent, &format!("Priya Natarajan presented on {}. Questions from the states focused on getting started with limited staff. Slides and recording shared afterwards.", topic.to_lowercase())).await?;
     }
 
@@ -382,7 +580,13 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                     None,
                 )
                 .await?;
-            d.held(id, &[code], &[], "The team updated its action plan steps and prepared questions for the coach.").await?;
+            d.held(
+                id,
+                &[code],
+                &[],
+                "The team updated its action plan steps and prepared questions for the coach.",
+            )
+            .await?;
         }
     }
 
@@ -424,10 +628,20 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
         )
         .await?;
     d.held(consult, &["CO"], &[], "Priya walked the team through three shared measures other states use (credential attainment, employment in the second quarter after exit, median earnings) and what each needs in a data agreement. The team will start with credential attainment.").await?;
-    d.item(consult, "CO", "List the data elements each agency holds for credential attainment", false, "2017-02-28", None).await?;
+    d.item(
+        consult,
+        "CO",
+        "List the data elements each agency holds for credential attainment",
+        false,
+        "2017-02-28",
+        None,
+    )
+    .await?;
 
     // 8. Coming up on the real clock: a follow-up call with Colorado and a webinar.
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get(NY)?).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get(NY)?)
+        .date();
     let call_day = today.checked_add(jiff::Span::new().days(9))?;
     let webinar_day = today.checked_add(jiff::Span::new().days(20))?;
     let co = d.name("CO");
