@@ -297,9 +297,11 @@ async fn update_activity(
         &program,
         &a,
         when,
-        req.title.as_deref().unwrap_or(&a.title),
-        req.agenda.as_deref().unwrap_or(&a.agenda),
-        req.place.as_deref().unwrap_or(&a.place),
+        (
+            req.title.as_deref().unwrap_or(&a.title),
+            req.agenda.as_deref().unwrap_or(&a.agenda),
+            req.place.as_deref().unwrap_or(&a.place),
+        ),
     )
     .await
     .map_err(refused)?;

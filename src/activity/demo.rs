@@ -104,7 +104,7 @@ impl Demo<'_> {
         absent: &[&str],
         notes: &str,
     ) -> anyhow::Result<()> {
-        let a = store::load(&mut *self.tx, self.program_id, id)
+        let a = store::load(&mut self.tx, self.program_id, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("activity {id}"))?;
         store::set_outcome(
@@ -128,7 +128,7 @@ impl Demo<'_> {
         }
         let people = store::team_people(&mut *self.tx, self.program_id, &codes).await?;
         for (n, (user, _, code)) in people.iter().enumerate() {
-            let skipped = mix(&[id as u64, n as u64]) % 5 == 0;
+            let skipped = mix(&[id as u64, n as u64]).is_multiple_of(5);
             let came = !absent.contains(&code.as_str()) && !skipped;
             store::set_person_attended(&mut self.tx, id, *user, came).await?;
         }
@@ -139,7 +139,7 @@ impl Demo<'_> {
     }
 
     async fn cancelled(&mut self, id: i64, notes: &str) -> anyhow::Result<()> {
-        let a = store::load(&mut *self.tx, self.program_id, id)
+        let a = store::load(&mut self.tx, self.program_id, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("activity {id}"))?;
         store::set_outcome(
@@ -562,7 +562,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     // 5. Monthly planning sessions (the team's own time; a few not logged).
     for (m, (y, mo)) in MONTHS.iter().enumerate().skip(1).take(9) {
         for (s, code) in all.iter().enumerate() {
-            if mix(&[m as u64, s as u64, 17]) % 6 == 0 {
+            if mix(&[m as u64, s as u64, 17]).is_multiple_of(6) {
                 continue;
             }
             let day = nth(*y, *mo, 4, Weekday::Monday);

@@ -781,9 +781,11 @@ async fn edit(
         &program,
         &a,
         when_from(&form),
-        field(&form, "title"),
-        field(&form, "agenda"),
-        field(&form, "place"),
+        (
+            field(&form, "title"),
+            field(&form, "agenda"),
+            field(&form, "place"),
+        ),
     )
     .await;
     let failed = Failed {

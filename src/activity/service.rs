@@ -198,9 +198,7 @@ pub async fn update(
     program: &Program,
     a: &Activity,
     when: When,
-    title: &str,
-    agenda: &str,
-    place: &str,
+    (title, agenda, place): (&str, &str, &str),
 ) -> Result<(), Refusal> {
     if a.status == Status::Cancelled {
         return Err(Refusal::Conflict(

@@ -271,7 +271,6 @@ pub async fn add_person(
 }
 
 /// Changes the time, place, title and agenda; `bump` raises SEQUENCE.
-#[allow(clippy::too_many_arguments)]
 pub async fn update_schedule(
     tx: &mut Tx<'_>,
     id: i64,
@@ -542,7 +541,6 @@ pub async fn plan_goals<'c, E: Executor<'c, Database = Any>>(
 /// Adds a step to a goal of the state's plan, at the end, agreed at this
 /// activity; links the action item to it. `None` when the goal is not
 /// one of the state's.
-#[allow(clippy::too_many_arguments)]
 pub async fn item_to_step(
     tx: &mut Tx<'_>,
     program_id: i64,

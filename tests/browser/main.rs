@@ -158,6 +158,7 @@ fn pages() -> Vec<String> {
                 // Downloads, not pages.
                 && !p.ends_with(".xlsx")
                 && !p.ends_with(".csv")
+                && !p.ends_with(".ics")
         })
         .flat_map(|(_, p)| {
             if p == "/password/set" {
@@ -168,6 +169,16 @@ fn pages() -> Vec<String> {
                     .frameworks
                     .iter()
                     .map(|f| format!("/frameworks/{}", f.slug))
+                    .collect()
+            } else if p.contains("{activity}") {
+                // Activities (issue 5): the demo's kick-off (1) and
+                // Colorado's first coaching call, with its action items (2).
+                ["1", "2"]
+                    .iter()
+                    .map(|id| {
+                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                            .replace("{activity}", id)
+                    })
                     .collect()
             } else {
                 vec![
