@@ -90,8 +90,8 @@ impl Demo<'_> {
             kind.as_str(),
             mix(&[starts_at as u64, self.made])
         );
-        // Scheduled two weeks before.
-        let made = starts_at - 14 * 24 * 3_600_000;
+        // Scheduled two weeks before (and never in the future).
+        let made = (starts_at - 14 * 24 * 3_600_000).min(crate::time::now_ms());
         Ok(store::insert(&mut self.tx, self.program_id, &c, &uid, organizer, made).await?)
     }
 
