@@ -164,7 +164,16 @@ pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
     );
     let poll = Duration::from_millis(state.config.job_poll_ms);
     tracing::info!(worker = %worker, "job runner started");
+    let mut last_sweep: Option<std::time::Instant> = None;
     loop {
+        // Activity reminders and overdue notes: at most once a minute;
+        // each is sent once however many processes sweep.
+        if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
+            last_sweep = Some(std::time::Instant::now());
+            if let Err(e) = crate::activity::reminders::sweep(&state, now_ms()).await {
+                tracing::error!(error = format!("{e:#}"), "activity reminders");
+            }
+        }
         if let Err(e) = run_due(&state, &worker).await {
             tracing::error!(error = format!("{e:#}"), "job runner");
         }

@@ -103,6 +103,19 @@ fn work_links(
             "The elements you know (shown to states as recommendations)".to_owned(),
         ));
     }
+    // Activities (issue 5): each program's activities, and one's calendar feed.
+    out.push((
+        "/account/calendar".to_owned(),
+        "Your calendar feed (your activities in your own calendar)".to_owned(),
+    ));
+    for p in programs {
+        if policy::allows(user, &Action::ViewProgram { program_id: p.id }) {
+            out.push((
+                format!("/programs/{}/activities", p.slug),
+                format!("Activities in {}", p.name),
+            ));
+        }
+    }
     for p in programs {
         let slug = &p.slug;
         if policy::allows(user, &Action::ViewCohort { program_id: p.id }) {

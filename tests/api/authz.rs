@@ -48,6 +48,18 @@ enum Who {
     /// Those who see the program's peer-mentoring groups: every state's
     /// team, the coaches, the admin and the federal officer.
     PeerReaders,
+    // --- activities (issue 5) ---
+    /// Those who open a program's activity list: anyone with a role in the
+    /// program, the admin, the federal officer, and an expert invited to
+    /// one of its activities.
+    ActivityListReaders,
+    /// Those who schedule activities: the admin and coaches.
+    Schedulers,
+    /// Those who see CO's consultation: CO's team and coach, the expert
+    /// asked, the admin and the federal officer.
+    ActivityViewers,
+    /// Those who change and record CO's activity: its coach and the admin.
+    Organizers,
 }
 
 const PERSONAS: &[&str] = &[
@@ -628,6 +640,105 @@ const MATRIX: &[(&str, &str, Who)] = &[
         "/api/v1/programs/{slug}/reports/{state}/report.xlsx",
         Who::TeamReaders,
     ),
+    // --- activities (issue 5) ---
+    (
+        "GET",
+        "/programs/{slug}/activities",
+        Who::ActivityListReaders,
+    ),
+    ("GET", "/programs/{slug}/activities/new", Who::Schedulers),
+    ("POST", "/programs/{slug}/activities", Who::Schedulers),
+    (
+        "GET",
+        "/programs/{slug}/activities/{activity}",
+        Who::ActivityViewers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}/record",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}/action-items",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}/action-items/{item}/done",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}/action-items/{item}/plan-step",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/activities/{activity}/cancel",
+        Who::Organizers,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/activities/{activity}/calendar.ics",
+        Who::ActivityViewers,
+    ),
+    ("GET", "/account/calendar", Who::SignedIn),
+    ("POST", "/account/calendar", Who::SignedIn),
+    ("POST", "/account/calendar/off", Who::SignedIn),
+    ("GET", "/calendar/{token}/feed.ics", Who::Anyone),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/activities",
+        Who::ActivityListReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/activities",
+        Who::Schedulers,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/activities/{activity}",
+        Who::ActivityViewers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/activities/{activity}",
+        Who::Organizers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/activities/{activity}/record",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/activities/{activity}/action-items",
+        Who::Organizers,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/activities/{activity}/action-items/{item}",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/activities/{activity}/action-items/{item}/plan-step",
+        Who::Organizers,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/activities/{activity}/cancel",
+        Who::Organizers,
+    ),
+    ("POST", "/api/v1/me/calendar", Who::SignedIn),
+    ("DELETE", "/api/v1/me/calendar", Who::SignedIn),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {
@@ -657,6 +768,13 @@ fn allowed(who: Who, persona: &str) -> bool {
         Who::PeerReaders => matches!(
             persona,
             "admin" | "federal" | "coach" | "state_lead" | "state_member" | "other_state_member"
+        ),
+        // --- activities (issue 5) ---
+        Who::ActivityListReaders => !matches!(persona, "anonymous" | "partner"),
+        Who::Schedulers | Who::Organizers => matches!(persona, "admin" | "coach"),
+        Who::ActivityViewers => matches!(
+            persona,
+            "admin" | "federal" | "state_lead" | "state_member" | "coach" | "sme"
         ),
     }
 }
@@ -748,6 +866,46 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .await
         .unwrap();
     plan_rows(app, program_id).await;
+    // --- activities (issue 5) ---
+    // A held consultation for CO (organized by its coach, the expert asked)
+    // with one action item: activity 1 and item 1 in `concrete()`.
+    let activity: i64 = sqlx::query_scalar(
+        "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, status, uid, created_by, created_at, updated_at)
+         VALUES ($1, 'sme_consultation', 'Consultation for CO', 1000, 2000, 'held', 'matrix-1@test', $2, 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .bind(ids["coach"])
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(activity, 1);
+    sqlx::query(
+        "INSERT INTO activity_states (activity_id, program_id, state_code) VALUES ($1, $2, 'CO')",
+    )
+    .bind(activity)
+    .bind(program_id)
+    .execute(db)
+    .await
+    .unwrap();
+    for (who, role) in [("coach", "organizer"), ("sme", "expert")] {
+        sqlx::query("INSERT INTO activity_people (activity_id, user_id, role) VALUES ($1, $2, $3)")
+            .bind(activity)
+            .bind(ids[who])
+            .bind(role)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+    let item: i64 = sqlx::query_scalar(
+        "INSERT INTO action_items (activity_id, state_code, text, owner_id, due_on, created_at)
+         VALUES ($1, 'CO', 'Draft the data agreement', $2, '2016-12-01', 1) RETURNING id",
+    )
+    .bind(activity)
+    .bind(ids["state_lead"])
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(item, 1);
     out
 }
 
@@ -800,6 +958,10 @@ fn concrete(path: &str, id: i64) -> String {
         .replace("{evidence}", "1")
         .replace("{slug}", "p1")
         .replace("{state}", "CO")
+        // --- activities (issue 5) ---
+        .replace("{activity}", "1")
+        .replace("{item}", "1")
+        .replace("{token}", "not-a-feed-token")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);

@@ -160,6 +160,7 @@ fn pages() -> Vec<String> {
                 && !p.ends_with(".csv")
                 // An action plan's evidence files are downloads too.
                 && !p.contains("{evidence}")
+                && !p.ends_with(".ics")
         })
         .flat_map(|(_, p)| {
             if p == "/password/set" {
@@ -170,6 +171,16 @@ fn pages() -> Vec<String> {
                     .frameworks
                     .iter()
                     .map(|f| format!("/frameworks/{}", f.slug))
+                    .collect()
+            } else if p.contains("{activity}") {
+                // Activities (issue 5): the demo's kick-off (1) and
+                // Colorado's first coaching call, with its action items (2).
+                ["1", "2"]
+                    .iter()
+                    .map(|id| {
+                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                            .replace("{activity}", id)
+                    })
                     .collect()
             } else {
                 vec![
