@@ -16,8 +16,7 @@ use waymark::config::Config;
 fn synthetic_program(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> AppState {
     rt.block_on(async {
         let data_dir = dir.display().to_string();
-        let config = Config::from_pairs(&[("data_dir", &data_dir)])
-            .expect("bench settings");
+        let config = Config::from_pairs(&[("data_dir", &data_dir)]).expect("bench settings");
         let state = AppState::build(config).await.expect("app state");
         waymark::synthetic::assessment_cohort(
             &state,
@@ -43,7 +42,10 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let state = synthetic_program(&rt, dir.path());
     let report = rt
-        .block_on(waymark::report::service::program_report(&state, "synthetic"))
+        .block_on(waymark::report::service::program_report(
+            &state,
+            "synthetic",
+        ))
         .expect("program report");
     assert_eq!(report.states.len(), 56, "every state is in the report");
 

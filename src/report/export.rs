@@ -446,7 +446,7 @@ pub fn program_xlsx(r: &ProgramReport) -> Result<Vec<u8>, XlsxError> {
         let next = row
             .next_activity
             .as_ref()
-            .map(|a| format!("{}: {}, {}", a.kind_label, a.title, a.when))
+            .map(|a| format!("{}, {}", a.label(), a.when))
             .unwrap_or_else(|| "None scheduled".into());
         text(sheet, &f, n, 6, &next)?;
         for (c, e) in d.elements.iter().enumerate() {

@@ -239,6 +239,22 @@ pub struct NextActivity {
     pub when: String,
 }
 
+impl NextActivity {
+    /// The title, with the kind in front when the title does not say it
+    /// ("Coaching call: Data agreement", but not "Webinar: Webinar: ...").
+    pub fn label(&self) -> String {
+        if self
+            .title
+            .to_lowercase()
+            .starts_with(&self.kind_label.to_lowercase())
+        {
+            self.title.clone()
+        } else {
+            format!("{}: {}", self.kind_label, self.title)
+        }
+    }
+}
+
 /// One state on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DashboardRow {
@@ -837,4 +853,29 @@ pub async fn program_report_at(
 /// The whole program's report, every state, as of now (the benchmark's entry point).
 pub async fn program_report(state: &AppState, slug: &str) -> Result<ProgramReport, Refusal> {
     program_report_at(state, slug, crate::time::now_ms(), |_| true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NextActivity;
+
+    #[test]
+    fn the_next_activity_names_its_kind_once() {
+        let next = |title: &str| NextActivity {
+            id: 1,
+            kind: "webinar".into(),
+            kind_label: "Webinar".into(),
+            title: title.into(),
+            starts_at: 0,
+            when: String::new(),
+        };
+        assert_eq!(
+            next("Webinar: Engaging employers").label(),
+            "Webinar: Engaging employers"
+        );
+        assert_eq!(
+            next("Engaging employers").label(),
+            "Webinar: Engaging employers"
+        );
+    }
 }

@@ -247,7 +247,11 @@ fn numbered(path: &str) -> String {
     path.split('/')
         .map(|part| {
             let named = matches!(part, "{slug}" | "{state}" | "{element}" | "{token}");
-            if part.starts_with('{') && !named { "1" } else { part }
+            if part.starts_with('{') && !named {
+                "1"
+            } else {
+                part
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
