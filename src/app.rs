@@ -34,6 +34,8 @@ pub struct AppState {
     pub storage: crate::storage::Storage,
     /// Every framework and glossary term, loaded and checked at start.
     pub frameworks: Arc<crate::framework::Registry>,
+    /// Frozen snapshots' ratings, read once (snapshots never change).
+    pub frozen: Arc<crate::assessment::frozen::FrozenRatings>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             mailer: Arc::new(mailer),
             storage,
             frameworks: Arc::new(frameworks),
+            frozen: Arc::default(),
         })
     }
 }

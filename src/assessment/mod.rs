@@ -11,6 +11,7 @@ pub mod api;
 pub mod chart;
 pub mod cohort;
 pub mod export;
+pub mod frozen;
 pub mod handlers;
 pub mod instrument;
 pub mod recommend;

@@ -291,7 +291,7 @@ pub fn tracked(
 
 /// An activity row as stored: what it was, when, its status, and for one
 /// of its states whether that state attended (none until recorded).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ActivityRow {
     pub kind: String,
     pub starts_at: i64,

@@ -8,11 +8,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::dashboard::{self, Facts, PlanProgress, Stage, Topic};
-use super::participation::{
-    self, ActivityRow, Participation, StateParticipation, Status, Tracked, YearMonth,
-};
+use super::participation::{self, Participation, StateParticipation, Status, Tracked, YearMonth};
 use super::store::{self, ActivityStateRow};
 use crate::app::AppState;
+use crate::assessment::frozen::SnapshotRatings;
 use crate::assessment::instrument::Instrument;
 use crate::assessment::service::frozen;
 use crate::assessment::store::Snapshot;
@@ -68,7 +67,7 @@ struct Year {
     participation: Participation,
     snapshots: Vec<Snapshot>,
     /// Ratings of each state's latest snapshot (and of its baseline when asked for).
-    ratings: BTreeMap<i64, BTreeMap<i64, Rating>>,
+    ratings: BTreeMap<i64, SnapshotRatings>,
     rating_states: Vec<String>,
     plans: BTreeMap<String, (i64, i64, i64)>,
 }
@@ -86,7 +85,7 @@ impl Year {
     }
 
     fn ratings_of(&self, snapshot: &Snapshot) -> Option<&BTreeMap<i64, Rating>> {
-        self.ratings.get(&snapshot.id)
+        self.ratings.get(&snapshot.id).map(|r| r.as_ref())
     }
 
     fn scores(&self, snapshot: &Snapshot) -> Vec<ElementScore> {
@@ -130,18 +129,16 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
     let today = participation::local_date(now, &tz);
     let period = participation::ta_period(&detail.timeline, program.start_year as i16);
     let tracked = participation::tracked(&detail.commitments, &detail.timeline, period);
-    let activities = store::activities(pool, program.id, None).await?;
-    let rows: Vec<ActivityRow> = activities
-        .iter()
-        .map(|a| ActivityRow {
-            kind: a.kind.clone(),
-            starts_at: a.starts_at,
-            status: a.status.clone(),
-            state_code: a.state_code.clone(),
-            attended: a.attended,
-        })
-        .collect();
-    let counted = participation::counted(&rows, &tz, today);
+    // Participation needs only the held activities' kind, time and
+    // attendance; the dashboard only the coming ones beside; the reports
+    // list every activity with its title and place.
+    let held = store::held_activities(pool, program.id).await?;
+    let activities = if baselines {
+        store::activities(pool, program.id, None).await?
+    } else {
+        store::coming_activities(pool, program.id, now).await?
+    };
+    let counted = participation::counted(&held, &tz, today);
     let participation = participation::participation(&teams, &tracked, period, &counted, today);
     let snapshots = crate::assessment::store::program_snapshots(pool, program.id).await?;
     let mut wanted: Vec<i64> = Vec::new();
@@ -157,7 +154,7 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
             wanted.push(b.id);
         }
     }
-    let ratings = store::snapshot_ratings(pool, &wanted).await?;
+    let ratings = state.frozen.of(pool, &wanted).await?;
     let rating_states = store::rating_states(pool, program.id).await?;
     let plans = store::plan_progress(pool, program.id, &today.to_string()).await?;
     Ok(Year {
@@ -200,18 +197,8 @@ pub async fn participation(
         .into_iter()
         .filter(|(code, _)| visible(code))
         .collect();
-    let rows: Vec<ActivityRow> = store::activities(pool, program.id, None)
-        .await?
-        .into_iter()
-        .map(|a| ActivityRow {
-            kind: a.kind,
-            starts_at: a.starts_at,
-            status: a.status,
-            state_code: a.state_code,
-            attended: a.attended,
-        })
-        .collect();
-    let counted = participation::counted(&rows, &tz, today);
+    let held = store::held_activities(pool, program.id).await?;
+    let counted = participation::counted(&held, &tz, today);
     let p = participation::participation(&teams, &tracked, period, &counted, today);
     Ok((detail, p))
 }

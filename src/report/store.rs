@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, Executor, FromRow};
 
-use crate::assessment::{Priority, Rating};
+use super::participation::ActivityRow;
 
 /// An activity with one of its states.
 #[derive(Debug, Clone, FromRow)]
@@ -53,6 +53,39 @@ pub async fn activities<'c, E: Executor<'c, Database = Any>>(
     }
 }
 
+/// The held activities with each of their states: what participation counts.
+pub async fn held_activities<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+) -> sqlx::Result<Vec<ActivityRow>> {
+    sqlx::query_as(
+        "SELECT a.kind, a.starts_at, a.status, s.state_code, s.attended
+         FROM activities a JOIN activity_states s ON s.activity_id = a.id
+         WHERE a.program_id = $1 AND a.status = 'held'",
+    )
+    .bind(program_id)
+    .fetch_all(e)
+    .await
+}
+
+/// The scheduled activities from `from` on, with each of their states, in time order.
+pub async fn coming_activities<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    from: i64,
+) -> sqlx::Result<Vec<ActivityStateRow>> {
+    sqlx::query_as(
+        "SELECT a.id, a.kind, a.title, a.starts_at, a.ends_at, a.place, a.status, s.state_code, s.attended
+         FROM activities a JOIN activity_states s ON s.activity_id = a.id
+         WHERE a.program_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2
+         ORDER BY a.starts_at, a.id, s.state_code",
+    )
+    .bind(program_id)
+    .bind(from)
+    .fetch_all(e)
+    .await
+}
+
 /// Per state: (steps, done, not done and due before `today`).
 pub async fn plan_progress<'c, E: Executor<'c, Database = Any>>(
     e: E,
@@ -89,38 +122,6 @@ pub async fn rating_states<'c, E: Executor<'c, Database = Any>>(
     .bind(program_id)
     .fetch_all(e)
     .await
-}
-
-/// The ratings of these snapshots, in one query: snapshot id -> indicator id -> rating.
-pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    ids: &[i64],
-) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    // The ids are numbers read from the database, never text from a person.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    type Row = (i64, i64, Option<i64>, i64, Option<String>);
-    let rows: Vec<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings WHERE snapshot_id IN ({list})"
-        )))
-        .fetch_all(e)
-        .await?;
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
-    for (snapshot, indicator, level, not_sure, priority) in rows {
-        out.entry(snapshot).or_default().insert(
-            indicator,
-            Rating {
-                level,
-                not_sure: not_sure != 0,
-                priority: priority.as_deref().and_then(Priority::parse),
-                evidence: String::new(),
-            },
-        );
-    }
-    Ok(out)
 }
 
 /// A member of a state team: (state, name, role, sector, agency, level).
