@@ -47,7 +47,7 @@ impl Chrome {
                 "args": [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display()),
+                    "--window-size=1280,900", "--lang=en-US", format!("--user-data-dir={}", profile.path().display()),
                 ]
             }),
         );
@@ -920,6 +920,132 @@ async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
         .unwrap();
     for v in axe_violations(client, &axe).await {
         failures.push(format!("results page: {v}"));
+    }
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The year's everyday work by keyboard alone: a coach schedules a coaching
+/// call (a radio for the kind, a checkbox for the state, the date and times
+/// typed into their fields), and the lead marks a step of the action plan
+/// done. Both pages are axe-clean before and after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let who = |prefix: &str| {
+        sign_ins
+            .iter()
+            .find(|s| s.email.starts_with(prefix))
+            .unwrap()
+    };
+    let pool = &app.state.db.pool;
+
+    let coach = who("coach@");
+    sign_in_with_the_form(client, &base, &coach.email, &coach.password).await;
+    client
+        .goto(&format!("{base}/programs/acp-2016/activities/new"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("schedule form: {v}"));
+    }
+    tab_to(client, "#kind-coaching_call").await;
+    keys(client, " ").await;
+    tab_to(client, "#state-CO").await;
+    keys(client, " ").await;
+    // Typed as the browser shows the fields in U.S. English: month, day, year; hour, minute, AM/PM.
+    tab_to(client, "#date").await;
+    keys(client, "03152027").await;
+    tab_to(client, "#start").await;
+    keys(client, "0200PM").await;
+    tab_to(client, "#end").await;
+    keys(client, "0300PM").await;
+    tab_to(client, "#agenda").await;
+    keys(client, "Next steps on the data agreement.").await;
+    tab_to(client, "form[action$='/activities'] button[type=submit]").await;
+    keys(client, &Key::Enter.to_string()).await;
+    let landed = wait_for_url(client, "/activities/").await;
+    let (kind, starts_at, id): (String, i64, i64) = sqlx::query_as(
+        "SELECT kind, starts_at, id FROM activities WHERE agenda = 'Next steps on the data agreement.'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the call was scheduled");
+    assert_eq!(kind, "coaching_call");
+    // 2 pm in New York on March 15, 2027 (daylight time) is 6 pm UTC.
+    let expected = jiff::civil::date(2027, 3, 15)
+        .at(18, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_millisecond();
+    assert_eq!(
+        starts_at, expected,
+        "the time typed is on the program's clock"
+    );
+    assert!(
+        landed.ends_with(&format!("/activities/{id}"))
+            || landed.contains(&format!("/activities/{id}?")),
+        "{landed}"
+    );
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("the new activity: {v}"));
+    }
+    sign_out(client, &base).await;
+
+    // The lead marks an open step of Colorado's plan done.
+    let lead = who("lead.co@");
+    let (step, text): (i64, String) = sqlx::query_as(
+        "SELECT s.id, s.text FROM plan_steps s JOIN plan_goals g ON g.id = s.goal_id JOIN plans p ON p.id = g.plan_id
+         WHERE p.state_code = 'CO' AND s.status <> 'done' ORDER BY g.position, s.position LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sign_in_with_the_form(client, &base, &lead.email, &lead.password).await;
+    client
+        .goto(&format!("{base}/programs/acp-2016/plans/CO"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("plan: {v}"));
+    }
+    tab_to(client, &format!("#status-{step}-status")).await;
+    keys(client, "Done").await;
+    tab_to(
+        client,
+        &format!("form[action$='/steps/{step}/status'] button[type=submit]"),
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "/plans/CO").await;
+    let (status, done_on): (String, Option<String>) =
+        sqlx::query_as("SELECT status, done_on FROM plan_steps WHERE id = $1")
+            .bind(step)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "done", "{text}");
+    assert!(done_on.is_some());
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("plan after the change: {v}"));
     }
 
     chrome.stop().await;
