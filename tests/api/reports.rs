@@ -9,9 +9,9 @@ use jiff::civil::date;
 use serde_json::Value;
 
 use crate::applications::future_program;
-use crate::assessment::{call, member, team};
+use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, Browser, TestApp, call};
 
 both_backends!(participation_dashboard_and_reports);
 
@@ -168,30 +168,12 @@ async fn plan(
 
 /// A download through the signed-in browser's cookies: (status, content type, bytes).
 async fn download(b: &Browser, path: &str) -> (u16, String, Vec<u8>) {
-    let cookies = b
-        .cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", b.base))
-        .header(reqwest::header::COOKIE, cookies)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let kind = res
-        .headers()
+    let (status, headers, bytes) = b.download(path).await;
+    let kind = headers
         .get(reqwest::header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    (status, kind, res.bytes().await.unwrap().to_vec())
+    (status, kind, bytes)
 }
 
 fn cell(rows: &calamine::Range<Data>, r: usize, c: usize) -> String {
