@@ -80,7 +80,7 @@ pub async fn cohort_as_of(
         latest.insert(s.state_code.clone(), s.id);
     }
     let ids: Vec<i64> = latest.values().copied().collect();
-    let ratings = store::snapshot_ratings(pool, &ids).await?;
+    let ratings = crate::assessment::store::ratings_of_snapshots(pool, &ids).await?;
     let scale = &instrument.scale;
     let states = teams
         .into_iter()

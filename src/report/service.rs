@@ -157,7 +157,7 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
             wanted.push(b.id);
         }
     }
-    let ratings = store::snapshot_ratings(pool, &wanted).await?;
+    let ratings = crate::assessment::store::ratings_of_snapshots(pool, &wanted).await?;
     let rating_states = store::rating_states(pool, program.id).await?;
     let plans = store::plan_progress(pool, program.id, &today.to_string()).await?;
     Ok(Year {

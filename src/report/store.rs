@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 
 use sqlx::{Any, Executor, FromRow};
 
-use crate::assessment::{Priority, Rating};
-
 /// An activity with one of its states.
 #[derive(Debug, Clone, FromRow)]
 pub struct ActivityStateRow {
@@ -89,38 +87,6 @@ pub async fn rating_states<'c, E: Executor<'c, Database = Any>>(
     .bind(program_id)
     .fetch_all(e)
     .await
-}
-
-/// The ratings of these snapshots, in one query: snapshot id -> indicator id -> rating.
-pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    ids: &[i64],
-) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    // The ids are numbers read from the database, never text from a person.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    type Row = (i64, i64, Option<i64>, i64, Option<String>);
-    let rows: Vec<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings WHERE snapshot_id IN ({list})"
-        )))
-        .fetch_all(e)
-        .await?;
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
-    for (snapshot, indicator, level, not_sure, priority) in rows {
-        out.entry(snapshot).or_default().insert(
-            indicator,
-            Rating {
-                level,
-                not_sure: not_sure != 0,
-                priority: priority.as_deref().and_then(Priority::parse),
-                evidence: String::new(),
-            },
-        );
-    }
-    Ok(out)
 }
 
 /// A member of a state team: (state, name, role, sector, agency, level).
