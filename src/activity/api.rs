@@ -127,18 +127,7 @@ async fn list_activities(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Activity>>, ApiError> {
     let program = program(&state, &slug).await?;
-    let involved = service::involved_in_program(&state, api.user.id, program.id).await?;
-    let action = if involved {
-        Action::ViewActivity {
-            program_id: program.id,
-            states: vec![],
-            involved: true,
-        }
-    } else {
-        Action::ViewProgram {
-            program_id: program.id,
-        }
-    };
+    let action = service::list_action(&state, api.user.id, program.id).await?;
     guard::api(
         &state,
         &api.user,

@@ -199,20 +199,9 @@ async fn list_gate(
     path: &str,
 ) -> Result<CurrentUser, AppError> {
     let user = visitor.require_user(path)?;
-    let involved = service::involved_in_program(state, user.id, program.id)
+    let action = service::list_action(state, user.id, program.id)
         .await
         .map_err(AppError::from)?;
-    let action = if involved {
-        Action::ViewActivity {
-            program_id: program.id,
-            states: vec![],
-            involved: true,
-        }
-    } else {
-        Action::ViewProgram {
-            program_id: program.id,
-        }
-    };
     guard::page(state, visitor, path, action).await
 }
 

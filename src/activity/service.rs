@@ -160,6 +160,25 @@ pub async fn visible(
         .collect())
 }
 
+/// What opening the program's activity list asks: people of the program
+/// see it; so does anyone invited to one of its activities (an expert
+/// asked for a consultation).
+pub async fn list_action(
+    state: &AppState,
+    user_id: i64,
+    program_id: i64,
+) -> Result<Action, Refusal> {
+    Ok(if involved_in_program(state, user_id, program_id).await? {
+        Action::ViewActivity {
+            program_id,
+            states: vec![],
+            involved: true,
+        }
+    } else {
+        Action::ViewProgram { program_id }
+    })
+}
+
 /// Whether the person is invited to any of the program's activities.
 pub async fn involved_in_program(
     state: &AppState,

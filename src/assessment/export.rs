@@ -16,6 +16,7 @@ use super::store::Snapshot;
 use super::{
     ElementScore, Priority, RankedPriority, Rating, Scale, element_scores, ranked_priorities,
 };
+use crate::export::{csv_safe, name_part};
 
 /// A member of the team who rates.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -179,35 +180,12 @@ pub fn build(input: Input<'_>) -> Export {
 /// A file name with nothing but letters, digits and dashes:
 /// `waymark-<program>-<state>-assessment.<extension>`.
 pub fn file_name(export: &Export, extension: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-    };
     format!(
         "waymark-{}-{}-assessment.{}",
-        clean(&export.program_slug),
-        clean(&export.state_code),
-        clean(extension)
+        name_part(&export.program_slug),
+        name_part(&export.state_code),
+        name_part(extension)
     )
-}
-
-/// A cell that a spreadsheet would read as a formula is written as text.
-pub fn csv_safe(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
 }
 
 /// The columns of the CSV file.

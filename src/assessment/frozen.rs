@@ -45,7 +45,7 @@ impl FrozenRatings {
         if missing.is_empty() {
             return Ok(out);
         }
-        let read = super::store::snapshots_ratings(pool, &missing).await?;
+        let read = super::store::ratings_of_snapshots(pool, &missing).await?;
         let mut kept = self.kept.write().unwrap_or_else(|e| e.into_inner());
         if kept.len() + read.len() > CAPACITY {
             kept.clear();

@@ -501,31 +501,33 @@ pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
     Ok(rows.iter().map(|r| (r.indicator_id, r.rating())).collect())
 }
 
-/// The ratings of these snapshots (without notes), in one query:
-/// snapshot id -> indicator id -> rating. Read through `frozen::FrozenRatings`.
-pub async fn snapshots_ratings<'c, E: Executor<'c, Database = Any>>(
+/// The ratings of several snapshots at once (without notes): snapshot id ->
+/// indicator id -> rating. Pages read them through `frozen::FrozenRatings`.
+pub async fn ratings_of_snapshots<'c, E: Executor<'c, Database = Any>>(
     e: E,
     ids: &[i64],
 ) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
+    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
     if ids.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(out);
     }
     // The ids are numbers we read from the database, never text from a person.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    // (snapshot, indicator, level, not sure, priority)
     type Row = (i64, i64, Option<i64>, i64, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings WHERE snapshot_id IN ({list})"
+        "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings
+             WHERE snapshot_id IN ({list})"
     )))
     .fetch_all(e)
     .await?;
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
     for (snapshot, indicator, level, not_sure, priority) in rows {
         out.entry(snapshot).or_default().insert(
             indicator,
             Rating {
                 level,
                 not_sure: not_sure != 0,
-                priority: priority.as_deref().and_then(super::Priority::parse),
+                priority: priority.as_deref().and_then(Priority::parse),
                 evidence: String::new(),
             },
         );

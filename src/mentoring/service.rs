@@ -80,14 +80,17 @@ pub async fn cohort_as_of(
         latest.insert(s.state_code.clone(), s.id);
     }
     let ids: Vec<i64> = latest.values().copied().collect();
-    let ratings = store::snapshot_ratings(pool, &ids).await?;
+    let ratings = state.frozen.of(pool, &ids).await?;
     let scale = &instrument.scale;
     let states = teams
         .into_iter()
         .map(|(code, name)| {
             let assessed = latest.get(&code).map(|id| {
                 let empty = BTreeMap::new();
-                let frozen = assessment::frozen(&instrument, ratings.get(id).unwrap_or(&empty));
+                let frozen = assessment::frozen(
+                    &instrument,
+                    ratings.get(id).map(|r| r.as_ref()).unwrap_or(&empty),
+                );
                 Assessed {
                     scores: element_scores(scale, &frozen)
                         .into_iter()

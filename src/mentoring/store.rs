@@ -1,46 +1,10 @@
-//! SQL for peer mentoring: the latest snapshot's ratings of every state,
-//! and the confirmed groups.
-
-use std::collections::BTreeMap;
+//! SQL for peer mentoring: the confirmed groups (the snapshots' ratings
+//! come from `assessment::store::ratings_of_snapshots`).
 
 use serde::Serialize;
 use sqlx::{Any, Executor};
 
-use crate::assessment::{Priority, Rating};
 use crate::db::Tx;
-
-/// The ratings of several snapshots at once: snapshot id -> indicator id -> rating.
-pub async fn snapshot_ratings<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    ids: &[i64],
-) -> sqlx::Result<BTreeMap<i64, BTreeMap<i64, Rating>>> {
-    let mut out: BTreeMap<i64, BTreeMap<i64, Rating>> = BTreeMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    // The ids are numbers we read from the database, never text from a person.
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    // (snapshot, indicator, level, not sure, priority)
-    type Row = (i64, i64, Option<i64>, i64, Option<String>);
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT snapshot_id, indicator_id, level, not_sure, priority FROM snapshot_ratings
-             WHERE snapshot_id IN ({list})"
-    )))
-    .fetch_all(e)
-    .await?;
-    for (snapshot, indicator, level, not_sure, priority) in rows {
-        out.entry(snapshot).or_default().insert(
-            indicator,
-            Rating {
-                level,
-                not_sure: not_sure != 0,
-                priority: priority.as_deref().and_then(Priority::parse),
-                evidence: String::new(),
-            },
-        );
-    }
-    Ok(out)
-}
 
 /// A confirmed group.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -8,12 +8,12 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::StepStatus;
-use super::handlers::{chosen_id, ctx, edit, field, opt, plan_base};
-use super::service::{self, GoalInput, Scope, StepInput};
+use super::handlers::{back_to_plan, base, ctx, edit, field, goal_input, opt, step_input};
+use super::service::{self, Scope};
 use crate::app::{AppState, Routes};
 use crate::assessment::instrument::ElementGroup;
 use crate::auth::session::Visitor;
@@ -99,7 +99,7 @@ async fn page(
     values: HashMap<String, String>,
     errors: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    let base = plan_base(&scope);
+    let base = base(&scope);
     let action = format!("{base}/{kind}s/{id}/edit");
     let owners = service::owners(state, &scope).await?;
     let activities = service::activities(state, &scope).await?;
@@ -124,10 +124,6 @@ async fn page(
         statuses: StepStatus::ALL,
     };
     Ok((status, render(page)?).into_response())
-}
-
-fn saved(scope: &Scope, done: &str, anchor: String) -> Response {
-    Redirect::to(&format!("{}?done={done}#{anchor}", plan_base(scope))).into_response()
 }
 
 // ----- goals -----
@@ -170,14 +166,13 @@ async fn save_goal(
     let path = format!("/programs/{}/plans/{}/goals/{}/edit", p.slug, p.state, p.id);
     let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
     let (_, g) = service::goal_of(&state, &scope, p.id).await?;
-    let input = GoalInput {
-        title: field(&form, "title"),
-        description: field(&form, "description"),
-        element_key: field(&form, "element_key"),
-        strategy_key: opt(&form, "strategy_key"),
-    };
+    let input = goal_input(&form);
     match service::change_goal(&state, &user, &visitor.ip, &scope, p.id, &input).await {
-        Ok(()) => Ok(saved(&scope, "goal-saved", format!("goal-{}", p.id))),
+        Ok(()) => Ok(back_to_plan(
+            &scope,
+            "goal-saved",
+            &format!("goal-{}", p.id),
+        )),
         Err(Refusal::Invalid(errors)) => {
             let heading = format!("Change the goal: {}", g.title);
             page(
@@ -233,19 +228,16 @@ async fn save_step(
     let path = format!("/programs/{}/plans/{}/steps/{}/edit", p.slug, p.state, p.id);
     let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
     service::step_of(&state, &scope, p.id).await?;
-    let result = async {
-        let input = StepInput {
-            text: field(&form, "text"),
-            owner_id: chosen_id(&form, "owner_id", "Choose the owner from the list.")?,
-            due_on: field(&form, "due_on"),
-            status: field(&form, "status"),
-            activity_id: chosen_id(&form, "activity_id", "Choose an activity from the list.")?,
-        };
-        service::change_step(&state, &user, &visitor.ip, &scope, p.id, &input).await
-    }
-    .await;
+    let result = match step_input(&form) {
+        Ok(input) => service::change_step(&state, &user, &visitor.ip, &scope, p.id, &input).await,
+        Err(e) => Err(e),
+    };
     match result {
-        Ok(()) => Ok(saved(&scope, "step-saved", format!("step-{}", p.id))),
+        Ok(()) => Ok(back_to_plan(
+            &scope,
+            "step-saved",
+            &format!("step-{}", p.id),
+        )),
         Err(Refusal::Invalid(errors)) => {
             let heading = "Change the step".to_owned();
             page(
@@ -308,10 +300,10 @@ async fn save_milestone(
     match service::change_milestone(&state, &user, &visitor.ip, &scope, p.id, &target, &reached)
         .await
     {
-        Ok(()) => Ok(saved(
+        Ok(()) => Ok(back_to_plan(
             &scope,
             "milestone-saved",
-            format!("milestone-{}", p.id),
+            &format!("milestone-{}", p.id),
         )),
         Err(Refusal::Invalid(errors)) => {
             let heading = format!("Change the milestone: {}", m.text);

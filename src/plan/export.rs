@@ -5,14 +5,12 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::service::PlanView;
 use super::{Progress, long_date};
-use crate::assessment::export::csv_safe;
+use crate::export::csv_safe;
 
+/// The header row; the first column is wider.
 fn header(sheet: &mut Worksheet, bold: &Format, names: &[&str]) -> Result<(), XlsxError> {
-    for (c, n) in names.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *n, bold)?;
-        sheet.set_column_width(c as u16, if c == 0 { 36 } else { 18 })?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
+    crate::export::header(sheet, bold, names)?;
+    sheet.set_column_width(0, 36)?;
     Ok(())
 }
 

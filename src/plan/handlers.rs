@@ -200,11 +200,7 @@ pub(super) async fn ctx(
     Ok((user, scope))
 }
 
-pub(super) fn plan_base(scope: &Scope) -> String {
-    base(scope)
-}
-
-fn base(scope: &Scope) -> String {
+pub(super) fn base(scope: &Scope) -> String {
     format!("/programs/{}/plans/{}", scope.program().slug, scope.code)
 }
 
@@ -389,9 +385,7 @@ async fn after<T>(
     (done, anchor): (&str, String),
 ) -> Result<Response, AppError> {
     match result {
-        Ok(_) => {
-            Ok(Redirect::to(&format!("{}?done={done}#{anchor}", base(&scope))).into_response())
-        }
+        Ok(_) => Ok(back_to_plan(&scope, done, &anchor)),
         Err(Refusal::Invalid(errors)) => {
             let failed = Failed {
                 form,
@@ -403,6 +397,33 @@ async fn after<T>(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Back to the plan, at `anchor`, with the confirmation `done`.
+pub(super) fn back_to_plan(scope: &Scope, done: &str, anchor: &str) -> Response {
+    Redirect::to(&format!("{}?done={done}#{anchor}", base(scope))).into_response()
+}
+
+/// A goal as typed in its form (to add or to change).
+pub(super) fn goal_input(form: &HashMap<String, String>) -> GoalInput {
+    GoalInput {
+        title: field(form, "title"),
+        description: field(form, "description"),
+        element_key: field(form, "element_key"),
+        strategy_key: opt(form, "strategy_key"),
+    }
+}
+
+/// A step as typed in its form (to add or to change); a chosen owner or
+/// activity that is not a number is refused next to its field.
+pub(super) fn step_input(form: &HashMap<String, String>) -> Result<StepInput, Refusal> {
+    Ok(StepInput {
+        text: field(form, "text"),
+        owner_id: chosen_id(form, "owner_id", "Choose the owner from the list.")?,
+        due_on: field(form, "due_on"),
+        status: field(form, "status"),
+        activity_id: chosen_id(form, "activity_id", "Choose an activity from the list.")?,
+    })
 }
 
 pub(super) fn field(form: &HashMap<String, String>, name: &str) -> String {
@@ -438,12 +459,7 @@ async fn add_goal(
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/plans/{}/goals", p.slug, p.state);
     let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
-    let input = GoalInput {
-        title: field(&form, "title"),
-        description: field(&form, "description"),
-        element_key: field(&form, "element_key"),
-        strategy_key: opt(&form, "strategy_key"),
-    };
+    let input = goal_input(&form);
     let result = service::add_goal(&state, &user, &visitor.ip, &scope, &input).await;
     let anchor = match &result {
         Ok(id) => format!("goal-{id}"),
@@ -494,17 +510,10 @@ async fn add_step(
         p.slug, p.state, p.goal
     );
     let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
-    let result = async {
-        let input = StepInput {
-            text: field(&form, "text"),
-            owner_id: chosen_id(&form, "owner_id", "Choose the owner from the list.")?,
-            due_on: field(&form, "due_on"),
-            status: field(&form, "status"),
-            activity_id: chosen_id(&form, "activity_id", "Choose an activity from the list.")?,
-        };
-        service::add_step(&state, &user, &visitor.ip, &scope, p.goal, &input).await
-    }
-    .await;
+    let result = match step_input(&form) {
+        Ok(input) => service::add_step(&state, &user, &visitor.ip, &scope, p.goal, &input).await,
+        Err(e) => Err(e),
+    };
     after(
         &state,
         &visitor,

@@ -3,12 +3,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::export;
+use super::handlers::xlsx;
 use super::participation::Participation;
 use super::service::{self, Dashboard, Priorities, ProgramReport, StateReport};
 use crate::app::AppState;
@@ -136,6 +136,23 @@ async fn get_priorities(
     Ok(Json(service::priorities(&state, &slug).await?))
 }
 
+/// The program report, with the states the person sees.
+async fn program_report(
+    state: &AppState,
+    api: &ApiUser,
+    slug: &str,
+    path: &str,
+) -> Result<ProgramReport, ApiError> {
+    let program = overseer(state, api, slug, path, dashboard_action).await?;
+    Ok(service::program_report_at(
+        state,
+        slug,
+        crate::time::now_ms(),
+        sees(&api.user, program.id),
+    )
+    .await?)
+}
+
 /// The program report: the dashboard and every state's report (a coach gets their own states).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/report", tag = "reports",
     params(("slug" = String, Path, description = "The program's short name")),
@@ -145,37 +162,8 @@ async fn get_program_report(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramReport>, ApiError> {
-    let program = overseer(
-        &state,
-        &api,
-        &slug,
-        &format!("/api/v1/programs/{slug}/report"),
-        dashboard_action,
-    )
-    .await?;
-    Ok(Json(
-        service::program_report_at(
-            &state,
-            &slug,
-            crate::time::now_ms(),
-            sees(&api.user, program.id),
-        )
-        .await?,
-    ))
-}
-
-fn xlsx(bytes: Vec<u8>, name: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, export::CONTENT_TYPE.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    let path = format!("/api/v1/programs/{slug}/report");
+    Ok(Json(program_report(&state, &api, &slug, &path).await?))
 }
 
 /// The program report as a spreadsheet, one sheet per part (Overview, Cohort priorities, Team and coach, Assessment, Priorities, Action plan, Participation, Activities).
@@ -187,21 +175,8 @@ async fn get_program_report_xlsx(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let program = overseer(
-        &state,
-        &api,
-        &slug,
-        &format!("/api/v1/programs/{slug}/report.xlsx"),
-        dashboard_action,
-    )
-    .await?;
-    let report = service::program_report_at(
-        &state,
-        &slug,
-        crate::time::now_ms(),
-        sees(&api.user, program.id),
-    )
-    .await?;
+    let path = format!("/api/v1/programs/{slug}/report.xlsx");
+    let report = program_report(&state, &api, &slug, &path).await?;
     let bytes = export::program_xlsx(&report).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(xlsx(bytes, export::file_name(&slug, "report")))
 }

@@ -9,6 +9,7 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::service::{ProgramReport, StateReport};
+use crate::export::{header, looks_like_formula, name_part};
 
 pub const CONTENT_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -34,14 +35,6 @@ pub const PROGRAM_SHEETS: [&str; 8] = [
     "Participation",
     "Activities",
 ];
-
-/// Whether a spreadsheet would read this text as a formula.
-pub fn looks_like_formula(text: &str) -> bool {
-    matches!(
-        text.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r')
-    )
-}
 
 struct Formats {
     bold: Format,
@@ -69,15 +62,6 @@ fn text(sheet: &mut Worksheet, f: &Formats, row: u32, col: u16, s: &str) -> Resu
     Ok(())
 }
 
-fn header(sheet: &mut Worksheet, f: &Formats, heads: &[&str]) -> Result<(), XlsxError> {
-    for (c, h) in heads.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &f.bold)?;
-        sheet.set_column_width(c as u16, 18)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
 fn score(sheet: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), XlsxError> {
     match v {
         Some(v) => sheet.write_number(row, col, v.round())?,
@@ -90,7 +74,7 @@ fn team_sheet(book: &mut Workbook, f: &Formats, states: &[&StateReport]) -> Resu
     let sheet = book.add_worksheet().set_name("Team and coach")?;
     header(
         sheet,
-        f,
+        &f.bold,
         &[
             "State", "Name", "Role", "Sector", "Agency", "Level", "Email",
         ],
@@ -125,7 +109,7 @@ fn assessment_sheet(
     let sheet = book.add_worksheet().set_name("Assessment")?;
     header(
         sheet,
-        f,
+        &f.bold,
         &[
             "State",
             "Stage",
@@ -167,7 +151,7 @@ fn priorities_sheet(
     let sheet = book.add_worksheet().set_name("Priorities")?;
     header(
         sheet,
-        f,
+        &f.bold,
         &[
             "State",
             "Rank",
@@ -195,7 +179,7 @@ fn plan_sheet(book: &mut Workbook, f: &Formats, states: &[&StateReport]) -> Resu
     let sheet = book.add_worksheet().set_name("Action plan")?;
     header(
         sheet,
-        f,
+        &f.bold,
         &[
             "State",
             "Goal",
@@ -261,7 +245,7 @@ fn participation_sheet(
     heads.extend(labels.iter().cloned());
     heads.push("Due or missed".into());
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    header(sheet, f, &heads)?;
+    header(sheet, &f.bold, &heads)?;
     let lacking_col = 3 + commitments.len() as u16;
     let mut row = 1;
     for s in states {
@@ -330,7 +314,7 @@ fn activities_sheet(
     let sheet = book.add_worksheet().set_name("Activities")?;
     header(
         sheet,
-        f,
+        &f.bold,
         &["State", "Date", "Kind", "Title", "Place", "Attendance"],
     )?;
     sheet.set_column_width(3, 40)?;
@@ -433,7 +417,7 @@ pub fn program_xlsx(r: &ProgramReport) -> Result<Vec<u8>, XlsxError> {
             .map(|e| format!("{}. {}", e.number, e.name)),
     );
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
-    header(sheet, &f, &heads)?;
+    header(sheet, &f.bold, &heads)?;
     sheet.set_column_width(1, 50)?;
     for (i, row) in d.rows.iter().enumerate() {
         let n = i as u32 + 1;
@@ -463,7 +447,7 @@ pub fn program_xlsx(r: &ProgramReport) -> Result<Vec<u8>, XlsxError> {
     let sheet = book.add_worksheet().set_name("Cohort priorities")?;
     header(
         sheet,
-        &f,
+        &f.bold,
         &[
             "Suggested webinar topic",
             "Kind",
@@ -493,22 +477,7 @@ pub fn program_xlsx(r: &ProgramReport) -> Result<Vec<u8>, XlsxError> {
 
 /// `waymark-<program>-<what>.xlsx`, with only letters, digits and dashes.
 pub fn file_name(program: &str, what: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '-'
-                }
-            })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-")
-    };
-    format!("waymark-{}-{}.xlsx", clean(program), clean(what))
+    format!("waymark-{}-{}.xlsx", name_part(program), name_part(what))
 }
 
 #[cfg(test)]
@@ -516,13 +485,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_looking_text_is_recognised() {
-        for s in ["=SUM(A1)", "+1", "-2", "@cmd", "\tx"] {
-            assert!(looks_like_formula(s), "{s}");
-        }
-        for s in ["Engage employers", "", "1 of 2"] {
-            assert!(!looks_like_formula(s), "{s}");
-        }
+    fn the_file_name_is_safe() {
         assert_eq!(
             file_name("acp-2016", "CO report"),
             "waymark-acp-2016-co-report.xlsx"

@@ -57,7 +57,8 @@ async fn authorize(
     Ok((user, program))
 }
 
-fn xlsx(bytes: Vec<u8>, name: String) -> Response {
+/// A spreadsheet to download under this name.
+pub(super) fn xlsx(bytes: Vec<u8>, name: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, export::CONTENT_TYPE.to_owned()),
@@ -159,6 +160,24 @@ async fn dashboard_page(
 
 // ----- reports -----
 
+/// A state's report, for those who may see it.
+async fn state_report(
+    state: &AppState,
+    visitor: &Visitor,
+    p: &StatePath,
+    path: &str,
+) -> Result<StateReport, AppError> {
+    let code = p.state.to_uppercase();
+    authorize(state, visitor, &p.slug, path, |program_id| {
+        Action::ViewStateReport {
+            program_id,
+            state_code: code.clone(),
+        }
+    })
+    .await?;
+    Ok(service::state_report(state, &p.slug, &code).await?)
+}
+
 #[derive(Template)]
 #[template(path = "report/state.html")]
 struct StateReportPage {
@@ -172,15 +191,7 @@ async fn state_report_page(
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/reports/{}", p.slug, p.state);
-    let code = p.state.to_uppercase();
-    authorize(&state, &visitor, &p.slug, &path, |program_id| {
-        Action::ViewStateReport {
-            program_id,
-            state_code: code.clone(),
-        }
-    })
-    .await?;
-    let r = service::state_report(&state, &p.slug, &code).await?;
+    let r = state_report(&state, &visitor, &p, &path).await?;
     let chrome = Chrome::new(
         &visitor,
         format!("{}'s progress report: {}", r.state_name, r.program_name),
@@ -195,20 +206,28 @@ async fn state_report_xlsx(
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/reports/{}/report.xlsx", p.slug, p.state);
-    let code = p.state.to_uppercase();
-    authorize(&state, &visitor, &p.slug, &path, |program_id| {
-        Action::ViewStateReport {
-            program_id,
-            state_code: code.clone(),
-        }
-    })
-    .await?;
-    let r = service::state_report(&state, &p.slug, &code).await?;
+    let r = state_report(&state, &visitor, &p, &path).await?;
     let bytes = export::state_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
     Ok(xlsx(
         bytes,
-        export::file_name(&p.slug, &format!("{code}-report")),
+        export::file_name(&p.slug, &format!("{}-report", p.state.to_uppercase())),
     ))
+}
+
+/// The program report, with the states the person sees.
+async fn program_report(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    path: &str,
+) -> Result<(Program, ProgramReport), AppError> {
+    let (user, program) = authorize(state, visitor, slug, path, |program_id| {
+        Action::ViewDashboard { program_id }
+    })
+    .await?;
+    let r = service::program_report_at(state, slug, crate::time::now_ms(), sees(&user, program.id))
+        .await?;
+    Ok((program, r))
 }
 
 #[derive(Template)]
@@ -224,17 +243,7 @@ async fn program_report_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/report");
-    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
-        Action::ViewDashboard { program_id }
-    })
-    .await?;
-    let r = service::program_report_at(
-        &state,
-        &slug,
-        crate::time::now_ms(),
-        sees(&user, program.id),
-    )
-    .await?;
+    let (program, r) = program_report(&state, &visitor, &slug, &path).await?;
     let chrome = Chrome::new(&visitor, format!("Program report: {}", program.name), &path);
     Ok(render(ProgramReportPage { chrome, r })?.into_response())
 }
@@ -245,17 +254,7 @@ async fn program_report_xlsx(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/report.xlsx");
-    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
-        Action::ViewDashboard { program_id }
-    })
-    .await?;
-    let r = service::program_report_at(
-        &state,
-        &slug,
-        crate::time::now_ms(),
-        sees(&user, program.id),
-    )
-    .await?;
+    let (_, r) = program_report(&state, &visitor, &slug, &path).await?;
     let bytes = export::program_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
     Ok(xlsx(bytes, export::file_name(&slug, "report")))
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, SmtpSink, TestApp, unfold_qp};
+use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call, unfold_qp};
 
 both_backends!(
     scheduling_is_refused_next_to_the_field_and_stores_nothing,
@@ -21,30 +21,6 @@ both_backends!(
 );
 
 const SLUG: &str = "acp";
-
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let url = format!("{}{path}", app.base);
-    let req = match method {
-        "GET" => client.get(url),
-        "PUT" => client.put(url),
-        "DELETE" => client.delete(url),
-        _ => client.post(url),
-    };
-    let req = match body {
-        Some(b) => req.json(&b),
-        None => req,
-    };
-    let res = req.bearer_auth(token).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 fn fields(v: &Value) -> Vec<String> {
     v["error"]["fields"]

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::applications::future_program;
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, Browser, TestApp, call};
 
 both_backends!(rating_consensus_snapshots_and_results);
 
@@ -53,27 +53,56 @@ pub async fn team(app: &TestApp, program_id: i64, state: &str) {
         .unwrap();
 }
 
-pub async fn call(
+/// Sets the state's consensus (the phase and priority `pick` gives each
+/// indicator, from the indicator and its place in its element, all with
+/// this evidence) and freezes it as the baseline.
+pub async fn baseline(
     app: &TestApp,
     token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let url = format!("{}{path}", app.base);
-    let req = match method {
-        "GET" => client.get(url),
-        "PUT" => client.put(url),
-        _ => client.post(url),
-    };
-    let req = match body {
-        Some(b) => req.json(&b),
-        None => req,
-    };
-    let res = req.bearer_auth(token).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    code: &str,
+    evidence: &str,
+    pick: impl Fn(&Value, usize) -> (i64, &'static str),
+) {
+    let (_, instrument) = call(
+        app,
+        token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/instrument"),
+        None,
+    )
+    .await;
+    let mut n_in_element = std::collections::HashMap::new();
+    let ratings: Vec<Value> = instrument["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let n = n_in_element
+                .entry(i["element_key"].as_str().unwrap().to_owned())
+                .or_insert(0usize);
+            let (level, priority) = pick(i, *n);
+            *n += 1;
+            json!({"indicator_id": i["id"], "level": level, "priority": priority, "evidence": evidence})
+        })
+        .collect();
+    let (status, body) = call(
+        app,
+        token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/{code}/consensus"),
+        Some(json!({ "ratings": ratings })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        app,
+        token,
+        "POST",
+        &format!("/api/v1/programs/{SLUG}/assessment/{code}/snapshots"),
+        Some(json!({"kind": "baseline"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
 }
 
 /// The indicator ids named in a form, in order.

@@ -9,63 +9,13 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 
 use crate::applications::future_program;
-use crate::assessment::{call, member, team};
+use crate::assessment::{baseline, member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, TestApp, call};
 
 both_backends!(cohort_recommendations_and_exports);
 
 const SLUG: &str = "acp";
-
-/// Sets the state's consensus (the level and priority of each indicator
-/// chosen by `pick`) and freezes it as the baseline.
-async fn baseline(
-    app: &TestApp,
-    token: &str,
-    code: &str,
-    pick: impl Fn(&Value, usize) -> (i64, &'static str),
-) {
-    let (_, instrument) = call(
-        app,
-        token,
-        "GET",
-        &format!("/api/v1/programs/{SLUG}/instrument"),
-        None,
-    )
-    .await;
-    let mut n_in_element = std::collections::HashMap::new();
-    let ratings: Vec<Value> = instrument["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let n = n_in_element
-                .entry(i["element_key"].as_str().unwrap().to_owned())
-                .or_insert(0usize);
-            let (level, priority) = pick(i, *n);
-            *n += 1;
-            json!({"indicator_id": i["id"], "level": level, "priority": priority, "evidence": "Agreed by all."})
-        })
-        .collect();
-    let (status, body) = call(
-        app,
-        token,
-        "PUT",
-        &format!("/api/v1/programs/{SLUG}/assessment/{code}/consensus"),
-        Some(json!({ "ratings": ratings })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        app,
-        token,
-        "POST",
-        &format!("/api/v1/programs/{SLUG}/assessment/{code}/snapshots"),
-        Some(json!({"kind": "baseline"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-}
 
 async fn share(app: &TestApp, token: &str, code: &str) {
     let (status, _) = call(
@@ -77,30 +27,6 @@ async fn share(app: &TestApp, token: &str, code: &str) {
     )
     .await;
     assert_eq!(status, 204);
-}
-
-/// A download through the signed-in browser's cookies: (status, headers, bytes).
-async fn download(b: &Browser, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let cookies = b
-        .cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", b.base))
-        .header(reqwest::header::COOKIE, cookies)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let headers = res.headers().clone();
-    (status, headers, res.bytes().await.unwrap().to_vec())
 }
 
 fn text(cell: Option<&Data>) -> String {
@@ -184,7 +110,7 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
 
     // CO: partnerships at the first phase with high priority (its second
     // strategy already being carried out), the rest at phase 2, low.
-    baseline(&app, &co_token, "CO", |i, n| {
+    baseline(&app, &co_token, "CO", "Agreed by all.", |i, n| {
         if i["element_key"] == "partnerships" {
             if n == 1 { (3, "high") } else { (1, "high") }
         } else {
@@ -193,8 +119,8 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     })
     .await;
     // KS and MA are strong everywhere; KS shares, MA does not. OR has no snapshot.
-    baseline(&app, &ks_token, "KS", |_, _| (4, "low")).await;
-    baseline(&app, &ma_token, "MA", |_, _| (4, "low")).await;
+    baseline(&app, &ks_token, "KS", "Agreed by all.", |_, _| (4, "low")).await;
+    baseline(&app, &ma_token, "MA", "Agreed by all.", |_, _| (4, "low")).await;
     share(&app, &ks_token, "KS").await;
 
     // ----- the expert's elements -----
@@ -440,7 +366,7 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
             .contains(&format!("href=\"{base}/export.csv\""))
     );
 
-    let (status, headers, bytes) = download(&coach, &format!("{base}/export.xlsx")).await;
+    let (status, headers, bytes) = coach.download(&format!("{base}/export.xlsx")).await;
     assert_eq!(status, 200);
     assert_eq!(
         headers["content-type"],
@@ -498,7 +424,7 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(text(sheet.get_value((2, 7))), "3: Implementation");
     assert_eq!(text(sheet.get_value((1, 9))), "Agreed by all.");
 
-    let (status, headers, bytes) = download(&co_lead, &format!("{base}/export.csv")).await;
+    let (status, headers, bytes) = co_lead.download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     assert_eq!(
@@ -542,13 +468,13 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(x["elements"][0]["indicators"][1]["consensus"]["level"], 3);
 
     // Another state's lead may not take CO's assessment away.
-    let (status, _, _) = download(&ks_lead, &format!("{base}/export.xlsx")).await;
+    let (status, _, _) = ks_lead.download(&format!("{base}/export.xlsx")).await;
     assert_eq!(status, 403);
-    let (status, _, _) = download(&ks_lead, &format!("{base}/export.csv")).await;
+    let (status, _, _) = ks_lead.download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 403);
     let (status, _) = call(&app, &ks_token, "GET", &api, None).await;
     assert_eq!(status, 403);
-    let (status, _, _) = download(&app.browser(), &format!("{base}/export.csv")).await;
+    let (status, _, _) = app.browser().download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 303, "to the sign-in page");
 
     let n: i64 =

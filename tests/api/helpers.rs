@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::Value;
 use waymark::app::{AppState, Running};
 use waymark::auth::invite::InviteRequest;
 use waymark::config::Config;
@@ -350,6 +351,21 @@ impl Browser {
         self.read(res).await
     }
 
+    /// A download with the browser's cookies, keeping none it is given:
+    /// (status, headers, bytes).
+    pub async fn download(&self, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let res = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        (status, headers, res.bytes().await.unwrap().to_vec())
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let res = self
@@ -504,6 +520,31 @@ impl Drop for SmtpSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// An API call with a bearer token: (status, JSON answer or null).
+pub async fn call(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let client = reqwest::Client::new();
+    let url = format!("{}{path}", app.base);
+    let req = match method {
+        "GET" => client.get(url),
+        "PUT" => client.put(url),
+        "DELETE" => client.delete(url),
+        _ => client.post(url),
+    };
+    let req = match body {
+        Some(b) => req.json(&b),
+        None => req,
+    };
+    let res = req.bearer_auth(token).send().await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 pub fn free_port() -> u16 {

@@ -6,60 +6,15 @@
 use serde_json::{Value, json};
 
 use crate::applications::future_program;
-use crate::assessment::{call, member, team};
+use crate::assessment::{baseline, member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, call};
 
 both_backends!(peer_groups_proposed_confirmed_and_changed);
 
 const SLUG: &str = "acp";
 const PAGE: &str = "/programs/acp/peers";
 const API: &str = "/api/v1/programs/acp/peers";
-
-/// Freezes a baseline where each element's indicators are at the phase
-/// and priority `pick` gives for the element's key.
-async fn baseline(
-    app: &TestApp,
-    token: &str,
-    code: &str,
-    pick: impl Fn(&str) -> (i64, &'static str),
-) {
-    let (_, instrument) = call(
-        app,
-        token,
-        "GET",
-        &format!("/api/v1/programs/{SLUG}/instrument"),
-        None,
-    )
-    .await;
-    let ratings: Vec<Value> = instrument["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let (level, priority) = pick(i["element_key"].as_str().unwrap());
-            json!({"indicator_id": i["id"], "level": level, "priority": priority})
-        })
-        .collect();
-    let (status, body) = call(
-        app,
-        token,
-        "PUT",
-        &format!("/api/v1/programs/{SLUG}/assessment/{code}/consensus"),
-        Some(json!({ "ratings": ratings })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        app,
-        token,
-        "POST",
-        &format!("/api/v1/programs/{SLUG}/assessment/{code}/snapshots"),
-        Some(json!({"kind": "baseline"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
-}
 
 fn codes(groups: &Value) -> Vec<Vec<String>> {
     groups
@@ -123,30 +78,54 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
     // Minnesota the other way round. Colorado and Massachusetts each have
     // what the other wants (policies, programs). Oregon has no snapshot.
     let rest = (2, "low");
-    baseline(&app, &tokens["KS"], "KS", |e| match e {
-        "employers" | "partnerships" => (4, "low"),
-        "funding" => (1, "high"),
-        _ => rest,
-    })
+    baseline(
+        &app,
+        &tokens["KS"],
+        "KS",
+        "",
+        |i, _| match i["element_key"].as_str().unwrap() {
+            "employers" | "partnerships" => (4, "low"),
+            "funding" => (1, "high"),
+            _ => rest,
+        },
+    )
     .await;
-    baseline(&app, &tokens["MN"], "MN", |e| match e {
-        "employers" => (1, "high"),
-        "partnerships" => (1, "medium"),
-        "funding" => (4, "low"),
-        _ => rest,
-    })
+    baseline(
+        &app,
+        &tokens["MN"],
+        "MN",
+        "",
+        |i, _| match i["element_key"].as_str().unwrap() {
+            "employers" => (1, "high"),
+            "partnerships" => (1, "medium"),
+            "funding" => (4, "low"),
+            _ => rest,
+        },
+    )
     .await;
-    baseline(&app, &tokens["CO"], "CO", |e| match e {
-        "policies" => (4, "low"),
-        "programs" => (1, "high"),
-        _ => rest,
-    })
+    baseline(
+        &app,
+        &tokens["CO"],
+        "CO",
+        "",
+        |i, _| match i["element_key"].as_str().unwrap() {
+            "policies" => (4, "low"),
+            "programs" => (1, "high"),
+            _ => rest,
+        },
+    )
     .await;
-    baseline(&app, &tokens["MA"], "MA", |e| match e {
-        "programs" => (4, "low"),
-        "policies" => (1, "high"),
-        _ => rest,
-    })
+    baseline(
+        &app,
+        &tokens["MA"],
+        "MA",
+        "",
+        |i, _| match i["element_key"].as_str().unwrap() {
+            "programs" => (4, "low"),
+            "policies" => (1, "high"),
+            _ => rest,
+        },
+    )
     .await;
 
     // ----- the proposal -----

@@ -10,9 +10,9 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::{Value, json};
 
 use crate::applications::future_program;
-use crate::assessment::{member, team};
+use crate::assessment::{baseline, member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, Browser, TestApp, call};
 
 both_backends!(
     a_plan_from_priorities_to_evidence,
@@ -22,103 +22,28 @@ both_backends!(
 const SLUG: &str = "acp";
 const PDF_NAME: &str = "Partnership charter.pdf";
 
-async fn call(
-    app: &TestApp,
-    token: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let client = reqwest::Client::new();
-    let url = format!("{}{path}", app.base);
-    let req = match method {
-        "GET" => client.get(url),
-        "PUT" => client.put(url),
-        "DELETE" => client.delete(url),
-        _ => client.post(url),
-    };
-    let req = match body {
-        Some(b) => req.json(&b),
-        None => req,
-    };
-    let res = req.bearer_auth(token).send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
 /// A raw GET with a token or the browser's cookies: (status, headers, bytes).
 async fn fetch(
     app: &TestApp,
     who: Result<&Browser, &str>,
     path: &str,
 ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
-    let client = reqwest::Client::builder()
+    let token = match who {
+        Ok(b) => return b.download(path).await,
+        Err(token) => token,
+    };
+    let res = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
+        .unwrap()
+        .get(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
         .unwrap();
-    let req = client.get(format!("{}{path}", app.base));
-    let req = match who {
-        Ok(b) => {
-            let cookies = b
-                .cookies
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req.header(reqwest::header::COOKIE, cookies)
-        }
-        Err(token) => req.bearer_auth(token),
-    };
-    let res = req.send().await.unwrap();
     let status = res.status().as_u16();
     let headers = res.headers().clone();
     (status, headers, res.bytes().await.unwrap().to_vec())
-}
-
-/// The consensus (partnerships weak and high priority, the rest strong)
-/// frozen as CO's baseline.
-async fn baseline(app: &TestApp, token: &str) {
-    let (_, instrument) = call(
-        app,
-        token,
-        "GET",
-        &format!("/api/v1/programs/{SLUG}/instrument"),
-        None,
-    )
-    .await;
-    let ratings: Vec<Value> = instrument["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let (level, priority) = if i["element_key"] == "partnerships" {
-                (1, "high")
-            } else {
-                (4, "low")
-            };
-            json!({"indicator_id": i["id"], "level": level, "priority": priority})
-        })
-        .collect();
-    let (status, body) = call(
-        app,
-        token,
-        "PUT",
-        &format!("/api/v1/programs/{SLUG}/assessment/CO/consensus"),
-        Some(json!({ "ratings": ratings })),
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = call(
-        app,
-        token,
-        "POST",
-        &format!("/api/v1/programs/{SLUG}/assessment/CO/snapshots"),
-        Some(json!({"kind": "baseline"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{body}");
 }
 
 fn cell(sheet: &calamine::Range<Data>, row: u32, col: u32) -> String {
@@ -206,7 +131,16 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
     let page = lead.get(&base).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("There are no priorities to suggest yet"));
-    baseline(&app, &lead_token).await;
+    // The consensus (partnerships weak and high priority, the rest strong)
+    // frozen as CO's baseline.
+    baseline(&app, &lead_token, "CO", "", |i, _| {
+        if i["element_key"] == "partnerships" {
+            (1, "high")
+        } else {
+            (4, "low")
+        }
+    })
+    .await;
     let page = lead.get(&base).await;
     assert!(
         page.body.contains("Suggested goals from Colorado"),

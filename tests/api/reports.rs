@@ -9,11 +9,12 @@ use jiff::civil::date;
 use serde_json::Value;
 
 use crate::applications::future_program;
-use crate::assessment::{call, member, team};
+use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp};
+use crate::helpers::{Backend, Browser, TestApp, call};
 
 both_backends!(participation_dashboard_and_reports);
+both_backends!(a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory);
 
 const SLUG: &str = "acp";
 const NY: &str = "America/New_York";
@@ -168,30 +169,12 @@ async fn plan(
 
 /// A download through the signed-in browser's cookies: (status, content type, bytes).
 async fn download(b: &Browser, path: &str) -> (u16, String, Vec<u8>) {
-    let cookies = b
-        .cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", b.base))
-        .header(reqwest::header::COOKIE, cookies)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let kind = res
-        .headers()
+    let (status, headers, bytes) = b.download(path).await;
+    let kind = headers
         .get(reqwest::header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    (status, kind, res.bytes().await.unwrap().to_vec())
+    (status, kind, bytes)
 }
 
 fn cell(rows: &calamine::Range<Data>, r: usize, c: usize) -> String {
@@ -1007,5 +990,42 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     let home = co_lead.get("/").await;
     assert!(home.body.contains(&format!("/programs/{SLUG}/reports/CO")));
     assert!(!home.body.contains(&format!("/programs/{SLUG}/dashboard")));
+    app.stop().await;
+}
+
+/// Snapshots' ratings are kept in memory once read (they never change); a
+/// snapshot frozen afterwards still shows on the next request.
+async fn a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    let program = waymark::program::store::find_by_slug(&app.state.db.pool, SLUG)
+        .await
+        .unwrap()
+        .unwrap();
+    team(&app, program_id, "CO").await;
+    let (admin, _) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let token = app.token_for(admin, "admin@ta.org").await;
+    let path = format!("/api/v1/programs/{SLUG}/dashboard");
+    let score = |d: &Value| d["rows"][0]["elements"][0]["score"].as_f64();
+
+    snapshot(&app, &program, "CO", "baseline", 1_000, |_| 1).await;
+    let (status, d) = call(&app, &token, "GET", &path, None).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["rows"][0]["stage"], "baseline");
+    let at_baseline = score(&d).expect("a score at the baseline");
+    assert!(
+        !app.state.frozen.is_empty(),
+        "the baseline's ratings are kept"
+    );
+
+    snapshot(&app, &program, "CO", "mid_year", 2_000, |_| 4).await;
+    let (_, d) = call(&app, &token, "GET", &path, None).await;
+    assert_eq!(d["rows"][0]["stage"], "mid_year");
+    let at_mid_year = score(&d).expect("a score at mid-year");
+    assert!(
+        at_mid_year > at_baseline,
+        "the mid-year snapshot is read: {at_baseline} then {at_mid_year}"
+    );
+    assert_eq!(at_mid_year, 100.0, "every indicator at Sustainability");
     app.stop().await;
 }
