@@ -364,15 +364,30 @@ async fn schedule_gate(
     guard::page(state, visitor, path, action).await
 }
 
+/// What a link may fill in on the scheduling form (the dashboard's
+/// suggested webinar topics do): only shown, never saved until submitted.
+#[derive(Deserialize, Default)]
+struct Prefill {
+    kind: Option<String>,
+    title: Option<String>,
+}
+
 async fn new_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
+    Query(prefill): Query<Prefill>,
 ) -> Result<Response, AppError> {
     let program = program(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities/new");
     let user = schedule_gate(&state, &visitor, &program, &path).await?;
-    let typed = vec![("days".to_owned(), "2".to_owned())];
+    let mut typed = vec![("days".to_owned(), "2".to_owned())];
+    if let Some(kind) = prefill.kind.filter(|k| Kind::parse(k).is_some()) {
+        typed.push(("kind".to_owned(), kind));
+    }
+    if let Some(title) = prefill.title {
+        typed.push(("title".to_owned(), title.chars().take(200).collect()));
+    }
     let page = new_form(&state, &visitor, &user, program, typed, vec![]).await?;
     Ok(render(page)?.into_response())
 }

@@ -123,6 +123,21 @@ struct DashboardPage {
     d: Dashboard,
     /// Whether the person sees every state (not only those they coach).
     everyone: bool,
+    /// Whether the person schedules webinars (the suggested topics link to
+    /// the scheduling form, filled in).
+    schedules_webinars: bool,
+}
+
+impl DashboardPage {
+    /// The scheduling form for a webinar on this topic.
+    fn webinar_link(&self, topic: &super::dashboard::Topic) -> String {
+        let query = serde_urlencoded::to_string([
+            ("kind", "webinar"),
+            ("title", &format!("Webinar: {}", topic.element_name)),
+        ])
+        .unwrap_or_default();
+        format!("/programs/{}/activities/new?{query}", self.program.slug)
+    }
 }
 
 async fn dashboard_page(
@@ -144,6 +159,15 @@ async fn dashboard_page(
     .await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
     let everyone = d.rows.len() == teams.len();
+    let schedules_webinars = policy::allows(
+        &user,
+        &Action::ScheduleActivity {
+            program_id: program.id,
+            states: teams.iter().map(|t| t.0.clone()).collect(),
+            program_wide: true,
+            peer: false,
+        },
+    );
     let chrome = Chrome::new(
         &visitor,
         format!("Program dashboard: {}", program.name),
@@ -154,6 +178,7 @@ async fn dashboard_page(
         program,
         d,
         everyone,
+        schedules_webinars,
     })?
     .into_response())
 }

@@ -575,6 +575,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     );
 
     // ----- the dashboard -----
+    let activities_before = app.count("activities").await;
     let (status, d) = call(
         &app,
         &fed_token,
@@ -656,6 +657,39 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     );
     assert!(page.body.contains("Nothing pressing"));
     assert!(page.body.contains("Suggested webinar topics"));
+    assert!(
+        !page.body.contains("Schedule a webinar on"),
+        "the federal officer does not schedule"
+    );
+    // The admin schedules webinars: each topic links to the form, filled in.
+    let page = admin.get(&format!("/programs/{SLUG}/dashboard")).await;
+    let topic = d["topics"][0]["element_name"].as_str().unwrap().to_owned();
+    let link_text = format!("Schedule a webinar on {topic}");
+    assert!(page.body.contains(&link_text), "{link_text}");
+    let form = admin
+        .get(&format!(
+            "/programs/{SLUG}/activities/new?{}",
+            serde_urlencoded::to_string([
+                ("kind", "webinar"),
+                ("title", &format!("Webinar: {topic}"))
+            ])
+            .unwrap()
+        ))
+        .await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains(r#"value="webinar" checked"#),
+        "the kind is chosen"
+    );
+    assert!(
+        form.body.contains(&format!(r#"value="Webinar: {topic}""#)),
+        "the title is filled in"
+    );
+    assert_eq!(
+        app.count("activities").await,
+        activities_before,
+        "nothing is saved until submitted"
+    );
 
     // A coach sees only the states they coach.
     let (status, d) = call(
