@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod layout;
+pub mod markdown;
 pub mod request_id;
 
 pub use api_error::{ApiError, ApiJson};
