@@ -668,16 +668,13 @@ async fn show_page(
     let mut items = Vec::new();
     for item in super::store::items(&state.db.pool, a.id).await? {
         let (goals, blocker) = if can_organize {
-            let blocker = service::step_blocker(state, &program, &item)
+            match service::step_goals(state, &program, &item)
                 .await
-                .map_err(AppError::from)?;
-            let goals = match (&blocker, &item.state_code) {
-                (None, Some(code)) => {
-                    super::store::plan_goals(&state.db.pool, program.id, code).await?
-                }
-                _ => vec![],
-            };
-            (goals, blocker)
+                .map_err(AppError::from)?
+            {
+                Ok(goals) => (goals, None),
+                Err(why) => (vec![], Some(why)),
+            }
         } else {
             (vec![], None)
         };

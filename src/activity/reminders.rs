@@ -77,14 +77,20 @@ pub async fn sweep(state: &AppState, now_ms: i64) -> anyhow::Result<SweepReport>
 
     // Overdue: due before today on each program's clock. Tomorrow in UTC
     // is at least today everywhere, so it bounds the query.
+    // The sweep runs every minute: those already told this week are
+    // left out before anything is read about them.
     let bound = super::local_date(now_ms + AHEAD_MS, "UTC");
+    let week = iso_week(now_ms);
+    let told: std::collections::BTreeSet<i64> = store::told_this_week(pool, &week)
+        .await?
+        .into_iter()
+        .collect();
     let mut by_owner: BTreeMap<i64, Vec<store::Late>> = BTreeMap::new();
     for late in store::late(pool, &bound).await? {
-        if overdue(&late.due_on, now_ms, &late.time_zone) {
+        if !told.contains(&late.owner_id) && overdue(&late.due_on, now_ms, &late.time_zone) {
             by_owner.entry(late.owner_id).or_default().push(late);
         }
     }
-    let week = iso_week(now_ms);
     for (owner, items) in by_owner {
         let Some((name, email)) = store::person(pool, owner).await? else {
             continue;

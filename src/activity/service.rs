@@ -519,35 +519,33 @@ pub async fn set_done(
     Ok(())
 }
 
-/// Why an item cannot become a plan step, in the words shown next to the
-/// goal field; `None` when it can.
-pub async fn step_blocker(
+/// The goals of the state's plan an action item can become a step under,
+/// or why it cannot (already a step, no state, no goals yet): one query.
+pub async fn step_goals(
     state: &AppState,
     program: &Program,
     item: &ActionItem,
-) -> Result<Option<String>, Refusal> {
+) -> Result<Result<Vec<(i64, String)>, String>, Refusal> {
     if item.plan_step_id.is_some() {
-        return Ok(Some(
+        return Ok(Err(
             "This action item is already a step of the action plan.".into(),
         ));
     }
     let Some(code) = &item.state_code else {
-        return Ok(Some(
+        return Ok(Err(
             "This action item is for no state, so it has no action plan.".into(),
         ));
     };
-    if store::plan_goals(&state.db.pool, program.id, code)
-        .await?
-        .is_empty()
-    {
+    let goals = store::plan_goals(&state.db.pool, program.id, code).await?;
+    if goals.is_empty() {
         let name = crate::program::store::jurisdiction_name(&state.db.pool, code)
             .await?
             .unwrap_or_else(|| code.clone());
-        return Ok(Some(format!(
+        return Ok(Err(format!(
             "{name} has no goals in its action plan yet: add one on the plan page first"
         )));
     }
-    Ok(None)
+    Ok(Ok(goals))
 }
 
 /// Turns an action item into a step of its state's plan, under the chosen
@@ -567,7 +565,7 @@ pub async fn to_step(
             "This action item is already a step of the action plan.".into(),
         ));
     }
-    if let Some(why) = step_blocker(state, program, &item).await? {
+    if let Err(why) = step_goals(state, program, &item).await? {
         return Err(Refusal::field("goal", why));
     }
     let Some(goal_id) = goal_id else {

@@ -704,6 +704,17 @@ pub async fn claim_reminder(
         == 1)
 }
 
+/// Those who have had this week's note about overdue items.
+pub async fn told_this_week<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    week: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT user_id FROM overdue_notices WHERE week = $1")
+        .bind(week)
+        .fetch_all(e)
+        .await
+}
+
 /// Claims this week's overdue note for the person.
 pub async fn claim_overdue_notice(
     tx: &mut Tx<'_>,
