@@ -82,7 +82,14 @@ impl Db {
     }
 
     pub async fn begin(&self) -> sqlx::Result<Tx<'static>> {
-        self.pool.begin().await
+        match self.backend {
+            // A transaction that reads and then writes must hold SQLite's one
+            // write lock from the start: a deferred one fails (BUSY_SNAPSHOT)
+            // when another writer, such as the job runner, commits in
+            // between; an immediate one waits its turn (busy_timeout).
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Checks that the database answers (for `/healthz`).
