@@ -105,6 +105,12 @@ enum SeedCommand {
         /// peer groups), which is made by default.
         #[arg(long)]
         no_year: bool,
+        /// Also make this many published Exchange resources and events.
+        #[arg(long, default_value_t = 0)]
+        resources: usize,
+        /// Make only the Exchange data asked for: no program.
+        #[arg(long)]
+        exchange_only: bool,
     },
 }
 
@@ -298,9 +304,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     snapshots,
                     raters,
                     no_year,
+                    resources,
+                    exchange_only,
                 },
         } => {
             let state = AppState::build(config).await?;
+            if resources > 0 {
+                crate::exchange::synthetic::resources(&state, resources).await?;
+            }
+            if exchange_only {
+                return Ok(());
+            }
             if crate::program::store::find_by_slug(&state.db.pool, &program)
                 .await?
                 .is_some()

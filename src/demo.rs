@@ -87,6 +87,13 @@ const PEOPLE: &[(&str, &str, &str, &str, Option<&str>)] = &[
         "state_lead",
         Some("WY"),
     ),
+    (
+        "Partner organization",
+        "partner@demo.waymark.test",
+        "Lena Ortiz",
+        "partner",
+        None,
+    ),
 ];
 
 /// Creates the demo data if it is not there; returns the sign-ins to print.

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod exchange;
 pub mod export;
 pub mod framework;
 pub mod jobs;

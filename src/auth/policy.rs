@@ -92,6 +92,46 @@ pub enum Action {
     ViewDashboard { program_id: i64 },
     /// See and download a state's progress report.
     ViewStateReport { program_id: i64, state_code: String },
+    /// Read a program's forum (its program-wide and topic categories),
+    /// start threads there, reply, flag and watch: the program's state
+    /// teams, coaches, subject-matter experts and the federal officer.
+    ViewForum { program_id: i64 },
+    /// Read a category and its threads; `private_to` is the state whose
+    /// team alone (with its coach) sees a private category.
+    ViewForumCategory {
+        program_id: i64,
+        private_to: Option<String>,
+    },
+    /// Start a thread or reply in a category; a locked thread takes
+    /// replies from moderators only.
+    PostInForum {
+        program_id: i64,
+        private_to: Option<String>,
+        locked: bool,
+    },
+    /// Change a post: its author only (administrators included in the
+    /// "no": moderators hide a post, they do not put words in it).
+    EditForumPost {
+        program_id: i64,
+        private_to: Option<String>,
+        author: bool,
+    },
+    /// Hide, lock and move threads and posts, and clear flags: the
+    /// administrator, and coaches in the program (in a private category,
+    /// the state's own coach).
+    ModerateForum {
+        program_id: i64,
+        private_to: Option<String>,
+    },
+    /// Add and change Exchange items directly, moderate submissions,
+    /// decide on partner organizations, see subscribers and digests.
+    ManageExchange,
+    /// Submit resources and events to the Exchange for moderation: an
+    /// approved partner organization.
+    SubmitExchangeItem,
+    /// See a submission that is not public yet; `own` is whether the
+    /// person submitted it.
+    ViewExchangeSubmission { own: bool },
 }
 
 impl Action {
@@ -183,6 +223,40 @@ impl Action {
                 program_id,
                 state_code,
             } => format!("view_state_report:{program_id}:{state_code}"),
+            Action::ViewForum { program_id } => format!("view_forum:{program_id}"),
+            Action::ViewForumCategory {
+                program_id,
+                private_to,
+            } => format!(
+                "view_forum_category:{program_id}:{}",
+                private_to.as_deref().unwrap_or("")
+            ),
+            Action::PostInForum {
+                program_id,
+                private_to,
+                locked,
+            } => format!(
+                "post_in_forum:{program_id}:{}:locked={locked}",
+                private_to.as_deref().unwrap_or("")
+            ),
+            Action::EditForumPost {
+                program_id,
+                private_to,
+                author,
+            } => format!(
+                "edit_forum_post:{program_id}:{}:author={author}",
+                private_to.as_deref().unwrap_or("")
+            ),
+            Action::ModerateForum {
+                program_id,
+                private_to,
+            } => format!(
+                "moderate_forum:{program_id}:{}",
+                private_to.as_deref().unwrap_or("")
+            ),
+            Action::ManageExchange => "manage_exchange".into(),
+            Action::SubmitExchangeItem => "submit_exchange_item".into(),
+            Action::ViewExchangeSubmission { own } => format!("view_exchange_submission:own={own}"),
         }
     }
 }
@@ -221,6 +295,13 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
             state_code,
         } => return holds(user, Role::StateLead, *program_id, state_code),
         Action::SetOwnExpertise => return is(Role::Sme),
+        Action::EditForumPost {
+            program_id,
+            private_to,
+            author,
+        } => {
+            return *author && reads_category(user, *program_id, private_to.as_deref());
+        }
         _ => {}
     }
     if is(Role::Admin) {
@@ -351,7 +432,57 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                         && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
                 })
         }
+        Action::ViewForum { program_id } => in_forum(user, *program_id),
+        Action::ViewForumCategory {
+            program_id,
+            private_to,
+        } => reads_category(user, *program_id, private_to.as_deref()),
+        Action::PostInForum {
+            program_id,
+            private_to,
+            locked,
+        } => {
+            reads_category(user, *program_id, private_to.as_deref())
+                && (!*locked || moderates(user, *program_id, private_to.as_deref()))
+        }
+        Action::EditForumPost { .. } => false, // answered above
+        Action::ModerateForum {
+            program_id,
+            private_to,
+        } => moderates(user, *program_id, private_to.as_deref()),
+        Action::ManageExchange => false,
+        Action::SubmitExchangeItem => is(Role::Partner),
+        Action::ViewExchangeSubmission { own } => *own && is(Role::Partner),
     }
+}
+
+/// Who takes part in a program's forum: its state teams and coaches, the
+/// subject-matter experts, the federal officer (and the administrator).
+fn in_forum(user: &CurrentUser, program_id: i64) -> bool {
+    user.has_role(Role::Admin)
+        || user.has_role(Role::Federal)
+        || user.has_role(Role::Sme)
+        || user.grants.iter().any(|g| {
+            g.program_id == Some(program_id)
+                && matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach)
+        })
+}
+
+/// A private category is the state team's and its coach's alone (and the
+/// administrator's, who moderates); the others are the whole forum's.
+fn reads_category(user: &CurrentUser, program_id: i64, private_to: Option<&str>) -> bool {
+    match private_to {
+        Some(state) => user.has_role(Role::Admin) || on_team_or_coach(user, program_id, state),
+        None => in_forum(user, program_id),
+    }
+}
+
+fn moderates(user: &CurrentUser, program_id: i64, private_to: Option<&str>) -> bool {
+    user.has_role(Role::Admin)
+        || match private_to {
+            Some(state) => holds(user, Role::Coach, program_id, state),
+            None => coaches_in(user, program_id),
+        }
 }
 
 /// A lead, member or coach of this state in this program.
@@ -761,5 +892,108 @@ mod tests {
         for who in [&coach, &federal, &lead] {
             assert!(!allows(who, &manage));
         }
+    }
+
+    #[test]
+    fn a_private_forum_category_is_its_team_and_coach_alone() {
+        let private = |s: &str| Action::ViewForumCategory {
+            program_id: 1,
+            private_to: Some(s.into()),
+        };
+        let open = Action::ViewForumCategory {
+            program_id: 1,
+            private_to: None,
+        };
+        let member = user(&[(Role::StateMember, Some(1), Some("CO"))]);
+        let other_state = user(&[(Role::StateLead, Some(1), Some("KS"))]);
+        let coach = user(&[(Role::Coach, Some(1), Some("CO"))]);
+        let other_coach = user(&[(Role::Coach, Some(1), Some("KS"))]);
+        let federal = user(&[(Role::Federal, None, None)]);
+        let sme = user(&[(Role::Sme, None, None)]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        let reviewer = user(&[(Role::Reviewer, Some(1), None)]);
+        let elsewhere = user(&[(Role::StateMember, Some(2), Some("CO"))]);
+        for who in [&member, &coach, &admin] {
+            assert!(allows(who, &private("CO")), "{:?}", who.grants);
+        }
+        for who in [
+            &other_state,
+            &other_coach,
+            &federal,
+            &sme,
+            &reviewer,
+            &elsewhere,
+        ] {
+            assert!(!allows(who, &private("CO")), "{:?}", who.grants);
+        }
+        for who in [&member, &other_state, &coach, &federal, &sme, &admin] {
+            assert!(allows(who, &open), "{:?}", who.grants);
+            assert!(allows(who, &Action::ViewForum { program_id: 1 }));
+        }
+        for who in [&reviewer, &elsewhere] {
+            assert!(!allows(who, &open), "{:?}", who.grants);
+        }
+    }
+
+    #[test]
+    fn moderators_are_admins_and_coaches_and_locked_threads_take_their_replies_only() {
+        let moderate = |s: Option<&str>| Action::ModerateForum {
+            program_id: 1,
+            private_to: s.map(str::to_owned),
+        };
+        let post = |locked| Action::PostInForum {
+            program_id: 1,
+            private_to: None,
+            locked,
+        };
+        let coach = user(&[(Role::Coach, Some(1), Some("CO"))]);
+        let member = user(&[(Role::StateMember, Some(1), Some("CO"))]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        assert!(allows(&coach, &moderate(None)) && allows(&coach, &moderate(Some("CO"))));
+        assert!(!allows(&coach, &moderate(Some("KS"))));
+        assert!(allows(&admin, &moderate(Some("KS"))));
+        assert!(!allows(&member, &moderate(None)));
+        assert!(allows(&member, &post(false)) && !allows(&member, &post(true)));
+        assert!(allows(&coach, &post(true)));
+        let edit = |author| Action::EditForumPost {
+            program_id: 1,
+            private_to: None,
+            author,
+        };
+        assert!(allows(&member, &edit(true)));
+        assert!(!allows(&member, &edit(false)));
+        assert!(
+            !allows(&admin, &edit(false)),
+            "moderators hide, they do not rewrite"
+        );
+        let left_team = user(&[(Role::StateMember, Some(2), Some("CO"))]);
+        assert!(!allows(&left_team, &edit(true)));
+    }
+
+    #[test]
+    fn the_exchange_is_managed_by_admins_and_fed_by_partners() {
+        let partner = user(&[(Role::Partner, None, None)]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        for role in Role::ALL {
+            let u = user(&[(role, Some(1), Some("CO"))]);
+            assert_eq!(allows(&u, &Action::ManageExchange), role == Role::Admin);
+            assert_eq!(
+                allows(&u, &Action::SubmitExchangeItem),
+                matches!(role, Role::Admin | Role::Partner),
+                "{role:?}"
+            );
+        }
+        assert!(allows(
+            &partner,
+            &Action::ViewExchangeSubmission { own: true }
+        ));
+        assert!(!allows(
+            &partner,
+            &Action::ViewExchangeSubmission { own: false }
+        ));
+        assert!(allows(
+            &admin,
+            &Action::ViewExchangeSubmission { own: false }
+        ));
     }
 }
