@@ -54,6 +54,11 @@ enum Command {
         #[command(subcommand)]
         command: SeedCommand,
     },
+    /// Exchange email digests.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup {
         /// The file to write (must not exist yet).
@@ -111,6 +116,24 @@ enum SeedCommand {
         /// Make only the Exchange data asked for: no program.
         #[arg(long)]
         exchange_only: bool,
+        /// Also make this many active Exchange subscribers (daily, one to
+        /// three topics each), for the digest benchmark.
+        #[arg(long, default_value_t = 0)]
+        subscribers: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Build and queue the Exchange digests that are due (the server does
+    /// this by itself; this is for catching up and benchmarks).
+    Run {
+        /// daily or weekly (default: both).
+        #[arg(long)]
+        frequency: Option<String>,
+        /// Act as if it were this time (RFC 3339, e.g. 2026-11-24T13:00:00Z).
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 
@@ -306,11 +329,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     no_year,
                     resources,
                     exchange_only,
+                    subscribers,
                 },
         } => {
             let state = AppState::build(config).await?;
             if resources > 0 {
                 crate::exchange::synthetic::resources(&state, resources).await?;
+            }
+            if subscribers > 0 {
+                crate::exchange::digest_synthetic::subscribers(&state, subscribers).await?;
             }
             if exchange_only {
                 return Ok(());
@@ -332,6 +359,48 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 },
             )
             .await
+        }
+        Command::Digest {
+            command: DigestCommand::Run { frequency, now },
+        } => {
+            let frequencies: Vec<&'static str> = match frequency.as_deref() {
+                None => crate::exchange::digest::FREQUENCIES.to_vec(),
+                Some("daily") => vec!["daily"],
+                Some("weekly") => vec!["weekly"],
+                Some(other) => {
+                    return Err(usage(format!(
+                        "--frequency: {other} is not daily or weekly"
+                    )));
+                }
+            };
+            let now = match now {
+                None => now_ms(),
+                Some(t) => t
+                    .parse::<jiff::Timestamp>()
+                    .map_err(|e| usage(format!("--now: {e}")))?
+                    .as_millisecond(),
+            };
+            let state = AppState::build(config).await?;
+            let started = std::time::Instant::now();
+            for f in frequencies {
+                let p = crate::exchange::digest::due_period(f, now);
+                crate::exchange::digest::ensure_run(&state, &p).await?;
+            }
+            let worker = format!("cli-{}", std::process::id());
+            crate::exchange::digest::build(&state, &worker, crate::exchange::digest::CHUNK, None)
+                .await?;
+            for r in crate::exchange::digest::runs(&state, 2).await? {
+                println!(
+                    "{} {} ({}): {} subscriber(s), {} email(s) queued, {} distinct digest(s)",
+                    r.frequency, r.period, r.status, r.subscribers, r.emails, r.bodies
+                );
+            }
+            println!(
+                "Built and queued in {:.1} s on {}.",
+                started.elapsed().as_secs_f64(),
+                crate::exchange::digest::backend_name(&state)
+            );
+            Ok(())
         }
         Command::Backup { to } => {
             if config.is_postgres() {

@@ -4,6 +4,12 @@
 //! and searched; partner organizations submit items for moderation;
 //! subscribers without an account choose topics and get email digests.
 
+pub mod digest;
+pub mod digest_demo;
+pub mod digest_synthetic;
+pub mod subscribe;
+pub mod subscribe_api;
+pub mod subscribe_pages;
 pub mod synthetic;
 pub mod topics;
 

@@ -124,6 +124,9 @@ async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("payload has no outbox_id"))?;
             state.mailer.deliver(&state.db, id).await
         }
+        crate::exchange::digest::SEND_JOB => {
+            crate::exchange::digest::run_job(state, &job.payload).await
+        }
         other => anyhow::bail!("unknown job kind {other}"),
     }
 }
@@ -172,6 +175,11 @@ pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             last_sweep = Some(std::time::Instant::now());
             if let Err(e) = crate::activity::reminders::sweep(&state, now_ms()).await {
                 tracing::error!(error = format!("{e:#}"), "activity reminders");
+            }
+            // Exchange digests: the due runs are made once (a UNIQUE insert)
+            // and built by whichever process holds a run's lease.
+            if let Err(e) = crate::exchange::digest::sweep(&state, &worker, now_ms()).await {
+                tracing::error!(error = format!("{e:#}"), "exchange digests");
             }
         }
         if let Err(e) = run_due(&state, &worker).await {

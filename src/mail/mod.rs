@@ -91,22 +91,39 @@ impl Mailer {
         })
     }
 
-    /// Delivers one outbox message unless it was already sent.
+    /// Delivers one outbox message unless it was already sent (or dropped).
     pub async fn deliver(&self, db: &Db, outbox_id: i64) -> anyhow::Result<()> {
-        let row: Option<(String, String, String, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT to_addr, subject, text_body, html_body, headers, sent_at FROM outbox WHERE id = $1",
+        let row: Option<(String, String, String, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT to_addr, subject, text_body, html_body, headers, sent_at, cancelled_at FROM outbox WHERE id = $1",
         )
         .bind(outbox_id)
         .fetch_optional(&db.pool)
         .await?;
-        let Some((to, subject, text, html, headers, sent_at)) = row else {
+        let Some((to, subject, text, html, headers, sent_at, cancelled_at)) = row else {
             anyhow::bail!("outbox message {outbox_id} does not exist");
         };
-        if sent_at.is_some() {
+        if sent_at.is_some() || cancelled_at.is_some() {
             return Ok(());
         }
         let headers: Vec<(String, String)> = serde_json::from_str(&headers).unwrap_or_default();
-        let message = self.build(outbox_id, &to, &subject, text, html, &headers)?;
+        self.send(db, outbox_id, &to, &subject, text, html, &headers)
+            .await
+    }
+
+    /// Sends one outbox message as given and records the outcome on its
+    /// row (used by `deliver`, and by senders that fill in a shared body).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send(
+        &self,
+        db: &Db,
+        outbox_id: i64,
+        to: &str,
+        subject: &str,
+        text: String,
+        html: String,
+        headers: &[(String, String)],
+    ) -> anyhow::Result<()> {
+        let message = self.build(outbox_id, to, subject, text, html, headers)?;
         let result = match &self.transport {
             Transport::Smtp(t) => t
                 .send(message)

@@ -1,0 +1,928 @@
+//! Email digests for Exchange subscribers.
+//!
+//! One run per frequency and period, claimed by a UNIQUE insert. Building
+//! walks the active subscribers in id order, a chunk per transaction: the
+//! chunk's outbox rows, a (run, subscriber) recipient row each (its
+//! primary key is the guard against doubles), their delivery jobs and the
+//! run's cursor are written together, so a crash resumes at the cursor.
+//! The cursor moves by compare-and-swap under a lease, so two processes
+//! never build the same chunk.
+//!
+//! Each distinct digest is built once: everyone with the same topics and
+//! the same window shares one `mail_bodies` row; their own links are put
+//! in at delivery (the `%%TOKEN%%` placeholder). Delivery goes in batches,
+//! one job per batch; a message already sent is skipped on retry, and one
+//! to someone who unsubscribed meanwhile is dropped.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use askama::Template;
+use jiff::civil::Weekday;
+use serde::Serialize;
+use sqlx::AnyConnection;
+
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::db::Backend;
+use crate::time::now_ms;
+
+/// The Exchange's time zone: digests are dated and sent by its clock.
+pub const ZONE: &str = "America/New_York";
+/// Daily digests cover the day up to this hour (local time).
+pub const HOUR: i8 = 7;
+/// Weekly digests cover the week up to this day, at `HOUR`.
+pub const WEEKDAY: Weekday = Weekday::Monday;
+/// Subscribers per building transaction.
+pub const CHUNK: i64 = 2000;
+/// Messages per delivery job.
+pub const BATCH: usize = 250;
+/// At most this many items in one email; the rest are on the Exchange.
+pub const MAX_ITEMS: usize = 60;
+pub const SEND_JOB: &str = "exchange_digest_send";
+/// Placeholder for the subscriber's link token in shared bodies.
+pub const TOKEN: &str = "%%TOKEN%%";
+const LEASE_MS: i64 = 10 * 60_000;
+pub const FREQUENCIES: [&str; 2] = ["daily", "weekly"];
+
+/// The period a run covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub frequency: &'static str,
+    /// E.g. `2026-11-24` (daily) or `week to 2026-11-23` (weekly).
+    pub period: String,
+    /// Items published up to here go in.
+    pub cutoff: i64,
+    /// The previous period's cutoff: the archive's window starts here.
+    pub archive_from: i64,
+}
+
+fn at_hour(date: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> i64 {
+    date.at(HOUR, 0, 0, 0)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(0)
+}
+
+/// The latest period of this frequency that has ended by `now`.
+pub fn due_period(frequency: &'static str, now: i64) -> Period {
+    let tz = jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = jiff::Timestamp::from_millisecond(now)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .to_zoned(tz.clone())
+        .date();
+    let mut day = today;
+    if at_hour(day, &tz) > now {
+        day = day.yesterday().unwrap_or(day);
+    }
+    if frequency == "weekly" {
+        while day.weekday() != WEEKDAY {
+            day = day.yesterday().unwrap_or(day);
+        }
+        let before = day.checked_sub(jiff::Span::new().days(7)).unwrap_or(day);
+        Period {
+            frequency: "weekly",
+            period: format!("week to {day}"),
+            cutoff: at_hour(day, &tz),
+            archive_from: at_hour(before, &tz),
+        }
+    } else {
+        Period {
+            frequency: "daily",
+            period: day.to_string(),
+            cutoff: at_hour(day, &tz),
+            archive_from: at_hour(day.yesterday().unwrap_or(day), &tz),
+        }
+    }
+}
+
+/// An item that may go in digests.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Item {
+    pub id: i64,
+    /// resource or event.
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub source_org: String,
+    pub published_at: i64,
+    #[serde(skip)]
+    pub topics: Vec<String>,
+}
+
+/// What one subscriber gets: the items (newest first) published after
+/// `since` on any of their topics. Empty: no email.
+pub fn select<'a>(items: &'a [Item], topics: &[String], since: i64) -> Vec<&'a Item> {
+    let mut chosen: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.published_at > since && i.topics.iter().any(|t| topics.contains(t)))
+        .collect();
+    chosen.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)));
+    chosen
+}
+
+/// The key of a distinct digest within a run: everyone with the same
+/// window start and topics gets the same body.
+pub fn signature(since: i64, topics: &[String]) -> String {
+    crate::auth::secret::sha256_hex(&format!("{since}|{}", topics.join(",")))
+}
+
+/// Ensures the run for this period exists (the UNIQUE insert decides
+/// which process creates it); returns its id.
+pub async fn ensure_run(state: &AppState, p: &Period) -> anyhow::Result<i64> {
+    sqlx::query(
+        "INSERT INTO exchange_digest_runs (frequency, period, cutoff, archive_from, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (frequency, period) DO NOTHING",
+    )
+    .bind(p.frequency)
+    .bind(&p.period)
+    .bind(p.cutoff)
+    .bind(p.archive_from)
+    .bind(now_ms())
+    .execute(&state.db.pool)
+    .await?;
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM exchange_digest_runs WHERE frequency = $1 AND period = $2",
+    )
+    .bind(p.frequency)
+    .bind(&p.period)
+    .fetch_one(&state.db.pool)
+    .await?)
+}
+
+/// From the job runner: makes the due runs and builds what is unbuilt.
+pub async fn sweep(state: &AppState, worker: &str, now: i64) -> anyhow::Result<()> {
+    for f in FREQUENCIES {
+        ensure_run(state, &due_period(f, now)).await?;
+    }
+    build(state, worker, CHUNK, None).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    frequency: String,
+    cutoff: i64,
+    archive_from: i64,
+    cursor: i64,
+}
+
+async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> {
+    let now = now_ms();
+    // The conditions are repeated outside the subquery so PostgreSQL checks
+    // them again on the locked row: of two processes, one wins.
+    sqlx::query_as(
+        "UPDATE exchange_digest_runs SET locked_by = $1, locked_until = $2
+         WHERE id = (SELECT id FROM exchange_digest_runs WHERE status = 'building'
+                     AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT 1)
+           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3)
+         RETURNING id, frequency, cutoff, archive_from, cursor",
+    )
+    .bind(worker)
+    .bind(now + LEASE_MS)
+    .bind(now)
+    .fetch_optional(&state.db.pool)
+    .await
+}
+
+/// Builds unbuilt runs, `chunk` subscribers per transaction, at most
+/// `max_chunks` chunks (tests stop half-way with it); returns the chunks done.
+pub async fn build(
+    state: &AppState,
+    worker: &str,
+    chunk: i64,
+    max_chunks: Option<usize>,
+) -> anyhow::Result<usize> {
+    let mut done = 0;
+    while let Some(run) = claim(state, worker).await? {
+        let items = load_items(state, &run).await?;
+        let mut cache: HashMap<String, Option<i64>> = HashMap::new();
+        let mut cursor = run.cursor;
+        loop {
+            if max_chunks.is_some_and(|m| done >= m) {
+                return Ok(done);
+            }
+            match build_chunk(state, worker, &run, cursor, chunk, &items, &mut cache).await? {
+                Step::Next(c) => {
+                    cursor = c;
+                    done += 1;
+                }
+                Step::Finished => break,
+                // Another process holds the run now: leave it to them.
+                Step::Lost => return Ok(done),
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// The published items any remaining subscriber of the run may get.
+async fn load_items(state: &AppState, run: &Claimed) -> sqlx::Result<Vec<Item>> {
+    let since: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(last_digest_cutoff) FROM exchange_subscribers WHERE frequency = $1 AND status = 'active' AND id > $2",
+    )
+    .bind(&run.frequency)
+    .bind(run.cursor)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let since = since.unwrap_or(run.cutoff);
+    let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, kind, title, summary, source_org, published_at FROM exchange_items
+         WHERE status = 'published' AND published_at > $1 AND published_at <= $2",
+    )
+    .bind(since)
+    .bind(run.cutoff)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let tags: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT t.item_id, t.topic FROM exchange_item_topics t JOIN exchange_items i ON i.id = t.item_id
+         WHERE i.status = 'published' AND i.published_at > $1 AND i.published_at <= $2",
+    )
+    .bind(since)
+    .bind(run.cutoff)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut by_item: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, t) in tags {
+        by_item.entry(id).or_default().push(t);
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, kind, title, summary, source_org, published_at)| Item {
+                topics: by_item.remove(&id).unwrap_or_default(),
+                id,
+                kind,
+                title,
+                summary,
+                source_org,
+                published_at,
+            },
+        )
+        .collect())
+}
+
+enum Step {
+    Next(i64),
+    Finished,
+    Lost,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn build_chunk(
+    state: &AppState,
+    worker: &str,
+    run: &Claimed,
+    cursor: i64,
+    chunk: i64,
+    items: &[Item],
+    cache: &mut HashMap<String, Option<i64>>,
+) -> anyhow::Result<Step> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let subs: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, email, last_digest_cutoff FROM exchange_subscribers
+         WHERE frequency = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(&run.frequency)
+    .bind(cursor)
+    .bind(chunk)
+    .fetch_all(&mut *tx)
+    .await?;
+    let Some(last) = subs.last().map(|s| s.0) else {
+        // Everyone is done: archive the run and close it.
+        let moved = sqlx::query(
+            "UPDATE exchange_digest_runs SET status = 'built', finished_at = $1, locked_until = NULL
+             WHERE id = $2 AND locked_by = $3 AND cursor = $4 AND status = 'building'",
+        )
+        .bind(now)
+        .bind(run.id)
+        .bind(worker)
+        .bind(cursor)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Ok(Step::Lost);
+        }
+        archive(&mut tx, run, now).await?;
+        let (subscribers, emails): (i64, i64) =
+            sqlx::query_as("SELECT subscribers, emails FROM exchange_digest_runs WHERE id = $1")
+                .bind(run.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new((None, "digest sender".into()), "", "exchange_digest_run")
+                .record("exchange_digest_run", run.id)
+                .detail(format!(
+                    "{} digest built: {emails} email(s) to {subscribers} subscriber(s)",
+                    run.frequency
+                )),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Step::Finished);
+    };
+    // Take the chunk: the compare-and-swap on the cursor (first, so
+    // PostgreSQL holds the run's row lock) fails if another process moved it.
+    let moved = sqlx::query(
+        "UPDATE exchange_digest_runs SET cursor = $1, locked_until = $2
+         WHERE id = $3 AND locked_by = $4 AND cursor = $5 AND status = 'building'",
+    )
+    .bind(last)
+    .bind(now + LEASE_MS)
+    .bind(run.id)
+    .bind(worker)
+    .bind(cursor)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        return Ok(Step::Lost);
+    }
+    let tags: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT subscriber_id, topic FROM exchange_subscriber_topics WHERE subscriber_id > $1 AND subscriber_id <= $2",
+    )
+    .bind(cursor)
+    .bind(last)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, t) in tags {
+        topics.entry(id).or_default().push(t);
+    }
+    // (subscriber, email, body) for those with something new; then those
+    // with nothing new, whose window still moves on.
+    let mut mail: Vec<(i64, &str, i64)> = Vec::new();
+    let mut nothing: Vec<i64> = Vec::new();
+    for (id, email, since) in &subs {
+        let since = since.unwrap_or(0);
+        if since >= run.cutoff {
+            continue; // confirmed after this period ended
+        }
+        let mut mine = topics.remove(id).unwrap_or_default();
+        mine.sort();
+        let sig = signature(since, &mine);
+        let body = match cache.get(&sig) {
+            Some(b) => *b,
+            None => {
+                let b = body_for(state, &mut tx, run, &sig, items, &mine, since).await?;
+                cache.insert(sig, b);
+                b
+            }
+        };
+        match body {
+            Some(b) => mail.push((*id, email, b)),
+            None => nothing.push(*id),
+        }
+    }
+    // Outbox rows: ids from one multi-row INSERT come in VALUES order on
+    // both databases, so sorting them pairs each with its subscriber.
+    let mut outbox_ids: Vec<i64> = Vec::with_capacity(mail.len());
+    for part in mail.chunks(1000) {
+        let mut sql = String::from(
+            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id) VALUES ",
+        );
+        for (k, (_, _, body)) in part.iter().enumerate() {
+            if k > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("(${}, '', '', '', '[]', {now}, {body})", k + 1));
+        }
+        sql.push_str(" RETURNING id");
+        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
+        for (_, email, _) in part {
+            q = q.bind(*email);
+        }
+        let mut ids = q.fetch_all(&mut *tx).await?;
+        ids.sort_unstable();
+        outbox_ids.extend(ids);
+    }
+    let rows: Vec<String> = mail
+        .iter()
+        .zip(&outbox_ids)
+        .map(|((sid, _, _), oid)| format!("({},{sid},{oid})", run.id))
+        .chain(nothing.iter().map(|sid| format!("({},{sid},NULL)", run.id)))
+        .collect();
+    for part in rows.chunks(2000) {
+        // The primary key refuses a second digest to the same person.
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) VALUES {}",
+            part.join(",")
+        )))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for batch in outbox_ids.chunks(BATCH) {
+        crate::jobs::enqueue(
+            &mut tx,
+            SEND_JOB,
+            &serde_json::json!({ "outbox_ids": batch }),
+            now,
+        )
+        .await?;
+    }
+    let reached: Vec<String> = mail
+        .iter()
+        .map(|m| m.0)
+        .chain(nothing.iter().copied())
+        .map(|id| id.to_string())
+        .collect();
+    for part in reached.chunks(2000) {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN ({})",
+            part.join(",")
+        )))
+        .bind(run.cutoff)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE exchange_digest_runs SET subscribers = subscribers + $1, emails = emails + $2 WHERE id = $3",
+    )
+    .bind(reached.len() as i64)
+    .bind(mail.len() as i64)
+    .bind(run.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Step::Next(last))
+}
+
+/// The shared body of one distinct digest (None: nothing new), made once
+/// per run: a resumed build finds the one made before the crash.
+async fn body_for(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    run: &Claimed,
+    sig: &str,
+    items: &[Item],
+    topics: &[String],
+    since: i64,
+) -> anyhow::Result<Option<i64>> {
+    let found: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature = $2",
+    )
+    .bind(run.id)
+    .bind(sig)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(b) = found {
+        return Ok(b);
+    }
+    let chosen = select(items, topics, since);
+    let body = if chosen.is_empty() {
+        None
+    } else {
+        let m = render(state, &run.frequency, topics, &chosen)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&m.subject)
+        .bind(&m.text)
+        .bind(&m.html)
+        .bind(serde_json::to_string(&m.headers)?)
+        .bind(now_ms())
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + 1 WHERE id = $1")
+            .bind(run.id)
+            .execute(&mut *conn)
+            .await?;
+        Some(id)
+    };
+    sqlx::query(
+        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) VALUES ($1, $2, $3)",
+    )
+    .bind(run.id)
+    .bind(sig)
+    .bind(body)
+    .execute(&mut *conn)
+    .await?;
+    Ok(body)
+}
+
+/// The run's archive: per topic, the items published in its period.
+async fn archive(conn: &mut AnyConnection, run: &Claimed, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO exchange_digests (run_id, topic, item_count, created_at)
+         SELECT $1, t.topic, COUNT(*), $2 FROM exchange_item_topics t JOIN exchange_items i ON i.id = t.item_id
+         WHERE i.status = 'published' AND i.published_at > $3 AND i.published_at <= $4
+         GROUP BY t.topic",
+    )
+    .bind(run.id)
+    .bind(now)
+    .bind(run.archive_from)
+    .bind(run.cutoff)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO exchange_digest_items (digest_id, item_id)
+         SELECT d.id, t.item_id FROM exchange_digests d
+         JOIN exchange_item_topics t ON t.topic = d.topic
+         JOIN exchange_items i ON i.id = t.item_id
+         WHERE d.run_id = $1 AND i.status = 'published' AND i.published_at > $2 AND i.published_at <= $3",
+    )
+    .bind(run.id)
+    .bind(run.archive_from)
+    .bind(run.cutoff)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// One item in an email.
+pub struct MailItem {
+    pub title: String,
+    pub kind: &'static str,
+    pub source: String,
+    pub summary: String,
+    pub url: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/exchange_digest.txt")]
+struct DigestText<'a> {
+    items: &'a [MailItem],
+    more: usize,
+    topics: &'a [String],
+    frequency: &'a str,
+    manage: &'a str,
+    unsubscribe: &'a str,
+    library: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/exchange_digest.html")]
+struct DigestHtml<'a> {
+    items: &'a [MailItem],
+    more: usize,
+    topics: &'a [String],
+    frequency: &'a str,
+    manage: &'a str,
+    unsubscribe: &'a str,
+    library: &'a str,
+}
+
+/// A digest's shared message, with `%%TOKEN%%` where each person's links go.
+pub fn render(
+    state: &AppState,
+    frequency: &str,
+    topics: &[String],
+    chosen: &[&Item],
+) -> anyhow::Result<crate::mail::Email> {
+    let base = state.config.base_url.as_str().trim_end_matches('/');
+    let items: Vec<MailItem> = chosen
+        .iter()
+        .take(MAX_ITEMS)
+        .map(|i| MailItem {
+            title: i.title.clone(),
+            kind: if i.kind == "event" {
+                "Event"
+            } else {
+                "Resource"
+            },
+            source: i.source_org.clone(),
+            summary: i.summary.clone(),
+            url: format!("{base}/exchange/items/{}", i.id),
+        })
+        .collect();
+    let more = chosen.len() - items.len();
+    let topics = super::subscribe::topic_names(&state.frameworks, topics);
+    let manage = super::subscribe::manage_url(&state.config.base_url, TOKEN);
+    let unsubscribe = super::subscribe::unsubscribe_url(&state.config.base_url, TOKEN);
+    let library = format!("{base}/exchange/digests");
+    let frequency = if frequency == "weekly" {
+        "weekly"
+    } else {
+        "daily"
+    };
+    let n = chosen.len();
+    Ok(crate::mail::Email {
+        to: String::new(),
+        subject: format!(
+            "Career Pathways Exchange: {n} new {} on your topics",
+            if n == 1 { "item" } else { "items" }
+        ),
+        text: DigestText {
+            items: &items,
+            more,
+            topics: &topics,
+            frequency,
+            manage: &manage,
+            unsubscribe: &unsubscribe,
+            library: &library,
+        }
+        .render()?,
+        html: DigestHtml {
+            items: &items,
+            more,
+            topics: &topics,
+            frequency,
+            manage: &manage,
+            unsubscribe: &unsubscribe,
+            library: &library,
+        }
+        .render()?,
+        headers: super::subscribe::unsubscribe_headers(&unsubscribe),
+    })
+}
+
+/// Delivers a batch of digest messages (the job), each with the
+/// subscriber's links; sent ones are skipped, and those to people who
+/// unsubscribed meanwhile are dropped. `limit` stops early (tests).
+pub async fn deliver(
+    state: &AppState,
+    outbox_ids: &[i64],
+    limit: Option<usize>,
+) -> anyhow::Result<usize> {
+    if outbox_ids.is_empty() {
+        return Ok(0);
+    }
+    let list = outbox_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows: Vec<(i64, String, i64, i64, String, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT o.id, o.to_addr, o.body_id, s.id, s.status, s.link_version
+         FROM outbox o JOIN exchange_digest_recipients r ON r.outbox_id = o.id
+         JOIN exchange_subscribers s ON s.id = r.subscriber_id
+         WHERE o.id IN ({list}) AND o.sent_at IS NULL AND o.cancelled_at IS NULL ORDER BY o.id"
+        )))
+        .fetch_all(&state.db.pool)
+        .await?;
+    let body_ids: HashSet<i64> = rows.iter().map(|r| r.2).collect();
+    let mut bodies: BTreeMap<i64, (String, String, String, String)> = BTreeMap::new();
+    for id in body_ids {
+        let b: (String, String, String, String) = sqlx::query_as(
+            "SELECT subject, text_body, html_body, headers FROM mail_bodies WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&state.db.pool)
+        .await?;
+        bodies.insert(id, b);
+    }
+    let mut sent = 0;
+    let mut failed: Option<anyhow::Error> = None;
+    for (outbox_id, to, body_id, sub, status, version) in rows {
+        if limit.is_some_and(|l| sent >= l) {
+            break;
+        }
+        if status != "active" {
+            sqlx::query("UPDATE outbox SET cancelled_at = $1 WHERE id = $2")
+                .bind(now_ms())
+                .bind(outbox_id)
+                .execute(&state.db.pool)
+                .await?;
+            continue;
+        }
+        let (subject, text, html, headers) = &bodies[&body_id];
+        let token = super::subscribe::token(&state.keys.csrf, sub, version);
+        let headers: Vec<(String, String)> = serde_json::from_str(headers)?;
+        let headers: Vec<(String, String)> = headers
+            .into_iter()
+            .map(|(k, v)| (k, v.replace(TOKEN, &token)))
+            .collect();
+        match state
+            .mailer
+            .send(
+                &state.db,
+                outbox_id,
+                &to,
+                subject,
+                text.replace(TOKEN, &token),
+                html.replace(TOKEN, &token),
+                &headers,
+            )
+            .await
+        {
+            Ok(()) => sent += 1,
+            Err(e) => failed = Some(e),
+        }
+    }
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(sent),
+    }
+}
+
+/// A run, for the admin.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Run {
+    pub id: i64,
+    pub frequency: String,
+    pub period: String,
+    /// building or built.
+    pub status: String,
+    pub subscribers: i64,
+    pub emails: i64,
+    /// Distinct digests built (each shared by everyone with the same topics).
+    pub bodies: i64,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+}
+
+pub async fn runs(state: &AppState, limit: i64) -> sqlx::Result<Vec<Run>> {
+    sqlx::query_as(
+        "SELECT id, frequency, period, status, subscribers, emails, bodies, created_at, finished_at
+         FROM exchange_digest_runs ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&state.db.pool)
+    .await
+}
+
+/// Messages of runs still waiting to go out.
+pub async fn unsent(state: &AppState) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM exchange_digest_recipients r JOIN outbox o ON o.id = r.outbox_id
+         WHERE o.sent_at IS NULL AND o.cancelled_at IS NULL",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+}
+
+/// An archived digest: one topic's items of one run.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Archived {
+    pub id: i64,
+    pub frequency: String,
+    pub period: String,
+    pub topic: String,
+    pub topic_name: String,
+    pub item_count: i64,
+    /// The end of the period, Unix milliseconds.
+    pub cutoff: i64,
+}
+
+type ArchivedRow = (i64, String, String, String, i64, i64);
+
+fn archived(state: &AppState, r: ArchivedRow) -> Archived {
+    let topic_name = super::topics::find(&state.frameworks, &r.3)
+        .map(|t| t.name)
+        .unwrap_or_else(|| r.3.clone());
+    Archived {
+        id: r.0,
+        frequency: r.1,
+        period: r.2,
+        topic: r.3,
+        topic_name,
+        item_count: r.4,
+        cutoff: r.5,
+    }
+}
+
+/// Past digests, newest first, of one topic or all.
+pub async fn archive_list(
+    state: &AppState,
+    topic: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Archived>> {
+    let rows: Vec<ArchivedRow> = sqlx::query_as(
+        "SELECT d.id, r.frequency, r.period, d.topic, d.item_count, r.cutoff
+         FROM exchange_digests d JOIN exchange_digest_runs r ON r.id = d.run_id
+         WHERE ($1 = '' OR d.topic = $1) ORDER BY r.cutoff DESC, r.frequency, d.topic LIMIT $2",
+    )
+    .bind(topic.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| archived(state, r)).collect())
+}
+
+/// One archived digest and its items (those still published).
+pub async fn archive_one(state: &AppState, id: i64) -> sqlx::Result<Option<(Archived, Vec<Item>)>> {
+    let row: Option<ArchivedRow> = sqlx::query_as(
+        "SELECT d.id, r.frequency, r.period, d.topic, d.item_count, r.cutoff
+         FROM exchange_digests d JOIN exchange_digest_runs r ON r.id = d.run_id WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let items: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.published_at
+         FROM exchange_digest_items di JOIN exchange_items i ON i.id = di.item_id
+         WHERE di.digest_id = $1 AND i.status = 'published' ORDER BY i.published_at DESC, i.id DESC",
+    )
+    .bind(id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let items = items
+        .into_iter()
+        .map(
+            |(id, kind, title, summary, source_org, published_at)| Item {
+                id,
+                kind,
+                title,
+                summary,
+                source_org,
+                published_at,
+                topics: vec![],
+            },
+        )
+        .collect();
+    Ok(Some((archived(state, row), items)))
+}
+
+/// For the job runner: the payload's outbox ids.
+pub async fn run_job(state: &AppState, payload: &str) -> anyhow::Result<()> {
+    let payload: serde_json::Value = serde_json::from_str(payload)?;
+    let ids: Vec<i64> = payload["outbox_ids"]
+        .as_array()
+        .ok_or_else(|| anyhow::anyhow!("payload has no outbox_ids"))?
+        .iter()
+        .filter_map(serde_json::Value::as_i64)
+        .collect();
+    deliver(state, &ids, None).await.map(|_| ())
+}
+
+/// Whether the backend is PostgreSQL (for messages).
+pub fn backend_name(state: &AppState) -> &'static str {
+    match state.db.backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, at: i64, topics: &[&str]) -> Item {
+        Item {
+            id,
+            kind: "resource".into(),
+            title: format!("Item {id}"),
+            summary: String::new(),
+            source_org: String::new(),
+            published_at: at,
+            topics: topics.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_subscriber_gets_the_new_items_on_their_topics_newest_first() {
+        let items = [
+            item(1, 100, &["a"]),
+            item(2, 200, &["b"]),
+            item(3, 300, &["a", "b"]),
+            item(4, 50, &["a"]),
+        ];
+        let ids = |v: Vec<&Item>| v.iter().map(|i| i.id).collect::<Vec<_>>();
+        assert_eq!(ids(select(&items, &["a".into()], 60)), [3, 1]);
+        assert_eq!(ids(select(&items, &["b".into()], 0)), [3, 2]);
+        assert!(select(&items, &["c".into()], 0).is_empty());
+        assert!(select(&items, &["a".into()], 300).is_empty());
+    }
+
+    #[test]
+    fn same_window_and_topics_share_a_digest() {
+        let a = signature(5, &["x".into(), "y".into()]);
+        assert_eq!(a, signature(5, &["x".into(), "y".into()]));
+        assert_ne!(a, signature(6, &["x".into(), "y".into()]));
+        assert_ne!(a, signature(5, &["x".into()]));
+    }
+
+    fn ms(s: &str) -> i64 {
+        s.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+    }
+
+    #[test]
+    fn daily_periods_end_at_seven_in_new_york() {
+        // 2026-11-24 13:00 UTC is 8:00 EST: today's run is due.
+        let p = due_period("daily", ms("2026-11-24T13:00:00Z"));
+        assert_eq!(p.period, "2026-11-24");
+        assert_eq!(p.cutoff, ms("2026-11-24T12:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-11-23T12:00:00Z"));
+        // 11:00 UTC is 6:00 EST: still yesterday's.
+        assert_eq!(
+            due_period("daily", ms("2026-11-24T11:00:00Z")).period,
+            "2026-11-23"
+        );
+        // Summer time: 7:00 EDT is 11:00 UTC.
+        assert_eq!(
+            due_period("daily", ms("2026-06-10T11:30:00Z")).cutoff,
+            ms("2026-06-10T11:00:00Z")
+        );
+    }
+
+    #[test]
+    fn weekly_periods_end_on_monday_morning() {
+        // Tuesday 2026-11-24: the week ended Monday the 23rd.
+        let p = due_period("weekly", ms("2026-11-24T13:00:00Z"));
+        assert_eq!(p.period, "week to 2026-11-23");
+        assert_eq!(p.cutoff, ms("2026-11-23T12:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-11-16T12:00:00Z"));
+        // Monday at 6:00: the week before.
+        assert_eq!(
+            due_period("weekly", ms("2026-11-23T11:00:00Z")).period,
+            "week to 2026-11-16"
+        );
+    }
+}

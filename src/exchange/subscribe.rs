@@ -1,0 +1,582 @@
+//! Exchange subscribers: no account, just an address, chosen topics and
+//! daily or weekly digests. Double opt-in (nothing is sent before the
+//! confirmation link is followed), a manage link in every email, and
+//! one-click unsubscribe (RFC 8058).
+//!
+//! Links carry a token `<id>.<link version>.<HMAC>`: nothing secret is
+//! stored, links for a million people are computed at delivery, and
+//! raising the link version voids every older link.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use serde::Serialize;
+use sqlx::{Any, AnyConnection, Executor};
+
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::secret;
+use crate::framework::Registry;
+use crate::mail::Email;
+use crate::time::now_ms;
+
+/// How often a digest comes: (key, what people read).
+pub const FREQUENCIES: [(&str, &str); 2] =
+    [("daily", "Every day"), ("weekly", "Every week, on Mondays")];
+
+/// At most one confirmation or manage-link email per address this often,
+/// so the form cannot be used to flood someone's inbox.
+pub const RESEND_AFTER_MS: i64 = 10 * 60_000;
+
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// A checked subscription request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub email: String,
+    pub topics: Vec<String>,
+    pub frequency: String,
+}
+
+/// Checks topics and frequency (no database needed).
+pub fn check_choice(
+    registry: &Registry,
+    topics: &[String],
+    frequency: &str,
+) -> Result<(Vec<String>, String), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let topics = match super::topics::parse_keys(registry, topics.iter().map(String::as_str)) {
+        Ok(t) if t.is_empty() => {
+            errors.push(("topics", "Choose at least one topic.".into()));
+            t
+        }
+        Ok(t) => t,
+        Err(key) => {
+            errors.push(("topics", format!("There is no topic called {key}.")));
+            vec![]
+        }
+    };
+    let frequency = frequency.trim().to_ascii_lowercase();
+    if !FREQUENCIES.iter().any(|(k, _)| *k == frequency) {
+        errors.push(("frequency", "Choose every day or every week.".into()));
+    }
+    if errors.is_empty() {
+        Ok((topics, frequency))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks a whole subscription request.
+pub fn check(
+    registry: &Registry,
+    email: &str,
+    topics: &[String],
+    frequency: &str,
+) -> Result<Choice, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = email.trim().to_owned();
+    if email.is_empty() {
+        errors.push(("email", "Enter your email address.".into()));
+    } else if !crate::auth::invite::valid_email(&email) {
+        errors.push((
+            "email",
+            "Enter an email address like name@example.org.".into(),
+        ));
+    }
+    let choice = check_choice(registry, topics, frequency);
+    match (errors.is_empty(), choice) {
+        (true, Ok((topics, frequency))) => Ok(Choice {
+            email,
+            topics,
+            frequency,
+        }),
+        (_, Err(more)) => {
+            errors.extend(more);
+            Err(errors)
+        }
+        (false, Ok(_)) => Err(errors),
+    }
+}
+
+/// The key that makes an address unique whatever its case.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+fn signature(key: &[u8], id: i64, version: i64) -> String {
+    // A purpose prefix keeps these apart from other uses of the key; 22
+    // characters (132 bits) keep links short.
+    let mut s = secret::sign(key, &format!("exchange-subscriber:{id}:{version}"));
+    s.truncate(22);
+    s
+}
+
+/// The token in a subscriber's links.
+pub fn token(key: &[u8], id: i64, version: i64) -> String {
+    format!("{id}.{version}.{}", signature(key, id, version))
+}
+
+/// The subscriber id and link version a token names, if its signature is
+/// right (the version still has to match the stored one).
+pub fn read_token(key: &[u8], token: &str) -> Option<(i64, i64)> {
+    let mut parts = token.splitn(3, '.');
+    let id: i64 = parts.next()?.parse().ok()?;
+    let version: i64 = parts.next()?.parse().ok()?;
+    let sig = parts.next()?;
+    secret::same(sig, &signature(key, id, version)).then_some((id, version))
+}
+
+pub fn manage_url(base: &url::Url, token: &str) -> String {
+    format!(
+        "{}/exchange/subscription/{token}",
+        base.as_str().trim_end_matches('/')
+    )
+}
+
+pub fn unsubscribe_url(base: &url::Url, token: &str) -> String {
+    format!(
+        "{}/exchange/unsubscribe/{token}",
+        base.as_str().trim_end_matches('/')
+    )
+}
+
+/// RFC 8058 headers: a mail client's "unsubscribe" button POSTs
+/// `List-Unsubscribe=One-Click` to the address.
+pub fn unsubscribe_headers(unsubscribe_url: &str) -> Vec<(String, String)> {
+    vec![
+        ("List-Unsubscribe".into(), format!("<{unsubscribe_url}>")),
+        (
+            "List-Unsubscribe-Post".into(),
+            "List-Unsubscribe=One-Click".into(),
+        ),
+    ]
+}
+
+/// What to do when an address subscribes (the page says the same thing
+/// in every case, so it never tells whether an address is subscribed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnSubscribe {
+    /// New, pending or unsubscribed: (re)start as pending, send a confirmation.
+    Confirm,
+    /// Already active: send the manage link, change nothing.
+    SendManageLink,
+}
+
+pub fn on_subscribe(status: Option<&str>) -> OnSubscribe {
+    match status {
+        Some("active") => OnSubscribe::SendManageLink,
+        _ => OnSubscribe::Confirm,
+    }
+}
+
+/// Whether another link email may go to an address last mailed at `last`.
+pub fn may_mail(last: Option<i64>, now: i64) -> bool {
+    last.is_none_or(|t| now - t >= RESEND_AFTER_MS)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Subscriber {
+    #[serde(skip)]
+    pub id: i64,
+    pub email: String,
+    /// daily or weekly.
+    pub frequency: String,
+    /// pending (waiting for the confirmation link), active or unsubscribed.
+    pub status: String,
+    /// Topic keys, e.g. `six-key-elements/partnerships`.
+    pub topics: Vec<String>,
+    #[serde(skip)]
+    pub link_version: i64,
+}
+
+impl Subscriber {
+    pub fn frequency_label(&self) -> &'static str {
+        FREQUENCIES
+            .iter()
+            .find(|(k, _)| *k == self.frequency)
+            .map_or("", |(_, l)| *l)
+    }
+}
+
+type Row = (i64, String, String, String, i64, Option<i64>);
+
+async fn topics_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT topic FROM exchange_subscriber_topics WHERE subscriber_id = $1 ORDER BY topic",
+    )
+    .bind(id)
+    .fetch_all(e)
+    .await
+}
+
+async fn find_row(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Subscriber>> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT id, email, frequency, status, link_version, last_mailed_at FROM exchange_subscribers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, email, frequency, status, link_version, _)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Subscriber {
+        id,
+        email,
+        frequency,
+        status,
+        topics: topics_of(&mut *conn, id).await?,
+        link_version,
+    }))
+}
+
+/// The subscriber a link's token names, if the token is good.
+pub async fn by_token(state: &AppState, token: &str) -> sqlx::Result<Option<Subscriber>> {
+    let Some((id, version)) = read_token(&state.keys.csrf, token) else {
+        return Ok(None);
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    Ok(find_row(&mut conn, id)
+        .await?
+        .filter(|s| s.link_version == version))
+}
+
+async fn set_topics(conn: &mut AnyConnection, id: i64, topics: &[String]) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM exchange_subscriber_topics WHERE subscriber_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for t in topics {
+        sqlx::query(
+            "INSERT INTO exchange_subscriber_topics (subscriber_id, topic) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(t)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn actor(id: i64) -> (Option<i64>, String) {
+    (None, format!("Exchange subscriber {id}"))
+}
+
+/// Subscribes an address (pages and API). Always answers the same way; a
+/// confirmation (or, when already active, the manage link) is emailed
+/// unless one went to the address in the last few minutes.
+pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::Result<()> {
+    let now = now_ms();
+    let key = email_key(&choice.email);
+    let mut tx = state.db.begin().await?;
+    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, status, last_mailed_at FROM exchange_subscribers WHERE email_key = $1",
+    )
+    .bind(&key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, action, last) = match existing {
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO exchange_subscribers (email, email_key, frequency, status, created_at, updated_at)
+                 VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING id",
+            )
+            .bind(&choice.email)
+            .bind(&key)
+            .bind(&choice.frequency)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            set_topics(&mut tx, id, &choice.topics).await?;
+            (id, OnSubscribe::Confirm, None)
+        }
+        Some((id, status, last)) => {
+            let action = on_subscribe(Some(&status));
+            if action == OnSubscribe::Confirm {
+                // Not active, so nothing is sent to it: taking the new
+                // choice cannot change what a stranger's address receives.
+                sqlx::query(
+                    "UPDATE exchange_subscribers SET email = $1, frequency = $2, status = 'pending', updated_at = $3 WHERE id = $4",
+                )
+                .bind(&choice.email)
+                .bind(&choice.frequency)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                set_topics(&mut tx, id, &choice.topics).await?;
+            }
+            (id, action, last)
+        }
+    };
+    let mailed = may_mail(last, now);
+    if mailed {
+        let sub = find_row(&mut tx, id).await?.expect("just written");
+        let email = link_email(state, &sub, action)?;
+        crate::mail::enqueue(&mut tx, &email).await?;
+        sqlx::query("UPDATE exchange_subscribers SET last_mailed_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(id), ip, "exchange_subscribe")
+            .record("exchange_subscriber", id)
+            .detail(match (action, mailed) {
+                (OnSubscribe::Confirm, true) => "confirmation link sent",
+                (OnSubscribe::Confirm, false) => "asked again; confirmation sent recently",
+                (OnSubscribe::SendManageLink, true) => "already subscribed; manage link sent",
+                (OnSubscribe::SendManageLink, false) => {
+                    "already subscribed; manage link sent recently"
+                }
+            }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Confirms (or renews after unsubscribing): digests start with the items
+/// published from now on.
+pub async fn activate(state: &AppState, ip: &str, sub: &Subscriber) -> anyhow::Result<()> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE exchange_subscribers SET status = 'active', confirmed_at = COALESCE(confirmed_at, $1),
+         last_digest_cutoff = $1, updated_at = $1 WHERE id = $2 AND status <> 'active'",
+    )
+    .bind(now)
+    .bind(sub.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(sub.id), ip, "exchange_subscription_confirm")
+            .record("exchange_subscriber", sub.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes topics and frequency.
+pub async fn change(
+    state: &AppState,
+    ip: &str,
+    sub: &Subscriber,
+    topics: &[String],
+    frequency: &str,
+) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE exchange_subscribers SET frequency = $1, updated_at = $2 WHERE id = $3")
+        .bind(frequency)
+        .bind(now_ms())
+        .bind(sub.id)
+        .execute(&mut *tx)
+        .await?;
+    set_topics(&mut tx, sub.id, topics).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(sub.id), ip, "exchange_subscription_change")
+            .record("exchange_subscriber", sub.id)
+            .detail(format!("{frequency}: {}", topics.join(", "))),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Unsubscribes at once: digests already queued for them are not sent.
+pub async fn unsubscribe(state: &AppState, ip: &str, sub: &Subscriber) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "UPDATE exchange_subscribers SET status = 'unsubscribed', updated_at = $1 WHERE id = $2",
+    )
+    .bind(now_ms())
+    .bind(sub.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor(sub.id), ip, "exchange_unsubscribe")
+            .record("exchange_subscriber", sub.id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Topic names for people, grouped as on the form.
+pub fn topic_names(registry: &Registry, keys: &[String]) -> Vec<String> {
+    super::topics::all(registry)
+        .into_iter()
+        .filter(|t| keys.contains(&t.key))
+        .map(|t| t.name)
+        .collect()
+}
+
+/// The topics grouped by framework name, for forms.
+pub fn grouped_topics(registry: &Registry) -> Vec<(String, Vec<super::topics::Topic>)> {
+    let mut groups: Vec<(String, Vec<super::topics::Topic>)> = Vec::new();
+    for t in super::topics::all(registry) {
+        match groups.last_mut() {
+            Some((name, list)) if *name == t.framework_name => list.push(t),
+            _ => groups.push((t.framework_name.clone(), vec![t])),
+        }
+    }
+    groups
+}
+
+#[derive(Template)]
+#[template(path = "mail/exchange_link.txt")]
+struct LinkText<'a> {
+    confirm: bool,
+    topics: &'a [String],
+    frequency: &'a str,
+    manage: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/exchange_link.html")]
+struct LinkHtml<'a> {
+    confirm: bool,
+    topics: &'a [String],
+    frequency: &'a str,
+    manage: &'a str,
+}
+
+/// The confirmation email, or (already active) the manage-link email.
+fn link_email(state: &AppState, sub: &Subscriber, action: OnSubscribe) -> anyhow::Result<Email> {
+    let token = token(&state.keys.csrf, sub.id, sub.link_version);
+    let manage = manage_url(&state.config.base_url, &token);
+    let topics = topic_names(&state.frameworks, &sub.topics);
+    let confirm = action == OnSubscribe::Confirm;
+    let frequency = sub.frequency_label();
+    Ok(Email {
+        to: sub.email.clone(),
+        subject: if confirm {
+            "Confirm your Career Pathways Exchange digest".into()
+        } else {
+            "Your Career Pathways Exchange digest".into()
+        },
+        text: LinkText {
+            confirm,
+            topics: &topics,
+            frequency,
+            manage: &manage,
+        }
+        .render()?,
+        html: LinkHtml {
+            confirm,
+            topics: &topics,
+            frequency,
+            manage: &manage,
+        }
+        .render()?,
+        headers: if confirm {
+            vec![]
+        } else {
+            unsubscribe_headers(&unsubscribe_url(&state.config.base_url, &token))
+        },
+    })
+}
+
+/// Counts for the admin: (status, frequency) -> subscribers.
+pub async fn counts(state: &AppState) -> sqlx::Result<BTreeMap<String, i64>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT status, frequency, COUNT(*) FROM exchange_subscribers GROUP BY status, frequency",
+    )
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, f, n)| (format!("{s} {f}"), n))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> Registry {
+        crate::framework::load::for_instance(None).expect("built-in frameworks load")
+    }
+
+    #[test]
+    fn tokens_name_the_subscriber_and_version_and_cannot_be_forged() {
+        let t = token(b"key", 42, 3);
+        assert!(t.starts_with("42.3."));
+        assert_eq!(read_token(b"key", &t), Some((42, 3)));
+        assert_eq!(read_token(b"other", &t), None);
+        assert_eq!(read_token(b"key", &t.replacen("42.", "43.", 1)), None);
+        assert_eq!(read_token(b"key", &t.replacen(".3.", ".4.", 1)), None);
+        assert_eq!(read_token(b"key", "not-a-token"), None);
+        assert_eq!(read_token(b"key", "1.1."), None);
+    }
+
+    #[test]
+    fn a_request_needs_an_address_a_topic_and_a_frequency() {
+        let r = registry();
+        let ok = check(
+            &r,
+            " Ana@Example.org ",
+            &["six-key-elements/partnerships".into()],
+            "weekly",
+        )
+        .unwrap();
+        assert_eq!(ok.email, "Ana@Example.org");
+        assert_eq!(email_key(&ok.email), "ana@example.org");
+        let errors = check(&r, "nope", &[], "hourly").unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["email", "topics", "frequency"]);
+        let errors = check(&r, "a@b.org", &["six-key-elements/nope".into()], "daily").unwrap_err();
+        assert_eq!(errors[0].0, "topics");
+        assert!(errors[0].1.contains("six-key-elements/nope"));
+    }
+
+    #[test]
+    fn subscribing_again_never_changes_an_active_subscription() {
+        assert_eq!(on_subscribe(None), OnSubscribe::Confirm);
+        assert_eq!(on_subscribe(Some("pending")), OnSubscribe::Confirm);
+        assert_eq!(on_subscribe(Some("unsubscribed")), OnSubscribe::Confirm);
+        assert_eq!(on_subscribe(Some("active")), OnSubscribe::SendManageLink);
+    }
+
+    #[test]
+    fn link_emails_are_throttled_per_address() {
+        assert!(may_mail(None, 0));
+        assert!(!may_mail(Some(1_000), 1_000 + RESEND_AFTER_MS - 1));
+        assert!(may_mail(Some(1_000), 1_000 + RESEND_AFTER_MS));
+    }
+
+    #[test]
+    fn one_click_headers_follow_rfc_8058() {
+        let h = unsubscribe_headers("https://w.example/exchange/unsubscribe/T");
+        assert_eq!(
+            h[0],
+            (
+                "List-Unsubscribe".into(),
+                "<https://w.example/exchange/unsubscribe/T>".into()
+            )
+        );
+        assert_eq!(
+            h[1],
+            (
+                "List-Unsubscribe-Post".into(),
+                "List-Unsubscribe=One-Click".into()
+            )
+        );
+    }
+
+    #[test]
+    fn topics_are_grouped_by_framework() {
+        let g = grouped_topics(&registry());
+        assert_eq!(g.len(), 3);
+        assert_eq!(g[0].1.len(), 6);
+    }
+}
