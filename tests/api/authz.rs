@@ -739,6 +739,38 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
     ("POST", "/api/v1/me/calendar", Who::SignedIn),
     ("DELETE", "/api/v1/me/calendar", Who::SignedIn),
+    // --- Exchange subscribers and digests (issue 6): no account needed;
+    // a subscription's link token is the permission.
+    ("GET", "/exchange/subscribe", Who::Anyone),
+    ("POST", "/exchange/subscribe", Who::Anyone),
+    ("GET", "/exchange/subscription/{token}", Who::Anyone),
+    ("POST", "/exchange/subscription/{token}", Who::Anyone),
+    (
+        "POST",
+        "/exchange/subscription/{token}/confirm",
+        Who::Anyone,
+    ),
+    ("GET", "/exchange/unsubscribe/{token}", Who::Anyone),
+    ("POST", "/exchange/unsubscribe/{token}", Who::Anyone),
+    ("GET", "/exchange/digests", Who::Anyone),
+    ("GET", "/exchange/digests/{id}", Who::Anyone),
+    ("GET", "/admin/exchange/digests", Who::Admin),
+    ("POST", "/api/v1/exchange/subscriptions", Who::Anyone),
+    ("GET", "/api/v1/exchange/subscriptions/{token}", Who::Anyone),
+    ("PUT", "/api/v1/exchange/subscriptions/{token}", Who::Anyone),
+    (
+        "DELETE",
+        "/api/v1/exchange/subscriptions/{token}",
+        Who::Anyone,
+    ),
+    (
+        "POST",
+        "/api/v1/exchange/subscriptions/{token}/confirm",
+        Who::Anyone,
+    ),
+    ("GET", "/api/v1/exchange/digests", Who::Anyone),
+    ("GET", "/api/v1/exchange/digests/{id}", Who::Anyone),
+    ("GET", "/api/v1/exchange/digest-runs", Who::Admin),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {
