@@ -146,6 +146,10 @@ async fn sign_out(client: &Client, base: &str) {
     }
 }
 
+/// Stands for the demo Exchange reader's link token, known once the
+/// demo is made.
+const DEMO_READER: &str = "DEMO-READER-TOKEN";
+
 /// The pages every persona visits: every page route that answers GET.
 fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
@@ -172,6 +176,12 @@ fn pages() -> Vec<String> {
                     .iter()
                     .map(|f| format!("/frameworks/{}", f.slug))
                     .collect()
+            } else if p == "/exchange/digests/{id}" {
+                // The demo's first archived digest (none: the not-found page).
+                vec!["/exchange/digests/1".to_owned()]
+            } else if p.contains("{token}") {
+                // The demo reader's subscription links (see below).
+                vec![p.replace("{token}", DEMO_READER)]
             } else if p.contains("{activity}") {
                 // Activities (issue 5): the demo's kick-off (1) and
                 // Colorado's first coaching call, with its action items (2).
@@ -213,6 +223,9 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     // so the cohort and results pages show their colours and
     // recommendations to axe.
     let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let reader = waymark::exchange::digest_demo::reader_token(&app.state)
+        .await
+        .unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
@@ -237,6 +250,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
             sign_in_with_the_form(client, &base, &p.email, &p.password).await;
         }
         for page in pages() {
+            let page = page.replace(DEMO_READER, &reader);
             client.goto(&format!("{base}{page}")).await.unwrap();
             for v in axe_violations(client, &axe).await {
                 failures.push(format!("{label} {page}: {v}"));
