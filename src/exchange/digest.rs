@@ -311,16 +311,20 @@ async fn build_chunk(
                 .bind(run.id)
                 .fetch_one(&mut *tx)
                 .await?;
-        audit::write(
-            &mut *tx,
-            &Entry::new((None, "digest sender".into()), "", "exchange_digest_run")
-                .record("exchange_digest_run", run.id)
-                .detail(format!(
-                    "{} digest built: {emails} email(s) to {subscribers} subscriber(s)",
-                    run.frequency
-                )),
-        )
-        .await?;
+        // A run that reached nobody changed nothing for anyone: the run's
+        // row is its record.
+        if subscribers > 0 {
+            audit::write(
+                &mut *tx,
+                &Entry::new((None, "digest sender".into()), "", "exchange_digest_run")
+                    .record("exchange_digest_run", run.id)
+                    .detail(format!(
+                        "{} digest built: {emails} email(s) to {subscribers} subscriber(s)",
+                        run.frequency
+                    )),
+            )
+            .await?;
+        }
         tx.commit().await?;
         return Ok(Step::Finished);
     };
