@@ -58,6 +58,17 @@ pub async fn enqueue(conn: &mut AnyConnection, email: &Email) -> sqlx::Result<i6
     Ok(id)
 }
 
+/// to, subject, text, HTML, headers, sent at, dropped at.
+type OutboxRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+);
+
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Folder(AsyncFileTransport<Tokio1Executor>),
@@ -93,7 +104,7 @@ impl Mailer {
 
     /// Delivers one outbox message unless it was already sent (or dropped).
     pub async fn deliver(&self, db: &Db, outbox_id: i64) -> anyhow::Result<()> {
-        let row: Option<(String, String, String, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+        let row: Option<OutboxRow> = sqlx::query_as(
             "SELECT to_addr, subject, text_body, html_body, headers, sent_at, cancelled_at FROM outbox WHERE id = $1",
         )
         .bind(outbox_id)
