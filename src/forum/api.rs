@@ -540,7 +540,7 @@ async fn resolve_flag(
 ) -> Result<Json<Flagged>, ApiError> {
     let path = format!("/api/v1/programs/{slug}/forum/flags/{id}/resolve");
     let program = service::program(&state, &slug).await?;
-    let flag = store::open_flag(&state.db.pool, id)
+    let flag = store::flag(&state.db.pool, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let category = service::category_in(&state, &program, flag.category_id).await?;

@@ -192,6 +192,11 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     }
     if let Some(&id) = post_ids.get(HIDDEN.0).and_then(|p| p.get(HIDDEN.1)) {
         super::store::set_post_hidden(&mut tx, id, true, HIDDEN.2).await?;
+        // Minnesota's lead reported it first; the report still waits.
+        if let Some(by) = user("lead.mn@demo.waymark.test") {
+            super::store::insert_flag(&mut tx, id, by, "This looks like spam.", at(24, 215)?)
+                .await?;
+        }
     }
     audit::write(
         &mut *tx,

@@ -1187,7 +1187,7 @@ async fn resolve_flag(
 ) -> Result<Response, AppError> {
     let path = format!("{}/flags/{id}/resolve", base(&slug));
     let program = service::program(&state, &slug).await?;
-    let flag = store::open_flag(&state.db.pool, id)
+    let flag = store::flag(&state.db.pool, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let category = service::category_in(&state, &program, flag.category_id).await?;

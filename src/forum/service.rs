@@ -683,6 +683,10 @@ pub async fn resolve_flag(
             format!("Keep it to {} characters or fewer.", super::REASON_MAX),
         ));
     }
+    // Resolving twice changes nothing (two moderators at once).
+    if flag.resolved_at.is_some() {
+        return Ok(());
+    }
     let mut tx = state.db.begin().await?;
     store::resolve_flag(&mut tx, flag.id, user.id, resolution.trim(), now_ms()).await?;
     audit::write(

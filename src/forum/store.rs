@@ -99,6 +99,8 @@ pub struct Flag {
     pub created_at: i64,
     /// The post's text, for the moderator.
     pub post_body: String,
+    /// When a moderator resolved it (null while it waits).
+    pub resolved_at: Option<i64>,
 }
 
 /// Someone who takes part in a program's forum, with the grants that
@@ -413,7 +415,7 @@ pub async fn insert_flag(
     .await
 }
 
-const FLAG: &str = "f.id, f.post_id, p.thread_id, t.title AS thread_title, t.category_id, u.name AS flagged_by, f.reason, f.created_at, p.body AS post_body
+const FLAG: &str = "f.id, f.post_id, p.thread_id, t.title AS thread_title, t.category_id, u.name AS flagged_by, f.reason, f.created_at, p.body AS post_body, f.resolved_at
      FROM forum_flags f
      JOIN forum_posts p ON p.id = f.post_id
      JOIN forum_threads t ON t.id = p.thread_id
@@ -432,13 +434,13 @@ pub async fn open_flags<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
-/// A flag not yet resolved.
-pub async fn open_flag<'c, E: Executor<'c, Database = Any>>(
+/// A flag, resolved or not.
+pub async fn flag<'c, E: Executor<'c, Database = Any>>(
     e: E,
     id: i64,
 ) -> sqlx::Result<Option<Flag>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {FLAG} WHERE f.id = $1 AND f.resolved_at IS NULL"
+        "SELECT {FLAG} WHERE f.id = $1"
     )))
     .bind(id)
     .fetch_optional(e)

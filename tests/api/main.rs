@@ -11,6 +11,7 @@ mod assessment;
 mod authz;
 mod cli;
 mod cohort;
+mod forum;
 mod frameworks;
 mod mail;
 mod mentoring;

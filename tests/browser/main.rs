@@ -172,6 +172,25 @@ fn pages() -> Vec<String> {
                     .iter()
                     .map(|f| format!("/frameworks/{}", f.slug))
                     .collect()
+            } else if p.contains("/forum/") && p.contains('{') {
+                // The forum (issue 6): General (1) and Colorado's private
+                // category (2); the partnerships thread with its edited post
+                // (2, post 6) and Colorado's thread (4); the hidden post (11).
+                let ids: &[&str] = if p.contains("{category}") {
+                    &["1", "2"]
+                } else if p.contains("{thread}") {
+                    &["2", "4"]
+                } else {
+                    &["6", "11"]
+                };
+                ids.iter()
+                    .map(|id| {
+                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                            .replace("{category}", id)
+                            .replace("{thread}", id)
+                            .replace("{post}", id)
+                    })
+                    .collect()
             } else if p.contains("{activity}") {
                 // Activities (issue 5): the demo's kick-off (1) and
                 // Colorado's first coaching call, with its action items (2).
