@@ -183,12 +183,12 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
         }
         post_ids.push(ids);
     }
-    if let Some(&id) = post_ids.get(EDITED.0).and_then(|p| p.get(EDITED.1)) {
-        if let Some(post) = super::store::post(&mut *tx, id).await? {
-            let (_, md) = super::apply_mentions(EDITED.2, &names);
-            let html = crate::web::markdown::to_safe_html(&md);
-            super::store::edit_post(&mut tx, &post, EDITED.2, &html, at(18, 30)?).await?;
-        }
+    if let Some(&id) = post_ids.get(EDITED.0).and_then(|p| p.get(EDITED.1))
+        && let Some(post) = super::store::post(&mut *tx, id).await?
+    {
+        let (_, md) = super::apply_mentions(EDITED.2, &names);
+        let html = crate::web::markdown::to_safe_html(&md);
+        super::store::edit_post(&mut tx, &post, EDITED.2, &html, at(18, 30)?).await?;
     }
     if let Some(&id) = post_ids.get(HIDDEN.0).and_then(|p| p.get(HIDDEN.1)) {
         super::store::set_post_hidden(&mut tx, id, true, HIDDEN.2).await?;

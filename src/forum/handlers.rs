@@ -565,6 +565,7 @@ async fn readable_thread(
     Ok((user, program, thread, category))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn thread_page(
     state: &AppState,
     visitor: &Visitor,

@@ -65,7 +65,7 @@ pub fn moderates(user: &CurrentUser, c: &Category) -> bool {
 async fn wanted_categories(
     state: &AppState,
     program: &Program,
-) -> Result<Vec<(&'static str, String, String, String, i64, Option<String>)>, Refusal> {
+) -> Result<Vec<store::NewCategory>, Refusal> {
     let mut wanted = vec![(
         "general",
         "general".to_owned(),
@@ -337,7 +337,7 @@ async fn notify(
             .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
             headers: vec![],
         };
-        crate::mail::enqueue(&mut **tx, &email).await?;
+        crate::mail::enqueue(tx, &email).await?;
     }
     Ok(())
 }

@@ -124,12 +124,14 @@ pub struct Hit {
     pub created_at: i64,
 }
 
-/// Adds the categories not there yet: (kind, key, name, description,
-/// position, private_to). Returns how many were added.
+/// A category to have: (kind, key, name, description, position, private_to).
+pub type NewCategory = (&'static str, String, String, String, i64, Option<String>);
+
+/// Adds the categories not there yet; returns how many were added.
 pub async fn ensure_categories(
     tx: &mut Tx<'_>,
     program_id: i64,
-    wanted: &[(&str, String, String, String, i64, Option<String>)],
+    wanted: &[NewCategory],
     now: i64,
 ) -> sqlx::Result<u64> {
     let mut added = 0;
@@ -535,7 +537,8 @@ pub async fn people<'c, E: Executor<'c, Database = Any>>(
     e: E,
     program_id: i64,
 ) -> sqlx::Result<Vec<Person>> {
-    let rows: Vec<(i64, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
+    type Row = (i64, String, String, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT u.id, u.name, u.email, g.role, g.program_id, g.state_code
          FROM users u JOIN role_grants g ON g.user_id = u.id
          WHERE u.active = 1 AND (g.program_id = $1 OR g.program_id IS NULL)
