@@ -128,6 +128,7 @@ fn page_routes() -> Routes {
         .merge(crate::mentoring::handlers::routes())
         .merge(crate::report::handlers::routes())
         .merge(crate::exchange::subscribe_pages::routes())
+        .merge(crate::forum::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -172,6 +173,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::mentoring::api::router())
         .merge(crate::report::api::router())
         .merge(crate::exchange::subscribe_api::router())
+        .merge(crate::forum::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod exchange;
 pub mod export;
+pub mod forum;
 pub mod framework;
 pub mod jobs;
 pub mod mail;

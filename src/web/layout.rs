@@ -42,6 +42,9 @@ impl Chrome {
         add("/", "Home");
         add("/programs", "Programs");
         if let Some(user) = &visitor.user {
+            if crate::forum::takes_part(user) {
+                add("/forum", "Forum");
+            }
             if policy::allows(user, &Action::ManagePeople) {
                 add("/admin/people", "People");
             }

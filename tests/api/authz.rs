@@ -60,6 +60,18 @@ enum Who {
     ActivityViewers,
     /// Those who change and record CO's activity: its coach and the admin.
     Organizers,
+    // --- forum (issue 6) ---
+    /// Those who take part in the program's forum: its state teams (CO and
+    /// KS), its coaches, subject-matter experts, the federal officer, the admin.
+    ForumPeople,
+    /// Those who read CO's private forum category: CO's team, its coach,
+    /// the admin (not another state, not the federal officer, not an expert).
+    ForumCoReaders,
+    /// Those who moderate the forum (here CO's private category): CO's
+    /// coach and the admin.
+    ForumModerators,
+    /// The author of the post (CO's lead), and nobody else: not the admin.
+    ForumAuthor,
 }
 
 const PERSONAS: &[&str] = &[
@@ -771,6 +783,168 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/exchange/digests", Who::Anyone),
     ("GET", "/api/v1/exchange/digests/{id}", Who::Anyone),
     ("GET", "/api/v1/exchange/digest-runs", Who::Admin),
+    // --- forum (issue 6): {category}, {thread}, {post} and {flag} are CO's
+    // private category, thread, first post and a flag on it ---
+    ("GET", "/forum", Who::SignedIn),
+    ("GET", "/programs/{slug}/forum", Who::ForumPeople),
+    ("GET", "/programs/{slug}/forum/search", Who::ForumPeople),
+    ("GET", "/programs/{slug}/forum/flags", Who::ForumModerators),
+    (
+        "POST",
+        "/programs/{slug}/forum/flags/{flag}/resolve",
+        Who::ForumModerators,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/categories/{category}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/categories/{category}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/categories/{category}/new",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/categories/{category}/watch",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/threads/{thread}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/threads/{thread}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/threads/{thread}/watch",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/threads/{thread}/moderate",
+        Who::ForumModerators,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/threads/{thread}/moderate",
+        Who::ForumModerators,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/posts/{post}/edit",
+        Who::ForumAuthor,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/posts/{post}",
+        Who::ForumAuthor,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/posts/{post}/history",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/posts/{post}/flag",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/posts/{post}/flag",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/programs/{slug}/forum/posts/{post}/moderate",
+        Who::ForumModerators,
+    ),
+    (
+        "POST",
+        "/programs/{slug}/forum/posts/{post}/moderate",
+        Who::ForumModerators,
+    ),
+    ("GET", "/api/v1/programs/{slug}/forum", Who::ForumPeople),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/forum/search",
+        Who::ForumPeople,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/forum/flags",
+        Who::ForumModerators,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/flags/{flag}/resolve",
+        Who::ForumModerators,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/forum/categories/{category}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/categories/{category}/threads",
+        Who::ForumCoReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/forum/categories/{category}/watch",
+        Who::ForumCoReaders,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/forum/threads/{thread}",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/threads/{thread}/posts",
+        Who::ForumCoReaders,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/forum/threads/{thread}/watch",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/threads/{thread}/moderate",
+        Who::ForumModerators,
+    ),
+    (
+        "PUT",
+        "/api/v1/programs/{slug}/forum/posts/{post}",
+        Who::ForumAuthor,
+    ),
+    (
+        "GET",
+        "/api/v1/programs/{slug}/forum/posts/{post}/history",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/posts/{post}/flag",
+        Who::ForumCoReaders,
+    ),
+    (
+        "POST",
+        "/api/v1/programs/{slug}/forum/posts/{post}/moderate",
+        Who::ForumModerators,
+    ),
 ];
 
 fn allowed(who: Who, persona: &str) -> bool {
@@ -808,6 +982,13 @@ fn allowed(who: Who, persona: &str) -> bool {
             persona,
             "admin" | "federal" | "state_lead" | "state_member" | "coach" | "sme"
         ),
+        // --- forum (issue 6) ---
+        Who::ForumPeople => !matches!(persona, "anonymous" | "reviewer" | "partner"),
+        Who::ForumCoReaders => {
+            matches!(persona, "admin" | "coach" | "state_lead" | "state_member")
+        }
+        Who::ForumModerators => matches!(persona, "admin" | "coach"),
+        Who::ForumAuthor => persona == "state_lead",
     }
 }
 
@@ -938,8 +1119,54 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
     .await
     .unwrap();
     assert_eq!(item, 1);
+    forum_rows(app, &ids).await;
     out
 }
+
+/// --- forum (issue 6) --- The forum's categories (CO's private one is
+/// `FORUM_CO_CATEGORY`), a thread there by CO's lead (thread 1, post 1)
+/// with a flag by CO's member (flag 1), and a General thread by Kansas's
+/// member (thread 2, post 2).
+async fn forum_rows(app: &TestApp, ids: &std::collections::HashMap<&str, i64>) {
+    use waymark::forum::store;
+    let program = waymark::program::store::find_by_slug(&app.state.db.pool, "p1")
+        .await
+        .unwrap()
+        .unwrap();
+    waymark::forum::service::ensure_categories(&app.state, &program)
+        .await
+        .unwrap();
+    let cats = store::categories(&app.state.db.pool, program.id)
+        .await
+        .unwrap();
+    let co = cats.iter().find(|c| c.key == "CO").unwrap().id;
+    assert_eq!(co, FORUM_CO_CATEGORY);
+    let general = cats.iter().find(|c| c.kind == "general").unwrap().id;
+    let mut tx = app.state.db.begin().await.unwrap();
+    for (n, (category, author, body)) in [
+        (co, ids["state_lead"], "Colorado's own words"),
+        (general, ids["other_state_member"], "Everyone's words"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let thread = store::insert_thread(&mut tx, program.id, category, "A thread", author, 1)
+            .await
+            .unwrap();
+        let post = store::insert_post(&mut tx, thread, author, body, body, 1)
+            .await
+            .unwrap();
+        assert_eq!((thread, post), (n as i64 + 1, n as i64 + 1));
+    }
+    let flag = store::insert_flag(&mut tx, 1, ids["state_member"], "Check this", 1)
+        .await
+        .unwrap();
+    assert_eq!(flag, 1);
+    tx.commit().await.unwrap();
+}
+
+/// CO's private category in the matrix's program: General comes first.
+const FORUM_CO_CATEGORY: i64 = 2;
 
 /// CO's plan with one of everything, each the first of its table (id 1),
 /// and the evidence file in storage.
@@ -994,6 +1221,11 @@ fn concrete(path: &str, id: i64) -> String {
         .replace("{activity}", "1")
         .replace("{item}", "1")
         .replace("{token}", "not-a-feed-token")
+        // --- forum (issue 6) ---
+        .replace("{category}", &FORUM_CO_CATEGORY.to_string())
+        .replace("{thread}", "1")
+        .replace("{post}", "1")
+        .replace("{flag}", "1")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);

@@ -12,6 +12,7 @@ mod authz;
 mod cli;
 mod cohort;
 mod digests;
+mod forum;
 mod frameworks;
 mod mail;
 mod mentoring;

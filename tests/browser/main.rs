@@ -182,6 +182,25 @@ fn pages() -> Vec<String> {
             } else if p.contains("{token}") {
                 // The demo reader's subscription links (see below).
                 vec![p.replace("{token}", DEMO_READER)]
+            } else if p.contains("/forum/") && p.contains('{') {
+                // The forum (issue 6): General (1) and Colorado's private
+                // category (2); the partnerships thread with its edited post
+                // (2, post 6) and Colorado's thread (4); the hidden post (11).
+                let ids: &[&str] = if p.contains("{category}") {
+                    &["1", "2"]
+                } else if p.contains("{thread}") {
+                    &["2", "4"]
+                } else {
+                    &["6", "11"]
+                };
+                ids.iter()
+                    .map(|id| {
+                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                            .replace("{category}", id)
+                            .replace("{thread}", id)
+                            .replace("{post}", id)
+                    })
+                    .collect()
             } else if p.contains("{activity}") {
                 // Activities (issue 5): the demo's kick-off (1) and
                 // Colorado's first coaching call, with its action items (2).
@@ -1069,4 +1088,104 @@ async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
         "accessibility violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// The forum (issue 6), by keyboard: Colorado's member replies in the
+/// team's private thread and mentions the coach; the coach opens the
+/// thread, sees the mention, and hides a post with a reason. Every page on
+/// the way passes axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_replies_and_the_coach_moderates_in_the_forum_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let who = |prefix: &str| {
+        sign_ins
+            .iter()
+            .find(|s| s.email.starts_with(prefix))
+            .unwrap()
+    };
+    let pool = &app.state.db.pool;
+    let (thread,): (i64,) = sqlx::query_as(
+        "SELECT t.id FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id WHERE c.key = 'CO'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+
+    let member = who("member.co@");
+    sign_in_with_the_form(client, &base, &member.email, &member.password).await;
+    client
+        .goto(&format!("{base}/programs/acp-2016/forum"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("forum: {v}"));
+    }
+    client
+        .goto(&format!("{base}/programs/acp-2016/forum/threads/{thread}"))
+        .await
+        .unwrap();
+    tab_to(client, "#body").await;
+    keys(
+        client,
+        "The data contact is Lee Park. @Renee, can you invite Lee to the call?",
+    )
+    .await;
+    tab_to(
+        client,
+        &format!("form[action$='/threads/{thread}'] button[type=submit]"),
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=posted").await;
+    let (post, html): (i64, String) = sqlx::query_as(
+        "SELECT id, html FROM forum_posts WHERE body LIKE 'The data contact is Lee Park.%'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the reply was posted");
+    assert!(html.contains("<em>@Renee Alvarez</em>"), "{html}");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("thread after the reply: {v}"));
+    }
+    sign_out(client, &base).await;
+
+    let coach = who("coach@");
+    sign_in_with_the_form(client, &base, &coach.email, &coach.password).await;
+    client
+        .goto(&format!(
+            "{base}/programs/acp-2016/forum/posts/{post}/moderate"
+        ))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("moderate a post: {v}"));
+    }
+    tab_to(client, "#action-hide").await;
+    keys(client, " ").await;
+    tab_to(client, "#reason").await;
+    keys(client, "Shares a person's name before they agreed.").await;
+    tab_to(client, "form[action$='/moderate'] button[type=submit]").await;
+    keys(client, &Key::Enter.to_string()).await;
+    wait_for_url(client, "done=moderated").await;
+    let hidden: i64 = sqlx::query_scalar("SELECT hidden FROM forum_posts WHERE id = $1")
+        .bind(post)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(hidden, 1, "the coach hid the post");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("thread after hiding: {v}"));
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -1,0 +1,284 @@
+//! The discussion forum of each program.
+//!
+//! The rules, in words:
+//! - A program's forum has one program-wide category ("General"), one
+//!   topic category per element of the program's framework, and one
+//!   category private to each state team (its team, its coach and the
+//!   administrator read it: `policy::Action::ViewForumCategory`).
+//! - Posts are Markdown, stored as written and as sanitised HTML rendered
+//!   once when written (a thread page is read far more often than written).
+//! - A mention is `@` followed by a person's name with dots for spaces
+//!   (`@Ana.Ruiz`), or the start of it when only one person's name starts
+//!   so (`@Ana`). Only people who may read the category can be mentioned;
+//!   they get an email, and the name is shown emphasised.
+//! - Watchers of a thread or its category get one email per new post (not
+//!   the author, not someone who can no longer read the category).
+//!
+//! Everything in this file is a plain function on plain types.
+
+pub mod api;
+pub mod demo;
+pub mod handlers;
+pub mod service;
+pub mod store;
+
+use crate::auth::CurrentUser;
+use crate::auth::policy::{self, Action};
+
+pub const TITLE_MAX: usize = 150;
+pub const BODY_MAX: usize = 20_000;
+pub const REASON_MAX: usize = 500;
+/// Threads on one page of a category.
+pub const THREADS_PER_PAGE: i64 = 25;
+
+/// The syntax hint shown next to every post form.
+pub const MENTION_HINT: &str = "Markdown works: **bold**, *italic*, lists and links. To tell someone about your post, type @ and their name with dots for spaces, like @Ana.Ruiz, or just @Ana when only one Ana takes part.";
+
+/// Checks a thread title; the sentence a person reads when it is wrong.
+pub fn check_title(title: &str) -> Option<String> {
+    let t = title.trim();
+    if t.is_empty() {
+        Some("Enter a title.".into())
+    } else if t.chars().count() > TITLE_MAX {
+        Some(format!(
+            "Keep the title to {TITLE_MAX} characters or fewer."
+        ))
+    } else {
+        None
+    }
+}
+
+/// Checks a post's text.
+pub fn check_body(body: &str) -> Option<String> {
+    let t = body.trim();
+    if t.is_empty() {
+        Some("Write your post.".into())
+    } else if t.chars().count() > BODY_MAX {
+        Some(format!(
+            "Keep the post to {BODY_MAX} characters or fewer (it has {}).",
+            t.chars().count()
+        ))
+    } else {
+        None
+    }
+}
+
+/// Checks a reason (for a flag or a moderation).
+pub fn check_reason(reason: &str) -> Option<String> {
+    let t = reason.trim();
+    if t.is_empty() {
+        Some("Say why, in a few words.".into())
+    } else if t.chars().count() > REASON_MAX {
+        Some(format!(
+            "Keep the reason to {REASON_MAX} characters or fewer."
+        ))
+    } else {
+        None
+    }
+}
+
+/// Does the person take part in some program's forum (for the "Forum"
+/// link)? The policy answers for their programs; a program no one holds a
+/// grant in (`i64::MIN`) answers for those who take part in every forum.
+pub fn takes_part(user: &CurrentUser) -> bool {
+    policy::allows(
+        user,
+        &Action::ViewForum {
+            program_id: i64::MIN,
+        },
+    ) || user.grants.iter().any(|g| {
+        g.program_id
+            .is_some_and(|p| policy::allows(user, &Action::ViewForum { program_id: p }))
+    })
+}
+
+/// The mention key of a name: lower case, dots for spaces ("Ana Ruiz" ->
+/// "ana.ruiz").
+pub fn mention_key(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn mention_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '-' | '\'')
+}
+
+/// The mentions written in a text: (byte offset of the `@`, the token
+/// after it). An `@` inside a word (an email address) is not a mention.
+pub fn mention_tokens(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if c == '@' && !prev.is_some_and(|p| p.is_alphanumeric() || p == '@') {
+            let rest = &text[i + 1..];
+            let token: String = rest.chars().take_while(|c| mention_char(*c)).collect();
+            let token = token.trim_end_matches(['.', '-', '\'']).to_owned();
+            if token.chars().next().is_some_and(char::is_alphanumeric) {
+                out.push((i, token));
+            }
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// The one person a token names among `people` (id, name): the whole name
+/// with dots for spaces, or the start of exactly one name up to a space.
+pub fn resolve_mention(token: &str, people: &[(i64, String)]) -> Option<(i64, String)> {
+    let t = token.to_lowercase();
+    if let Some(p) = people.iter().find(|(_, n)| mention_key(n) == t) {
+        return Some(p.clone());
+    }
+    let prefix = format!("{t}.");
+    let mut found = people
+        .iter()
+        .filter(|(_, n)| mention_key(n).starts_with(&prefix));
+    match (found.next(), found.next()) {
+        (Some(p), None) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// Backslash before Markdown punctuation, so a name shows as written.
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The people a text mentions (ids, each once) and the Markdown to render,
+/// with each mention emphasised under the person's full name.
+pub fn apply_mentions(text: &str, people: &[(i64, String)]) -> (Vec<i64>, String) {
+    let mut ids = Vec::new();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for (i, token) in mention_tokens(text) {
+        let Some((id, name)) = resolve_mention(&token, people) else {
+            continue;
+        };
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+        out.push_str(&text[at..i]);
+        out.push_str(&format!("*@{}*", escape_markdown(&name)));
+        at = i + 1 + token.len();
+    }
+    out.push_str(&text[at..]);
+    (ids, out)
+}
+
+/// The words of a search, safe to hand to FTS5 (each quoted, all needed)
+/// or to PostgreSQL's to_tsquery (joined by &); at most eight.
+pub fn search_words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| w.to_lowercase())
+        .collect()
+}
+
+/// The start of a text for a search result: at most `n` characters.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= n {
+        flat
+    } else {
+        let cut: String = flat.chars().take(n).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people() -> Vec<(i64, String)> {
+        vec![
+            (1, "Ana Ruiz".into()),
+            (2, "Jordan Kim".into()),
+            (3, "Jordan Price".into()),
+            (4, "Renee Alvarez".into()),
+        ]
+    }
+
+    #[test]
+    fn mentions_by_full_name_or_unique_first_name() {
+        let (ids, md) = apply_mentions("Thanks @Ana.Ruiz and @renee, see @Jordan.Kim.", &people());
+        assert_eq!(ids, vec![1, 4, 2]);
+        assert_eq!(
+            md,
+            "Thanks *@Ana Ruiz* and *@Renee Alvarez*, see *@Jordan Kim*."
+        );
+    }
+
+    #[test]
+    fn an_ambiguous_or_unknown_name_or_an_email_is_no_mention() {
+        let (ids, md) = apply_mentions("@Jordan and @Nobody wrote to ana@ruiz.gov", &people());
+        assert!(ids.is_empty());
+        assert_eq!(md, "@Jordan and @Nobody wrote to ana@ruiz.gov");
+    }
+
+    #[test]
+    fn a_mention_counts_once() {
+        let (ids, _) = apply_mentions("@Ana @Ana.Ruiz @ana", &people());
+        assert_eq!(ids, vec![1]);
+    }
+
+    #[test]
+    fn names_with_markdown_characters_are_escaped() {
+        let (_, md) = apply_mentions("@Pat", &[(9, "Pat *Star* O'Neil".into())]);
+        assert_eq!(md, "*@Pat \\*Star\\* O\\'Neil*");
+    }
+
+    #[test]
+    fn checks_name_what_is_wrong() {
+        assert!(check_title("  ").is_some());
+        assert!(check_title(&"x".repeat(TITLE_MAX + 1)).is_some());
+        assert!(check_title("Data sharing").is_none());
+        assert!(check_body("").is_some());
+        assert!(check_body(&"x".repeat(BODY_MAX + 1)).is_some());
+        assert!(check_reason("spam").is_none());
+        assert!(check_reason(" ").is_some());
+    }
+
+    #[test]
+    fn search_words_drop_everything_but_words() {
+        assert_eq!(
+            search_words("\"data\" OR sharing* -(NEAR)"),
+            vec!["data", "or", "sharing", "near"]
+        );
+        assert!(search_words("*** ()").is_empty());
+    }
+
+    #[test]
+    fn excerpts_are_short() {
+        assert_eq!(excerpt("a  b\nc", 10), "a b c");
+        assert_eq!(excerpt("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn takes_part_follows_the_policy() {
+        use crate::auth::{Grant, Role};
+        let user = |role, program: Option<i64>| CurrentUser {
+            id: 1,
+            email: "x@y".into(),
+            name: "X".into(),
+            grants: vec![Grant {
+                role,
+                program_id: program,
+                state_code: None,
+            }],
+        };
+        assert!(takes_part(&user(Role::Federal, None)));
+        assert!(takes_part(&user(Role::StateMember, Some(3))));
+        assert!(!takes_part(&user(Role::Reviewer, Some(3))));
+        assert!(!takes_part(&user(Role::Partner, None)));
+    }
+}

@@ -1,0 +1,759 @@
+//! Forum steps shared by the pages and the API: the categories (made when
+//! the forum is first opened), reading what one may read, posting with
+//! mentions and watch emails in the post's transaction, editing with
+//! history, flags, watches and moderation; every change audited.
+//! Handlers check the policy (with `guard`) before calling these.
+
+use askama::Template;
+
+use super::store::{self, Category, Person, Post, Thread};
+use crate::app::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::CurrentUser;
+use crate::auth::policy::{self, Action};
+use crate::mail::Email;
+use crate::program::store::Program;
+use crate::time::now_ms;
+use crate::web::Refusal;
+
+pub async fn program(state: &AppState, slug: &str) -> Result<Program, Refusal> {
+    crate::program::store::find_by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(Refusal::NotFound)
+}
+
+pub fn view_action(c: &Category) -> Action {
+    Action::ViewForumCategory {
+        program_id: c.program_id,
+        private_to: c.private_to.clone(),
+    }
+}
+
+pub fn post_action(c: &Category, locked: bool) -> Action {
+    Action::PostInForum {
+        program_id: c.program_id,
+        private_to: c.private_to.clone(),
+        locked,
+    }
+}
+
+pub fn moderate_action(c: &Category) -> Action {
+    Action::ModerateForum {
+        program_id: c.program_id,
+        private_to: c.private_to.clone(),
+    }
+}
+
+pub fn edit_action(c: &Category, user: &CurrentUser, post: &Post) -> Action {
+    Action::EditForumPost {
+        program_id: c.program_id,
+        private_to: c.private_to.clone(),
+        author: post.author_id == Some(user.id),
+    }
+}
+
+pub fn reads(user: &CurrentUser, c: &Category) -> bool {
+    policy::allows(user, &view_action(c))
+}
+
+pub fn moderates(user: &CurrentUser, c: &Category) -> bool {
+    policy::allows(user, &moderate_action(c))
+}
+
+/// The categories the program's forum should have: General, one per
+/// element (or component) of its framework, one per state team.
+async fn wanted_categories(
+    state: &AppState,
+    program: &Program,
+) -> Result<Vec<store::NewCategory>, Refusal> {
+    let mut wanted = vec![(
+        "general",
+        "general".to_owned(),
+        "General".to_owned(),
+        "For everyone in the program: questions, news and ideas.".to_owned(),
+        0,
+        None,
+    )];
+    for (code, name) in crate::team::store::teams(&state.db.pool, program.id).await? {
+        wanted.push((
+            "state",
+            code.clone(),
+            format!("{name} team (private)"),
+            format!("Only {name}'s team, its coach and the administrator can read this."),
+            1000,
+            Some(code),
+        ));
+    }
+    if let Some(f) = state.frameworks.get(&program.framework) {
+        let topics: Vec<(String, String)> = if f.elements.is_empty() {
+            f.components
+                .iter()
+                .map(|c| (c.key.clone(), c.name.clone()))
+                .collect()
+        } else {
+            f.elements
+                .iter()
+                .map(|e| (e.key.clone(), e.name.clone()))
+                .collect()
+        };
+        for (i, (key, name)) in topics.into_iter().enumerate() {
+            wanted.push((
+                "topic",
+                key,
+                name.clone(),
+                format!("Talk about {name} with the other states."),
+                100 + i as i64,
+                None,
+            ));
+        }
+    }
+    Ok(wanted)
+}
+
+/// Makes the categories not there yet (the first time the forum is
+/// opened, and for teams added since); does nothing when all are there.
+pub async fn ensure_categories(state: &AppState, program: &Program) -> Result<(), Refusal> {
+    let wanted = wanted_categories(state, program).await?;
+    if store::category_count(&state.db.pool, program.id).await? >= wanted.len() as i64 {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    let added = store::ensure_categories(&mut tx, program.id, &wanted, now_ms()).await?;
+    if added > 0 {
+        audit::write(
+            &mut *tx,
+            &Entry::new((None, "waymark".into()), "", "forum_add_categories")
+                .record("program", program.id)
+                .detail(format!("{added} forum categories in {}", program.slug)),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The program's categories the person may read.
+pub async fn readable_categories(
+    state: &AppState,
+    user: &CurrentUser,
+    program: &Program,
+) -> Result<Vec<Category>, Refusal> {
+    ensure_categories(state, program).await?;
+    Ok(store::categories(&state.db.pool, program.id)
+        .await?
+        .into_iter()
+        .filter(|c| reads(user, c))
+        .collect())
+}
+
+/// A category of this program (other programs' are not found here).
+pub async fn category_in(
+    state: &AppState,
+    program: &Program,
+    id: i64,
+) -> Result<Category, Refusal> {
+    store::category(&state.db.pool, id)
+        .await?
+        .filter(|c| c.program_id == program.id)
+        .ok_or(Refusal::NotFound)
+}
+
+pub async fn thread_in(
+    state: &AppState,
+    program: &Program,
+    id: i64,
+) -> Result<(Thread, Category), Refusal> {
+    let thread = store::thread(&state.db.pool, id)
+        .await?
+        .filter(|t| t.program_id == program.id)
+        .ok_or(Refusal::NotFound)?;
+    let category = category_in(state, program, thread.category_id).await?;
+    Ok((thread, category))
+}
+
+pub async fn post_in(
+    state: &AppState,
+    program: &Program,
+    id: i64,
+) -> Result<(Post, Thread, Category), Refusal> {
+    let post = store::post(&state.db.pool, id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let (thread, category) = thread_in(state, program, post.thread_id).await?;
+    Ok((post, thread, category))
+}
+
+/// A post as this person sees it: hidden words only for moderators.
+pub fn shown(user: &CurrentUser, c: &Category, mut post: Post) -> Post {
+    if post.hidden != 0 && !moderates(user, c) {
+        post.body.clear();
+        post.html.clear();
+        post.hidden_reason.clear();
+    }
+    post
+}
+
+pub fn shown_thread(user: &CurrentUser, c: &Category, mut thread: Thread) -> Thread {
+    if !moderates(user, c) {
+        thread.hidden_reason.clear();
+    }
+    thread
+}
+
+/// The thread's posts as this person sees them (none of a hidden thread
+/// unless they moderate).
+pub async fn thread_posts(
+    state: &AppState,
+    user: &CurrentUser,
+    c: &Category,
+    thread: &Thread,
+) -> Result<Vec<Post>, Refusal> {
+    if thread.hidden != 0 && !moderates(user, c) {
+        return Ok(vec![]);
+    }
+    Ok(store::posts(&state.db.pool, thread.id)
+        .await?
+        .into_iter()
+        .map(|p| shown(user, c, p))
+        .collect())
+}
+
+/// The people who read this category, for mentions and emails.
+async fn readers(state: &AppState, c: &Category) -> Result<Vec<Person>, Refusal> {
+    Ok(store::people(&state.db.pool, c.program_id)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            let as_user = CurrentUser {
+                id: p.id,
+                email: p.email.clone(),
+                name: p.name.clone(),
+                grants: p.grants.clone(),
+            };
+            reads(&as_user, c)
+        })
+        .collect())
+}
+
+/// The Markdown checked, its mentions (of readers) and its HTML.
+fn render(body: &str, readers: &[Person]) -> (Vec<i64>, String) {
+    let names: Vec<(i64, String)> = readers.iter().map(|p| (p.id, p.name.clone())).collect();
+    let (ids, md) = super::apply_mentions(body, &names);
+    (ids, crate::web::markdown::to_safe_html(&md))
+}
+
+#[derive(Template)]
+#[template(path = "forum/mail.txt")]
+struct MailText<'a> {
+    intro: &'a str,
+    body: &'a str,
+    link: &'a str,
+    stop: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "forum/mail.html")]
+struct MailHtml<'a> {
+    intro: &'a str,
+    html: &'a str,
+    link: &'a str,
+    stop: &'a str,
+}
+
+fn link(state: &AppState, path: &str) -> String {
+    state
+        .config
+        .base_url
+        .join(path)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| path.to_owned())
+}
+
+/// What a new post sends, in the post's transaction: mentioned readers
+/// one email, then the other watchers of the thread or category who read
+/// it one email; never the author.
+#[allow(clippy::too_many_arguments)]
+async fn notify(
+    state: &AppState,
+    tx: &mut crate::db::Tx<'_>,
+    program: &Program,
+    c: &Category,
+    thread_id: i64,
+    title: &str,
+    post_id: i64,
+    author: &CurrentUser,
+    body: &str,
+    html: &str,
+    mentioned: &[i64],
+    readers: &[Person],
+) -> Result<(), Refusal> {
+    let watchers = store::watchers(tx, thread_id, c.id).await?;
+    let thread_path = format!("/programs/{}/forum/threads/{thread_id}", program.slug);
+    let post_link = link(state, &format!("{thread_path}#post-{post_id}"));
+    let stop = link(state, &format!("{thread_path}#watch"));
+    for p in readers {
+        if p.id == author.id {
+            continue;
+        }
+        let (subject, intro, stop) = if mentioned.contains(&p.id) {
+            (
+                format!("{} mentioned you in “{title}”", author.name),
+                format!(
+                    "{} mentioned you in “{title}” ({}, {}):",
+                    author.name, c.name, program.name
+                ),
+                "",
+            )
+        } else if watchers.contains(&p.id) {
+            (
+                format!("New post in “{title}”"),
+                format!(
+                    "{} wrote in “{title}” ({}, {}), which you watch:",
+                    author.name, c.name, program.name
+                ),
+                stop.as_str(),
+            )
+        } else {
+            continue;
+        };
+        let email = Email {
+            to: p.email.clone(),
+            subject,
+            text: MailText {
+                intro: &intro,
+                body,
+                link: &post_link,
+                stop,
+            }
+            .render()
+            .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
+            html: MailHtml {
+                intro: &intro,
+                html,
+                link: &post_link,
+                stop,
+            }
+            .render()
+            .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
+            headers: vec![],
+        };
+        crate::mail::enqueue(tx, &email).await?;
+    }
+    Ok(())
+}
+
+/// Starts a thread: its title and first post; the author watches it.
+/// Returns (thread id, post id).
+pub async fn create_thread(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    c: &Category,
+    title: &str,
+    body: &str,
+) -> Result<(i64, i64), Refusal> {
+    let mut problems = Vec::new();
+    if let Some(m) = super::check_title(title) {
+        problems.push(("title".to_owned(), m));
+    }
+    if let Some(m) = super::check_body(body) {
+        problems.push(("body".to_owned(), m));
+    }
+    if !problems.is_empty() {
+        return Err(Refusal::Invalid(problems));
+    }
+    let (title, body) = (title.trim(), body.trim());
+    let readers = readers(state, c).await?;
+    let (mentioned, html) = render(body, &readers);
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let thread_id = store::insert_thread(&mut tx, program.id, c.id, title, user.id, now).await?;
+    let post_id = store::insert_post(&mut tx, thread_id, user.id, body, &html, now).await?;
+    store::set_watch(&mut tx, user.id, "thread", thread_id, true, now).await?;
+    notify(
+        state, &mut tx, program, c, thread_id, title, post_id, user, body, &html, &mentioned,
+        &readers,
+    )
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, "forum_create_thread")
+            .record("forum_thread", thread_id)
+            .detail(format!(
+                "in category {} ({}); {} mentioned",
+                c.id,
+                c.name,
+                mentioned.len()
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((thread_id, post_id))
+}
+
+/// Replies in a thread (the caller checked the thread's lock with the policy).
+pub async fn reply(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    c: &Category,
+    thread: &Thread,
+    body: &str,
+) -> Result<i64, Refusal> {
+    if let Some(m) = super::check_body(body) {
+        return Err(Refusal::field("body", m));
+    }
+    let body = body.trim();
+    let readers = readers(state, c).await?;
+    let (mentioned, html) = render(body, &readers);
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let post_id = store::insert_post(&mut tx, thread.id, user.id, body, &html, now).await?;
+    notify(
+        state,
+        &mut tx,
+        program,
+        c,
+        thread.id,
+        &thread.title,
+        post_id,
+        user,
+        body,
+        &html,
+        &mentioned,
+        &readers,
+    )
+    .await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, "forum_reply")
+            .record("forum_post", post_id)
+            .detail(format!(
+                "in thread {}; {} mentioned",
+                thread.id,
+                mentioned.len()
+            )),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(post_id)
+}
+
+/// Changes a post's text, keeping the earlier one. Mentions in an edit
+/// are emphasised but send no email (no one is told twice).
+pub async fn edit(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    c: &Category,
+    post: &Post,
+    body: &str,
+) -> Result<(), Refusal> {
+    if let Some(m) = super::check_body(body) {
+        return Err(Refusal::field("body", m));
+    }
+    let body = body.trim();
+    if body == post.body {
+        return Ok(());
+    }
+    let readers = readers(state, c).await?;
+    let (_, html) = render(body, &readers);
+    let mut tx = state.db.begin().await?;
+    store::edit_post(&mut tx, post, body, &html, now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, "forum_edit_post")
+            .record("forum_post", post.id)
+            .detail(format!("in thread {}", post.thread_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn flag(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    post: &Post,
+    reason: &str,
+) -> Result<i64, Refusal> {
+    if let Some(m) = super::check_reason(reason) {
+        return Err(Refusal::field("reason", m));
+    }
+    let mut tx = state.db.begin().await?;
+    let id = store::insert_flag(&mut tx, post.id, user.id, reason.trim(), now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, "forum_flag")
+            .record("forum_post", post.id)
+            .detail(format!("flag {id}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Starts or stops watching a thread or a category.
+pub async fn watch(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    target: &'static str,
+    target_id: i64,
+    on: bool,
+) -> Result<(), Refusal> {
+    let mut tx = state.db.begin().await?;
+    if store::set_watch(&mut tx, user.id, target, target_id, on, now_ms()).await? {
+        audit::write(
+            &mut *tx,
+            &Entry::new(
+                user.actor(),
+                ip,
+                if on { "forum_watch" } else { "forum_unwatch" },
+            )
+            .record(&format!("forum_{target}"), target_id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a moderator does to a thread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ThreadModeration {
+    Lock,
+    Unlock,
+    Hide(String),
+    Unhide,
+    Move(i64),
+}
+
+impl ThreadModeration {
+    /// From the form's or the request's fields.
+    pub fn parse(
+        action: &str,
+        reason: &str,
+        category_id: Option<i64>,
+    ) -> Result<ThreadModeration, Refusal> {
+        match action.trim() {
+            "lock" => Ok(ThreadModeration::Lock),
+            "unlock" => Ok(ThreadModeration::Unlock),
+            "unhide" => Ok(ThreadModeration::Unhide),
+            "hide" => match super::check_reason(reason) {
+                Some(m) => Err(Refusal::field("reason", m)),
+                None => Ok(ThreadModeration::Hide(reason.trim().to_owned())),
+            },
+            "move" => category_id
+                .map(ThreadModeration::Move)
+                .ok_or_else(|| Refusal::field("category_id", "Choose the category to move it to.")),
+            _ => Err(Refusal::field(
+                "action",
+                "Choose lock, unlock, hide, unhide or move.",
+            )),
+        }
+    }
+}
+
+pub async fn moderate_thread(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    program: &Program,
+    thread: &Thread,
+    m: &ThreadModeration,
+) -> Result<(), Refusal> {
+    let mut tx = state.db.begin().await?;
+    let (name, detail) = match m {
+        ThreadModeration::Lock => {
+            store::set_thread_locked(&mut tx, thread.id, true).await?;
+            ("forum_lock_thread", String::new())
+        }
+        ThreadModeration::Unlock => {
+            store::set_thread_locked(&mut tx, thread.id, false).await?;
+            ("forum_unlock_thread", String::new())
+        }
+        ThreadModeration::Hide(reason) => {
+            store::set_thread_hidden(&mut tx, thread.id, true, reason).await?;
+            ("forum_hide_thread", reason.clone())
+        }
+        ThreadModeration::Unhide => {
+            store::set_thread_hidden(&mut tx, thread.id, false, "").await?;
+            ("forum_unhide_thread", String::new())
+        }
+        ThreadModeration::Move(to) => {
+            let target = store::category(&mut *tx, *to)
+                .await?
+                .filter(|c| c.program_id == program.id && moderates(user, c))
+                .ok_or_else(|| {
+                    Refusal::field(
+                        "category_id",
+                        "Choose a category of this forum that you moderate.",
+                    )
+                })?;
+            store::move_thread(&mut tx, thread.id, target.id).await?;
+            (
+                "forum_move_thread",
+                format!("from category {} to {}", thread.category_id, target.id),
+            )
+        }
+    };
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, name)
+            .record("forum_thread", thread.id)
+            .detail(detail),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Hides (with a reason) or shows again a post.
+pub async fn moderate_post(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    post: &Post,
+    action: &str,
+    reason: &str,
+) -> Result<(), Refusal> {
+    let hide = match action.trim() {
+        "hide" => {
+            if let Some(m) = super::check_reason(reason) {
+                return Err(Refusal::field("reason", m));
+            }
+            true
+        }
+        "unhide" => false,
+        _ => return Err(Refusal::field("action", "Choose hide or unhide.")),
+    };
+    let reason = if hide { reason.trim() } else { "" };
+    let mut tx = state.db.begin().await?;
+    store::set_post_hidden(&mut tx, post.id, hide, reason).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(
+            user.actor(),
+            ip,
+            if hide {
+                "forum_hide_post"
+            } else {
+                "forum_unhide_post"
+            },
+        )
+        .record("forum_post", post.id)
+        .detail(reason),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The open flags in the categories this person moderates.
+pub async fn open_flags(
+    state: &AppState,
+    user: &CurrentUser,
+    program: &Program,
+) -> Result<Vec<store::Flag>, Refusal> {
+    let cats = store::categories(&state.db.pool, program.id).await?;
+    Ok(store::open_flags(&state.db.pool, program.id)
+        .await?
+        .into_iter()
+        .filter(|f| {
+            cats.iter()
+                .any(|c| c.id == f.category_id && moderates(user, c))
+        })
+        .collect())
+}
+
+pub async fn resolve_flag(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: &str,
+    flag: &store::Flag,
+    resolution: &str,
+) -> Result<(), Refusal> {
+    if resolution.trim().chars().count() > super::REASON_MAX {
+        return Err(Refusal::field(
+            "resolution",
+            format!("Keep it to {} characters or fewer.", super::REASON_MAX),
+        ));
+    }
+    // Resolving twice changes nothing (two moderators at once).
+    if flag.resolved_at.is_some() {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    store::resolve_flag(&mut tx, flag.id, user.id, resolution.trim(), now_ms()).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(user.actor(), ip, "forum_resolve_flag")
+            .record("forum_flag", flag.id)
+            .detail(format!("post {}: {}", flag.post_id, resolution.trim())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A search result.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    pub thread_id: i64,
+    pub post_id: i64,
+    pub title: String,
+    pub category: String,
+    /// The start of the post.
+    pub excerpt: String,
+    /// Unix milliseconds.
+    pub created_at: i64,
+}
+
+/// Posts matching every word, only in categories the person reads; one
+/// result per thread (its best post).
+pub async fn search(
+    state: &AppState,
+    user: &CurrentUser,
+    program: &Program,
+    q: &str,
+) -> Result<Vec<SearchHit>, Refusal> {
+    let words = super::search_words(q);
+    let cats = readable_categories(state, user, program).await?;
+    let ids: Vec<i64> = cats.iter().map(|c| c.id).collect();
+    let hits = store::search(&state.db.pool, state.db.backend, &words, &ids).await?;
+    let mut out: Vec<SearchHit> = Vec::new();
+    for h in hits {
+        if out.iter().any(|o| o.thread_id == h.thread_id) {
+            continue;
+        }
+        out.push(SearchHit {
+            thread_id: h.thread_id,
+            post_id: h.post_id,
+            title: h.title,
+            category: cats
+                .iter()
+                .find(|c| c.id == h.category_id)
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
+            excerpt: super::excerpt(&h.body, 200),
+            created_at: h.created_at,
+        });
+        if out.len() >= 30 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The programs whose forum this person takes part in.
+pub async fn my_forums(state: &AppState, user: &CurrentUser) -> Result<Vec<Program>, Refusal> {
+    Ok(crate::program::store::list(&state.db.pool)
+        .await?
+        .into_iter()
+        .filter(|p| policy::allows(user, &Action::ViewForum { program_id: p.id }))
+        .collect())
+}

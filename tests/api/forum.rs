@@ -1,0 +1,951 @@
+//! The forum through its pages and its API: a state's private category is
+//! invisible to everyone else (pages, API, search, thread pages by id,
+//! posting, mentions, watching); posts render inert; mention and watch
+//! emails reach the right people only, over real SMTP; edit history;
+//! hiding, locking and moving; flags; bad input refused next to the field.
+
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call};
+
+both_backends!(
+    a_private_category_is_invisible_to_everyone_else,
+    posts_render_inert_and_bad_input_changes_nothing,
+    mentions_and_watches_email_the_right_people_only,
+    edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
+);
+
+const SLUG: &str = "acp";
+const FORUM: &str = "/programs/acp/forum";
+const API: &str = "/api/v1/programs/acp/forum";
+
+struct Person {
+    id: i64,
+    email: String,
+    b: Browser,
+    t: String,
+}
+
+struct World {
+    app: TestApp,
+    /// Colorado: lead Ana Ruiz, member Jordan Kim, coach Renee Alvarez.
+    ana: Person,
+    jordan: Person,
+    renee: Person,
+    /// Kansas: member Beth Lindqvist, coach Walt Brennan.
+    beth: Person,
+    walt: Person,
+    /// The federal officer Thomas Greer, and the administrator.
+    thomas: Person,
+    admin: Person,
+    general: i64,
+    co: i64,
+    topic: i64,
+}
+
+async fn person(app: &TestApp, email: &str, name: &str, role: &str, state: Option<&str>) -> Person {
+    let program = matches!(role, "coach" | "state_lead" | "state_member").then_some(SLUG);
+    let (id, pw) = app.add_user(email, role, program, state).await;
+    sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let b = app.browser();
+    assert_eq!(b.sign_in(email, &pw).await.status, 303);
+    let t = app.token_for(id, email).await;
+    Person {
+        id,
+        email: email.into(),
+        b,
+        t,
+    }
+}
+
+async fn world(app: TestApp) -> World {
+    let program_id = app.add_program(SLUG).await;
+    for code in ["CO", "KS"] {
+        sqlx::query(
+            "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)",
+        )
+        .bind(program_id)
+        .bind(code)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    }
+    let ana = person(&app, "ana@co.gov", "Ana Ruiz", "state_lead", Some("CO")).await;
+    let jordan = person(
+        &app,
+        "jordan@co.gov",
+        "Jordan Kim",
+        "state_member",
+        Some("CO"),
+    )
+    .await;
+    let renee = person(&app, "renee@ta.org", "Renee Alvarez", "coach", Some("CO")).await;
+    let beth = person(
+        &app,
+        "beth@ks.gov",
+        "Beth Lindqvist",
+        "state_member",
+        Some("KS"),
+    )
+    .await;
+    let walt = person(&app, "walt@ta.org", "Walt Brennan", "coach", Some("KS")).await;
+    let thomas = person(&app, "thomas@ed.gov", "Thomas Greer", "federal", None).await;
+    let admin = person(&app, "admin@ta.org", "Dana Whitfield", "admin", None).await;
+    // Opening the forum makes its categories.
+    let (status, cats) = call(&app, &ana.t, "GET", API, None).await;
+    assert_eq!(status, 200, "{cats}");
+    let id_of = |kind: &str, key: &str| {
+        cats.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind && c["key"] == key)
+            .unwrap_or_else(|| panic!("{kind} {key} in {cats}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let general = id_of("general", "general");
+    let co = id_of("state", "CO");
+    let topic = id_of("topic", "partnerships");
+    World {
+        app,
+        ana,
+        jordan,
+        renee,
+        beth,
+        walt,
+        thomas,
+        admin,
+        general,
+        co,
+        topic,
+    }
+}
+
+/// Starts a thread through the API; returns (thread id, first post id).
+async fn start(w: &World, who: &Person, category: i64, title: &str, body: &str) -> (i64, i64) {
+    let (status, v) = call(
+        &w.app,
+        &who.t,
+        "POST",
+        &format!("{API}/categories/{category}/threads"),
+        Some(json!({ "title": title, "body": body })),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    (
+        v["thread"]["id"].as_i64().unwrap(),
+        v["posts"][0]["id"].as_i64().unwrap(),
+    )
+}
+
+async fn reply(w: &World, who: &Person, thread: i64, body: &str) -> (u16, Value) {
+    call(
+        &w.app,
+        &who.t,
+        "POST",
+        &format!("{API}/threads/{thread}/posts"),
+        Some(json!({ "body": body })),
+    )
+    .await
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn a_private_category_is_invisible_to_everyone_else(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    // Colorado's team talks in its own category, through the page.
+    let form = format!("{FORUM}/categories/{}/new", w.co);
+    let page = w.ana.b.get(&form).await;
+    assert_eq!(page.status, 200);
+    let res = w
+        .ana
+        .b
+        .submit(
+            &form,
+            &format!("{FORUM}/categories/{}", w.co),
+            &[
+                ("title", "Quarrelsome budget office"),
+                (
+                    "body",
+                    "The zanzibarian budget memo stays between us. @Beth and @Renee, note this.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let thread: i64 = count(app, "SELECT MAX(id) FROM forum_threads").await;
+    let post: i64 = count(app, "SELECT MAX(id) FROM forum_posts").await;
+    let secret_posts = count(app, "SELECT COUNT(*) FROM forum_posts").await;
+
+    // Colorado's people see it, in the listing, the thread and search.
+    for who in [&w.ana, &w.jordan, &w.renee, &w.admin] {
+        let list = who.b.get(FORUM).await;
+        assert!(
+            list.body.contains("Colorado team (private)"),
+            "{}",
+            who.email
+        );
+        let t = who.b.get(&format!("{FORUM}/threads/{thread}")).await;
+        assert_eq!(t.status, 200, "{}", who.email);
+        assert!(t.body.contains("zanzibarian budget memo"));
+        let s = who.b.get(&format!("{FORUM}/search?q=zanzibarian")).await;
+        assert!(
+            s.body.contains("Quarrelsome budget office"),
+            "{}",
+            who.email
+        );
+        let (_, hits) = call(
+            app,
+            &who.t,
+            "GET",
+            &format!("{API}/search?q=zanzibarian"),
+            None,
+        )
+        .await;
+        assert_eq!(hits.as_array().unwrap().len(), 1, "{}: {hits}", who.email);
+    }
+    // Renee was mentioned and reads it: emphasised under her full name.
+    let t = w.ana.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert!(t.body.contains("<em>@Renee Alvarez</em>"), "{}", t.body);
+    assert!(
+        !t.body.contains("Beth Lindqvist"),
+        "Beth cannot read it: not named"
+    );
+
+    // Another state's member, another state's coach, the federal officer:
+    // nothing shows, everything is refused.
+    for who in [&w.beth, &w.walt, &w.thomas] {
+        let list = who.b.get(FORUM).await;
+        assert_eq!(list.status, 200, "{}", who.email);
+        assert!(!list.body.contains("Colorado team"), "{}", who.email);
+        assert!(list.body.contains("General"));
+        for path in [
+            format!("{FORUM}/categories/{}", w.co),
+            format!("{FORUM}/categories/{}/new", w.co),
+            format!("{FORUM}/threads/{thread}"),
+            format!("{FORUM}/posts/{post}/history"),
+            format!("{FORUM}/posts/{post}/flag"),
+            format!("{FORUM}/posts/{post}/edit"),
+            format!("{FORUM}/posts/{post}/moderate"),
+            format!("{FORUM}/threads/{thread}/moderate"),
+        ] {
+            let page = who.b.get(&path).await;
+            assert_eq!(page.status, 403, "{} {path}", who.email);
+            assert!(!page.body.contains("zanzibarian"));
+            assert!(!page.body.contains("Quarrelsome"));
+        }
+        let s = who.b.get(&format!("{FORUM}/search?q=zanzibarian")).await;
+        assert_eq!(s.status, 200);
+        assert!(!s.body.contains("Quarrelsome"), "{}", who.email);
+        assert!(s.body.contains("Nothing found"));
+        // Posting, watching and flagging with the person's own form token.
+        let own = who.b.get(FORUM).await.csrf_token().unwrap();
+        for (path, fields) in [
+            (
+                format!("{FORUM}/threads/{thread}"),
+                vec![("body", "let me in @Ana")],
+            ),
+            (
+                format!("{FORUM}/categories/{}", w.co),
+                vec![("title", "x"), ("body", "y")],
+            ),
+            (
+                format!("{FORUM}/threads/{thread}/watch"),
+                vec![("watch", "on")],
+            ),
+            (
+                format!("{FORUM}/categories/{}/watch", w.co),
+                vec![("watch", "on")],
+            ),
+            (format!("{FORUM}/posts/{post}/flag"), vec![("reason", "x")]),
+        ] {
+            let mut f = vec![("csrf_token", own.as_str())];
+            f.extend(fields);
+            let res = who.b.post_raw(&path, &f).await;
+            assert_eq!(res.status, 403, "{} POST {path}", who.email);
+        }
+        // The API: not listed, refused, and search finds nothing.
+        let (_, cats) = call(app, &who.t, "GET", API, None).await;
+        assert!(
+            !cats.as_array().unwrap().iter().any(|c| c["key"] == "CO"),
+            "{cats}"
+        );
+        for path in [
+            format!("{API}/categories/{}", w.co),
+            format!("{API}/threads/{thread}"),
+            format!("{API}/posts/{post}/history"),
+        ] {
+            let (status, body) = call(app, &who.t, "GET", &path, None).await;
+            assert_eq!(status, 403, "{} {path}", who.email);
+            assert!(!body.to_string().contains("zanzibarian"));
+        }
+        let (status, _) = reply(&w, who, thread, "let me in").await;
+        assert_eq!(status, 403);
+        let (status, _) = call(
+            app,
+            &who.t,
+            "PUT",
+            &format!("{API}/threads/{thread}/watch"),
+            Some(json!({ "watching": true })),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, _) = call(
+            app,
+            &who.t,
+            "POST",
+            &format!("{API}/categories/{}/threads", w.co),
+            Some(json!({ "title": "x", "body": "y" })),
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, hits) = call(
+            app,
+            &who.t,
+            "GET",
+            &format!("{API}/search?q=zanzibarian"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(hits, json!([]), "{}", who.email);
+    }
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_posts").await,
+        secret_posts,
+        "nothing was posted by those refused"
+    );
+    let watches: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM forum_watches WHERE user_id IN ($1, $2, $3)")
+            .bind(w.beth.id)
+            .bind(w.walt.id)
+            .bind(w.thomas.id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(watches, 0, "no one refused watches anything");
+    // Beth was mentioned, but cannot read it: no email, no name.
+    let to_beth: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = $1")
+        .bind(&w.beth.email)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(to_beth, 0);
+    let to_renee: Vec<String> =
+        sqlx::query_scalar("SELECT text_body FROM outbox WHERE to_addr = $1")
+            .bind(&w.renee.email)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(to_renee.len(), 1);
+    assert!(to_renee[0].contains("zanzibarian"));
+    // Refusals are in the audit log.
+    let refused = count(
+        app,
+        "SELECT COUNT(*) FROM audit_log WHERE outcome = 'refused' AND detail LIKE '%forum%'",
+    )
+    .await;
+    assert!(refused >= 30, "{refused}");
+}
+
+async fn posts_render_inert_and_bad_input_changes_nothing(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let payload = "Hello <script>alert('x')</script> <img src=x onerror=alert(1)> [click](javascript:alert(2)) <a href=\"#\" onclick=\"alert(3)\">a</a> <iframe src=\"https://evil.example\"></iframe> **bold**";
+    let (thread, _) = start(&w, &w.beth, w.general, "<b>Title</b> & more", payload).await;
+    let page = w.ana.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    for bad in [
+        "<script>alert",
+        "onerror",
+        "javascript:",
+        "onclick",
+        "<iframe",
+        "<b>Title",
+    ] {
+        assert!(!body.contains(bad), "{bad} survived: {body}");
+    }
+    assert!(body.contains("<strong>bold</strong>"));
+    assert!(body.contains("<h1>&#60;b&#62;Title&#60;/b&#62; &#38; more</h1>"));
+
+    // Bad input: next to the field on the page, named in the API; nothing changes.
+    let before = (
+        count(app, "SELECT COUNT(*) FROM forum_threads").await,
+        count(app, "SELECT COUNT(*) FROM forum_posts").await,
+        count(app, "SELECT COUNT(*) FROM outbox").await,
+    );
+    let form = format!("{FORUM}/categories/{}/new", w.general);
+    let action = format!("{FORUM}/categories/{}", w.general);
+    let res = w
+        .ana
+        .b
+        .submit(&form, &action, &[("title", "  "), ("body", "Some words")])
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("id=\"title-error\""));
+    assert!(res.body.contains("Enter a title."));
+    assert!(res.body.contains("Some words"), "what was typed stays");
+    let long = "x".repeat(20_001);
+    let res = w
+        .ana
+        .b
+        .submit(&form, &action, &[("title", "Fine"), ("body", &long)])
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("id=\"body-error\""));
+    assert!(res.body.contains("20000 characters or fewer"));
+    let res = w
+        .ana
+        .b
+        .submit(
+            &format!("{FORUM}/threads/{thread}"),
+            &format!("{FORUM}/threads/{thread}"),
+            &[("body", " ")],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("id=\"body-error\""));
+    assert!(res.body.contains("Write your post."));
+    let (status, v) = call(
+        app,
+        &w.ana.t,
+        "POST",
+        &format!("{API}/categories/{}/threads", w.general),
+        Some(json!({ "title": "", "body": "x" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "title");
+    let (status, v) = call(
+        app,
+        &w.ana.t,
+        "POST",
+        &format!("{API}/categories/{}/threads", w.general),
+        Some(json!({ "title": "x".repeat(151), "body": "" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "body"]);
+    let (status, v) = call(
+        app,
+        &w.ana.t,
+        "POST",
+        &format!("{API}/categories/{}/threads", w.general),
+        Some(json!({ "body": "x" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "title");
+    let (status, v) = reply(&w, &w.ana, thread, "").await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "body");
+    let (status, v) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "hide", "reason": " " })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "reason");
+    let (status, v) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "explode" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "action");
+    let after = (
+        count(app, "SELECT COUNT(*) FROM forum_threads").await,
+        count(app, "SELECT COUNT(*) FROM forum_posts").await,
+        count(app, "SELECT COUNT(*) FROM outbox").await,
+    );
+    assert_eq!(before, after);
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_threads WHERE hidden = 1").await,
+        0
+    );
+}
+
+fn recipients(messages: &[String]) -> Vec<String> {
+    let mut to: Vec<String> = messages
+        .iter()
+        .map(|m| {
+            m.lines()
+                .find(|l| l.starts_with("To: "))
+                .unwrap()
+                .trim()
+                .trim_start_matches("To: ")
+                .to_owned()
+        })
+        .collect();
+    to.sort();
+    to
+}
+
+async fn outbox_since(app: &TestApp, id: i64) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT to_addr, text_body FROM outbox WHERE id > $1 ORDER BY to_addr")
+        .bind(id)
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn mentions_and_watches_email_the_right_people_only(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let w = world(app).await;
+    let app = &w.app;
+    let last = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM outbox")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(0)
+        }
+    };
+
+    // General: Beth starts a thread (and so watches it); Ana watches the
+    // whole category.
+    let (status, _) = call(
+        app,
+        &w.ana.t,
+        "PUT",
+        &format!("{API}/categories/{}/watch", w.general),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (general_thread, _) =
+        start(&w, &w.beth, w.general, "Convening travel", "Who is going?").await;
+    // Ana watches General: told of the new thread.
+    let m = smtp.wait_for(1, 20).await;
+    assert_eq!(recipients(&m), ["ana@co.gov"]);
+
+    // Jordan replies and mentions Beth (who watches too: one email) and Walt.
+    let mark = last(app).await;
+    let (status, _) = reply(
+        &w,
+        &w.jordan,
+        general_thread,
+        "Colorado sends two. @Beth, @Walt.Brennan: see you there.",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let m = smtp.wait_for(4, 20).await;
+    assert_eq!(m.len(), 4);
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["ana@co.gov", "beth@ks.gov", "walt@ta.org"]);
+    assert!(sent[1].1.contains("Jordan Kim mentioned you"));
+    assert!(sent[0].1.contains("which you watch"));
+    assert!(sent[0].1.contains(&format!(
+        "/programs/acp/forum/threads/{general_thread}#post-"
+    )));
+    assert!(sent[0].1.contains(&format!(
+        "/programs/acp/forum/threads/{general_thread}#watch"
+    )));
+
+    // Colorado's private category: mentions of Beth (cannot read it) go
+    // nowhere; Renee (its coach) is told; Ana watches her thread.
+    let (co_thread, _) = start(&w, &w.ana, w.co, "Data contact", "Still looking.").await;
+    let mark = last(app).await;
+    let (status, _) = reply(
+        &w,
+        &w.jordan,
+        co_thread,
+        "The quokka-secret contact is Lee. @Beth.Lindqvist @Renee @Thomas",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["ana@co.gov", "renee@ta.org"]);
+    let m = smtp.wait_for(6, 20).await;
+    assert_eq!(m.len(), 6);
+    for message in &m {
+        if message.contains("To: beth@ks.gov") || message.contains("To: thomas@ed.gov") {
+            assert!(!message.contains("quokka"));
+            assert!(!message.contains("Data contact"));
+        }
+    }
+
+    // Someone who can no longer read the category is not told.
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "PUT",
+        &format!("{API}/threads/{co_thread}/watch"),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        app,
+        &w.jordan.t,
+        "PUT",
+        &format!("{API}/threads/{co_thread}/watch"),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    sqlx::query("DELETE FROM role_grants WHERE user_id = $1")
+        .bind(w.jordan.id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mark = last(app).await;
+    let (status, _) = reply(&w, &w.ana, co_thread, "Thanks, noted.").await;
+    assert_eq!(status, 200);
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["renee@ta.org"], "not Jordan, not the author");
+
+    // Stopping: Renee stops watching through the page's button.
+    let page = w.renee.b.get(&format!("{FORUM}/threads/{co_thread}")).await;
+    assert!(page.body.contains("Stop watching"));
+    let res = w
+        .renee
+        .b
+        .submit(
+            &format!("{FORUM}/threads/{co_thread}"),
+            &format!("{FORUM}/threads/{co_thread}/watch"),
+            &[("watch", "off")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let mark = last(app).await;
+    reply(&w, &w.ana, co_thread, "One more thing.").await;
+    assert!(outbox_since(app, mark).await.is_empty());
+    let m = smtp.wait_for(7, 20).await;
+    assert_eq!(m.len(), 7);
+    assert_eq!(
+        recipients(&m),
+        [
+            "ana@co.gov",
+            "ana@co.gov",
+            "ana@co.gov",
+            "beth@ks.gov",
+            "renee@ta.org",
+            "renee@ta.org",
+            "walt@ta.org"
+        ]
+    );
+    let _ = &w.thomas;
+    let _ = &w.admin;
+}
+
+async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, post) = start(
+        &w,
+        &w.ana,
+        w.general,
+        "Charters",
+        "Our charter has four seats.",
+    )
+    .await;
+
+    // Edit through the page: the earlier text is kept.
+    let edit = format!("{FORUM}/posts/{post}/edit");
+    let res = w
+        .ana
+        .b
+        .submit(
+            &edit,
+            &format!("{FORUM}/posts/{post}"),
+            &[("body", "Our charter has five seats.")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let page = w.beth.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert!(page.body.contains("five seats"));
+    assert!(page.body.contains(&format!("{FORUM}/posts/{post}/history")));
+    assert!(page.body.contains("(edited"));
+    let history = w.beth.b.get(&format!("{FORUM}/posts/{post}/history")).await;
+    assert!(history.body.contains("four seats") && history.body.contains("five seats"));
+    let (status, v) = call(
+        app,
+        &w.ana.t,
+        "PUT",
+        &format!("{API}/posts/{post}"),
+        Some(json!({ "body": "Six seats." })),
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let (_, h) = call(
+        app,
+        &w.beth.t,
+        "GET",
+        &format!("{API}/posts/{post}/history"),
+        None,
+    )
+    .await;
+    let bodies: Vec<&str> = h["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        ["Our charter has five seats.", "Our charter has four seats."]
+    );
+    // Only the author edits: not another member, not a coach, not the admin.
+    for who in [&w.jordan, &w.renee, &w.admin] {
+        assert_eq!(
+            w.app.browser().get(&edit).await.status,
+            303,
+            "signed out goes to sign-in"
+        );
+        assert_eq!(who.b.get(&edit).await.status, 403, "{}", who.email);
+        let (status, _) = call(
+            app,
+            &who.t,
+            "PUT",
+            &format!("{API}/posts/{post}"),
+            Some(json!({ "body": "Mine now." })),
+        )
+        .await;
+        assert_eq!(status, 403, "{}", who.email);
+    }
+
+    // A flag with no reason is refused next to the field; with one it waits
+    // in the queue until a moderator resolves it.
+    let flag = format!("{FORUM}/posts/{post}/flag");
+    let res = w.beth.b.submit(&flag, &flag, &[("reason", "")]).await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("id=\"reason-error\""));
+    let res = w
+        .beth
+        .b
+        .submit(&flag, &flag, &[("reason", "Names a person's phone number")])
+        .await;
+    assert_eq!(res.status, 303);
+    let queue = w.renee.b.get(&format!("{FORUM}/flags")).await;
+    assert!(queue.body.contains("Names a person"), "{}", queue.body);
+    assert_eq!(w.beth.b.get(&format!("{FORUM}/flags")).await.status, 403);
+    let (_, flags) = call(app, &w.walt.t, "GET", &format!("{API}/flags"), None).await;
+    assert_eq!(
+        flags.as_array().unwrap().len(),
+        1,
+        "Walt moderates General too"
+    );
+    let flag_id = flags[0]["id"].as_i64().unwrap();
+
+    // Hide: others see that a moderator hid it, moderators still see it.
+    let moderate = format!("{FORUM}/posts/{post}/moderate");
+    let res = w
+        .renee
+        .b
+        .submit(&moderate, &moderate, &[("action", "hide"), ("reason", "")])
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("Say why"));
+    let res = w
+        .renee
+        .b
+        .submit(
+            &moderate,
+            &moderate,
+            &[("action", "hide"), ("reason", "Private phone number")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let page = w.beth.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert!(page.body.contains("hidden by a moderator"));
+    assert!(!page.body.contains("Six seats"));
+    let (_, t) = call(
+        app,
+        &w.beth.t,
+        "GET",
+        &format!("{API}/threads/{thread}"),
+        None,
+    )
+    .await;
+    assert_eq!(t["posts"][0]["body"], "");
+    assert_eq!(t["posts"][0]["hidden"], true);
+    let page = w.renee.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert!(page.body.contains("Six seats") && page.body.contains("Private phone number"));
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/flags/{flag_id}/resolve"),
+        Some(json!({ "resolution": "Hid it" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, flags) = call(app, &w.renee.t, "GET", &format!("{API}/flags"), None).await;
+    assert_eq!(flags, json!([]));
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/posts/{post}/moderate"),
+        Some(json!({ "action": "unhide" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        w.beth
+            .b
+            .get(&format!("{FORUM}/threads/{thread}"))
+            .await
+            .body
+            .contains("Six seats")
+    );
+
+    // Lock: replies only from moderators.
+    let mt = format!("{FORUM}/threads/{thread}/moderate");
+    assert_eq!(w.beth.b.get(&mt).await.status, 403);
+    let res = w.renee.b.submit(&mt, &mt, &[("action", "lock")]).await;
+    assert_eq!(res.status, 303);
+    let (status, _) = reply(&w, &w.beth, thread, "Can I still?").await;
+    assert_eq!(status, 403);
+    assert!(
+        !w.beth
+            .b
+            .get(&format!("{FORUM}/threads/{thread}"))
+            .await
+            .body
+            .contains("Post the reply")
+    );
+    let (status, _) = reply(&w, &w.renee, thread, "Closing this; see the new thread.").await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "unlock" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = reply(&w, &w.beth, thread, "Thanks.").await;
+    assert_eq!(status, 200);
+
+    // Move: to a category the moderator also moderates; Walt (Kansas's
+    // coach) may not move it into Colorado's private category.
+    let (status, v) = call(
+        app,
+        &w.walt.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "move", "category_id": w.co })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["fields"][0]["field"], "category_id");
+    let res = w
+        .renee
+        .b
+        .submit(
+            &mt,
+            &mt,
+            &[("action", "move"), ("category_id", &w.topic.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let (_, t) = call(
+        app,
+        &w.beth.t,
+        "GET",
+        &format!("{API}/threads/{thread}"),
+        None,
+    )
+    .await;
+    assert_eq!(t["thread"]["category_id"], w.topic);
+
+    // Hide the whole thread: gone from the list for others.
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "hide", "reason": "Duplicate" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, c) = call(
+        app,
+        &w.beth.t,
+        "GET",
+        &format!("{API}/categories/{}", w.topic),
+        None,
+    )
+    .await;
+    assert_eq!(c["threads"], json!([]));
+    let (_, c) = call(
+        app,
+        &w.renee.t,
+        "GET",
+        &format!("{API}/categories/{}", w.topic),
+        None,
+    )
+    .await;
+    assert_eq!(c["threads"].as_array().unwrap().len(), 1);
+    let (_, t) = call(
+        app,
+        &w.beth.t,
+        "GET",
+        &format!("{API}/threads/{thread}"),
+        None,
+    )
+    .await;
+    assert_eq!(t["posts"], json!([]));
+
+    // Every change is in the audit log.
+    for action in [
+        "forum_create_thread",
+        "forum_edit_post",
+        "forum_flag",
+        "forum_hide_post",
+        "forum_unhide_post",
+        "forum_resolve_flag",
+        "forum_lock_thread",
+        "forum_unlock_thread",
+        "forum_move_thread",
+        "forum_hide_thread",
+        "forum_reply",
+    ] {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = 'ok'",
+        )
+        .bind(action)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(n >= 1, "{action} audited");
+    }
+    let _ = &w.thomas;
+    let _ = &w.jordan;
+}
