@@ -127,6 +127,7 @@ fn page_routes() -> Routes {
         .merge(crate::plan::handlers::routes())
         .merge(crate::mentoring::handlers::routes())
         .merge(crate::report::handlers::routes())
+        .merge(crate::exchange::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -170,6 +171,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::plan::api::router())
         .merge(crate::mentoring::api::router())
         .merge(crate::report::api::router())
+        .merge(crate::exchange::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -4,6 +4,12 @@
 //! and searched; partner organizations submit items for moderation;
 //! subscribers without an account choose topics and get email digests.
 
+pub mod api;
+pub mod handlers;
+pub mod rules;
+pub mod search;
+pub mod service;
+pub mod store;
 pub mod synthetic;
 pub mod topics;
 
