@@ -403,6 +403,11 @@ impl FormPage {
         self.draft.kind == "event"
     }
 
+    /// A topic checkbox's name and id: `topic-six-key-elements.partnerships`.
+    fn topic_field(&self, key: &str) -> String {
+        format!("topic-{}", key.replace('/', "."))
+    }
+
     fn group_start(&self, i: &usize) -> bool {
         *i == 0 || self.topics[*i - 1].framework != self.topics[*i].framework
     }
@@ -436,7 +441,7 @@ fn form_page(
 }
 
 /// The form's fields as a draft: checkboxes are `audience-<key>` and
-/// `topic-<key>` (the form reader keeps one value per name).
+/// `topic-<framework>.<key>` (the form reader keeps one value per name).
 fn draft_of(form: &CsrfMultipart) -> (Draft, Option<Upload>) {
     let get = |k: &str| form.fields.get(k).cloned().unwrap_or_default();
     let mut audience: Vec<String> = Vec::new();
@@ -445,7 +450,9 @@ fn draft_of(form: &CsrfMultipart) -> (Draft, Option<Upload>) {
         if let Some(a) = name.strip_prefix("audience-") {
             audience.push(a.to_owned());
         } else if let Some(t) = name.strip_prefix("topic-") {
-            topics.push(t.to_owned());
+            // The slash of a topic key is a dot in the field's name: some
+            // clients percent-encode a slash in a part's name.
+            topics.push(t.replace('.', "/"));
         }
     }
     audience.sort();

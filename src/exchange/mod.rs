@@ -5,6 +5,7 @@
 //! subscribers without an account choose topics and get email digests.
 
 pub mod api;
+pub mod demo;
 pub mod handlers;
 pub mod rules;
 pub mod search;

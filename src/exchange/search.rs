@@ -250,3 +250,25 @@ pub async fn resources_for_topics(
     }
     Ok(out)
 }
+
+/// Adds to each recommendation up to three published resources tagged
+/// with its element's topic.
+pub async fn fill_recommendations(
+    db: &Db,
+    recs: &mut [crate::assessment::recommend::Recommendation],
+) -> sqlx::Result<()> {
+    let topics: Vec<String> = recs.iter().map(|r| r.topic.clone()).collect();
+    let found = resources_for_topics(db, &topics, crate::assessment::recommend::RESOURCES).await?;
+    for r in recs.iter_mut() {
+        r.resources = found
+            .iter()
+            .filter(|(t, ..)| *t == r.topic)
+            .map(|(_, id, title, source)| crate::assessment::recommend::ResourceLink {
+                id: *id,
+                title: title.clone(),
+                source_org: source.clone(),
+            })
+            .collect();
+    }
+    Ok(())
+}

@@ -11,6 +11,7 @@ mod assessment;
 mod authz;
 mod cli;
 mod cohort;
+mod exchange;
 mod frameworks;
 mod mail;
 mod mentoring;
