@@ -282,7 +282,10 @@ mod tests {
         assert_eq!(status, ["Initiation", "Not sure", "Not rated"]);
         assert_eq!(a.strategies[0].text, "Strategy 1");
         assert_eq!(a.topic, "six-key-elements/a");
-        assert!(a.resources.is_empty(), "the caller adds the Exchange's resources");
+        assert!(
+            a.resources.is_empty(),
+            "the caller adds the Exchange's resources"
+        );
         assert!(r.iter().all(|r| r.element_key != "d"), "d is fourth");
     }
 

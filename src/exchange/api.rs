@@ -97,7 +97,14 @@ async fn submit_item(
     api: ApiUser,
     body: ApiJson<Draft>,
 ) -> Result<(axum::http::StatusCode, Json<ItemView>), ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/exchange/items", Action::SubmitExchangeItem).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/exchange/items",
+        Action::SubmitExchangeItem,
+    )
+    .await?;
     let draft = body.parse()?;
     let id = service::submit(&state, &api.user, &api.ip, &draft, None).await?;
     Ok((
@@ -117,14 +124,28 @@ async fn put_item(
     body: ApiJson<Draft>,
 ) -> Result<Json<ItemView>, ApiError> {
     let path = format!("/api/v1/exchange/items/{id}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::SubmitExchangeItem).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        &path,
+        Action::SubmitExchangeItem,
+    )
+    .await?;
     let item = service::item(&state, Some(&api.user), id).await;
     let manages = policy::allows(&api.user, &Action::ManageExchange);
     match &item {
         Ok(i) if manages || i.submitted_by == Some(api.user.id) => {}
         Err(crate::web::Refusal::NotFound) if manages => return Err(ApiError::NotFound),
         _ => {
-            guard::api(&state, &api.user, &api.ip, &path, Action::ViewExchangeSubmission { own: false }).await?;
+            guard::api(
+                &state,
+                &api.user,
+                &api.ip,
+                &path,
+                Action::ViewExchangeSubmission { own: false },
+            )
+            .await?;
         }
     }
     let draft = body.parse()?;
@@ -209,7 +230,9 @@ async fn list_submissions(
     if policy::allows(&api.user, &Action::ManageExchange) {
         Ok(Json(store::pending(&state.db.pool).await?))
     } else {
-        Ok(Json(store::submitted_by(&state.db.pool, api.user.id).await?))
+        Ok(Json(
+            store::submitted_by(&state.db.pool, api.user.id).await?,
+        ))
     }
 }
 
@@ -220,7 +243,14 @@ async fn list_partners(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
-    guard::api(&state, &api.user, &api.ip, "/api/v1/exchange/partners", Action::ManageExchange).await?;
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/exchange/partners",
+        Action::ManageExchange,
+    )
+    .await?;
     Ok(Json(store::partners(&state.db.pool).await?))
 }
 
@@ -267,5 +297,7 @@ async fn decide_partner(
     let path = format!("/api/v1/exchange/partners/{id}/decision");
     guard::api(&state, &api.user, &api.ip, &path, Action::ManageExchange).await?;
     let d = body.parse()?;
-    Ok(Json(service::decide(&state, &api.user, &api.ip, id, &d).await?))
+    Ok(Json(
+        service::decide(&state, &api.user, &api.ip, id, &d).await?,
+    ))
 }

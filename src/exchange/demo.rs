@@ -42,7 +42,12 @@ const EVENT_FORMS: &[&str] = &[
     "Regional convening on {}",
 ];
 
-const ZONES: &[&str] = &["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"];
+const ZONES: &[&str] = &[
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+];
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
@@ -108,14 +113,20 @@ fn shorten_words(s: &str, words: usize) -> String {
     if w.len() <= words {
         s.trim_end_matches('.').to_owned()
     } else {
-        format!("{}…", w[..words].join(" ").trim_end_matches([',', ';', '.']))
+        format!(
+            "{}…",
+            w[..words].join(" ").trim_end_matches([',', ';', '.'])
+        )
     }
 }
 
 /// Adds the Exchange's demo data (called once, when the demo is made).
 pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     let seeds = seeds(state);
-    anyhow::ensure!(!seeds.is_empty(), "no Exchange topics: the frameworks are missing");
+    anyhow::ensure!(
+        !seeds.is_empty(),
+        "no Exchange topics: the frameworks are missing"
+    );
     let all_topics: Vec<String> = seeds.iter().map(|s| s.key.clone()).collect();
     let now = crate::time::now_ms();
     let day = 86_400_000i64;
@@ -133,7 +144,10 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             let subject = if seed.lines.is_empty() || k % 2 == 0 {
                 lower_first(&seed.name)
             } else {
-                lower_first(&shorten_words(&seed.lines[(k as usize / 2) % seed.lines.len()], 12))
+                lower_first(&shorten_words(
+                    &seed.lines[(k as usize / 2) % seed.lines.len()],
+                    12,
+                ))
             };
             let form = if event {
                 EVENT_FORMS[(h % EVENT_FORMS.len() as u64) as usize]
@@ -149,11 +163,15 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             let summary = format!(
                 "For state and local teams working on \u{201c}{}\u{201d}. {} It draws on what states in the Advancing Career and Technical Education in State and Local Career Pathways System initiative learned, with examples and templates to adapt.",
                 seed.name,
-                if line.is_empty() { String::new() } else { format!("It covers: {}", line.trim_end_matches('.')) + "." }
+                if line.is_empty() {
+                    String::new()
+                } else {
+                    format!("It covers: {}", line.trim_end_matches('.')) + "."
+                }
             );
             // A second topic now and then, from another framework.
             let mut topics = vec![seed.key.clone()];
-            if h % 3 == 0 {
+            if h.is_multiple_of(3) {
                 let other = &all_topics[(h as usize / 7) % all_topics.len()];
                 if other != &seed.key {
                     topics.push(other.clone());
@@ -181,7 +199,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 let start = jiff::civil::time(11 + ((h >> 3) % 5) as i8, 0, 0, 0);
                 let starts = crate::activity::to_utc_ms(date, start, zone)
                     .map_err(|e| anyhow::anyhow!(e))?;
-                let place = if h % 4 == 0 {
+                let place = if h.is_multiple_of(4) {
                     "Hyatt Regency, Washington, DC".to_owned()
                 } else {
                     "Online".to_owned()
@@ -212,8 +230,17 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 .event
                 .is_some()
                 .then(|| format!("exchange-demo-{n}@waymark"));
-            let id = store::insert(&mut tx, &valid, None, "published", None, Some(admin.id), uid.as_deref(), published)
-                .await?;
+            let id = store::insert(
+                &mut tx,
+                &valid,
+                None,
+                "published",
+                None,
+                Some(admin.id),
+                uid.as_deref(),
+                published,
+            )
+            .await?;
             // Published in the past, not now.
             sqlx::query("UPDATE exchange_items SET published_at = $2, created_at = $2, updated_at = $2, moderated_at = $2 WHERE id = $1")
                 .bind(id)
@@ -245,11 +272,20 @@ async fn partner(
         website: "https://www.example.org/great-plains".into(),
         contact_name: user.name.clone(),
         contact_email: user.email.clone(),
-        about: "Guides and webinars on bridge programs and employer partnerships in rural regions.".into(),
+        about: "Guides and webinars on bridge programs and employer partnerships in rural regions."
+            .into(),
     };
     let partner_id = store::insert_partner(&mut **tx, &org, now - 60 * day).await?;
-    store::decide_partner(tx, partner_id, "approved", Some(user.id), "Welcome to the Exchange.", admin, now - 58 * day)
-        .await?;
+    store::decide_partner(
+        tx,
+        partner_id,
+        "approved",
+        Some(user.id),
+        "Welcome to the Exchange.",
+        admin,
+        now - 58 * day,
+    )
+    .await?;
     let items = [
         (
             "published",
@@ -286,7 +322,17 @@ async fn partner(
             event: None,
         };
         let at = now - (18 - i as i64 * 5) * day;
-        let id = store::insert(tx, &valid, None, "pending", Some(partner_id), Some(user.id), None, at).await?;
+        let id = store::insert(
+            tx,
+            &valid,
+            None,
+            "pending",
+            Some(partner_id),
+            Some(user.id),
+            None,
+            at,
+        )
+        .await?;
         if *status == "published" {
             store::moderate(tx, id, "published", "", admin, at + day).await?;
         }
@@ -296,7 +342,8 @@ async fn partner(
         website: "https://www.example.org/rmsa".into(),
         contact_name: "Dana Whitfield".into(),
         contact_email: "dana@rmsa.example.org".into(),
-        about: "Employer-led apprenticeship guides and monthly webinars for workforce boards.".into(),
+        about: "Employer-led apprenticeship guides and monthly webinars for workforce boards."
+            .into(),
     };
     store::insert_partner(&mut **tx, &waiting, now - 2 * day).await?;
     let _ = state;

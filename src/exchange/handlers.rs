@@ -63,7 +63,9 @@ fn errors_of(r: Refusal) -> Result<Errors, AppError> {
 
 fn notice(done: &str) -> Option<&'static str> {
     match done {
-        "submitted" => Some("Thank you. Your item waits for a moderator; you will get an email when it is published."),
+        "submitted" => Some(
+            "Thank you. Your item waits for a moderator; you will get an email when it is published.",
+        ),
         "published" => Some("The item is published in the library."),
         "changed" => Some("Your changes are saved."),
         "rejected" => Some("The item is rejected; its partner has been told why."),
@@ -222,8 +224,8 @@ async fn topic_page(
     Path((framework, key)): Path<(String, String)>,
     Query(p): Query<PageOnly>,
 ) -> Result<Response, AppError> {
-    let topic =
-        topics::find(&state.frameworks, &topics::key_of(&framework, &key)).ok_or(AppError::NotFound)?;
+    let topic = topics::find(&state.frameworks, &topics::key_of(&framework, &key))
+        .ok_or(AppError::NotFound)?;
     let query = SearchQuery {
         topic: topic.key.clone(),
         page: p.page,
@@ -268,9 +270,15 @@ impl ItemPage {
 
     fn status_words(&self) -> &'static str {
         match self.item.status.as_str() {
-            "pending" => "This item waits for a moderator. Only you and the Exchange's administrators can see it.",
-            "rejected" => "This item was not published. Only you and the Exchange's administrators can see it.",
-            "withdrawn" => "This item was withdrawn from the library. Only its partner and the Exchange's administrators can see it.",
+            "pending" => {
+                "This item waits for a moderator. Only you and the Exchange's administrators can see it."
+            }
+            "rejected" => {
+                "This item was not published. Only you and the Exchange's administrators can see it."
+            }
+            "withdrawn" => {
+                "This item was withdrawn from the library. Only its partner and the Exchange's administrators can see it."
+            }
             _ => "",
         }
     }
@@ -333,7 +341,9 @@ async fn item_ics(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/calendar; charset=utf-8"),
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"exchange-event-{id}.ics\"")) {
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("attachment; filename=\"exchange-event-{id}.ics\""))
+    {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
@@ -495,9 +505,20 @@ async fn submit_form(
     Extension(visitor): Extension<Visitor>,
     Query(k): Query<KindQuery>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/exchange/submit", Action::SubmitExchangeItem).await?;
+    let user = guard::page(
+        &state,
+        &visitor,
+        "/exchange/submit",
+        Action::SubmitExchangeItem,
+    )
+    .await?;
     let mut draft = Draft {
-        kind: if k.kind == "event" { "event" } else { "resource" }.into(),
+        kind: if k.kind == "event" {
+            "event"
+        } else {
+            "resource"
+        }
+        .into(),
         time_zone: "America/New_York".into(),
         ..Draft::default()
     };
@@ -509,7 +530,15 @@ async fn submit_form(
     } else {
         "Share a resource"
     };
-    let page = form_page(&state, &visitor, heading.into(), "/exchange/submit".into(), draft, vec![], None);
+    let page = form_page(
+        &state,
+        &visitor,
+        heading.into(),
+        "/exchange/submit".into(),
+        draft,
+        vec![],
+        None,
+    );
     Ok(render(page)?.into_response())
 }
 
@@ -518,7 +547,13 @@ async fn submit(
     Extension(visitor): Extension<Visitor>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/exchange/submit", Action::SubmitExchangeItem).await?;
+    let user = guard::page(
+        &state,
+        &visitor,
+        "/exchange/submit",
+        Action::SubmitExchangeItem,
+    )
+    .await?;
     let (draft, upload) = draft_of(&form);
     match service::submit(&state, &user, &visitor.ip, &draft, upload).await {
         Ok(id) => {
@@ -531,8 +566,20 @@ async fn submit(
         }
         Err(r) => {
             let errors = errors_of(r)?;
-            let heading = if draft.kind == "event" { "Share an event" } else { "Share a resource" };
-            let page = form_page(&state, &visitor, heading.into(), "/exchange/submit".into(), draft, errors, None);
+            let heading = if draft.kind == "event" {
+                "Share an event"
+            } else {
+                "Share a resource"
+            };
+            let page = form_page(
+                &state,
+                &visitor,
+                heading.into(),
+                "/exchange/submit".into(),
+                draft,
+                errors,
+                None,
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
     }
@@ -550,14 +597,26 @@ async fn editable(
         Ok(i) => i,
         Err(Refusal::NotFound) if !policy::allows(&user, &Action::ManageExchange) => {
             // Someone else's item: refused like any other.
-            guard::page(state, visitor, &path, Action::ViewExchangeSubmission { own: false }).await?;
+            guard::page(
+                state,
+                visitor,
+                &path,
+                Action::ViewExchangeSubmission { own: false },
+            )
+            .await?;
             return Err(AppError::NotFound);
         }
         Err(e) => return Err(e.into()),
     };
     if !service::may_edit(&user, &item) {
         if item.submitted_by != Some(user.id) {
-            guard::page(state, visitor, &path, Action::ViewExchangeSubmission { own: false }).await?;
+            guard::page(
+                state,
+                visitor,
+                &path,
+                Action::ViewExchangeSubmission { own: false },
+            )
+            .await?;
         }
         return Err(AppError::BadRequest(
             "This item has been moderated, so it can no longer be changed here. Write to the Exchange's administrators to change it.".into(),
@@ -675,7 +734,13 @@ async fn moderation(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, "/exchange/moderation", Action::ManageExchange).await?;
+    guard::page(
+        &state,
+        &visitor,
+        "/exchange/moderation",
+        Action::ManageExchange,
+    )
+    .await?;
     let partners = store::partners(&state.db.pool)
         .await?
         .into_iter()
@@ -710,8 +775,12 @@ async fn apply_form(
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let page = ApplyPage {
-        chrome: Chrome::new(&visitor, "Share your resources on the Exchange", "/exchange")
-            .with_notice(notice(&done.done)),
+        chrome: Chrome::new(
+            &visitor,
+            "Share your resources on the Exchange",
+            "/exchange",
+        )
+        .with_notice(notice(&done.done)),
         form: Interest::default(),
         errors: vec![],
     };
@@ -727,7 +796,11 @@ async fn apply(
         Ok(_) => Ok(Redirect::to("/exchange/partners/apply?done=applied").into_response()),
         Err(r) => {
             let page = ApplyPage {
-                chrome: Chrome::new(&visitor, "Share your resources on the Exchange", "/exchange"),
+                chrome: Chrome::new(
+                    &visitor,
+                    "Share your resources on the Exchange",
+                    "/exchange",
+                ),
                 form,
                 errors: errors_of(r)?,
             };
@@ -753,7 +826,13 @@ async fn partners(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, "/exchange/partners", Action::ManageExchange).await?;
+    guard::page(
+        &state,
+        &visitor,
+        "/exchange/partners",
+        Action::ManageExchange,
+    )
+    .await?;
     let page = PartnersPage {
         chrome: Chrome::new(&visitor, "Exchange partners", "/exchange"),
         partners: store::partners(&state.db.pool).await?,

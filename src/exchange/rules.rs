@@ -82,13 +82,7 @@ pub fn check_url(url: &str) -> Result<(), String> {
     }
 }
 
-fn required(
-    problems: &mut Problems,
-    field: &'static str,
-    value: &str,
-    max: usize,
-    missing: &str,
-) {
+fn required(problems: &mut Problems, field: &'static str, value: &str, max: usize, missing: &str) {
     if value.is_empty() {
         problems.push((field, missing.to_owned()));
     } else if value.chars().count() > max {
@@ -254,13 +248,11 @@ fn check_event(d: &Draft) -> Result<(i64, i64, String, String), Problems> {
         (Ok(_), Ok(_)) => Err(vec![("end", "The event must end after it starts.".into())]),
         (Err(_), _) => Err(vec![(
             "start",
-            "That time does not exist on that day (the clocks change). Choose another time."
-                .into(),
+            "That time does not exist on that day (the clocks change). Choose another time.".into(),
         )]),
         (_, Err(_)) => Err(vec![(
             "end",
-            "That time does not exist on that day (the clocks change). Choose another time."
-                .into(),
+            "That time does not exist on that day (the clocks change). Choose another time.".into(),
         )]),
     }
 }
@@ -443,7 +435,12 @@ mod tests {
     #[test]
     fn links_must_be_http_or_https_unless_a_file_is_attached() {
         let r = registry();
-        for bad in ["javascript:alert(1)", "ftp://x.org/a", "www.example.org", "data:text/html,x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.org/a",
+            "www.example.org",
+            "data:text/html,x",
+        ] {
             let d = Draft {
                 url: bad.into(),
                 ..resource()
@@ -463,14 +460,26 @@ mod tests {
         let p = check(&registry(), &Draft::default(), false).unwrap_err();
         assert_eq!(
             fields(&p),
-            ["kind", "title", "summary", "url", "source_org", "audience", "topics", "issued_on"]
+            [
+                "kind",
+                "title",
+                "summary",
+                "url",
+                "source_org",
+                "audience",
+                "topics",
+                "issued_on"
+            ]
         );
         let d = Draft {
             audience: vec!["aliens".into()],
             topics: vec!["six-key-elements/nope".into()],
             ..resource()
         };
-        assert_eq!(fields(&check(&registry(), &d, false).unwrap_err()), ["audience", "topics"]);
+        assert_eq!(
+            fields(&check(&registry(), &d, false).unwrap_err()),
+            ["audience", "topics"]
+        );
     }
 
     #[test]
@@ -500,7 +509,10 @@ mod tests {
             time_zone: "Mars/Olympus".into(),
             ..event.clone()
         };
-        assert_eq!(fields(&check(&r, &nowhere, false).unwrap_err()), ["time_zone"]);
+        assert_eq!(
+            fields(&check(&r, &nowhere, false).unwrap_err()),
+            ["time_zone"]
+        );
         let two_days = Draft {
             end_date: "2016-10-12".into(),
             end: "09:00".into(),
@@ -518,7 +530,10 @@ mod tests {
             contact_email: " Ana@Jobs.Example.org ".into(),
             about: "Toolkits.".into(),
         };
-        assert_eq!(check_interest(&ok).unwrap().contact_email, "ana@jobs.example.org");
+        assert_eq!(
+            check_interest(&ok).unwrap().contact_email,
+            "ana@jobs.example.org"
+        );
         let bad = Interest {
             website: "javascript:x".into(),
             contact_email: "nope".into(),
@@ -526,19 +541,31 @@ mod tests {
         };
         assert_eq!(
             fields(&check_interest(&bad).unwrap_err()),
-            ["organization", "website", "contact_name", "contact_email", "about"]
+            [
+                "organization",
+                "website",
+                "contact_name",
+                "contact_email",
+                "about"
+            ]
         );
     }
 
     #[test]
     fn search_words_never_carry_query_syntax() {
-        assert_eq!(fts5_query("Bridge programs"), Some("\"bridge\" \"programs\"".into()));
+        assert_eq!(
+            fts5_query("Bridge programs"),
+            Some("\"bridge\" \"programs\"".into())
+        );
         assert_eq!(
             fts5_query("\"a\" OR b* NEAR(c d) -e title:f ' ; DROP TABLE"),
             Some("\"a\" \"or\" \"b\" \"near\" \"c\" \"d\" \"e\" \"title\"".into())
         );
         assert_eq!(fts5_query(" \"* - ( ) ' "), None);
-        assert_eq!(pg_query("dual-enrollment & !x | y:*"), Some("dual enrollment x y".into()));
+        assert_eq!(
+            pg_query("dual-enrollment & !x | y:*"),
+            Some("dual enrollment x y".into())
+        );
         assert_eq!(pg_query(""), None);
         assert_eq!(search_terms("Éducation für"), ["éducation", "für"]);
     }

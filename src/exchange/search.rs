@@ -263,11 +263,13 @@ pub async fn fill_recommendations(
         r.resources = found
             .iter()
             .filter(|(t, ..)| *t == r.topic)
-            .map(|(_, id, title, source)| crate::assessment::recommend::ResourceLink {
-                id: *id,
-                title: title.clone(),
-                source_org: source.clone(),
-            })
+            .map(
+                |(_, id, title, source)| crate::assessment::recommend::ResourceLink {
+                    id: *id,
+                    title: title.clone(),
+                    source_org: source.clone(),
+                },
+            )
             .collect();
     }
     Ok(())

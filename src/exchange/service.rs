@@ -241,7 +241,8 @@ async fn store_file(
     state: &AppState,
     upload: &Upload,
 ) -> Result<(String, String, String, i64), Refusal> {
-    let checked = evidence::check(&upload.bytes, &upload.name).map_err(|m| Refusal::field("file", m))?;
+    let checked =
+        evidence::check(&upload.bytes, &upload.name).map_err(|m| Refusal::field("file", m))?;
     let key = crate::storage::new_key("exchange", checked.kind.extension());
     state.storage.put(&key, upload.bytes.clone()).await?;
     Ok((
@@ -354,7 +355,15 @@ pub async fn edit(
     let uid = (valid.kind == "event")
         .then(|| format!("exchange-{}@waymark", crate::auth::secret::random_token()));
     let mut tx = state.db.begin().await?;
-    store::update(&mut tx, id, &valid, file_ref.as_ref(), uid.as_deref(), now_ms()).await?;
+    store::update(
+        &mut tx,
+        id,
+        &valid,
+        file_ref.as_ref(),
+        uid.as_deref(),
+        now_ms(),
+    )
+    .await?;
     audit::write(
         &mut *tx,
         &Entry::new(user.actor(), ip, "exchange_edit")
@@ -394,7 +403,12 @@ pub async fn moderate(
         "publish" => ("published", "published"),
         "reject" => ("rejected", "not published"),
         "withdraw" => ("withdrawn", "withdrawn from the Exchange"),
-        _ => return Err(Refusal::field("action", "Choose publish, reject or withdraw.")),
+        _ => {
+            return Err(Refusal::field(
+                "action",
+                "Choose publish, reject or withdraw.",
+            ));
+        }
     };
     if status == "rejected" && note.is_empty() {
         return Err(Refusal::field(
@@ -452,11 +466,17 @@ pub async fn moderate(
 pub const FORMS_PER_HOUR: i64 = 3;
 
 /// Records a partner organization's interest form (anyone may send it).
-pub async fn apply(state: &AppState, actor: (Option<i64>, String), ip: &str, form: &Interest) -> Result<i64, Refusal> {
+pub async fn apply(
+    state: &AppState,
+    actor: (Option<i64>, String),
+    ip: &str,
+    form: &Interest,
+) -> Result<i64, Refusal> {
     let form = rules::check_interest(form).map_err(Refusal::fields)?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    if store::recent_forms(&mut *tx, &form.contact_email, now - 3_600_000).await? >= FORMS_PER_HOUR {
+    if store::recent_forms(&mut *tx, &form.contact_email, now - 3_600_000).await? >= FORMS_PER_HOUR
+    {
         return Err(Refusal::field(
             "contact_email",
             "We already have several forms from this address in the last hour. We will be in touch.",

@@ -226,7 +226,8 @@ pub struct Listed {
     pub updated_at: i64,
 }
 
-const LISTED: &str = "SELECT id, kind, title, source_org, status, moderation_note, updated_at FROM exchange_items";
+const LISTED: &str =
+    "SELECT id, kind, title, source_org, status, moderation_note, updated_at FROM exchange_items";
 
 /// The items a person submitted, newest first.
 pub async fn submitted_by<'c, E: Executor<'c, Database = Any>>(

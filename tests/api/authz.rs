@@ -109,7 +109,11 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/exchange/submissions", Who::ExchangeEditors),
     ("GET", "/api/v1/exchange/partners", Who::Admin),
     ("POST", "/api/v1/exchange/partners", Who::Anyone),
-    ("POST", "/api/v1/exchange/partners/{id}/decision", Who::Admin),
+    (
+        "POST",
+        "/api/v1/exchange/partners/{id}/decision",
+        Who::Admin,
+    ),
     ("GET", "/", Who::Anyone),
     ("GET", "/programs", Who::Anyone),
     ("GET", "/programs/{slug}", Who::Anyone),

@@ -250,7 +250,10 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert!(page.body.contains("mailto:sme@ta.org"));
     assert!(page.body.contains("Kansas: 100 of 100"));
     assert!(!page.body.contains("Massachusetts"));
-    assert!(page.body.contains("No resource in the Exchange is tagged with this element yet."));
+    assert!(
+        page.body
+            .contains("No resource in the Exchange is tagged with this element yet.")
+    );
     assert!(page.body.contains("More on this topic"));
 
     // ----- the cohort -----

@@ -94,15 +94,24 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
     assert_eq!(s, 200);
     assert_eq!(
         titles(&found),
-        ["Apprenticeship toolkit", "Sector strategies for rural regions"]
+        [
+            "Apprenticeship toolkit",
+            "Sector strategies for rural regions"
+        ]
     );
     assert_eq!(found["total"], 2);
     let page = app.browser().get("/exchange/search?q=Apprenticeship").await;
     assert_eq!(page.status, 200);
     let first = page.body.find("Apprenticeship toolkit").unwrap();
-    let second = page.body.find("Sector strategies for rural regions").unwrap();
+    let second = page
+        .body
+        .find("Sector strategies for rural regions")
+        .unwrap();
     assert!(first < second, "the title match is listed first");
-    assert!(page.body.contains("<mark>apprenticeship</mark>"), "the words found are marked");
+    assert!(
+        page.body.contains("<mark>apprenticeship</mark>"),
+        "the words found are marked"
+    );
     assert!(!page.body.contains("not yet published"));
 
     // Browsing a topic: newest first, published only.
@@ -114,8 +123,11 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
     assert!(page.body.contains("Apprenticeship toolkit"));
     assert!(!page.body.contains("not yet published"));
     assert!(!page.body.contains("Sector strategies"));
-    let (_, by_topic) =
-        anonymous_get(&app, "/api/v1/exchange/items?topic=six-key-elements/employers").await;
+    let (_, by_topic) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?topic=six-key-elements/employers",
+    )
+    .await;
     assert_eq!(titles(&by_topic), ["Sector strategies for rural regions"]);
     let (_, topics) = anonymous_get(&app, "/api/v1/exchange/topics").await;
     let partnerships = topics
@@ -134,11 +146,28 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
     // to its partner and the administrators.
     let (s, _) = anonymous_get(&app, &format!("/api/v1/exchange/items/{pending_id}")).await;
     assert_eq!(s, 404);
-    let page = app.browser().get(&format!("/exchange/items/{pending_id}")).await;
+    let page = app
+        .browser()
+        .get(&format!("/exchange/items/{pending_id}"))
+        .await;
     assert_eq!(page.status, 404);
-    let (s, _) = call(&app, &partner, "GET", &format!("/api/v1/exchange/items/{pending_id}"), None).await;
+    let (s, _) = call(
+        &app,
+        &partner,
+        "GET",
+        &format!("/api/v1/exchange/items/{pending_id}"),
+        None,
+    )
+    .await;
     assert_eq!(s, 200);
-    let (s, _) = call(&app, &admin, "GET", &format!("/api/v1/exchange/items/{pending_id}"), None).await;
+    let (s, _) = call(
+        &app,
+        &admin,
+        "GET",
+        &format!("/api/v1/exchange/items/{pending_id}"),
+        None,
+    )
+    .await;
     assert_eq!(s, 200);
     // Recommendations take published resources only.
     let recs = waymark::exchange::search::resources_for_topics(
@@ -167,13 +196,23 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
         "🙂",
     ] {
         let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
-        let page = app.browser().get(&format!("/exchange/search?q={enc}")).await;
+        let page = app
+            .browser()
+            .get(&format!("/exchange/search?q={enc}"))
+            .await;
         assert_eq!(page.status, 200, "{q}");
         let (s, v) = anonymous_get(&app, &format!("/api/v1/exchange/items?q={enc}&page=2")).await;
         assert_eq!(s, 200, "{q}: {v}");
     }
-    let (_, v) = anonymous_get(&app, "/api/v1/exchange/items?q=apprenticeship%22%20OR%20%22x").await;
-    assert_eq!(v["total"], 0, "quotes are not syntax: every word must match");
+    let (_, v) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?q=apprenticeship%22%20OR%20%22x",
+    )
+    .await;
+    assert_eq!(
+        v["total"], 0,
+        "quotes are not syntax: every word must match"
+    );
     app.stop().await;
 }
 
@@ -204,7 +243,10 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("id=\"contact_email-error\""));
-    assert!(bad.body.contains("Enter an email address like name@organization.org."));
+    assert!(
+        bad.body
+            .contains("Enter an email address like name@organization.org.")
+    );
     assert_eq!(app.count("exchange_partners").await, 0);
     let ok = visitor
         .submit(
@@ -229,10 +271,22 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
     let queue = admin.get("/exchange/moderation").await;
     assert!(queue.body.contains("Plains Pathways"));
     let decision = format!("/exchange/partners/{partner_id}");
-    let declined_without_note = admin.submit(&decision, &decision, &[("decision", "decline"), ("note", "")]).await;
+    let declined_without_note = admin
+        .submit(
+            &decision,
+            &decision,
+            &[("decision", "decline"), ("note", "")],
+        )
+        .await;
     assert_eq!(declined_without_note.status, 422);
     assert!(declined_without_note.body.contains("id=\"note-error\""));
-    let approved = admin.submit(&decision, &decision, &[("decision", "approve"), ("note", "")]).await;
+    let approved = admin
+        .submit(
+            &decision,
+            &decision,
+            &[("decision", "approve"), ("note", "")],
+        )
+        .await;
     assert_eq!(approved.status, 303);
     let mail = smtp.wait_for(1, 20).await;
     assert_eq!(mail.len(), 1);
@@ -253,7 +307,10 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
         .await;
     assert_eq!(set.status, 303);
     assert_eq!(
-        partner.sign_in("ana@plains.example.org", "prairie wind harvest moon").await.status,
+        partner
+            .sign_in("ana@plains.example.org", "prairie wind harvest moon")
+            .await
+            .status,
         303
     );
 
@@ -261,14 +318,20 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
     // next to the field; then a real PDF.
     let form = partner.get("/exchange/submit").await;
     assert_eq!(form.status, 200);
-    assert!(form.body.contains("value=\"Plains Pathways\""), "their organization is filled in");
+    assert!(
+        form.body.contains("value=\"Plains Pathways\""),
+        "their organization is filled in"
+    );
     let csrf = form.csrf_token().unwrap();
     let fields = |title: &'static str| {
         vec![
             ("csrf_token", csrf.clone()),
             ("kind", "resource".to_owned()),
             ("title", title.to_owned()),
-            ("summary", "How four colleges built bridge programs.".to_owned()),
+            (
+                "summary",
+                "How four colleges built bridge programs.".to_owned(),
+            ),
             ("url", String::new()),
             ("source_org", "Plains Pathways".to_owned()),
             ("issued_on", "2016-09-01".to_owned()),
@@ -293,7 +356,11 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
     assert_eq!(app.count("exchange_items").await, before, "nothing saved");
     let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
     let sent = partner
-        .post_multipart("/exchange/submit", &f, Some(("file", "Field guide.pdf", pdf.clone())))
+        .post_multipart(
+            "/exchange/submit",
+            &f,
+            Some(("file", "Field guide.pdf", pdf.clone())),
+        )
         .await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let item = sent.location.clone().unwrap();
@@ -309,10 +376,14 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
 
     // The admin rejects without a note (refused), then publishes.
     let moderate = format!("{item}/moderate");
-    let no_note = admin.submit(&item, &moderate, &[("action", "reject"), ("note", "")]).await;
+    let no_note = admin
+        .submit(&item, &moderate, &[("action", "reject"), ("note", "")])
+        .await;
     assert_eq!(no_note.status, 422);
     assert!(no_note.body.contains("id=\"note-error\""));
-    let published = admin.submit(&item, &moderate, &[("action", "publish"), ("note", "")]).await;
+    let published = admin
+        .submit(&item, &moderate, &[("action", "publish"), ("note", "")])
+        .await;
     assert_eq!(published.status, 303);
     let public = app.browser().get(&item).await;
     assert_eq!(public.status, 200);
@@ -321,8 +392,16 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
     let (s, headers, bytes) = app.browser().download(&format!("{item}/file")).await;
     assert_eq!(s, 200);
     assert_eq!(bytes, pdf);
-    assert!(headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
-    let found = app.browser().get("/exchange/search?q=bridge+colleges").await;
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let found = app
+        .browser()
+        .get("/exchange/search?q=bridge+colleges")
+        .await;
     assert!(found.body.contains("Bridge programs field guide"));
     // Published: the partner can no longer change it.
     assert_eq!(partner.get(&edit).await.status, 400);
@@ -340,7 +419,10 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
         .submit(
             &item2,
             &format!("{item2}/moderate"),
-            &[("action", "reject"), ("note", "Please add the year the data covers.")],
+            &[
+                ("action", "reject"),
+                ("note", "Please add the year the data covers."),
+            ],
         )
         .await;
     assert_eq!(rejected.status, 303);
@@ -428,14 +510,22 @@ async fn events_have_calendar_files_and_bad_items_are_named(backend: Backend) {
     let id = v["id"].as_i64().unwrap();
     assert_eq!(v["issued_on"], "2016-10-11");
     let page = app.browser().get(&format!("/exchange/items/{id}")).await;
-    assert!(page.body.contains("Tuesday, October 11, 2016, 2 pm to 3:30 pm Central time"));
+    assert!(
+        page.body
+            .contains("Tuesday, October 11, 2016, 2 pm to 3:30 pm Central time")
+    );
     assert!(page.body.contains("Add to calendar"));
     let (s, headers, bytes) = app
         .browser()
         .download(&format!("/exchange/items/{id}/event.ics"))
         .await;
     assert_eq!(s, 200);
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     let text = String::from_utf8(bytes).unwrap();
     let mut events = Vec::new();
     for cal in ical::IcalParser::new(std::io::BufReader::new(text.as_bytes())) {
