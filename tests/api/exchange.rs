@@ -549,3 +549,72 @@ async fn events_have_calendar_files_and_bad_items_are_named(backend: Backend) {
     assert!(upcoming.as_array().unwrap().is_empty(), "2016 is past");
     app.stop().await;
 }
+
+both_backends!(the_demo_has_a_library_a_partner_and_recommended_resources);
+
+async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let db = &app.state.db.pool;
+    let published: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM exchange_items WHERE status = 'published'")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(published >= 250, "{published}");
+    // The ids the browser test visits.
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, kind, status FROM exchange_items WHERE id IN (1, 11, 279) ORDER BY id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (1, "resource".to_owned(), "published".to_owned()),
+            (11, "event".to_owned(), "published".to_owned()),
+            (279, "resource".to_owned(), "pending".to_owned()),
+        ]
+    );
+    let partners: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM exchange_partners ORDER BY id")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(partners, ["approved", "pending"]);
+    let home = app.browser().get("/exchange").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Upcoming events"));
+    let partner = sign_ins
+        .iter()
+        .find(|s| s.email == "partner@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&partner.email, &partner.password).await;
+    let theirs = b.get("/exchange/submissions").await;
+    assert!(theirs.body.contains("Waiting for a moderator"));
+    assert!(theirs.body.contains("Published"));
+    // Colorado's results recommend resources tagged with its priorities.
+    let lead = sign_ins
+        .iter()
+        .find(|s| s.email == "lead.co@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&lead.email, &lead.password).await;
+    let results = b
+        .get(&format!(
+            "/programs/{}/assessment/CO/results",
+            waymark::demo::PROGRAM_SLUG
+        ))
+        .await;
+    assert_eq!(results.status, 200);
+    assert!(
+        results
+            .body
+            .contains("Resources from the Career Pathways Exchange")
+    );
+    assert!(results.body.contains("href=\"/exchange/items/"));
+    assert!(results.body.contains("More on this topic"));
+    app.stop().await;
+}
