@@ -127,16 +127,23 @@ pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
             Some(m) => (
                 Some(m),
                 format!(
+                    // CROSS JOIN keeps the full-text index outside: otherwise
+                    // SQLite may run the MATCH once per item. The snippets
+                    // are made for the page's rows only, after ranking.
                     "SELECT i.id, i.kind, i.title,
-                        snippet(exchange_search, 1, char(2), char(3), '…', 32),
+                        (SELECT snippet(exchange_search, 1, char(2), char(3), '…', 32)
+                         FROM exchange_search WHERE exchange_search MATCH $1 AND rowid = r.id),
                         i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-                     FROM exchange_search JOIN exchange_items i ON i.id = exchange_search.rowid
-                     WHERE exchange_search MATCH $1 AND {filters}
-                     ORDER BY bm25(exchange_search, 10.0, 2.0, 1.0), i.id DESC
-                     LIMIT {PER_PAGE} OFFSET {offset}"
+                     FROM (SELECT exchange_search.rowid AS id, bm25(exchange_search, 10.0, 2.0, 1.0) AS rank
+                           FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
+                           WHERE exchange_search MATCH $1 AND {filters}
+                           ORDER BY rank, i.id DESC
+                           LIMIT {PER_PAGE} OFFSET {offset}) r
+                     CROSS JOIN exchange_items i ON i.id = r.id
+                     ORDER BY r.rank, i.id DESC"
                 ),
                 format!(
-                    "SELECT COUNT(*) FROM exchange_search JOIN exchange_items i ON i.id = exchange_search.rowid
+                    "SELECT COUNT(*) FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
                      WHERE exchange_search MATCH $1 AND {filters}"
                 ),
             ),
