@@ -129,6 +129,7 @@ fn page_routes() -> Routes {
         .merge(crate::report::handlers::routes())
         .merge(crate::exchange::subscribe_pages::routes())
         .merge(crate::forum::handlers::routes())
+        .merge(crate::exchange::handlers::routes())
 }
 
 #[derive(OpenApi)]
@@ -174,6 +175,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::report::api::router())
         .merge(crate::exchange::subscribe_api::router())
         .merge(crate::forum::api::router())
+        .merge(crate::exchange::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

@@ -148,6 +148,7 @@ pub async fn ensure(state: &AppState) -> anyhow::Result<Vec<SignIn>> {
     crate::plan::demo::fill(state).await?;
     crate::mentoring::demo::fill(state).await?;
     crate::report::demo::fill(state).await?;
+    crate::exchange::demo::fill(state).await?;
     crate::exchange::digest_demo::fill(state).await?;
     crate::forum::demo::fill(state).await?;
     write_sign_ins(&file, &sign_ins)?;

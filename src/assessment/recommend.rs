@@ -13,8 +13,21 @@ use super::{Frozen, RankedPriority, Scale};
 /// How many of the ranked priorities get recommendations.
 pub const TOP: usize = 3;
 
-/// What the page says about Exchange resources until the Exchange exists.
-pub const RESOURCES_LATER: &str = "Resources from the Career Pathways Exchange tagged with this element will appear here once the Exchange is open.";
+/// How many Exchange resources each recommendation lists.
+pub const RESOURCES: usize = 3;
+
+/// A published Exchange resource tagged with the element's topic.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ResourceLink {
+    pub id: i64,
+    pub title: String,
+    pub source_org: String,
+}
+
+/// The Exchange topic of an element of the Six Key Elements.
+pub fn topic_of(element_key: &str) -> String {
+    format!("{}/{element_key}", crate::framework::SIX_KEY_ELEMENTS)
+}
 
 /// A subject-matter expert and the elements they know.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,8 +103,11 @@ pub struct Recommendation {
     pub experts: Vec<ExpertContact>,
     /// States in the program that share their results and score 75 or more on the element, highest first (ties by name).
     pub peers: Vec<PeerState>,
-    /// About Exchange resources on the element.
-    pub resources: String,
+    /// The element's Exchange topic, e.g. `six-key-elements/partnerships`
+    /// (its page: `/exchange/topics/<topic>`).
+    pub topic: String,
+    /// Up to three published Exchange resources tagged with the topic, newest first.
+    pub resources: Vec<ResourceLink>,
 }
 
 /// The phase from which a strategy counts as in place: the scale's third
@@ -171,7 +187,9 @@ pub fn recommend(
                 strategies,
                 experts,
                 peers: strong,
-                resources: RESOURCES_LATER.to_owned(),
+                topic: topic_of(&p.element_key),
+                // Filled from the Exchange by the caller (a database read).
+                resources: vec![],
             }
         })
         .collect()
@@ -263,7 +281,11 @@ mod tests {
         let status: Vec<&str> = a.strategies.iter().map(|s| s.status.as_str()).collect();
         assert_eq!(status, ["Initiation", "Not sure", "Not rated"]);
         assert_eq!(a.strategies[0].text, "Strategy 1");
-        assert!(a.resources.contains("once the Exchange is open"));
+        assert_eq!(a.topic, "six-key-elements/a");
+        assert!(
+            a.resources.is_empty(),
+            "the caller adds the Exchange's resources"
+        );
         assert!(r.iter().all(|r| r.element_key != "d"), "d is fourth");
     }
 

@@ -581,14 +581,9 @@ async fn recommendations(
         })
         .collect();
     let experts = recommend::experts_from_rows(store::experts(pool).await?);
-    Ok(recommend::recommend(
-        &instrument.scale,
-        priorities,
-        now,
-        &experts,
-        &peers,
-        code,
-    ))
+    let mut recs = recommend::recommend(&instrument.scale, priorities, now, &experts, &peers, code);
+    crate::exchange::search::fill_recommendations(&state.db, &mut recs).await?;
+    Ok(recs)
 }
 
 /// A state's assessment to take away: every snapshot's scores, the latest

@@ -10,6 +10,13 @@ pub mod digest_synthetic;
 pub mod subscribe;
 pub mod subscribe_api;
 pub mod subscribe_pages;
+pub mod api;
+pub mod demo;
+pub mod handlers;
+pub mod rules;
+pub mod search;
+pub mod service;
+pub mod store;
 pub mod synthetic;
 pub mod topics;
 

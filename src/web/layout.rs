@@ -41,6 +41,7 @@ impl Chrome {
         };
         add("/", "Home");
         add("/programs", "Programs");
+        add("/exchange", "Exchange");
         if let Some(user) = &visitor.user {
             if crate::forum::takes_part(user) {
                 add("/forum", "Forum");

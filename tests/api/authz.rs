@@ -72,6 +72,9 @@ enum Who {
     ForumModerators,
     /// The author of the post (CO's lead), and nobody else: not the admin.
     ForumAuthor,
+    // --- the Exchange (issue 6) ---
+    /// Those who share items in the Exchange: partners and the admin.
+    ExchangeEditors,
 }
 
 const PERSONAS: &[&str] = &[
@@ -89,6 +92,40 @@ const PERSONAS: &[&str] = &[
 
 /// Every route and who may use it.
 const MATRIX: &[(&str, &str, Who)] = &[
+    // --- the Exchange (issue 6) ---
+    ("GET", "/exchange", Who::Anyone),
+    ("GET", "/exchange/search", Who::Anyone),
+    ("GET", "/exchange/topics/{framework}/{topic}", Who::Anyone),
+    ("GET", "/exchange/items/{entry}", Who::Anyone),
+    ("GET", "/exchange/items/{entry}/file", Who::Anyone),
+    ("GET", "/exchange/items/{entry}/event.ics", Who::Anyone),
+    ("POST", "/exchange/items/{entry}/moderate", Who::Admin),
+    ("GET", "/exchange/items/{entry}/edit", Who::ExchangeEditors),
+    ("POST", "/exchange/items/{entry}/edit", Who::ExchangeEditors),
+    ("GET", "/exchange/submit", Who::ExchangeEditors),
+    ("POST", "/exchange/submit", Who::ExchangeEditors),
+    ("GET", "/exchange/submissions", Who::ExchangeEditors),
+    ("GET", "/exchange/moderation", Who::Admin),
+    ("GET", "/exchange/partners/apply", Who::Anyone),
+    ("POST", "/exchange/partners/apply", Who::Anyone),
+    ("GET", "/exchange/partners", Who::Admin),
+    ("GET", "/exchange/partners/{partner}", Who::Admin),
+    ("POST", "/exchange/partners/{partner}", Who::Admin),
+    ("GET", "/api/v1/exchange/items", Who::Anyone),
+    ("POST", "/api/v1/exchange/items", Who::ExchangeEditors),
+    ("GET", "/api/v1/exchange/items/{id}", Who::Anyone),
+    ("PUT", "/api/v1/exchange/items/{id}", Who::ExchangeEditors),
+    ("POST", "/api/v1/exchange/items/{id}/moderation", Who::Admin),
+    ("GET", "/api/v1/exchange/topics", Who::Anyone),
+    ("GET", "/api/v1/exchange/events", Who::Anyone),
+    ("GET", "/api/v1/exchange/submissions", Who::ExchangeEditors),
+    ("GET", "/api/v1/exchange/partners", Who::Admin),
+    ("POST", "/api/v1/exchange/partners", Who::Anyone),
+    (
+        "POST",
+        "/api/v1/exchange/partners/{id}/decision",
+        Who::Admin,
+    ),
     ("GET", "/", Who::Anyone),
     ("GET", "/programs", Who::Anyone),
     ("GET", "/programs/{slug}", Who::Anyone),
@@ -978,6 +1015,7 @@ fn allowed(who: Who, persona: &str) -> bool {
         // --- activities (issue 5) ---
         Who::ActivityListReaders => !matches!(persona, "anonymous" | "partner"),
         Who::Schedulers | Who::Organizers => matches!(persona, "admin" | "coach"),
+        Who::ExchangeEditors => matches!(persona, "admin" | "partner"),
         Who::ActivityViewers => matches!(
             persona,
             "admin" | "federal" | "state_lead" | "state_member" | "coach" | "sme"
@@ -1120,6 +1158,26 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
     .unwrap();
     assert_eq!(item, 1);
     forum_rows(app, &ids).await;
+    // --- the Exchange (issue 6) ---
+    // An interest form waiting (partner 1) and the partner persona's item
+    // waiting for moderation (item 1).
+    let partner: i64 = sqlx::query_scalar(
+        "INSERT INTO exchange_partners (organization, contact_name, contact_email, created_at)
+         VALUES ('Org', 'Ana', 'ana@org.example', 1) RETURNING id",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(partner, 1);
+    let entry: i64 = sqlx::query_scalar(
+        "INSERT INTO exchange_items (kind, title, summary, url, source_org, issued_on, audience, status, submitted_by, created_at, updated_at)
+         VALUES ('resource', 'Guide', 'A guide.', 'https://www.example.org/g', 'Org', '2016-01-01', 'educators', 'pending', $1, 1, 1) RETURNING id",
+    )
+    .bind(ids["partner"])
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(entry, 1);
     out
 }
 
@@ -1226,6 +1284,11 @@ fn concrete(path: &str, id: i64) -> String {
         .replace("{thread}", "1")
         .replace("{post}", "1")
         .replace("{flag}", "1")
+        // --- the Exchange (issue 6) ---
+        .replace("{framework}", "six-key-elements")
+        .replace("{topic}", "partnerships")
+        .replace("{entry}", "1")
+        .replace("{partner}", "1")
 }
 
 both_backends!(every_route_answers_every_persona_as_the_matrix_says);
@@ -1285,7 +1348,12 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
                     .await
                     .csrf_token());
                 let token = token.expect("a page with a form");
-                let page = if path.ends_with("/letter-file") || path.ends_with("/updates") {
+                let page = if path.ends_with("/letter-file")
+                    || path.ends_with("/updates")
+                    // The Exchange's item forms carry files.
+                    || path == "/exchange/submit"
+                    || (path.starts_with("/exchange/items/") && path.ends_with("/edit"))
+                {
                     p.browser
                         .post_multipart(&path, &[("csrf_token", &token)], None)
                         .await

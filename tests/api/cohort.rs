@@ -233,11 +233,13 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         .map(|p| p["state_code"].as_str().unwrap())
         .collect();
     assert_eq!(peers, ["KS"], "MA does not share; CO is not its own peer");
+    // The Exchange has no resources in this test: an empty list and the topic.
+    assert!(top["resources"].as_array().unwrap().is_empty());
     assert!(
-        top["resources"]
+        top["topic"]
             .as_str()
             .unwrap()
-            .contains("Career Pathways Exchange")
+            .starts_with("six-key-elements/")
     );
     assert!(recs[1]["experts"].as_array().unwrap().is_empty());
     let page = co_lead
@@ -248,7 +250,11 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert!(page.body.contains("mailto:sme@ta.org"));
     assert!(page.body.contains("Kansas: 100 of 100"));
     assert!(!page.body.contains("Massachusetts"));
-    assert!(page.body.contains("once the Exchange is open"));
+    assert!(
+        page.body
+            .contains("No resource in the Exchange is tagged with this element yet.")
+    );
+    assert!(page.body.contains("More on this topic"));
 
     // ----- the cohort -----
     let cohort = format!("/programs/{SLUG}/cohort");

@@ -13,6 +13,7 @@ mod cli;
 mod cohort;
 mod digests;
 mod forum;
+mod exchange;
 mod frameworks;
 mod mail;
 mod mentoring;

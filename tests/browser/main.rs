@@ -165,6 +165,8 @@ fn pages() -> Vec<String> {
                 // An action plan's evidence files are downloads too.
                 && !p.contains("{evidence}")
                 && !p.ends_with(".ics")
+                // An Exchange item's file is a download.
+                && !(p.starts_with("/exchange/") && p.ends_with("/file"))
         })
         .flat_map(|(_, p)| {
             if p == "/password/set" {
@@ -201,6 +203,19 @@ fn pages() -> Vec<String> {
                             .replace("{post}", id)
                     })
                     .collect()
+            } else if p.contains("{entry}") || p.contains("{partner}") {
+                // The Exchange (issue 6): the demo's first resource (1), an
+                // event (11) and the demo partner's item waiting for
+                // moderation (279); the demo partner (1, approved) and the
+                // interest form waiting (2).
+                let ids: &[&str] = if p.contains("{entry}") {
+                    &["1", "11", "279"]
+                } else {
+                    &["1", "2"]
+                };
+                ids.iter()
+                    .map(|id| p.replace("{entry}", id).replace("{partner}", id))
+                    .collect()
             } else if p.contains("{activity}") {
                 // Activities (issue 5): the demo's kick-off (1) and
                 // Colorado's first coaching call, with its action items (2).
@@ -219,7 +234,10 @@ fn pages() -> Vec<String> {
                         // The demo's first goal, step and milestone (Colorado's plan).
                         .replace("{goal}", "1")
                         .replace("{step}", "1")
-                        .replace("{milestone}", "1"),
+                        .replace("{milestone}", "1")
+                        // The Exchange (issue 6): a topic's page.
+                        .replace("{framework}", "six-key-elements")
+                        .replace("{topic}", "partnerships"),
                 ]
             }
         })

@@ -1,0 +1,283 @@
+//! The library's one search interface over both databases: full-text
+//! search ranked (SQLite: FTS5 with bm25, the title weighing most;
+//! PostgreSQL: ts_rank_cd on the generated `search` column), browsing
+//! newest first, by topic and kind, and upcoming events. Only published
+//! items, ever.
+
+use serde::{Deserialize, Serialize};
+
+use super::rules;
+use crate::db::{Backend, Db};
+
+/// Items per page.
+pub const PER_PAGE: i64 = 20;
+
+/// What someone looks for. An empty `text` browses newest first.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct SearchQuery {
+    /// Words to look for (any punctuation is ignored).
+    pub q: String,
+    /// Only items with this topic key, e.g. `six-key-elements/partnerships`.
+    pub topic: String,
+    /// Only `resource` or `event`.
+    pub kind: String,
+    /// 1 for the first page.
+    pub page: Option<i64>,
+}
+
+impl SearchQuery {
+    pub fn page(&self) -> i64 {
+        self.page.unwrap_or(1).clamp(1, 10_000)
+    }
+}
+
+/// One item found.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Hit {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    /// HTML: the summary (or its best part), escaped, with the words found
+    /// inside `<mark>`.
+    pub snippet_html: String,
+    pub source_org: String,
+    /// YYYY-MM-DD.
+    pub issued_on: String,
+    /// Events: Unix milliseconds.
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    pub time_zone: Option<String>,
+}
+
+impl Hit {
+    /// Events: when, in words on the event's clock.
+    pub fn when(&self) -> String {
+        match (self.starts_at, self.ends_at, &self.time_zone) {
+            (Some(s), Some(e), Some(z)) => crate::activity::describe_span(s, e, z),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    /// How many items match in all.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Results {
+    pub fn pages(&self) -> i64 {
+        ((self.total + PER_PAGE - 1) / PER_PAGE).max(1)
+    }
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+fn hits(rows: Vec<Row>, marked: bool) -> Vec<Hit> {
+    rows.into_iter()
+        .map(
+            |(id, kind, title, text, source_org, issued_on, starts_at, ends_at, time_zone)| Hit {
+                id,
+                kind,
+                title,
+                snippet_html: if marked {
+                    rules::snippet_html(&text)
+                } else {
+                    rules::snippet_html(&rules::shorten(&text, 240))
+                },
+                source_org,
+                issued_on,
+                starts_at,
+                ends_at,
+                time_zone,
+            },
+        )
+        .collect()
+}
+
+/// Searches (or browses, when there are no words) the published items.
+pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
+    let page = q.page();
+    let offset = (page - 1) * PER_PAGE;
+    let kind = match q.kind.as_str() {
+        "resource" | "event" => Some(q.kind.as_str()),
+        _ => None,
+    };
+    let topic = (!q.topic.trim().is_empty()).then(|| q.topic.trim());
+    // $1: the words; $2: kind; $3: topic (each may be NULL).
+    let filters = "i.status = 'published'
+        AND ($2 IS NULL OR i.kind = $2)
+        AND ($3 IS NULL OR EXISTS (SELECT 1 FROM exchange_item_topics t WHERE t.item_id = i.id AND t.topic = $3))";
+    let (text, sql_hits, sql_count) = match db.backend {
+        Backend::Sqlite => match rules::fts5_query(&q.q) {
+            Some(m) => (
+                Some(m),
+                format!(
+                    // CROSS JOIN keeps the full-text index outside: otherwise
+                    // SQLite may run the MATCH once per item. The snippets
+                    // are made for the page's rows only, after ranking.
+                    "SELECT i.id, i.kind, i.title,
+                        (SELECT snippet(exchange_search, 1, char(2), char(3), '…', 32)
+                         FROM exchange_search WHERE exchange_search MATCH $1 AND rowid = r.id),
+                        i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+                     FROM (SELECT exchange_search.rowid AS id, bm25(exchange_search, 10.0, 2.0, 1.0) AS rank
+                           FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
+                           WHERE exchange_search MATCH $1 AND {filters}
+                           ORDER BY rank, i.id DESC
+                           LIMIT {PER_PAGE} OFFSET {offset}) r
+                     CROSS JOIN exchange_items i ON i.id = r.id
+                     ORDER BY r.rank, i.id DESC"
+                ),
+                format!(
+                    "SELECT COUNT(*) FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
+                     WHERE exchange_search MATCH $1 AND {filters}"
+                ),
+            ),
+            None => (None, String::new(), String::new()),
+        },
+        Backend::Postgres => match rules::pg_query(&q.q) {
+            Some(m) => (
+                Some(m),
+                format!(
+                    "SELECT f.id, f.kind, f.title,
+                        ts_headline('english', f.summary, plainto_tsquery('english', $1),
+                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15'),
+                        f.source_org, f.issued_on, f.starts_at, f.ends_at, f.time_zone
+                     FROM (SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at,
+                               i.ends_at, i.time_zone, ts_rank_cd(i.search, plainto_tsquery('english', $1)) AS rank
+                           FROM exchange_items i
+                           WHERE i.search @@ plainto_tsquery('english', $1) AND {filters}
+                           ORDER BY rank DESC, i.id DESC
+                           LIMIT {PER_PAGE} OFFSET {offset}) f
+                     ORDER BY f.rank DESC, f.id DESC"
+                ),
+                format!(
+                    "SELECT COUNT(*) FROM exchange_items i
+                     WHERE i.search @@ plainto_tsquery('english', $1) AND {filters}"
+                ),
+            ),
+            None => (None, String::new(), String::new()),
+        },
+    };
+    let (sql_hits, sql_count, marked) = match text {
+        Some(_) => (sql_hits, sql_count, true),
+        None => (
+            format!(
+                "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+                 FROM exchange_items i
+                 WHERE ($1 IS NULL OR $1 = '') AND {filters}
+                 ORDER BY i.published_at DESC, i.id DESC
+                 LIMIT {PER_PAGE} OFFSET {offset}"
+            ),
+            format!("SELECT COUNT(*) FROM exchange_items i WHERE ($1 IS NULL OR $1 = '') AND {filters}"),
+            false,
+        ),
+    };
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql_hits))
+        .bind(text.as_deref())
+        .bind(kind)
+        .bind(topic)
+        .fetch_all(&db.pool)
+        .await?;
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql_count))
+        .bind(text.as_deref())
+        .bind(kind)
+        .bind(topic)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(Results {
+        hits: hits(rows, marked),
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// Published events that have not ended, soonest first.
+pub async fn upcoming_events(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<Hit>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+         FROM exchange_items i
+         WHERE i.kind = 'event' AND i.status = 'published' AND i.ends_at > $1
+         ORDER BY i.starts_at, i.id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(hits(rows, false))
+}
+
+/// Published items per topic key.
+pub async fn topic_counts(db: &Db) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT t.topic, COUNT(*) FROM exchange_item_topics t
+         JOIN exchange_items i ON i.id = t.item_id
+         WHERE i.status = 'published'
+         GROUP BY t.topic",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Up to `limit` published resources per topic, newest first: (topic,
+/// id, title, source).
+pub async fn resources_for_topics(
+    db: &Db,
+    topics: &[String],
+    limit: usize,
+) -> sqlx::Result<Vec<(String, i64, String, String)>> {
+    let mut out = Vec::new();
+    for topic in topics {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT i.id, i.title, i.source_org FROM exchange_item_topics t
+             JOIN exchange_items i ON i.id = t.item_id
+             WHERE t.topic = $1 AND i.status = 'published' AND i.kind = 'resource'
+             ORDER BY i.published_at DESC, i.id DESC LIMIT $2",
+        )
+        .bind(topic)
+        .bind(limit as i64)
+        .fetch_all(&db.pool)
+        .await?;
+        out.extend(rows.into_iter().map(|(id, t, s)| (topic.clone(), id, t, s)));
+    }
+    Ok(out)
+}
+
+/// Adds to each recommendation up to three published resources tagged
+/// with its element's topic.
+pub async fn fill_recommendations(
+    db: &Db,
+    recs: &mut [crate::assessment::recommend::Recommendation],
+) -> sqlx::Result<()> {
+    let topics: Vec<String> = recs.iter().map(|r| r.topic.clone()).collect();
+    let found = resources_for_topics(db, &topics, crate::assessment::recommend::RESOURCES).await?;
+    for r in recs.iter_mut() {
+        r.resources = found
+            .iter()
+            .filter(|(t, ..)| *t == r.topic)
+            .map(
+                |(_, id, title, source)| crate::assessment::recommend::ResourceLink {
+                    id: *id,
+                    title: title.clone(),
+                    source_org: source.clone(),
+                },
+            )
+            .collect();
+    }
+    Ok(())
+}

@@ -1,0 +1,620 @@
+//! The Career Pathways Exchange through its pages and its API: ranked
+//! search and topic browsing, hostile search words, unpublished items
+//! never public, the partner flow end to end with real email, upload
+//! checks, events' calendar files, and bad input named and changing
+//! nothing.
+
+use serde_json::{Value, json};
+
+use crate::both_backends;
+use crate::helpers::{Backend, SmtpSink, TestApp, call, set_password_link, unfold_qp};
+
+fn resource(title: &str, summary: &str, topic: &str) -> Value {
+    json!({
+        "kind": "resource",
+        "title": title,
+        "summary": summary,
+        "url": "https://www.example.org/r",
+        "source_org": "Advance CTE",
+        "issued_on": "2016-05-01",
+        "audience": ["state_leaders"],
+        "topics": [topic],
+    })
+}
+
+async fn anonymous_get(app: &TestApp, path: &str) -> (u16, Value) {
+    let res = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn titles(results: &Value) -> Vec<String> {
+    results["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both_backends!(search_ranks_titles_first_and_never_shows_unpublished_items);
+
+async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin_id, _) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.token_for(admin_id, "admin@x.gov").await;
+    let (partner_id, _) = app.add_user("p@org.example", "partner", None, None).await;
+    let partner = app.token_for(partner_id, "p@org.example").await;
+
+    let (s, summary_only) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Sector strategies for rural regions",
+            "How regions grew apprenticeship programs with employers.",
+            "six-key-elements/employers",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201, "{summary_only}");
+    assert_eq!(summary_only["status"], "published");
+    let (s, _) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Apprenticeship toolkit",
+            "Templates and agreements for state teams.",
+            "six-key-elements/partnerships",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, pending) = call(
+        &app,
+        &partner,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Apprenticeship secrets not yet published",
+            "Apprenticeship apprenticeship apprenticeship.",
+            "six-key-elements/partnerships",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201);
+    assert_eq!(pending["status"], "pending");
+    let pending_id = pending["id"].as_i64().unwrap();
+
+    // Ranked: the title match first; the pending item nowhere.
+    let (s, found) = anonymous_get(&app, "/api/v1/exchange/items?q=apprenticeship").await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        titles(&found),
+        [
+            "Apprenticeship toolkit",
+            "Sector strategies for rural regions"
+        ]
+    );
+    assert_eq!(found["total"], 2);
+    let page = app.browser().get("/exchange/search?q=Apprenticeship").await;
+    assert_eq!(page.status, 200);
+    let first = page.body.find("Apprenticeship toolkit").unwrap();
+    let second = page
+        .body
+        .find("Sector strategies for rural regions")
+        .unwrap();
+    assert!(first < second, "the title match is listed first");
+    assert!(
+        page.body.contains("<mark>apprenticeship</mark>"),
+        "the words found are marked"
+    );
+    assert!(!page.body.contains("not yet published"));
+
+    // Browsing a topic: newest first, published only.
+    let page = app
+        .browser()
+        .get("/exchange/topics/six-key-elements/partnerships")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Apprenticeship toolkit"));
+    assert!(!page.body.contains("not yet published"));
+    assert!(!page.body.contains("Sector strategies"));
+    let (_, by_topic) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?topic=six-key-elements/employers",
+    )
+    .await;
+    assert_eq!(titles(&by_topic), ["Sector strategies for rural regions"]);
+    let (_, topics) = anonymous_get(&app, "/api/v1/exchange/topics").await;
+    let partnerships = topics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "six-key-elements/partnerships")
+        .unwrap();
+    assert_eq!(partnerships["items"], 1, "the pending item is not counted");
+    let home = app.browser().get("/exchange").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Apprenticeship toolkit"));
+    assert!(!home.body.contains("not yet published"));
+
+    // The unpublished item's page, file and API answer: not found, except
+    // to its partner and the administrators.
+    let (s, _) = anonymous_get(&app, &format!("/api/v1/exchange/items/{pending_id}")).await;
+    assert_eq!(s, 404);
+    let page = app
+        .browser()
+        .get(&format!("/exchange/items/{pending_id}"))
+        .await;
+    assert_eq!(page.status, 404);
+    let (s, _) = call(
+        &app,
+        &partner,
+        "GET",
+        &format!("/api/v1/exchange/items/{pending_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, _) = call(
+        &app,
+        &admin,
+        "GET",
+        &format!("/api/v1/exchange/items/{pending_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    // Recommendations take published resources only.
+    let recs = waymark::exchange::search::resources_for_topics(
+        &app.state.db,
+        &["six-key-elements/partnerships".to_owned()],
+        3,
+    )
+    .await
+    .unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0].2, "Apprenticeship toolkit");
+
+    // Hostile words: results or none, never an error.
+    for q in [
+        "\"",
+        "*",
+        "NEAR(",
+        "-",
+        "' OR 1=1 --",
+        "apprenticeship\" OR \"x",
+        "title:apprenticeship",
+        "a AND OR NOT",
+        "^&|!:()",
+        "%",
+        "\\",
+        "🙂",
+    ] {
+        let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        let page = app
+            .browser()
+            .get(&format!("/exchange/search?q={enc}"))
+            .await;
+        assert_eq!(page.status, 200, "{q}");
+        let (s, v) = anonymous_get(&app, &format!("/api/v1/exchange/items?q={enc}&page=2")).await;
+        assert_eq!(s, 200, "{q}: {v}");
+    }
+    let (_, v) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?q=apprenticeship%22%20OR%20%22x",
+    )
+    .await;
+    assert_eq!(
+        v["total"], 0,
+        "quotes are not syntax: every word must match"
+    );
+    app.stop().await;
+}
+
+both_backends!(partners_apply_are_approved_submit_and_are_moderated);
+
+async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let (_, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@x.gov", &admin_pw).await;
+
+    // The public interest form: a bad one is named and changes nothing.
+    let visitor = app.browser();
+    let bad = visitor
+        .submit(
+            "/exchange/partners/apply",
+            "/exchange/partners/apply",
+            &[
+                ("organization", "Plains Pathways"),
+                ("contact_name", "Ana Ruiz"),
+                ("contact_email", "not an email"),
+                ("about", "Guides"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"contact_email-error\""));
+    assert!(
+        bad.body
+            .contains("Enter an email address like name@organization.org.")
+    );
+    assert_eq!(app.count("exchange_partners").await, 0);
+    let ok = visitor
+        .submit(
+            "/exchange/partners/apply",
+            "/exchange/partners/apply",
+            &[
+                ("organization", "Plains Pathways"),
+                ("website", "https://plains.example.org"),
+                ("contact_name", "Ana Ruiz"),
+                ("contact_email", "ana@plains.example.org"),
+                ("about", "Guides on bridge programs."),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let partner_id: i64 = sqlx::query_scalar("SELECT id FROM exchange_partners")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+
+    // The admin sees it waiting and approves it: an invitation arrives.
+    let queue = admin.get("/exchange/moderation").await;
+    assert!(queue.body.contains("Plains Pathways"));
+    let decision = format!("/exchange/partners/{partner_id}");
+    let declined_without_note = admin
+        .submit(
+            &decision,
+            &decision,
+            &[("decision", "decline"), ("note", "")],
+        )
+        .await;
+    assert_eq!(declined_without_note.status, 422);
+    assert!(declined_without_note.body.contains("id=\"note-error\""));
+    let approved = admin
+        .submit(
+            &decision,
+            &decision,
+            &[("decision", "approve"), ("note", "")],
+        )
+        .await;
+    assert_eq!(approved.status, 303);
+    let mail = smtp.wait_for(1, 20).await;
+    assert_eq!(mail.len(), 1);
+    assert!(mail[0].contains("ana@plains.example.org"));
+    let link = set_password_link(&mail[0]).expect("an invitation link");
+    let partner = app.browser();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let set = partner
+        .submit(
+            &link,
+            "/password/set",
+            &[
+                ("token", &token),
+                ("password", "prairie wind harvest moon"),
+                ("confirm", "prairie wind harvest moon"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303);
+    assert_eq!(
+        partner
+            .sign_in("ana@plains.example.org", "prairie wind harvest moon")
+            .await
+            .status,
+        303
+    );
+
+    // The partner submits: a file that is not what it claims is refused
+    // next to the field; then a real PDF.
+    let form = partner.get("/exchange/submit").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("value=\"Plains Pathways\""),
+        "their organization is filled in"
+    );
+    let csrf = form.csrf_token().unwrap();
+    let fields = |title: &'static str| {
+        vec![
+            ("csrf_token", csrf.clone()),
+            ("kind", "resource".to_owned()),
+            ("title", title.to_owned()),
+            (
+                "summary",
+                "How four colleges built bridge programs.".to_owned(),
+            ),
+            ("url", String::new()),
+            ("source_org", "Plains Pathways".to_owned()),
+            ("issued_on", "2016-09-01".to_owned()),
+            ("audience-educators", "on".to_owned()),
+            ("topic-six-key-elements.programs", "on".to_owned()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
+    let f = as_refs(&fields("Bridge programs field guide"));
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let before = app.count("exchange_items").await;
+    let refused = partner
+        .post_multipart(
+            "/exchange/submit",
+            &f,
+            Some(("file", "guide.pdf", b"MZ\x90\x00 not a pdf".to_vec())),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("id=\"file-error\""));
+    assert!(refused.body.contains("This file is not one we accept."));
+    assert_eq!(app.count("exchange_items").await, before, "nothing saved");
+    let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+    let sent = partner
+        .post_multipart(
+            "/exchange/submit",
+            &f,
+            Some(("file", "Field guide.pdf", pdf.clone())),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let item = sent.location.clone().unwrap();
+    let item = item.split('?').next().unwrap().to_owned();
+    let id: i64 = item.rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(app.browser().get(&item).await.status, 404, "not public yet");
+    let theirs = partner.get("/exchange/submissions").await;
+    assert!(theirs.body.contains("Bridge programs field guide"));
+    assert!(theirs.body.contains("Waiting for a moderator"));
+    // They may change it while it waits.
+    let edit = format!("{item}/edit");
+    assert_eq!(partner.get(&edit).await.status, 200);
+
+    // The admin rejects without a note (refused), then publishes.
+    let moderate = format!("{item}/moderate");
+    let no_note = admin
+        .submit(&item, &moderate, &[("action", "reject"), ("note", "")])
+        .await;
+    assert_eq!(no_note.status, 422);
+    assert!(no_note.body.contains("id=\"note-error\""));
+    let published = admin
+        .submit(&item, &moderate, &[("action", "publish"), ("note", "")])
+        .await;
+    assert_eq!(published.status, 303);
+    let public = app.browser().get(&item).await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("Bridge programs field guide"));
+    assert!(public.body.contains("Download Field guide.pdf"));
+    let (s, headers, bytes) = app.browser().download(&format!("{item}/file")).await;
+    assert_eq!(s, 200);
+    assert_eq!(bytes, pdf);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let found = app
+        .browser()
+        .get("/exchange/search?q=bridge+colleges")
+        .await;
+    assert!(found.body.contains("Bridge programs field guide"));
+    // Published: the partner can no longer change it.
+    assert_eq!(partner.get(&edit).await.status, 400);
+
+    // A second one is rejected: the note reaches the partner.
+    let f2 = fields("Second guide");
+    let f2: Vec<(&str, &str)> = f2.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut f2 = f2;
+    f2.retain(|(k, _)| *k != "url");
+    f2.push(("url", "https://plains.example.org/second"));
+    let sent = partner.post_multipart("/exchange/submit", &f2, None).await;
+    assert_eq!(sent.status, 303);
+    let item2 = sent.location.unwrap().split('?').next().unwrap().to_owned();
+    let rejected = admin
+        .submit(
+            &item2,
+            &format!("{item2}/moderate"),
+            &[
+                ("action", "reject"),
+                ("note", "Please add the year the data covers."),
+            ],
+        )
+        .await;
+    assert_eq!(rejected.status, 303);
+    let mail = smtp.wait_for(3, 20).await;
+    let rejection = mail
+        .iter()
+        .map(|m| unfold_qp(m))
+        .find(|m| m.contains("Please add the year the data covers."))
+        .expect("the rejection note is emailed");
+    assert!(rejection.contains("ana@plains.example.org"));
+    let theirs = partner.get("/exchange/submissions").await;
+    assert!(theirs.body.contains("Please add the year the data covers."));
+    assert!(theirs.body.contains("Not published"));
+    assert_eq!(app.browser().get(&item2).await.status, 404);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('exchange_submit', 'exchange_moderate', 'exchange_partner_interest', 'exchange_partner_decision')",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 6, "every change is audited");
+    let _ = id;
+    app.stop().await;
+}
+
+both_backends!(events_have_calendar_files_and_bad_items_are_named);
+
+async fn events_have_calendar_files_and_bad_items_are_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin_id, _) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.token_for(admin_id, "admin@x.gov").await;
+    let (other_id, _) = app.add_user("m@co.gov", "federal", None, None).await;
+    let other = app.token_for(other_id, "m@co.gov").await;
+
+    let bad = json!({
+        "kind": "event",
+        "title": "",
+        "summary": "A webinar.",
+        "url": "javascript:alert(1)",
+        "source_org": "NGA",
+        "audience": ["state_leaders"],
+        "topics": ["six-key-elements/nope"],
+        "date": "2016-10-11",
+        "start": "14:00",
+        "end": "13:00",
+        "time_zone": "America/Chicago",
+    });
+    let before = app.count("exchange_items").await;
+    let (s, v) = call(&app, &admin, "POST", "/api/v1/exchange/items", Some(bad)).await;
+    assert_eq!(s, 422);
+    let fields: Vec<&str> = v["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["title", "url", "topics", "end"]);
+    assert_eq!(app.count("exchange_items").await, before);
+    let (s, _) = call(
+        &app,
+        &other,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource("x", "y", "six-key-elements/programs")),
+    )
+    .await;
+    assert_eq!(s, 403, "only partners and administrators submit");
+
+    let event = json!({
+        "kind": "event",
+        "title": "Webinar: braided funding, step by step",
+        "summary": "Two states walk through their budgets.",
+        "url": "https://www.example.org/webinar",
+        "source_org": "NGA",
+        "audience": ["state_leaders", "workforce_boards"],
+        "topics": ["six-key-elements/funding"],
+        "date": "2016-10-11",
+        "start": "14:00",
+        "end": "15:30",
+        "time_zone": "America/Chicago",
+        "place": "Online; a link comes when you register",
+    });
+    let (s, v) = call(&app, &admin, "POST", "/api/v1/exchange/items", Some(event)).await;
+    assert_eq!(s, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    assert_eq!(v["issued_on"], "2016-10-11");
+    let page = app.browser().get(&format!("/exchange/items/{id}")).await;
+    assert!(
+        page.body
+            .contains("Tuesday, October 11, 2016, 2 pm to 3:30 pm Central time")
+    );
+    assert!(page.body.contains("Add to calendar"));
+    let (s, headers, bytes) = app
+        .browser()
+        .download(&format!("/exchange/items/{id}/event.ics"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let text = String::from_utf8(bytes).unwrap();
+    let mut events = Vec::new();
+    for cal in ical::IcalParser::new(std::io::BufReader::new(text.as_bytes())) {
+        let cal = cal.expect("a calendar the parser accepts");
+        events.extend(cal.events);
+    }
+    assert_eq!(events.len(), 1);
+    let prop = |name: &str| {
+        events[0]
+            .properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    // 2 pm CDT is 19:00 UTC.
+    assert_eq!(prop("DTSTART"), "20161011T190000Z");
+    assert_eq!(prop("DTEND"), "20161011T203000Z");
+    assert!(prop("SUMMARY").contains("braided funding"));
+    let (_, upcoming) = anonymous_get(&app, "/api/v1/exchange/events").await;
+    assert!(upcoming.as_array().unwrap().is_empty(), "2016 is past");
+    app.stop().await;
+}
+
+both_backends!(the_demo_has_a_library_a_partner_and_recommended_resources);
+
+async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let db = &app.state.db.pool;
+    let published: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM exchange_items WHERE status = 'published'")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    assert!(published >= 250, "{published}");
+    // The ids the browser test visits.
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, kind, status FROM exchange_items WHERE id IN (1, 11, 279) ORDER BY id",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (1, "resource".to_owned(), "published".to_owned()),
+            (11, "event".to_owned(), "published".to_owned()),
+            (279, "resource".to_owned(), "pending".to_owned()),
+        ]
+    );
+    let partners: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM exchange_partners ORDER BY id")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(partners, ["approved", "pending"]);
+    let home = app.browser().get("/exchange").await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Upcoming events"));
+    let partner = sign_ins
+        .iter()
+        .find(|s| s.email == "partner@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&partner.email, &partner.password).await;
+    let theirs = b.get("/exchange/submissions").await;
+    assert!(theirs.body.contains("Waiting for a moderator"));
+    assert!(theirs.body.contains("Published"));
+    // Colorado's results recommend resources tagged with its priorities.
+    let lead = sign_ins
+        .iter()
+        .find(|s| s.email == "lead.co@demo.waymark.test")
+        .unwrap();
+    let b = app.browser();
+    b.sign_in(&lead.email, &lead.password).await;
+    let results = b
+        .get(&format!(
+            "/programs/{}/assessment/CO/results",
+            waymark::demo::PROGRAM_SLUG
+        ))
+        .await;
+    assert_eq!(results.status, 200);
+    assert!(
+        results
+            .body
+            .contains("Resources from the Career Pathways Exchange")
+    );
+    assert!(results.body.contains("href=\"/exchange/items/"));
+    assert!(results.body.contains("More on this topic"));
+    app.stop().await;
+}
