@@ -83,4 +83,5 @@ ALTER TABLE exchange_items ADD COLUMN search tsvector GENERATED ALWAYS AS (
     || setweight(to_tsvector('english', summary), 'B')
     || setweight(to_tsvector('english', source_org), 'C')
 ) STORED;
-CREATE INDEX exchange_items_search ON exchange_items USING GIN (search);
+-- Only published items are searched: a partial index holds just those.
+CREATE INDEX exchange_items_search ON exchange_items USING GIN (search) WHERE status = 'published';

@@ -4,19 +4,19 @@
 //! and searched; partner organizations submit items for moderation;
 //! subscribers without an account choose topics and get email digests.
 
+pub mod api;
+pub mod demo;
 pub mod digest;
 pub mod digest_demo;
 pub mod digest_synthetic;
-pub mod subscribe;
-pub mod subscribe_api;
-pub mod subscribe_pages;
-pub mod api;
-pub mod demo;
 pub mod handlers;
 pub mod rules;
 pub mod search;
 pub mod service;
 pub mod store;
+pub mod subscribe;
+pub mod subscribe_api;
+pub mod subscribe_pages;
 pub mod synthetic;
 pub mod topics;
 

@@ -123,30 +123,32 @@ pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
         AND ($2 IS NULL OR i.kind = $2)
         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM exchange_item_topics t WHERE t.item_id = i.id AND t.topic = $3))";
     let (text, sql_hits, sql_count) = match db.backend {
+        // The FTS5 index holds published items only (migration 8's
+        // triggers): matching, ranking and counting read the index alone,
+        // and the filters look up each match by its key.
         Backend::Sqlite => match rules::fts5_query(&q.q) {
-            Some(m) => (
-                Some(m),
-                format!(
-                    // CROSS JOIN keeps the full-text index outside: otherwise
-                    // SQLite may run the MATCH once per item. The snippets
-                    // are made for the page's rows only, after ranking.
-                    "SELECT i.id, i.kind, i.title,
-                        (SELECT snippet(exchange_search, 1, char(2), char(3), '…', 32)
-                         FROM exchange_search WHERE exchange_search MATCH $1 AND rowid = r.id),
-                        i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-                     FROM (SELECT exchange_search.rowid AS id, bm25(exchange_search, 10.0, 2.0, 1.0) AS rank
-                           FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
-                           WHERE exchange_search MATCH $1 AND {filters}
-                           ORDER BY rank, i.id DESC
-                           LIMIT {PER_PAGE} OFFSET {offset}) r
-                     CROSS JOIN exchange_items i ON i.id = r.id
-                     ORDER BY r.rank, i.id DESC"
-                ),
-                format!(
-                    "SELECT COUNT(*) FROM exchange_search CROSS JOIN exchange_items i ON i.id = exchange_search.rowid
-                     WHERE exchange_search MATCH $1 AND {filters}"
-                ),
-            ),
+            Some(m) => {
+                let matched = "exchange_search MATCH $1
+                    AND ($2 IS NULL OR EXISTS (SELECT 1 FROM exchange_items k WHERE k.id = exchange_search.rowid AND k.kind = $2))
+                    AND ($3 IS NULL OR EXISTS (SELECT 1 FROM exchange_item_topics t WHERE t.item_id = exchange_search.rowid AND t.topic = $3))";
+                (
+                    Some(m),
+                    format!(
+                        "SELECT i.id, i.kind, i.title,
+                            (SELECT snippet(exchange_search, 1, char(2), char(3), '…', 32)
+                             FROM exchange_search WHERE exchange_search MATCH $1 AND rowid = r.id),
+                            i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+                         FROM (SELECT rowid AS id, bm25(exchange_search, 10.0, 2.0, 1.0) AS rank
+                               FROM exchange_search
+                               WHERE {matched}
+                               ORDER BY rank, rowid DESC
+                               LIMIT {PER_PAGE} OFFSET {offset}) r
+                         CROSS JOIN exchange_items i ON i.id = r.id
+                         ORDER BY r.rank, i.id DESC"
+                    ),
+                    format!("SELECT COUNT(*) FROM exchange_search WHERE {matched}"),
+                )
+            }
             None => (None, String::new(), String::new()),
         },
         Backend::Postgres => match rules::pg_query(&q.q) {

@@ -81,10 +81,93 @@ const SENTENCES: &[&str] = &[
     "Credentials were stacked so that each step leads to work and to further study.",
 ];
 
+const SETTINGS: &[&str] = &[
+    "community colleges",
+    "adult education programs",
+    "high schools",
+    "workforce boards",
+    "correctional education",
+    "regional partnerships",
+    "technical colleges",
+    "one-stop career centers",
+    "tribal colleges",
+    "libraries",
+    "refugee services",
+    "youth programs",
+];
+
+const PLACES: &[&str] = &[
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Connecticut",
+    "Delaware",
+    "Florida",
+    "Georgia",
+    "Hawaii",
+    "Idaho",
+    "Illinois",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Kentucky",
+    "Louisiana",
+    "Maine",
+    "Maryland",
+    "Massachusetts",
+    "Michigan",
+    "Minnesota",
+    "Mississippi",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Nevada",
+    "New Hampshire",
+    "New Jersey",
+    "New Mexico",
+    "New York",
+    "North Carolina",
+    "North Dakota",
+    "Ohio",
+    "Oklahoma",
+    "Oregon",
+    "Pennsylvania",
+    "Rhode Island",
+    "South Carolina",
+    "South Dakota",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Vermont",
+    "Virginia",
+    "Washington",
+    "West Virginia",
+    "Wisconsin",
+    "Wyoming",
+];
+
 /// Makes `count` published items (about one in ten an event), reporting
 /// progress on a bar; returns how many were made.
 pub async fn resources(state: &AppState, count: usize) -> anyhow::Result<usize> {
     let topics = super::topics::all(&state.frameworks);
+    // The frameworks' own strategies and component descriptions give the
+    // summaries a real vocabulary, next to a few sentences of our own.
+    let sentences: Vec<String> = state
+        .frameworks
+        .frameworks
+        .iter()
+        .flat_map(|f| {
+            f.elements
+                .iter()
+                .flat_map(|e| e.strategies.iter().map(|s| s.text.clone()))
+                .chain(f.components.iter().map(|c| c.description.clone()))
+        })
+        .filter(|t| !t.is_empty())
+        .chain(SENTENCES.iter().map(|s| (*s).to_owned()))
+        .collect();
     anyhow::ensure!(!topics.is_empty(), "no topics: the frameworks are missing");
     let bar = ProgressBar::new(count as u64);
     bar.set_style(
@@ -117,11 +200,17 @@ pub async fn resources(state: &AppState, count: usize) -> anyhow::Result<usize> 
                 |list: &[&'static str], salt: u64| list[(mix(&[h, salt]) as usize) % list.len()];
             let event = h.is_multiple_of(10);
             let subject = pick(SUBJECTS, 1);
-            let title = format!("{} {subject} ({id})", pick(FORMS, 2));
+            let place = pick(PLACES, 6);
+            let title = format!(
+                "{} {subject} for {} in {place} ({id})",
+                pick(FORMS, 2),
+                pick(SETTINGS, 7)
+            );
+            let sentence = |salt: u64| &sentences[(mix(&[h, salt]) as usize) % sentences.len()];
             let summary = format!(
-                "{} {} This item is about {subject}.",
-                pick(SENTENCES, 3),
-                pick(SENTENCES, 4)
+                "{} {} This item is about {subject} in {place}.",
+                sentence(3),
+                sentence(4)
             );
             // Spread over the last three years, newest last.
             let published = now - ((count - made - i) as i64 % 1095) * day;
