@@ -26,8 +26,6 @@ use crate::audit::{self, Entry};
 use crate::db::Backend;
 use crate::time::now_ms;
 
-/// The Exchange's time zone: digests are dated and sent by its clock.
-pub const ZONE: &str = "America/New_York";
 /// Daily digests cover the day up to this hour (local time).
 pub const HOUR: i8 = 7;
 /// Weekly digests cover the week up to this day, at `HOUR`.
@@ -65,7 +63,7 @@ fn at_hour(date: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> i64 {
 
 /// The latest period of this frequency that has ended by `now`.
 pub fn due_period(frequency: &'static str, now: i64) -> Period {
-    let tz = jiff::tz::TimeZone::get(ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = jiff::tz::TimeZone::get(super::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
     let today = jiff::Timestamp::from_millisecond(now)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
         .to_zoned(tz.clone())

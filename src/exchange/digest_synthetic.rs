@@ -6,16 +6,9 @@
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::AppState;
+use crate::demo::mix;
 
 const CHUNK: usize = 5000;
-
-fn mix(n: u64) -> u64 {
-    // SplitMix64: cheap, stable pseudo-random choices.
-    let mut z = n.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// Makes `count` subscribers; returns how many were made.
 pub async fn subscribers(state: &AppState, count: usize) -> anyhow::Result<usize> {
@@ -40,13 +33,13 @@ pub async fn subscribers(state: &AppState, count: usize) -> anyhow::Result<usize
         let mut tags = Vec::with_capacity(n * 2);
         for i in 0..n {
             let id = first + (made + i) as i64 + 1;
-            let h = mix(id as u64);
+            let h = mix(&[id as u64, 0x5b5c]);
             // Only generated, trusted text goes into this SQL.
             subs.push(format!(
                 "({id}, 'subscriber{id}@synthetic.example', 'subscriber{id}@synthetic.example', 'daily', 'active', {since}, {since}, {now}, {now})"
             ));
             let mut chosen: Vec<usize> = (0..1 + h % 3)
-                .map(|k| (mix(h ^ (k + 1)) as usize) % topics.len())
+                .map(|k| (mix(&[h, k + 1]) as usize) % topics.len())
                 .collect();
             chosen.sort_unstable();
             chosen.dedup();

@@ -519,7 +519,7 @@ async fn submit_form(
             "resource"
         }
         .into(),
-        time_zone: "America/New_York".into(),
+        time_zone: super::TIME_ZONE.into(),
         ..Draft::default()
     };
     if let Some(p) = store::partner_of_user(&state.db.pool, user.id).await? {
@@ -726,7 +726,7 @@ struct ModerationPage {
 
 impl ModerationPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, "America/New_York")
+        crate::time::format_in_zone(*ms, super::TIME_ZONE)
     }
 }
 
@@ -818,7 +818,7 @@ struct PartnersPage {
 
 impl PartnersPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, "America/New_York")
+        crate::time::format_in_zone(*ms, super::TIME_ZONE)
     }
 }
 
@@ -855,7 +855,7 @@ impl PartnerPage {
     }
 
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, "America/New_York")
+        crate::time::format_in_zone(*ms, super::TIME_ZONE)
     }
 }
 

@@ -20,6 +20,10 @@ pub mod subscribe_pages;
 pub mod synthetic;
 pub mod topics;
 
+/// The Exchange's clock: digests are dated and sent by it, and the
+/// admin pages show times in it.
+pub const TIME_ZONE: &str = "America/New_York";
+
 /// Who an item is for: (key, what people read). Stored as keys joined
 /// with commas.
 pub const AUDIENCES: &[(&str, &str)] = &[

@@ -353,7 +353,7 @@ struct DigestPage {
 
 impl DigestPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, digest::ZONE)
+        crate::time::format_in_zone(*ms, super::TIME_ZONE)
     }
 }
 
@@ -388,7 +388,7 @@ struct RunsPage {
 
 impl RunsPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, digest::ZONE)
+        crate::time::format_in_zone(*ms, super::TIME_ZONE)
     }
 }
 
