@@ -36,6 +36,8 @@ pub struct AppState {
     pub frameworks: Arc<crate::framework::Registry>,
     /// Frozen snapshots' ratings, read once (snapshots never change).
     pub frozen: Arc<crate::assessment::frozen::FrozenRatings>,
+    /// Recent Exchange search answers, reused while the library is unchanged.
+    pub search_cache: Arc<crate::exchange::search::Cache>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
         let keys = load_keys(&db).await?;
         let mailer = Mailer::new(&config)?;
         let storage = crate::storage::Storage::new(&config)?;
+        let search_cache = crate::exchange::search::Cache::new(config.search_cache_entries);
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -61,6 +64,7 @@ impl AppState {
             storage,
             frameworks: Arc::new(frameworks),
             frozen: Arc::default(),
+            search_cache: Arc::new(search_cache),
         })
     }
 }

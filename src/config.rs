@@ -90,6 +90,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "(none: only the built-in frameworks)",
         "folder of extra framework files (*.toml), loaded with the built-in ones",
     ),
+    (
+        "search_cache_entries",
+        "1000",
+        "Exchange searches remembered until the library changes (0: none)",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -112,6 +117,8 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     /// A folder of extra framework files, loaded with the built-in ones.
     pub frameworks_dir: Option<PathBuf>,
+    /// How many Exchange search answers are kept (0: none).
+    pub search_cache_entries: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,6 +379,7 @@ impl RawSettings {
             job_poll_ms: self.number("job_poll_ms", 500, 10)?,
             trust_proxy_headers: self.flag("trust_proxy_headers", false)?,
             frameworks_dir,
+            search_cache_entries: self.number("search_cache_entries", 1000, 0)?,
         })
     }
 }

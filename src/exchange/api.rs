@@ -70,7 +70,9 @@ async fn list_items(
     _who: MaybeApiUser,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Results>, ApiError> {
-    Ok(Json(search::search(&state.db, &q).await?))
+    Ok(Json(
+        search::search(&state.db, &state.search_cache, &q).await?,
+    ))
 }
 
 /// One item. Public for published items; an unpublished one only for

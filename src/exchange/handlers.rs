@@ -120,6 +120,7 @@ async fn home(
 ) -> Result<Response, AppError> {
     let newest = search::search(
         &state.db,
+        &state.search_cache,
         &SearchQuery {
             kind: "resource".into(),
             ..SearchQuery::default()
@@ -189,7 +190,7 @@ async fn search_page(
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let results = search::search(&state.db, &query).await?;
+    let results = search::search(&state.db, &state.search_cache, &query).await?;
     let heading = if query.q.trim().is_empty() {
         "Browse the library".to_owned()
     } else {
@@ -231,7 +232,7 @@ async fn topic_page(
         page: p.page,
         ..SearchQuery::default()
     };
-    let results = search::search(&state.db, &query).await?;
+    let results = search::search(&state.db, &state.search_cache, &query).await?;
     let page = ListPage {
         chrome: Chrome::new(&visitor, topic.name.clone(), "/exchange"),
         heading: topic.name.clone(),

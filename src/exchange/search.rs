@@ -4,6 +4,9 @@
 //! newest first, by topic and kind, and upcoming events. Only published
 //! items, ever.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use serde::{Deserialize, Serialize};
 
 use super::rules;
@@ -109,8 +112,127 @@ fn hits(rows: Vec<Row>, marked: bool) -> Vec<Hit> {
         .collect()
 }
 
-/// Searches (or browses, when there are no words) the published items.
-pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
+/// Recent answers, reused while the library is unchanged.
+///
+/// Ranking every match is the cost of a search (a common word matches
+/// thousands of items), and the same searches come again and again while
+/// the library changes a few times a day. Each answer is kept under the
+/// library's version number (migration 11: triggers bump it on every
+/// change to an item or its topics) and used again only while that number
+/// is the same, so a change made by any process shows at once. Bounded:
+/// the least recently used answer goes first.
+pub struct Cache {
+    capacity: usize,
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Default)]
+struct CacheInner {
+    entries: HashMap<CacheKey, CacheEntry>,
+    clock: u64,
+}
+
+/// The words (as searched: the same words in any case or punctuation are
+/// the same search), topic, kind and page.
+type CacheKey = (String, String, String, i64);
+
+struct CacheEntry {
+    version: i64,
+    results: Results,
+    used: u64,
+}
+
+impl Cache {
+    /// Keeps up to `capacity` answers; 0 keeps none.
+    pub fn new(capacity: usize) -> Cache {
+        Cache {
+            capacity,
+            inner: Mutex::new(CacheInner::default()),
+        }
+    }
+
+    fn key(q: &SearchQuery) -> CacheKey {
+        (
+            rules::search_terms(&q.q).join(" "),
+            q.topic.trim().to_owned(),
+            match q.kind.as_str() {
+                "resource" | "event" => q.kind.clone(),
+                _ => String::new(),
+            },
+            q.page(),
+        )
+    }
+
+    fn get(&self, key: &CacheKey, version: i64) -> Option<Results> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.clock += 1;
+        let now = inner.clock;
+        let entry = inner.entries.get_mut(key)?;
+        if entry.version != version {
+            return None;
+        }
+        entry.used = now;
+        Some(entry.results.clone())
+    }
+
+    fn put(&self, key: CacheKey, version: i64, results: &Results) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.clock += 1;
+        let now = inner.clock;
+        // Answers from an older library are of no more use.
+        inner.entries.retain(|_, e| e.version >= version);
+        if inner.entries.len() >= self.capacity
+            && let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(k, _)| k.clone())
+        {
+            inner.entries.remove(&oldest);
+        }
+        inner.entries.insert(
+            key,
+            CacheEntry {
+                version,
+                results: results.clone(),
+                used: now,
+            },
+        );
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.inner.lock().unwrap().entries.len()
+    }
+}
+
+/// The library's version number (see [`Cache`]).
+async fn library_version(db: &Db) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT version FROM exchange_library_version WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Searches (or browses, when there are no words) the published items,
+/// answering from the cache when the library has not changed since.
+pub async fn search(db: &Db, cache: &Cache, q: &SearchQuery) -> sqlx::Result<Results> {
+    if cache.capacity == 0 {
+        return search_database(db, q).await;
+    }
+    let key = Cache::key(q);
+    // Read before searching: an answer is never filed under a version
+    // older than what it saw.
+    let version = library_version(db).await?;
+    if let Some(found) = cache.get(&key, version) {
+        return Ok(found);
+    }
+    let results = search_database(db, q).await?;
+    cache.put(key, version, &results);
+    Ok(results)
+}
+
+/// Searches the database itself.
+async fn search_database(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
     let page = q.page();
     let offset = (page - 1) * PER_PAGE;
     let kind = match q.kind.as_str() {
@@ -282,4 +404,80 @@ pub async fn fill_recommendations(
             .collect();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results(total: i64) -> Results {
+        Results {
+            hits: Vec::new(),
+            total,
+            page: 1,
+            per_page: PER_PAGE,
+        }
+    }
+
+    fn query(q: &str) -> SearchQuery {
+        SearchQuery {
+            q: q.into(),
+            ..SearchQuery::default()
+        }
+    }
+
+    #[test]
+    fn an_answer_is_reused_only_while_the_library_is_unchanged() {
+        let cache = Cache::new(10);
+        let key = Cache::key(&query("apprenticeship"));
+        cache.put(key.clone(), 7, &results(42));
+        assert_eq!(cache.get(&key, 7).map(|r| r.total), Some(42));
+        assert!(cache.get(&key, 8).is_none(), "the library changed");
+    }
+
+    #[test]
+    fn the_same_words_written_differently_are_the_same_search() {
+        assert_eq!(
+            Cache::key(&query("Employer  engagement!")),
+            Cache::key(&query("employer engagement"))
+        );
+        let mut other = query("employer engagement");
+        other.kind = "event".into();
+        assert_ne!(
+            Cache::key(&other),
+            Cache::key(&query("employer engagement"))
+        );
+        other.kind = "nonsense".into();
+        assert_eq!(
+            Cache::key(&other),
+            Cache::key(&query("employer engagement"))
+        );
+    }
+
+    #[test]
+    fn the_least_recently_used_answer_goes_first() {
+        let cache = Cache::new(2);
+        let (a, b, c) = (
+            Cache::key(&query("a")),
+            Cache::key(&query("b")),
+            Cache::key(&query("c")),
+        );
+        cache.put(a.clone(), 1, &results(1));
+        cache.put(b.clone(), 1, &results(2));
+        assert!(cache.get(&a, 1).is_some());
+        cache.put(c.clone(), 1, &results(3));
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get(&b, 1).is_none(), "b was used least recently");
+        assert!(cache.get(&a, 1).is_some());
+        assert!(cache.get(&c, 1).is_some());
+    }
+
+    #[test]
+    fn answers_from_an_older_library_are_dropped() {
+        let cache = Cache::new(10);
+        cache.put(Cache::key(&query("a")), 1, &results(1));
+        cache.put(Cache::key(&query("b")), 1, &results(1));
+        cache.put(Cache::key(&query("c")), 2, &results(1));
+        assert_eq!(cache.len(), 1);
+    }
 }

@@ -216,6 +216,89 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
     app.stop().await;
 }
 
+both_backends!(search_answers_kept_in_memory_follow_every_change_at_once);
+
+/// Search answers are kept in memory while the library is unchanged; any
+/// change, by this server or by another process writing to the same
+/// database, shows in the next search.
+async fn search_answers_kept_in_memory_follow_every_change_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin_id, _) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.token_for(admin_id, "admin@x.gov").await;
+    let (s, item) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Apprenticeship toolkit",
+            "Templates and agreements for state teams.",
+            "six-key-elements/partnerships",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201, "{item}");
+    let id = item["id"].as_i64().unwrap();
+    let search = "/api/v1/exchange/items?q=apprenticeship";
+    for _ in 0..2 {
+        let (_, found) = anonymous_get(&app, search).await;
+        assert_eq!(titles(&found), ["Apprenticeship toolkit"]);
+    }
+
+    // Another process renames it, straight in the database.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE exchange_items SET title = 'Apprenticeship guide' WHERE id = {id}"
+    )))
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let (_, found) = anonymous_get(&app, search).await;
+    assert_eq!(titles(&found), ["Apprenticeship guide"]);
+
+    // Withdrawn: gone from the next search, on the page too.
+    let (s, _) = call(
+        &app,
+        &admin,
+        "POST",
+        &format!("/api/v1/exchange/items/{id}/moderation"),
+        Some(json!({"action": "withdraw", "note": ""})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (_, found) = anonymous_get(&app, search).await;
+    assert_eq!(found["total"], 0);
+    let page = app.browser().get("/exchange/search?q=apprenticeship").await;
+    assert!(!page.body.contains("Apprenticeship guide"));
+
+    // A topic added to a new item shows in a topic search at once.
+    let (_, by_topic) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?q=bridge&topic=six-key-elements/funding",
+    )
+    .await;
+    assert_eq!(by_topic["total"], 0);
+    let (s, _) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Bridge programs",
+            "Braided funding for bridge programs.",
+            "six-key-elements/funding",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (_, by_topic) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?q=bridge&topic=six-key-elements/funding",
+    )
+    .await;
+    assert_eq!(titles(&by_topic), ["Bridge programs"]);
+    app.stop().await;
+}
+
 both_backends!(partners_apply_are_approved_submit_and_are_moderated);
 
 async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) {
