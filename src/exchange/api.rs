@@ -187,7 +187,7 @@ async fn list_topics(
     State(state): State<AppState>,
     _who: MaybeApiUser,
 ) -> Result<Json<Vec<TopicCount>>, ApiError> {
-    let counts = search::topic_counts(&state.db).await?;
+    let counts = search::topic_counts(&state.db, &state.search_cache).await?;
     Ok(Json(
         super::topics::all(&state.frameworks)
             .into_iter()

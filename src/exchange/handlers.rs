@@ -85,7 +85,7 @@ pub struct TopicGroup {
 }
 
 async fn topic_groups(state: &AppState) -> Result<Vec<TopicGroup>, AppError> {
-    let counts = search::topic_counts(&state.db).await?;
+    let counts = search::topic_counts(&state.db, &state.search_cache).await?;
     let mut groups: Vec<TopicGroup> = Vec::new();
     for t in topics::all(&state.frameworks) {
         let n = counts

@@ -124,6 +124,9 @@ fn hits(rows: Vec<Row>, marked: bool) -> Vec<Hit> {
 pub struct Cache {
     capacity: usize,
     inner: Mutex<CacheInner>,
+    /// The published items per topic (every Exchange home page shows
+    /// them; counting reads every topic row), with the version it saw.
+    topic_counts: Mutex<Option<(i64, TopicCounts)>>,
 }
 
 #[derive(Default)]
@@ -131,6 +134,9 @@ struct CacheInner {
     entries: HashMap<CacheKey, CacheEntry>,
     clock: u64,
 }
+
+/// Published items per topic key.
+pub type TopicCounts = Vec<(String, i64)>;
 
 /// The words (as searched: the same words in any case or punctuation are
 /// the same search), topic, kind and page.
@@ -148,6 +154,7 @@ impl Cache {
         Cache {
             capacity,
             inner: Mutex::new(CacheInner::default()),
+            topic_counts: Mutex::new(None),
         }
     }
 
@@ -346,8 +353,27 @@ pub async fn upcoming_events(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<
     Ok(hits(rows, false))
 }
 
-/// Published items per topic key.
-pub async fn topic_counts(db: &Db) -> sqlx::Result<Vec<(String, i64)>> {
+/// Published items per topic key, from the cache while the library is
+/// unchanged (see [`Cache`]).
+pub async fn topic_counts(db: &Db, cache: &Cache) -> sqlx::Result<TopicCounts> {
+    if cache.capacity == 0 {
+        return count_topics(db).await;
+    }
+    let version = library_version(db).await?;
+    {
+        let kept = cache.topic_counts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((v, counts)) = kept.as_ref()
+            && *v == version
+        {
+            return Ok(counts.clone());
+        }
+    }
+    let counts = count_topics(db).await?;
+    *cache.topic_counts.lock().unwrap_or_else(|e| e.into_inner()) = Some((version, counts.clone()));
+    Ok(counts)
+}
+
+async fn count_topics(db: &Db) -> sqlx::Result<TopicCounts> {
     sqlx::query_as(
         "SELECT t.topic, COUNT(*) FROM exchange_item_topics t
          JOIN exchange_items i ON i.id = t.item_id

@@ -277,6 +277,7 @@ async fn search_answers_kept_in_memory_follow_every_change_at_once(backend: Back
     )
     .await;
     assert_eq!(by_topic["total"], 0);
+    assert_eq!(topic_count(&app, "six-key-elements/funding").await, 0);
     let (s, _) = call(
         &app,
         &admin,
@@ -296,7 +297,20 @@ async fn search_answers_kept_in_memory_follow_every_change_at_once(backend: Back
     )
     .await;
     assert_eq!(titles(&by_topic), ["Bridge programs"]);
+    assert_eq!(topic_count(&app, "six-key-elements/funding").await, 1);
     app.stop().await;
+}
+
+async fn topic_count(app: &TestApp, key: &str) -> i64 {
+    let (_, topics) = anonymous_get(app, "/api/v1/exchange/topics").await;
+    topics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == key)
+        .unwrap()["items"]
+        .as_i64()
+        .unwrap()
 }
 
 both_backends!(partners_apply_are_approved_submit_and_are_moderated);
