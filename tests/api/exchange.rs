@@ -701,3 +701,71 @@ async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Bac
     assert!(results.body.contains("More on this topic"));
     app.stop().await;
 }
+
+both_backends!(bad_ids_in_addresses_are_not_found);
+
+/// A non-numeric, too large or unknown id in an address is the site's own
+/// "Page not found" page, or for the API a JSON 404 naming the part of the
+/// address; never a bare text answer or a 500. Across areas, not only the
+/// Exchange.
+async fn bad_ids_in_addresses_are_not_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin_id, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let token = app.token_for(admin_id, "admin@x.gov").await;
+    app.add_program("cp-2016").await;
+    let admin = app.browser();
+    admin.sign_in("admin@x.gov", &admin_pw).await;
+
+    for path in [
+        "/exchange/items/abc",
+        "/exchange/items/99999999999999999999999",
+        "/exchange/items/424242",
+        "/exchange/items/abc/event.ics",
+        "/exchange/partners/abc",
+        "/programs/cp-2016/forum/threads/abc",
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 404, "{path}: {}", page.body);
+        let kind = page.headers["content-type"].to_str().unwrap();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(
+            page.body.contains("Page not found"),
+            "{path}: {}",
+            page.body
+        );
+    }
+    // A form posted to a bad address: not found, too.
+    let page = admin
+        .submit(
+            "/exchange/submit",
+            "/exchange/items/abc/moderate",
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(page.status, 404, "{}", page.body);
+    assert!(page.body.contains("Page not found"));
+
+    for (method, path, field) in [
+        ("GET", "/api/v1/exchange/items/abc", "id"),
+        (
+            "GET",
+            "/api/v1/exchange/items/99999999999999999999999",
+            "id",
+        ),
+        ("PUT", "/api/v1/exchange/items/abc", "id"),
+        ("GET", "/api/v1/exchange/digests/abc", "id"),
+        ("PUT", "/api/v1/programs/cp-2016/teams/CO/members/abc", "id"),
+    ] {
+        let (s, body) = call(&app, &token, method, path, Some(json!({}))).await;
+        assert_eq!(s, 404, "{method} {path}: {body}");
+        assert_eq!(body["error"]["code"], "not_found", "{path}: {body}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{path}: {body}");
+    }
+    let (s, body) = anonymous_get(&app, "/api/v1/exchange/items/abc").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["error"]["fields"][0]["field"], "id");
+    let (s, body) = anonymous_get(&app, "/api/v1/exchange/items/424242").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+    app.stop().await;
+}
