@@ -769,3 +769,108 @@ async fn bad_ids_in_addresses_are_not_found(backend: Backend) {
     assert_eq!(body["error"]["code"], "not_found");
     app.stop().await;
 }
+
+/// The files in the uploads folder, at any depth.
+fn stored_files(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let path = e.path();
+                    if path.is_dir() { count(&path) } else { 1 }
+                })
+                .sum()
+        })
+    }
+    count(&app.dir.path().join("uploads"))
+}
+
+/// Makes every audit write fail (so a change's transaction fails after
+/// its item row is written), or mends it.
+async fn break_audit_log(app: &TestApp, broken: bool) {
+    let sql = if broken {
+        "ALTER TABLE audit_log RENAME TO audit_log_away"
+    } else {
+        "ALTER TABLE audit_log_away RENAME TO audit_log"
+    };
+    sqlx::query(sql).execute(&app.state.db.pool).await.unwrap();
+}
+
+both_backends!(a_change_that_fails_leaves_no_file_behind);
+
+async fn a_change_that_fails_leaves_no_file_behind(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@x.gov", &admin_pw).await;
+    let csrf = admin.get("/exchange/submit").await.csrf_token().unwrap();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("kind", "resource"),
+        ("title", "Bridge programs field guide"),
+        ("summary", "How four colleges built bridge programs."),
+        ("url", ""),
+        ("source_org", "Plains Pathways"),
+        ("issued_on", "2016-09-01"),
+        ("audience-educators", "on"),
+        ("topic-six-key-elements.programs", "on"),
+    ];
+    let pdf = |n: u8| {
+        let mut b = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+        b.push(b'0' + n);
+        b
+    };
+
+    // The item row is written, then the audit entry fails: the whole
+    // change is undone, its file too.
+    break_audit_log(&app, true).await;
+    let failed = admin
+        .post_multipart(
+            "/exchange/submit",
+            &fields,
+            Some(("file", "guide.pdf", pdf(1))),
+        )
+        .await;
+    break_audit_log(&app, false).await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert!(failed.body.contains("Something went wrong on our side"));
+    assert_eq!(app.count("exchange_items").await, 0);
+    assert_eq!(stored_files(&app), 0, "no file left behind");
+
+    // A change that works keeps its one file.
+    let sent = admin
+        .post_multipart(
+            "/exchange/submit",
+            &fields,
+            Some(("file", "guide.pdf", pdf(2))),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let item = sent.location.unwrap().split('?').next().unwrap().to_owned();
+    assert_eq!(stored_files(&app), 1);
+
+    // A failed edit with a new file keeps the old one, and only it.
+    let edit = format!("{item}/edit");
+    break_audit_log(&app, true).await;
+    let failed = admin
+        .post_multipart(&edit, &fields, Some(("file", "guide v2.pdf", pdf(3))))
+        .await;
+    break_audit_log(&app, false).await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert_eq!(stored_files(&app), 1);
+    let (s, _, bytes) = app.browser().download(&format!("{item}/file")).await;
+    assert_eq!(s, 200);
+    assert_eq!(bytes, pdf(2));
+
+    // An edit that works replaces the file: the old one is removed.
+    let edited = admin
+        .post_multipart(&edit, &fields, Some(("file", "guide v2.pdf", pdf(4))))
+        .await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    assert_eq!(stored_files(&app), 1, "the replaced file is removed");
+    let (s, _, bytes) = app.browser().download(&format!("{item}/file")).await;
+    assert_eq!(s, 200);
+    assert_eq!(bytes, pdf(4));
+    app.stop().await;
+}
