@@ -241,8 +241,8 @@ async fn store_file(
     state: &AppState,
     upload: &Upload,
 ) -> Result<(String, String, String, i64), Refusal> {
-    let checked =
-        evidence::check(&upload.bytes, &upload.name).map_err(|m| Refusal::field("file", m))?;
+    let checked = evidence::check_exchange(&upload.bytes, &upload.name)
+        .map_err(|m| Refusal::field("file", m))?;
     let key = crate::storage::new_key("exchange", checked.kind.extension());
     state.storage.put(&key, upload.bytes.clone()).await?;
     Ok((
@@ -269,7 +269,7 @@ pub async fn submit(
         Ok(v) => v,
         Err(mut problems) => {
             if let Some(u) = &upload
-                && let Err(m) = evidence::check(&u.bytes, &u.name)
+                && let Err(m) = evidence::check_exchange(&u.bytes, &u.name)
             {
                 problems.push(("file", m));
             }
@@ -352,7 +352,7 @@ pub async fn edit(
         Ok(v) => v,
         Err(mut problems) => {
             if let Some(u) = &upload
-                && let Err(m) = evidence::check(&u.bytes, &u.name)
+                && let Err(m) = evidence::check_exchange(&u.bytes, &u.name)
             {
                 problems.push(("file", m));
             }

@@ -874,3 +874,95 @@ async fn a_change_that_fails_leaves_no_file_behind(backend: Backend) {
     assert_eq!(bytes, pdf(4));
     app.stop().await;
 }
+
+/// A zip holding the named parts, as Office files are.
+fn zip_with(parts: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for p in parts {
+        w.start_file(*p, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"<x/>").unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+both_backends!(partners_and_admins_attach_slide_decks);
+
+async fn partners_and_admins_attach_slide_decks(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let (_, partner_pw) = app.add_user("p@org.example", "partner", None, None).await;
+    let deck = zip_with(&[
+        "[Content_Types].xml",
+        "ppt/presentation.xml",
+        "ppt/slides/slide1.xml",
+    ]);
+    for (email, password, done) in [
+        ("p@org.example", partner_pw.as_str(), "submitted"),
+        ("admin@x.gov", admin_pw.as_str(), "published"),
+    ] {
+        let b = app.browser();
+        b.sign_in(email, password).await;
+        let form = b.get("/exchange/submit").await;
+        assert!(
+            form.body.contains("PowerPoint slide deck (.pptx)"),
+            "the hint lists it"
+        );
+        let csrf = form.csrf_token().unwrap();
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("kind", "resource"),
+            ("title", "Kickoff slides"),
+            ("summary", "The slides from the program's kickoff meeting."),
+            ("url", ""),
+            ("source_org", "Plains Pathways"),
+            ("issued_on", "2016-09-01"),
+            ("audience-educators", "on"),
+            ("topic-six-key-elements.programs", "on"),
+        ];
+        // A zip called .pptx without a presentation inside is refused.
+        let before = app.count("exchange_items").await;
+        let fake = zip_with(&["[Content_Types].xml", "readme.txt"]);
+        let refused = b
+            .post_multipart(
+                "/exchange/submit",
+                &fields,
+                Some(("file", "deck.pptx", fake)),
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("id=\"file-error\""));
+        assert!(
+            refused.body.contains("or a PowerPoint slide deck (.pptx)."),
+            "the message lists slide decks"
+        );
+        assert_eq!(app.count("exchange_items").await, before, "nothing saved");
+
+        let sent = b
+            .post_multipart(
+                "/exchange/submit",
+                &fields,
+                Some(("file", "Kickoff deck.pptx", deck.clone())),
+            )
+            .await;
+        assert_eq!(sent.status, 303, "{}", sent.body);
+        let location = sent.location.unwrap();
+        assert!(location.ends_with(&format!("?done={done}")), "{location}");
+        let item = location.split('?').next().unwrap().to_owned();
+        let page = b.get(&item).await;
+        assert!(
+            page.body.contains("Download Kickoff deck.pptx"),
+            "{}",
+            page.body
+        );
+        let (s, headers, bytes) = b.download(&format!("{item}/file")).await;
+        assert_eq!(s, 200);
+        assert_eq!(bytes, deck);
+        assert_eq!(
+            headers["content-type"],
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        );
+    }
+    app.stop().await;
+}
