@@ -2,8 +2,9 @@
 //! record attendance and notes, action items (and turning one into a step
 //! of the state's action plan), and one's own calendar feed.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,8 +1,9 @@
 //! `/api/v1/programs/{slug}/applications/{state}`: read the application,
 //! replace the draft, submit, withdraw.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

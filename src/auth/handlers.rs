@@ -1,9 +1,10 @@
 //! Pages for signing in and out, passwords, invitations, personal access
 //! tokens and the list of people.
 
+use crate::web::Path;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

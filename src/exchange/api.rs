@@ -3,8 +3,9 @@
 //! changing items (partners, administrators), moderation and partners
 //! (administrators).
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;

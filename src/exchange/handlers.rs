@@ -2,9 +2,10 @@
 //! item with its file and calendar entry), the partners' interest form,
 //! the partners' submissions, and the administrator's moderation.
 
+use crate::web::Path;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

@@ -241,8 +241,8 @@ async fn store_file(
     state: &AppState,
     upload: &Upload,
 ) -> Result<(String, String, String, i64), Refusal> {
-    let checked =
-        evidence::check(&upload.bytes, &upload.name).map_err(|m| Refusal::field("file", m))?;
+    let checked = evidence::check_exchange(&upload.bytes, &upload.name)
+        .map_err(|m| Refusal::field("file", m))?;
     let key = crate::storage::new_key("exchange", checked.kind.extension());
     state.storage.put(&key, upload.bytes.clone()).await?;
     Ok((
@@ -269,7 +269,7 @@ pub async fn submit(
         Ok(v) => v,
         Err(mut problems) => {
             if let Some(u) = &upload
-                && let Err(m) = evidence::check(&u.bytes, &u.name)
+                && let Err(m) = evidence::check_exchange(&u.bytes, &u.name)
             {
                 problems.push(("file", m));
             }
@@ -287,31 +287,48 @@ pub async fn submit(
         size: *size,
     });
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let partner = store::partner_of_user(&mut *tx, user.id).await?;
-    let status = if manages { "published" } else { "pending" };
-    let uid = (valid.kind == "event")
-        .then(|| format!("exchange-{}@waymark", crate::auth::secret::random_token()));
-    let id = store::insert(
-        &mut tx,
-        &valid,
-        file_ref.as_ref(),
-        status,
-        partner.map(|p| p.id),
-        Some(user.id),
-        uid.as_deref(),
-        now,
-    )
-    .await?;
-    audit::write(
-        &mut *tx,
-        &Entry::new(user.actor(), ip, "exchange_submit")
-            .record("exchange_item", id)
-            .detail(format!("{} \"{}\" ({status})", valid.kind, valid.title)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    let recorded = async {
+        let mut tx = state.db.begin().await?;
+        let partner = store::partner_of_user(&mut *tx, user.id).await?;
+        let status = if manages { "published" } else { "pending" };
+        let uid = (valid.kind == "event")
+            .then(|| format!("exchange-{}@waymark", crate::auth::secret::random_token()));
+        let id = store::insert(
+            &mut tx,
+            &valid,
+            file_ref.as_ref(),
+            status,
+            partner.map(|p| p.id),
+            Some(user.id),
+            uid.as_deref(),
+            now,
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(user.actor(), ip, "exchange_submit")
+                .record("exchange_item", id)
+                .detail(format!("{} \"{}\" ({status})", valid.kind, valid.title)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, Refusal>(id)
+    }
+    .await;
+    if recorded.is_err() {
+        remove_file(state, file.as_ref().map(|f| f.0.as_str())).await;
+    }
+    recorded
+}
+
+/// Removes a stored file that nothing refers to (its change failed, or a
+/// new file replaced it); a failure is logged, not shown.
+async fn remove_file(state: &AppState, key: Option<&str>) {
+    if let Some(key) = key
+        && let Err(e) = state.storage.delete(key).await
+    {
+        tracing::warn!(error = %e, "could not remove an Exchange file");
+    }
 }
 
 /// Changes an item (administrators: any; partners: their own while it
@@ -335,7 +352,7 @@ pub async fn edit(
         Ok(v) => v,
         Err(mut problems) => {
             if let Some(u) = &upload
-                && let Err(m) = evidence::check(&u.bytes, &u.name)
+                && let Err(m) = evidence::check_exchange(&u.bytes, &u.name)
             {
                 problems.push(("file", m));
             }
@@ -354,25 +371,35 @@ pub async fn edit(
     });
     let uid = (valid.kind == "event")
         .then(|| format!("exchange-{}@waymark", crate::auth::secret::random_token()));
-    let mut tx = state.db.begin().await?;
-    store::update(
-        &mut tx,
-        id,
-        &valid,
-        file_ref.as_ref(),
-        uid.as_deref(),
-        now_ms(),
-    )
-    .await?;
-    audit::write(
-        &mut *tx,
-        &Entry::new(user.actor(), ip, "exchange_edit")
-            .record("exchange_item", id)
-            .detail(format!("{} \"{}\"", valid.kind, valid.title)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let recorded = async {
+        let mut tx = state.db.begin().await?;
+        store::update(
+            &mut tx,
+            id,
+            &valid,
+            file_ref.as_ref(),
+            uid.as_deref(),
+            now_ms(),
+        )
+        .await?;
+        audit::write(
+            &mut *tx,
+            &Entry::new(user.actor(), ip, "exchange_edit")
+                .record("exchange_item", id)
+                .detail(format!("{} \"{}\"", valid.kind, valid.title)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, Refusal>(())
+    }
+    .await;
+    match (&recorded, &file) {
+        // The new file replaced the old one, which nothing refers to now.
+        (Ok(()), Some(_)) => remove_file(state, current.file_key.as_deref()).await,
+        (Err(_), Some((key, ..))) => remove_file(state, Some(key)).await,
+        (_, None) => {}
+    }
+    recorded
 }
 
 /// A moderator's decision on an item.

@@ -2,8 +2,9 @@
 //! subscription links' actions and the archive need no token (the link's
 //! token is the permission); the runs are for the admin.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

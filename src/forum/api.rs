@@ -1,8 +1,9 @@
 //! `/api/v1` for the forum: categories, threads, posts, posting,
 //! replying, editing with history, flags, watching, moderation and search.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

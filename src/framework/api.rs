@@ -1,8 +1,9 @@
 //! `/api/v1/frameworks` and `/api/v1/crosswalk`: the frameworks, read-only,
 //! for anyone holding a token.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

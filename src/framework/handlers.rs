@@ -1,8 +1,9 @@
 //! The public pages: the frameworks, one framework, the glossary.
 
+use crate::web::Path;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Html;
 
 use super::{CrosswalkRow, Framework, GlossaryTerm};

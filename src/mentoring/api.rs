@@ -1,8 +1,9 @@
 //! `/api/v1` for peer mentoring: the proposal and the confirmed groups,
 //! and confirming groups.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

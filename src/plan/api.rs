@@ -3,8 +3,9 @@
 //! admin); step status and progress updates with evidence files (the whole
 //! team and the coach); the evidence downloads and the spreadsheet.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! Evidence files on progress updates: judged by their content (not their
 //! name or the type the browser claims), limited in size, and given a safe
-//! name for display. Accepted: PDF, PNG, JPEG, Word (DOCX) and Excel (XLSX).
+//! name for display. Accepted: PDF, PNG, JPEG, Word (DOCX) and Excel (XLSX);
+//! the Exchange's files may also be PowerPoint slide decks (PPTX).
 
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
@@ -12,6 +13,7 @@ pub enum Kind {
     Jpeg,
     Docx,
     Xlsx,
+    Pptx,
 }
 
 impl Kind {
@@ -22,6 +24,7 @@ impl Kind {
             Kind::Jpeg => "jpg",
             Kind::Docx => "docx",
             Kind::Xlsx => "xlsx",
+            Kind::Pptx => "pptx",
         }
     }
 
@@ -32,6 +35,9 @@ impl Kind {
             Kind::Jpeg => "image/jpeg",
             Kind::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Kind::Pptx => {
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+            }
         }
     }
 
@@ -42,6 +48,7 @@ impl Kind {
             Kind::Jpeg => "JPEG image",
             Kind::Docx => "Word document",
             Kind::Xlsx => "Excel workbook",
+            Kind::Pptx => "PowerPoint slide deck",
         }
     }
 }
@@ -55,8 +62,38 @@ pub struct Checked {
 
 pub const NOT_ALLOWED: &str = "This file is not one we accept. Attach a PDF, a PNG or JPEG image, a Word document (.docx) or an Excel workbook (.xlsx).";
 
-/// Why a file is refused, in words for the person attaching it.
+/// The same for the Exchange's files, which may also be slide decks.
+pub const NOT_ALLOWED_EXCHANGE: &str = "This file is not one we accept. Attach a PDF, a PNG or JPEG image, a Word document (.docx), an Excel workbook (.xlsx) or a PowerPoint slide deck (.pptx).";
+
+/// Evidence on progress updates: everything but slide decks.
+const EVIDENCE: &[Kind] = &[Kind::Pdf, Kind::Png, Kind::Jpeg, Kind::Docx, Kind::Xlsx];
+
+/// Exchange resources: evidence's kinds and PowerPoint slide decks.
+const EXCHANGE: &[Kind] = &[
+    Kind::Pdf,
+    Kind::Png,
+    Kind::Jpeg,
+    Kind::Docx,
+    Kind::Xlsx,
+    Kind::Pptx,
+];
+
+/// Why an evidence file is refused, in words for the person attaching it.
 pub fn check(bytes: &[u8], declared_name: &str) -> Result<Checked, String> {
+    check_among(bytes, declared_name, EVIDENCE, NOT_ALLOWED)
+}
+
+/// Why a file attached to an Exchange item is refused.
+pub fn check_exchange(bytes: &[u8], declared_name: &str) -> Result<Checked, String> {
+    check_among(bytes, declared_name, EXCHANGE, NOT_ALLOWED_EXCHANGE)
+}
+
+fn check_among(
+    bytes: &[u8],
+    declared_name: &str,
+    allowed: &[Kind],
+    not_allowed: &str,
+) -> Result<Checked, String> {
     if bytes.is_empty() {
         return Err("The file is empty. Choose the file again.".into());
     }
@@ -66,7 +103,9 @@ pub fn check(bytes: &[u8], declared_name: &str) -> Result<Checked, String> {
                 .into(),
         );
     }
-    let kind = sniff(bytes).ok_or_else(|| NOT_ALLOWED.to_owned())?;
+    let kind = sniff(bytes)
+        .filter(|k| allowed.contains(k))
+        .ok_or_else(|| not_allowed.to_owned())?;
     Ok(Checked {
         kind,
         name: safe_name(declared_name, kind),
@@ -91,8 +130,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     None
 }
 
-/// A DOCX or XLSX: a zip holding `[Content_Types].xml` and the main part
-/// of a document or a workbook.
+/// A DOCX, XLSX or PPTX: a zip holding `[Content_Types].xml` and the main
+/// part of a document, a workbook or a presentation.
 fn office(bytes: &[u8]) -> Option<Kind> {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
     let names: Vec<String> = archive
@@ -107,6 +146,8 @@ fn office(bytes: &[u8]) -> Option<Kind> {
         Some(Kind::Docx)
     } else if has("xl/workbook.xml") {
         Some(Kind::Xlsx)
+    } else if has("ppt/presentation.xml") {
+        Some(Kind::Pptx)
     } else {
         None
     }
@@ -126,7 +167,7 @@ pub fn safe_name(declared: &str, kind: Kind) -> String {
         let ext = stem[dot + 1..].to_ascii_lowercase();
         if matches!(
             ext.as_str(),
-            "pdf" | "png" | "jpg" | "jpeg" | "docx" | "xlsx"
+            "pdf" | "png" | "jpg" | "jpeg" | "docx" | "xlsx" | "pptx"
         ) {
             stem.truncate(dot);
         }
@@ -200,6 +241,56 @@ mod tests {
         assert!(check(b"", "a.pdf").unwrap_err().contains("empty"));
         let big = vec![b'a'; MAX_BYTES + 1];
         assert!(check(&big, "a.pdf").unwrap_err().contains("10 MB"));
+    }
+
+    #[test]
+    fn slide_decks_are_known_by_content_and_accepted_on_the_exchange_only() {
+        let pptx = zip_with(&["[Content_Types].xml", "ppt/presentation.xml"]);
+        assert_eq!(sniff(&pptx), Some(Kind::Pptx));
+        assert_eq!(
+            check_exchange(&pptx, "Kickoff deck.pptx").unwrap(),
+            Checked {
+                kind: Kind::Pptx,
+                name: "Kickoff deck.pptx".into()
+            }
+        );
+        // Named for what it is, whatever it was called.
+        assert_eq!(
+            check_exchange(&pptx, "deck.html").unwrap().name,
+            "deck.html.pptx"
+        );
+        assert_eq!(
+            check_exchange(&pptx, "deck.docx").unwrap().name,
+            "deck.pptx"
+        );
+        assert_eq!(Kind::Pptx.extension(), "pptx");
+        assert!(
+            Kind::Pptx
+                .content_type()
+                .ends_with("presentationml.presentation")
+        );
+        // Progress evidence stays as it was.
+        assert_eq!(check(&pptx, "deck.pptx").unwrap_err(), NOT_ALLOWED);
+        // A zip with the presentation part but no content types, or the
+        // content types and no presentation, is not a slide deck.
+        let no_types = zip_with(&["ppt/presentation.xml"]);
+        assert_eq!(
+            check_exchange(&no_types, "a.pptx").unwrap_err(),
+            NOT_ALLOWED_EXCHANGE
+        );
+        let no_deck = zip_with(&["[Content_Types].xml", "ppt/slides/slide1.xml"]);
+        assert_eq!(
+            check_exchange(&no_deck, "a.pptx").unwrap_err(),
+            NOT_ALLOWED_EXCHANGE
+        );
+        assert!(NOT_ALLOWED_EXCHANGE.contains("PowerPoint slide deck (.pptx)"));
+        // Everything evidence takes, the Exchange takes too.
+        let docx = zip_with(&["[Content_Types].xml", "word/document.xml"]);
+        assert_eq!(check_exchange(&docx, "a.docx").unwrap().kind, Kind::Docx);
+        assert_eq!(
+            check_exchange(&sample_png(), "a.png").unwrap().kind,
+            Kind::Png
+        );
     }
 
     #[test]

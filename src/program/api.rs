@@ -1,7 +1,8 @@
 //! `/api/v1/programs` and `/api/v1/jurisdictions`.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

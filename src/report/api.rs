@@ -1,8 +1,9 @@
 //! `/api/v1` for participation, the program dashboard, the cohort's
 //! priorities and the reports (JSON and spreadsheets).
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

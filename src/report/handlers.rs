@@ -1,9 +1,10 @@
 //! Pages: participation month by month, the program dashboard, the
 //! printable state and program reports, and their spreadsheets.
 
+use crate::web::Path;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

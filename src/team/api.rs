@@ -1,8 +1,9 @@
 //! `/api/v1/programs/{slug}/teams/{state}`: the roster and its coverage;
 //! the lead's changes to it; the admin's choice of coach.
 
+use crate::web::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

@@ -2,9 +2,10 @@
 //! its coach and the admin; the lead (and the admin) manage it; the admin
 //! assigns the coach.
 
+use crate::web::Path;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

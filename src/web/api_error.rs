@@ -38,6 +38,10 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// Not found because a value in the address fits no record (a
+    /// non-numeric id, say): names that part of the address.
+    #[error("not found: {}", .0.field)]
+    NotFoundAt(FieldError),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("conflict: {0}")]
@@ -82,6 +86,12 @@ impl IntoResponse for ApiError {
                 "not_found",
                 "No such record.".to_owned(),
                 vec![],
+            ),
+            ApiError::NotFoundAt(field) => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                field.message.clone(),
+                vec![field],
             ),
             ApiError::Invalid(fields) => {
                 let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();

@@ -9,6 +9,7 @@ pub mod error;
 pub mod headers;
 pub mod layout;
 pub mod markdown;
+pub mod path;
 pub mod request_id;
 
 pub use api_error::{ApiError, ApiJson};
@@ -16,3 +17,4 @@ pub use change::Refusal;
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};
+pub use path::Path;

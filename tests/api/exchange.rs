@@ -715,3 +715,268 @@ async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Bac
     assert!(results.body.contains("More on this topic"));
     app.stop().await;
 }
+
+both_backends!(bad_ids_in_addresses_are_not_found);
+
+/// A non-numeric, too large or unknown id in an address is the site's own
+/// "Page not found" page, or for the API a JSON 404 naming the part of the
+/// address; never a bare text answer or a 500. Across areas, not only the
+/// Exchange.
+async fn bad_ids_in_addresses_are_not_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (admin_id, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let token = app.token_for(admin_id, "admin@x.gov").await;
+    app.add_program("cp-2016").await;
+    let admin = app.browser();
+    admin.sign_in("admin@x.gov", &admin_pw).await;
+
+    for path in [
+        "/exchange/items/abc",
+        "/exchange/items/99999999999999999999999",
+        "/exchange/items/424242",
+        "/exchange/items/abc/event.ics",
+        "/exchange/partners/abc",
+        "/programs/cp-2016/forum/threads/abc",
+    ] {
+        let page = admin.get(path).await;
+        assert_eq!(page.status, 404, "{path}: {}", page.body);
+        let kind = page.headers["content-type"].to_str().unwrap();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(
+            page.body.contains("Page not found"),
+            "{path}: {}",
+            page.body
+        );
+    }
+    // A form posted to a bad address: not found, too.
+    let page = admin
+        .submit(
+            "/exchange/submit",
+            "/exchange/items/abc/moderate",
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(page.status, 404, "{}", page.body);
+    assert!(page.body.contains("Page not found"));
+
+    for (method, path, field) in [
+        ("GET", "/api/v1/exchange/items/abc", "id"),
+        (
+            "GET",
+            "/api/v1/exchange/items/99999999999999999999999",
+            "id",
+        ),
+        ("PUT", "/api/v1/exchange/items/abc", "id"),
+        ("GET", "/api/v1/exchange/digests/abc", "id"),
+        ("PUT", "/api/v1/programs/cp-2016/teams/CO/members/abc", "id"),
+    ] {
+        let (s, body) = call(&app, &token, method, path, Some(json!({}))).await;
+        assert_eq!(s, 404, "{method} {path}: {body}");
+        assert_eq!(body["error"]["code"], "not_found", "{path}: {body}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{path}: {body}");
+    }
+    let (s, body) = anonymous_get(&app, "/api/v1/exchange/items/abc").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["error"]["fields"][0]["field"], "id");
+    let (s, body) = anonymous_get(&app, "/api/v1/exchange/items/424242").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+    app.stop().await;
+}
+
+/// The files in the uploads folder, at any depth.
+fn stored_files(app: &TestApp) -> usize {
+    fn count(dir: &std::path::Path) -> usize {
+        std::fs::read_dir(dir).map_or(0, |entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let path = e.path();
+                    if path.is_dir() { count(&path) } else { 1 }
+                })
+                .sum()
+        })
+    }
+    count(&app.dir.path().join("uploads"))
+}
+
+/// Makes every audit write fail (so a change's transaction fails after
+/// its item row is written), or mends it.
+async fn break_audit_log(app: &TestApp, broken: bool) {
+    let sql = if broken {
+        "ALTER TABLE audit_log RENAME TO audit_log_away"
+    } else {
+        "ALTER TABLE audit_log_away RENAME TO audit_log"
+    };
+    sqlx::query(sql).execute(&app.state.db.pool).await.unwrap();
+}
+
+both_backends!(a_change_that_fails_leaves_no_file_behind);
+
+async fn a_change_that_fails_leaves_no_file_behind(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@x.gov", &admin_pw).await;
+    let csrf = admin.get("/exchange/submit").await.csrf_token().unwrap();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("kind", "resource"),
+        ("title", "Bridge programs field guide"),
+        ("summary", "How four colleges built bridge programs."),
+        ("url", ""),
+        ("source_org", "Plains Pathways"),
+        ("issued_on", "2016-09-01"),
+        ("audience-educators", "on"),
+        ("topic-six-key-elements.programs", "on"),
+    ];
+    let pdf = |n: u8| {
+        let mut b = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+        b.push(b'0' + n);
+        b
+    };
+
+    // The item row is written, then the audit entry fails: the whole
+    // change is undone, its file too.
+    break_audit_log(&app, true).await;
+    let failed = admin
+        .post_multipart(
+            "/exchange/submit",
+            &fields,
+            Some(("file", "guide.pdf", pdf(1))),
+        )
+        .await;
+    break_audit_log(&app, false).await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert!(failed.body.contains("Something went wrong on our side"));
+    assert_eq!(app.count("exchange_items").await, 0);
+    assert_eq!(stored_files(&app), 0, "no file left behind");
+
+    // A change that works keeps its one file.
+    let sent = admin
+        .post_multipart(
+            "/exchange/submit",
+            &fields,
+            Some(("file", "guide.pdf", pdf(2))),
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let item = sent.location.unwrap().split('?').next().unwrap().to_owned();
+    assert_eq!(stored_files(&app), 1);
+
+    // A failed edit with a new file keeps the old one, and only it.
+    let edit = format!("{item}/edit");
+    break_audit_log(&app, true).await;
+    let failed = admin
+        .post_multipart(&edit, &fields, Some(("file", "guide v2.pdf", pdf(3))))
+        .await;
+    break_audit_log(&app, false).await;
+    assert_eq!(failed.status, 500, "{}", failed.body);
+    assert_eq!(stored_files(&app), 1);
+    let (s, _, bytes) = app.browser().download(&format!("{item}/file")).await;
+    assert_eq!(s, 200);
+    assert_eq!(bytes, pdf(2));
+
+    // An edit that works replaces the file: the old one is removed.
+    let edited = admin
+        .post_multipart(&edit, &fields, Some(("file", "guide v2.pdf", pdf(4))))
+        .await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    assert_eq!(stored_files(&app), 1, "the replaced file is removed");
+    let (s, _, bytes) = app.browser().download(&format!("{item}/file")).await;
+    assert_eq!(s, 200);
+    assert_eq!(bytes, pdf(4));
+    app.stop().await;
+}
+
+/// A zip holding the named parts, as Office files are.
+fn zip_with(parts: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for p in parts {
+        w.start_file(*p, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(b"<x/>").unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+both_backends!(partners_and_admins_attach_slide_decks);
+
+async fn partners_and_admins_attach_slide_decks(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, admin_pw) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let (_, partner_pw) = app.add_user("p@org.example", "partner", None, None).await;
+    let deck = zip_with(&[
+        "[Content_Types].xml",
+        "ppt/presentation.xml",
+        "ppt/slides/slide1.xml",
+    ]);
+    for (email, password, done) in [
+        ("p@org.example", partner_pw.as_str(), "submitted"),
+        ("admin@x.gov", admin_pw.as_str(), "published"),
+    ] {
+        let b = app.browser();
+        b.sign_in(email, password).await;
+        let form = b.get("/exchange/submit").await;
+        assert!(
+            form.body.contains("PowerPoint slide deck (.pptx)"),
+            "the hint lists it"
+        );
+        let csrf = form.csrf_token().unwrap();
+        let fields = [
+            ("csrf_token", csrf.as_str()),
+            ("kind", "resource"),
+            ("title", "Kickoff slides"),
+            ("summary", "The slides from the program's kickoff meeting."),
+            ("url", ""),
+            ("source_org", "Plains Pathways"),
+            ("issued_on", "2016-09-01"),
+            ("audience-educators", "on"),
+            ("topic-six-key-elements.programs", "on"),
+        ];
+        // A zip called .pptx without a presentation inside is refused.
+        let before = app.count("exchange_items").await;
+        let fake = zip_with(&["[Content_Types].xml", "readme.txt"]);
+        let refused = b
+            .post_multipart(
+                "/exchange/submit",
+                &fields,
+                Some(("file", "deck.pptx", fake)),
+            )
+            .await;
+        assert_eq!(refused.status, 422);
+        assert!(refused.body.contains("id=\"file-error\""));
+        assert!(
+            refused.body.contains("or a PowerPoint slide deck (.pptx)."),
+            "the message lists slide decks"
+        );
+        assert_eq!(app.count("exchange_items").await, before, "nothing saved");
+
+        let sent = b
+            .post_multipart(
+                "/exchange/submit",
+                &fields,
+                Some(("file", "Kickoff deck.pptx", deck.clone())),
+            )
+            .await;
+        assert_eq!(sent.status, 303, "{}", sent.body);
+        let location = sent.location.unwrap();
+        assert!(location.ends_with(&format!("?done={done}")), "{location}");
+        let item = location.split('?').next().unwrap().to_owned();
+        let page = b.get(&item).await;
+        assert!(
+            page.body.contains("Download Kickoff deck.pptx"),
+            "{}",
+            page.body
+        );
+        let (s, headers, bytes) = b.download(&format!("{item}/file")).await;
+        assert_eq!(s, 200);
+        assert_eq!(bytes, deck);
+        assert_eq!(
+            headers["content-type"],
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+        );
+    }
+    app.stop().await;
+}

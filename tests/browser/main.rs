@@ -1207,3 +1207,228 @@ async fn a_member_replies_and_the_coach_moderates_in_the_forum_by_keyboard() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Waits until the page's main part shows `text`; answers that part.
+async fn wait_for_text(client: &Client, text: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(main) = client.find(Locator::Css("main")).await {
+            last = main.text().await.unwrap_or_default();
+            if last.contains(text) {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    last
+}
+
+/// The Exchange by email (issue 6), by keyboard alone: a visitor with no
+/// account types an address, ticks two topics with Space, moves the
+/// frequency to "Every day" with an arrow key, submits with Enter, and is
+/// told to check their email. Every page on the way passes axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_subscribes_to_the_exchange_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+
+    client
+        .goto(&format!("{base}/exchange/subscribe"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("subscribe form: {v}"));
+    }
+    tab_to(client, "#email").await;
+    keys(client, "reader@plains.example.org").await;
+    for topic in [
+        "#topic-six-key-elements-partnerships",
+        "#topic-six-key-elements-programs",
+    ] {
+        tab_to(client, topic).await;
+        keys(client, " ").await;
+    }
+    // Tab enters the group on the chosen frequency (every week); the
+    // arrow key moves the choice to every day.
+    tab_to(client, "#frequency-weekly").await;
+    press(client, Key::Up).await;
+    tab_to(
+        client,
+        "form[action='/exchange/subscribe'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    let text = wait_for_text(client, "Check your email").await;
+    assert!(text.contains("Check your email"), "{text}");
+    assert!(
+        text.contains("We sent a message to reader@plains.example.org."),
+        "{text}"
+    );
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("check your email: {v}"));
+    }
+
+    let pool = &app.state.db.pool;
+    let (id, frequency, status): (i64, String, String) = sqlx::query_as(
+        "SELECT id, frequency, status FROM exchange_subscribers WHERE email = 'reader@plains.example.org'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the subscription was saved");
+    assert_eq!(frequency, "daily", "the arrow key chose every day");
+    assert_eq!(status, "pending", "waits for the emailed confirmation");
+    let topics: Vec<String> = sqlx::query_scalar(
+        "SELECT topic FROM exchange_subscriber_topics WHERE subscriber_id = $1 ORDER BY topic",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        topics,
+        ["six-key-elements/partnerships", "six-key-elements/programs"]
+    );
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The demo's approved partner shares a resource by keyboard alone: title,
+/// summary, a slide deck chosen in the file field, the date, an audience
+/// and a topic ticked with Space, Enter to send; the item page says it
+/// waits for a moderator, and so does their list of submissions. Every
+/// page on the way passes axe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_partner_submits_a_resource_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let partner = sign_ins
+        .iter()
+        .find(|s| s.email == "partner@demo.waymark.test")
+        .unwrap();
+    let pool = &app.state.db.pool;
+    let approved: String = sqlx::query_scalar(
+        "SELECT p.status FROM exchange_partners p JOIN users u ON u.id = p.user_id WHERE u.email = $1",
+    )
+    .bind(&partner.email)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(approved, "approved");
+
+    // A slide deck: a zip with the parts PowerPoint writes.
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("Bridge programs.pptx");
+    {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&deck).unwrap());
+        for part in ["[Content_Types].xml", "ppt/presentation.xml"] {
+            w.start_file(part, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(b"<x/>").unwrap();
+        }
+        w.finish().unwrap();
+    }
+
+    sign_in_with_the_form(client, &base, &partner.email, &partner.password).await;
+    client
+        .goto(&format!("{base}/exchange/submit"))
+        .await
+        .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("share a resource: {v}"));
+    }
+    tab_to(client, "#kind-resource").await;
+    keys(client, " ").await;
+    tab_to(client, "#title").await;
+    keys(client, "Bridge programs by keyboard").await;
+    tab_to(client, "#summary").await;
+    keys(
+        client,
+        "How four colleges built bridge programs, in slides.",
+    )
+    .await;
+    tab_to(client, "#file").await;
+    keys(client, deck.to_str().unwrap()).await;
+    tab_to(client, "#source_org").await;
+    let organization: Value = client
+        .execute("return document.activeElement.value", vec![])
+        .await
+        .unwrap();
+    if organization.as_str().unwrap_or("").is_empty() {
+        keys(client, "Plains Pathways").await;
+    }
+    // Typed as the browser shows the field in U.S. English: month, day, year.
+    tab_to(client, "#issued_on").await;
+    keys(client, "09012016").await;
+    tab_to(client, "#audience-educators").await;
+    keys(client, " ").await;
+    tab_to(client, "[id='topic-six-key-elements.programs']").await;
+    keys(client, " ").await;
+    tab_to(
+        client,
+        "form[action='/exchange/submit'] button[type=submit]",
+    )
+    .await;
+    keys(client, &Key::Enter.to_string()).await;
+    let landed = wait_for_url(client, "done=submitted").await;
+    assert!(landed.contains("/exchange/items/"), "{landed}");
+    let text = wait_for_text(client, "waits for a moderator").await;
+    assert!(text.contains("Your item waits for a moderator"), "{text}");
+    assert!(text.contains("Bridge programs by keyboard"), "{text}");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("item sent: {v}"));
+    }
+
+    let (status, file_name, issued_on): (String, String, String) = sqlx::query_as(
+        "SELECT status, file_name, issued_on FROM exchange_items WHERE title = 'Bridge programs by keyboard'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("the item was saved");
+    assert_eq!(status, "pending");
+    assert_eq!(file_name, "Bridge programs.pptx");
+    assert_eq!(issued_on, "2016-09-01");
+
+    client
+        .goto(&format!("{base}/exchange/submissions"))
+        .await
+        .unwrap();
+    let row = client
+        .find(Locator::XPath(
+            "//tr[contains(., 'Bridge programs by keyboard')]",
+        ))
+        .await
+        .expect("the item is in their submissions")
+        .text()
+        .await
+        .unwrap();
+    assert!(row.contains("Waiting for a moderator"), "{row}");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("your submissions: {v}"));
+    }
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(failures.is_empty(), "{failures:#?}");
+}
