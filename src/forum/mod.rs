@@ -174,6 +174,21 @@ pub fn apply_mentions(text: &str, people: &[(i64, String)]) -> (Vec<i64>, String
     (ids, out)
 }
 
+/// The wanted categories the forum does not have yet, compared by
+/// identity (kind, key), never by count: a team that left and another
+/// that joined leave the count the same, but the new team still needs
+/// its category.
+pub fn missing_categories(
+    existing: &[(String, String)],
+    wanted: &[store::NewCategory],
+) -> Vec<store::NewCategory> {
+    wanted
+        .iter()
+        .filter(|w| !existing.iter().any(|(k, key)| k == w.0 && *key == w.1))
+        .cloned()
+        .collect()
+}
+
 /// The words of a search, safe to hand to FTS5 (each quoted, all needed)
 /// or to PostgreSQL's to_tsquery (joined by &); at most eight.
 pub fn search_words(q: &str) -> Vec<String> {
@@ -255,6 +270,42 @@ mod tests {
             vec!["data", "or", "sharing", "near"]
         );
         assert!(search_words("*** ()").is_empty());
+    }
+
+    fn cat(kind: &'static str, key: &str) -> store::NewCategory {
+        (kind, key.into(), key.into(), String::new(), 0, None)
+    }
+
+    fn have(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn missing_categories_compare_identities_not_counts() {
+        let wanted = vec![
+            cat("general", "general"),
+            cat("state", "CO"),
+            cat("state", "NM"),
+        ];
+        // Kansas left, New Mexico joined: as many categories as wanted,
+        // but New Mexico's is missing.
+        let existing = have(&[("general", "general"), ("state", "CO"), ("state", "KS")]);
+        let missing = missing_categories(&existing, &wanted);
+        assert_eq!(missing, vec![cat("state", "NM")]);
+        // All there: nothing to do.
+        let existing = have(&[("general", "general"), ("state", "CO"), ("state", "NM")]);
+        assert!(missing_categories(&existing, &wanted).is_empty());
+        // First opening: everything.
+        assert_eq!(missing_categories(&[], &wanted), wanted);
+    }
+
+    #[test]
+    fn the_same_key_of_another_kind_is_another_category() {
+        let wanted = vec![cat("topic", "general")];
+        let existing = have(&[("general", "general")]);
+        assert_eq!(missing_categories(&existing, &wanted), wanted);
     }
 
     #[test]

@@ -111,14 +111,19 @@ async fn wanted_categories(
 }
 
 /// Makes the categories not there yet (the first time the forum is
-/// opened, and for teams added since); does nothing when all are there.
+/// opened, and for teams added since, even when as many others left);
+/// does nothing when all are there. Categories of teams that left stay,
+/// with their threads.
 pub async fn ensure_categories(state: &AppState, program: &Program) -> Result<(), Refusal> {
     let wanted = wanted_categories(state, program).await?;
-    if store::category_count(&state.db.pool, program.id).await? >= wanted.len() as i64 {
+    let existing = store::category_identities(&state.db.pool, program.id).await?;
+    let missing = super::missing_categories(&existing, &wanted);
+    if missing.is_empty() {
         return Ok(());
     }
     let mut tx = state.db.begin().await?;
-    let added = store::ensure_categories(&mut tx, program.id, &wanted, now_ms()).await?;
+    // Two first openings at once: the second one's inserts do nothing.
+    let added = store::ensure_categories(&mut tx, program.id, &missing, now_ms()).await?;
     if added > 0 {
         audit::write(
             &mut *tx,

@@ -155,13 +155,14 @@ pub async fn ensure_categories(
     Ok(added)
 }
 
-pub async fn category_count<'c, E: Executor<'c, Database = Any>>(
+/// The (kind, key) of each category the program's forum has.
+pub async fn category_identities<'c, E: Executor<'c, Database = Any>>(
     e: E,
     program_id: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM forum_categories WHERE program_id = $1")
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT kind, key FROM forum_categories WHERE program_id = $1")
         .bind(program_id)
-        .fetch_one(e)
+        .fetch_all(e)
         .await
 }
 

@@ -14,6 +14,7 @@ both_backends!(
     posts_render_inert_and_bad_input_changes_nothing,
     mentions_and_watches_email_the_right_people_only,
     edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
+    a_team_that_joins_gets_its_category_when_another_left,
 );
 
 const SLUG: &str = "acp";
@@ -948,4 +949,65 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
     }
     let _ = &w.thomas;
     let _ = &w.jordan;
+}
+
+/// Kansas leaves and New Mexico joins: the forum has as many categories
+/// as it wants, but New Mexico's private one is still made, and only New
+/// Mexico's team (and the administrator) reads it.
+async fn a_team_that_joins_gets_its_category_when_another_left(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let program_id: i64 = count(app, "SELECT id FROM programs WHERE slug = 'acp'").await;
+    let before = count(app, "SELECT COUNT(*) FROM forum_categories").await;
+    sqlx::query("DELETE FROM state_teams WHERE program_id = $1 AND state_code = 'KS'")
+        .bind(program_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'NM', 1)",
+    )
+    .bind(program_id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let nora = person(app, "nora@nm.gov", "Nora Baca", "state_member", Some("NM")).await;
+
+    let (status, cats) = call(app, &nora.t, "GET", API, None).await;
+    assert_eq!(status, 200, "{cats}");
+    let nm = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "state" && c["key"] == "NM")
+        .unwrap_or_else(|| panic!("New Mexico's category in {cats}"));
+    assert_eq!(nm["name"], "New Mexico team (private)");
+    let nm = nm["id"].as_i64().unwrap();
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_categories").await,
+        before + 1,
+        "only the missing one is added; Kansas's stays"
+    );
+    let page = nora.b.get(FORUM).await;
+    assert!(page.body.contains("New Mexico team (private)"));
+    let (status, _) = call(app, &nora.t, "GET", &format!("{API}/categories/{nm}"), None).await;
+    assert_eq!(status, 200);
+    let page = w.admin.b.get(FORUM).await;
+    assert!(page.body.contains("New Mexico team (private)"));
+    for who in [&w.ana, &w.beth, &w.thomas] {
+        let page = who.b.get(FORUM).await;
+        assert!(
+            !page.body.contains("New Mexico team (private)"),
+            "{}",
+            who.email
+        );
+        let (status, _) = call(app, &who.t, "GET", &format!("{API}/categories/{nm}"), None).await;
+        assert_eq!(status, 403, "{}", who.email);
+    }
+    // Opening it again adds nothing.
+    call(app, &nora.t, "GET", API, None).await;
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_categories").await,
+        before + 1
+    );
 }
