@@ -174,6 +174,106 @@ pub fn apply_mentions(text: &str, people: &[(i64, String)]) -> (Vec<i64>, String
     (ids, out)
 }
 
+/// What a watch is on: a thread or a whole category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchTarget {
+    Thread,
+    Category,
+}
+
+impl WatchTarget {
+    /// As stored in `forum_watches.target`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchTarget::Thread => "thread",
+            WatchTarget::Category => "category",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WatchTarget> {
+        match s {
+            "thread" => Some(WatchTarget::Thread),
+            "category" => Some(WatchTarget::Category),
+            _ => None,
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            WatchTarget::Thread => 't',
+            WatchTarget::Category => 'c',
+        }
+    }
+}
+
+/// One person's watch of one thread or category: what a stop link names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchRef {
+    pub user_id: i64,
+    pub target: WatchTarget,
+    pub target_id: i64,
+}
+
+fn unwatch_signature(key: &[u8], w: &WatchRef) -> String {
+    // A purpose prefix keeps these apart from other uses of the key (as
+    // the Exchange's subscriber links do); 22 characters are 132 bits.
+    let mut s = crate::auth::secret::sign(
+        key,
+        &format!(
+            "forum-unwatch:{}:{}:{}",
+            w.user_id,
+            w.target.as_str(),
+            w.target_id
+        ),
+    );
+    s.truncate(22);
+    s
+}
+
+/// The token of a stop link in a watch email, `<user>.<t|c><id>.<HMAC>`:
+/// one person's one watch, nothing stored, unguessable without the key.
+pub fn unwatch_token(key: &[u8], w: &WatchRef) -> String {
+    format!(
+        "{}.{}{}.{}",
+        w.user_id,
+        w.target.letter(),
+        w.target_id,
+        unwatch_signature(key, w)
+    )
+}
+
+/// The watch a token names, if its signature is right.
+pub fn read_unwatch_token(key: &[u8], token: &str) -> Option<WatchRef> {
+    let mut parts = token.splitn(3, '.');
+    let user_id: i64 = parts.next()?.parse().ok()?;
+    let what = parts.next()?;
+    let sig = parts.next()?;
+    let target = match what.chars().next()? {
+        't' => WatchTarget::Thread,
+        'c' => WatchTarget::Category,
+        _ => return None,
+    };
+    let target_id: i64 = what[1..].parse().ok()?;
+    let w = WatchRef {
+        user_id,
+        target,
+        target_id,
+    };
+    crate::auth::secret::same(sig, &unwatch_signature(key, &w)).then_some(w)
+}
+
+/// Which of a person's watches a watch email is about (and its stop link
+/// stops): the thread's when they watch it, else its category's.
+pub fn watch_for_email(targets: &[WatchTarget]) -> Option<WatchTarget> {
+    if targets.contains(&WatchTarget::Thread) {
+        Some(WatchTarget::Thread)
+    } else if targets.contains(&WatchTarget::Category) {
+        Some(WatchTarget::Category)
+    } else {
+        None
+    }
+}
+
 /// The wanted categories the forum does not have yet, compared by
 /// identity (kind, key), never by count: a team that left and another
 /// that joined leave the count the same, but the new team still needs
@@ -306,6 +406,50 @@ mod tests {
         let wanted = vec![cat("topic", "general")];
         let existing = have(&[("general", "general")]);
         assert_eq!(missing_categories(&existing, &wanted), wanted);
+    }
+
+    #[test]
+    fn unwatch_tokens_name_one_watch_and_cannot_be_made_up() {
+        let w = WatchRef {
+            user_id: 42,
+            target: WatchTarget::Thread,
+            target_id: 7,
+        };
+        let t = unwatch_token(b"key", &w);
+        assert!(t.starts_with("42.t7."), "{t}");
+        assert_eq!(read_unwatch_token(b"key", &t), Some(w));
+        let c = WatchRef {
+            target: WatchTarget::Category,
+            ..w
+        };
+        assert_eq!(
+            read_unwatch_token(b"key", &unwatch_token(b"key", &c)),
+            Some(c)
+        );
+        // Another key, another person, another watch, a cut or no signature.
+        assert_eq!(read_unwatch_token(b"other", &t), None);
+        let sig = t.rsplit('.').next().unwrap();
+        for forged in [
+            format!("43.t7.{sig}"),
+            format!("42.t8.{sig}"),
+            format!("42.c7.{sig}"),
+            t[..t.len() - 1].to_owned(),
+            "42.t7".to_owned(),
+            "42.t7.".to_owned(),
+            "x.t7.abc".to_owned(),
+            "42.7.abc".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(read_unwatch_token(b"key", &forged), None, "{forged}");
+        }
+    }
+
+    #[test]
+    fn a_watch_email_stops_the_thread_watch_first() {
+        use WatchTarget::*;
+        assert_eq!(watch_for_email(&[Category, Thread]), Some(Thread));
+        assert_eq!(watch_for_email(&[Category]), Some(Category));
+        assert_eq!(watch_for_email(&[]), None);
     }
 
     #[test]

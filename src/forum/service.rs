@@ -7,6 +7,7 @@
 use askama::Template;
 
 use super::store::{self, Category, Person, Post, Thread};
+use super::{WatchRef, WatchTarget};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
@@ -253,7 +254,10 @@ struct MailText<'a> {
     intro: &'a str,
     body: &'a str,
     link: &'a str,
+    /// The stop link of a watch email (empty in a mention email) and what
+    /// it stops ("this thread", "the category “General”").
     stop: &'a str,
+    watched: &'a str,
 }
 
 #[derive(Template)]
@@ -263,6 +267,7 @@ struct MailHtml<'a> {
     html: &'a str,
     link: &'a str,
     stop: &'a str,
+    watched: &'a str,
 }
 
 fn link(state: &AppState, path: &str) -> String {
@@ -276,7 +281,8 @@ fn link(state: &AppState, path: &str) -> String {
 
 /// What a new post sends, in the post's transaction: mentioned readers
 /// one email, then the other watchers of the thread or category who read
-/// it one email; never the author.
+/// it one email, with a link that stops that watch signed out; never the
+/// author.
 #[allow(clippy::too_many_arguments)]
 async fn notify(
     state: &AppState,
@@ -295,31 +301,53 @@ async fn notify(
     let watchers = store::watchers(tx, thread_id, c.id).await?;
     let thread_path = format!("/programs/{}/forum/threads/{thread_id}", program.slug);
     let post_link = link(state, &format!("{thread_path}#post-{post_id}"));
-    let stop = link(state, &format!("{thread_path}#watch"));
     for p in readers {
         if p.id == author.id {
             continue;
         }
-        let (subject, intro, stop) = if mentioned.contains(&p.id) {
+        let targets: Vec<WatchTarget> = watchers
+            .iter()
+            .filter(|(u, _)| *u == p.id)
+            .filter_map(|(_, t)| WatchTarget::parse(t))
+            .collect();
+        let (subject, intro, stop, watched) = if mentioned.contains(&p.id) {
             (
                 format!("{} mentioned you in “{title}”", author.name),
                 format!(
                     "{} mentioned you in “{title}” ({}, {}):",
                     author.name, c.name, program.name
                 ),
-                "",
+                String::new(),
+                String::new(),
             )
-        } else if watchers.contains(&p.id) {
+        } else if let Some(target) = super::watch_for_email(&targets) {
+            let watch = WatchRef {
+                user_id: p.id,
+                target,
+                target_id: match target {
+                    WatchTarget::Thread => thread_id,
+                    WatchTarget::Category => c.id,
+                },
+            };
             (
                 format!("New post in “{title}”"),
                 format!(
                     "{} wrote in “{title}” ({}, {}), which you watch:",
                     author.name, c.name, program.name
                 ),
-                stop.as_str(),
+                unwatch_url(state, &watch),
+                match target {
+                    WatchTarget::Thread => "this thread".to_owned(),
+                    WatchTarget::Category => format!("the category “{}”", c.name),
+                },
             )
         } else {
             continue;
+        };
+        let headers = if stop.is_empty() {
+            vec![]
+        } else {
+            crate::exchange::subscribe::unsubscribe_headers(&stop)
         };
         let email = Email {
             to: p.email.clone(),
@@ -328,7 +356,8 @@ async fn notify(
                 intro: &intro,
                 body,
                 link: &post_link,
-                stop,
+                stop: &stop,
+                watched: &watched,
             }
             .render()
             .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
@@ -336,14 +365,97 @@ async fn notify(
                 intro: &intro,
                 html,
                 link: &post_link,
-                stop,
+                stop: &stop,
+                watched: &watched,
             }
             .render()
             .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
-            headers: vec![],
+            headers,
         };
         crate::mail::enqueue(tx, &email).await?;
     }
+    Ok(())
+}
+
+/// The address that stops one watch, signed out.
+fn unwatch_url(state: &AppState, watch: &WatchRef) -> String {
+    link(
+        state,
+        &format!(
+            "/forum/unwatch/{}",
+            super::unwatch_token(&state.keys.csrf, watch)
+        ),
+    )
+}
+
+/// What a stop link names, for its page.
+#[derive(Debug, Clone)]
+pub struct LinkedWatch {
+    pub watch: WatchRef,
+    /// The person's address (the page says where the emails went).
+    pub email: String,
+    /// "the thread “…”" or "the category “…”".
+    pub what: String,
+    /// Whether the watch is still on.
+    pub watching: bool,
+}
+
+/// The watch a stop link names: not found when the token is wrong, or
+/// the person, thread or category is gone.
+pub async fn linked_watch(state: &AppState, token: &str) -> Result<LinkedWatch, Refusal> {
+    let watch = super::read_unwatch_token(&state.keys.csrf, token).ok_or(Refusal::NotFound)?;
+    let pool = &state.db.pool;
+    let (_, email) = store::active_user(pool, watch.user_id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let what = match watch.target {
+        WatchTarget::Thread => store::thread(pool, watch.target_id)
+            .await?
+            .map(|t| format!("the thread “{}”", t.title)),
+        WatchTarget::Category => store::category(pool, watch.target_id)
+            .await?
+            .map(|c| format!("the category “{}”", c.name)),
+    }
+    .ok_or(Refusal::NotFound)?;
+    let watching =
+        store::watching(pool, watch.user_id, watch.target.as_str(), watch.target_id).await?;
+    Ok(LinkedWatch {
+        watch,
+        email,
+        what,
+        watching,
+    })
+}
+
+/// Stops the watch a stop link names, at once (the link is the
+/// permission, as the Exchange's unsubscribe links are); audited as the
+/// person's own change.
+pub async fn unwatch_by_link(state: &AppState, ip: &str, w: &LinkedWatch) -> Result<(), Refusal> {
+    let WatchRef {
+        user_id,
+        target,
+        target_id,
+    } = w.watch;
+    let mut tx = state.db.begin().await?;
+    if store::set_watch(
+        &mut tx,
+        user_id,
+        target.as_str(),
+        target_id,
+        false,
+        now_ms(),
+    )
+    .await?
+    {
+        audit::write(
+            &mut *tx,
+            &Entry::new((Some(user_id), w.email.clone()), ip, "forum_unwatch")
+                .record(&format!("forum_{}", target.as_str()), target_id)
+                .detail("by the stop link in an email"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -519,17 +519,32 @@ pub async fn watching<'c, E: Executor<'c, Database = Any>>(
     Ok(n > 0)
 }
 
-/// Who watches the thread or its category (each once).
-pub async fn watchers(tx: &mut Tx<'_>, thread_id: i64, category_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM forum_watches
+/// Who watches the thread or its category, with what each watches.
+pub async fn watchers(
+    tx: &mut Tx<'_>,
+    thread_id: i64,
+    category_id: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT user_id, target FROM forum_watches
          WHERE (target = 'thread' AND target_id = $1) OR (target = 'category' AND target_id = $2)
-         ORDER BY user_id",
+         ORDER BY user_id, target",
     )
     .bind(thread_id)
     .bind(category_id)
     .fetch_all(&mut **tx)
     .await
+}
+
+/// A user's name and email, if the account is there and active.
+pub async fn active_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT name, email FROM users WHERE id = $1 AND active = 1")
+        .bind(id)
+        .fetch_optional(e)
+        .await
 }
 
 /// The active people with a grant in the program or one that holds in

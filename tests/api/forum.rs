@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call};
+use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call, unfold_qp};
 
 both_backends!(
     a_private_category_is_invisible_to_everyone_else,
@@ -15,6 +15,7 @@ both_backends!(
     mentions_and_watches_email_the_right_people_only,
     edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
     a_team_that_joins_gets_its_category_when_another_left,
+    a_stop_link_in_a_watch_email_works_signed_out,
 );
 
 const SLUG: &str = "acp";
@@ -570,9 +571,11 @@ async fn mentions_and_watches_email_the_right_people_only(backend: Backend) {
     assert!(sent[0].1.contains(&format!(
         "/programs/acp/forum/threads/{general_thread}#post-"
     )));
-    assert!(sent[0].1.contains(&format!(
-        "/programs/acp/forum/threads/{general_thread}#watch"
-    )));
+    assert!(sent[0].1.contains("/forum/unwatch/"));
+    assert!(
+        !sent[1].1.contains("/forum/unwatch/"),
+        "a mention says no stop"
+    );
 
     // Colorado's private category: mentions of Beth (cannot read it) go
     // nowhere; Renee (its coach) is told; Ana watches her thread.
@@ -1009,5 +1012,148 @@ async fn a_team_that_joins_gets_its_category_when_another_left(backend: Backend)
     assert_eq!(
         count(app, "SELECT COUNT(*) FROM forum_categories").await,
         before + 1
+    );
+}
+
+/// The stop link (`/forum/unwatch/...`) in a link of the email.
+fn stop_link(message: &str) -> String {
+    let text = unfold_qp(message);
+    let start = text.find("/forum/unwatch/").expect("a stop link");
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == ')')
+        .unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+/// Beth watches her thread, Ana the whole General category; each watch
+/// email carries a link that stops that one watch, signed out, at once.
+async fn a_stop_link_in_a_watch_email_works_signed_out(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let w = world(app).await;
+    let app = &w.app;
+    let (status, _) = call(
+        app,
+        &w.ana.t,
+        "PUT",
+        &format!("{API}/categories/{}/watch", w.general),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (thread, _) = start(&w, &w.beth, w.general, "Convening travel", "Who is going?").await;
+    assert_eq!(smtp.wait_for(1, 20).await.len(), 1);
+    let (status, _) = reply(&w, &w.jordan, thread, "Colorado sends two.").await;
+    assert_eq!(status, 200);
+    let m = smtp.wait_for(3, 20).await;
+    assert_eq!(m.len(), 3);
+    let to_beth = m.iter().find(|x| x.contains("To: beth@ks.gov")).unwrap();
+    let beth_link = stop_link(to_beth);
+    assert!(
+        to_beth.contains("List-Unsubscribe: <") && to_beth.contains("List-Unsubscribe=One-Click"),
+        "{to_beth}"
+    );
+    let to_ana = m.iter().rfind(|x| x.contains("To: ana@co.gov")).unwrap();
+    let ana_link = stop_link(to_ana);
+    assert_ne!(beth_link, ana_link, "one link per person and watch");
+
+    // Signed out, the link asks first (a mail scanner's GET stops nothing).
+    let anon = app.browser();
+    let page = anon.get(&beth_link).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Stop emails about the thread “Convening travel”?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("beth@ks.gov"));
+    let watches = |user: i64| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forum_watches WHERE user_id = $1")
+                .bind(user)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(watches(w.beth.id).await, 1);
+
+    // A link that does not work: a clear 404, nothing changes.
+    let mut forged = beth_link.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let other_person = beth_link.replacen(
+        &format!("/forum/unwatch/{}.", w.beth.id),
+        &format!("/forum/unwatch/{}.", w.jordan.id),
+        1,
+    );
+    for bad in [
+        forged.as_str(),
+        other_person.as_str(),
+        "/forum/unwatch/nonsense",
+    ] {
+        let page = anon.get(bad).await;
+        assert_eq!(page.status, 404, "{bad}");
+        assert!(page.body.contains("This link does not work"), "{bad}");
+        let page = anon.post_raw(bad, &[]).await;
+        assert_eq!(page.status, 404, "{bad}");
+    }
+    assert_eq!(watches(w.beth.id).await, 1);
+
+    // The button stops at once, with no sign-in and no form token.
+    let page = anon.post_raw(&beth_link, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("No more emails about the thread “Convening travel”")
+    );
+    assert_eq!(watches(w.beth.id).await, 0);
+    assert_eq!(
+        count(
+            app,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'forum_unwatch' AND actor_user_id = {} AND record_type = 'forum_thread' AND record_id = '{thread}'",
+                w.beth.id
+            ),
+        )
+        .await,
+        1
+    );
+    // Again: nothing more to stop, the page says so.
+    let page = anon.get(&beth_link).await;
+    assert!(page.body.contains("No more emails about"));
+    assert!(
+        !page
+            .body
+            .contains("<form method=\"post\" action=\"/forum/unwatch/")
+    );
+
+    // Ana's link names the category.
+    let page = anon.get(&ana_link).await;
+    assert!(
+        page.body
+            .contains("Stop emails about the category “General”?")
+    );
+
+    // The next post: Ana (still watching) is told, Beth is not.
+    let (status, _) = reply(&w, &w.jordan, thread, "Booked the hotel.").await;
+    assert_eq!(status, 200);
+    let m = smtp.wait_for(4, 20).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let m2 = smtp.messages();
+    assert_eq!(m.len(), 4);
+    assert_eq!(m2.len(), 4, "no email for Beth");
+    assert_eq!(
+        m2.iter().filter(|x| x.contains("To: ana@co.gov")).count(),
+        3
+    );
+    assert_eq!(
+        m2.iter().filter(|x| x.contains("To: beth@ks.gov")).count(),
+        1
     );
 }
