@@ -968,12 +968,23 @@ async fn edit(
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/posts/{id}", base(&slug));
-    let (user, program, post, _, category) =
+    let (user, program, post, thread, category) =
         post_for(&state, &visitor, &slug, id, &path, |u, c, p| {
             service::edit_action(c, u, p)
         })
         .await?;
-    match service::edit(&state, &user, &visitor.ip, &category, &post, &form.body).await {
+    match service::edit(
+        &state,
+        &user,
+        &visitor.ip,
+        &program,
+        &category,
+        &thread,
+        &post,
+        &form.body,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "{}/threads/{}?done=edited#post-{id}",
             base(&slug),

@@ -141,6 +141,15 @@ pub fn resolve_mention(token: &str, people: &[(i64, String)]) -> Option<(i64, St
     }
 }
 
+/// Who an edit tells: the people its text mentions now who no earlier
+/// version mentioned (each was told when first mentioned, and only then).
+pub fn newly_mentioned(now: &[i64], before: &[i64]) -> Vec<i64> {
+    now.iter()
+        .filter(|id| !before.contains(id))
+        .copied()
+        .collect()
+}
+
 /// Backslash before Markdown punctuation, so a name shows as written.
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -344,6 +353,18 @@ mod tests {
     fn a_mention_counts_once() {
         let (ids, _) = apply_mentions("@Ana @Ana.Ruiz @ana", &people());
         assert_eq!(ids, vec![1]);
+    }
+
+    #[test]
+    fn an_edit_tells_only_the_newly_mentioned() {
+        assert_eq!(newly_mentioned(&[1, 4, 2], &[2]), vec![1, 4]);
+        assert!(newly_mentioned(&[2], &[2, 3]).is_empty());
+        assert!(newly_mentioned(&[], &[1]).is_empty());
+        assert_eq!(newly_mentioned(&[5], &[]), vec![5]);
+        // Through the mention rules: @Ana was there before, @Renee is new.
+        let before = apply_mentions("Thanks @Ana.Ruiz", &people()).0;
+        let now = apply_mentions("Thanks @Ana and @Renee.Alvarez", &people()).0;
+        assert_eq!(newly_mentioned(&now, &before), vec![4]);
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn link(state: &AppState, path: &str) -> String {
 }
 
 /// What a new post sends, in the post's transaction: mentioned readers
-/// one email, then the other watchers of the thread or category who read
+/// one email, then (`watchers_too`, not for an edit) the other watchers of the thread or category who read
 /// it one email, with a link that stops that watch signed out; never the
 /// author.
 #[allow(clippy::too_many_arguments)]
@@ -297,8 +297,13 @@ async fn notify(
     html: &str,
     mentioned: &[i64],
     readers: &[Person],
+    watchers_too: bool,
 ) -> Result<(), Refusal> {
-    let watchers = store::watchers(tx, thread_id, c.id).await?;
+    let watchers = if watchers_too {
+        store::watchers(tx, thread_id, c.id).await?
+    } else {
+        vec![]
+    };
     let thread_path = format!("/programs/{}/forum/threads/{thread_id}", program.slug);
     let post_link = link(state, &format!("{thread_path}#post-{post_id}"));
     for p in readers {
@@ -490,7 +495,7 @@ pub async fn create_thread(
     store::set_watch(&mut tx, user.id, "thread", thread_id, true, now).await?;
     notify(
         state, &mut tx, program, c, thread_id, title, post_id, user, body, &html, &mentioned,
-        &readers,
+        &readers, true,
     )
     .await?;
     audit::write(
@@ -541,6 +546,7 @@ pub async fn reply(
         &html,
         &mentioned,
         &readers,
+        true,
     )
     .await?;
     audit::write(
@@ -558,13 +564,18 @@ pub async fn reply(
     Ok(post_id)
 }
 
-/// Changes a post's text, keeping the earlier one. Mentions in an edit
-/// are emphasised but send no email (no one is told twice).
+/// Changes a post's text, keeping the earlier one. People the new text
+/// mentions whom no earlier version mentioned get the mention email (in
+/// the edit's transaction); those already mentioned are not told twice,
+/// and watchers are not told of an edit.
+#[allow(clippy::too_many_arguments)]
 pub async fn edit(
     state: &AppState,
     user: &CurrentUser,
     ip: &str,
+    program: &Program,
     c: &Category,
+    thread: &Thread,
     post: &Post,
     body: &str,
 ) -> Result<(), Refusal> {
@@ -576,14 +587,40 @@ pub async fn edit(
         return Ok(());
     }
     let readers = readers(state, c).await?;
-    let (_, html) = render(body, &readers);
+    let (mentioned, html) = render(body, &readers);
+    let names: Vec<(i64, String)> = readers.iter().map(|p| (p.id, p.name.clone())).collect();
+    let mut before = super::apply_mentions(&post.body, &names).0;
+    for v in store::versions(&state.db.pool, post.id).await? {
+        before.extend(super::apply_mentions(&v.body, &names).0);
+    }
+    let newly = super::newly_mentioned(&mentioned, &before);
     let mut tx = state.db.begin().await?;
     store::edit_post(&mut tx, post, body, &html, now_ms()).await?;
+    notify(
+        state,
+        &mut tx,
+        program,
+        c,
+        thread.id,
+        &thread.title,
+        post.id,
+        user,
+        body,
+        &html,
+        &newly,
+        &readers,
+        false,
+    )
+    .await?;
     audit::write(
         &mut *tx,
         &Entry::new(user.actor(), ip, "forum_edit_post")
             .record("forum_post", post.id)
-            .detail(format!("in thread {}", post.thread_id)),
+            .detail(format!(
+                "in thread {}; {} newly mentioned",
+                post.thread_id,
+                newly.len()
+            )),
     )
     .await?;
     tx.commit().await?;

@@ -16,6 +16,7 @@ both_backends!(
     edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
     a_team_that_joins_gets_its_category_when_another_left,
     a_stop_link_in_a_watch_email_works_signed_out,
+    an_edit_emails_only_the_newly_mentioned,
 );
 
 const SLUG: &str = "acp";
@@ -1155,5 +1156,100 @@ async fn a_stop_link_in_a_watch_email_works_signed_out(backend: Backend) {
     assert_eq!(
         m2.iter().filter(|x| x.contains("To: beth@ks.gov")).count(),
         1
+    );
+}
+
+/// Editing a post: the people it mentions now and no earlier version did
+/// get the mention email; those mentioned before (even in a version since
+/// replaced) and the watchers do not.
+async fn an_edit_emails_only_the_newly_mentioned(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let w = world(app).await;
+    let app = &w.app;
+    let last = || {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM outbox")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(0)
+        }
+    };
+    // Thomas watches General: he hears of new posts, never of edits.
+    let (status, _) = call(
+        app,
+        &w.thomas.t,
+        "PUT",
+        &format!("{API}/categories/{}/watch", w.general),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, post) = start(
+        &w,
+        &w.ana,
+        w.general,
+        "Site visits",
+        "@Jordan.Kim can you come?",
+    )
+    .await;
+    let m = smtp.wait_for(2, 20).await;
+    assert_eq!(recipients(&m), ["jordan@co.gov", "thomas@ed.gov"]);
+
+    let edit = |body: &'static str| {
+        let (t, path) = (w.ana.t.clone(), format!("{API}/posts/{post}"));
+        async move {
+            let (status, v) = call(app, &t, "PUT", &path, Some(json!({ "body": body }))).await;
+            assert_eq!(status, 200, "{v}");
+        }
+    };
+    // Beth and Walt are new; Jordan was mentioned already.
+    let mark = last().await;
+    edit("@Jordan.Kim, @Beth and @Walt.Brennan can you come?").await;
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["beth@ks.gov", "walt@ta.org"]);
+    assert!(
+        sent[0]
+            .1
+            .contains("Ana Ruiz mentioned you in “Site visits”")
+    );
+    assert!(sent[0].1.contains(&format!("#post-{post}")));
+
+    // Beth leaves the text and comes back: she was told already.
+    let mark = last().await;
+    edit("@Jordan.Kim and @Walt.Brennan can you come?").await;
+    edit("@Jordan.Kim, @Walt.Brennan and @Beth.Lindqvist can you come?").await;
+    assert!(outbox_since(app, mark).await.is_empty());
+
+    // Renee is new.
+    let mark = last().await;
+    edit("@Jordan.Kim, @Walt.Brennan, @Beth.Lindqvist and @Renee: can you come?").await;
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["renee@ta.org"]);
+
+    let m = smtp.wait_for(5, 20).await;
+    assert_eq!(
+        recipients(&m),
+        [
+            "beth@ks.gov",
+            "jordan@co.gov",
+            "renee@ta.org",
+            "thomas@ed.gov",
+            "walt@ta.org"
+        ]
+    );
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'forum_edit_post'"
+        )
+        .await,
+        4
     );
 }
