@@ -298,13 +298,36 @@ pub fn missing_categories(
         .collect()
 }
 
+/// Words a search leaves out: PostgreSQL's English stop words (its
+/// `english.stop`), which its index never holds. Leaving them out of the
+/// SQLite search too makes both give the same results: "the budget"
+/// finds a post without "the" on either.
+#[rustfmt::skip]
+pub const STOP_WORDS: &[&str] = &[
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+    "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
+    "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
+    "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
+    "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by",
+    "for", "with", "about", "against", "between", "into", "through", "during", "before",
+    "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
+    "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
+    "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no",
+    "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will",
+    "just", "don", "should", "now",
+];
+
 /// The words of a search, safe to hand to FTS5 (each quoted, all needed)
-/// or to PostgreSQL's to_tsquery (joined by &); at most eight.
+/// or to PostgreSQL's to_tsquery (joined by &); no stop words; at most
+/// eight. Several words are all needed, wherever they are in the thread's
+/// title or the post.
 pub fn search_words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(8)
         .map(|w| w.to_lowercase())
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .take(8)
         .collect()
 }
 
@@ -388,9 +411,24 @@ mod tests {
     fn search_words_drop_everything_but_words() {
         assert_eq!(
             search_words("\"data\" OR sharing* -(NEAR)"),
-            vec!["data", "or", "sharing", "near"]
+            vec!["data", "sharing", "near"]
         );
         assert!(search_words("*** ()").is_empty());
+    }
+
+    #[test]
+    fn search_words_leave_out_stop_words() {
+        assert_eq!(
+            search_words("The budget of the State's office"),
+            vec!["budget", "state", "office"]
+        );
+        assert!(search_words("the and of").is_empty());
+        // Eight words counted after the stop words are gone.
+        assert_eq!(
+            search_words("the a b c d e f g h i j").len(),
+            8,
+            "a and i are stop words"
+        );
     }
 
     fn cat(kind: &'static str, key: &str) -> store::NewCategory {

@@ -586,8 +586,9 @@ pub async fn people<'c, E: Executor<'c, Database = Any>>(
     Ok(out)
 }
 
-/// Posts matching every word, in the given categories, not hidden; the
-/// best first (SQLite) or the newest first (PostgreSQL).
+/// Posts matching every word, each in the post or its thread's title (as
+/// SQLite's index holds them together), in the given categories, not
+/// hidden; the best first (SQLite) or the newest first (PostgreSQL).
 pub async fn search<'c, E: Executor<'c, Database = Any>>(
     e: E,
     backend: Backend,
@@ -624,7 +625,7 @@ pub async fn search<'c, E: Executor<'c, Database = Any>>(
                 "SELECT p.id AS post_id, p.thread_id, t.title, t.category_id, p.body, p.created_at
                  FROM forum_posts p
                  JOIN forum_threads t ON t.id = p.thread_id
-                 WHERE (p.search @@ to_tsquery('english', $1) OR t.search @@ to_tsquery('english', $1))
+                 WHERE (t.search || p.search) @@ to_tsquery('english', $1)
                    AND t.category_id IN ({ids}) AND p.hidden = 0 AND t.hidden = 0
                  ORDER BY p.created_at DESC LIMIT 100"
             ),

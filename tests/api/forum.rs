@@ -17,6 +17,7 @@ both_backends!(
     a_team_that_joins_gets_its_category_when_another_left,
     a_stop_link_in_a_watch_email_works_signed_out,
     an_edit_emails_only_the_newly_mentioned,
+    search_finds_the_same_threads_on_both_databases,
 );
 
 const SLUG: &str = "acp";
@@ -1252,4 +1253,74 @@ async fn an_edit_emails_only_the_newly_mentioned(backend: Backend) {
         .await,
         4
     );
+}
+
+/// The same data and the same searches give the same threads on SQLite
+/// and PostgreSQL: words from the title and the post together, stop words
+/// left out, several words all needed, word endings ignored.
+async fn search_finds_the_same_threads_on_both_databases(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let mut ids = Vec::new();
+    for (title, body) in [
+        (
+            "Data sharing agreements",
+            "We signed a memorandum with the health department.",
+        ),
+        ("Budget office", "The budget memo is due in March."),
+        ("Hiring coaches", "We hired two coaches for our districts."),
+        (
+            "Family engagement nights",
+            "Parents came to three evenings; sharing food helped.",
+        ),
+    ] {
+        let (thread, _) = start(&w, &w.ana, w.general, title, body).await;
+        ids.push(thread);
+    }
+    // A reply counts for its thread.
+    let hiring = ids[2];
+    let (status, _) = reply(&w, &w.jordan, hiring, "Interviews start in April.").await;
+    assert_eq!(status, 200);
+
+    for (q, expected) in [
+        // Words of the title.
+        ("data sharing", vec!["Data sharing agreements"]),
+        // A word of the title and one of the post.
+        ("sharing memorandum", vec!["Data sharing agreements"]),
+        ("coaches april", vec!["Hiring coaches"]),
+        // Stop words are left out on both.
+        ("the hiring", vec!["Hiring coaches"]),
+        ("budget of the office", vec!["Budget office"]),
+        ("the and of", vec![]),
+        // Several words: all needed, in any order.
+        ("budget memo due in march", vec!["Budget office"]),
+        ("march budget memo", vec!["Budget office"]),
+        ("budget coaches", vec![]),
+        // Endings: sharing, shared; agreement, agreements.
+        (
+            "shared",
+            vec!["Data sharing agreements", "Family engagement nights"],
+        ),
+        ("agreement health", vec!["Data sharing agreements"]),
+        ("evening parents", vec!["Family engagement nights"]),
+        ("zanzibar", vec![]),
+    ] {
+        let (status, hits) = call(
+            app,
+            &w.beth.t,
+            "GET",
+            &format!("{API}/search?q={}", q.replace(' ', "+")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{hits}");
+        let mut titles: Vec<&str> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap())
+            .collect();
+        titles.sort();
+        assert_eq!(titles, expected, "{backend:?}: {q}");
+    }
 }
