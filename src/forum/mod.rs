@@ -78,18 +78,9 @@ pub fn check_reason(reason: &str) -> Option<String> {
 }
 
 /// Does the person take part in some program's forum (for the "Forum"
-/// link)? The policy answers for their programs; a program no one holds a
-/// grant in (`i64::MIN`) answers for those who take part in every forum.
+/// link)? The policy answers.
 pub fn takes_part(user: &CurrentUser) -> bool {
-    policy::allows(
-        user,
-        &Action::ViewForum {
-            program_id: i64::MIN,
-        },
-    ) || user.grants.iter().any(|g| {
-        g.program_id
-            .is_some_and(|p| policy::allows(user, &Action::ViewForum { program_id: p }))
-    })
+    policy::allows(user, &Action::TakePartInAForum)
 }
 
 /// The mention key of a name: lower case, dots for spaces ("Ana Ruiz" ->
