@@ -96,6 +96,9 @@ pub enum Action {
     /// start threads there, reply, flag and watch: the program's state
     /// teams, coaches, subject-matter experts and the federal officer.
     ViewForum { program_id: i64 },
+    /// Take part in some program's forum, whichever (the "Forum" link in
+    /// the menu): whoever `ViewForum` lets in for at least one program.
+    TakePartInAForum,
     /// Read a category and its threads; `private_to` is the state whose
     /// team alone (with its coach) sees a private category.
     ViewForumCategory {
@@ -224,6 +227,7 @@ impl Action {
                 state_code,
             } => format!("view_state_report:{program_id}:{state_code}"),
             Action::ViewForum { program_id } => format!("view_forum:{program_id}"),
+            Action::TakePartInAForum => "take_part_in_a_forum".into(),
             Action::ViewForumCategory {
                 program_id,
                 private_to,
@@ -433,6 +437,15 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                 })
         }
         Action::ViewForum { program_id } => in_forum(user, *program_id),
+        Action::TakePartInAForum => {
+            is(Role::Federal)
+                || is(Role::Sme)
+                || user
+                    .grants
+                    .iter()
+                    .filter_map(|g| g.program_id)
+                    .any(|p| in_forum(user, p))
+        }
         Action::ViewForumCategory {
             program_id,
             private_to,
@@ -932,6 +945,40 @@ mod tests {
         }
         for who in [&reviewer, &elsewhere] {
             assert!(!allows(who, &open), "{:?}", who.grants);
+        }
+    }
+
+    #[test]
+    fn taking_part_in_a_forum_is_taking_part_in_one_programs() {
+        // Every role, with a grant in a program, with one for every
+        // program, and none: allowed exactly when some program's forum
+        // lets the person in.
+        for role in Role::ALL {
+            for program in [Some(1), None] {
+                let u = user(&[(role, program, Some("CO"))]);
+                let in_some = [1, 2, 3]
+                    .iter()
+                    .any(|p| allows(&u, &Action::ViewForum { program_id: *p }));
+                assert_eq!(
+                    allows(&u, &Action::TakePartInAForum),
+                    in_some,
+                    "{role:?} {program:?}"
+                );
+            }
+        }
+        let member = user(&[(Role::StateMember, Some(3), Some("CO"))]);
+        let coach = user(&[(Role::Coach, Some(3), Some("CO"))]);
+        let federal = user(&[(Role::Federal, None, None)]);
+        let sme = user(&[(Role::Sme, None, None)]);
+        let admin = user(&[(Role::Admin, None, None)]);
+        for who in [&member, &coach, &federal, &sme, &admin] {
+            assert!(allows(who, &Action::TakePartInAForum), "{:?}", who.grants);
+        }
+        let reviewer = user(&[(Role::Reviewer, Some(3), None)]);
+        let partner = user(&[(Role::Partner, None, None)]);
+        let nobody = user(&[]);
+        for who in [&reviewer, &partner, &nobody] {
+            assert!(!allows(who, &Action::TakePartInAForum), "{:?}", who.grants);
         }
     }
 

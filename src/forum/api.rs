@@ -384,12 +384,15 @@ async fn put_post(
     body: ApiJson<NewPost>,
 ) -> Result<Json<Post>, ApiError> {
     let path = format!("/api/v1/programs/{slug}/forum/posts/{id}");
-    let (_, post, _, category) = post_for(&state, &api, &slug, id, &path, |u, c, p| {
+    let (program, post, thread, category) = post_for(&state, &api, &slug, id, &path, |u, c, p| {
         service::edit_action(c, u, p)
     })
     .await?;
     let req = body.parse()?;
-    service::edit(&state, &api.user, &api.ip, &category, &post, &req.body).await?;
+    service::edit(
+        &state, &api.user, &api.ip, &program, &category, &thread, &post, &req.body,
+    )
+    .await?;
     let post = store::post(&state.db.pool, id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -26,6 +26,8 @@ use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/forum", forums)
+        .get("/forum/unwatch/{token}", unwatch_page)
+        .post("/forum/unwatch/{token}", unwatch_now)
         .get("/programs/{slug}/forum", program_forum)
         .get("/programs/{slug}/forum/search", search)
         .get("/programs/{slug}/forum/flags", flags)
@@ -130,6 +132,82 @@ async fn forums(
     let programs = service::my_forums(&state, &user).await?;
     let chrome = Chrome::new(&visitor, "Forum", "/forum");
     Ok(render(ForumsPage { chrome, programs })?.into_response())
+}
+
+// ----- the stop link in a watch email (no sign-in) -----
+
+#[derive(Template)]
+#[template(path = "forum/unwatch.html")]
+struct UnwatchPage {
+    chrome: Chrome,
+    token: String,
+    /// None when the link does not work.
+    watch: Option<service::LinkedWatch>,
+    /// The emails are stopped (now or before).
+    done: bool,
+}
+
+/// The page for a link that names no watch: a 404 that says so.
+fn bad_unwatch_link(visitor: &Visitor) -> Result<Response, AppError> {
+    let page = UnwatchPage {
+        chrome: Chrome::new(visitor, "This link does not work", "/forum/unwatch"),
+        token: String::new(),
+        watch: None,
+        done: false,
+    };
+    Ok((StatusCode::NOT_FOUND, render(page)?).into_response())
+}
+
+async fn linked_watch(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<service::LinkedWatch>, AppError> {
+    match service::linked_watch(state, token).await {
+        Ok(w) => Ok(Some(w)),
+        Err(Refusal::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A GET only asks (mail scanners open links): the button stops.
+async fn unwatch_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(watch) = linked_watch(&state, &token).await? else {
+        return bad_unwatch_link(&visitor);
+    };
+    let page = UnwatchPage {
+        chrome: Chrome::new(&visitor, "Stop emails", "/forum/unwatch"),
+        done: !watch.watching,
+        watch: Some(watch),
+        token,
+    };
+    Ok(render(page)?.into_response())
+}
+
+/// Stops the watch at once. Like the Exchange's unsubscribe link, this
+/// takes no CSRF token: a mail client's one-click (RFC 8058) posts with no
+/// session, the unguessable link is the permission, and a forged request
+/// can only do what the link's owner asked for.
+async fn unwatch_now(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(mut watch) = linked_watch(&state, &token).await? else {
+        return bad_unwatch_link(&visitor);
+    };
+    service::unwatch_by_link(&state, &visitor.ip, &watch).await?;
+    watch.watching = false;
+    let page = UnwatchPage {
+        chrome: Chrome::new(&visitor, "Emails stopped", "/forum/unwatch"),
+        done: true,
+        watch: Some(watch),
+        token,
+    };
+    Ok(render(page)?.into_response())
 }
 
 // ----- a program's categories -----
@@ -891,12 +969,23 @@ async fn edit(
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/posts/{id}", base(&slug));
-    let (user, program, post, _, category) =
+    let (user, program, post, thread, category) =
         post_for(&state, &visitor, &slug, id, &path, |u, c, p| {
             service::edit_action(c, u, p)
         })
         .await?;
-    match service::edit(&state, &user, &visitor.ip, &category, &post, &form.body).await {
+    match service::edit(
+        &state,
+        &user,
+        &visitor.ip,
+        &program,
+        &category,
+        &thread,
+        &post,
+        &form.body,
+    )
+    .await
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "{}/threads/{}?done=edited#post-{id}",
             base(&slug),

@@ -78,18 +78,9 @@ pub fn check_reason(reason: &str) -> Option<String> {
 }
 
 /// Does the person take part in some program's forum (for the "Forum"
-/// link)? The policy answers for their programs; a program no one holds a
-/// grant in (`i64::MIN`) answers for those who take part in every forum.
+/// link)? The policy answers.
 pub fn takes_part(user: &CurrentUser) -> bool {
-    policy::allows(
-        user,
-        &Action::ViewForum {
-            program_id: i64::MIN,
-        },
-    ) || user.grants.iter().any(|g| {
-        g.program_id
-            .is_some_and(|p| policy::allows(user, &Action::ViewForum { program_id: p }))
-    })
+    policy::allows(user, &Action::TakePartInAForum)
 }
 
 /// The mention key of a name: lower case, dots for spaces ("Ana Ruiz" ->
@@ -141,6 +132,15 @@ pub fn resolve_mention(token: &str, people: &[(i64, String)]) -> Option<(i64, St
     }
 }
 
+/// Who an edit tells: the people its text mentions now who no earlier
+/// version mentioned (each was told when first mentioned, and only then).
+pub fn newly_mentioned(now: &[i64], before: &[i64]) -> Vec<i64> {
+    now.iter()
+        .filter(|id| !before.contains(id))
+        .copied()
+        .collect()
+}
+
 /// Backslash before Markdown punctuation, so a name shows as written.
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -174,13 +174,151 @@ pub fn apply_mentions(text: &str, people: &[(i64, String)]) -> (Vec<i64>, String
     (ids, out)
 }
 
+/// What a watch is on: a thread or a whole category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchTarget {
+    Thread,
+    Category,
+}
+
+impl WatchTarget {
+    /// As stored in `forum_watches.target`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchTarget::Thread => "thread",
+            WatchTarget::Category => "category",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WatchTarget> {
+        match s {
+            "thread" => Some(WatchTarget::Thread),
+            "category" => Some(WatchTarget::Category),
+            _ => None,
+        }
+    }
+
+    fn letter(self) -> char {
+        match self {
+            WatchTarget::Thread => 't',
+            WatchTarget::Category => 'c',
+        }
+    }
+}
+
+/// One person's watch of one thread or category: what a stop link names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WatchRef {
+    pub user_id: i64,
+    pub target: WatchTarget,
+    pub target_id: i64,
+}
+
+fn unwatch_signature(key: &[u8], w: &WatchRef) -> String {
+    // A purpose prefix keeps these apart from other uses of the key (as
+    // the Exchange's subscriber links do); 22 characters are 132 bits.
+    let mut s = crate::auth::secret::sign(
+        key,
+        &format!(
+            "forum-unwatch:{}:{}:{}",
+            w.user_id,
+            w.target.as_str(),
+            w.target_id
+        ),
+    );
+    s.truncate(22);
+    s
+}
+
+/// The token of a stop link in a watch email, `<user>.<t|c><id>.<HMAC>`:
+/// one person's one watch, nothing stored, unguessable without the key.
+pub fn unwatch_token(key: &[u8], w: &WatchRef) -> String {
+    format!(
+        "{}.{}{}.{}",
+        w.user_id,
+        w.target.letter(),
+        w.target_id,
+        unwatch_signature(key, w)
+    )
+}
+
+/// The watch a token names, if its signature is right.
+pub fn read_unwatch_token(key: &[u8], token: &str) -> Option<WatchRef> {
+    let mut parts = token.splitn(3, '.');
+    let user_id: i64 = parts.next()?.parse().ok()?;
+    let what = parts.next()?;
+    let sig = parts.next()?;
+    let target = match what.chars().next()? {
+        't' => WatchTarget::Thread,
+        'c' => WatchTarget::Category,
+        _ => return None,
+    };
+    let target_id: i64 = what[1..].parse().ok()?;
+    let w = WatchRef {
+        user_id,
+        target,
+        target_id,
+    };
+    crate::auth::secret::same(sig, &unwatch_signature(key, &w)).then_some(w)
+}
+
+/// Which of a person's watches a watch email is about (and its stop link
+/// stops): the thread's when they watch it, else its category's.
+pub fn watch_for_email(targets: &[WatchTarget]) -> Option<WatchTarget> {
+    if targets.contains(&WatchTarget::Thread) {
+        Some(WatchTarget::Thread)
+    } else if targets.contains(&WatchTarget::Category) {
+        Some(WatchTarget::Category)
+    } else {
+        None
+    }
+}
+
+/// The wanted categories the forum does not have yet, compared by
+/// identity (kind, key), never by count: a team that left and another
+/// that joined leave the count the same, but the new team still needs
+/// its category.
+pub fn missing_categories(
+    existing: &[(String, String)],
+    wanted: &[store::NewCategory],
+) -> Vec<store::NewCategory> {
+    wanted
+        .iter()
+        .filter(|w| !existing.iter().any(|(k, key)| k == w.0 && *key == w.1))
+        .cloned()
+        .collect()
+}
+
+/// Words a search leaves out: PostgreSQL's English stop words (its
+/// `english.stop`), which its index never holds. Leaving them out of the
+/// SQLite search too makes both give the same results: "the budget"
+/// finds a post without "the" on either.
+#[rustfmt::skip]
+pub const STOP_WORDS: &[&str] = &[
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours",
+    "yourself", "yourselves", "he", "him", "his", "himself", "she", "her", "hers", "herself",
+    "it", "its", "itself", "they", "them", "their", "theirs", "themselves", "what", "which",
+    "who", "whom", "this", "that", "these", "those", "am", "is", "are", "was", "were", "be",
+    "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
+    "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by",
+    "for", "with", "about", "against", "between", "into", "through", "during", "before",
+    "after", "above", "below", "to", "from", "up", "down", "in", "out", "on", "off", "over",
+    "under", "again", "further", "then", "once", "here", "there", "when", "where", "why",
+    "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no",
+    "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will",
+    "just", "don", "should", "now",
+];
+
 /// The words of a search, safe to hand to FTS5 (each quoted, all needed)
-/// or to PostgreSQL's to_tsquery (joined by &); at most eight.
+/// or to PostgreSQL's to_tsquery (joined by &); no stop words; at most
+/// eight. Several words are all needed, wherever they are in the thread's
+/// title or the post.
 pub fn search_words(q: &str) -> Vec<String> {
     q.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(8)
         .map(|w| w.to_lowercase())
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .take(8)
         .collect()
 }
 
@@ -232,6 +370,18 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_tells_only_the_newly_mentioned() {
+        assert_eq!(newly_mentioned(&[1, 4, 2], &[2]), vec![1, 4]);
+        assert!(newly_mentioned(&[2], &[2, 3]).is_empty());
+        assert!(newly_mentioned(&[], &[1]).is_empty());
+        assert_eq!(newly_mentioned(&[5], &[]), vec![5]);
+        // Through the mention rules: @Ana was there before, @Renee is new.
+        let before = apply_mentions("Thanks @Ana.Ruiz", &people()).0;
+        let now = apply_mentions("Thanks @Ana and @Renee.Alvarez", &people()).0;
+        assert_eq!(newly_mentioned(&now, &before), vec![4]);
+    }
+
+    #[test]
     fn names_with_markdown_characters_are_escaped() {
         let (_, md) = apply_mentions("@Pat", &[(9, "Pat *Star* O'Neil".into())]);
         assert_eq!(md, "*@Pat \\*Star\\* O\\'Neil*");
@@ -252,9 +402,104 @@ mod tests {
     fn search_words_drop_everything_but_words() {
         assert_eq!(
             search_words("\"data\" OR sharing* -(NEAR)"),
-            vec!["data", "or", "sharing", "near"]
+            vec!["data", "sharing", "near"]
         );
         assert!(search_words("*** ()").is_empty());
+    }
+
+    #[test]
+    fn search_words_leave_out_stop_words() {
+        assert_eq!(
+            search_words("The budget of the State's office"),
+            vec!["budget", "state", "office"]
+        );
+        assert!(search_words("the and of").is_empty());
+        // Eight words counted after the stop words are gone.
+        assert_eq!(
+            search_words("the a b c d e f g h i j").len(),
+            8,
+            "a and i are stop words"
+        );
+    }
+
+    fn cat(kind: &'static str, key: &str) -> store::NewCategory {
+        (kind, key.into(), key.into(), String::new(), 0, None)
+    }
+
+    fn have(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn missing_categories_compare_identities_not_counts() {
+        let wanted = vec![
+            cat("general", "general"),
+            cat("state", "CO"),
+            cat("state", "NM"),
+        ];
+        // Kansas left, New Mexico joined: as many categories as wanted,
+        // but New Mexico's is missing.
+        let existing = have(&[("general", "general"), ("state", "CO"), ("state", "KS")]);
+        let missing = missing_categories(&existing, &wanted);
+        assert_eq!(missing, vec![cat("state", "NM")]);
+        // All there: nothing to do.
+        let existing = have(&[("general", "general"), ("state", "CO"), ("state", "NM")]);
+        assert!(missing_categories(&existing, &wanted).is_empty());
+        // First opening: everything.
+        assert_eq!(missing_categories(&[], &wanted), wanted);
+    }
+
+    #[test]
+    fn the_same_key_of_another_kind_is_another_category() {
+        let wanted = vec![cat("topic", "general")];
+        let existing = have(&[("general", "general")]);
+        assert_eq!(missing_categories(&existing, &wanted), wanted);
+    }
+
+    #[test]
+    fn unwatch_tokens_name_one_watch_and_cannot_be_made_up() {
+        let w = WatchRef {
+            user_id: 42,
+            target: WatchTarget::Thread,
+            target_id: 7,
+        };
+        let t = unwatch_token(b"key", &w);
+        assert!(t.starts_with("42.t7."), "{t}");
+        assert_eq!(read_unwatch_token(b"key", &t), Some(w));
+        let c = WatchRef {
+            target: WatchTarget::Category,
+            ..w
+        };
+        assert_eq!(
+            read_unwatch_token(b"key", &unwatch_token(b"key", &c)),
+            Some(c)
+        );
+        // Another key, another person, another watch, a cut or no signature.
+        assert_eq!(read_unwatch_token(b"other", &t), None);
+        let sig = t.rsplit('.').next().unwrap();
+        for forged in [
+            format!("43.t7.{sig}"),
+            format!("42.t8.{sig}"),
+            format!("42.c7.{sig}"),
+            t[..t.len() - 1].to_owned(),
+            "42.t7".to_owned(),
+            "42.t7.".to_owned(),
+            "x.t7.abc".to_owned(),
+            "42.7.abc".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(read_unwatch_token(b"key", &forged), None, "{forged}");
+        }
+    }
+
+    #[test]
+    fn a_watch_email_stops_the_thread_watch_first() {
+        use WatchTarget::*;
+        assert_eq!(watch_for_email(&[Category, Thread]), Some(Thread));
+        assert_eq!(watch_for_email(&[Category]), Some(Category));
+        assert_eq!(watch_for_email(&[]), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use askama::Template;
 
 use super::store::{self, Category, Person, Post, Thread};
+use super::{WatchRef, WatchTarget};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
@@ -111,14 +112,19 @@ async fn wanted_categories(
 }
 
 /// Makes the categories not there yet (the first time the forum is
-/// opened, and for teams added since); does nothing when all are there.
+/// opened, and for teams added since, even when as many others left);
+/// does nothing when all are there. Categories of teams that left stay,
+/// with their threads.
 pub async fn ensure_categories(state: &AppState, program: &Program) -> Result<(), Refusal> {
     let wanted = wanted_categories(state, program).await?;
-    if store::category_count(&state.db.pool, program.id).await? >= wanted.len() as i64 {
+    let existing = store::category_identities(&state.db.pool, program.id).await?;
+    let missing = super::missing_categories(&existing, &wanted);
+    if missing.is_empty() {
         return Ok(());
     }
     let mut tx = state.db.begin().await?;
-    let added = store::ensure_categories(&mut tx, program.id, &wanted, now_ms()).await?;
+    // Two first openings at once: the second one's inserts do nothing.
+    let added = store::ensure_categories(&mut tx, program.id, &missing, now_ms()).await?;
     if added > 0 {
         audit::write(
             &mut *tx,
@@ -248,7 +254,10 @@ struct MailText<'a> {
     intro: &'a str,
     body: &'a str,
     link: &'a str,
+    /// The stop link of a watch email (empty in a mention email) and what
+    /// it stops ("this thread", "the category “General”").
     stop: &'a str,
+    watched: &'a str,
 }
 
 #[derive(Template)]
@@ -258,6 +267,7 @@ struct MailHtml<'a> {
     html: &'a str,
     link: &'a str,
     stop: &'a str,
+    watched: &'a str,
 }
 
 fn link(state: &AppState, path: &str) -> String {
@@ -270,8 +280,9 @@ fn link(state: &AppState, path: &str) -> String {
 }
 
 /// What a new post sends, in the post's transaction: mentioned readers
-/// one email, then the other watchers of the thread or category who read
-/// it one email; never the author.
+/// one email, then (`watchers_too`, not for an edit) the other watchers of the thread or category who read
+/// it one email, with a link that stops that watch signed out; never the
+/// author.
 #[allow(clippy::too_many_arguments)]
 async fn notify(
     state: &AppState,
@@ -286,35 +297,62 @@ async fn notify(
     html: &str,
     mentioned: &[i64],
     readers: &[Person],
+    watchers_too: bool,
 ) -> Result<(), Refusal> {
-    let watchers = store::watchers(tx, thread_id, c.id).await?;
+    let watchers = if watchers_too {
+        store::watchers(tx, thread_id, c.id).await?
+    } else {
+        vec![]
+    };
     let thread_path = format!("/programs/{}/forum/threads/{thread_id}", program.slug);
     let post_link = link(state, &format!("{thread_path}#post-{post_id}"));
-    let stop = link(state, &format!("{thread_path}#watch"));
     for p in readers {
         if p.id == author.id {
             continue;
         }
-        let (subject, intro, stop) = if mentioned.contains(&p.id) {
+        let targets: Vec<WatchTarget> = watchers
+            .iter()
+            .filter(|(u, _)| *u == p.id)
+            .filter_map(|(_, t)| WatchTarget::parse(t))
+            .collect();
+        let (subject, intro, stop, watched) = if mentioned.contains(&p.id) {
             (
                 format!("{} mentioned you in “{title}”", author.name),
                 format!(
                     "{} mentioned you in “{title}” ({}, {}):",
                     author.name, c.name, program.name
                 ),
-                "",
+                String::new(),
+                String::new(),
             )
-        } else if watchers.contains(&p.id) {
+        } else if let Some(target) = super::watch_for_email(&targets) {
+            let watch = WatchRef {
+                user_id: p.id,
+                target,
+                target_id: match target {
+                    WatchTarget::Thread => thread_id,
+                    WatchTarget::Category => c.id,
+                },
+            };
             (
                 format!("New post in “{title}”"),
                 format!(
                     "{} wrote in “{title}” ({}, {}), which you watch:",
                     author.name, c.name, program.name
                 ),
-                stop.as_str(),
+                unwatch_url(state, &watch),
+                match target {
+                    WatchTarget::Thread => "this thread".to_owned(),
+                    WatchTarget::Category => format!("the category “{}”", c.name),
+                },
             )
         } else {
             continue;
+        };
+        let headers = if stop.is_empty() {
+            vec![]
+        } else {
+            crate::exchange::subscribe::unsubscribe_headers(&stop)
         };
         let email = Email {
             to: p.email.clone(),
@@ -323,7 +361,8 @@ async fn notify(
                 intro: &intro,
                 body,
                 link: &post_link,
-                stop,
+                stop: &stop,
+                watched: &watched,
             }
             .render()
             .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
@@ -331,14 +370,97 @@ async fn notify(
                 intro: &intro,
                 html,
                 link: &post_link,
-                stop,
+                stop: &stop,
+                watched: &watched,
             }
             .render()
             .map_err(|e| anyhow::anyhow!("forum mail: {e}"))?,
-            headers: vec![],
+            headers,
         };
         crate::mail::enqueue(tx, &email).await?;
     }
+    Ok(())
+}
+
+/// The address that stops one watch, signed out.
+fn unwatch_url(state: &AppState, watch: &WatchRef) -> String {
+    link(
+        state,
+        &format!(
+            "/forum/unwatch/{}",
+            super::unwatch_token(&state.keys.csrf, watch)
+        ),
+    )
+}
+
+/// What a stop link names, for its page.
+#[derive(Debug, Clone)]
+pub struct LinkedWatch {
+    pub watch: WatchRef,
+    /// The person's address (the page says where the emails went).
+    pub email: String,
+    /// "the thread “…”" or "the category “…”".
+    pub what: String,
+    /// Whether the watch is still on.
+    pub watching: bool,
+}
+
+/// The watch a stop link names: not found when the token is wrong, or
+/// the person, thread or category is gone.
+pub async fn linked_watch(state: &AppState, token: &str) -> Result<LinkedWatch, Refusal> {
+    let watch = super::read_unwatch_token(&state.keys.csrf, token).ok_or(Refusal::NotFound)?;
+    let pool = &state.db.pool;
+    let (_, email) = store::active_user(pool, watch.user_id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let what = match watch.target {
+        WatchTarget::Thread => store::thread(pool, watch.target_id)
+            .await?
+            .map(|t| format!("the thread “{}”", t.title)),
+        WatchTarget::Category => store::category(pool, watch.target_id)
+            .await?
+            .map(|c| format!("the category “{}”", c.name)),
+    }
+    .ok_or(Refusal::NotFound)?;
+    let watching =
+        store::watching(pool, watch.user_id, watch.target.as_str(), watch.target_id).await?;
+    Ok(LinkedWatch {
+        watch,
+        email,
+        what,
+        watching,
+    })
+}
+
+/// Stops the watch a stop link names, at once (the link is the
+/// permission, as the Exchange's unsubscribe links are); audited as the
+/// person's own change.
+pub async fn unwatch_by_link(state: &AppState, ip: &str, w: &LinkedWatch) -> Result<(), Refusal> {
+    let WatchRef {
+        user_id,
+        target,
+        target_id,
+    } = w.watch;
+    let mut tx = state.db.begin().await?;
+    if store::set_watch(
+        &mut tx,
+        user_id,
+        target.as_str(),
+        target_id,
+        false,
+        now_ms(),
+    )
+    .await?
+    {
+        audit::write(
+            &mut *tx,
+            &Entry::new((Some(user_id), w.email.clone()), ip, "forum_unwatch")
+                .record(&format!("forum_{}", target.as_str()), target_id)
+                .detail("by the stop link in an email"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -373,7 +495,7 @@ pub async fn create_thread(
     store::set_watch(&mut tx, user.id, "thread", thread_id, true, now).await?;
     notify(
         state, &mut tx, program, c, thread_id, title, post_id, user, body, &html, &mentioned,
-        &readers,
+        &readers, true,
     )
     .await?;
     audit::write(
@@ -424,6 +546,7 @@ pub async fn reply(
         &html,
         &mentioned,
         &readers,
+        true,
     )
     .await?;
     audit::write(
@@ -441,13 +564,18 @@ pub async fn reply(
     Ok(post_id)
 }
 
-/// Changes a post's text, keeping the earlier one. Mentions in an edit
-/// are emphasised but send no email (no one is told twice).
+/// Changes a post's text, keeping the earlier one. People the new text
+/// mentions whom no earlier version mentioned get the mention email (in
+/// the edit's transaction); those already mentioned are not told twice,
+/// and watchers are not told of an edit.
+#[allow(clippy::too_many_arguments)]
 pub async fn edit(
     state: &AppState,
     user: &CurrentUser,
     ip: &str,
+    program: &Program,
     c: &Category,
+    thread: &Thread,
     post: &Post,
     body: &str,
 ) -> Result<(), Refusal> {
@@ -459,14 +587,40 @@ pub async fn edit(
         return Ok(());
     }
     let readers = readers(state, c).await?;
-    let (_, html) = render(body, &readers);
+    let (mentioned, html) = render(body, &readers);
+    let names: Vec<(i64, String)> = readers.iter().map(|p| (p.id, p.name.clone())).collect();
+    let mut before = super::apply_mentions(&post.body, &names).0;
+    for v in store::versions(&state.db.pool, post.id).await? {
+        before.extend(super::apply_mentions(&v.body, &names).0);
+    }
+    let newly = super::newly_mentioned(&mentioned, &before);
     let mut tx = state.db.begin().await?;
     store::edit_post(&mut tx, post, body, &html, now_ms()).await?;
+    notify(
+        state,
+        &mut tx,
+        program,
+        c,
+        thread.id,
+        &thread.title,
+        post.id,
+        user,
+        body,
+        &html,
+        &newly,
+        &readers,
+        false,
+    )
+    .await?;
     audit::write(
         &mut *tx,
         &Entry::new(user.actor(), ip, "forum_edit_post")
             .record("forum_post", post.id)
-            .detail(format!("in thread {}", post.thread_id)),
+            .detail(format!(
+                "in thread {}; {} newly mentioned",
+                post.thread_id,
+                newly.len()
+            )),
     )
     .await?;
     tx.commit().await?;

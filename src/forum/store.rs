@@ -155,13 +155,14 @@ pub async fn ensure_categories(
     Ok(added)
 }
 
-pub async fn category_count<'c, E: Executor<'c, Database = Any>>(
+/// The (kind, key) of each category the program's forum has.
+pub async fn category_identities<'c, E: Executor<'c, Database = Any>>(
     e: E,
     program_id: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM forum_categories WHERE program_id = $1")
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT kind, key FROM forum_categories WHERE program_id = $1")
         .bind(program_id)
-        .fetch_one(e)
+        .fetch_all(e)
         .await
 }
 
@@ -518,17 +519,32 @@ pub async fn watching<'c, E: Executor<'c, Database = Any>>(
     Ok(n > 0)
 }
 
-/// Who watches the thread or its category (each once).
-pub async fn watchers(tx: &mut Tx<'_>, thread_id: i64, category_id: i64) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT user_id FROM forum_watches
+/// Who watches the thread or its category, with what each watches.
+pub async fn watchers(
+    tx: &mut Tx<'_>,
+    thread_id: i64,
+    category_id: i64,
+) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT user_id, target FROM forum_watches
          WHERE (target = 'thread' AND target_id = $1) OR (target = 'category' AND target_id = $2)
-         ORDER BY user_id",
+         ORDER BY user_id, target",
     )
     .bind(thread_id)
     .bind(category_id)
     .fetch_all(&mut **tx)
     .await
+}
+
+/// A user's name and email, if the account is there and active.
+pub async fn active_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT name, email FROM users WHERE id = $1 AND active = 1")
+        .bind(id)
+        .fetch_optional(e)
+        .await
 }
 
 /// The active people with a grant in the program or one that holds in
@@ -570,8 +586,9 @@ pub async fn people<'c, E: Executor<'c, Database = Any>>(
     Ok(out)
 }
 
-/// Posts matching every word, in the given categories, not hidden; the
-/// best first (SQLite) or the newest first (PostgreSQL).
+/// Posts matching every word, each in the post or its thread's title (as
+/// SQLite's index holds them together), in the given categories, not
+/// hidden; the best first (SQLite) or the newest first (PostgreSQL).
 pub async fn search<'c, E: Executor<'c, Database = Any>>(
     e: E,
     backend: Backend,
@@ -608,7 +625,7 @@ pub async fn search<'c, E: Executor<'c, Database = Any>>(
                 "SELECT p.id AS post_id, p.thread_id, t.title, t.category_id, p.body, p.created_at
                  FROM forum_posts p
                  JOIN forum_threads t ON t.id = p.thread_id
-                 WHERE (p.search @@ to_tsquery('english', $1) OR t.search @@ to_tsquery('english', $1))
+                 WHERE (t.search || p.search) @@ to_tsquery('english', $1)
                    AND t.category_id IN ({ids}) AND p.hidden = 0 AND t.hidden = 0
                  ORDER BY p.created_at DESC LIMIT 100"
             ),

@@ -25,9 +25,23 @@ pub fn new_id() -> String {
     hex::encode(bytes)
 }
 
+/// The path as logged: the token of a forum stop link is a secret (it
+/// stops someone's emails), so it is left out.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const SECRET_AFTER: &[&str] = &["/forum/unwatch/"];
+    for prefix in SECRET_AFTER {
+        if path.starts_with(prefix) && path.len() > prefix.len() {
+            return format!("{prefix}[token]").into();
+        }
+    }
+    path.into()
+}
+
 pub async fn middleware(req: Request, next: Next) -> Response {
     let id = new_id();
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let path = loggable_path(req.uri().path());
+    let span =
+        tracing::info_span!("request", request_id = %id, method = %req.method(), path = %path);
     let started = std::time::Instant::now();
     let mut response = REQUEST_ID
         .scope(id.clone(), next.run(req).instrument(span.clone()))
@@ -44,4 +58,16 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         response.headers_mut().insert("x-request-id", v);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stop_link_tokens_stay_out_of_the_log() {
+        assert_eq!(
+            super::loggable_path("/forum/unwatch/12.t3.abcdef"),
+            "/forum/unwatch/[token]"
+        );
+        assert_eq!(super::loggable_path("/forum"), "/forum");
+    }
 }

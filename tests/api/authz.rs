@@ -823,6 +823,10 @@ const MATRIX: &[(&str, &str, Who)] = &[
     // --- forum (issue 6): {category}, {thread}, {post} and {flag} are CO's
     // private category, thread, first post and a flag on it ---
     ("GET", "/forum", Who::SignedIn),
+    // The stop link in a watch email: no account needed; its token is
+    // the permission (here a token that does not work: 404 for everyone).
+    ("GET", "/forum/unwatch/{token}", Who::Anyone),
+    ("POST", "/forum/unwatch/{token}", Who::Anyone),
     ("GET", "/programs/{slug}/forum", Who::ForumPeople),
     ("GET", "/programs/{slug}/forum/search", Who::ForumPeople),
     ("GET", "/programs/{slug}/forum/flags", Who::ForumModerators),

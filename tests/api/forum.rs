@@ -7,13 +7,17 @@
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call};
+use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call, unfold_qp};
 
 both_backends!(
     a_private_category_is_invisible_to_everyone_else,
     posts_render_inert_and_bad_input_changes_nothing,
     mentions_and_watches_email_the_right_people_only,
     edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
+    a_team_that_joins_gets_its_category_when_another_left,
+    a_stop_link_in_a_watch_email_works_signed_out,
+    an_edit_emails_only_the_newly_mentioned,
+    search_finds_the_same_threads_on_both_databases,
 );
 
 const SLUG: &str = "acp";
@@ -569,9 +573,11 @@ async fn mentions_and_watches_email_the_right_people_only(backend: Backend) {
     assert!(sent[0].1.contains(&format!(
         "/programs/acp/forum/threads/{general_thread}#post-"
     )));
-    assert!(sent[0].1.contains(&format!(
-        "/programs/acp/forum/threads/{general_thread}#watch"
-    )));
+    assert!(sent[0].1.contains("/forum/unwatch/"));
+    assert!(
+        !sent[1].1.contains("/forum/unwatch/"),
+        "a mention says no stop"
+    );
 
     // Colorado's private category: mentions of Beth (cannot read it) go
     // nowhere; Renee (its coach) is told; Ana watches her thread.
@@ -948,4 +954,373 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
     }
     let _ = &w.thomas;
     let _ = &w.jordan;
+}
+
+/// Kansas leaves and New Mexico joins: the forum has as many categories
+/// as it wants, but New Mexico's private one is still made, and only New
+/// Mexico's team (and the administrator) reads it.
+async fn a_team_that_joins_gets_its_category_when_another_left(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let program_id: i64 = count(app, "SELECT id FROM programs WHERE slug = 'acp'").await;
+    let before = count(app, "SELECT COUNT(*) FROM forum_categories").await;
+    sqlx::query("DELETE FROM state_teams WHERE program_id = $1 AND state_code = 'KS'")
+        .bind(program_id)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'NM', 1)",
+    )
+    .bind(program_id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let nora = person(app, "nora@nm.gov", "Nora Baca", "state_member", Some("NM")).await;
+
+    let (status, cats) = call(app, &nora.t, "GET", API, None).await;
+    assert_eq!(status, 200, "{cats}");
+    let nm = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "state" && c["key"] == "NM")
+        .unwrap_or_else(|| panic!("New Mexico's category in {cats}"));
+    assert_eq!(nm["name"], "New Mexico team (private)");
+    let nm = nm["id"].as_i64().unwrap();
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_categories").await,
+        before + 1,
+        "only the missing one is added; Kansas's stays"
+    );
+    let page = nora.b.get(FORUM).await;
+    assert!(page.body.contains("New Mexico team (private)"));
+    let (status, _) = call(app, &nora.t, "GET", &format!("{API}/categories/{nm}"), None).await;
+    assert_eq!(status, 200);
+    let page = w.admin.b.get(FORUM).await;
+    assert!(page.body.contains("New Mexico team (private)"));
+    for who in [&w.ana, &w.beth, &w.thomas] {
+        let page = who.b.get(FORUM).await;
+        assert!(
+            !page.body.contains("New Mexico team (private)"),
+            "{}",
+            who.email
+        );
+        let (status, _) = call(app, &who.t, "GET", &format!("{API}/categories/{nm}"), None).await;
+        assert_eq!(status, 403, "{}", who.email);
+    }
+    // Opening it again adds nothing.
+    call(app, &nora.t, "GET", API, None).await;
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM forum_categories").await,
+        before + 1
+    );
+}
+
+/// The stop link (`/forum/unwatch/...`) in a link of the email.
+fn stop_link(message: &str) -> String {
+    let text = unfold_qp(message);
+    let start = text.find("/forum/unwatch/").expect("a stop link");
+    let rest = &text[start..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == ')')
+        .unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+/// Beth watches her thread, Ana the whole General category; each watch
+/// email carries a link that stops that one watch, signed out, at once.
+async fn a_stop_link_in_a_watch_email_works_signed_out(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let w = world(app).await;
+    let app = &w.app;
+    let (status, _) = call(
+        app,
+        &w.ana.t,
+        "PUT",
+        &format!("{API}/categories/{}/watch", w.general),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (thread, _) = start(&w, &w.beth, w.general, "Convening travel", "Who is going?").await;
+    assert_eq!(smtp.wait_for(1, 20).await.len(), 1);
+    let (status, _) = reply(&w, &w.jordan, thread, "Colorado sends two.").await;
+    assert_eq!(status, 200);
+    let m = smtp.wait_for(3, 20).await;
+    assert_eq!(m.len(), 3);
+    let to_beth = m.iter().find(|x| x.contains("To: beth@ks.gov")).unwrap();
+    let beth_link = stop_link(to_beth);
+    assert!(
+        to_beth.contains("List-Unsubscribe: <") && to_beth.contains("List-Unsubscribe=One-Click"),
+        "{to_beth}"
+    );
+    let to_ana = m.iter().rfind(|x| x.contains("To: ana@co.gov")).unwrap();
+    let ana_link = stop_link(to_ana);
+    assert_ne!(beth_link, ana_link, "one link per person and watch");
+
+    // Signed out, the link asks first (a mail scanner's GET stops nothing).
+    let anon = app.browser();
+    let page = anon.get(&beth_link).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Stop emails about the thread “Convening travel”?"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("beth@ks.gov"));
+    let watches = |user: i64| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forum_watches WHERE user_id = $1")
+                .bind(user)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(watches(w.beth.id).await, 1);
+
+    // A link that does not work: a clear 404, nothing changes.
+    let mut forged = beth_link.clone();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'A' { 'B' } else { 'A' });
+    let other_person = beth_link.replacen(
+        &format!("/forum/unwatch/{}.", w.beth.id),
+        &format!("/forum/unwatch/{}.", w.jordan.id),
+        1,
+    );
+    for bad in [
+        forged.as_str(),
+        other_person.as_str(),
+        "/forum/unwatch/nonsense",
+    ] {
+        let page = anon.get(bad).await;
+        assert_eq!(page.status, 404, "{bad}");
+        assert!(page.body.contains("This link does not work"), "{bad}");
+        let page = anon.post_raw(bad, &[]).await;
+        assert_eq!(page.status, 404, "{bad}");
+    }
+    assert_eq!(watches(w.beth.id).await, 1);
+
+    // The button stops at once, with no sign-in and no form token.
+    let page = anon.post_raw(&beth_link, &[]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("No more emails about the thread “Convening travel”")
+    );
+    assert_eq!(watches(w.beth.id).await, 0);
+    assert_eq!(
+        count(
+            app,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'forum_unwatch' AND actor_user_id = {} AND record_type = 'forum_thread' AND record_id = '{thread}'",
+                w.beth.id
+            ),
+        )
+        .await,
+        1
+    );
+    // Again: nothing more to stop, the page says so.
+    let page = anon.get(&beth_link).await;
+    assert!(page.body.contains("No more emails about"));
+    assert!(
+        !page
+            .body
+            .contains("<form method=\"post\" action=\"/forum/unwatch/")
+    );
+
+    // Ana's link names the category.
+    let page = anon.get(&ana_link).await;
+    assert!(
+        page.body
+            .contains("Stop emails about the category “General”?")
+    );
+
+    // The next post: Ana (still watching) is told, Beth is not.
+    let (status, _) = reply(&w, &w.jordan, thread, "Booked the hotel.").await;
+    assert_eq!(status, 200);
+    let m = smtp.wait_for(4, 20).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let m2 = smtp.messages();
+    assert_eq!(m.len(), 4);
+    assert_eq!(m2.len(), 4, "no email for Beth");
+    assert_eq!(
+        m2.iter().filter(|x| x.contains("To: ana@co.gov")).count(),
+        3
+    );
+    assert_eq!(
+        m2.iter().filter(|x| x.contains("To: beth@ks.gov")).count(),
+        1
+    );
+}
+
+/// Editing a post: the people it mentions now and no earlier version did
+/// get the mention email; those mentioned before (even in a version since
+/// replaced) and the watchers do not.
+async fn an_edit_emails_only_the_newly_mentioned(backend: Backend) {
+    let Some(smtp) = SmtpSink::start().await else {
+        return;
+    };
+    let app = TestApp::spawn_with(backend, &[("smtp_url", &smtp.url())]).await;
+    let w = world(app).await;
+    let app = &w.app;
+    let last = || {
+        let pool = app.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM outbox")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(0)
+        }
+    };
+    // Thomas watches General: he hears of new posts, never of edits.
+    let (status, _) = call(
+        app,
+        &w.thomas.t,
+        "PUT",
+        &format!("{API}/categories/{}/watch", w.general),
+        Some(json!({ "watching": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, post) = start(
+        &w,
+        &w.ana,
+        w.general,
+        "Site visits",
+        "@Jordan.Kim can you come?",
+    )
+    .await;
+    let m = smtp.wait_for(2, 20).await;
+    assert_eq!(recipients(&m), ["jordan@co.gov", "thomas@ed.gov"]);
+
+    let edit = |body: &'static str| {
+        let (t, path) = (w.ana.t.clone(), format!("{API}/posts/{post}"));
+        async move {
+            let (status, v) = call(app, &t, "PUT", &path, Some(json!({ "body": body }))).await;
+            assert_eq!(status, 200, "{v}");
+        }
+    };
+    // Beth and Walt are new; Jordan was mentioned already.
+    let mark = last().await;
+    edit("@Jordan.Kim, @Beth and @Walt.Brennan can you come?").await;
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["beth@ks.gov", "walt@ta.org"]);
+    assert!(
+        sent[0]
+            .1
+            .contains("Ana Ruiz mentioned you in “Site visits”")
+    );
+    assert!(sent[0].1.contains(&format!("#post-{post}")));
+
+    // Beth leaves the text and comes back: she was told already.
+    let mark = last().await;
+    edit("@Jordan.Kim and @Walt.Brennan can you come?").await;
+    edit("@Jordan.Kim, @Walt.Brennan and @Beth.Lindqvist can you come?").await;
+    assert!(outbox_since(app, mark).await.is_empty());
+
+    // Renee is new.
+    let mark = last().await;
+    edit("@Jordan.Kim, @Walt.Brennan, @Beth.Lindqvist and @Renee: can you come?").await;
+    let sent = outbox_since(app, mark).await;
+    let to: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(to, ["renee@ta.org"]);
+
+    let m = smtp.wait_for(5, 20).await;
+    assert_eq!(
+        recipients(&m),
+        [
+            "beth@ks.gov",
+            "jordan@co.gov",
+            "renee@ta.org",
+            "thomas@ed.gov",
+            "walt@ta.org"
+        ]
+    );
+    assert_eq!(
+        count(
+            app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'forum_edit_post'"
+        )
+        .await,
+        4
+    );
+}
+
+/// The same data and the same searches give the same threads on SQLite
+/// and PostgreSQL: words from the title and the post together, stop words
+/// left out, several words all needed, word endings ignored.
+async fn search_finds_the_same_threads_on_both_databases(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let mut ids = Vec::new();
+    for (title, body) in [
+        (
+            "Data sharing agreements",
+            "We signed a memorandum with the health department.",
+        ),
+        ("Budget office", "The budget memo is due in March."),
+        ("Hiring coaches", "We hired two coaches for our districts."),
+        (
+            "Family engagement nights",
+            "Parents came to three evenings; sharing food helped.",
+        ),
+    ] {
+        let (thread, _) = start(&w, &w.ana, w.general, title, body).await;
+        ids.push(thread);
+    }
+    // A reply counts for its thread.
+    let hiring = ids[2];
+    let (status, _) = reply(&w, &w.jordan, hiring, "Interviews start in April.").await;
+    assert_eq!(status, 200);
+
+    for (q, expected) in [
+        // Words of the title.
+        ("data sharing", vec!["Data sharing agreements"]),
+        // A word of the title and one of the post.
+        ("sharing memorandum", vec!["Data sharing agreements"]),
+        ("coaches april", vec!["Hiring coaches"]),
+        // Stop words are left out on both.
+        ("the hiring", vec!["Hiring coaches"]),
+        ("budget of the office", vec!["Budget office"]),
+        ("the and of", vec![]),
+        // Several words: all needed, in any order.
+        ("budget memo due in march", vec!["Budget office"]),
+        ("march budget memo", vec!["Budget office"]),
+        ("budget coaches", vec![]),
+        // Endings: sharing, shared; agreement, agreements.
+        (
+            "shared",
+            vec!["Data sharing agreements", "Family engagement nights"],
+        ),
+        ("agreement health", vec!["Data sharing agreements"]),
+        ("evening parents", vec!["Family engagement nights"]),
+        ("zanzibar", vec![]),
+    ] {
+        let (status, hits) = call(
+            app,
+            &w.beth.t,
+            "GET",
+            &format!("{API}/search?q={}", q.replace(' ', "+")),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{hits}");
+        let mut titles: Vec<&str> = hits
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap())
+            .collect();
+        titles.sort();
+        assert_eq!(titles, expected, "{backend:?}: {q}");
+    }
 }

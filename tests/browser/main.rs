@@ -150,6 +150,10 @@ async fn sign_out(client: &Client, base: &str) {
 /// demo is made.
 const DEMO_READER: &str = "DEMO-READER-TOKEN";
 
+/// Stands for the stop link of a demo person's forum watch (issue 6),
+/// known once the demo is made.
+const FORUM_STOP: &str = "FORUM-STOP-TOKEN";
+
 /// The pages every persona visits: every page route that answers GET.
 fn pages() -> Vec<String> {
     let mut out: Vec<String> = waymark::app::route_table()
@@ -181,6 +185,12 @@ fn pages() -> Vec<String> {
             } else if p == "/exchange/digests/{id}" {
                 // The demo's first archived digest (none: the not-found page).
                 vec!["/exchange/digests/1".to_owned()]
+            } else if p == "/forum/unwatch/{token}" {
+                // A demo person's stop link, and one that does not work.
+                vec![
+                    p.replace("{token}", FORUM_STOP),
+                    p.replace("{token}", "1.t1.not-a-signature"),
+                ]
             } else if p.contains("{token}") {
                 // The demo reader's subscription links (see below).
                 vec![p.replace("{token}", DEMO_READER)]
@@ -263,6 +273,20 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     let reader = waymark::exchange::digest_demo::reader_token(&app.state)
         .await
         .unwrap();
+    let (user_id, target, target_id): (i64, String, i64) = sqlx::query_as(
+        "SELECT user_id, target, target_id FROM forum_watches ORDER BY user_id LIMIT 1",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .expect("the demo forum has a watch");
+    let forum_stop = waymark::forum::unwatch_token(
+        &app.state.keys.csrf,
+        &waymark::forum::WatchRef {
+            user_id,
+            target: waymark::forum::WatchTarget::parse(&target).unwrap(),
+            target_id,
+        },
+    );
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
@@ -287,7 +311,9 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
             sign_in_with_the_form(client, &base, &p.email, &p.password).await;
         }
         for page in pages() {
-            let page = page.replace(DEMO_READER, &reader);
+            let page = page
+                .replace(DEMO_READER, &reader)
+                .replace(FORUM_STOP, &forum_stop);
             client.goto(&format!("{base}{page}")).await.unwrap();
             for v in axe_violations(client, &axe).await {
                 failures.push(format!("{label} {page}: {v}"));
