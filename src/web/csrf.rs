@@ -66,7 +66,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .get::<Visitor>()
             .cloned()
             .ok_or(AppError::CsrfRejected)?;
-        let path = req.uri().path().to_owned();
+        let path = super::request_id::loggable_path(req.uri().path()).into_owned();
         if !same_origin(req.headers(), &state.config.base_url) {
             return Err(refuse(state, &visitor, &path, "cross-site request").await);
         }
@@ -107,7 +107,7 @@ impl FromRequest<AppState> for CsrfMultipart {
             .get::<Visitor>()
             .cloned()
             .ok_or(AppError::CsrfRejected)?;
-        let path = req.uri().path().to_owned();
+        let path = super::request_id::loggable_path(req.uri().path()).into_owned();
         if !same_origin(req.headers(), &state.config.base_url) {
             return Err(refuse(state, &visitor, &path, "cross-site request").await);
         }

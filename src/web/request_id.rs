@@ -25,13 +25,23 @@ pub fn new_id() -> String {
     hex::encode(bytes)
 }
 
-/// The path as logged: the token of a forum stop link is a secret (it
-/// stops someone's emails), so it is left out.
+/// The path as logged: tokens in links from emails and calendar feeds are
+/// secrets (they change someone's subscription, stop their emails or read
+/// their calendar), so the segment after these prefixes is left out.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    const SECRET_AFTER: &[&str] = &["/forum/unwatch/"];
+    const SECRET_AFTER: &[&str] = &[
+        "/forum/unwatch/",
+        "/exchange/subscription/",
+        "/exchange/unsubscribe/",
+        "/api/v1/exchange/subscriptions/",
+        "/calendar/",
+    ];
     for prefix in SECRET_AFTER {
-        if path.starts_with(prefix) && path.len() > prefix.len() {
-            return format!("{prefix}[token]").into();
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            let after = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}[token]{after}").into();
         }
     }
     path.into()
@@ -63,11 +73,24 @@ pub async fn middleware(req: Request, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn stop_link_tokens_stay_out_of_the_log() {
+    fn tokens_in_links_stay_out_of_the_log() {
         assert_eq!(
             super::loggable_path("/forum/unwatch/12.t3.abcdef"),
             "/forum/unwatch/[token]"
         );
         assert_eq!(super::loggable_path("/forum"), "/forum");
+        assert_eq!(
+            super::loggable_path("/exchange/subscription/abc.def/confirm"),
+            "/exchange/subscription/[token]/confirm"
+        );
+        assert_eq!(
+            super::loggable_path("/calendar/s3cret/feed.ics"),
+            "/calendar/[token]/feed.ics"
+        );
+        assert_eq!(
+            super::loggable_path("/api/v1/exchange/subscriptions/abc"),
+            "/api/v1/exchange/subscriptions/[token]"
+        );
+        assert_eq!(super::loggable_path("/exchange/search"), "/exchange/search");
     }
 }
