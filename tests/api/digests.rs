@@ -26,7 +26,12 @@ const EMPLOYERS: &str = "six-key-elements/employers";
 /// A daily period two days ahead: no run for it exists yet (the job
 /// runner makes today's at start), and it ends after everything so far.
 fn future_period() -> digest::Period {
-    digest::due_period("daily", waymark::time::now_ms() + 2 * 86_400_000)
+    let config = waymark::config::Config::from_pairs(&[]).unwrap();
+    digest::due_period(
+        "daily",
+        waymark::time::now_ms() + 2 * 86_400_000,
+        &digest::Schedule::of(&config),
+    )
 }
 
 async fn publish(app: &TestApp, title: &str, at: i64, status: &str, topics: &[&str]) -> i64 {
