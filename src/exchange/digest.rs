@@ -33,6 +33,15 @@ pub const BATCH: usize = 250;
 /// At most this many items in one email; the rest are on the Exchange.
 pub const MAX_ITEMS: usize = 60;
 pub const SEND_JOB: &str = "exchange_digest_send";
+/// Builds one chunk of a run, then queues the next (payload `{"chunk": n}`).
+pub const BUILD_JOB: &str = "exchange_digest_build";
+/// Who holds a run's lease while the job runner builds it. Every process's
+/// job runner uses this name, so a slice retried after a crash can carry on
+/// at once; the cursor's compare-and-swap still lets only one build a chunk.
+const JOB_HOLDER: &str = "job runner";
+/// When the run is held by someone else (`waymark digest run`), the next
+/// slice waits this long.
+const HELD_RETRY_MS: i64 = 30_000;
 /// Placeholder for the subscriber's link token in shared bodies.
 pub const TOKEN: &str = "%%TOKEN%%";
 const LEASE_MS: i64 = 10 * 60_000;
@@ -164,13 +173,84 @@ pub async fn ensure_run(state: &AppState, p: &Period) -> anyhow::Result<i64> {
     .await?)
 }
 
-/// From the job runner: makes the due runs and builds what is unbuilt.
-pub async fn sweep(state: &AppState, worker: &str, now: i64) -> anyhow::Result<()> {
+/// From the job runner: makes the due runs and queues their building,
+/// which then goes a chunk per job so other mail is not held up.
+pub async fn sweep(state: &AppState, now: i64) -> anyhow::Result<()> {
     let schedule = Schedule::of(&state.config);
     for f in FREQUENCIES {
         ensure_run(state, &due_period(f, now, &schedule)).await?;
     }
-    build(state, worker, CHUNK, None).await?;
+    kick(state, CHUNK).await?;
+    Ok(())
+}
+
+/// Queues a building job, `chunk` subscribers a slice, when a run is
+/// unbuilt and none is queued (a crashed or failed chain starts again
+/// here). Returns whether it queued one.
+pub async fn kick(state: &AppState, chunk: i64) -> anyhow::Result<bool> {
+    let mut tx = state.db.begin().await?;
+    let needed: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM exchange_digest_runs WHERE status = 'building'
+         AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'queued')
+         ORDER BY id LIMIT 1",
+    )
+    .bind(BUILD_JOB)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if needed.is_none() {
+        return Ok(false);
+    }
+    crate::jobs::enqueue(
+        &mut tx,
+        BUILD_JOB,
+        &serde_json::json!({ "chunk": chunk }),
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The building job: one chunk of the first unbuilt run, the next slice
+/// queued in the chunk's own transaction (a crash before the commit
+/// leaves this job to be retried; after it, the next one is there).
+pub async fn build_slice(state: &AppState, payload: &str) -> anyhow::Result<()> {
+    let payload: serde_json::Value = serde_json::from_str(payload)?;
+    let chunk = payload["chunk"].as_i64().unwrap_or(CHUNK).max(1);
+    let Some(run) = claim(state, JOB_HOLDER).await? else {
+        // Held by `waymark digest run` (or nothing left): look again later.
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building'",
+        )
+        .fetch_one(&state.db.pool)
+        .await?;
+        if waiting > 0 {
+            let mut tx = state.db.begin().await?;
+            crate::jobs::enqueue(
+                &mut tx,
+                BUILD_JOB,
+                &serde_json::json!({ "chunk": chunk }),
+                now_ms() + HELD_RETRY_MS,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        return Ok(());
+    };
+    let items = load_items(state, &run, Some(chunk)).await?;
+    let mut cache = HashMap::new();
+    // Lost: another slice moved the cursor first and carries on.
+    build_chunk(
+        state,
+        JOB_HOLDER,
+        &run,
+        run.cursor,
+        chunk,
+        &items,
+        &mut cache,
+        Some(chunk),
+    )
+    .await?;
     Ok(())
 }
 
@@ -183,6 +263,8 @@ struct Claimed {
     cursor: i64,
 }
 
+/// Takes the lease of the first unbuilt run that is free or already
+/// held by `worker`.
 async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> {
     let now = now_ms();
     // The conditions are repeated outside the subquery so PostgreSQL checks
@@ -190,8 +272,8 @@ async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> 
     sqlx::query_as(
         "UPDATE exchange_digest_runs SET locked_by = $1, locked_until = $2
          WHERE id = (SELECT id FROM exchange_digest_runs WHERE status = 'building'
-                     AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT 1)
-           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3)
+                     AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1) ORDER BY id LIMIT 1)
+           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1)
          RETURNING id, frequency, cutoff, archive_from, cursor",
     )
     .bind(worker)
@@ -211,14 +293,14 @@ pub async fn build(
 ) -> anyhow::Result<usize> {
     let mut done = 0;
     while let Some(run) = claim(state, worker).await? {
-        let items = load_items(state, &run).await?;
+        let items = load_items(state, &run, None).await?;
         let mut cache: HashMap<String, Option<i64>> = HashMap::new();
         let mut cursor = run.cursor;
         loop {
             if max_chunks.is_some_and(|m| done >= m) {
                 return Ok(done);
             }
-            match build_chunk(state, worker, &run, cursor, chunk, &items, &mut cache).await? {
+            match build_chunk(state, worker, &run, cursor, chunk, &items, &mut cache, None).await? {
                 Step::Next(c) => {
                     cursor = c;
                     done += 1;
@@ -232,13 +314,20 @@ pub async fn build(
     Ok(done)
 }
 
-/// The published items any remaining subscriber of the run may get.
-async fn load_items(state: &AppState, run: &Claimed) -> sqlx::Result<Vec<Item>> {
+/// The published items any remaining subscriber of the run (or of its
+/// next `chunk`) may get.
+async fn load_items(
+    state: &AppState,
+    run: &Claimed,
+    chunk: Option<i64>,
+) -> sqlx::Result<Vec<Item>> {
     let since: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(last_digest_cutoff) FROM exchange_subscribers WHERE frequency = $1 AND status = 'active' AND id > $2",
+        "SELECT MIN(last_digest_cutoff) FROM (SELECT last_digest_cutoff FROM exchange_subscribers
+         WHERE frequency = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3) s",
     )
     .bind(&run.frequency)
     .bind(run.cursor)
+    .bind(chunk.unwrap_or(i64::MAX))
     .fetch_one(&state.db.pool)
     .await?;
     let since = since.unwrap_or(run.cutoff);
@@ -293,6 +382,7 @@ async fn build_chunk(
     chunk: i64,
     items: &[Item],
     cache: &mut HashMap<String, Option<i64>>,
+    chain: Option<i64>,
 ) -> anyhow::Result<Step> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -340,6 +430,23 @@ async fn build_chunk(
                     )),
             )
             .await?;
+        }
+        if let Some(chunk) = chain {
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building' AND id <> $1",
+            )
+            .bind(run.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others > 0 {
+                crate::jobs::enqueue(
+                    &mut tx,
+                    BUILD_JOB,
+                    &serde_json::json!({ "chunk": chunk }),
+                    now,
+                )
+                .await?;
+            }
         }
         tx.commit().await?;
         return Ok(Step::Finished);
@@ -466,6 +573,15 @@ async fn build_chunk(
     .bind(run.id)
     .execute(&mut *tx)
     .await?;
+    if let Some(chunk) = chain {
+        crate::jobs::enqueue(
+            &mut tx,
+            BUILD_JOB,
+            &serde_json::json!({ "chunk": chunk }),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Step::Next(last))
 }

@@ -16,6 +16,7 @@ both_backends!(
     double_opt_in_then_one_click_unsubscribe_through_smtp,
     each_subscriber_gets_the_new_items_on_their_topics_only,
     a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing,
+    building_goes_a_chunk_per_job_between_other_jobs,
     bad_input_is_refused_next_to_the_field_and_changes_nothing,
 );
 
@@ -564,6 +565,125 @@ async fn a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing(ba
     assert_eq!(body.as_array().unwrap().len(), 1);
     second.stop().await;
     first.stop().await;
+}
+
+async fn run_status(app: &TestApp, run: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM exchange_digest_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// The job runner builds a run a chunk per job: a sign-in email queued
+/// while it builds goes out before the build ends; a slice whose process
+/// dies is taken up again; nobody is reached twice.
+async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
+    use waymark::jobs;
+    let app = TestApp::spawn_with(backend, &[("run_jobs", "false")]).await;
+    let p = future_period();
+    publish(
+        &app,
+        "Work-based learning",
+        p.cutoff - 3_600_000,
+        "published",
+        &[PARTNERSHIPS],
+    )
+    .await;
+    let mut subscribers = Vec::new();
+    for n in 0..7 {
+        subscribers.push(
+            subscriber(
+                &app,
+                &format!("c{n}@x.org"),
+                "active",
+                p.cutoff - 86_400_000,
+                &[PARTNERSHIPS],
+            )
+            .await,
+        );
+    }
+    let run = digest::ensure_run(&app.state, &p).await.unwrap();
+    assert!(digest::kick(&app.state, 3).await.unwrap());
+    assert!(
+        !digest::kick(&app.state, 3).await.unwrap(),
+        "one chain of building jobs"
+    );
+    let mut email = None;
+    let mut crashed = false;
+    // (kind, the run's status when the job started)
+    let mut order: Vec<(String, String)> = Vec::new();
+    for _ in 0..100 {
+        let claimed = jobs::claim(&app.state.db, "w", waymark::time::now_ms(), 1)
+            .await
+            .unwrap();
+        let Some(job) = claimed.into_iter().next() else {
+            break;
+        };
+        if job.kind == digest::BUILD_JOB && order.len() > 1 && !crashed {
+            // The process dies holding this slice: its lease runs out.
+            crashed = true;
+            sqlx::query("UPDATE jobs SET locked_until = 0 WHERE id = $1")
+                .bind(job.id)
+                .execute(&app.state.db.pool)
+                .await
+                .unwrap();
+            continue;
+        }
+        order.push((job.kind.clone(), run_status(&app, run).await));
+        jobs::run_one(&app.state, &job).await.unwrap();
+        jobs::complete(&app.state.db, job.id, "w").await.unwrap();
+        if email.is_none() {
+            // Someone asks for a sign-in link after the first slice.
+            let mut tx = app.state.db.begin().await.unwrap();
+            let mail = waymark::mail::Email {
+                to: "someone@x.org".into(),
+                subject: "Your sign-in link".into(),
+                text: "Sign in".into(),
+                html: "<p>Sign in</p>".into(),
+                headers: vec![],
+            };
+            email = Some(waymark::mail::enqueue(&mut tx, &mail).await.unwrap());
+            tx.commit().await.unwrap();
+        }
+    }
+    assert!(crashed, "a slice was dropped half-way: {order:?}");
+    let slices = order.iter().filter(|o| o.0 == digest::BUILD_JOB).count();
+    assert!(
+        slices >= 4,
+        "three chunks of three and the close: {order:?}"
+    );
+    let sent_while_building = order
+        .iter()
+        .any(|(kind, status)| kind == waymark::mail::SEND_EMAIL_JOB && status == "building");
+    assert!(
+        sent_while_building,
+        "the sign-in email did not wait for the build: {order:?}"
+    );
+    assert_eq!(run_status(&app, run).await, "built");
+    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM outbox WHERE id = $1")
+        .bind(email.unwrap())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(sent.is_some(), "the sign-in email went out");
+    // Everyone once, each with one message, all sent.
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.subscriber_id, COUNT(*) FROM exchange_digest_recipients r
+         JOIN outbox o ON o.id = r.outbox_id
+         WHERE r.run_id = $1 AND o.sent_at IS NOT NULL GROUP BY r.subscriber_id ORDER BY r.subscriber_id",
+    )
+    .bind(run)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        subscribers.iter().map(|s| (*s, 1)).collect::<Vec<_>>(),
+        "{order:?}"
+    );
+    assert_eq!(app.count("outbox").await, 8, "seven digests and the email");
+    app.stop().await;
 }
 
 async fn bad_input_is_refused_next_to_the_field_and_changes_nothing(backend: Backend) {
