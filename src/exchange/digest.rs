@@ -479,10 +479,9 @@ async fn build_chunk(
     for (id, t) in tags {
         topics.entry(id).or_default().push(t);
     }
-    // (subscriber, email, body) for those with something new; then those
-    // with nothing new, whose window still moves on.
-    let mut mail: Vec<(i64, &str, i64)> = Vec::new();
-    let mut nothing: Vec<i64> = Vec::new();
+    // Each subscriber's signature; the chunk's distinct ones not yet known.
+    let mut reached: Vec<(i64, &str, String)> = Vec::with_capacity(subs.len());
+    let mut wanted: HashMap<String, (Vec<String>, i64)> = HashMap::new();
     for (id, email, since) in &subs {
         let since = since.unwrap_or(0);
         if since >= run.cutoff {
@@ -491,77 +490,94 @@ async fn build_chunk(
         let mut mine = topics.remove(id).unwrap_or_default();
         mine.sort();
         let sig = signature(since, &mine);
-        let body = match cache.get(&sig) {
-            Some(b) => *b,
-            None => {
-                let b = body_for(state, &mut tx, run, &sig, items, &mine, since).await?;
-                cache.insert(sig, b);
-                b
-            }
-        };
-        match body {
-            Some(b) => mail.push((*id, email, b)),
+        if !cache.contains_key(&sig) {
+            wanted.entry(sig.clone()).or_insert((mine, since));
+        }
+        reached.push((*id, email.as_str(), sig));
+    }
+    bodies_for(state, &mut tx, run, items, wanted, cache).await?;
+    // (subscriber, email, body) for those with something new; then those
+    // with nothing new, whose window still moves on.
+    let mut mail: Vec<(i64, &str, i64)> = Vec::new();
+    let mut nothing: Vec<i64> = Vec::new();
+    for (id, email, sig) in &reached {
+        match cache.get(sig).copied().flatten() {
+            Some(b) => mail.push((*id, *email, b)),
             None => nothing.push(*id),
         }
     }
-    // Outbox rows: ids from one multi-row INSERT come in VALUES order on
-    // both databases, so sorting them pairs each with its subscriber.
-    let mut outbox_ids: Vec<i64> = Vec::with_capacity(mail.len());
-    for part in mail.chunks(1000) {
-        let mut sql = String::from(
-            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id) VALUES ",
-        );
-        for (k, (_, _, body)) in part.iter().enumerate() {
-            if k > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("(${}, '', '', '', '[]', {now}, {body})", k + 1));
-        }
-        sql.push_str(" RETURNING id");
-        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
-        for (_, email, _) in part {
-            q = q.bind(*email);
-        }
-        let mut ids = q.fetch_all(&mut *tx).await?;
-        ids.sort_unstable();
-        outbox_ids.extend(ids);
-    }
-    let rows: Vec<String> = mail
+    // Every statement below is set-based with fixed text: the chunk's rows
+    // go in as one JSON parameter.
+    let backend = state.db.backend;
+    // Outbox rows, inserted in subscriber order: their ids come out in that
+    // order on both databases, so sorting them pairs each with its subscriber.
+    let mut outbox_ids: Vec<i64> = if mail.is_empty() {
+        Vec::new()
+    } else {
+        let rows: Vec<serde_json::Value> = mail
+            .iter()
+            .enumerate()
+            .map(|(n, (_, email, body))| serde_json::json!({ "n": n, "to_addr": email, "body_id": body }))
+            .collect();
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id)
+             SELECT t.to_addr, '', '', '', '[]', $1, t.body_id FROM {} ORDER BY t.n RETURNING id",
+            json_rows(backend, 2, &[("n", "bigint"), ("to_addr", "text"), ("body_id", "bigint")])
+        )))
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    outbox_ids.sort_unstable();
+    anyhow::ensure!(outbox_ids.len() == mail.len(), "outbox rows missing");
+    let recipients: Vec<serde_json::Value> = mail
         .iter()
         .zip(&outbox_ids)
-        .map(|((sid, _, _), oid)| format!("({},{sid},{oid})", run.id))
-        .chain(nothing.iter().map(|sid| format!("({},{sid},NULL)", run.id)))
+        .map(|((sid, _, _), oid)| serde_json::json!({ "s": sid, "o": oid }))
+        .chain(
+            nothing
+                .iter()
+                .map(|sid| serde_json::json!({ "s": sid, "o": null })),
+        )
         .collect();
-    for part in rows.chunks(2000) {
+    if !recipients.is_empty() {
         // The primary key refuses a second digest to the same person.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) VALUES {}",
-            part.join(",")
+            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) SELECT $1, t.s, t.o FROM {}",
+            json_rows(backend, 2, &[("s", "bigint"), ("o", "bigint")])
         )))
+        .bind(run.id)
+        .bind(serde_json::Value::Array(recipients).to_string())
         .execute(&mut *tx)
         .await?;
     }
-    for batch in outbox_ids.chunks(BATCH) {
-        crate::jobs::enqueue(
-            &mut tx,
-            SEND_JOB,
-            &serde_json::json!({ "outbox_ids": batch }),
-            now,
-        )
+    let payloads: Vec<serde_json::Value> = outbox_ids
+        .chunks(BATCH)
+        .map(|batch| serde_json::json!({ "p": serde_json::json!({ "outbox_ids": batch }).to_string() }))
+        .collect();
+    if !payloads.is_empty() {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO jobs (kind, payload, status, run_at, created_at) SELECT $1, t.p, 'queued', $2, $2 FROM {}",
+            json_rows(backend, 3, &[("p", "text")])
+        )))
+        .bind(SEND_JOB)
+        .bind(now)
+        .bind(serde_json::Value::Array(payloads).to_string())
+        .execute(&mut *tx)
         .await?;
     }
-    let reached: Vec<String> = mail
+    let ids: Vec<serde_json::Value> = reached
         .iter()
-        .map(|m| m.0)
-        .chain(nothing.iter().copied())
-        .map(|id| id.to_string())
+        .map(|r| serde_json::json!({ "id": r.0 }))
         .collect();
-    for part in reached.chunks(2000) {
+    if !ids.is_empty() {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN ({})",
-            part.join(",")
+            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN (SELECT t.id FROM {})",
+            json_rows(backend, 2, &[("id", "bigint")])
         )))
         .bind(run.cutoff)
+        .bind(serde_json::Value::Array(ids).to_string())
         .execute(&mut *tx)
         .await?;
     }
@@ -586,57 +602,142 @@ async fn build_chunk(
     Ok(Step::Next(last))
 }
 
-/// The shared body of one distinct digest (None: nothing new), made once
-/// per run: a resumed build finds the one made before the crash.
-async fn body_for(
+/// The rows of a JSON array of objects (parameter `$param`) as a table `t`
+/// with these columns (name, PostgreSQL type): one statement text for any
+/// number of rows.
+fn json_rows(backend: Backend, param: usize, cols: &[(&str, &str)]) -> String {
+    match backend {
+        Backend::Postgres => format!(
+            "json_to_recordset(${param}::json) AS t({})",
+            cols.iter()
+                .map(|(n, ty)| format!("{n} {ty}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Backend::Sqlite => format!(
+            "(SELECT {} FROM json_each(${param})) AS t",
+            cols.iter()
+                .map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Bodies rendered and stored per statement (each is tens of kB).
+const BODIES_PER_INSERT: usize = 100;
+
+/// Puts in `cache` the shared body of each wanted distinct digest
+/// (signature -> topics, window start; None: nothing new), each made once
+/// per run: a resumed build finds those made before the crash.
+async fn bodies_for(
     state: &AppState,
     conn: &mut AnyConnection,
     run: &Claimed,
-    sig: &str,
     items: &[Item],
-    topics: &[String],
-    since: i64,
-) -> anyhow::Result<Option<i64>> {
-    let found: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature = $2",
-    )
-    .bind(run.id)
-    .bind(sig)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(b) = found {
-        return Ok(b);
+    mut wanted: HashMap<String, (Vec<String>, i64)>,
+    cache: &mut HashMap<String, Option<i64>>,
+) -> anyhow::Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
     }
-    let chosen = select(items, topics, since);
-    let body = if chosen.is_empty() {
-        None
-    } else {
-        let m = render(state, &run.frequency, topics, &chosen)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&m.subject)
-        .bind(&m.text)
-        .bind(&m.html)
-        .bind(serde_json::to_string(&m.headers)?)
-        .bind(now_ms())
-        .fetch_one(&mut *conn)
+    let backend = state.db.backend;
+    let sigs: Vec<serde_json::Value> = wanted
+        .keys()
+        .map(|s| serde_json::json!({ "sig": s }))
+        .collect();
+    let found: Vec<(String, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT signature, body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature IN (SELECT t.sig FROM {})",
+        json_rows(backend, 2, &[("sig", "text")])
+    )))
+    .bind(run.id)
+    .bind(serde_json::Value::Array(sigs).to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (sig, body) in found {
+        wanted.remove(&sig);
+        cache.insert(sig, body);
+    }
+    let mut wanted: Vec<(String, (Vec<String>, i64))> = wanted.into_iter().collect();
+    wanted.sort();
+    let mut made: Vec<(String, Option<i64>)> = Vec::with_capacity(wanted.len());
+    let mut rendered: Vec<(String, crate::mail::Email)> = Vec::new();
+    for (sig, (topics, since)) in wanted {
+        let chosen = select(items, &topics, since);
+        if chosen.is_empty() {
+            made.push((sig, None));
+        } else {
+            rendered.push((sig, render(state, &run.frequency, &topics, &chosen)?));
+        }
+    }
+    let now = now_ms();
+    let mut new_bodies = 0i64;
+    for part in rendered.chunks(BODIES_PER_INSERT) {
+        let rows: Vec<serde_json::Value> = part
+            .iter()
+            .enumerate()
+            .map(|(n, (_, m))| {
+                Ok(serde_json::json!({
+                    "n": n,
+                    "subject": m.subject,
+                    "text_body": m.text,
+                    "html_body": m.html,
+                    "headers": serde_json::to_string(&m.headers)?,
+                }))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at)
+             SELECT t.subject, t.text_body, t.html_body, t.headers, $1 FROM {} ORDER BY t.n RETURNING id",
+            json_rows(
+                backend,
+                2,
+                &[
+                    ("n", "bigint"),
+                    ("subject", "text"),
+                    ("text_body", "text"),
+                    ("html_body", "text"),
+                    ("headers", "text"),
+                ]
+            )
+        )))
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *conn)
         .await?;
-        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + 1 WHERE id = $1")
+        ids.sort_unstable();
+        anyhow::ensure!(ids.len() == part.len(), "mail bodies missing");
+        new_bodies += ids.len() as i64;
+        made.extend(
+            part.iter()
+                .zip(ids)
+                .map(|((sig, _), id)| (sig.clone(), Some(id))),
+        );
+    }
+    if made.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = made
+        .iter()
+        .map(|(sig, body)| serde_json::json!({ "sig": sig, "body_id": body }))
+        .collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) SELECT $1, t.sig, t.body_id FROM {}",
+        json_rows(backend, 2, &[("sig", "text"), ("body_id", "bigint")])
+    )))
+    .bind(run.id)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut *conn)
+    .await?;
+    if new_bodies > 0 {
+        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + $1 WHERE id = $2")
+            .bind(new_bodies)
             .bind(run.id)
             .execute(&mut *conn)
             .await?;
-        Some(id)
-    };
-    sqlx::query(
-        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) VALUES ($1, $2, $3)",
-    )
-    .bind(run.id)
-    .bind(sig)
-    .bind(body)
-    .execute(&mut *conn)
-    .await?;
-    Ok(body)
+    }
+    cache.extend(made);
+    Ok(())
 }
 
 /// The run's archive: per topic, the items published in its period.
