@@ -661,18 +661,25 @@ async fn bodies_for(
     let mut wanted: Vec<(String, (Vec<String>, i64))> = wanted.into_iter().collect();
     wanted.sort();
     let mut made: Vec<(String, Option<i64>)> = Vec::with_capacity(wanted.len());
-    let mut rendered: Vec<(String, crate::mail::Email)> = Vec::new();
+    let mut to_render: Vec<(String, Vec<String>, i64)> = Vec::new();
     for (sig, (topics, since)) in wanted {
-        let chosen = select(items, &topics, since);
-        if chosen.is_empty() {
+        if select(items, &topics, since).is_empty() {
             made.push((sig, None));
         } else {
-            rendered.push((sig, render(state, &run.frequency, &topics, &chosen)?));
+            to_render.push((sig, topics, since));
         }
     }
     let now = now_ms();
     let mut new_bodies = 0i64;
-    for part in rendered.chunks(BODIES_PER_INSERT) {
+    // Rendered a group at a time, so only one group's bodies are in memory.
+    for group in to_render.chunks(BODIES_PER_INSERT) {
+        let part: Vec<(&String, crate::mail::Email)> = group
+            .iter()
+            .map(|(sig, topics, since)| {
+                let chosen = select(items, topics, *since);
+                Ok((sig, render(state, &run.frequency, topics, &chosen)?))
+            })
+            .collect::<anyhow::Result<_>>()?;
         let rows: Vec<serde_json::Value> = part
             .iter()
             .enumerate()
@@ -711,7 +718,7 @@ async fn bodies_for(
         made.extend(
             part.iter()
                 .zip(ids)
-                .map(|((sig, _), id)| (sig.clone(), Some(id))),
+                .map(|((sig, _), id)| ((*sig).clone(), Some(id))),
         );
     }
     if made.is_empty() {

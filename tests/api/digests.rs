@@ -17,6 +17,7 @@ both_backends!(
     each_subscriber_gets_the_new_items_on_their_topics_only,
     a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing,
     building_goes_a_chunk_per_job_between_other_jobs,
+    many_distinct_digests_in_one_chunk_each_reach_the_right_person,
     bad_input_is_refused_next_to_the_field_and_changes_nothing,
 );
 
@@ -683,6 +684,67 @@ async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
         "{order:?}"
     );
     assert_eq!(app.count("outbox").await, 8, "seven digests and the email");
+    app.stop().await;
+}
+
+/// 130 distinct digests in one chunk (stored a hundred per statement):
+/// subscriber k, whose window opened k minutes before the cutoff, gets
+/// the k items published since, in a message to their own address.
+async fn many_distinct_digests_in_one_chunk_each_reach_the_right_person(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("run_jobs", "false")]).await;
+    let p = future_period();
+    let n = 130;
+    for j in 0..n {
+        publish(
+            &app,
+            &format!("Item {j}"),
+            p.cutoff - j * 60_000 - 30_000,
+            "published",
+            &[PARTNERSHIPS],
+        )
+        .await;
+    }
+    for k in 1..=n {
+        subscriber(
+            &app,
+            &format!("k{k}@x.org"),
+            "active",
+            p.cutoff - k * 60_000,
+            &[PARTNERSHIPS],
+        )
+        .await;
+    }
+    let run = digest::ensure_run(&app.state, &p).await.unwrap();
+    digest::build(&app.state, "test", digest::CHUNK, None)
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT s.email, o.to_addr, b.subject FROM exchange_digest_recipients r
+         JOIN exchange_subscribers s ON s.id = r.subscriber_id
+         JOIN outbox o ON o.id = r.outbox_id JOIN mail_bodies b ON b.id = o.body_id
+         WHERE r.run_id = $1",
+    )
+    .bind(run)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), n as usize);
+    for (email, to, subject) in rows {
+        assert_eq!(email, to);
+        let k: usize = email[1..email.find('@').unwrap()].parse().unwrap();
+        let want = if k == 1 {
+            "Career Pathways Exchange: 1 new item on your topics".to_owned()
+        } else {
+            format!("Career Pathways Exchange: {k} new items on your topics")
+        };
+        assert_eq!(subject, want, "{email}");
+    }
+    let bodies: i64 = sqlx::query_scalar("SELECT bodies FROM exchange_digest_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(bodies, n);
     app.stop().await;
 }
 
