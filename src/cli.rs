@@ -382,8 +382,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             };
             let state = AppState::build(config).await?;
             let started = std::time::Instant::now();
+            let schedule = crate::exchange::digest::Schedule::of(&state.config);
             for f in frequencies {
-                let p = crate::exchange::digest::due_period(f, now);
+                let p = crate::exchange::digest::due_period(f, now, &schedule);
                 crate::exchange::digest::ensure_run(&state, &p).await?;
             }
             let worker = format!("cli-{}", std::process::id());

@@ -95,6 +95,21 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "1000",
         "Exchange searches remembered until the library changes (0: none)",
     ),
+    (
+        "digest_hour",
+        "7",
+        "hour (0 to 23, in digest_time_zone) at which Exchange digests go out",
+    ),
+    (
+        "digest_weekday",
+        "monday",
+        "day of the week on which weekly Exchange digests go out",
+    ),
+    (
+        "digest_time_zone",
+        "America/New_York",
+        "time zone (IANA name) of the Exchange digests' hour and day",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -119,6 +134,12 @@ pub struct Config {
     pub frameworks_dir: Option<PathBuf>,
     /// How many Exchange search answers are kept (0: none).
     pub search_cache_entries: usize,
+    /// The hour (0 to 23) at which digests go out, in `digest_time_zone`.
+    pub digest_hour: i8,
+    /// The day on which weekly digests go out.
+    pub digest_weekday: jiff::civil::Weekday,
+    /// The zone of the digests' hour and day.
+    pub digest_time_zone: jiff::tz::TimeZone,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,6 +378,37 @@ impl RawSettings {
             }
         };
 
+        let digest_hour: i8 = self.number("digest_hour", 7, 0)?;
+        if digest_hour > 23 {
+            let (source, _) = self
+                .get("digest_hour")
+                .unwrap_or(("WAYMARK_DIGEST_HOUR", ""));
+            return Err(ConfigError::new(source, "must be from 0 to 23"));
+        }
+        let digest_weekday = match self.get("digest_weekday") {
+            None => jiff::civil::Weekday::Monday,
+            Some((source, value)) => weekday(value).ok_or_else(|| {
+                ConfigError::new(
+                    source,
+                    format!("'{value}' is not a day of the week, like monday"),
+                )
+            })?,
+        };
+        let digest_time_zone = match self.get("digest_time_zone") {
+            None => jiff::tz::TimeZone::get(crate::exchange::TIME_ZONE).map_err(|e| {
+                ConfigError::new(
+                    "digest_time_zone",
+                    format!("the default time zone is not installed ({e})"),
+                )
+            })?,
+            Some((source, value)) => jiff::tz::TimeZone::get(value.trim()).map_err(|_| {
+                ConfigError::new(
+                    source,
+                    format!("'{value}' is not a known time zone, like America/New_York"),
+                )
+            })?,
+        };
+
         Ok(Config {
             database_url,
             listen,
@@ -380,8 +432,29 @@ impl RawSettings {
             trust_proxy_headers: self.flag("trust_proxy_headers", false)?,
             frameworks_dir,
             search_cache_entries: self.number("search_cache_entries", 1000, 0)?,
+            digest_hour,
+            digest_weekday,
+            digest_time_zone,
         })
     }
+}
+
+/// A day of the week by its English name or first three letters, any case.
+fn weekday(value: &str) -> Option<jiff::civil::Weekday> {
+    use jiff::civil::Weekday::*;
+    let v = value.trim().to_ascii_lowercase();
+    [
+        ("monday", Monday),
+        ("tuesday", Tuesday),
+        ("wednesday", Wednesday),
+        ("thursday", Thursday),
+        ("friday", Friday),
+        ("saturday", Saturday),
+        ("sunday", Sunday),
+    ]
+    .into_iter()
+    .find(|(name, _)| v.len() >= 3 && name.starts_with(v.as_str()) && (v.len() == 3 || v == *name))
+    .map(|(_, d)| d)
 }
 
 fn sqlite_url_for(data_dir: &Path) -> String {
@@ -481,11 +554,37 @@ mod tests {
             ("run_jobs", "maybe", "true or false"),
             ("log_format", "xml", "text or json"),
             ("mail_from", "nobody", "email address"),
+            ("digest_hour", "24", "from 0 to 23"),
+            ("digest_hour", "-1", "at least 0"),
+            ("digest_hour", "seven", "whole number"),
+            ("digest_weekday", "someday", "day of the week"),
+            ("digest_weekday", "mo", "day of the week"),
+            ("digest_time_zone", "Mars/Olympus", "time zone"),
         ] {
             let err = Config::from_pairs(&[(name, value)]).unwrap_err();
             assert_eq!(err.setting, RawSettings::label(name));
             assert!(err.reason.contains(words), "{name}={value}: {err}");
         }
+    }
+
+    #[test]
+    fn digest_schedule_defaults_and_settings() {
+        let c = RawSettings::default().build().unwrap();
+        assert_eq!(c.digest_hour, 7);
+        assert_eq!(c.digest_weekday, jiff::civil::Weekday::Monday);
+        assert_eq!(c.digest_time_zone.iana_name(), Some("America/New_York"));
+        let c = Config::from_pairs(&[
+            ("digest_hour", "0"),
+            ("digest_weekday", "Fri"),
+            ("digest_time_zone", "Europe/London"),
+        ])
+        .unwrap();
+        assert_eq!(c.digest_hour, 0);
+        assert_eq!(c.digest_weekday, jiff::civil::Weekday::Friday);
+        assert_eq!(c.digest_time_zone.iana_name(), Some("Europe/London"));
+        let c = Config::from_pairs(&[("digest_weekday", "SUNDAY"), ("digest_hour", "23")]).unwrap();
+        assert_eq!(c.digest_weekday, jiff::civil::Weekday::Sunday);
+        assert_eq!(c.digest_hour, 23);
     }
 
     #[test]

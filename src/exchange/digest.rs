@@ -26,10 +26,6 @@ use crate::audit::{self, Entry};
 use crate::db::Backend;
 use crate::time::now_ms;
 
-/// Daily digests cover the day up to this hour (local time).
-pub const HOUR: i8 = 7;
-/// Weekly digests cover the week up to this day, at `HOUR`.
-pub const WEEKDAY: Weekday = Weekday::Monday;
 /// Subscribers per building transaction.
 pub const CHUNK: i64 = 2000;
 /// Messages per delivery job.
@@ -37,6 +33,15 @@ pub const BATCH: usize = 250;
 /// At most this many items in one email; the rest are on the Exchange.
 pub const MAX_ITEMS: usize = 60;
 pub const SEND_JOB: &str = "exchange_digest_send";
+/// Builds one chunk of a run, then queues the next (payload `{"chunk": n}`).
+pub const BUILD_JOB: &str = "exchange_digest_build";
+/// Who holds a run's lease while the job runner builds it. Every process's
+/// job runner uses this name, so a slice retried after a crash can carry on
+/// at once; the cursor's compare-and-swap still lets only one build a chunk.
+const JOB_HOLDER: &str = "job runner";
+/// When the run is held by someone else (`waymark digest run`), the next
+/// slice waits this long.
+const HELD_RETRY_MS: i64 = 30_000;
 /// Placeholder for the subscriber's link token in shared bodies.
 pub const TOKEN: &str = "%%TOKEN%%";
 const LEASE_MS: i64 = 10 * 60_000;
@@ -54,41 +59,62 @@ pub struct Period {
     pub archive_from: i64,
 }
 
-fn at_hour(date: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> i64 {
-    date.at(HOUR, 0, 0, 0)
-        .to_zoned(tz.clone())
-        .map(|z| z.timestamp().as_millisecond())
-        .unwrap_or(0)
+/// When digests go out: daily at `hour`, weekly on `weekday` at `hour`,
+/// both in `time_zone` (settings `digest_hour`, `digest_weekday`,
+/// `digest_time_zone`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub hour: i8,
+    pub weekday: Weekday,
+    pub time_zone: jiff::tz::TimeZone,
+}
+
+impl Schedule {
+    pub fn of(config: &crate::config::Config) -> Schedule {
+        Schedule {
+            hour: config.digest_hour,
+            weekday: config.digest_weekday,
+            time_zone: config.digest_time_zone.clone(),
+        }
+    }
+
+    /// The moment of `date` at the hour. An hour skipped by a clock change
+    /// is taken as the hour after it; a repeated one as its first time.
+    fn at_hour(&self, date: jiff::civil::Date) -> i64 {
+        date.at(self.hour, 0, 0, 0)
+            .to_zoned(self.time_zone.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .unwrap_or(0)
+    }
 }
 
 /// The latest period of this frequency that has ended by `now`.
-pub fn due_period(frequency: &'static str, now: i64) -> Period {
-    let tz = jiff::tz::TimeZone::get(super::TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+pub fn due_period(frequency: &'static str, now: i64, schedule: &Schedule) -> Period {
     let today = jiff::Timestamp::from_millisecond(now)
         .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .to_zoned(tz.clone())
+        .to_zoned(schedule.time_zone.clone())
         .date();
     let mut day = today;
-    if at_hour(day, &tz) > now {
+    if schedule.at_hour(day) > now {
         day = day.yesterday().unwrap_or(day);
     }
     if frequency == "weekly" {
-        while day.weekday() != WEEKDAY {
+        while day.weekday() != schedule.weekday {
             day = day.yesterday().unwrap_or(day);
         }
         let before = day.checked_sub(jiff::Span::new().days(7)).unwrap_or(day);
         Period {
             frequency: "weekly",
             period: format!("week to {day}"),
-            cutoff: at_hour(day, &tz),
-            archive_from: at_hour(before, &tz),
+            cutoff: schedule.at_hour(day),
+            archive_from: schedule.at_hour(before),
         }
     } else {
         Period {
             frequency: "daily",
             period: day.to_string(),
-            cutoff: at_hour(day, &tz),
-            archive_from: at_hour(day.yesterday().unwrap_or(day), &tz),
+            cutoff: schedule.at_hour(day),
+            archive_from: schedule.at_hour(day.yesterday().unwrap_or(day)),
         }
     }
 }
@@ -147,12 +173,84 @@ pub async fn ensure_run(state: &AppState, p: &Period) -> anyhow::Result<i64> {
     .await?)
 }
 
-/// From the job runner: makes the due runs and builds what is unbuilt.
-pub async fn sweep(state: &AppState, worker: &str, now: i64) -> anyhow::Result<()> {
+/// From the job runner: makes the due runs and queues their building,
+/// which then goes a chunk per job so other mail is not held up.
+pub async fn sweep(state: &AppState, now: i64) -> anyhow::Result<()> {
+    let schedule = Schedule::of(&state.config);
     for f in FREQUENCIES {
-        ensure_run(state, &due_period(f, now)).await?;
+        ensure_run(state, &due_period(f, now, &schedule)).await?;
     }
-    build(state, worker, CHUNK, None).await?;
+    kick(state, CHUNK).await?;
+    Ok(())
+}
+
+/// Queues a building job, `chunk` subscribers a slice, when a run is
+/// unbuilt and none is queued (a crashed or failed chain starts again
+/// here). Returns whether it queued one.
+pub async fn kick(state: &AppState, chunk: i64) -> anyhow::Result<bool> {
+    let mut tx = state.db.begin().await?;
+    let needed: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM exchange_digest_runs WHERE status = 'building'
+         AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'queued')
+         ORDER BY id LIMIT 1",
+    )
+    .bind(BUILD_JOB)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if needed.is_none() {
+        return Ok(false);
+    }
+    crate::jobs::enqueue(
+        &mut tx,
+        BUILD_JOB,
+        &serde_json::json!({ "chunk": chunk }),
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The building job: one chunk of the first unbuilt run, the next slice
+/// queued in the chunk's own transaction (a crash before the commit
+/// leaves this job to be retried; after it, the next one is there).
+pub async fn build_slice(state: &AppState, payload: &str) -> anyhow::Result<()> {
+    let payload: serde_json::Value = serde_json::from_str(payload)?;
+    let chunk = payload["chunk"].as_i64().unwrap_or(CHUNK).max(1);
+    let Some(run) = claim(state, JOB_HOLDER).await? else {
+        // Held by `waymark digest run` (or nothing left): look again later.
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building'",
+        )
+        .fetch_one(&state.db.pool)
+        .await?;
+        if waiting > 0 {
+            let mut tx = state.db.begin().await?;
+            crate::jobs::enqueue(
+                &mut tx,
+                BUILD_JOB,
+                &serde_json::json!({ "chunk": chunk }),
+                now_ms() + HELD_RETRY_MS,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        return Ok(());
+    };
+    let items = load_items(state, &run, Some(chunk)).await?;
+    let mut cache = HashMap::new();
+    // Lost: another slice moved the cursor first and carries on.
+    build_chunk(
+        state,
+        JOB_HOLDER,
+        &run,
+        run.cursor,
+        chunk,
+        &items,
+        &mut cache,
+        Some(chunk),
+    )
+    .await?;
     Ok(())
 }
 
@@ -165,6 +263,8 @@ struct Claimed {
     cursor: i64,
 }
 
+/// Takes the lease of the first unbuilt run that is free or already
+/// held by `worker`.
 async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> {
     let now = now_ms();
     // The conditions are repeated outside the subquery so PostgreSQL checks
@@ -172,8 +272,8 @@ async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> 
     sqlx::query_as(
         "UPDATE exchange_digest_runs SET locked_by = $1, locked_until = $2
          WHERE id = (SELECT id FROM exchange_digest_runs WHERE status = 'building'
-                     AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT 1)
-           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3)
+                     AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1) ORDER BY id LIMIT 1)
+           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1)
          RETURNING id, frequency, cutoff, archive_from, cursor",
     )
     .bind(worker)
@@ -193,14 +293,14 @@ pub async fn build(
 ) -> anyhow::Result<usize> {
     let mut done = 0;
     while let Some(run) = claim(state, worker).await? {
-        let items = load_items(state, &run).await?;
+        let items = load_items(state, &run, None).await?;
         let mut cache: HashMap<String, Option<i64>> = HashMap::new();
         let mut cursor = run.cursor;
         loop {
             if max_chunks.is_some_and(|m| done >= m) {
                 return Ok(done);
             }
-            match build_chunk(state, worker, &run, cursor, chunk, &items, &mut cache).await? {
+            match build_chunk(state, worker, &run, cursor, chunk, &items, &mut cache, None).await? {
                 Step::Next(c) => {
                     cursor = c;
                     done += 1;
@@ -214,13 +314,20 @@ pub async fn build(
     Ok(done)
 }
 
-/// The published items any remaining subscriber of the run may get.
-async fn load_items(state: &AppState, run: &Claimed) -> sqlx::Result<Vec<Item>> {
+/// The published items any remaining subscriber of the run (or of its
+/// next `chunk`) may get.
+async fn load_items(
+    state: &AppState,
+    run: &Claimed,
+    chunk: Option<i64>,
+) -> sqlx::Result<Vec<Item>> {
     let since: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(last_digest_cutoff) FROM exchange_subscribers WHERE frequency = $1 AND status = 'active' AND id > $2",
+        "SELECT MIN(last_digest_cutoff) FROM (SELECT last_digest_cutoff FROM exchange_subscribers
+         WHERE frequency = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3) s",
     )
     .bind(&run.frequency)
     .bind(run.cursor)
+    .bind(chunk.unwrap_or(i64::MAX))
     .fetch_one(&state.db.pool)
     .await?;
     let since = since.unwrap_or(run.cutoff);
@@ -275,6 +382,7 @@ async fn build_chunk(
     chunk: i64,
     items: &[Item],
     cache: &mut HashMap<String, Option<i64>>,
+    chain: Option<i64>,
 ) -> anyhow::Result<Step> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -323,6 +431,23 @@ async fn build_chunk(
             )
             .await?;
         }
+        if let Some(chunk) = chain {
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building' AND id <> $1",
+            )
+            .bind(run.id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others > 0 {
+                crate::jobs::enqueue(
+                    &mut tx,
+                    BUILD_JOB,
+                    &serde_json::json!({ "chunk": chunk }),
+                    now,
+                )
+                .await?;
+            }
+        }
         tx.commit().await?;
         return Ok(Step::Finished);
     };
@@ -354,10 +479,9 @@ async fn build_chunk(
     for (id, t) in tags {
         topics.entry(id).or_default().push(t);
     }
-    // (subscriber, email, body) for those with something new; then those
-    // with nothing new, whose window still moves on.
-    let mut mail: Vec<(i64, &str, i64)> = Vec::new();
-    let mut nothing: Vec<i64> = Vec::new();
+    // Each subscriber's signature; the chunk's distinct ones not yet known.
+    let mut reached: Vec<(i64, &str, String)> = Vec::with_capacity(subs.len());
+    let mut wanted: HashMap<String, (Vec<String>, i64)> = HashMap::new();
     for (id, email, since) in &subs {
         let since = since.unwrap_or(0);
         if since >= run.cutoff {
@@ -366,77 +490,94 @@ async fn build_chunk(
         let mut mine = topics.remove(id).unwrap_or_default();
         mine.sort();
         let sig = signature(since, &mine);
-        let body = match cache.get(&sig) {
-            Some(b) => *b,
-            None => {
-                let b = body_for(state, &mut tx, run, &sig, items, &mine, since).await?;
-                cache.insert(sig, b);
-                b
-            }
-        };
-        match body {
-            Some(b) => mail.push((*id, email, b)),
+        if !cache.contains_key(&sig) {
+            wanted.entry(sig.clone()).or_insert((mine, since));
+        }
+        reached.push((*id, email.as_str(), sig));
+    }
+    bodies_for(state, &mut tx, run, items, wanted, cache).await?;
+    // (subscriber, email, body) for those with something new; then those
+    // with nothing new, whose window still moves on.
+    let mut mail: Vec<(i64, &str, i64)> = Vec::new();
+    let mut nothing: Vec<i64> = Vec::new();
+    for (id, email, sig) in &reached {
+        match cache.get(sig).copied().flatten() {
+            Some(b) => mail.push((*id, *email, b)),
             None => nothing.push(*id),
         }
     }
-    // Outbox rows: ids from one multi-row INSERT come in VALUES order on
-    // both databases, so sorting them pairs each with its subscriber.
-    let mut outbox_ids: Vec<i64> = Vec::with_capacity(mail.len());
-    for part in mail.chunks(1000) {
-        let mut sql = String::from(
-            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id) VALUES ",
-        );
-        for (k, (_, _, body)) in part.iter().enumerate() {
-            if k > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("(${}, '', '', '', '[]', {now}, {body})", k + 1));
-        }
-        sql.push_str(" RETURNING id");
-        let mut q = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql));
-        for (_, email, _) in part {
-            q = q.bind(*email);
-        }
-        let mut ids = q.fetch_all(&mut *tx).await?;
-        ids.sort_unstable();
-        outbox_ids.extend(ids);
-    }
-    let rows: Vec<String> = mail
+    // Every statement below is set-based with fixed text: the chunk's rows
+    // go in as one JSON parameter.
+    let backend = state.db.backend;
+    // Outbox rows, inserted in subscriber order: their ids come out in that
+    // order on both databases, so sorting them pairs each with its subscriber.
+    let mut outbox_ids: Vec<i64> = if mail.is_empty() {
+        Vec::new()
+    } else {
+        let rows: Vec<serde_json::Value> = mail
+            .iter()
+            .enumerate()
+            .map(|(n, (_, email, body))| serde_json::json!({ "n": n, "to_addr": email, "body_id": body }))
+            .collect();
+        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id)
+             SELECT t.to_addr, '', '', '', '[]', $1, t.body_id FROM {} ORDER BY t.n RETURNING id",
+            json_rows(backend, 2, &[("n", "bigint"), ("to_addr", "text"), ("body_id", "bigint")])
+        )))
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *tx)
+        .await?
+    };
+    outbox_ids.sort_unstable();
+    anyhow::ensure!(outbox_ids.len() == mail.len(), "outbox rows missing");
+    let recipients: Vec<serde_json::Value> = mail
         .iter()
         .zip(&outbox_ids)
-        .map(|((sid, _, _), oid)| format!("({},{sid},{oid})", run.id))
-        .chain(nothing.iter().map(|sid| format!("({},{sid},NULL)", run.id)))
+        .map(|((sid, _, _), oid)| serde_json::json!({ "s": sid, "o": oid }))
+        .chain(
+            nothing
+                .iter()
+                .map(|sid| serde_json::json!({ "s": sid, "o": null })),
+        )
         .collect();
-    for part in rows.chunks(2000) {
+    if !recipients.is_empty() {
         // The primary key refuses a second digest to the same person.
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) VALUES {}",
-            part.join(",")
+            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) SELECT $1, t.s, t.o FROM {}",
+            json_rows(backend, 2, &[("s", "bigint"), ("o", "bigint")])
         )))
+        .bind(run.id)
+        .bind(serde_json::Value::Array(recipients).to_string())
         .execute(&mut *tx)
         .await?;
     }
-    for batch in outbox_ids.chunks(BATCH) {
-        crate::jobs::enqueue(
-            &mut tx,
-            SEND_JOB,
-            &serde_json::json!({ "outbox_ids": batch }),
-            now,
-        )
+    let payloads: Vec<serde_json::Value> = outbox_ids
+        .chunks(BATCH)
+        .map(|batch| serde_json::json!({ "p": serde_json::json!({ "outbox_ids": batch }).to_string() }))
+        .collect();
+    if !payloads.is_empty() {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO jobs (kind, payload, status, run_at, created_at) SELECT $1, t.p, 'queued', $2, $2 FROM {}",
+            json_rows(backend, 3, &[("p", "text")])
+        )))
+        .bind(SEND_JOB)
+        .bind(now)
+        .bind(serde_json::Value::Array(payloads).to_string())
+        .execute(&mut *tx)
         .await?;
     }
-    let reached: Vec<String> = mail
+    let ids: Vec<serde_json::Value> = reached
         .iter()
-        .map(|m| m.0)
-        .chain(nothing.iter().copied())
-        .map(|id| id.to_string())
+        .map(|r| serde_json::json!({ "id": r.0 }))
         .collect();
-    for part in reached.chunks(2000) {
+    if !ids.is_empty() {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN ({})",
-            part.join(",")
+            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN (SELECT t.id FROM {})",
+            json_rows(backend, 2, &[("id", "bigint")])
         )))
         .bind(run.cutoff)
+        .bind(serde_json::Value::Array(ids).to_string())
         .execute(&mut *tx)
         .await?;
     }
@@ -448,61 +589,162 @@ async fn build_chunk(
     .bind(run.id)
     .execute(&mut *tx)
     .await?;
+    if let Some(chunk) = chain {
+        crate::jobs::enqueue(
+            &mut tx,
+            BUILD_JOB,
+            &serde_json::json!({ "chunk": chunk }),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Step::Next(last))
 }
 
-/// The shared body of one distinct digest (None: nothing new), made once
-/// per run: a resumed build finds the one made before the crash.
-async fn body_for(
+/// The rows of a JSON array of objects (parameter `$param`) as a table `t`
+/// with these columns (name, PostgreSQL type): one statement text for any
+/// number of rows.
+fn json_rows(backend: Backend, param: usize, cols: &[(&str, &str)]) -> String {
+    match backend {
+        Backend::Postgres => format!(
+            "json_to_recordset(${param}::json) AS t({})",
+            cols.iter()
+                .map(|(n, ty)| format!("{n} {ty}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Backend::Sqlite => format!(
+            "(SELECT {} FROM json_each(${param})) AS t",
+            cols.iter()
+                .map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Bodies rendered and stored per statement (each is tens of kB).
+const BODIES_PER_INSERT: usize = 100;
+
+/// Puts in `cache` the shared body of each wanted distinct digest
+/// (signature -> topics, window start; None: nothing new), each made once
+/// per run: a resumed build finds those made before the crash.
+async fn bodies_for(
     state: &AppState,
     conn: &mut AnyConnection,
     run: &Claimed,
-    sig: &str,
     items: &[Item],
-    topics: &[String],
-    since: i64,
-) -> anyhow::Result<Option<i64>> {
-    let found: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature = $2",
-    )
-    .bind(run.id)
-    .bind(sig)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(b) = found {
-        return Ok(b);
+    mut wanted: HashMap<String, (Vec<String>, i64)>,
+    cache: &mut HashMap<String, Option<i64>>,
+) -> anyhow::Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
     }
-    let chosen = select(items, topics, since);
-    let body = if chosen.is_empty() {
-        None
-    } else {
-        let m = render(state, &run.frequency, topics, &chosen)?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&m.subject)
-        .bind(&m.text)
-        .bind(&m.html)
-        .bind(serde_json::to_string(&m.headers)?)
-        .bind(now_ms())
-        .fetch_one(&mut *conn)
+    let backend = state.db.backend;
+    let sigs: Vec<serde_json::Value> = wanted
+        .keys()
+        .map(|s| serde_json::json!({ "sig": s }))
+        .collect();
+    let found: Vec<(String, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT signature, body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature IN (SELECT t.sig FROM {})",
+        json_rows(backend, 2, &[("sig", "text")])
+    )))
+    .bind(run.id)
+    .bind(serde_json::Value::Array(sigs).to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (sig, body) in found {
+        wanted.remove(&sig);
+        cache.insert(sig, body);
+    }
+    let mut wanted: Vec<(String, (Vec<String>, i64))> = wanted.into_iter().collect();
+    wanted.sort();
+    let mut made: Vec<(String, Option<i64>)> = Vec::with_capacity(wanted.len());
+    let mut to_render: Vec<(String, Vec<String>, i64)> = Vec::new();
+    for (sig, (topics, since)) in wanted {
+        if select(items, &topics, since).is_empty() {
+            made.push((sig, None));
+        } else {
+            to_render.push((sig, topics, since));
+        }
+    }
+    let now = now_ms();
+    let mut new_bodies = 0i64;
+    // Rendered a group at a time, so only one group's bodies are in memory.
+    for group in to_render.chunks(BODIES_PER_INSERT) {
+        let part: Vec<(&String, crate::mail::Email)> = group
+            .iter()
+            .map(|(sig, topics, since)| {
+                let chosen = select(items, topics, *since);
+                Ok((sig, render(state, &run.frequency, topics, &chosen)?))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let rows: Vec<serde_json::Value> = part
+            .iter()
+            .enumerate()
+            .map(|(n, (_, m))| {
+                Ok(serde_json::json!({
+                    "n": n,
+                    "subject": m.subject,
+                    "text_body": m.text,
+                    "html_body": m.html,
+                    "headers": serde_json::to_string(&m.headers)?,
+                }))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let mut ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at)
+             SELECT t.subject, t.text_body, t.html_body, t.headers, $1 FROM {} ORDER BY t.n RETURNING id",
+            json_rows(
+                backend,
+                2,
+                &[
+                    ("n", "bigint"),
+                    ("subject", "text"),
+                    ("text_body", "text"),
+                    ("html_body", "text"),
+                    ("headers", "text"),
+                ]
+            )
+        )))
+        .bind(now)
+        .bind(serde_json::Value::Array(rows).to_string())
+        .fetch_all(&mut *conn)
         .await?;
-        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + 1 WHERE id = $1")
+        ids.sort_unstable();
+        anyhow::ensure!(ids.len() == part.len(), "mail bodies missing");
+        new_bodies += ids.len() as i64;
+        made.extend(
+            part.iter()
+                .zip(ids)
+                .map(|((sig, _), id)| ((*sig).clone(), Some(id))),
+        );
+    }
+    if made.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = made
+        .iter()
+        .map(|(sig, body)| serde_json::json!({ "sig": sig, "body_id": body }))
+        .collect();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) SELECT $1, t.sig, t.body_id FROM {}",
+        json_rows(backend, 2, &[("sig", "text"), ("body_id", "bigint")])
+    )))
+    .bind(run.id)
+    .bind(serde_json::Value::Array(rows).to_string())
+    .execute(&mut *conn)
+    .await?;
+    if new_bodies > 0 {
+        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + $1 WHERE id = $2")
+            .bind(new_bodies)
             .bind(run.id)
             .execute(&mut *conn)
             .await?;
-        Some(id)
-    };
-    sqlx::query(
-        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) VALUES ($1, $2, $3)",
-    )
-    .bind(run.id)
-    .bind(sig)
-    .bind(body)
-    .execute(&mut *conn)
-    .await?;
-    Ok(body)
+    }
+    cache.extend(made);
+    Ok(())
 }
 
 /// The run's archive: per topic, the items published in its period.
@@ -895,36 +1137,113 @@ mod tests {
         s.parse::<jiff::Timestamp>().unwrap().as_millisecond()
     }
 
+    fn schedule(hour: i8, weekday: Weekday, zone: &str) -> Schedule {
+        Schedule {
+            hour,
+            weekday,
+            time_zone: jiff::tz::TimeZone::get(zone).unwrap(),
+        }
+    }
+
+    fn new_york() -> Schedule {
+        schedule(7, Weekday::Monday, "America/New_York")
+    }
+
     #[test]
     fn daily_periods_end_at_seven_in_new_york() {
+        let s = new_york();
         // 2026-11-24 13:00 UTC is 8:00 EST: today's run is due.
-        let p = due_period("daily", ms("2026-11-24T13:00:00Z"));
+        let p = due_period("daily", ms("2026-11-24T13:00:00Z"), &s);
         assert_eq!(p.period, "2026-11-24");
         assert_eq!(p.cutoff, ms("2026-11-24T12:00:00Z"));
         assert_eq!(p.archive_from, ms("2026-11-23T12:00:00Z"));
         // 11:00 UTC is 6:00 EST: still yesterday's.
         assert_eq!(
-            due_period("daily", ms("2026-11-24T11:00:00Z")).period,
+            due_period("daily", ms("2026-11-24T11:00:00Z"), &s).period,
             "2026-11-23"
         );
         // Summer time: 7:00 EDT is 11:00 UTC.
         assert_eq!(
-            due_period("daily", ms("2026-06-10T11:30:00Z")).cutoff,
+            due_period("daily", ms("2026-06-10T11:30:00Z"), &s).cutoff,
             ms("2026-06-10T11:00:00Z")
         );
     }
 
     #[test]
+    fn daily_periods_across_the_clock_changes() {
+        let s = new_york();
+        // Clocks go forward on 2026-03-08: that day is 23 hours long, and
+        // 7:00 EDT is 11:00 UTC, so 11:30 UTC is after it ...
+        let p = due_period("daily", ms("2026-03-08T11:30:00Z"), &s);
+        assert_eq!(p.period, "2026-03-08");
+        assert_eq!(p.cutoff, ms("2026-03-08T11:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-03-07T12:00:00Z"));
+        assert_eq!(p.cutoff - p.archive_from, 23 * 3_600_000);
+        // ... and 10:30 UTC (6:30 EDT) before it.
+        assert_eq!(
+            due_period("daily", ms("2026-03-08T10:30:00Z"), &s).period,
+            "2026-03-07"
+        );
+        // Clocks go back on 2026-11-01: a 25-hour day.
+        let p = due_period("daily", ms("2026-11-01T12:30:00Z"), &s);
+        assert_eq!(p.period, "2026-11-01");
+        assert_eq!(p.cutoff, ms("2026-11-01T12:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-10-31T11:00:00Z"));
+        assert_eq!(p.cutoff - p.archive_from, 25 * 3_600_000);
+        // An hour the clock skips (2:00 on 2026-03-08) is taken as 3:00 EDT;
+        // an hour it repeats (1:00 on 2026-11-01) as its first time (EDT).
+        let two = schedule(2, Weekday::Monday, "America/New_York");
+        assert_eq!(
+            due_period("daily", ms("2026-03-08T08:00:00Z"), &two).cutoff,
+            ms("2026-03-08T07:00:00Z")
+        );
+        let one = schedule(1, Weekday::Monday, "America/New_York");
+        let p = due_period("daily", ms("2026-11-01T05:30:00Z"), &one);
+        assert_eq!(p.period, "2026-11-01");
+        assert_eq!(p.cutoff, ms("2026-11-01T05:00:00Z"));
+        // Still the same period in the repeated hour (1:30 EST).
+        assert_eq!(due_period("daily", ms("2026-11-01T06:30:00Z"), &one), p);
+    }
+
+    #[test]
     fn weekly_periods_end_on_monday_morning() {
+        let s = new_york();
         // Tuesday 2026-11-24: the week ended Monday the 23rd.
-        let p = due_period("weekly", ms("2026-11-24T13:00:00Z"));
+        let p = due_period("weekly", ms("2026-11-24T13:00:00Z"), &s);
         assert_eq!(p.period, "week to 2026-11-23");
         assert_eq!(p.cutoff, ms("2026-11-23T12:00:00Z"));
         assert_eq!(p.archive_from, ms("2026-11-16T12:00:00Z"));
         // Monday at 6:00: the week before.
         assert_eq!(
-            due_period("weekly", ms("2026-11-23T11:00:00Z")).period,
+            due_period("weekly", ms("2026-11-23T11:00:00Z"), &s).period,
             "week to 2026-11-16"
         );
+    }
+
+    #[test]
+    fn weekly_periods_follow_the_configured_day_hour_and_zone() {
+        // Fridays at 17:00 in London.
+        let s = schedule(17, Weekday::Friday, "Europe/London");
+        // Friday 2026-11-27 16:59 GMT: the week to the 20th is the latest.
+        assert_eq!(
+            due_period("weekly", ms("2026-11-27T16:59:00Z"), &s).period,
+            "week to 2026-11-20"
+        );
+        // At 17:00 it is this week's.
+        let p = due_period("weekly", ms("2026-11-27T17:00:00Z"), &s);
+        assert_eq!(p.period, "week to 2026-11-27");
+        assert_eq!(p.cutoff, ms("2026-11-27T17:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-11-20T17:00:00Z"));
+        // A week spanning the end of British Summer Time (2026-10-25) is
+        // an hour longer: 17:00 BST is 16:00 UTC.
+        let p = due_period("weekly", ms("2026-10-31T12:00:00Z"), &s);
+        assert_eq!(p.period, "week to 2026-10-30");
+        assert_eq!(p.cutoff, ms("2026-10-30T17:00:00Z"));
+        assert_eq!(p.archive_from, ms("2026-10-23T16:00:00Z"));
+        // Sunday and the hour 0 in New York.
+        let s = schedule(0, Weekday::Sunday, "America/New_York");
+        let p = due_period("weekly", ms("2026-11-24T13:00:00Z"), &s);
+        assert_eq!(p.period, "week to 2026-11-22");
+        assert_eq!(p.cutoff, ms("2026-11-22T05:00:00Z"));
     }
 }

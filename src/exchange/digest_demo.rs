@@ -61,7 +61,8 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     }
     // This week's run, reaching back over everything published so far, so
     // the archive shows the demo's items.
-    let mut period = super::digest::due_period("weekly", now);
+    let mut period =
+        super::digest::due_period("weekly", now, &super::digest::Schedule::of(&state.config));
     period.cutoff = now;
     period.archive_from = 0;
     super::digest::ensure_run(state, &period).await?;

@@ -115,7 +115,8 @@ pub async fn fail(
     .map(|_| ())
 }
 
-async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
+/// Runs one claimed job (without recording its result).
+pub async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
     match job.kind.as_str() {
         crate::mail::SEND_EMAIL_JOB => {
             let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
@@ -126,6 +127,9 @@ async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
         }
         crate::exchange::digest::SEND_JOB => {
             crate::exchange::digest::run_job(state, &job.payload).await
+        }
+        crate::exchange::digest::BUILD_JOB => {
+            crate::exchange::digest::build_slice(state, &job.payload).await
         }
         other => anyhow::bail!("unknown job kind {other}"),
     }
@@ -177,8 +181,8 @@ pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 tracing::error!(error = format!("{e:#}"), "activity reminders");
             }
             // Exchange digests: the due runs are made once (a UNIQUE insert)
-            // and built by whichever process holds a run's lease.
-            if let Err(e) = crate::exchange::digest::sweep(&state, &worker, now_ms()).await {
+            // and built a chunk per job, between the other jobs.
+            if let Err(e) = crate::exchange::digest::sweep(&state, now_ms()).await {
                 tracing::error!(error = format!("{e:#}"), "exchange digests");
             }
         }

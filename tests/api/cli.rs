@@ -600,3 +600,64 @@ async fn a_synthetic_year_holds_every_part_for_every_state(backend: Backend) {
     );
     app.stop().await;
 }
+
+#[test]
+fn digest_run_follows_the_configured_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = waymark(dir.path(), &["migrate"], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let friday_five_in_london = [
+        ("WAYMARK_DIGEST_HOUR", "17"),
+        ("WAYMARK_DIGEST_WEEKDAY", "friday"),
+        ("WAYMARK_DIGEST_TIME_ZONE", "Europe/London"),
+    ];
+    // Friday 2026-11-27, 16:30 in London: last week's run.
+    let out = waymark(
+        dir.path(),
+        &[
+            "digest",
+            "run",
+            "--frequency",
+            "weekly",
+            "--now",
+            "2026-11-27T16:30:00Z",
+        ],
+        &friday_five_in_london,
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("weekly week to 2026-11-20 (built)"),
+        "{}",
+        text(&out.stdout)
+    );
+    // 17:30: this week's.
+    let out = waymark(
+        dir.path(),
+        &[
+            "digest",
+            "run",
+            "--frequency",
+            "weekly",
+            "--now",
+            "2026-11-27T17:30:00Z",
+        ],
+        &friday_five_in_london,
+        None,
+    );
+    assert!(
+        text(&out.stdout).contains("weekly week to 2026-11-27 (built)"),
+        "{}",
+        text(&out.stdout)
+    );
+    // A bad schedule is refused, naming the setting.
+    for (var, value) in [
+        ("WAYMARK_DIGEST_HOUR", "24"),
+        ("WAYMARK_DIGEST_WEEKDAY", "someday"),
+        ("WAYMARK_DIGEST_TIME_ZONE", "Europe/Atlantis"),
+    ] {
+        let out = waymark(dir.path(), &["digest", "run"], &[(var, value)], None);
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        assert!(text(&out.stderr).contains(var), "{}", text(&out.stderr));
+    }
+}

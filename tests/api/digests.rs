@@ -16,6 +16,8 @@ both_backends!(
     double_opt_in_then_one_click_unsubscribe_through_smtp,
     each_subscriber_gets_the_new_items_on_their_topics_only,
     a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing,
+    building_goes_a_chunk_per_job_between_other_jobs,
+    many_distinct_digests_in_one_chunk_each_reach_the_right_person,
     bad_input_is_refused_next_to_the_field_and_changes_nothing,
 );
 
@@ -26,7 +28,12 @@ const EMPLOYERS: &str = "six-key-elements/employers";
 /// A daily period two days ahead: no run for it exists yet (the job
 /// runner makes today's at start), and it ends after everything so far.
 fn future_period() -> digest::Period {
-    digest::due_period("daily", waymark::time::now_ms() + 2 * 86_400_000)
+    let config = waymark::config::Config::from_pairs(&[]).unwrap();
+    digest::due_period(
+        "daily",
+        waymark::time::now_ms() + 2 * 86_400_000,
+        &digest::Schedule::of(&config),
+    )
 }
 
 async fn publish(app: &TestApp, title: &str, at: i64, status: &str, topics: &[&str]) -> i64 {
@@ -559,6 +566,186 @@ async fn a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing(ba
     assert_eq!(body.as_array().unwrap().len(), 1);
     second.stop().await;
     first.stop().await;
+}
+
+async fn run_status(app: &TestApp, run: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM exchange_digest_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// The job runner builds a run a chunk per job: a sign-in email queued
+/// while it builds goes out before the build ends; a slice whose process
+/// dies is taken up again; nobody is reached twice.
+async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
+    use waymark::jobs;
+    let app = TestApp::spawn_with(backend, &[("run_jobs", "false")]).await;
+    let p = future_period();
+    publish(
+        &app,
+        "Work-based learning",
+        p.cutoff - 3_600_000,
+        "published",
+        &[PARTNERSHIPS],
+    )
+    .await;
+    let mut subscribers = Vec::new();
+    for n in 0..7 {
+        subscribers.push(
+            subscriber(
+                &app,
+                &format!("c{n}@x.org"),
+                "active",
+                p.cutoff - 86_400_000,
+                &[PARTNERSHIPS],
+            )
+            .await,
+        );
+    }
+    let run = digest::ensure_run(&app.state, &p).await.unwrap();
+    assert!(digest::kick(&app.state, 3).await.unwrap());
+    assert!(
+        !digest::kick(&app.state, 3).await.unwrap(),
+        "one chain of building jobs"
+    );
+    let mut email = None;
+    let mut crashed = false;
+    // (kind, the run's status when the job started)
+    let mut order: Vec<(String, String)> = Vec::new();
+    for _ in 0..100 {
+        let claimed = jobs::claim(&app.state.db, "w", waymark::time::now_ms(), 1)
+            .await
+            .unwrap();
+        let Some(job) = claimed.into_iter().next() else {
+            break;
+        };
+        if job.kind == digest::BUILD_JOB && order.len() > 1 && !crashed {
+            // The process dies holding this slice: its lease runs out.
+            crashed = true;
+            sqlx::query("UPDATE jobs SET locked_until = 0 WHERE id = $1")
+                .bind(job.id)
+                .execute(&app.state.db.pool)
+                .await
+                .unwrap();
+            continue;
+        }
+        order.push((job.kind.clone(), run_status(&app, run).await));
+        jobs::run_one(&app.state, &job).await.unwrap();
+        jobs::complete(&app.state.db, job.id, "w").await.unwrap();
+        if email.is_none() {
+            // Someone asks for a sign-in link after the first slice.
+            let mut tx = app.state.db.begin().await.unwrap();
+            let mail = waymark::mail::Email {
+                to: "someone@x.org".into(),
+                subject: "Your sign-in link".into(),
+                text: "Sign in".into(),
+                html: "<p>Sign in</p>".into(),
+                headers: vec![],
+            };
+            email = Some(waymark::mail::enqueue(&mut tx, &mail).await.unwrap());
+            tx.commit().await.unwrap();
+        }
+    }
+    assert!(crashed, "a slice was dropped half-way: {order:?}");
+    let slices = order.iter().filter(|o| o.0 == digest::BUILD_JOB).count();
+    assert!(
+        slices >= 4,
+        "three chunks of three and the close: {order:?}"
+    );
+    let sent_while_building = order
+        .iter()
+        .any(|(kind, status)| kind == waymark::mail::SEND_EMAIL_JOB && status == "building");
+    assert!(
+        sent_while_building,
+        "the sign-in email did not wait for the build: {order:?}"
+    );
+    assert_eq!(run_status(&app, run).await, "built");
+    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM outbox WHERE id = $1")
+        .bind(email.unwrap())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(sent.is_some(), "the sign-in email went out");
+    // Everyone once, each with one message, all sent.
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.subscriber_id, COUNT(*) FROM exchange_digest_recipients r
+         JOIN outbox o ON o.id = r.outbox_id
+         WHERE r.run_id = $1 AND o.sent_at IS NOT NULL GROUP BY r.subscriber_id ORDER BY r.subscriber_id",
+    )
+    .bind(run)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        subscribers.iter().map(|s| (*s, 1)).collect::<Vec<_>>(),
+        "{order:?}"
+    );
+    assert_eq!(app.count("outbox").await, 8, "seven digests and the email");
+    app.stop().await;
+}
+
+/// 130 distinct digests in one chunk (stored a hundred per statement):
+/// subscriber k, whose window opened k minutes before the cutoff, gets
+/// the k items published since, in a message to their own address.
+async fn many_distinct_digests_in_one_chunk_each_reach_the_right_person(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("run_jobs", "false")]).await;
+    let p = future_period();
+    let n = 130;
+    for j in 0..n {
+        publish(
+            &app,
+            &format!("Item {j}"),
+            p.cutoff - j * 60_000 - 30_000,
+            "published",
+            &[PARTNERSHIPS],
+        )
+        .await;
+    }
+    for k in 1..=n {
+        subscriber(
+            &app,
+            &format!("k{k}@x.org"),
+            "active",
+            p.cutoff - k * 60_000,
+            &[PARTNERSHIPS],
+        )
+        .await;
+    }
+    let run = digest::ensure_run(&app.state, &p).await.unwrap();
+    digest::build(&app.state, "test", digest::CHUNK, None)
+        .await
+        .unwrap();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT s.email, o.to_addr, b.subject FROM exchange_digest_recipients r
+         JOIN exchange_subscribers s ON s.id = r.subscriber_id
+         JOIN outbox o ON o.id = r.outbox_id JOIN mail_bodies b ON b.id = o.body_id
+         WHERE r.run_id = $1",
+    )
+    .bind(run)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), n as usize);
+    for (email, to, subject) in rows {
+        assert_eq!(email, to);
+        let k: usize = email[1..email.find('@').unwrap()].parse().unwrap();
+        let want = if k == 1 {
+            "Career Pathways Exchange: 1 new item on your topics".to_owned()
+        } else {
+            format!("Career Pathways Exchange: {k} new items on your topics")
+        };
+        assert_eq!(subject, want, "{email}");
+    }
+    let bodies: i64 = sqlx::query_scalar("SELECT bodies FROM exchange_digest_runs WHERE id = $1")
+        .bind(run)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(bodies, n);
+    app.stop().await;
 }
 
 async fn bad_input_is_refused_next_to_the_field_and_changes_nothing(backend: Backend) {
