@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::web::Path;
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

@@ -46,7 +46,7 @@ async fn put_letter(
     State(state): State<AppState>,
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
-    axum::extract::Query(q): axum::extract::Query<LetterQuery>,
+    crate::web::Query(q): crate::web::Query<LetterQuery>,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let program = program(&state, &slug).await?;

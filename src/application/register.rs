@@ -4,9 +4,10 @@
 //! account gets a "you already have an account" email instead, and the
 //! page answers the same either way.
 
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::web::Path;
+use crate::web::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,9 +1,10 @@
 //! The audit log page and `/api/v1/audit` (administrators only).
 
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

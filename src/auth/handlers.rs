@@ -2,9 +2,10 @@
 //! tokens and the list of people.
 
 use crate::web::Path;
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

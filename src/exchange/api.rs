@@ -4,8 +4,9 @@
 //! (administrators).
 
 use crate::web::Path;
+use crate::web::Query;
 use axum::Json;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;

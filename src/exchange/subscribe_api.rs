@@ -3,8 +3,9 @@
 //! token is the permission); the runs are for the admin.
 
 use crate::web::Path;
+use crate::web::Query;
 use axum::Json;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

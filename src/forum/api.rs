@@ -2,8 +2,9 @@
 //! replying, editing with history, flags, watching, moderation and search.
 
 use crate::web::Path;
+use crate::web::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

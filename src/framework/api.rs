@@ -2,8 +2,9 @@
 //! for anyone holding a token.
 
 use crate::web::Path;
+use crate::web::Query;
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

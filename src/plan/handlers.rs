@@ -7,9 +7,10 @@
 use std::collections::HashMap;
 
 use crate::web::Path;
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

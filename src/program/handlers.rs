@@ -1,9 +1,10 @@
 //! The home page and the public list of programs.
 
 use crate::web::Path;
+use crate::web::Query;
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;

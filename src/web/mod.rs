@@ -10,6 +10,7 @@ pub mod headers;
 pub mod layout;
 pub mod markdown;
 pub mod path;
+pub mod query;
 pub mod request_id;
 
 pub use api_error::{ApiError, ApiJson};
@@ -18,3 +19,4 @@ pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};
 pub use path::Path;
+pub use query::Query;

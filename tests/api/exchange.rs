@@ -716,6 +716,40 @@ async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Bac
     app.stop().await;
 }
 
+both_backends!(bad_values_in_query_strings_are_named);
+
+/// A value in the query string that does not fit (`?page=abc`) is the
+/// site's own page naming it, or for the API a JSON error naming the
+/// field; never axum's bare text.
+async fn bad_values_in_query_strings_are_named(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for path in [
+        "/exchange/search?q=bridge&page=abc",
+        "/exchange/search?page=99999999999999999999",
+    ] {
+        let page = app.browser().get(path).await;
+        assert_eq!(page.status, 400, "{path}: {}", page.body);
+        let kind = page.headers["content-type"].to_str().unwrap();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(
+            page.body.contains("cannot read (\u{201c}page\u{201d})"),
+            "{path}: {}",
+            page.body
+        );
+        assert!(page.body.contains("<main"), "the site's own page: {path}");
+    }
+    let page = app.browser().get("/exchange/search?q=bridge&page=2").await;
+    assert_eq!(page.status, 200);
+
+    let (s, body) = anonymous_get(&app, "/api/v1/exchange/items?page=abc").await;
+    assert_eq!(s, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid", "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "page", "{body}");
+    let (s, _) = anonymous_get(&app, "/api/v1/exchange/items?page=2").await;
+    assert_eq!(s, 200);
+    app.stop().await;
+}
+
 both_backends!(bad_ids_in_addresses_are_not_found);
 
 /// A non-numeric, too large or unknown id in an address is the site's own
