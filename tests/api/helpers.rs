@@ -203,7 +203,19 @@ impl TestApp {
             "jobs",
             "programs",
         ] {
-            out.push((t, self.count(t).await));
+            let n = if t == "jobs" {
+                // The digest scheduler queues its building jobs on its own
+                // (a run falls due when the server starts): not a change
+                // any request made.
+                self.count(&format!(
+                    "jobs WHERE kind <> '{}'",
+                    waymark::exchange::digest::BUILD_JOB
+                ))
+                .await
+            } else {
+                self.count(t).await
+            };
+            out.push((t, n));
         }
         out
     }
