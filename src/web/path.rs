@@ -18,18 +18,19 @@ use crate::web::{ApiError, AppError};
 #[derive(Debug)]
 pub struct Path<T>(pub T);
 
-/// Why a path was refused: a page error or an API error, by the address.
+/// Why a value in the address (path or query string) was refused: a page
+/// error or an API error, by the address.
 #[derive(Debug)]
-pub enum PathError {
+pub enum AddressError {
     Page(AppError),
     Api(ApiError),
 }
 
-impl IntoResponse for PathError {
+impl IntoResponse for AddressError {
     fn into_response(self) -> Response {
         match self {
-            PathError::Page(e) => e.into_response(),
-            PathError::Api(e) => e.into_response(),
+            AddressError::Page(e) => e.into_response(),
+            AddressError::Api(e) => e.into_response(),
         }
     }
 }
@@ -39,9 +40,9 @@ where
     T: DeserializeOwned + Send,
     S: Send + Sync,
 {
-    type Rejection = PathError;
+    type Rejection = AddressError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PathError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AddressError> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
             Err(rejection) => {
@@ -65,21 +66,21 @@ where
 
 /// What a refused path answers. A value that does not parse is "not
 /// found"; a mismatch between route and handler is our bug (500).
-fn refusal(api: bool, rejection: &PathRejection, params: &[(String, String)]) -> PathError {
+fn refusal(api: bool, rejection: &PathRejection, params: &[(String, String)]) -> AddressError {
     let field = match rejection {
         PathRejection::FailedToDeserializePathParams(e) => bad_field(e.kind(), params),
         _ => None,
     };
     match (field, api) {
-        (Some(field), true) => PathError::Api(ApiError::NotFoundAt(FieldError {
+        (Some(field), true) => AddressError::Api(ApiError::NotFoundAt(FieldError {
             message: format!("No such record: check '{field}' in the address."),
             field,
         })),
-        (Some(_), false) => PathError::Page(AppError::NotFound),
-        (None, true) => PathError::Api(ApiError::Internal(anyhow::anyhow!(
+        (Some(_), false) => AddressError::Page(AppError::NotFound),
+        (None, true) => AddressError::Api(ApiError::Internal(anyhow::anyhow!(
             "path does not fit its handler: {rejection}"
         ))),
-        (None, false) => PathError::Page(AppError::Internal(anyhow::anyhow!(
+        (None, false) => AddressError::Page(AppError::Internal(anyhow::anyhow!(
             "path does not fit its handler: {rejection}"
         ))),
     }

@@ -5,39 +5,23 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use crate::web::path::AddressError;
 use crate::web::{ApiError, AppError};
 
 /// Like `axum::extract::Query`, with the site's own answers for bad values.
 #[derive(Debug)]
 pub struct Query<T>(pub T);
 
-/// Why a query string was refused: a page error or an API error.
-#[derive(Debug)]
-pub enum QueryError {
-    Page(AppError),
-    Api(ApiError),
-}
-
-impl IntoResponse for QueryError {
-    fn into_response(self) -> Response {
-        match self {
-            QueryError::Page(e) => e.into_response(),
-            QueryError::Api(e) => e.into_response(),
-        }
-    }
-}
-
 impl<T, S> FromRequestParts<S> for Query<T>
 where
     T: DeserializeOwned + Send,
     S: Send + Sync,
 {
-    type Rejection = QueryError;
+    type Rejection = AddressError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, QueryError> {
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AddressError> {
         let api = parts.uri.path().starts_with("/api/");
         parse(parts.uri.query().unwrap_or_default())
             .map(Query)
@@ -59,14 +43,14 @@ fn parse<T: DeserializeOwned>(query: &str) -> Result<T, String> {
     })
 }
 
-fn refusal(api: bool, field: String) -> QueryError {
+fn refusal(api: bool, field: String) -> AddressError {
     if api {
-        QueryError::Api(ApiError::field(
+        AddressError::Api(ApiError::field(
             &field,
             format!("The value of '{field}' in the address is not one we can read."),
         ))
     } else {
-        QueryError::Page(AppError::BadRequest(format!(
+        AddressError::Page(AppError::BadRequest(format!(
             "The address has a value we cannot read (\u{201c}{field}\u{201d}). Check the link, or go back and try again."
         )))
     }
