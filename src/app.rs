@@ -36,8 +36,8 @@ pub struct AppState {
     pub frameworks: Arc<crate::framework::Registry>,
     /// Frozen snapshots' ratings, read once (snapshots never change).
     pub frozen: Arc<crate::assessment::frozen::FrozenRatings>,
-    /// Recent Exchange search answers, reused while the library is unchanged.
-    pub search_cache: Arc<crate::exchange::search::Cache>,
+    /// What Exchange searches keep in memory: the index and recent answers.
+    pub search: Arc<crate::exchange::search::Searcher>,
 }
 
 impl AppState {
@@ -55,7 +55,7 @@ impl AppState {
         let keys = load_keys(&db).await?;
         let mailer = Mailer::new(&config)?;
         let storage = crate::storage::Storage::new(&config)?;
-        let search_cache = crate::exchange::search::Cache::new(config.search_cache_entries);
+        let search = crate::exchange::search::Searcher::new(&config);
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -64,7 +64,7 @@ impl AppState {
             storage,
             frameworks: Arc::new(frameworks),
             frozen: Arc::default(),
-            search_cache: Arc::new(search_cache),
+            search: Arc::new(search),
         })
     }
 }
@@ -343,6 +343,12 @@ pub async fn start_with_state(state: AppState, listen: SocketAddr) -> anyhow::Re
     if state.config.run_jobs {
         tasks.push(tokio::spawn(crate::jobs::worker_loop(state.clone(), rx)));
     }
+    let preparing = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = preparing.search.prepare(&preparing.db).await {
+            tracing::error!(error = %e, "reading the Exchange library into the search index");
+        }
+    });
     tracing::info!(%addr, "Waymark is serving");
     Ok(Running {
         addr,

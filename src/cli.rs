@@ -335,6 +335,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let state = AppState::build(config).await?;
             if resources > 0 {
                 crate::exchange::synthetic::resources(&state, resources).await?;
+                // A bulk load's change log is of no use to any index.
+                crate::exchange::search::prune_changes(
+                    &state.db,
+                    crate::exchange::search::CHANGES_KEPT,
+                )
+                .await?;
             }
             if subscribers > 0 {
                 crate::exchange::digest_synthetic::subscribers(&state, subscribers).await?;

@@ -96,6 +96,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "Exchange searches remembered until the library changes (0: none)",
     ),
     (
+        "search_index",
+        "memory",
+        "memory (each process holds the Exchange's search index) or database (FTS5 or PostgreSQL's own, slower)",
+    ),
+    (
         "digest_hour",
         "7",
         "hour (0 to 23, in digest_time_zone) at which Exchange digests go out",
@@ -134,6 +139,9 @@ pub struct Config {
     pub frameworks_dir: Option<PathBuf>,
     /// How many Exchange search answers are kept (0: none).
     pub search_cache_entries: usize,
+    /// Whether Exchange searches use the index each process holds in
+    /// memory, or the database's own full-text index.
+    pub search_in_memory: bool,
     /// The hour (0 to 23) at which digests go out, in `digest_time_zone`.
     pub digest_hour: i8,
     /// The day on which weekly digests go out.
@@ -363,6 +371,15 @@ impl RawSettings {
             },
         };
 
+        let search_in_memory = match self.get("search_index") {
+            None => true,
+            Some((source, value)) => match value.trim() {
+                "memory" => true,
+                "database" => false,
+                _ => return Err(ConfigError::new(source, "must be memory or database")),
+            },
+        };
+
         let frameworks_dir = match self.get("frameworks_dir") {
             None => None,
             Some((_, v)) if v.trim().is_empty() => None,
@@ -432,6 +449,7 @@ impl RawSettings {
             trust_proxy_headers: self.flag("trust_proxy_headers", false)?,
             frameworks_dir,
             search_cache_entries: self.number("search_cache_entries", 1000, 0)?,
+            search_in_memory,
             digest_hour,
             digest_weekday,
             digest_time_zone,
@@ -553,6 +571,7 @@ mod tests {
             ("session_idle_minutes", "0", "at least 1"),
             ("run_jobs", "maybe", "true or false"),
             ("log_format", "xml", "text or json"),
+            ("search_index", "disk", "memory or database"),
             ("mail_from", "nobody", "email address"),
             ("digest_hour", "24", "from 0 to 23"),
             ("digest_hour", "-1", "at least 0"),

@@ -92,6 +92,20 @@ impl Db {
         }
     }
 
+    /// A transaction that only reads, seeing one moment of the database
+    /// throughout.
+    pub async fn begin_read(&self) -> sqlx::Result<Tx<'static>> {
+        match self.backend {
+            // Deferred: the snapshot is taken at the first read and held.
+            Backend::Sqlite => self.pool.begin_with("BEGIN").await,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await
+            }
+        }
+    }
+
     /// Checks that the database answers (for `/healthz`).
     pub async fn ping(&self) -> sqlx::Result<()> {
         sqlx::query("SELECT 1")

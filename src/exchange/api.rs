@@ -72,9 +72,7 @@ async fn list_items(
     _who: MaybeApiUser,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Results>, ApiError> {
-    Ok(Json(
-        search::search(&state.db, &state.search_cache, &q).await?,
-    ))
+    Ok(Json(search::search(&state.db, &state.search, &q).await?))
 }
 
 /// One item. Public for published items; an unpublished one only for
@@ -189,7 +187,7 @@ async fn list_topics(
     State(state): State<AppState>,
     _who: MaybeApiUser,
 ) -> Result<Json<Vec<TopicCount>>, ApiError> {
-    let counts = search::topic_counts(&state.db, &state.search_cache).await?;
+    let counts = search::topic_counts(&state.db, &state.search).await?;
     Ok(Json(
         super::topics::all(&state.frameworks)
             .into_iter()

@@ -87,7 +87,7 @@ pub struct TopicGroup {
 }
 
 async fn topic_groups(state: &AppState) -> Result<Vec<TopicGroup>, AppError> {
-    let counts = search::topic_counts(&state.db, &state.search_cache).await?;
+    let counts = search::topic_counts(&state.db, &state.search).await?;
     let mut groups: Vec<TopicGroup> = Vec::new();
     for t in topics::all(&state.frameworks) {
         let n = counts
@@ -122,7 +122,7 @@ async fn home(
 ) -> Result<Response, AppError> {
     let newest = search::search(
         &state.db,
-        &state.search_cache,
+        &state.search,
         &SearchQuery {
             kind: "resource".into(),
             ..SearchQuery::default()
@@ -192,7 +192,7 @@ async fn search_page(
     Extension(visitor): Extension<Visitor>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let results = search::search(&state.db, &state.search_cache, &query).await?;
+    let results = search::search(&state.db, &state.search, &query).await?;
     let heading = if query.q.trim().is_empty() {
         "Browse the library".to_owned()
     } else {
@@ -234,7 +234,7 @@ async fn topic_page(
         page: p.page,
         ..SearchQuery::default()
     };
-    let results = search::search(&state.db, &state.search_cache, &query).await?;
+    let results = search::search(&state.db, &state.search, &query).await?;
     let page = ListPage {
         chrome: Chrome::new(&visitor, topic.name.clone(), "/exchange"),
         heading: topic.name.clone(),

@@ -10,6 +10,7 @@ pub mod digest;
 pub mod digest_demo;
 pub mod digest_synthetic;
 pub mod handlers;
+pub mod index;
 pub mod rules;
 pub mod search;
 pub mod service;

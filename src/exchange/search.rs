@@ -1,14 +1,20 @@
 //! The library's one search interface over both databases: full-text
-//! search ranked (SQLite: FTS5 with bm25, the title weighing most;
-//! PostgreSQL: ts_rank_cd on the generated `search` column), browsing
-//! newest first, by topic and kind, and upcoming events. Only published
-//! items, ever.
+//! search ranked, browsing newest first, by topic and kind, and upcoming
+//! events. Only published items, ever.
+//!
+//! Two engines answer it. By default each process holds an index in
+//! memory (`index.rs`, setting `search_index = memory`), kept in step
+//! with the database through the library's change log (migration 12).
+//! The database's own full-text index (SQLite: FTS5 with bm25, the title
+//! weighing most; PostgreSQL: ts_rank_cd on the generated `search`
+//! column) answers when the setting is `database`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
+use super::index::{self, Filter, Index, Item, Page};
 use super::rules;
 use crate::db::{Backend, Db};
 
@@ -110,6 +116,215 @@ fn hits(rows: Vec<Row>, marked: bool) -> Vec<Hit> {
             },
         )
         .collect()
+}
+
+/// What Exchange searches keep in each process: recent answers, and the
+/// search index unless the database's own is chosen.
+pub struct Searcher {
+    answers: Cache,
+    index: Option<LiveIndex>,
+}
+
+impl Searcher {
+    pub fn new(config: &crate::config::Config) -> Searcher {
+        Searcher {
+            answers: Cache::new(config.search_cache_entries),
+            index: config.search_in_memory.then(LiveIndex::default),
+        }
+    }
+
+    /// Reads the library into the index ahead of the first search (at
+    /// start, so nobody waits for it).
+    pub async fn prepare(&self, db: &Db) -> sqlx::Result<()> {
+        match &self.index {
+            Some(live) => live.bring_up_to(db, library_version(db).await?).await,
+            None => Ok(()),
+        }
+    }
+}
+
+/// The in-memory index, brought up to the library's version before each
+/// search that finds it behind: the items changed since are read again
+/// (or, after many changes, the whole library).
+#[derive(Default)]
+struct LiveIndex {
+    index: RwLock<Option<Index>>,
+    /// One update at a time; searches that need it wait for it.
+    updating: tokio::sync::Mutex<()>,
+}
+
+/// Beyond this many items changed at once, reading the whole library
+/// again is as quick.
+const MOST_CHANGES_TAKEN_IN: usize = 2000;
+/// Versions of the change log kept (see [`prune_changes`]).
+pub const CHANGES_KEPT: i64 = 10_000;
+
+impl LiveIndex {
+    fn version(&self) -> Option<i64> {
+        self.read().as_ref().map(|i| i.version)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<Index>> {
+        self.index.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn bring_up_to(&self, db: &Db, version: i64) -> sqlx::Result<()> {
+        if self.version().is_some_and(|v| v >= version) {
+            return Ok(());
+        }
+        let _one_at_a_time = self.updating.lock().await;
+        let since = self.version();
+        if since.is_some_and(|v| v >= version) {
+            return Ok(());
+        }
+        match read_library(db, since).await? {
+            Library::Changes {
+                version,
+                ids,
+                items,
+            } => {
+                let mut guard = self.index.write().unwrap_or_else(|e| e.into_inner());
+                if let Some(index) = guard.as_mut() {
+                    for id in ids {
+                        index.remove(id);
+                    }
+                    for item in &items {
+                        index.put(item);
+                    }
+                    index.version = version;
+                }
+            }
+            Library::Whole { version, items } => {
+                let built = tokio::task::spawn_blocking(move || {
+                    let mut index = Index::new(version);
+                    for item in &items {
+                        index.put(item);
+                    }
+                    index
+                })
+                .await
+                .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
+                *self.index.write().unwrap_or_else(|e| e.into_inner()) = Some(built);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What the index reads from the database, as of one version.
+enum Library {
+    /// Every published item.
+    Whole { version: i64, items: Vec<Item> },
+    /// The items changed since the index's version: `ids` to take out,
+    /// `items` (those of them still published) to put back.
+    Changes {
+        version: i64,
+        ids: Vec<i64>,
+        items: Vec<Item>,
+    },
+}
+
+/// Reads, in one snapshot, the library's version and either the items
+/// changed since `since` or (with no `since`, after too many changes, or
+/// when the log no longer reaches back that far) every published item.
+async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
+    let mut tx = db.begin_read().await?;
+    let (version, pruned_through): (i64, i64) =
+        sqlx::query_as("SELECT version, pruned_through FROM exchange_library_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    let changed: Option<Vec<i64>> = match since {
+        Some(since) if since >= pruned_through => {
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT item_id FROM exchange_library_changes
+                 WHERE version > $1 AND version <= $2 LIMIT $3",
+            )
+            .bind(since)
+            .bind(version)
+            .bind(MOST_CHANGES_TAKEN_IN as i64 + 1)
+            .fetch_all(&mut *tx)
+            .await?;
+            (ids.len() <= MOST_CHANGES_TAKEN_IN).then_some(ids)
+        }
+        _ => None,
+    };
+    let only = match &changed {
+        None => String::new(),
+        Some(ids) if ids.is_empty() => "AND 1 = 0".to_owned(),
+        Some(ids) => format!(
+            "AND i.id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+    };
+    let rows: Vec<(i64, String, Option<i64>, String, String, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT i.id, i.kind, i.published_at, i.title, i.summary, i.source_org
+             FROM exchange_items i WHERE i.status = 'published' {only}"
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+    let topic_rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT t.item_id, t.topic FROM exchange_item_topics t
+         JOIN exchange_items i ON i.id = t.item_id
+         WHERE i.status = 'published' {only}"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.rollback().await?;
+    let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
+    for (id, topic) in topic_rows {
+        topics.entry(id).or_default().push(topic);
+    }
+    let items = rows
+        .into_iter()
+        .map(
+            |(id, kind, published_at, title, summary, source_org)| Item {
+                id,
+                is_event: kind == "event",
+                published_at: published_at.unwrap_or_default(),
+                title,
+                summary,
+                source_org,
+                topics: topics.remove(&id).unwrap_or_default(),
+            },
+        )
+        .collect();
+    Ok(match changed {
+        Some(ids) => Library::Changes {
+            version,
+            ids,
+            items,
+        },
+        None => Library::Whole { version, items },
+    })
+}
+
+/// Drops change-log entries but those of the last `keep` versions (an
+/// index further behind reads the whole library); returns how many.
+pub async fn prune_changes(db: &Db, keep: i64) -> sqlx::Result<u64> {
+    let mut tx = db.begin().await?;
+    let (version, pruned_through): (i64, i64) =
+        sqlx::query_as("SELECT version, pruned_through FROM exchange_library_version WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+    let cut = version - keep;
+    if cut <= pruned_through {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let dropped = sqlx::query("DELETE FROM exchange_library_changes WHERE version <= $1")
+        .bind(cut)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query(
+        "UPDATE exchange_library_version SET pruned_through = $1 WHERE id = 1 AND pruned_through < $1",
+    )
+    .bind(cut)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(dropped)
 }
 
 /// Recent answers, reused while the library is unchanged.
@@ -222,20 +437,112 @@ async fn library_version(db: &Db) -> sqlx::Result<i64> {
 
 /// Searches (or browses, when there are no words) the published items,
 /// answering from the cache when the library has not changed since.
-pub async fn search(db: &Db, cache: &Cache, q: &SearchQuery) -> sqlx::Result<Results> {
-    if cache.capacity == 0 {
+pub async fn search(db: &Db, searcher: &Searcher, q: &SearchQuery) -> sqlx::Result<Results> {
+    let cache = &searcher.answers;
+    if cache.capacity == 0 && searcher.index.is_none() {
         return search_database(db, q).await;
     }
-    let key = Cache::key(q);
     // Read before searching: an answer is never filed under a version
-    // older than what it saw.
+    // newer than what it saw.
     let version = library_version(db).await?;
-    if let Some(found) = cache.get(&key, version) {
+    let key = Cache::key(q);
+    if cache.capacity > 0
+        && let Some(found) = cache.get(&key, version)
+    {
         return Ok(found);
     }
-    let results = search_database(db, q).await?;
-    cache.put(key, version, &results);
+    let results = match &searcher.index {
+        Some(live) => search_index(db, live, version, q).await?,
+        None => search_database(db, q).await?,
+    };
+    if cache.capacity > 0 {
+        cache.put(key, version, &results);
+    }
     Ok(results)
+}
+
+/// Searches the index held in memory (brought up to `version` first),
+/// then reads the page's items.
+async fn search_index(
+    db: &Db,
+    live: &LiveIndex,
+    version: i64,
+    q: &SearchQuery,
+) -> sqlx::Result<Results> {
+    live.bring_up_to(db, version).await?;
+    let page = q.page();
+    let offset = ((page - 1) * PER_PAGE) as usize;
+    let filter = Filter {
+        events: match q.kind.as_str() {
+            "resource" => Some(false),
+            "event" => Some(true),
+            _ => None,
+        },
+        topic: Some(q.topic.trim()).filter(|t| !t.is_empty()),
+    };
+    // Words given, even if only stop words: a search, not browsing.
+    let looked_for = !rules::search_terms(&q.q).is_empty();
+    let terms = index::query_terms(&q.q);
+    let found = {
+        let guard = live.read();
+        match guard.as_ref() {
+            Some(index) if looked_for => index.search(&terms, &filter, offset, PER_PAGE as usize),
+            Some(index) => index.browse(&filter, offset, PER_PAGE as usize),
+            None => Page {
+                total: 0,
+                ids: Vec::new(),
+            },
+        }
+    };
+    let hits = rows_in_order(db, &found.ids)
+        .await?
+        .into_iter()
+        .map(
+            |(id, kind, title, summary, source_org, issued_on, starts_at, ends_at, time_zone)| {
+                Hit {
+                    id,
+                    kind,
+                    title,
+                    snippet_html: if looked_for {
+                        rules::snippet_html(&index::snippet(&summary, &terms, SNIPPET_WORDS))
+                    } else {
+                        rules::snippet_html(&rules::shorten(&summary, 240))
+                    },
+                    source_org,
+                    issued_on,
+                    starts_at,
+                    ends_at,
+                    time_zone,
+                }
+            },
+        )
+        .collect();
+    Ok(Results {
+        hits,
+        total: found.total as i64,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+/// Words in a search result's snippet.
+const SNIPPET_WORDS: usize = 32;
+
+/// The published items with these ids, in this order (one withdrawn
+/// since the index was read is left out).
+async fn rows_in_order(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Row>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+         FROM exchange_items i WHERE i.status = 'published' AND i.id IN ({list})"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_id: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 /// Searches the database itself.
@@ -355,7 +662,8 @@ pub async fn upcoming_events(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<
 
 /// Published items per topic key, from the cache while the library is
 /// unchanged (see [`Cache`]).
-pub async fn topic_counts(db: &Db, cache: &Cache) -> sqlx::Result<TopicCounts> {
+pub async fn topic_counts(db: &Db, searcher: &Searcher) -> sqlx::Result<TopicCounts> {
+    let cache = &searcher.answers;
     if cache.capacity == 0 {
         return count_topics(db).await;
     }

@@ -185,6 +185,14 @@ pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
             if let Err(e) = crate::exchange::digest::sweep(&state, now_ms()).await {
                 tracing::error!(error = format!("{e:#}"), "exchange digests");
             }
+            if let Err(e) = crate::exchange::search::prune_changes(
+                &state.db,
+                crate::exchange::search::CHANGES_KEPT,
+            )
+            .await
+            {
+                tracing::error!(error = format!("{e:#}"), "exchange library changes");
+            }
         }
         if let Err(e) = run_due(&state, &worker).await {
             tracing::error!(error = format!("{e:#}"), "job runner");

@@ -37,10 +37,27 @@ fn titles(results: &Value) -> Vec<String> {
         .collect()
 }
 
-both_backends!(search_ranks_titles_first_and_never_shows_unpublished_items);
+both_backends!(
+    search_ranks_titles_first_and_never_shows_unpublished_items,
+    the_database_search_index_ranks_titles_first_too,
+);
 
 async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    ranks_titles_first_and_never_shows_unpublished_items(backend, &[]).await
+}
+
+/// The database's own full-text index (FTS5, PostgreSQL's tsvector) is
+/// the other engine behind the same interface.
+async fn the_database_search_index_ranks_titles_first_too(backend: Backend) {
+    ranks_titles_first_and_never_shows_unpublished_items(backend, &[("search_index", "database")])
+        .await
+}
+
+async fn ranks_titles_first_and_never_shows_unpublished_items(
+    backend: Backend,
+    settings: &[(&str, &str)],
+) {
+    let app = TestApp::spawn_with(backend, settings).await;
     let (admin_id, _) = app.add_user("admin@x.gov", "admin", None, None).await;
     let admin = app.token_for(admin_id, "admin@x.gov").await;
     let (partner_id, _) = app.add_user("p@org.example", "partner", None, None).await;
@@ -217,6 +234,93 @@ async fn search_ranks_titles_first_and_never_shows_unpublished_items(backend: Ba
 }
 
 both_backends!(search_answers_kept_in_memory_follow_every_change_at_once);
+
+both_backends!(the_search_index_takes_in_changes_however_many_and_however_old);
+
+/// Each process's search index follows the library's change log: a few
+/// changes are taken in one by one, many at once or ones older than the
+/// log reaches back make it read the whole library again. Either way a
+/// search finds the library as it is.
+async fn the_search_index_takes_in_changes_however_many_and_however_old(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("search_cache_entries", "0")]).await;
+    let (admin_id, _) = app.add_user("admin@x.gov", "admin", None, None).await;
+    let admin = app.token_for(admin_id, "admin@x.gov").await;
+    let (s, item) = call(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(resource(
+            "Apprenticeship toolkit",
+            "Templates and agreements for state teams.",
+            "six-key-elements/partnerships",
+        )),
+    )
+    .await;
+    assert_eq!(s, 201, "{item}");
+    let id = item["id"].as_i64().unwrap();
+    let (_, found) = anonymous_get(&app, "/api/v1/exchange/items?q=apprenticeship").await;
+    assert_eq!(titles(&found), ["Apprenticeship toolkit"]);
+
+    // More items than the index takes in one by one, in one statement.
+    let db = &app.state.db;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+         INSERT INTO exchange_items (kind, title, summary, source_org, issued_on, status, published_at, created_at, updated_at)
+         SELECT 'resource', 'Bridge program ' || i, 'Adult education bridges.', 'Advance CTE', '2016-05-01',
+                'published', 1000 + i, 1000, 1000
+         FROM n",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let (_, found) = anonymous_get(&app, "/api/v1/exchange/items?q=bridge").await;
+    assert_eq!(found["total"], 2500);
+    assert_eq!(
+        found["hits"][0]["title"], "Bridge program 2500",
+        "equals: newest first"
+    );
+    let (_, browsed) = anonymous_get(&app, "/api/v1/exchange/items?kind=resource").await;
+    assert_eq!(browsed["total"], 2501);
+
+    // A rename, taken in on its own.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE exchange_items SET title = 'Apprenticeship guide' WHERE id = {id}"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let (_, found) = anonymous_get(&app, "/api/v1/exchange/items?q=apprenticeship").await;
+    assert_eq!(titles(&found), ["Apprenticeship guide"]);
+
+    // A change the log no longer holds: the whole library is read again.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM exchange_item_topics WHERE item_id = {id}"
+    )))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    assert!(
+        waymark::exchange::search::prune_changes(db, 0)
+            .await
+            .unwrap()
+            > 0
+    );
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM exchange_library_changes")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    let (_, by_topic) = anonymous_get(
+        &app,
+        "/api/v1/exchange/items?q=apprenticeship&topic=six-key-elements/partnerships",
+    )
+    .await;
+    assert_eq!(by_topic["total"], 0);
+    let (_, found) = anonymous_get(&app, "/api/v1/exchange/items?q=apprenticeship").await;
+    assert_eq!(titles(&found), ["Apprenticeship guide"]);
+    app.stop().await;
+}
 
 /// Search answers are kept in memory while the library is unchanged; any
 /// change, by this server or by another process writing to the same
