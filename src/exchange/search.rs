@@ -329,13 +329,14 @@ pub async fn prune_changes(db: &Db, keep: i64) -> sqlx::Result<u64> {
 
 /// Recent answers, reused while the library is unchanged.
 ///
-/// Ranking every match is the cost of a search (a common word matches
-/// thousands of items), and the same searches come again and again while
-/// the library changes a few times a day. Each answer is kept under the
-/// library's version number (migration 11: triggers bump it on every
-/// change to an item or its topics) and used again only while that number
-/// is the same, so a change made by any process shows at once. Bounded:
-/// the least recently used answer goes first.
+/// The same searches come again and again while the library changes a
+/// few times a day; an answer kept saves ranking the matches (with the
+/// database's own index, most of a search's cost) and reading the page's
+/// rows. Each answer is kept under the library's version number
+/// (migration 11: triggers bump it on every change to an item or its
+/// topics) and used again only while that number is the same, so a
+/// change made by any process shows at once. Bounded: the least recently
+/// used answer goes first.
 pub struct Cache {
     capacity: usize,
     inner: Mutex<CacheInner>,
