@@ -181,11 +181,15 @@ fn words(text: &str) -> impl Iterator<Item = (usize, usize, String)> + '_ {
             end = i + c.len_utf8();
             chars.next();
         }
-        let folded: String = text[start..end]
-            .nfkd()
-            .filter(|c| !is_combining_mark(*c))
-            .flat_map(char::to_lowercase)
-            .collect();
+        let word = &text[start..end];
+        let folded: String = if word.is_ascii() {
+            word.to_ascii_lowercase()
+        } else {
+            word.nfkd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
         Some((start, end, folded))
     })
 }
@@ -212,12 +216,18 @@ pub fn query_terms(text: &str) -> Vec<String> {
     terms
 }
 
-/// Up to `width` words of `text` around where the terms are thickest,
-/// each word found between the markers \u{2} and \u{3} (see
+/// Whether a folded word is one of these terms (stemming it: see
+/// [`Index::finds`] for the quicker way).
+pub fn finds<'a>(terms: &'a [String]) -> impl Fn(&str) -> bool + 'a {
+    move |folded| term(folded).is_some_and(|t| terms.contains(&t))
+}
+
+/// Up to `width` words of `text` around where the words `found` are
+/// thickest, each between the markers \u{2} and \u{3} (see
 /// [`super::rules::snippet_html`]), with "…" where text was cut.
-pub fn snippet(text: &str, terms: &[String], width: usize) -> String {
+pub fn snippet(text: &str, width: usize, found: impl Fn(&str) -> bool) -> String {
     let spans: Vec<(usize, usize, bool)> = words(text)
-        .map(|(s, e, folded)| (s, e, term(&folded).is_some_and(|t| terms.contains(&t))))
+        .map(|(s, e, folded)| (s, e, found(&folded)))
         .collect();
     let width = width.max(1);
     // The window with the most words found; the earliest of equals.
@@ -324,6 +334,9 @@ pub struct Index {
     topics: HashMap<String, u32>,
     /// Words in all documents.
     words: u64,
+    /// Each folded word met: its term's number, none for a stop word
+    /// (stemming once per word rather than once per occurrence).
+    word_terms: HashMap<String, Option<u32>>,
 }
 
 impl Index {
@@ -347,7 +360,8 @@ impl Index {
     pub fn put(&mut self, item: &Item) {
         self.remove(item.id);
         let slot = u32::try_from(self.docs.len()).expect("fewer than 4 billion changes");
-        let mut counts: HashMap<String, [u16; 3]> = HashMap::new();
+        // (term, count per column); a few dozen terms, so a list.
+        let mut counts: Vec<(u32, [u16; 3])> = Vec::new();
         let mut length = 0u32;
         for (column, text) in [&item.title, &item.summary, &item.source_org]
             .into_iter()
@@ -355,19 +369,22 @@ impl Index {
         {
             for (_, _, folded) in words(text) {
                 length += 1;
-                if let Some(t) = term(&folded) {
-                    let c = &mut counts.entry(t).or_default()[column];
-                    *c = c.saturating_add(1);
-                }
+                let Some(id) = self.term_of_word(folded) else {
+                    continue;
+                };
+                let at = match counts.iter().position(|(t, _)| *t == id) {
+                    Some(at) => at,
+                    None => {
+                        counts.push((id, [0; 3]));
+                        counts.len() - 1
+                    }
+                };
+                let c = &mut counts[at].1[column];
+                *c = c.saturating_add(1);
             }
         }
         let mut terms = Vec::with_capacity(counts.len());
-        for (t, c) in counts {
-            let next = u32::try_from(self.postings.len()).expect("fewer than 4 billion terms");
-            let id = *self.terms.entry(t).or_insert(next);
-            if id == next {
-                self.postings.push(Vec::new());
-            }
+        for (id, c) in counts {
             // The newest slot is the highest, so the list stays in order.
             self.postings[id as usize].push(Posting {
                 doc: slot,
@@ -393,6 +410,46 @@ impl Index {
         }));
         self.slots.insert(item.id, slot);
         self.words += u64::from(length);
+    }
+
+    /// The number of a folded word's term (a new one for a word never
+    /// seen), none for a stop word.
+    fn term_of_word(&mut self, folded: String) -> Option<u32> {
+        if let Some(known) = self.word_terms.get(&folded) {
+            return *known;
+        }
+        let id = term(&folded).map(|t| {
+            let next = u32::try_from(self.postings.len()).expect("fewer than 4 billion terms");
+            let id = *self.terms.entry(t).or_insert(next);
+            if id == next {
+                self.postings.push(Vec::new());
+            }
+            id
+        });
+        self.word_terms.insert(folded, id);
+        id
+    }
+
+    /// Whether a folded word is one of these terms, by the words this
+    /// index has met (stemming only one it has not).
+    pub fn finds<'a>(&'a self, terms: &'a [String]) -> impl Fn(&str) -> bool + 'a {
+        let ids: Vec<u32> = terms
+            .iter()
+            .filter_map(|t| self.terms.get(t).copied())
+            .collect();
+        move |folded| match self.word_terms.get(folded) {
+            Some(Some(id)) => ids.contains(id),
+            Some(None) => false,
+            None => term(folded).is_some_and(|t| terms.contains(&t)),
+        }
+    }
+
+    /// Gives back the room lists grew into (after reading a whole
+    /// library).
+    pub fn shrink(&mut self) {
+        for list in &mut self.postings {
+            list.shrink_to_fit();
+        }
     }
 
     /// Takes out the item with this id, if it is there.
@@ -699,21 +756,32 @@ mod tests {
     fn a_snippet_marks_the_words_found_where_they_are_thickest() {
         let terms = query_terms("employer apprenticeship");
         assert_eq!(
-            snippet("Employers grow apprenticeship programs.", &terms, 32),
+            snippet("Employers grow apprenticeship programs.", 32, finds(&terms)),
             "\u{2}Employers\u{3} grow \u{2}apprenticeship\u{3} programs."
+        );
+        let mut index = Index::new(1);
+        index.put(&item(1, "Employers", "Apprenticeships grow.", &[]));
+        assert_eq!(
+            snippet(
+                "Employers grow apprenticeship programs.",
+                32,
+                index.finds(&terms)
+            ),
+            "\u{2}Employers\u{3} grow \u{2}apprenticeship\u{3} programs.",
+            "words the index has met, and words it has not"
         );
         let long = format!(
             "{} apprenticeship with employers, {}",
             "word ".repeat(40).trim(),
             "more ".repeat(40).trim()
         );
-        let cut = snippet(&long, &terms, 8);
+        let cut = snippet(&long, 8, finds(&terms));
         assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
         assert!(
             cut.contains("\u{2}apprenticeship\u{3} with \u{2}employers\u{3}"),
             "{cut}"
         );
-        assert_eq!(snippet("", &terms, 32), "");
-        assert_eq!(snippet("Nothing here.", &terms, 32), "Nothing here.");
+        assert_eq!(snippet("", 32, finds(&terms)), "");
+        assert_eq!(snippet("Nothing here.", 32, finds(&terms)), "Nothing here.");
     }
 }

@@ -177,6 +177,7 @@ impl LiveIndex {
         if since.is_some_and(|v| v >= version) {
             return Ok(());
         }
+        let started = std::time::Instant::now();
         match read_library(db, since).await? {
             Library::Changes {
                 version,
@@ -195,16 +196,25 @@ impl LiveIndex {
                 }
             }
             Library::Whole { version, items } => {
+                let read_ms = started.elapsed().as_millis();
+                let count = items.len();
                 let built = tokio::task::spawn_blocking(move || {
                     let mut index = Index::new(version);
                     for item in &items {
                         index.put(item);
                     }
+                    index.shrink();
                     index
                 })
                 .await
                 .map_err(|e| sqlx::Error::Io(std::io::Error::other(e)))?;
                 *self.index.write().unwrap_or_else(|e| e.into_inner()) = Some(built);
+                tracing::info!(
+                    items = count,
+                    read_ms,
+                    total_ms = started.elapsed().as_millis(),
+                    "Exchange search index read"
+                );
             }
         }
         Ok(())
@@ -248,25 +258,32 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
         }
         _ => None,
     };
-    let only = match &changed {
-        None => String::new(),
-        Some(ids) if ids.is_empty() => "AND 1 = 0".to_owned(),
-        Some(ids) => format!(
-            "AND i.id IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    // By id when taking in changes (a status condition would have the
+    // planner walk every published item instead of looking up a few).
+    let (items_where, topics_where) = match &changed {
+        None => (
+            "i.status = 'published'".to_owned(),
+            "t.item_id IN (SELECT id FROM exchange_items WHERE status = 'published')".to_owned(),
         ),
+        Some(ids) if ids.is_empty() => ("1 = 0".to_owned(), "1 = 0".to_owned()),
+        Some(ids) => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            (
+                format!("i.id IN ({list})"),
+                format!("t.item_id IN ({list})"),
+            )
+        }
     };
-    let rows: Vec<(i64, String, Option<i64>, String, String, String)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT i.id, i.kind, i.published_at, i.title, i.summary, i.source_org
-             FROM exchange_items i WHERE i.status = 'published' {only}"
-        )))
-        .fetch_all(&mut *tx)
-        .await?;
+    // (id, status, kind, published_at, title, summary, source_org)
+    type ItemRow = (i64, String, String, Option<i64>, String, String, String);
+    let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT i.id, i.status, i.kind, i.published_at, i.title, i.summary, i.source_org
+             FROM exchange_items i WHERE {items_where}"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
     let topic_rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT t.item_id, t.topic FROM exchange_item_topics t
-         JOIN exchange_items i ON i.id = t.item_id
-         WHERE i.status = 'published' {only}"
+        "SELECT t.item_id, t.topic FROM exchange_item_topics t WHERE {topics_where}"
     )))
     .fetch_all(&mut *tx)
     .await?;
@@ -277,8 +294,9 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
     }
     let items = rows
         .into_iter()
+        .filter(|row| row.1 == "published")
         .map(
-            |(id, kind, published_at, title, summary, source_org)| Item {
+            |(id, _, kind, published_at, title, summary, source_org)| Item {
                 id,
                 is_event: kind == "event",
                 published_at: published_at.unwrap_or_default(),
@@ -495,20 +513,23 @@ async fn search_index(
             },
         }
     };
-    let hits = rows_in_order(db, &found.ids)
-        .await?
+    let rows = rows_in_order(db, &found.ids).await?;
+    let guard = live.read();
+    let hits = rows
         .into_iter()
         .map(
             |(id, kind, title, summary, source_org, issued_on, starts_at, ends_at, time_zone)| {
+                let snippet = match guard.as_ref() {
+                    Some(index) if looked_for => {
+                        index::snippet(&summary, SNIPPET_WORDS, index.finds(&terms))
+                    }
+                    _ => rules::shorten(&summary, 240),
+                };
                 Hit {
                     id,
                     kind,
                     title,
-                    snippet_html: if looked_for {
-                        rules::snippet_html(&index::snippet(&summary, &terms, SNIPPET_WORDS))
-                    } else {
-                        rules::snippet_html(&rules::shorten(&summary, 240))
-                    },
+                    snippet_html: rules::snippet_html(&snippet),
                     source_org,
                     issued_on,
                     starts_at,
@@ -518,6 +539,7 @@ async fn search_index(
             },
         )
         .collect();
+    drop(guard);
     Ok(Results {
         hits,
         total: found.total as i64,
@@ -535,14 +557,63 @@ async fn rows_in_order(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Row>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-         FROM exchange_items i WHERE i.status = 'published' AND i.id IN ({list})"
-    )))
-    .fetch_all(&db.pool)
-    .await?;
-    let mut by_id: HashMap<i64, Row> = rows.into_iter().map(|r| (r.0, r)).collect();
+    // One statement whatever the ids (prepared once per connection): a
+    // page's worth of parameters, the unused ones 0, which no item has.
+    // By id alone: with the status too, SQLite's planner walks every
+    // published item instead of looking up twenty.
+    let per_page = PER_PAGE as usize;
+    debug_assert!(ids.len() <= per_page);
+    let placeholders = (1..=per_page)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sql = format!(
+        "SELECT i.status, i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
+         FROM exchange_items i WHERE i.id IN ({placeholders})"
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for n in 0..per_page {
+        query = query.bind(ids.get(n).copied().unwrap_or(0));
+    }
+    type StatusAndRow = (
+        String,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<StatusAndRow> = query.fetch_all(&db.pool).await?;
+    let mut by_id: HashMap<i64, Row> = rows
+        .into_iter()
+        .filter(|r| r.0 == "published")
+        .map(
+            |(
+                _,
+                id,
+                kind,
+                title,
+                summary,
+                source_org,
+                issued_on,
+                starts_at,
+                ends_at,
+                time_zone,
+            )| {
+                (
+                    id,
+                    (
+                        id, kind, title, summary, source_org, issued_on, starts_at, ends_at,
+                        time_zone,
+                    ),
+                )
+            },
+        )
+        .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
