@@ -12,7 +12,8 @@
 //! index is kept in step with the database by `search.rs`, which also
 //! fetches the rows of the page shown.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -302,13 +303,9 @@ pub struct Page {
     pub ids: Vec<i64>,
 }
 
+/// What taking an item out again needs.
 struct Doc {
-    id: i64,
-    is_event: bool,
-    published_at: i64,
-    /// Words in all columns, stop words included (BM25's length).
-    length: u32,
-    /// The terms it holds, each once (to take it out again).
+    /// The terms it holds, each once.
     terms: Vec<u32>,
     topics: Vec<u32>,
 }
@@ -328,8 +325,17 @@ pub struct Index {
     terms: HashMap<String, u32>,
     /// Per term, by document slot, ascending.
     postings: Vec<Vec<Posting>>,
-    /// Per slot; a slot emptied by a change stays empty.
+    /// Per slot; a slot emptied by a change stays empty. What a search
+    /// reads for every match is kept apart, packed: the item's id (0 for
+    /// an empty slot), its words in all columns (stop words included:
+    /// BM25's length) and when it was published.
     docs: Vec<Option<Doc>>,
+    ids: Vec<i64>,
+    lengths: Vec<u32>,
+    published: Vec<i64>,
+    /// Slots holding events, and per topic the slots tagged with it.
+    events: Bits,
+    topic_slots: Vec<Bits>,
     slots: HashMap<i64, u32>,
     topics: HashMap<String, u32>,
     /// Words in all documents.
@@ -392,22 +398,24 @@ impl Index {
             });
             terms.push(id);
         }
-        let topics = item
+        let topics: Vec<u32> = item
             .topics
             .iter()
             .map(|t| {
                 let next = u32::try_from(self.topics.len()).expect("few topics");
-                *self.topics.entry(t.clone()).or_insert(next)
+                let id = *self.topics.entry(t.clone()).or_insert(next);
+                if id == next {
+                    self.topic_slots.push(Bits::default());
+                }
+                self.topic_slots[id as usize].set(slot, true);
+                id
             })
             .collect();
-        self.docs.push(Some(Doc {
-            id: item.id,
-            is_event: item.is_event,
-            published_at: item.published_at,
-            length,
-            terms,
-            topics,
-        }));
+        self.events.set(slot, item.is_event);
+        self.docs.push(Some(Doc { terms, topics }));
+        self.ids.push(item.id);
+        self.lengths.push(length);
+        self.published.push(item.published_at);
         self.slots.insert(item.id, slot);
         self.words += u64::from(length);
     }
@@ -466,18 +474,31 @@ impl Index {
                 list.remove(at);
             }
         }
-        self.words -= u64::from(doc.length);
+        for t in doc.topics {
+            self.topic_slots[t as usize].set(slot, false);
+        }
+        let slot = slot as usize;
+        self.events.set(slot as u32, false);
+        self.words -= u64::from(self.lengths[slot]);
+        self.ids[slot] = 0;
+        self.lengths[slot] = 0;
     }
 
-    fn accepts(&self, doc: &Doc, events: Option<bool>, topic: Option<u32>) -> bool {
-        events.is_none_or(|e| doc.is_event == e) && topic.is_none_or(|t| doc.topics.contains(&t))
+    /// Whether the item in a slot passes the filter.
+    fn accepts(&self, slot: u32, events: Option<bool>, topic: Option<&Bits>) -> bool {
+        events.is_none_or(|e| self.events.get(slot) == e) && topic.is_none_or(|t| t.get(slot))
     }
 
-    /// The topic's number, Err when no item has it (nothing can match).
-    fn topic_number(&self, filter: &Filter) -> Result<Option<u32>, ()> {
+    /// The topic's slots, Err when no item ever had it (nothing can
+    /// match).
+    fn topic_slots(&self, filter: &Filter) -> Result<Option<&Bits>, ()> {
         match filter.topic {
             None => Ok(None),
-            Some(t) => self.topics.get(t).copied().map(Some).ok_or(()),
+            Some(t) => self
+                .topics
+                .get(t)
+                .map(|&id| Some(&self.topic_slots[id as usize]))
+                .ok_or(()),
         }
     }
 
@@ -489,7 +510,7 @@ impl Index {
             total: 0,
             ids: Vec::new(),
         };
-        let Ok(topic) = self.topic_number(filter) else {
+        let Ok(topic) = self.topic_slots(filter) else {
             return nothing;
         };
         let Some(mut lists) = terms
@@ -518,78 +539,168 @@ impl Index {
                 if idf <= 0.0 { 1e-6 } else { idf }
             })
             .collect();
+        // BM25's length normalisation: fixed + per_word * length.
+        let fixed = K1 * (1.0 - B);
+        let per_word = K1 * B / average_length;
         let mut cursors = vec![0usize; lists.len()];
-        let mut found: Vec<(f64, i64)> = Vec::new();
         let mut counts = vec![[0u16; 3]; lists.len()];
+        let mut best = Best::new(offset.saturating_add(limit));
+        let mut total = 0;
         'next: for first in lists[0] {
+            let slot = first.doc;
+            if !self.accepts(slot, filter.events, topic) {
+                continue;
+            }
             counts[0] = first.counts;
             for k in 1..lists.len() {
                 let rest = &lists[k][cursors[k]..];
-                cursors[k] += rest.partition_point(|p| p.doc < first.doc);
+                cursors[k] += rest.partition_point(|p| p.doc < slot);
                 match lists[k].get(cursors[k]) {
-                    Some(p) if p.doc == first.doc => counts[k] = p.counts,
+                    Some(p) if p.doc == slot => counts[k] = p.counts,
                     _ => continue 'next,
                 }
             }
-            let Some(doc) = &self.docs[first.doc as usize] else {
-                continue;
-            };
-            if !self.accepts(doc, filter.events, topic) {
-                continue;
-            }
-            let norm = K1 * (1.0 - B + B * f64::from(doc.length) / average_length);
+            let norm = fixed + per_word * f64::from(self.lengths[slot as usize]);
             let score: f64 = counts
                 .iter()
                 .zip(&idf)
                 .map(|(c, idf)| {
-                    let f: f64 = c.iter().zip(WEIGHTS).map(|(&n, w)| f64::from(n) * w).sum();
+                    let f = f64::from(c[0]) * WEIGHTS[0]
+                        + f64::from(c[1]) * WEIGHTS[1]
+                        + f64::from(c[2]) * WEIGHTS[2];
                     idf * f * (K1 + 1.0) / (f + norm)
                 })
                 .sum();
-            found.push((score, doc.id));
+            total += 1;
+            best.offer((Score(score), self.ids[slot as usize]));
         }
-        top(found, offset, limit, |a, b| {
-            b.0.total_cmp(&a.0).then(b.1.cmp(&a.1))
-        })
+        best.page(total, offset, limit)
     }
 
     /// The items that pass the filter, newest first.
     pub fn browse(&self, filter: &Filter, offset: usize, limit: usize) -> Page {
-        let Ok(topic) = self.topic_number(filter) else {
+        let Ok(topic) = self.topic_slots(filter) else {
             return Page {
                 total: 0,
                 ids: Vec::new(),
             };
         };
-        let found: Vec<(i64, i64)> = self
-            .docs
-            .iter()
-            .flatten()
-            .filter(|d| self.accepts(d, filter.events, topic))
-            .map(|d| (d.published_at, d.id))
-            .collect();
-        top(found, offset, limit, |a, b| b.cmp(a))
+        let mut best = Best::new(offset.saturating_add(limit));
+        let mut total = 0;
+        let mut take = |slot: u32| {
+            let id = self.ids[slot as usize];
+            if id != 0 && filter.events.is_none_or(|e| self.events.get(slot) == e) {
+                total += 1;
+                best.offer((self.published[slot as usize], id));
+            }
+        };
+        match topic {
+            Some(bits) => bits.ones().for_each(&mut take),
+            None => (0..self.ids.len() as u32).for_each(&mut take),
+        }
+        best.page(total, offset, limit)
     }
 }
 
-/// Entries `offset..offset + limit` of `found` in `order`, without
-/// sorting the rest.
-fn top<T: Copy>(
-    mut found: Vec<(T, i64)>,
-    offset: usize,
-    limit: usize,
-    order: impl Fn(&(T, i64), &(T, i64)) -> std::cmp::Ordering,
-) -> Page {
-    let total = found.len();
-    let wanted = offset.saturating_add(limit).min(total);
-    if wanted < total && wanted > 0 {
-        found.select_nth_unstable_by(wanted - 1, &order);
-        found.truncate(wanted);
+/// One bit per slot.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn get(&self, slot: u32) -> bool {
+        self.0
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
-    found.sort_unstable_by(&order);
-    Page {
-        total,
-        ids: found.iter().skip(offset).take(limit).map(|f| f.1).collect(),
+
+    fn set(&mut self, slot: u32, on: bool) {
+        let word = slot as usize / 64;
+        if word >= self.0.len() {
+            if !on {
+                return;
+            }
+            self.0.resize(word + 1, 0);
+        }
+        if on {
+            self.0[word] |= 1 << (slot % 64);
+        } else {
+            self.0[word] &= !(1 << (slot % 64));
+        }
+    }
+
+    /// The slots whose bit is set, ascending.
+    fn ones(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                Some(i as u32 * 64 + bit)
+            })
+        })
+    }
+}
+
+/// A BM25 score, ordered.
+#[derive(Clone, Copy, PartialEq)]
+struct Score(f64);
+
+impl Eq for Score {}
+
+impl PartialOrd for Score {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Score {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// The `keep` greatest of what is offered (rank, then id: the newer
+/// item first among equals), without keeping or sorting the rest.
+struct Best<K: Ord> {
+    keep: usize,
+    heap: BinaryHeap<Reverse<(K, i64)>>,
+}
+
+impl<K: Ord> Best<K> {
+    fn new(keep: usize) -> Best<K> {
+        Best {
+            keep,
+            heap: BinaryHeap::with_capacity(keep.min(1024) + 1),
+        }
+    }
+
+    fn offer(&mut self, entry: (K, i64)) {
+        if self.heap.len() < self.keep {
+            self.heap.push(Reverse(entry));
+        } else if let Some(mut least) = self.heap.peek_mut()
+            && entry > least.0
+        {
+            *least = Reverse(entry);
+        }
+    }
+
+    /// Entries `offset..offset + limit`, greatest first.
+    fn page(self, total: usize, offset: usize, limit: usize) -> Page {
+        Page {
+            total,
+            // Ascending order of Reverse: the greatest first.
+            ids: self
+                .heap
+                .into_sorted_vec()
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|Reverse((_, id))| id)
+                .collect(),
+        }
     }
 }
 
@@ -750,6 +861,18 @@ mod tests {
         assert_eq!(find(&index, "apprenticeship"), [1]);
         assert!(find(&index, "map").is_empty());
         assert_eq!(index.len(), 1);
+    }
+
+    #[test]
+    fn slot_bits_hold_across_words_and_clear() {
+        let mut bits = Bits::default();
+        for slot in [0, 63, 64, 200] {
+            bits.set(slot, true);
+        }
+        bits.set(63, false);
+        bits.set(10_000, false);
+        assert_eq!(bits.ones().collect::<Vec<_>>(), [0, 64, 200]);
+        assert!(bits.get(200) && !bits.get(63) && !bits.get(10_000));
     }
 
     #[test]
