@@ -9,7 +9,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use waymark::exchange::index::{Filter, Index, Item, query_terms};
+use waymark::exchange::index::{Filter, Index, Item, Shown, query_terms};
 
 const SUBJECTS: &[&str] = &[
     "apprenticeship programs",
@@ -64,6 +64,10 @@ fn library(count: usize) -> Vec<Item> {
                 ),
                 source_org: "U.S. Department of Labor".into(),
                 topics: vec![pick(TOPICS, 5).into(), pick(TOPICS, 6).into()],
+                shown: Shown {
+                    issued_on: "2016-05-01".into(),
+                    ..Shown::default()
+                },
             }
         })
         .collect()

@@ -285,6 +285,19 @@ pub struct Item {
     pub summary: String,
     pub source_org: String,
     pub topics: Vec<String>,
+    pub shown: Shown,
+}
+
+/// What a result shows of an item besides its words, kept with it so a
+/// page of results needs no trip to the database.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    /// YYYY-MM-DD.
+    pub issued_on: String,
+    /// Events: Unix milliseconds, and the event's time zone.
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    pub time_zone: Option<String>,
 }
 
 /// What a search keeps to: an item kind, a topic key, or both.
@@ -303,8 +316,10 @@ pub struct Page {
     pub ids: Vec<i64>,
 }
 
-/// What taking an item out again needs.
+/// An item as found (its topic keys left out), and what taking it out
+/// again needs.
 struct Doc {
+    item: Item,
     /// The terms it holds, each once.
     terms: Vec<u32>,
     topics: Vec<u32>,
@@ -351,6 +366,12 @@ impl Index {
             version,
             ..Index::default()
         }
+    }
+
+    /// The item with this id, as found (without its topics).
+    pub fn item(&self, id: i64) -> Option<&Item> {
+        let slot = *self.slots.get(&id)?;
+        self.docs[slot as usize].as_ref().map(|d| &d.item)
     }
 
     /// How many items it holds.
@@ -412,7 +433,15 @@ impl Index {
             })
             .collect();
         self.events.set(slot, item.is_event);
-        self.docs.push(Some(Doc { terms, topics }));
+        let kept = Item {
+            topics: Vec::new(),
+            ..item.clone()
+        };
+        self.docs.push(Some(Doc {
+            item: kept,
+            terms,
+            topics,
+        }));
         self.ids.push(item.id);
         self.lengths.push(length);
         self.published.push(item.published_at);
@@ -717,6 +746,7 @@ mod tests {
             summary: summary.into(),
             source_org: "U.S. Department of Labor".into(),
             topics: topics.iter().map(|t| t.to_string()).collect(),
+            shown: Shown::default(),
         }
     }
 
@@ -850,6 +880,10 @@ mod tests {
         assert_eq!(index.len(), 2);
         assert!(find(&index, "toolkit").is_empty(), "the old words are gone");
         assert_eq!(find(&index, "guide"), [1]);
+        assert_eq!(
+            index.item(1).map(|i| i.summary.as_str()),
+            Some("Agreements.")
+        );
         assert_eq!(find(&index, "apprenticeship").len(), 2);
         let old_topic = Filter {
             events: None,
@@ -860,6 +894,7 @@ mod tests {
         index.remove(99);
         assert_eq!(find(&index, "apprenticeship"), [1]);
         assert!(find(&index, "map").is_empty());
+        assert!(index.item(2).is_none());
         assert_eq!(index.len(), 1);
     }
 

@@ -14,7 +14,7 @@ use std::sync::{Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
-use super::index::{self, Filter, Index, Item, Page};
+use super::index::{self, Filter, Index, Item, Page, Shown};
 use super::rules;
 use crate::db::{Backend, Db};
 
@@ -274,11 +274,25 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
             )
         }
     };
-    // (id, status, kind, published_at, title, summary, source_org)
-    type ItemRow = (i64, String, String, Option<i64>, String, String, String);
+    // (id, status, kind, published_at, title, summary, source_org,
+    // issued_on, starts_at, ends_at, time_zone)
+    type ItemRow = (
+        i64,
+        String,
+        String,
+        Option<i64>,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
     let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.id, i.status, i.kind, i.published_at, i.title, i.summary, i.source_org
-             FROM exchange_items i WHERE {items_where}"
+        "SELECT i.id, i.status, i.kind, i.published_at, i.title, i.summary, i.source_org,
+             i.issued_on, i.starts_at, i.ends_at, i.time_zone
+         FROM exchange_items i WHERE {items_where}"
     )))
     .fetch_all(&mut *tx)
     .await?;
@@ -296,7 +310,19 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
         .into_iter()
         .filter(|row| row.1 == "published")
         .map(
-            |(id, _, kind, published_at, title, summary, source_org)| Item {
+            |(
+                id,
+                _,
+                kind,
+                published_at,
+                title,
+                summary,
+                source_org,
+                issued_on,
+                starts_at,
+                ends_at,
+                time_zone,
+            )| Item {
                 id,
                 is_event: kind == "event",
                 published_at: published_at.unwrap_or_default(),
@@ -304,6 +330,12 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
                 summary,
                 source_org,
                 topics: topics.remove(&id).unwrap_or_default(),
+                shown: Shown {
+                    issued_on,
+                    starts_at,
+                    ends_at,
+                    time_zone,
+                },
             },
         )
         .collect();
@@ -513,32 +545,31 @@ async fn search_index(
             },
         }
     };
-    let rows = rows_in_order(db, &found.ids).await?;
+    // The page's items from the index itself, at the version searched.
     let guard = live.read();
-    let hits = rows
-        .into_iter()
-        .map(
-            |(id, kind, title, summary, source_org, issued_on, starts_at, ends_at, time_zone)| {
-                let snippet = match guard.as_ref() {
-                    Some(index) if looked_for => {
-                        index::snippet(&summary, SNIPPET_WORDS, index.finds(&terms))
-                    }
-                    _ => rules::shorten(&summary, 240),
-                };
-                Hit {
-                    id,
-                    kind,
-                    title,
-                    snippet_html: rules::snippet_html(&snippet),
-                    source_org,
-                    issued_on,
-                    starts_at,
-                    ends_at,
-                    time_zone,
-                }
-            },
-        )
-        .collect();
+    let hits = match guard.as_ref() {
+        Some(index) => found
+            .ids
+            .iter()
+            .filter_map(|id| index.item(*id))
+            .map(|item| Hit {
+                id: item.id,
+                kind: if item.is_event { "event" } else { "resource" }.to_owned(),
+                title: item.title.clone(),
+                snippet_html: rules::snippet_html(&if looked_for {
+                    index::snippet(&item.summary, SNIPPET_WORDS, index.finds(&terms))
+                } else {
+                    rules::shorten(&item.summary, 240)
+                }),
+                source_org: item.source_org.clone(),
+                issued_on: item.shown.issued_on.clone(),
+                starts_at: item.shown.starts_at,
+                ends_at: item.shown.ends_at,
+                time_zone: item.shown.time_zone.clone(),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     drop(guard);
     Ok(Results {
         hits,
@@ -550,72 +581,6 @@ async fn search_index(
 
 /// Words in a search result's snippet.
 const SNIPPET_WORDS: usize = 32;
-
-/// The published items with these ids, in this order (one withdrawn
-/// since the index was read is left out).
-async fn rows_in_order(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<Row>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    // One statement whatever the ids (prepared once per connection): a
-    // page's worth of parameters, the unused ones 0, which no item has.
-    // By id alone: with the status too, SQLite's planner walks every
-    // published item instead of looking up twenty.
-    let per_page = PER_PAGE as usize;
-    debug_assert!(ids.len() <= per_page);
-    let placeholders = (1..=per_page)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let sql = format!(
-        "SELECT i.status, i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-         FROM exchange_items i WHERE i.id IN ({placeholders})"
-    );
-    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for n in 0..per_page {
-        query = query.bind(ids.get(n).copied().unwrap_or(0));
-    }
-    type StatusAndRow = (
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    );
-    let rows: Vec<StatusAndRow> = query.fetch_all(&db.pool).await?;
-    let mut by_id: HashMap<i64, Row> = rows
-        .into_iter()
-        .filter(|r| r.0 == "published")
-        .map(
-            |(
-                _,
-                id,
-                kind,
-                title,
-                summary,
-                source_org,
-                issued_on,
-                starts_at,
-                ends_at,
-                time_zone,
-            )| {
-                (
-                    id,
-                    (
-                        id, kind, title, summary, source_org, issued_on, starts_at, ends_at,
-                        time_zone,
-                    ),
-                )
-            },
-        )
-        .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
-}
 
 /// Searches the database itself.
 async fn search_database(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
