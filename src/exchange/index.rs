@@ -374,6 +374,15 @@ impl Index {
         self.docs[slot as usize].as_ref().map(|d| &d.item)
     }
 
+    /// Items per topic key (topics no item has now left out).
+    pub fn topic_counts(&self) -> Vec<(String, i64)> {
+        self.topics
+            .iter()
+            .map(|(key, &id)| (key.clone(), self.topic_slots[id as usize].count() as i64))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
     /// How many items it holds.
     pub fn len(&self) -> usize {
         self.slots.len()
@@ -657,6 +666,10 @@ impl Bits {
         }
     }
 
+    fn count(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
     /// The slots whose bit is set, ascending.
     fn ones(&self) -> impl Iterator<Item = u32> + '_ {
         self.0.iter().enumerate().flat_map(|(i, &w)| {
@@ -890,6 +903,7 @@ mod tests {
             topic: Some("a"),
         };
         assert_eq!(index.browse(&old_topic, 0, 20).total, 0);
+        assert_eq!(index.topic_counts(), [("b".to_owned(), 1)]);
         index.remove(2);
         index.remove(99);
         assert_eq!(find(&index, "apprenticeship"), [1]);

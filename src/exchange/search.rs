@@ -14,7 +14,7 @@ use std::sync::{Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
-use super::index::{self, Filter, Index, Item, Page, Shown};
+use super::index::{self, Filter, Index, Item, Shown};
 use super::rules;
 use crate::db::{Backend, Db};
 
@@ -534,43 +534,42 @@ async fn search_index(
     // Words given, even if only stop words: a search, not browsing.
     let looked_for = !rules::search_terms(&q.q).is_empty();
     let terms = index::query_terms(&q.q);
-    let found = {
-        let guard = live.read();
-        match guard.as_ref() {
-            Some(index) if looked_for => index.search(&terms, &filter, offset, PER_PAGE as usize),
-            Some(index) => index.browse(&filter, offset, PER_PAGE as usize),
-            None => Page {
-                total: 0,
-                ids: Vec::new(),
-            },
-        }
-    };
-    // The page's items from the index itself, at the version searched.
+    // Found and shown under one look at the index: one version throughout.
     let guard = live.read();
-    let hits = match guard.as_ref() {
-        Some(index) => found
-            .ids
-            .iter()
-            .filter_map(|id| index.item(*id))
-            .map(|item| Hit {
-                id: item.id,
-                kind: if item.is_event { "event" } else { "resource" }.to_owned(),
-                title: item.title.clone(),
-                snippet_html: rules::snippet_html(&if looked_for {
-                    index::snippet(&item.summary, SNIPPET_WORDS, index.finds(&terms))
-                } else {
-                    rules::shorten(&item.summary, 240)
-                }),
-                source_org: item.source_org.clone(),
-                issued_on: item.shown.issued_on.clone(),
-                starts_at: item.shown.starts_at,
-                ends_at: item.shown.ends_at,
-                time_zone: item.shown.time_zone.clone(),
-            })
-            .collect(),
-        None => Vec::new(),
+    let Some(index) = guard.as_ref() else {
+        return Ok(Results {
+            hits: Vec::new(),
+            total: 0,
+            page,
+            per_page: PER_PAGE,
+        });
     };
-    drop(guard);
+    let found = if looked_for {
+        index.search(&terms, &filter, offset, PER_PAGE as usize)
+    } else {
+        index.browse(&filter, offset, PER_PAGE as usize)
+    };
+    let found_word = index.finds(&terms);
+    let hits = found
+        .ids
+        .iter()
+        .filter_map(|id| index.item(*id))
+        .map(|item| Hit {
+            id: item.id,
+            kind: if item.is_event { "event" } else { "resource" }.to_owned(),
+            title: item.title.clone(),
+            snippet_html: rules::snippet_html(&if looked_for {
+                index::snippet(&item.summary, SNIPPET_WORDS, &found_word)
+            } else {
+                rules::shorten(&item.summary, 240)
+            }),
+            source_org: item.source_org.clone(),
+            issued_on: item.shown.issued_on.clone(),
+            starts_at: item.shown.starts_at,
+            ends_at: item.shown.ends_at,
+            time_zone: item.shown.time_zone.clone(),
+        })
+        .collect();
     Ok(Results {
         hits,
         total: found.total as i64,
@@ -697,9 +696,18 @@ pub async fn upcoming_events(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<
     Ok(hits(rows, false))
 }
 
-/// Published items per topic key, from the cache while the library is
-/// unchanged (see [`Cache`]).
+/// Published items per topic key: from the index when there is one,
+/// otherwise counted and kept while the library is unchanged (see
+/// [`Cache`]).
 pub async fn topic_counts(db: &Db, searcher: &Searcher) -> sqlx::Result<TopicCounts> {
+    if let Some(live) = &searcher.index {
+        live.bring_up_to(db, library_version(db).await?).await?;
+        return Ok(live
+            .read()
+            .as_ref()
+            .map(Index::topic_counts)
+            .unwrap_or_default());
+    }
     let cache = &searcher.answers;
     if cache.capacity == 0 {
         return count_topics(db).await;
