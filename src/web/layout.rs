@@ -84,6 +84,27 @@ impl Chrome {
         self.notice = notice;
         self
     }
+
+    /// The text of the page's `<title>`: "Page name | Waymark".
+    pub fn page_title(&self) -> String {
+        page_title(&self.title)
+    }
+}
+
+/// "Page name | Waymark", the GOV.UK way. The home page (a page named
+/// "Home", "Waymark" or nothing) reads "Home | Waymark", so the name of
+/// the service is never said twice.
+pub fn page_title(name: &str) -> String {
+    let name = name.trim();
+    let name = name
+        .strip_suffix("| Waymark")
+        .map(str::trim_end)
+        .unwrap_or(name);
+    if name.is_empty() || name.eq_ignore_ascii_case("Waymark") {
+        "Home | Waymark".to_owned()
+    } else {
+        format!("{name} | Waymark")
+    }
 }
 
 /// Renders a page template; a template failure becomes a logged 500.
@@ -91,4 +112,19 @@ pub fn render<T: Template>(page: T) -> Result<Html<String>, AppError> {
     page.render()
         .map(Html)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn titles_name_the_page_then_the_service_once() {
+        assert_eq!(page_title("Programs"), "Programs | Waymark");
+        assert_eq!(page_title("Sign in"), "Sign in | Waymark");
+        assert_eq!(page_title("Waymark"), "Home | Waymark");
+        assert_eq!(page_title("Home"), "Home | Waymark");
+        assert_eq!(page_title(""), "Home | Waymark");
+        assert_eq!(page_title("Exchange | Waymark"), "Exchange | Waymark");
+    }
 }

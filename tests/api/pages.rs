@@ -5,6 +5,7 @@ use crate::helpers::{Backend, TestApp};
 
 both_backends!(
     pages_have_the_layout_and_security_headers,
+    page_titles_name_the_page_then_waymark_once,
     error_pages_are_styled_and_plain,
     healthz_checks_the_database
 );
@@ -59,6 +60,35 @@ async fn pages_have_the_layout_and_security_headers(backend: Backend) {
     );
     let stale = b.get("/assets/000000000000/uswds/css/uswds.min.css").await;
     assert_eq!(stale.status, 404);
+    app.stop().await;
+}
+
+fn title_of(body: &str) -> &str {
+    let start = body.find("<title>").expect("a title") + "<title>".len();
+    let end = start + body[start..].find("</title>").unwrap();
+    body[start..end].trim()
+}
+
+async fn page_titles_name_the_page_then_waymark_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let home = b.get("/").await;
+    assert_eq!(home.status, 200);
+    assert_eq!(title_of(&home.body), "Home | Waymark");
+    let programs = b.get("/programs").await;
+    assert_eq!(title_of(&programs.body), "Programs | Waymark");
+    let missing = b.get("/no/such/page").await;
+    assert_eq!(title_of(&missing.body), "Page not found | Waymark");
+
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    b.sign_in("admin@ta.org", &pw).await;
+    for path in ["/", "/programs", "/exchange", "/account"] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let title = title_of(&page.body);
+        assert_eq!(title.matches("Waymark").count(), 1, "{path}: {title}");
+        assert!(title.ends_with(" | Waymark"), "{path}: {title}");
+    }
     app.stop().await;
 }
 
