@@ -657,6 +657,7 @@ async fn applications(state: &AppState) -> anyhow::Result<()> {
         email: admin.email,
         name: admin.name,
         grants: vec![],
+        outside_cohort: vec![],
     };
     let now = at(27, 11)?;
     let mut tx = state.db.begin().await?;

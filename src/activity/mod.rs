@@ -650,6 +650,7 @@ pub fn in_feed(
     if user.has_role(Role::Admin) && kind.program_wide() {
         return true;
     }
+    let user = user.within_cohort();
     states.iter().any(|s| {
         user.grants.iter().any(|g| {
             g.program_id == Some(program_id)
@@ -988,6 +989,7 @@ mod tests {
             email: "a@b".into(),
             name: "A".into(),
             grants,
+            outside_cohort: vec![],
         };
         let co = vec!["CO".to_owned()];
         let member = user(vec![g(Role::StateMember, Some("CO"))]);

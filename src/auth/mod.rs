@@ -102,9 +102,34 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub grants: Vec<Grant>,
+    /// The (program, state) of each of this person's state-team grants
+    /// whose state is not in the program's cohort: it applied and was not
+    /// selected (yet), or never applied. Such a grant opens the state's own
+    /// application and nothing of the cohort.
+    pub outside_cohort: Vec<(i64, String)>,
 }
 
 impl CurrentUser {
+    /// Is this grant a state-team grant of a state outside the program's cohort?
+    pub fn is_outside_cohort(&self, grant: &Grant) -> bool {
+        matches!(grant.role, Role::StateLead | Role::StateMember)
+            && self.outside_cohort.iter().any(|(program, state)| {
+                grant.program_id == Some(*program) && grant.state_code.as_deref() == Some(state)
+            })
+    }
+
+    /// The person as the cohort sees them: state-team grants of states
+    /// outside the cohort left out.
+    pub fn within_cohort(&self) -> std::borrow::Cow<'_, CurrentUser> {
+        if self.outside_cohort.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut inside = self.clone();
+        inside.grants.retain(|g| !self.is_outside_cohort(g));
+        inside.outside_cohort.clear();
+        std::borrow::Cow::Owned(inside)
+    }
+
     /// Who did it, as the audit log records it.
     pub fn actor(&self) -> (Option<i64>, String) {
         (Some(self.id), self.email.clone())

@@ -266,7 +266,6 @@ impl Action {
 }
 
 pub fn allows(user: &CurrentUser, action: &Action) -> bool {
-    let is = |role: Role| user.has_role(role);
     // A state's application is the state's own words: only its lead writes
     // it, administrators included in the "no".
     if let Action::EditApplication {
@@ -276,6 +275,24 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
     {
         return holds(user, Role::StateLead, *program_id, state_code);
     }
+    // A state reads its own application, decision and message whether or
+    // not it was selected.
+    if let Action::ViewApplication {
+        program_id,
+        state_code,
+    } = action
+    {
+        return user.has_role(Role::Admin)
+            || user.has_role(Role::Federal)
+            || holds(user, Role::StateLead, *program_id, state_code)
+            || holds(user, Role::StateMember, *program_id, state_code);
+    }
+    // Everything else of a program is its cohort's: the team grants of a
+    // state that applied and was not selected (or never applied) count for
+    // nothing here.
+    let cohort_view = user.within_cohort();
+    let user: &CurrentUser = &cohort_view;
+    let is = |role: Role| user.has_role(role);
     // Scores are the reviewer's own judgement: only an assigned reviewer
     // gives them, administrators included in the "no".
     if let Action::ReviewApplication {
@@ -417,14 +434,7 @@ pub fn allows(user: &CurrentUser, action: &Action) -> bool {
                 })
         }
         Action::ManagePeerGroups { .. } => false,
-        Action::ViewApplication {
-            program_id,
-            state_code,
-        } => {
-            is(Role::Federal)
-                || holds(user, Role::StateLead, *program_id, state_code)
-                || holds(user, Role::StateMember, *program_id, state_code)
-        }
+        Action::ViewApplication { .. } => false, // answered above
         Action::ViewStateTeam {
             program_id,
             state_code,
@@ -546,6 +556,84 @@ mod tests {
                     state_code: s.map(str::to_owned),
                 })
                 .collect(),
+            outside_cohort: vec![],
+        }
+    }
+
+    /// A lead or member of a state outside the cohort (registered, or
+    /// applied and not selected) keeps the state's own application and
+    /// nothing of the cohort.
+    #[test]
+    fn a_state_outside_the_cohort_sees_its_application_and_nothing_of_the_cohort() {
+        for role in [Role::StateLead, Role::StateMember] {
+            let mut outsider = user(&[(role, Some(1), Some("WY"))]);
+            outsider.outside_cohort = vec![(1, "WY".into())];
+            let wy = || "WY".to_owned();
+            assert!(allows(
+                &outsider,
+                &Action::ViewApplication {
+                    program_id: 1,
+                    state_code: wy()
+                }
+            ));
+            assert_eq!(
+                allows(
+                    &outsider,
+                    &Action::EditApplication {
+                        program_id: 1,
+                        state_code: wy()
+                    }
+                ),
+                role == Role::StateLead
+            );
+            let cohort = [
+                Action::ViewProgram { program_id: 1 },
+                Action::ViewResults {
+                    program_id: 1,
+                    state_code: "CO".into(),
+                    shared: true,
+                },
+                Action::ViewPeerGroups { program_id: 1 },
+                Action::ViewForum { program_id: 1 },
+                Action::TakePartInAForum,
+                Action::PostInForum {
+                    program_id: 1,
+                    private_to: None,
+                    locked: false,
+                },
+                Action::ViewActivity {
+                    program_id: 1,
+                    states: vec!["CO".into()],
+                    involved: false,
+                },
+                Action::ViewParticipation { program_id: 1 },
+                Action::ViewStateTeam {
+                    program_id: 1,
+                    state_code: wy(),
+                },
+                Action::RateAssessment {
+                    program_id: 1,
+                    state_code: wy(),
+                },
+                Action::ViewPlan {
+                    program_id: 1,
+                    state_code: wy(),
+                },
+            ];
+            for action in &cohort {
+                assert!(!allows(&outsider, action), "{role:?} {action:?}");
+            }
+            // The same grants inside the cohort open the cohort's pages.
+            let mut selected = outsider.clone();
+            selected.outside_cohort.clear();
+            for action in &cohort[..6] {
+                assert!(allows(&selected, action), "{role:?} {action:?}");
+            }
+            // Outside one program's cohort is not outside another's.
+            let mut two = user(&[(role, Some(1), Some("WY")), (role, Some(2), Some("WY"))]);
+            two.outside_cohort = vec![(1, "WY".into())];
+            assert!(allows(&two, &Action::ViewForum { program_id: 2 }));
+            assert!(!allows(&two, &Action::ViewForum { program_id: 1 }));
         }
     }
 

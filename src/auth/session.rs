@@ -118,12 +118,13 @@ pub async fn load_user(state: &AppState, user_id: i64) -> Result<Option<CurrentU
     if row.active == 0 {
         return Ok(None);
     }
-    let grants = store::grants_for(&state.db.pool, user_id).await?;
+    let (grants, outside_cohort) = store::access_for(&state.db.pool, user_id).await?;
     Ok(Some(CurrentUser {
         id: row.id,
         email: row.email,
         name: row.name,
         grants,
+        outside_cohort,
     }))
 }
 
@@ -159,12 +160,14 @@ pub async fn middleware(
                 ) =>
             {
                 if s.active != 0 {
-                    let grants = store::grants_for(&state.db.pool, s.user_id).await?;
+                    let (grants, outside_cohort) =
+                        store::access_for(&state.db.pool, s.user_id).await?;
                     user = Some(CurrentUser {
                         id: s.user_id,
                         email: s.email,
                         name: s.name,
                         grants,
+                        outside_cohort,
                     });
                     if now - s.last_seen_at > 30_000 {
                         store::touch_session(&state.db.pool, &hash, now).await?;

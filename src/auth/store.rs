@@ -92,22 +92,43 @@ pub async fn grants_for<'c, E: Executor<'c, Database = Any>>(
     e: E,
     user_id: i64,
 ) -> sqlx::Result<Vec<Grant>> {
-    let rows: Vec<(String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT role, program_id, state_code FROM role_grants WHERE user_id = $1 ORDER BY id",
+    Ok(access_for(e, user_id).await?.0)
+}
+
+/// A person's grants, and the (program, state) of those state-team grants
+/// whose state is not in the program's cohort (no state team there).
+pub async fn access_for<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<(Vec<Grant>, Vec<(i64, String)>)> {
+    let rows: Vec<(String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT g.role, g.program_id, g.state_code,
+                CASE WHEN t.state_code IS NULL THEN 0 ELSE 1 END
+         FROM role_grants g
+         LEFT JOIN state_teams t ON t.program_id = g.program_id AND t.state_code = g.state_code
+         WHERE g.user_id = $1 ORDER BY g.id",
     )
     .bind(user_id)
     .fetch_all(e)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(role, program_id, state_code)| {
-            Some(Grant {
-                role: Role::parse(&role)?,
-                program_id,
-                state_code,
-            })
-        })
-        .collect())
+    let mut grants = Vec::with_capacity(rows.len());
+    let mut outside = Vec::new();
+    for (role, program_id, state_code, in_cohort) in rows {
+        let Some(role) = Role::parse(&role) else {
+            continue;
+        };
+        if let (Role::StateLead | Role::StateMember, Some(p), Some(s), 0) =
+            (role, program_id, &state_code, in_cohort)
+        {
+            outside.push((p, s.clone()));
+        }
+        grants.push(Grant {
+            role,
+            program_id,
+            state_code,
+        });
+    }
+    Ok((grants, outside))
 }
 
 /// Every grant, keyed by user, for lists of people.

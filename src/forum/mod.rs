@@ -520,6 +520,7 @@ mod tests {
                 program_id: program,
                 state_code: None,
             }],
+            outside_cohort: vec![],
         };
         assert!(takes_part(&user(Role::Federal, None)));
         assert!(takes_part(&user(Role::StateMember, Some(3))));

@@ -235,6 +235,8 @@ async fn readers(state: &AppState, c: &Category) -> Result<Vec<Person>, Refusal>
                 email: p.email.clone(),
                 name: p.name.clone(),
                 grants: p.grants.clone(),
+                // `store::people` leaves out grants outside the cohort.
+                outside_cohort: vec![],
             };
             reads(&as_user, c)
         })

@@ -548,7 +548,8 @@ pub async fn active_user<'c, E: Executor<'c, Database = Any>>(
 }
 
 /// The active people with a grant in the program or one that holds in
-/// every program, with those grants.
+/// every program, with those grants (a state team's grants only once
+/// the state is in the cohort: mentions and emails reach the cohort alone).
 pub async fn people<'c, E: Executor<'c, Database = Any>>(
     e: E,
     program_id: i64,
@@ -558,6 +559,9 @@ pub async fn people<'c, E: Executor<'c, Database = Any>>(
         "SELECT u.id, u.name, u.email, g.role, g.program_id, g.state_code
          FROM users u JOIN role_grants g ON g.user_id = u.id
          WHERE u.active = 1 AND (g.program_id = $1 OR g.program_id IS NULL)
+           AND (g.role NOT IN ('state_lead', 'state_member')
+                OR EXISTS (SELECT 1 FROM state_teams t
+                           WHERE t.program_id = g.program_id AND t.state_code = g.state_code))
          ORDER BY u.id, g.id",
     )
     .bind(program_id)

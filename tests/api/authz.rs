@@ -77,6 +77,9 @@ enum Who {
     ExchangeEditors,
 }
 
+/// `other_state_member` is a member of Kansas, in the cohort beside CO;
+/// `outsider_lead` leads Wyoming, which applied and was declined: it keeps
+/// its own application and sees nothing of the cohort.
 const PERSONAS: &[&str] = &[
     "anonymous",
     "admin",
@@ -88,6 +91,7 @@ const PERSONAS: &[&str] = &[
     "state_member",
     "other_state_member",
     "partner",
+    "outsider_lead",
 ];
 
 /// Every route and who may use it.
@@ -156,6 +160,7 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/password/set", Who::Anyone),
     ("POST", "/password/set", Who::Anyone),
     ("GET", "/account", Who::SignedIn),
+    ("GET", "/api/v1/me/work", Who::SignedIn),
     ("POST", "/account/password", Who::SignedIn),
     ("POST", "/account/tokens", Who::SignedIn),
     ("POST", "/account/tokens/{id}/revoke", Who::SignedIn),
@@ -988,7 +993,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ),
 ];
 
-fn allowed(who: Who, persona: &str) -> bool {
+fn allowed(who: Who, persona: &str, template: &str) -> bool {
+    if persona == "outsider_lead" {
+        // Its own application (the page routes name no state), and what
+        // anyone signed in may open.
+        return match who {
+            Who::Anyone | Who::SignedIn => true,
+            Who::StateLead => template.starts_with("/programs/{slug}/application"),
+            _ => false,
+        };
+    }
     match who {
         Who::Anyone => true,
         Who::SignedIn => persona != "anonymous",
@@ -1074,6 +1088,7 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         } else {
             let (role, state) = match *name {
                 "other_state_member" => ("state_member", Some("KS")),
+                "outsider_lead" => ("state_lead", Some("WY")),
                 "coach" | "state_lead" | "state_member" => (*name, Some("CO")),
                 other => (other, None),
             };
@@ -1120,6 +1135,23 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .execute(db)
         .await
         .unwrap();
+    // Kansas is in the cohort too; Wyoming applied and was declined.
+    sqlx::query(
+        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'KS', 1)",
+    )
+    .bind(program_id)
+    .execute(db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, decision, decided_at, created_at, updated_at)
+         VALUES ($1, 'WY', 'submitted', $2, 1, 'declined', 2, 1, 1)",
+    )
+    .bind(program_id)
+    .bind(ids["outsider_lead"])
+    .execute(db)
+    .await
+    .unwrap();
     plan_rows(app, program_id).await;
     // --- activities (issue 5) ---
     // A held consultation for CO (organized by its coach, the expert asked)
@@ -1322,7 +1354,7 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
         };
         let path = concrete(template, id);
         for p in &people {
-            let expect_ok = allowed(*who, p.name);
+            let expect_ok = allowed(*who, p.name, template);
             let (status, to_signin) = if path.starts_with("/api/v1/") {
                 let url = format!("{}{path}", app.base);
                 let mut req = match *method {
