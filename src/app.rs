@@ -180,6 +180,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::exchange::subscribe_api::router())
         .merge(crate::forum::api::router())
         .merge(crate::exchange::api::router())
+        .merge(crate::work::api::router())
 }
 
 /// The OpenAPI document for `/api/v1`.

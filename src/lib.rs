@@ -30,3 +30,4 @@ pub mod synthetic;
 pub mod team;
 pub mod time;
 pub mod web;
+pub mod work;

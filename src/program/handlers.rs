@@ -89,6 +89,9 @@ struct HomePage {
     programs: Vec<Program>,
     /// Where the signed-in person's work is: (address, what it is).
     work: Vec<(String, String)>,
+    /// What is waiting for the person, most urgent first.
+    queue: Vec<crate::work::WorkItem>,
+    queue_summary: String,
 }
 
 /// The pages a person's roles lead to, program by program.
@@ -221,26 +224,87 @@ async fn home(
     Query(done): Query<Done>,
 ) -> Result<Html<String>, AppError> {
     let programs = store::list(&state.db.pool).await?;
-    let chrome = Chrome::new(&visitor, "Waymark", "/").with_notice(notice(&done.done));
-    let work = match &visitor.user {
-        Some(u) => work_links(
-            u,
-            &programs,
-            &crate::team::store::all_teams(&state.db.pool).await?,
-        ),
-        None => vec![],
+    let chrome = Chrome::new(&visitor, "Home", "/").with_notice(notice(&done.done));
+    let (work, queue, roles) = match &visitor.user {
+        Some(u) => {
+            let teams = crate::team::store::all_teams(&state.db.pool).await?;
+            let places = crate::program::store::jurisdictions(&state.db.pool).await?;
+            (
+                work_links(u, &programs, &teams),
+                crate::work::service::for_person(&state, u, crate::time::now_ms()).await?,
+                role_lines(u, &programs, &places),
+            )
+        }
+        None => (vec![], vec![], vec![]),
     };
     render(HomePage {
         work,
+        queue_summary: queue_summary(&queue),
+        queue,
         chrome,
         name: visitor.user.as_ref().map(|u| u.name.clone()),
-        roles: visitor
-            .user
-            .as_ref()
-            .map(|u| u.grants.iter().map(|g| g.describe()).collect())
-            .unwrap_or_default(),
+        roles,
         programs,
     })
+}
+
+/// "2 things are overdue and 1 is due this week." (or what there is).
+fn queue_summary(queue: &[crate::work::WorkItem]) -> String {
+    use crate::work::{Urgency, count};
+    let n = |u: Urgency| queue.iter().filter(|i| i.urgency == u).count();
+    let (overdue, due) = (n(Urgency::Overdue), n(Urgency::DueThisWeek));
+    match (overdue, due) {
+        (0, 0) => format!(
+            "{} for you, the most pressing first.",
+            count(queue.len(), "thing is waiting", "things are waiting")
+        ),
+        (o, 0) => format!(
+            "{} overdue, shown first.",
+            count(o, "thing is", "things are")
+        ),
+        (0, d) => format!(
+            "{} due this week, shown first.",
+            count(d, "thing is", "things are")
+        ),
+        (o, d) => format!(
+            "{} overdue and {d} due this week, shown first.",
+            count(o, "thing is", "things are")
+        ),
+    }
+}
+
+/// Each role once, in words: "State team lead for Colorado in Advancing
+/// Career Pathways 2016-17".
+fn role_lines(
+    user: &crate::auth::CurrentUser,
+    programs: &[Program],
+    places: &[crate::program::store::Jurisdiction],
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in &user.grants {
+        let mut line = g.role.label().to_owned();
+        if let Some(code) = &g.state_code {
+            let name = places
+                .iter()
+                .find(|j| &j.code == code)
+                .map_or(code.as_str(), |j| j.name.as_str());
+            line.push_str(&format!(" for {name}"));
+        }
+        if let Some(p) = g
+            .program_id
+            .and_then(|id| programs.iter().find(|p| p.id == id))
+        {
+            if user.is_outside_cohort(g) {
+                line.push_str(&format!(", applying to {}", p.name));
+            } else {
+                line.push_str(&format!(" in {}", p.name));
+            }
+        }
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
 }
 
 #[derive(Template)]

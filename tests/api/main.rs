@@ -23,3 +23,4 @@ mod programs;
 mod reports;
 mod selection;
 mod settings;
+mod work;

@@ -1,0 +1,741 @@
+//! A person's work: what is waiting for them across their programs, most
+//! urgent first, each item a sentence with its status and one link to
+//! where the work is done. The home page and `GET /api/v1/me/work` show
+//! it. The rules here (what is waiting, how urgent, the day a program is
+//! judged on) are plain functions on the facts `store` gathers.
+
+pub mod api;
+pub mod service;
+pub mod store;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// How pressing an item is; items are shown in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Its date has passed.
+    Overdue,
+    /// Due within the next seven days (today included).
+    DueThisWeek,
+    /// Waiting for the person, with no date.
+    ToDo,
+    /// Something coming that the person takes part in.
+    ComingUp,
+}
+
+impl Urgency {
+    /// The word shown beside the item (never colour alone).
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "Overdue",
+            Urgency::DueThisWeek => "Due this week",
+            Urgency::ToDo => "To do",
+            Urgency::ComingUp => "Coming up",
+        }
+    }
+
+    /// The USWDS tag modifier that goes with the word.
+    pub fn css(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::DueThisWeek => "due",
+            Urgency::ToDo => "todo",
+            Urgency::ComingUp => "upcoming",
+        }
+    }
+}
+
+/// What kind of work an item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    RateAssessment,
+    AgreeConsensus,
+    Roster,
+    PlanStep,
+    ActionItem,
+    Activity,
+    RecordNotes,
+    ScoreApplication,
+    DecideApplications,
+    ModerateExchange,
+    DecidePartners,
+    Consultation,
+    Submission,
+    ProgramSummary,
+}
+
+/// One thing waiting for the person.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct WorkItem {
+    pub kind: Kind,
+    pub urgency: Urgency,
+    /// The program it belongs to, by name; none for the Exchange.
+    pub program: Option<String>,
+    /// What is waiting, as a sentence.
+    pub text: String,
+    /// Where the work is done.
+    pub href: String,
+    /// The link's words.
+    pub link_text: String,
+    /// The day it is due or happens (YYYY-MM-DD on the program's clock).
+    pub date: Option<String>,
+    /// The activity's calendar file, for activities.
+    pub calendar: Option<String>,
+}
+
+/// Most urgent first; within one urgency, earliest date first (items with
+/// no date after those with one), then by program and words, so the order
+/// never depends on the order the facts came in.
+pub fn order(items: &mut [WorkItem]) {
+    items.sort_by(|a, b| {
+        a.urgency
+            .cmp(&b.urgency)
+            .then_with(|| match (&a.date, &b.date) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.program.cmp(&b.program))
+            .then_with(|| a.text.cmp(&b.text))
+    });
+}
+
+/// How urgent something due on `due` is, seen on `today`.
+pub fn due_urgency(due: Date, today: Date) -> Urgency {
+    if due < today {
+        Urgency::Overdue
+    } else if due <= today.saturating_add(jiff::Span::new().days(6)) {
+        Urgency::DueThisWeek
+    } else {
+        Urgency::ComingUp
+    }
+}
+
+/// Where a program's year stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearStage {
+    /// The year has not begun: only what is coming is shown, nothing missed.
+    NotStarted,
+    /// Under way: judged as of today.
+    UnderWay,
+    /// Over: judged as of its last day, a record of what happened.
+    Ended,
+}
+
+/// The stage of a year running `first..=last` on `today`, and the day the
+/// program is judged on: today while it runs or before it starts, its last
+/// day once it has ended.
+pub fn judged_on(today: Date, first: Date, last: Date) -> (YearStage, Date) {
+    if today < first {
+        (YearStage::NotStarted, today)
+    } else if today > last {
+        (YearStage::Ended, last)
+    } else {
+        (YearStage::UnderWay, today)
+    }
+}
+
+/// "1 element", "2 elements".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A program as the items name and link it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgramRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub time_zone: String,
+}
+
+/// One element of the assessment and how much of it the person has rated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElementProgress {
+    pub key: String,
+    pub name: String,
+    pub rated: usize,
+    pub indicators: usize,
+}
+
+/// The member's own rating of the state's assessment: "Rate the readiness
+/// assessment: 2 of 6 elements done", linking to the first element not
+/// fully rated. Nothing once every element is rated.
+pub fn rate_item(
+    program: &ProgramRef,
+    state_name: &str,
+    state: &str,
+    elements: &[ElementProgress],
+) -> Option<WorkItem> {
+    let done = elements
+        .iter()
+        .filter(|e| e.indicators > 0 && e.rated >= e.indicators)
+        .count();
+    let next = elements
+        .iter()
+        .find(|e| e.indicators > 0 && e.rated < e.indicators)?;
+    Some(WorkItem {
+        kind: Kind::RateAssessment,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "Rate {state_name}'s readiness assessment: {done} of {} done",
+            count(elements.len(), "element", "elements")
+        ),
+        href: format!(
+            "/programs/{}/assessment/{state}/rate/{}",
+            program.slug, next.key
+        ),
+        link_text: if done == 0 {
+            format!("Start with {}", next.name)
+        } else {
+            format!("Rate {}", next.name)
+        },
+        date: None,
+        calendar: None,
+    })
+}
+
+/// An element every member has rated, with no consensus recorded yet.
+pub fn consensus_item(
+    program: &ProgramRef,
+    state_name: &str,
+    state: &str,
+    ready: &[(String, String)],
+) -> Option<WorkItem> {
+    let (first_key, _) = ready.first()?;
+    let names: Vec<&str> = ready.iter().map(|(_, n)| n.as_str()).collect();
+    Some(WorkItem {
+        kind: Kind::AgreeConsensus,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "Every member of {state_name}'s team has rated {}: record the team's consensus",
+            list(&names)
+        ),
+        href: format!(
+            "/programs/{}/assessment/{state}/consensus/{first_key}",
+            program.slug
+        ),
+        link_text: "Record the consensus".to_owned(),
+        date: None,
+        calendar: None,
+    })
+}
+
+/// A plan step the person owns that is not done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedStep {
+    pub state: String,
+    pub state_name: String,
+    pub text: String,
+    pub due_on: Date,
+}
+
+/// A step shows when it is overdue or due within the week.
+pub fn step_item(program: &ProgramRef, step: &OwnedStep, today: Date) -> Option<WorkItem> {
+    let urgency = due_urgency(step.due_on, today);
+    if urgency == Urgency::ComingUp {
+        return None;
+    }
+    Some(WorkItem {
+        kind: Kind::PlanStep,
+        urgency,
+        program: Some(program.name.clone()),
+        text: format!(
+            "Your step in {}'s action plan, due {}: {}",
+            step.state_name,
+            long_date(step.due_on),
+            step.text
+        ),
+        href: format!("/programs/{}/plans/{}", program.slug, step.state),
+        link_text: "Update the step".to_owned(),
+        date: Some(step.due_on.to_string()),
+        calendar: None,
+    })
+}
+
+/// An action item from an activity that is not done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenActionItem {
+    pub activity_id: i64,
+    pub activity_title: String,
+    pub state_name: Option<String>,
+    pub text: String,
+    pub due_on: Date,
+    /// Whether the person owns it (else they follow it up as coach).
+    pub own: bool,
+}
+
+/// Owners see their items due within the week or overdue; a coach sees the
+/// overdue items of their states' activities.
+pub fn action_item(program: &ProgramRef, item: &OpenActionItem, today: Date) -> Option<WorkItem> {
+    let urgency = due_urgency(item.due_on, today);
+    if urgency == Urgency::ComingUp || (!item.own && urgency != Urgency::Overdue) {
+        return None;
+    }
+    let whose = match (&item.state_name, item.own) {
+        (_, true) => "Your action item".to_owned(),
+        (Some(s), false) => format!("{s}'s action item"),
+        (None, false) => "An action item".to_owned(),
+    };
+    Some(WorkItem {
+        kind: Kind::ActionItem,
+        urgency,
+        program: Some(program.name.clone()),
+        text: format!(
+            "{whose} from {}, due {}: {}",
+            item.activity_title,
+            long_date(item.due_on),
+            item.text
+        ),
+        href: format!("/programs/{}/activities/{}", program.slug, item.activity_id),
+        link_text: if item.own {
+            "Open the activity".to_owned()
+        } else {
+            "Follow it up".to_owned()
+        },
+        date: Some(item.due_on.to_string()),
+        calendar: None,
+    })
+}
+
+/// An activity the person takes part in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityFact {
+    pub id: i64,
+    pub kind_label: String,
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// Held, with nothing written in its notes yet.
+    pub held_without_notes: bool,
+}
+
+/// The next activities (within `days_ahead` days) as "coming up", with
+/// their calendar file.
+pub fn next_activity_item(
+    program: &ProgramRef,
+    a: &ActivityFact,
+    date: Date,
+    when: &str,
+) -> WorkItem {
+    WorkItem {
+        kind: Kind::Activity,
+        urgency: Urgency::ComingUp,
+        program: Some(program.name.clone()),
+        text: format!("{}: {when}", a.title),
+        href: format!("/programs/{}/activities/{}", program.slug, a.id),
+        link_text: format!("See the {}", a.kind_label.to_lowercase()),
+        date: Some(date.to_string()),
+        calendar: Some(format!(
+            "/programs/{}/activities/{}/calendar.ics",
+            program.slug, a.id
+        )),
+    }
+}
+
+/// A held activity its organizer has not written notes for.
+pub fn notes_item(program: &ProgramRef, a: &ActivityFact, date: Date) -> WorkItem {
+    WorkItem {
+        kind: Kind::RecordNotes,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "{} on {} was held: write its notes, attendance and action items",
+            a.title,
+            long_date(date)
+        ),
+        href: format!("/programs/{}/activities/{}#record", program.slug, a.id),
+        link_text: "Record the notes".to_owned(),
+        date: Some(date.to_string()),
+        calendar: None,
+    }
+}
+
+/// The applications a reviewer has still to score in a program.
+pub fn review_item(
+    program: &ProgramRef,
+    to_score: &[(String, String)],
+    deadline: Option<&str>,
+) -> Option<WorkItem> {
+    let (first_code, _) = to_score.first()?;
+    let names: Vec<&str> = to_score.iter().map(|(_, n)| n.as_str()).collect();
+    Some(WorkItem {
+        kind: Kind::ScoreApplication,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "Score {} still to review: {}{}",
+            count(names.len(), "application", "applications"),
+            list(&names),
+            deadline
+                .map(|d| format!(" (reviews are due {d})"))
+                .unwrap_or_default()
+        ),
+        href: format!("/programs/{}/reviews/{first_code}", program.slug),
+        link_text: format!("Score {}", to_score[0].1),
+        date: None,
+        calendar: None,
+    })
+}
+
+/// The elements every rater has rated in full whose consensus is not
+/// complete: (key, name). `rated` is (person, element, answered), `agreed`
+/// (element, indicators agreed).
+pub fn ready_for_consensus(
+    elements: &[ElementProgress],
+    raters: &[i64],
+    rated: &[(i64, String, i64)],
+    agreed: &[(String, i64)],
+) -> Vec<(String, String)> {
+    if raters.is_empty() {
+        return vec![];
+    }
+    elements
+        .iter()
+        .filter(|e| {
+            let all = e.indicators as i64;
+            let everyone = raters.iter().all(|r| {
+                rated
+                    .iter()
+                    .any(|(u, k, n)| u == r && *k == e.key && *n >= all)
+            });
+            let done = agreed.iter().any(|(k, n)| *k == e.key && *n >= all);
+            all > 0 && everyone && !done
+        })
+        .map(|e| (e.key.clone(), e.name.clone()))
+        .collect()
+}
+
+/// The lead's roster: people invited who have not accepted, and required
+/// sectors nobody on the team represents.
+pub fn roster_items(
+    program: &ProgramRef,
+    state_name: &str,
+    state: &str,
+    not_accepted: &[&str],
+    missing: &[crate::team::Sector],
+) -> Vec<WorkItem> {
+    let href = format!("/programs/{}/teams/{state}", program.slug);
+    let mut out = Vec::new();
+    if !not_accepted.is_empty() {
+        out.push(WorkItem {
+            kind: Kind::Roster,
+            urgency: Urgency::ToDo,
+            program: Some(program.name.clone()),
+            text: format!(
+                "{} not accepted the invitation to {state_name}'s team yet: {}",
+                count(not_accepted.len(), "person has", "people have"),
+                list(not_accepted)
+            ),
+            href: href.clone(),
+            link_text: "See the team".to_owned(),
+            date: None,
+            calendar: None,
+        });
+    }
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|s| s.label().to_lowercase()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        out.push(WorkItem {
+            kind: Kind::Roster,
+            urgency: Urgency::ToDo,
+            program: Some(program.name.clone()),
+            text: format!(
+                "{state_name}'s team has no one yet from {}, which the program requires",
+                list(&names)
+            ),
+            href,
+            link_text: "Add a team member".to_owned(),
+            date: None,
+            calendar: None,
+        });
+    }
+    out
+}
+
+/// The federal officer's line for a program: its states and baselines, and
+/// as of which day when the year has ended.
+pub fn summary_item(
+    program: &ProgramRef,
+    states: usize,
+    baselines: usize,
+    stage: YearStage,
+    day: Date,
+) -> WorkItem {
+    let base = format!(
+        "{} in the cohort; {} frozen a baseline assessment",
+        count(states, "state", "states"),
+        match baselines {
+            0 => "none has".to_owned(),
+            n if n == states && n > 1 => "all have".to_owned(),
+            n => count(n, "has", "have"),
+        }
+    );
+    let (text, link_text) = match stage {
+        YearStage::Ended => (
+            format!("{base}. The year ended on {}.", long_date(day)),
+            "Read the program report",
+        ),
+        _ => (format!("{base}."), "Open the program report"),
+    };
+    WorkItem {
+        kind: Kind::ProgramSummary,
+        urgency: Urgency::ComingUp,
+        program: Some(program.name.clone()),
+        text,
+        href: format!("/programs/{}/report", program.slug),
+        link_text: link_text.to_owned(),
+        date: None,
+        calendar: None,
+    }
+}
+
+/// Joins names as people write them: "A", "A and B", "A, B and C".
+pub fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "March 15, 2017".
+pub fn long_date(d: Date) -> String {
+    d.strftime("%B %-d, %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn program() -> ProgramRef {
+        ProgramRef {
+            id: 1,
+            slug: "acp".into(),
+            name: "Advancing Career Pathways".into(),
+            time_zone: "America/New_York".into(),
+        }
+    }
+
+    fn element(key: &str, rated: usize, indicators: usize) -> ElementProgress {
+        ElementProgress {
+            key: key.into(),
+            name: format!("Element {key}"),
+            rated,
+            indicators,
+        }
+    }
+
+    fn item(urgency: Urgency, date: Option<&str>, text: &str) -> WorkItem {
+        WorkItem {
+            kind: Kind::PlanStep,
+            urgency,
+            program: None,
+            text: text.into(),
+            href: "/".into(),
+            link_text: "Go".into(),
+            date: date.map(Into::into),
+            calendar: None,
+        }
+    }
+
+    #[test]
+    fn due_dates_are_overdue_due_this_week_or_coming_up() {
+        let today = date(2026, 12, 7);
+        assert_eq!(due_urgency(date(2026, 12, 6), today), Urgency::Overdue);
+        assert_eq!(due_urgency(today, today), Urgency::DueThisWeek);
+        assert_eq!(due_urgency(date(2026, 12, 13), today), Urgency::DueThisWeek);
+        assert_eq!(due_urgency(date(2026, 12, 14), today), Urgency::ComingUp);
+    }
+
+    #[test]
+    fn most_urgent_first_then_earliest_then_undated() {
+        let mut items = vec![
+            item(Urgency::ComingUp, Some("2026-12-09"), "call"),
+            item(Urgency::ToDo, None, "rate"),
+            item(Urgency::DueThisWeek, Some("2026-12-10"), "later step"),
+            item(Urgency::Overdue, Some("2026-12-01"), "old step"),
+            item(Urgency::DueThisWeek, Some("2026-12-08"), "sooner step"),
+            item(Urgency::Overdue, Some("2026-11-20"), "older step"),
+            item(Urgency::ToDo, Some("2026-12-02"), "notes"),
+        ];
+        order(&mut items);
+        let texts: Vec<&str> = items.iter().map(|i| i.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "older step",
+                "old step",
+                "sooner step",
+                "later step",
+                "notes",
+                "rate",
+                "call"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_year_is_judged_as_of_today_while_it_runs_and_its_last_day_after() {
+        let (first, last) = (date(2016, 10, 1), date(2017, 8, 31));
+        assert_eq!(
+            judged_on(date(2016, 9, 1), first, last),
+            (YearStage::NotStarted, date(2016, 9, 1))
+        );
+        assert_eq!(
+            judged_on(date(2017, 1, 15), first, last),
+            (YearStage::UnderWay, date(2017, 1, 15))
+        );
+        assert_eq!(
+            judged_on(last, first, last),
+            (YearStage::UnderWay, last),
+            "the last day is still in the year"
+        );
+        assert_eq!(
+            judged_on(date(2026, 12, 7), first, last),
+            (YearStage::Ended, last)
+        );
+    }
+
+    #[test]
+    fn the_assessment_item_counts_elements_done_and_links_the_next() {
+        let p = program();
+        let elements = [
+            element("e1", 4, 4),
+            element("e2", 5, 5),
+            element("e3", 2, 6),
+            element("e4", 0, 3),
+        ];
+        let i = rate_item(&p, "Colorado", "CO", &elements).unwrap();
+        assert_eq!(
+            i.text,
+            "Rate Colorado's readiness assessment: 2 of 4 elements done"
+        );
+        assert_eq!(i.href, "/programs/acp/assessment/CO/rate/e3");
+        assert_eq!(i.link_text, "Rate Element e3");
+        assert_eq!(i.urgency, Urgency::ToDo);
+
+        let fresh = rate_item(&p, "Colorado", "CO", &[element("e1", 0, 4)]).unwrap();
+        assert_eq!(
+            fresh.text,
+            "Rate Colorado's readiness assessment: 0 of 1 element done"
+        );
+        assert_eq!(fresh.link_text, "Start with Element e1");
+
+        assert_eq!(
+            rate_item(&p, "Colorado", "CO", &[element("e1", 4, 4)]),
+            None,
+            "nothing waits once every element is rated"
+        );
+    }
+
+    #[test]
+    fn steps_show_when_overdue_or_due_this_week() {
+        let p = program();
+        let today = date(2026, 12, 7);
+        let step = |due| OwnedStep {
+            state: "CO".into(),
+            state_name: "Colorado".into(),
+            text: "Draft the data agreement".into(),
+            due_on: due,
+        };
+        let late = step_item(&p, &step(date(2026, 12, 1)), today).unwrap();
+        assert_eq!(late.urgency, Urgency::Overdue);
+        assert_eq!(
+            late.text,
+            "Your step in Colorado's action plan, due December 1, 2026: Draft the data agreement"
+        );
+        assert_eq!(late.href, "/programs/acp/plans/CO");
+        assert_eq!(
+            step_item(&p, &step(date(2026, 12, 9)), today)
+                .unwrap()
+                .urgency,
+            Urgency::DueThisWeek
+        );
+        assert_eq!(step_item(&p, &step(date(2027, 1, 9)), today), None);
+    }
+
+    #[test]
+    fn coaches_follow_up_overdue_items_owners_see_theirs_due_this_week() {
+        let p = program();
+        let today = date(2026, 12, 7);
+        let open = |own, due| OpenActionItem {
+            activity_id: 4,
+            activity_title: "Coaching call with Colorado".into(),
+            state_name: Some("Colorado".into()),
+            text: "Send the sector list".into(),
+            due_on: due,
+            own,
+        };
+        assert!(action_item(&p, &open(true, date(2026, 12, 9)), today).is_some());
+        assert!(action_item(&p, &open(false, date(2026, 12, 9)), today).is_none());
+        let late = action_item(&p, &open(false, date(2026, 12, 1)), today).unwrap();
+        assert_eq!(
+            late.text,
+            "Colorado's action item from Coaching call with Colorado, due December 1, 2026: Send the sector list"
+        );
+        assert_eq!(late.link_text, "Follow it up");
+        assert!(action_item(&p, &open(true, date(2027, 2, 1)), today).is_none());
+    }
+
+    #[test]
+    fn reviews_name_the_states_and_the_deadline() {
+        let p = program();
+        let one = review_item(&p, &[("KS".into(), "Kansas".into())], Some("July 1, 2016")).unwrap();
+        assert_eq!(
+            one.text,
+            "Score 1 application still to review: Kansas (reviews are due July 1, 2016)"
+        );
+        assert_eq!(one.href, "/programs/acp/reviews/KS");
+        let three = review_item(
+            &p,
+            &[
+                ("KS".into(), "Kansas".into()),
+                ("MN".into(), "Minnesota".into()),
+                ("OR".into(), "Oregon".into()),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            three.text,
+            "Score 3 applications still to review: Kansas, Minnesota and Oregon"
+        );
+        assert_eq!(review_item(&p, &[], None), None);
+    }
+
+    #[test]
+    fn lists_read_as_sentences() {
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["A"]), "A");
+        assert_eq!(list(&["A", "B"]), "A and B");
+        assert_eq!(list(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(count(1, "element", "elements"), "1 element");
+        assert_eq!(count(0, "element", "elements"), "0 elements");
+    }
+
+    #[test]
+    fn consensus_waits_for_elements_everyone_rated() {
+        let p = program();
+        let i = consensus_item(
+            &p,
+            "Kansas",
+            "KS",
+            &[("e1".into(), "Cross-agency partnerships".into())],
+        )
+        .unwrap();
+        assert_eq!(
+            i.text,
+            "Every member of Kansas's team has rated Cross-agency partnerships: record the team's consensus"
+        );
+        assert_eq!(i.href, "/programs/acp/assessment/KS/consensus/e1");
+        assert_eq!(consensus_item(&p, "Kansas", "KS", &[]), None);
+    }
+}

@@ -1,0 +1,384 @@
+//! Gathers one person's work across their programs (the home page and
+//! `GET /api/v1/me/work` both call `for_person`).
+
+use jiff::civil::Date;
+
+use super::{
+    ActivityFact, ElementProgress, Kind, OpenActionItem, OwnedStep, ProgramRef, Urgency, WorkItem,
+    YearStage, store,
+};
+use crate::app::AppState;
+use crate::auth::{CurrentUser, Role};
+use crate::program::store::ProgramDetail;
+use crate::web::change::Refusal;
+
+/// How far ahead the person's activities are listed.
+const ACTIVITIES_AHEAD_DAYS: i64 = 14;
+/// At most this many coming activities (the rest are on the activity pages).
+const ACTIVITIES_SHOWN: usize = 5;
+
+/// A program as the work queue sees it on the day of the request.
+struct Year {
+    program: ProgramRef,
+    detail: ProgramDetail,
+    stage: YearStage,
+    /// The day the program is judged on.
+    day: Date,
+}
+
+fn zone(name: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The first and last day of the program's TA year.
+pub fn year_span(detail: &ProgramDetail) -> (Date, Date) {
+    let (first, last) =
+        crate::report::participation::ta_period(&detail.timeline, detail.program.start_year as i16);
+    let first_day = Date::new(first.year, first.month, 1).unwrap_or_default();
+    let last_day = Date::new(last.year, last.month, 1)
+        .map(|d| d.last_of_month())
+        .unwrap_or_default();
+    (first_day, last_day)
+}
+
+async fn years(state: &AppState, now: i64) -> Result<Vec<Year>, Refusal> {
+    let pool = &state.db.pool;
+    let mut out = Vec::new();
+    for p in crate::program::store::list(pool).await? {
+        let Some(detail) = crate::program::store::detail(pool, &state.frameworks, &p.slug).await?
+        else {
+            continue;
+        };
+        let today = crate::report::participation::local_date(now, &zone(&p.time_zone));
+        let (first, last) = year_span(&detail);
+        let (stage, day) = super::judged_on(today, first, last);
+        out.push(Year {
+            program: ProgramRef {
+                id: p.id,
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                time_zone: p.time_zone.clone(),
+            },
+            detail,
+            stage,
+            day,
+        });
+    }
+    Ok(out)
+}
+
+/// Everything waiting for the person, most urgent first.
+pub async fn for_person(
+    state: &AppState,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<Vec<WorkItem>, Refusal> {
+    let pool = &state.db.pool;
+    let cohort_view = user.within_cohort();
+    let user: &CurrentUser = &cohort_view;
+    let years = years(state, now).await?;
+    let year_of = |id: i64| years.iter().find(|y| y.program.id == id);
+    let mut items = Vec::new();
+
+    // The state team's assessment, for each state the person rates.
+    for g in &user.grants {
+        let (Role::StateLead | Role::StateMember, Some(program_id), Some(code)) =
+            (g.role, g.program_id, &g.state_code)
+        else {
+            continue;
+        };
+        let Some(y) = year_of(program_id) else {
+            continue;
+        };
+        if y.stage == YearStage::Ended {
+            continue;
+        }
+        items.extend(assessment_items(state, y, code, g.role == Role::StateLead, user.id).await?);
+        if g.role == Role::StateLead {
+            items.extend(team_items(state, y, code).await?);
+        }
+    }
+
+    // Plan steps the person owns.
+    for (program_id, code, state_name, text, due_on) in store::owned_steps(pool, user.id).await? {
+        let (Some(y), Ok(due_on)) = (year_of(program_id), due_on.parse::<Date>()) else {
+            continue;
+        };
+        if y.stage != YearStage::UnderWay {
+            continue;
+        }
+        let step = OwnedStep {
+            state: code,
+            state_name,
+            text,
+            due_on,
+        };
+        items.extend(super::step_item(&y.program, &step, y.day));
+    }
+
+    // Action items owned, or followed up as coach.
+    for (program_id, activity_id, title, state_name, text, due_on, own) in
+        store::open_action_items(pool, user.id).await?
+    {
+        let (Some(y), Ok(due_on)) = (year_of(program_id), due_on.parse::<Date>()) else {
+            continue;
+        };
+        if y.stage != YearStage::UnderWay {
+            continue;
+        }
+        let item = OpenActionItem {
+            activity_id,
+            activity_title: title,
+            state_name,
+            text,
+            due_on,
+            own: own == 1,
+        };
+        items.extend(super::action_item(&y.program, &item, y.day));
+    }
+
+    // Activities: the next few, and those over with no notes yet.
+    let until = now + ACTIVITIES_AHEAD_DAYS * 86_400_000;
+    let mut coming = 0;
+    for (program_id, id, kind, title, starts_at, ends_at, status, notes_empty, organizer) in
+        store::activities(pool, user.id, now, until).await?
+    {
+        let Some(y) = year_of(program_id) else {
+            continue;
+        };
+        let kind =
+            crate::activity::Kind::parse(&kind).unwrap_or(crate::activity::Kind::CoachingCall);
+        let fact = ActivityFact {
+            id,
+            kind_label: kind.label().to_owned(),
+            title,
+            starts_at,
+            ends_at,
+            held_without_notes: notes_empty == 1 && ends_at < now,
+        };
+        let date = crate::report::participation::local_date(starts_at, &zone(&y.program.time_zone));
+        if fact.held_without_notes {
+            if organizer == 1 && y.stage != YearStage::Ended && date <= y.day {
+                items.push(super::notes_item(&y.program, &fact, date));
+            }
+        } else if status == "scheduled" && coming < ACTIVITIES_SHOWN {
+            coming += 1;
+            let when =
+                crate::activity::describe_span(fact.starts_at, fact.ends_at, &y.program.time_zone);
+            let mut item = super::next_activity_item(&y.program, &fact, date, &when);
+            if kind == crate::activity::Kind::SmeConsultation && user.has_role(Role::Sme) {
+                item.kind = Kind::Consultation;
+                item.text = format!("You are asked to a consultation: {}", item.text);
+            }
+            items.push(item);
+        }
+    }
+
+    // Reviews still to score.
+    let reviews = store::reviews_to_score(pool, user.id).await?;
+    for y in years.iter().filter(|y| y.stage != YearStage::Ended) {
+        let mine: Vec<(String, String)> = reviews
+            .iter()
+            .filter(|(p, _, _)| *p == y.program.id)
+            .map(|(_, code, name)| (code.clone(), name.clone()))
+            .collect();
+        let deadline = y
+            .detail
+            .timeline
+            .iter()
+            .find(|m| m.key == "selection")
+            .map(|m| m.when());
+        items.extend(super::review_item(&y.program, &mine, deadline.as_deref()));
+    }
+
+    if user.has_role(Role::Admin) {
+        items.extend(admin_items(state, &years).await?);
+    }
+    if user.has_role(Role::Federal) {
+        items.extend(federal_items(state, &years).await?);
+    }
+    if user.has_role(Role::Partner) {
+        for (id, kind, title, status) in store::submissions(pool, user.id).await? {
+            let what = if kind == "event" { "event" } else { "resource" };
+            let (urgency, sentence) = if status == "pending" {
+                (
+                    Urgency::ComingUp,
+                    format!("Your {what} “{title}” is waiting for the moderators"),
+                )
+            } else {
+                (
+                    Urgency::ToDo,
+                    format!(
+                        "Your {what} “{title}” was not published: read why, change it and send it again"
+                    ),
+                )
+            };
+            items.push(WorkItem {
+                kind: Kind::Submission,
+                urgency,
+                program: None,
+                text: sentence,
+                href: format!("/exchange/items/{id}/edit"),
+                link_text: format!("Open your {what}"),
+                date: None,
+                calendar: None,
+            });
+        }
+    }
+
+    super::order(&mut items);
+    Ok(items)
+}
+
+/// The member's rating, and for the lead the elements ready for consensus.
+async fn assessment_items(
+    state: &AppState,
+    y: &Year,
+    code: &str,
+    lead: bool,
+    user_id: i64,
+) -> Result<Vec<WorkItem>, Refusal> {
+    let pool = &state.db.pool;
+    let mut out = Vec::new();
+    let round = crate::assessment::store::open_round(pool, y.program.id, code).await?;
+    // Once a snapshot is frozen, rating waits for the next round to open.
+    if round.is_none() && store::snapshot_count(pool, y.program.id, code).await? > 0 {
+        return Ok(out);
+    }
+    let instrument =
+        crate::assessment::service::instrument(state, &state.frameworks, &y.detail.program).await?;
+    let groups = instrument.elements();
+    let rated = match round {
+        Some((round_id, _)) => store::rated_per_element(pool, round_id).await?,
+        None => vec![],
+    };
+    let state_name = state_name(state, code).await?;
+    let mine: Vec<ElementProgress> = groups
+        .iter()
+        .map(|g| ElementProgress {
+            key: g.key.clone(),
+            name: g.name.clone(),
+            rated: rated
+                .iter()
+                .find(|(u, k, _)| *u == user_id && *k == g.key)
+                .map_or(0, |(_, _, n)| *n as usize),
+            indicators: g.indicators.len(),
+        })
+        .collect();
+    out.extend(super::rate_item(&y.program, &state_name, code, &mine));
+    if lead && let Some((round_id, _)) = round {
+        let raters: Vec<i64> = crate::assessment::store::raters(pool, y.program.id, code)
+            .await?
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        let agreed = store::agreed_per_element(pool, round_id).await?;
+        let ready = super::ready_for_consensus(&mine, &raters, &rated, &agreed);
+        out.extend(super::consensus_item(&y.program, &state_name, code, &ready));
+    }
+    Ok(out)
+}
+
+/// The lead's roster: invitations not accepted, required sectors missing.
+async fn team_items(state: &AppState, y: &Year, code: &str) -> Result<Vec<WorkItem>, Refusal> {
+    let members = crate::team::store::members(&state.db.pool, y.program.id, code).await?;
+    let waiting: Vec<&str> = members
+        .iter()
+        .filter(|m| m.invited_at.is_some() && !m.active)
+        .map(|m| m.name.as_str())
+        .collect();
+    let sectors: Vec<crate::team::Sector> = members.iter().map(|m| m.sector).collect();
+    let missing = crate::team::missing_sectors(&y.detail.required_sectors, &sectors);
+    let state_name = state_name(state, code).await?;
+    Ok(super::roster_items(
+        &y.program,
+        &state_name,
+        code,
+        &waiting,
+        &missing,
+    ))
+}
+
+async fn state_name(state: &AppState, code: &str) -> Result<String, Refusal> {
+    Ok(
+        crate::program::store::jurisdiction_name(&state.db.pool, code)
+            .await?
+            .unwrap_or_else(|| code.to_owned()),
+    )
+}
+
+async fn admin_items(state: &AppState, years: &[Year]) -> Result<Vec<WorkItem>, Refusal> {
+    let pool = &state.db.pool;
+    let mut out = Vec::new();
+    for (program_id, n) in store::undecided_applications(pool).await? {
+        let Some(y) = years.iter().find(|y| y.program.id == program_id) else {
+            continue;
+        };
+        if y.stage == YearStage::Ended {
+            continue;
+        }
+        out.push(WorkItem {
+            kind: Kind::DecideApplications,
+            urgency: Urgency::ToDo,
+            program: Some(y.program.name.clone()),
+            text: format!(
+                "{} waiting for a decision",
+                super::count(n as usize, "application is", "applications are")
+            ),
+            href: format!("/programs/{}/selection", y.program.slug),
+            link_text: "Compare and decide".to_owned(),
+            date: None,
+            calendar: None,
+        });
+    }
+    let (items, partners) = store::exchange_waiting(pool).await?;
+    if items > 0 {
+        out.push(WorkItem {
+            kind: Kind::ModerateExchange,
+            urgency: Urgency::ToDo,
+            program: None,
+            text: format!(
+                "{} waiting for moderation in the Exchange",
+                super::count(items as usize, "submission is", "submissions are")
+            ),
+            href: "/exchange/moderation".to_owned(),
+            link_text: "Moderate submissions".to_owned(),
+            date: None,
+            calendar: None,
+        });
+    }
+    if partners > 0 {
+        out.push(WorkItem {
+            kind: Kind::DecidePartners,
+            urgency: Urgency::ToDo,
+            program: None,
+            text: format!(
+                "{} asked to become Exchange partners",
+                super::count(partners as usize, "organization has", "organizations have")
+            ),
+            href: "/exchange/partners".to_owned(),
+            link_text: "Decide on partners".to_owned(),
+            date: None,
+            calendar: None,
+        });
+    }
+    Ok(out)
+}
+
+async fn federal_items(state: &AppState, years: &[Year]) -> Result<Vec<WorkItem>, Refusal> {
+    let summary = store::cohort_summary(&state.db.pool).await?;
+    let mut out = Vec::new();
+    for (program_id, states, baselines) in summary {
+        let Some(y) = years.iter().find(|y| y.program.id == program_id) else {
+            continue;
+        };
+        out.push(super::summary_item(
+            &y.program,
+            states as usize,
+            baselines as usize,
+            y.stage,
+            y.day,
+        ));
+    }
+    Ok(out)
+}

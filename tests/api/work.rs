@@ -1,0 +1,428 @@
+//! Issue 15: each person's work queue on the home page and at
+//! `GET /api/v1/me/work`, and a state outside the cohort kept out of it.
+
+use serde_json::Value;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, call};
+
+both_backends!(
+    a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
+    the_work_queue_leads_each_person_to_their_work,
+);
+
+async fn sign_in_demo(app: &TestApp, email: &str) -> crate::helpers::Browser {
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let s = sign_ins.iter().find(|s| s.email == email).unwrap();
+    let browser = app.browser();
+    assert_eq!(browser.sign_in(&s.email, &s.password).await.status, 303);
+    browser
+}
+
+/// The demo's Wyoming lead registered and never applied: before this
+/// issue they read the cohort's shared results, peer groups, forum and
+/// activities.
+async fn a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let wy = sign_in_demo(&app, "lead.wy@demo.waymark.test").await;
+    let slug = waymark::demo::PROGRAM_SLUG;
+    // A state that shares its results with the cohort.
+    let shared: String = sqlx::query_scalar(
+        "SELECT r.state_code FROM result_sharing r JOIN programs p ON p.id = r.program_id
+         WHERE p.slug = $1 AND r.shared = 1 ORDER BY r.state_code LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    for path in [
+        format!("/programs/{slug}/assessment/{shared}/results"),
+        format!("/programs/{slug}/peers"),
+        format!("/programs/{slug}/forum"),
+        format!("/programs/{slug}/activities"),
+        format!("/programs/{slug}/participation"),
+    ] {
+        let page = wy.get(&path).await;
+        assert_eq!(page.status, 403, "{path} as Wyoming's lead");
+    }
+    // Its own application, and the public program page.
+    assert_eq!(
+        wy.get(&format!("/programs/{slug}/application"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(wy.get(&format!("/programs/{slug}")).await.status, 200);
+    // Home names the role once, as applying, and links nothing of the cohort.
+    let home = wy.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body
+            .contains("State team lead for Wyoming, applying to"),
+        "{}",
+        home.body
+    );
+    for cohort_page in ["/peers", "/activities", "/forum"] {
+        assert!(
+            !home
+                .body
+                .contains(&format!("/programs/{slug}{cohort_page}\"")),
+            "home links {cohort_page}"
+        );
+    }
+    // The forum's index offers none of the program's categories.
+    let forum = wy.get("/forum").await;
+    assert!(!forum.body.contains(&format!("/programs/{slug}/forum")));
+
+    // A coach reading another state's shared results is not offered a
+    // link to that state's assessment, which they may not open.
+    let other: String = sqlx::query_scalar(
+        "SELECT r.state_code FROM result_sharing r JOIN programs p ON p.id = r.program_id
+         WHERE p.slug = $1 AND r.shared = 1
+           AND r.state_code NOT IN (SELECT g.state_code FROM role_grants g JOIN users u ON u.id = g.user_id
+                                    WHERE u.email = 'coach@demo.waymark.test' AND g.state_code IS NOT NULL)
+         ORDER BY r.state_code LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let coach = sign_in_demo(&app, "coach@demo.waymark.test").await;
+    let results = coach
+        .get(&format!("/programs/{slug}/assessment/{other}/results"))
+        .await;
+    assert_eq!(results.status, 200);
+    let overview = format!("/programs/{slug}/assessment/{other}");
+    assert!(!results.body.contains(&format!("href=\"{overview}\"")));
+    assert_eq!(coach.get(&overview).await.status, 403);
+    app.stop().await;
+}
+
+/// A program whose year is under way today: its "coaching_calls" period
+/// runs from three months ago to eight months ahead.
+async fn current_program(app: &TestApp) -> i64 {
+    let id = app.add_program("now").await;
+    let today = jiff::Zoned::now().date();
+    let first = today
+        .first_of_month()
+        .saturating_sub(jiff::Span::new().months(3));
+    let last = today
+        .first_of_month()
+        .saturating_add(jiff::Span::new().months(8));
+    sqlx::query(
+        "INSERT INTO program_milestones (program_id, position, key, label, starts_on, ends_on, date_precision)
+         VALUES ($1, 1, 'coaching_calls', 'Monthly coaching calls', $2, $3, 'month')",
+    )
+    .bind(id)
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'CO', 1)",
+    )
+    .bind(id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+async fn person(app: &TestApp, email: &str, role: &str, state: Option<&str>) -> (i64, String) {
+    let program = (role != "admin").then_some("now");
+    let (id, _) = app.add_user(email, role, program, state).await;
+    (id, app.token_for(id, email).await)
+}
+
+async fn work(app: &TestApp, token: &str) -> Vec<Value> {
+    let (status, body) = call(app, token, "GET", "/api/v1/me/work", None).await;
+    assert_eq!(status, 200, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+fn texts(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| {
+            format!(
+                "{}: {}",
+                i["urgency"].as_str().unwrap(),
+                i["text"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = current_program(&app).await;
+    let db = &app.state.db.pool;
+    let (lead, lead_token) = person(&app, "lead@co.gov", "state_lead", Some("CO")).await;
+    let (member, member_token) = person(&app, "member@co.gov", "state_member", Some("CO")).await;
+    let (coach, coach_token) = person(&app, "coach@ta.org", "coach", Some("CO")).await;
+    let (reviewer, reviewer_token) = person(&app, "rev@ta.org", "reviewer", None).await;
+    let (_, admin_token) = person(&app, "admin@ta.org", "admin", None).await;
+    for (user, name) in [(lead, "Lee Lead"), (member, "Mo Member")] {
+        sqlx::query(
+            "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
+             VALUES ($1, 'CO', $2, $3, NULL, 'Agency', 'workforce_development', 'state', $4, 1)",
+        )
+        .bind(program_id)
+        .bind(user)
+        .bind(name)
+        .bind(if user == lead { "lead" } else { "member" })
+        .execute(db)
+        .await
+        .unwrap();
+    }
+
+    // The member has the assessment to rate, from its first element.
+    let items = work(&app, &member_token).await;
+    let rate = items
+        .iter()
+        .find(|i| i["kind"] == "rate_assessment")
+        .unwrap_or_else(|| panic!("{:?}", texts(&items)));
+    assert_eq!(
+        rate["text"],
+        "Rate Colorado's readiness assessment: 0 of 6 elements done"
+    );
+    let href = rate["href"].as_str().unwrap().to_owned();
+    assert!(
+        href.starts_with("/programs/now/assessment/CO/rate/"),
+        "{href}"
+    );
+
+    // Both rate every indicator of the first element: the member's count
+    // moves on, and the lead is asked for the consensus on it.
+    let instrument_id: i64 = sqlx::query_scalar("SELECT id FROM instruments WHERE program_id = $1")
+        .bind(program_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let first_element = href.rsplit('/').next().unwrap().to_owned();
+    let round: i64 = sqlx::query_scalar(
+        "INSERT INTO assessment_rounds (program_id, state_code, round, opened_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let indicators: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM indicators WHERE instrument_id = $1 AND element_key = $2",
+    )
+    .bind(instrument_id)
+    .bind(&first_element)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    for user in [lead, member] {
+        for i in &indicators {
+            sqlx::query(
+                "INSERT INTO member_ratings (round_id, user_id, indicator_id, level, updated_at) VALUES ($1, $2, $3, 2, 1)",
+            )
+            .bind(round)
+            .bind(user)
+            .bind(i)
+            .execute(db)
+            .await
+            .unwrap();
+        }
+    }
+    let items = work(&app, &member_token).await;
+    assert!(
+        texts(&items).contains(
+            &"to_do: Rate Colorado's readiness assessment: 1 of 6 elements done".to_owned()
+        ),
+        "{:?}",
+        texts(&items)
+    );
+    let lead_items = work(&app, &lead_token).await;
+    let consensus = lead_items
+        .iter()
+        .find(|i| i["kind"] == "agree_consensus")
+        .unwrap_or_else(|| panic!("{:?}", texts(&lead_items)));
+    assert_eq!(
+        consensus["href"],
+        format!("/programs/now/assessment/CO/consensus/{first_element}")
+    );
+    assert!(
+        !work(&app, &member_token)
+            .await
+            .iter()
+            .any(|i| i["kind"] == "agree_consensus"),
+        "the consensus is the lead's"
+    );
+
+    // A plan step the member owns, overdue; another due in three days;
+    // one far off (not shown).
+    let today = jiff::Zoned::now().date();
+    let plan: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let goal: i64 = sqlx::query_scalar(
+        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 1, 'Goal', 'e1', 1, 1) RETURNING id",
+    )
+    .bind(plan)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    for (n, (text, days)) in [("Late step", -5), ("Soon step", 3), ("Far step", 40)]
+        .into_iter()
+        .enumerate()
+    {
+        sqlx::query(
+            "INSERT INTO plan_steps (goal_id, position, text, owner_id, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, 1)",
+        )
+        .bind(goal)
+        .bind(n as i64)
+        .bind(text)
+        .bind(member)
+        .bind(today.saturating_add(jiff::Span::new().days(days)).to_string())
+        .execute(db)
+        .await
+        .unwrap();
+    }
+    // A coaching call tomorrow, and one last week with no notes, both the
+    // coach's.
+    let now = waymark::time::now_ms();
+    for (n, (title, at)) in [
+        ("Call tomorrow", now + 86_400_000),
+        ("Call last week", now - 7 * 86_400_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, status, uid, created_by, created_at, updated_at)
+             VALUES ($1, 'coaching_call', $2, $3, $4, 'scheduled', $5, $6, 1, 1) RETURNING id",
+        )
+        .bind(program_id)
+        .bind(title)
+        .bind(at)
+        .bind(at + 3_600_000)
+        .bind(format!("work-{n}@test"))
+        .bind(coach)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO activity_states (activity_id, program_id, state_code) VALUES ($1, $2, 'CO')")
+            .bind(id)
+            .bind(program_id)
+            .execute(db)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO activity_people (activity_id, user_id, role) VALUES ($1, $2, 'organizer')",
+        )
+        .bind(id)
+        .bind(coach)
+        .execute(db)
+        .await
+        .unwrap();
+    }
+
+    // The member's queue: overdue first, then due this week, the
+    // assessment, then the call coming up with its calendar file.
+    let items = work(&app, &member_token).await;
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["plan_step", "plan_step", "rate_assessment", "activity"],
+        "{:?}",
+        texts(&items)
+    );
+    assert_eq!(items[0]["urgency"], "overdue");
+    assert!(items[0]["text"].as_str().unwrap().ends_with("Late step"));
+    assert_eq!(items[1]["urgency"], "due_this_week");
+    assert!(items[1]["text"].as_str().unwrap().ends_with("Soon step"));
+    assert!(
+        items[3]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Call tomorrow: ")
+    );
+    assert!(
+        items[3]["calendar"]
+            .as_str()
+            .unwrap()
+            .ends_with("/calendar.ics")
+    );
+
+    // The coach: the notes of last week's call, and tomorrow's call.
+    let items = work(&app, &coach_token).await;
+    let notes = items
+        .iter()
+        .find(|i| i["kind"] == "record_notes")
+        .unwrap_or_else(|| panic!("{:?}", texts(&items)));
+    assert!(
+        notes["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Call last week on ")
+    );
+    assert!(
+        notes["href"]
+            .as_str()
+            .unwrap()
+            .starts_with("/programs/now/activities/")
+    );
+
+    // The reviewer: Wyoming's application to score; the admin: it waits
+    // for a decision.
+    let application: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (program_id, state_code, status, submitted_at, created_at, updated_at)
+         VALUES ($1, 'WY', 'submitted', 1, 1, 1) RETURNING id",
+    )
+    .bind(program_id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 1)")
+        .bind(application)
+        .bind(reviewer)
+        .execute(db)
+        .await
+        .unwrap();
+    let items = work(&app, &reviewer_token).await;
+    assert_eq!(
+        texts(&items),
+        ["to_do: Score 1 application still to review: Wyoming"]
+    );
+    assert_eq!(items[0]["href"], "/programs/now/reviews/WY");
+    let items = work(&app, &admin_token).await;
+    assert!(
+        texts(&items).contains(&"to_do: 1 application is waiting for a decision".to_owned()),
+        "{:?}",
+        texts(&items)
+    );
+
+    // The home page shows the same queue, with its status words.
+    let (_, pw) = app
+        .add_user("member2@co.gov", "state_member", Some("now"), Some("CO"))
+        .await;
+    let browser = app.browser();
+    assert_eq!(browser.sign_in("member2@co.gov", &pw).await.status, 303);
+    let home = browser.get("/").await;
+    assert!(home.body.contains("What is waiting for you"));
+    assert!(
+        home.body
+            .contains("Rate Colorado&#39;s readiness assessment: 0 of 6 elements done")
+            || home
+                .body
+                .contains("Rate Colorado&#x27;s readiness assessment: 0 of 6 elements done"),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains(">To do</span>"));
+    // Without a token the API refuses.
+    let (status, _) = call(&app, "nope", "GET", "/api/v1/me/work", None).await;
+    assert_eq!(status, 401);
+    app.stop().await;
+}
