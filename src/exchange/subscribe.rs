@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use jiff::civil::Weekday;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Executor};
 
@@ -20,9 +21,119 @@ use crate::framework::Registry;
 use crate::mail::Email;
 use crate::time::now_ms;
 
-/// How often a digest comes: (key, what people read).
-pub const FREQUENCIES: [(&str, &str); 2] =
-    [("daily", "Every day"), ("weekly", "Every week, on Mondays")];
+/// How often a digest comes.
+pub const FREQUENCIES: [&str; 2] = ["daily", "weekly"];
+
+/// "Mondays" ... "Sundays": the day weekly digests go out.
+pub fn weekdays(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "Mondays",
+        Weekday::Tuesday => "Tuesdays",
+        Weekday::Wednesday => "Wednesdays",
+        Weekday::Thursday => "Thursdays",
+        Weekday::Friday => "Fridays",
+        Weekday::Saturday => "Saturdays",
+        Weekday::Sunday => "Sundays",
+    }
+}
+
+/// A frequency as a choice on the form: "Every day", "Every week, on Mondays".
+pub fn frequency_choice(frequency: &str, weekday: Weekday) -> String {
+    match frequency {
+        "daily" => "Every day".to_owned(),
+        "weekly" => format!("Every week, on {}", weekdays(weekday)),
+        other => other.to_owned(),
+    }
+}
+
+/// The choices of the form: (key, label), in order.
+pub fn frequency_choices(weekday: Weekday) -> Vec<(&'static str, String)> {
+    FREQUENCIES
+        .iter()
+        .map(|f| (*f, frequency_choice(f, weekday)))
+        .collect()
+}
+
+/// Names joined for a sentence: "A", "A and B", "A, B, and C".
+pub fn list_of(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+/// The words for a digest: ("a daily" | "a weekly" | "a", when it is
+/// sent: "" or ", sent on Mondays").
+fn digest_words(frequency: &str, weekday: Weekday) -> (&'static str, String) {
+    match frequency {
+        "daily" => ("a daily", String::new()),
+        "weekly" => ("a weekly", format!(", sent on {}", weekdays(weekday))),
+        _ => ("a", String::new()),
+    }
+}
+
+/// What a subscription page says of a subscription: `asked` (not yet
+/// confirmed) or not. "You asked for a weekly digest on Partnerships and
+/// Funding, sent on Mondays." / "You get a daily digest on Partnerships."
+pub fn subscription_sentence(
+    asked: bool,
+    frequency: &str,
+    weekday: Weekday,
+    topics: &[String],
+) -> String {
+    let (a, sent) = digest_words(frequency, weekday);
+    let lead = if asked { "You asked for" } else { "You get" };
+    let on = if topics.is_empty() {
+        String::new()
+    } else {
+        format!(" on {}", list_of(topics))
+    };
+    format!("{lead} {a} digest{on}{sent}.")
+}
+
+/// The opening of the confirmation email (a list of topics follows):
+/// "Someone (we hope you) asked for a weekly Career Pathways Exchange
+/// digest at this address, sent on Mondays, with new resources and events on:"
+pub fn asked_email_sentence(frequency: &str, weekday: Weekday) -> String {
+    let (a, sent) = digest_words(frequency, weekday);
+    format!(
+        "Someone (we hope you) asked for {a} Career Pathways Exchange digest at this address{sent}, with new resources and events on:"
+    )
+}
+
+/// The opening of the manage-link email: "This address already gets a
+/// daily Career Pathways Exchange digest."
+pub fn already_email_sentence(frequency: &str, weekday: Weekday) -> String {
+    let (a, sent) = digest_words(frequency, weekday);
+    format!("This address already gets {a} Career Pathways Exchange digest{sent}.")
+}
+
+/// A line of the admin's subscriber counts, from a key of [`counts`]
+/// ("<status> <frequency>"): "1 person gets the daily digest."
+pub fn count_sentence(key: &str, n: i64) -> String {
+    let (status, frequency) = key.split_once(' ').unwrap_or((key, ""));
+    let digest = match frequency {
+        "daily" => "the daily digest",
+        "weekly" => "the weekly digest",
+        _ => "a digest",
+    };
+    let one = n == 1;
+    let people = if one { "person" } else { "people" };
+    match status {
+        "active" => format!(
+            "{n} {people} {} {digest}.",
+            if one { "gets" } else { "get" }
+        ),
+        "pending" => format!(
+            "{n} {people} asked for {digest} and {} not confirmed yet.",
+            if one { "has" } else { "have" }
+        ),
+        "unsubscribed" => format!("{n} {people} unsubscribed from {digest}."),
+        _ => format!("{n} {people} ({status}) for {digest}."),
+    }
+}
 
 /// At most one confirmation or manage-link email per address this often,
 /// so the form cannot be used to flood someone's inbox.
@@ -57,7 +168,7 @@ pub fn check_choice(
         }
     };
     let frequency = frequency.trim().to_ascii_lowercase();
-    if !FREQUENCIES.iter().any(|(k, _)| *k == frequency) {
+    if !FREQUENCIES.contains(&frequency.as_str()) {
         errors.push(("frequency", "Choose every day or every week.".into()));
     }
     if errors.is_empty() {
@@ -188,15 +299,6 @@ pub struct Subscriber {
     pub topics: Vec<String>,
     #[serde(skip)]
     pub link_version: i64,
-}
-
-impl Subscriber {
-    pub fn frequency_label(&self) -> &'static str {
-        FREQUENCIES
-            .iter()
-            .find(|(k, _)| *k == self.frequency)
-            .map_or("", |(_, l)| *l)
-    }
 }
 
 type Row = (i64, String, String, String, i64, Option<i64>);
@@ -437,7 +539,7 @@ pub fn grouped_topics(registry: &Registry) -> Vec<(String, Vec<super::topics::To
 struct LinkText<'a> {
     confirm: bool,
     topics: &'a [String],
-    frequency: &'a str,
+    opening: &'a str,
     manage: &'a str,
 }
 
@@ -446,7 +548,7 @@ struct LinkText<'a> {
 struct LinkHtml<'a> {
     confirm: bool,
     topics: &'a [String],
-    frequency: &'a str,
+    opening: &'a str,
     manage: &'a str,
 }
 
@@ -456,7 +558,12 @@ fn link_email(state: &AppState, sub: &Subscriber, action: OnSubscribe) -> anyhow
     let manage = manage_url(&state.config.base_url, &token);
     let topics = topic_names(&state.frameworks, &sub.topics);
     let confirm = action == OnSubscribe::Confirm;
-    let frequency = sub.frequency_label();
+    let weekday = state.config.digest_weekday;
+    let opening = if confirm {
+        asked_email_sentence(&sub.frequency, weekday)
+    } else {
+        already_email_sentence(&sub.frequency, weekday)
+    };
     Ok(Email {
         to: sub.email.clone(),
         subject: if confirm {
@@ -467,14 +574,14 @@ fn link_email(state: &AppState, sub: &Subscriber, action: OnSubscribe) -> anyhow
         text: LinkText {
             confirm,
             topics: &topics,
-            frequency,
+            opening: &opening,
             manage: &manage,
         }
         .render()?,
         html: LinkHtml {
             confirm,
             topics: &topics,
-            frequency,
+            opening: &opening,
             manage: &manage,
         }
         .render()?,
@@ -571,6 +678,132 @@ mod tests {
                 "List-Unsubscribe=One-Click".into()
             )
         );
+    }
+
+    const WEEKDAYS: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    fn names(n: usize) -> Vec<String> {
+        ["Partnerships", "Funding", "Policy"][..n]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn lists_read_as_in_a_sentence() {
+        assert_eq!(list_of(&names(0)), "");
+        assert_eq!(list_of(&names(1)), "Partnerships");
+        assert_eq!(list_of(&names(2)), "Partnerships and Funding");
+        assert_eq!(list_of(&names(3)), "Partnerships, Funding, and Policy");
+    }
+
+    #[test]
+    fn subscription_sentences_are_grammatical_for_every_frequency_and_day() {
+        assert_eq!(
+            subscription_sentence(true, "weekly", Weekday::Monday, &names(2)),
+            "You asked for a weekly digest on Partnerships and Funding, sent on Mondays."
+        );
+        assert_eq!(
+            subscription_sentence(true, "daily", Weekday::Monday, &names(1)),
+            "You asked for a daily digest on Partnerships."
+        );
+        assert_eq!(
+            subscription_sentence(false, "weekly", Weekday::Friday, &names(3)),
+            "You get a weekly digest on Partnerships, Funding, and Policy, sent on Fridays."
+        );
+        assert_eq!(
+            subscription_sentence(false, "daily", Weekday::Sunday, &names(2)),
+            "You get a daily digest on Partnerships and Funding."
+        );
+        assert_eq!(
+            asked_email_sentence("weekly", Weekday::Tuesday),
+            "Someone (we hope you) asked for a weekly Career Pathways Exchange digest at this address, sent on Tuesdays, with new resources and events on:"
+        );
+        assert_eq!(
+            asked_email_sentence("daily", Weekday::Tuesday),
+            "Someone (we hope you) asked for a daily Career Pathways Exchange digest at this address, with new resources and events on:"
+        );
+        assert_eq!(
+            already_email_sentence("weekly", Weekday::Saturday),
+            "This address already gets a weekly Career Pathways Exchange digest, sent on Saturdays."
+        );
+        assert_eq!(
+            already_email_sentence("daily", Weekday::Saturday),
+            "This address already gets a daily Career Pathways Exchange digest."
+        );
+        for day in WEEKDAYS {
+            let plural = weekdays(day);
+            assert!(plural.ends_with("days") && plural.starts_with(char::is_uppercase));
+            assert_eq!(
+                frequency_choice("weekly", day),
+                format!("Every week, on {plural}")
+            );
+            assert_eq!(frequency_choice("daily", day), "Every day");
+            let choices = frequency_choices(day);
+            assert_eq!(choices.len(), FREQUENCIES.len());
+            for f in FREQUENCIES {
+                let mut said = vec![asked_email_sentence(f, day), already_email_sentence(f, day)];
+                for n in 0..=3 {
+                    for asked in [true, false] {
+                        said.push(subscription_sentence(asked, f, day, &names(n)));
+                    }
+                }
+                for s in said {
+                    let lower = s.to_lowercase();
+                    assert!(lower.contains(&format!("a {f} ")), "{s}");
+                    assert!(!lower.contains("a every"), "{s}");
+                    assert!(!s.contains("  ") && !s.contains(" ,") && !s.contains(",,"));
+                    assert!(!s.contains(" .") && !s.contains(",."), "{s}");
+                    assert!(s.ends_with('.') || s.ends_with(':'), "{s}");
+                    assert!(s.starts_with(char::is_uppercase), "{s}");
+                    // The day is named (capitalised) for weekly digests only.
+                    assert_eq!(s.contains(plural), f == "weekly", "{s}");
+                    assert!(!s.contains(&plural.to_lowercase()), "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn subscriber_counts_agree_with_their_number() {
+        assert_eq!(
+            count_sentence("active daily", 1),
+            "1 person gets the daily digest."
+        );
+        assert_eq!(
+            count_sentence("active weekly", 3),
+            "3 people get the weekly digest."
+        );
+        assert_eq!(
+            count_sentence("pending weekly", 1),
+            "1 person asked for the weekly digest and has not confirmed yet."
+        );
+        assert_eq!(
+            count_sentence("pending daily", 2),
+            "2 people asked for the daily digest and have not confirmed yet."
+        );
+        assert_eq!(
+            count_sentence("unsubscribed daily", 1),
+            "1 person unsubscribed from the daily digest."
+        );
+        for status in ["active", "pending", "unsubscribed"] {
+            for f in FREQUENCIES {
+                for n in [0, 1, 2, 10] {
+                    let s = count_sentence(&format!("{status} {f}"), n);
+                    assert!(s.starts_with(&format!("{n} ")), "{s}");
+                    assert_eq!(s.contains(" person "), n == 1, "{s}");
+                    assert!(s.contains(&format!("the {f} digest")), "{s}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::digest::{self, Archived, Item, Run};
-use super::subscribe::{self, FREQUENCIES, Subscriber};
+use super::subscribe::{self, Subscriber};
 use super::topics::Topic;
 use crate::app::{AppState, Routes};
 use crate::auth::guard;
@@ -69,6 +69,7 @@ struct Choices {
     groups: Vec<(String, Vec<Topic>)>,
     chosen: Vec<String>,
     frequency: String,
+    frequencies: Vec<(&'static str, String)>,
     errors: BTreeMap<String, String>,
 }
 
@@ -78,6 +79,7 @@ impl Choices {
             groups: subscribe::grouped_topics(&state.frameworks),
             chosen,
             frequency,
+            frequencies: subscribe::frequency_choices(state.config.digest_weekday),
             errors: BTreeMap::new(),
         }
     }
@@ -101,8 +103,8 @@ impl Choices {
         self.frequency == key
     }
 
-    fn frequencies(&self) -> &'static [(&'static str, &'static str)] {
-        &FREQUENCIES
+    fn frequencies(&self) -> &[(&'static str, String)] {
+        &self.frequencies
     }
 
     /// An id-safe form of a topic key.
@@ -177,7 +179,20 @@ struct ManagePage {
     sub: Subscriber,
     token: String,
     topic_names: Vec<String>,
+    weekday: jiff::civil::Weekday,
     form: Choices,
+}
+
+impl ManagePage {
+    /// "You asked for / You get a weekly digest on ..., sent on Mondays."
+    fn sentence(&self, asked: bool) -> String {
+        subscribe::subscription_sentence(
+            asked,
+            &self.sub.frequency,
+            self.weekday,
+            &self.topic_names,
+        )
+    }
 }
 
 async fn subscriber(state: &AppState, token: &str) -> Result<Subscriber, AppError> {
@@ -199,6 +214,7 @@ fn manage(
     ManagePage {
         chrome,
         topic_names: subscribe::topic_names(&state.frameworks, &sub.topics),
+        weekday: state.config.digest_weekday,
         sub,
         token,
         form,
@@ -391,6 +407,10 @@ struct RunsPage {
 impl RunsPage {
     fn when(&self, ms: &i64) -> String {
         crate::time::format_in_zone(*ms, super::TIME_ZONE)
+    }
+
+    fn count_sentence(&self, key: &str, n: &i64) -> String {
+        subscribe::count_sentence(key, *n)
     }
 }
 

@@ -19,6 +19,7 @@ both_backends!(
     building_goes_a_chunk_per_job_between_other_jobs,
     many_distinct_digests_in_one_chunk_each_reach_the_right_person,
     bad_input_is_refused_next_to_the_field_and_changes_nothing,
+    subscription_pages_and_emails_say_how_often_in_plain_sentences,
 );
 
 const PARTNERSHIPS: &str = "six-key-elements/partnerships";
@@ -903,4 +904,93 @@ async fn two_servers_on_postgres_send_each_digest_once() {
     }
     assert_eq!(seen.len(), n, "everyone got it");
     assert!(seen.values().all(|c| *c == 1), "nobody twice");
+}
+
+async fn subscription_pages_and_emails_say_how_often_in_plain_sentences(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("run_jobs", "false"), ("digest_weekday", "friday")],
+    )
+    .await;
+    let b = app.browser();
+    let form = b.get("/exchange/subscribe").await;
+    assert!(form.body.contains(">Every week, on Fridays</label>"));
+    assert!(form.body.contains(">Every day</label>"));
+    let sent = b
+        .submit(
+            "/exchange/subscribe",
+            "/exchange/subscribe",
+            &[
+                ("email", "ana@example.org"),
+                ("topics", PARTNERSHIPS),
+                ("topics", FUNDING),
+                ("frequency", "weekly"),
+            ],
+        )
+        .await;
+    assert!(sent.body.contains("Check your email"), "{}", sent.body);
+    let text: String = sqlx::query_scalar("SELECT text_body FROM outbox")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        text.contains(
+            "Someone (we hope you) asked for a weekly Career Pathways Exchange digest at this address, sent on Fridays, with new resources and events on:"
+        ),
+        "{text}"
+    );
+
+    let (id, version): (i64, i64) =
+        sqlx::query_as("SELECT id, link_version FROM exchange_subscribers")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let token = waymark::exchange::subscribe::token(&app.state.keys.csrf, id, version);
+    let manage = format!("/exchange/subscription/{token}");
+    let pending = b.get(&manage).await;
+    assert!(
+        pending.body.contains(
+            "You asked for a weekly digest on Build Cross-Agency Partnerships and Identify Funding Needs and Strategies, sent on Fridays. Confirm to start it."
+        ),
+        "{}",
+        pending.body
+    );
+    b.submit(&manage, &format!("{manage}/confirm"), &[]).await;
+    let active = b.get(&manage).await;
+    assert!(
+        active.body.contains(
+            "You get a weekly digest on Build Cross-Agency Partnerships and Identify Funding Needs and Strategies, sent on Fridays."
+        ),
+        "{}",
+        active.body
+    );
+    let saved = b
+        .submit(
+            &manage,
+            &manage,
+            &[("topics", PARTNERSHIPS), ("frequency", "daily")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let daily = b.get(saved.location.as_deref().unwrap()).await;
+    assert!(
+        daily
+            .body
+            .contains("You get a daily digest on Build Cross-Agency Partnerships."),
+        "{}",
+        daily.body
+    );
+    assert!(!daily.body.contains("a every"));
+
+    // The admin's counts agree with their numbers.
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    b.sign_in("admin@ta.org", &pw).await;
+    let runs = b.get("/admin/exchange/digests").await;
+    assert_eq!(runs.status, 200);
+    assert!(
+        runs.body.contains("1 person gets the daily digest."),
+        "{}",
+        runs.body
+    );
+    app.stop().await;
 }
