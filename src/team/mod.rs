@@ -183,9 +183,100 @@ pub fn keeps_a_lead(roles: &[(i64, TeamRole)], member_id: i64, new_role: Option<
     })
 }
 
+/// Where a member's account stands, as the roster shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    /// Accepted the invitation: set a password, signed in, or took part.
+    Joined,
+    /// Invited by email, not yet accepted.
+    Invited,
+    /// Proposed with no email address, so never invited.
+    NoEmail,
+}
+
+impl Account {
+    pub fn label(self) -> &'static str {
+        match self {
+            Account::Joined => "Joined",
+            Account::Invited => "Invited, not yet accepted",
+            Account::NoEmail => "No email address: add them again with one to invite them",
+        }
+    }
+}
+
+/// What is known of a member's account (all false when they have none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountFacts {
+    pub has_email: bool,
+    pub has_password: bool,
+    /// The account is switched on.
+    pub user_active: bool,
+    /// The person has signed in at least once, or used a personal access token.
+    pub signed_in: bool,
+    /// The person has rated the assessment (only someone using their account can).
+    pub rated: bool,
+}
+
+/// A member has joined once they have set a password (which is how an
+/// invitation is accepted), or their active account shows they have used
+/// it: a sign-in or a rating. Otherwise they are invited if they have an
+/// email address to be invited at.
+pub fn account_status(f: &AccountFacts) -> Account {
+    if f.has_password || (f.user_active && (f.signed_in || f.rated)) {
+        Account::Joined
+    } else if f.has_email {
+        Account::Invited
+    } else {
+        Account::NoEmail
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_who_accepted_or_took_part_has_joined() {
+        let invited = AccountFacts {
+            has_email: true,
+            user_active: true,
+            ..Default::default()
+        };
+        assert_eq!(account_status(&invited), Account::Invited);
+        let accepted = AccountFacts {
+            has_password: true,
+            ..invited
+        };
+        assert_eq!(account_status(&accepted), Account::Joined);
+        let signed_in = AccountFacts {
+            signed_in: true,
+            ..invited
+        };
+        assert_eq!(account_status(&signed_in), Account::Joined);
+        let rated = AccountFacts {
+            rated: true,
+            ..invited
+        };
+        assert_eq!(account_status(&rated), Account::Joined);
+        let rated_and_signed_in = AccountFacts {
+            has_password: true,
+            signed_in: true,
+            rated: true,
+            ..invited
+        };
+        assert_eq!(account_status(&rated_and_signed_in), Account::Joined);
+        // A switched-off account's old sign-ins do not make it joined.
+        let switched_off = AccountFacts {
+            user_active: false,
+            signed_in: true,
+            rated: true,
+            ..invited
+        };
+        assert_eq!(account_status(&switched_off), Account::Invited);
+        assert_eq!(account_status(&AccountFacts::default()), Account::NoEmail);
+        assert_eq!(Account::Joined.label(), "Joined");
+        assert_eq!(Account::Invited.label(), "Invited, not yet accepted");
+    }
 
     #[test]
     fn a_team_always_keeps_a_lead() {

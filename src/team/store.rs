@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::{Any, Executor, FromRow};
 
-use super::{Sector, TeamRole};
+use super::{Account, AccountFacts, Sector, TeamRole};
 use crate::auth::{Grant, Role};
 use crate::db::Tx;
 
@@ -19,6 +19,9 @@ struct MemberRow {
     role: String,
     invited_at: Option<i64>,
     has_password: i64,
+    user_active: i64,
+    signed_in: i64,
+    rated: i64,
 }
 
 /// One person on a state team's roster.
@@ -36,8 +39,11 @@ pub struct TeamMember {
     pub level: String,
     pub role: TeamRole,
     pub invited_at: Option<i64>,
-    /// Whether the person has accepted the invitation and set a password.
+    /// Whether the person has joined: accepted the invitation (set a
+    /// password), signed in, or rated the assessment.
     pub active: bool,
+    #[serde(skip)]
+    pub account: Account,
 }
 
 pub async fn exists<'c, E: Executor<'c, Database = Any>>(
@@ -104,7 +110,16 @@ pub async fn members<'c, E: Executor<'c, Database = Any>>(
 ) -> sqlx::Result<Vec<TeamMember>> {
     let rows: Vec<MemberRow> = sqlx::query_as(
         "SELECT m.id, m.user_id, m.name, m.email, m.agency, m.sector, m.level, m.role, m.invited_at,
-                CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password
+                CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS has_password,
+                CASE WHEN u.active = 1 THEN 1 ELSE 0 END AS user_active,
+                CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = m.user_id)
+                       OR EXISTS (SELECT 1 FROM audit_log a WHERE a.actor_user_id = m.user_id
+                                  AND a.action = 'sign_in' AND a.outcome = 'ok')
+                       OR EXISTS (SELECT 1 FROM api_tokens t WHERE t.user_id = m.user_id
+                                  AND t.last_used_at IS NOT NULL)
+                     THEN 1 ELSE 0 END AS signed_in,
+                CASE WHEN EXISTS (SELECT 1 FROM member_ratings r WHERE r.user_id = m.user_id)
+                     THEN 1 ELSE 0 END AS rated
          FROM team_members m LEFT JOIN users u ON u.id = m.user_id
          WHERE m.program_id = $1 AND m.state_code = $2
          ORDER BY CASE WHEN m.role = 'lead' THEN 0 ELSE 1 END, m.name, m.id",
@@ -115,17 +130,27 @@ pub async fn members<'c, E: Executor<'c, Database = Any>>(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| TeamMember {
-            id: r.id,
-            user_id: r.user_id,
-            name: r.name,
-            email: r.email.unwrap_or_default(),
-            agency: r.agency,
-            sector: Sector::parse(&r.sector).unwrap_or(Sector::Other),
-            level: r.level,
-            role: TeamRole::parse(&r.role).unwrap_or(TeamRole::Member),
-            invited_at: r.invited_at,
-            active: r.has_password == 1,
+        .map(|r| {
+            let account = super::account_status(&AccountFacts {
+                has_email: r.email.as_deref().is_some_and(|e| !e.is_empty()),
+                has_password: r.has_password == 1,
+                user_active: r.user_active == 1,
+                signed_in: r.signed_in == 1,
+                rated: r.rated == 1,
+            });
+            TeamMember {
+                id: r.id,
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email.unwrap_or_default(),
+                agency: r.agency,
+                sector: Sector::parse(&r.sector).unwrap_or(Sector::Other),
+                level: r.level,
+                role: TeamRole::parse(&r.role).unwrap_or(TeamRole::Member),
+                invited_at: r.invited_at,
+                active: account == Account::Joined,
+                account,
+            }
         })
         .collect())
 }

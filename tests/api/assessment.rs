@@ -6,9 +6,12 @@ use serde_json::{Value, json};
 
 use crate::applications::future_program;
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp, call};
+use crate::helpers::{Backend, Browser, TestApp, call, set_password_link};
 
-both_backends!(rating_consensus_snapshots_and_results);
+both_backends!(
+    rating_consensus_snapshots_and_results,
+    the_roster_shows_members_who_accepted_or_rated_as_joined
+);
 
 const SLUG: &str = "acp";
 
@@ -443,5 +446,135 @@ async fn rating_consensus_snapshots_and_results(backend: Backend) {
             .unwrap();
         assert!(n > 0, "{action} is audited");
     }
+    app.stop().await;
+}
+
+/// The text of a roster row's Account cell, for the member named `name`.
+fn account_cell(body: &str, name: &str) -> String {
+    let row = body
+        .find(&format!("data-label=\"Name\">{name}"))
+        .unwrap_or_else(|| panic!("{name} on the roster: {body}"));
+    let rest = &body[row..];
+    let cell = rest.find("data-label=\"Account\">").unwrap() + "data-label=\"Account\">".len();
+    let end = rest[cell..].find("</td>").unwrap();
+    rest[cell..cell + end].trim().to_owned()
+}
+
+async fn the_roster_shows_members_who_accepted_or_rated_as_joined(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("run_jobs", "false")]).await;
+    let program_id = future_program(&app, SLUG).await;
+    team(&app, program_id, "CO").await;
+    let (_, lead, _) = member(
+        &app,
+        program_id,
+        "lead@co.gov",
+        "state_lead",
+        "CO",
+        "postsecondary_cte",
+    )
+    .await;
+    let roster = format!("/programs/{SLUG}/teams/CO");
+    for (name, email) in [
+        ("Pat Accepts", "pat@co.gov"),
+        ("Lee Rates", "lee@co.gov"),
+        ("Sam Waits", "sam@co.gov"),
+    ] {
+        let added = lead
+            .submit(
+                &roster,
+                &format!("{roster}/members"),
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("agency", "Labor"),
+                    ("sector", "workforce_development"),
+                    ("level", "state"),
+                    ("role", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, 303, "{}", added.body);
+    }
+    let page = lead.get(&roster).await;
+    assert_eq!(
+        account_cell(&page.body, "Pat Accepts"),
+        "Invited, not yet accepted"
+    );
+    assert_eq!(account_cell(&page.body, "Name of lead@co.gov"), "Joined");
+
+    // Pat accepts the invitation (chooses a password), signs in and rates.
+    let invite: String =
+        sqlx::query_scalar("SELECT text_body FROM outbox WHERE to_addr = 'pat@co.gov'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let link = set_password_link(&invite).expect("an invitation link");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let pat = app.browser();
+    let set = pat
+        .submit(
+            &link,
+            "/password/set",
+            &[
+                ("token", &token),
+                ("password", "colorado pathways team"),
+                ("confirm", "colorado pathways team"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 303, "{}", set.body);
+    pat.sign_in("pat@co.gov", "colorado pathways team").await;
+    let rate = format!("/programs/{SLUG}/assessment/CO/rate/partnerships");
+    let form = pat.get(&rate).await;
+    assert_eq!(form.status, 200);
+    let first = indicator_ids(&form.body)[0].clone();
+    let saved = pat
+        .submit(&rate, &rate, &[(&format!("level-{first}"), "2")])
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // Lee never chose a password but was given a token (`waymark token
+    // create`) and rated through the API.
+    let lee_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'lee@co.gov'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let lee_token = app.token_for(lee_id, "lee@co.gov").await;
+    let (status, body) = call(
+        &app,
+        &lee_token,
+        "PUT",
+        &format!("/api/v1/programs/{SLUG}/assessment/CO/ratings"),
+        Some(json!({"ratings": [{"indicator_id": first.parse::<i64>().unwrap(), "level": 3}]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let page = lead.get(&roster).await;
+    assert_eq!(account_cell(&page.body, "Pat Accepts"), "Joined");
+    assert_eq!(account_cell(&page.body, "Lee Rates"), "Joined");
+    assert_eq!(
+        account_cell(&page.body, "Sam Waits"),
+        "Invited, not yet accepted"
+    );
+    // Only Sam can be sent a new invitation.
+    assert_eq!(page.body.matches("/reinvite\"").count(), 1, "{}", page.body);
+    let (status, roster_json) = call(
+        &app,
+        &lee_token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/teams/CO"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{roster_json}");
+    let joined: Vec<&str> = roster_json["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["active"] == true)
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(joined.len(), 3, "{roster_json}");
     app.stop().await;
 }
