@@ -335,9 +335,132 @@ pub const LETTER_COMMITMENTS: [&str; 3] = [
     "Give consideration to implementing the career pathways plan developed by the team",
 ];
 
+/// What a program's page offers a visitor about applying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOffer {
+    /// Not signed in, and applications are open: "Register to apply".
+    Register,
+    /// A state's team lead in this program: a link to their state's application.
+    OwnApplication,
+    /// Nothing to offer: applications are closed, or the person signed in
+    /// (an admin, reviewer, coach, ...) does not apply for a state.
+    Nothing,
+}
+
+/// The registration invitation goes only to people who can use it: the
+/// signed-in already have an account, so they see it never, and a state
+/// lead sees their own state's application instead.
+pub fn apply_offer(
+    user: Option<&crate::auth::CurrentUser>,
+    program_id: i64,
+    due_at: Option<i64>,
+    now: i64,
+) -> ApplyOffer {
+    match user {
+        Some(u) => {
+            let leads_here = u.grants.iter().any(|g| {
+                g.role == crate::auth::Role::StateLead
+                    && g.program_id == Some(program_id)
+                    && g.state_code.is_some()
+            });
+            if leads_here {
+                ApplyOffer::OwnApplication
+            } else {
+                ApplyOffer::Nothing
+            }
+        }
+        None if due_at.is_some_and(|due| now < due) => ApplyOffer::Register,
+        None => ApplyOffer::Nothing,
+    }
+}
+
+/// [`apply_offer`] on a program's page, now.
+pub fn apply_offer_now(
+    user: Option<&crate::auth::CurrentUser>,
+    program: &crate::program::store::Program,
+) -> ApplyOffer {
+    apply_offer(
+        user,
+        program.id,
+        program.applications_due_at,
+        crate::time::now_ms(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn person(
+        grants: &[(crate::auth::Role, Option<i64>, Option<&str>)],
+    ) -> crate::auth::CurrentUser {
+        crate::auth::CurrentUser {
+            id: 1,
+            email: "someone@example.org".into(),
+            name: "Someone".into(),
+            grants: grants
+                .iter()
+                .map(|(role, program_id, state)| crate::auth::Grant {
+                    role: *role,
+                    program_id: *program_id,
+                    state_code: state.map(str::to_owned),
+                })
+                .collect(),
+            outside_cohort: vec![],
+        }
+    }
+
+    #[test]
+    fn only_anonymous_visitors_are_invited_to_register_and_only_while_open() {
+        use crate::auth::Role;
+        let open = Some(2_000);
+        assert_eq!(apply_offer(None, 7, open, 1_000), ApplyOffer::Register);
+        assert_eq!(
+            apply_offer(None, 7, open, 2_000),
+            ApplyOffer::Nothing,
+            "closed at the deadline"
+        );
+        assert_eq!(
+            apply_offer(None, 7, None, 1_000),
+            ApplyOffer::Nothing,
+            "no deadline set"
+        );
+        for role in [
+            Role::Admin,
+            Role::Reviewer,
+            Role::Coach,
+            Role::Sme,
+            Role::Federal,
+            Role::Partner,
+        ] {
+            let who = person(&[(role, Some(7), None)]);
+            assert_eq!(
+                apply_offer(Some(&who), 7, open, 1_000),
+                ApplyOffer::Nothing,
+                "{role:?}"
+            );
+        }
+        let lead = person(&[(Role::StateLead, Some(7), Some("CO"))]);
+        assert_eq!(
+            apply_offer(Some(&lead), 7, open, 1_000),
+            ApplyOffer::OwnApplication
+        );
+        assert_eq!(
+            apply_offer(Some(&lead), 7, open, 3_000),
+            ApplyOffer::OwnApplication,
+            "still theirs to read after the deadline"
+        );
+        assert_eq!(
+            apply_offer(Some(&lead), 8, open, 1_000),
+            ApplyOffer::Nothing,
+            "another program"
+        );
+        let member = person(&[(Role::StateMember, Some(7), Some("CO"))]);
+        assert_eq!(
+            apply_offer(Some(&member), 7, open, 1_000),
+            ApplyOffer::Nothing
+        );
+    }
 
     fn member() -> MemberRequest {
         MemberRequest {

@@ -22,6 +22,8 @@ pub struct Chrome {
     pub csrf_token: String,
     /// A one-line confirmation shown at the top ("Password changed.").
     pub notice: Option<&'static str>,
+    /// The person signed in, for pages that show each person their part.
+    pub user: Option<crate::auth::CurrentUser>,
 }
 
 impl Chrome {
@@ -61,6 +63,7 @@ impl Chrome {
             nav,
             csrf_token: visitor.csrf_token.clone(),
             notice: None,
+            user: visitor.user.clone(),
         }
     }
 
@@ -77,6 +80,7 @@ impl Chrome {
             }],
             csrf_token: String::new(),
             notice: None,
+            user: None,
         }
     }
 

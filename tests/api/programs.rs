@@ -7,7 +7,8 @@ use crate::helpers::{Backend, TestApp};
 
 both_backends!(
     an_admin_creates_the_2016_program_and_anyone_reads_it,
-    programs_through_the_api
+    programs_through_the_api,
+    only_those_who_can_use_it_are_invited_to_register
 );
 
 async fn an_admin_creates_the_2016_program_and_anyone_reads_it(backend: Backend) {
@@ -153,3 +154,75 @@ async fn programs_through_the_api(backend: Backend) {
     assert_eq!(missing.status(), 404);
     app.stop().await;
 }
+
+async fn only_those_who_can_use_it_are_invited_to_register(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    crate::applications::future_program(&app, "acp").await;
+    let page = "/programs/acp";
+    const REGISTER: &str = "href=\"/register?program=acp\"";
+    const OWN: &str = "href=\"/programs/acp/application\"";
+
+    let anonymous = app.browser().get(page).await;
+    assert_eq!(anonymous.status, 200);
+    assert!(anonymous.body.contains("Register to apply"));
+    assert!(anonymous.body.contains(REGISTER));
+    assert!(!anonymous.body.contains(OWN), "{}", anonymous.body);
+
+    for (email, role, program, state) in [
+        ("admin@ta.org", "admin", None, None),
+        ("reviewer@ta.org", "reviewer", Some("acp"), None),
+        ("coach@ta.org", "coach", Some("acp"), Some("CO")),
+        ("federal@ed.gov", "federal", None, None),
+        ("partner@org.org", "partner", None, None),
+    ] {
+        let (_, pw) = app.add_user(email, role, program, state).await;
+        let b = app.browser();
+        b.sign_in(email, &pw).await;
+        let shown = b.get(page).await;
+        assert_eq!(shown.status, 200, "{role}");
+        assert!(shown.body.contains("How to apply"), "{role}");
+        assert!(!shown.body.contains("Register to apply"), "{role}");
+        assert!(!shown.body.contains(REGISTER), "{role}");
+        assert!(!shown.body.contains(OWN), "{role}");
+    }
+
+    // A state lead of the program is sent to their own application.
+    let (_, pw) = app
+        .add_user("lead@co.gov", "state_lead", Some("acp"), Some("CO"))
+        .await;
+    let lead = app.browser();
+    lead.sign_in("lead@co.gov", &pw).await;
+    lead.submit(OWN_PATH, "/programs/acp/application/start", &[])
+        .await;
+    let shown = lead.get(page).await;
+    assert!(!shown.body.contains("Register to apply"));
+    assert!(shown.body.contains(OWN));
+    assert!(shown.body.contains("Open your state's application"));
+
+    // Once the deadline has passed, nobody is invited to register.
+    let past = waymark::program::create::NewProgramRequest {
+        name: "Advancing Career Pathways 2016".into(),
+        slug: "acp-2016".into(),
+        template: "intensive".into(),
+        time_zone: "America/New_York".into(),
+        deadline_date: "2016-06-01".into(),
+        deadline_time: "15:00".into(),
+        sponsor: "OCTAE".into(),
+        provider: "Provider".into(),
+    };
+    waymark::program::create::create(&app.state, (None, "test".into()), "", &past)
+        .await
+        .unwrap()
+        .unwrap();
+    let closed = app.browser().get("/programs/acp-2016").await;
+    assert_eq!(closed.status, 200);
+    assert!(closed.body.contains("3:00 pm EDT on June 1, 2016"));
+    assert!(
+        !closed.body.contains("Register to apply"),
+        "{}",
+        closed.body
+    );
+    app.stop().await;
+}
+
+const OWN_PATH: &str = "/programs/acp/application";
