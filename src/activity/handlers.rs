@@ -59,7 +59,7 @@ pub fn routes() -> Routes {
 }
 
 /// Confirmations for this area's changes (`?done=`).
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "scheduled" => "The activity is scheduled.",
         "changed" => "The activity is changed.",

@@ -26,9 +26,21 @@ use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::{Done, notice};
+use crate::program::handlers::Done;
 use crate::program::store::{Program, ProgramDetail};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+
+/// Confirmations for this area's changes (`?done=`); the rest (expertise)
+/// are the program pages' own.
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "ratings-saved" => "Your ratings are saved.",
+        "consensus-saved" => "The team's consensus is saved.",
+        "snapshot-taken" => "The snapshot is taken. Its ratings are frozen and will not change.",
+        "sharing-saved" => "Your choice about sharing results with other states is saved.",
+        other => return crate::program::handlers::notice(other),
+    })
+}
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -422,6 +434,7 @@ async fn rate_view(
     element: &str,
     typed: Option<BTreeMap<i64, Rating>>,
     errors: Vec<(String, String)>,
+    notice_key: &str,
 ) -> Result<RatePage, AppError> {
     let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
     let (round_id, _) = service::round(state, ctx.program(), &ctx.code)
@@ -438,7 +451,8 @@ async fn rate_view(
         visitor,
         format!("Rate: {}", group.name),
         &format!("{}/rate/{element}", ctx.base()),
-    );
+    )
+    .with_notice(notice(notice_key));
     Ok(RatePage {
         chrome,
         definition: definition(state, &ctx.instrument, element),
@@ -465,13 +479,24 @@ async fn rate_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ElementPath>,
+    Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let path = format!(
         "/programs/{}/assessment/{}/rate/{}",
         p.slug, p.state, p.element
     );
     let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, rate).await?;
-    let page = rate_view(&state, &visitor, &user, ctx, &p.element, None, vec![]).await?;
+    let page = rate_view(
+        &state,
+        &visitor,
+        &user,
+        ctx,
+        &p.element,
+        None,
+        vec![],
+        &done.done,
+    )
+    .await?;
     Ok(render(page)?.into_response())
 }
 
@@ -526,6 +551,7 @@ async fn save_ratings(
         &p.element,
         Some(typed),
         errors,
+        "",
     )
     .await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())

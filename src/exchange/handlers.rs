@@ -63,7 +63,7 @@ fn errors_of(r: Refusal) -> Result<Errors, AppError> {
     }
 }
 
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     match done {
         "submitted" => Some(
             "Thank you. Your item waits for a moderator; you will get an email when it is published.",

@@ -37,7 +37,7 @@ pub fn routes() -> Routes {
         .get("/admin/exchange/digests", runs_page)
 }
 
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "confirmed" => {
             "Your subscription is confirmed. Your first digest comes with the next new items on your topics."

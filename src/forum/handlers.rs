@@ -75,7 +75,7 @@ pub fn routes() -> Routes {
         )
 }
 
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     match done {
         "posted" => Some("Your post is up."),
         "edited" => Some("Your post is changed. The earlier version is kept in its history."),

@@ -28,7 +28,7 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/peers", confirm)
 }
 
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     (done == "peers-confirmed").then_some("The peer-mentoring groups are confirmed.")
 }
 

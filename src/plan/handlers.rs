@@ -74,7 +74,7 @@ pub fn routes() -> Routes {
 }
 
 /// Confirmations after a change to the plan (`?done=`).
-fn notice(done: &str) -> Option<&'static str> {
+pub(crate) fn notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "goal-added" => "The goal is added to the plan.",
         "goal-removed" => "The goal is removed, with its steps, milestones and updates.",

@@ -5,6 +5,8 @@ pub mod api_error;
 pub mod assets;
 pub mod change;
 pub mod csrf;
+#[cfg(test)]
+mod done_codes;
 pub mod error;
 pub mod headers;
 pub mod layout;

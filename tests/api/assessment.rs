@@ -199,6 +199,12 @@ async fn rating_consensus_snapshots_and_results(backend: Backend) {
         .collect();
     let saved = jo.submit(&rate, &rate, &borrowed).await;
     assert_eq!(saved.status, 303);
+    let confirmed = jo.get(saved.location.as_deref().unwrap()).await;
+    assert!(
+        confirmed.body.contains("Your ratings are saved."),
+        "{}",
+        confirmed.body
+    );
     let again = jo.get(&rate).await;
     assert!(
         again
