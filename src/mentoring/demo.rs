@@ -11,11 +11,9 @@ pub const GROUPS: &[&[&str]] = &[&["KS", "MN"], &["CO", "MA", "OR"]];
 
 /// Adds this area's demo data to the demo program (called once, when the
 /// demo is first made, after the assessments).
-pub async fn fill(state: &AppState) -> anyhow::Result<()> {
+pub async fn fill(state: &AppState, year: &crate::demo::Year) -> anyhow::Result<()> {
     let pool = &state.db.pool;
-    let Some(program) =
-        crate::program::store::find_by_slug(pool, crate::demo::PROGRAM_SLUG).await?
-    else {
+    let Some(program) = crate::program::store::find_by_slug(pool, year.slug).await? else {
         return Ok(());
     };
     let admin = crate::auth::store::find_user_by_email(pool, "admin@demo.waymark.test")
@@ -23,7 +21,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("the demo administrator is missing"))?;
     // A week after the baselines (October 20, 2016), from the baselines.
     let at = crate::program::deadline::local_deadline(
-        jiff::civil::date(2016, 10, 27),
+        year.date(2016, 10, 27),
         jiff::civil::time(10, 0, 0, 0),
         &program.time_zone,
     )?

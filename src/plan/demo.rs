@@ -4,12 +4,10 @@
 //! strategies (some reached) and dated progress updates from November 2016
 //! to July 2017, one with a signed charter attached as a PDF.
 
-use jiff::civil::{Date, date};
-
 use super::StepStatus;
 use super::store::{self, GoalFields, StepFields};
 use crate::app::AppState;
-use crate::demo::{PROGRAM_SLUG, mix};
+use crate::demo::{Year, mix};
 
 const STATES: [&str; 5] = ["CO", "KS", "MA", "MN", "OR"];
 
@@ -271,21 +269,24 @@ const SCRIPTS: &[Script] = &[
     },
 ];
 
-fn d((y, m, day): (i16, i8, i8)) -> Date {
-    date(y, m, day)
-}
-
 /// Adds the plans (once; a state that has a plan already is left alone).
-pub async fn fill(state: &AppState) -> anyhow::Result<()> {
+pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
     use crate::assessment::store as assess;
     let pool = &state.db.pool;
-    let Some(program) = crate::program::store::find_by_slug(pool, PROGRAM_SLUG).await? else {
+    let Some(program) = crate::program::store::find_by_slug(pool, year.slug).await? else {
         return Ok(());
     };
+    // The script's dates placed in the year, and the day it is seen from.
+    let date = |y: i16, m: i8, day: i8| year.date(y, m, day);
+    let d = |(y, m, day): (i16, i8, i8)| year.date(y, m, day);
+    let today = year.today();
     let instrument = crate::assessment::service::instrument(state, &state.frameworks, &program)
         .await
         .map_err(|e| anyhow::anyhow!("demo instrument: {e:?}"))?;
     let coach = crate::auth::store::find_user_by_email(pool, "coach@demo.waymark.test")
+        .await?
+        .map(|u| u.id);
+    let member_co = crate::auth::store::find_user_by_email(pool, "member.co@demo.waymark.test")
         .await?
         .map(|u| u.id);
     for (n, code) in STATES.iter().enumerate() {
@@ -359,7 +360,14 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 // Earlier steps are mostly done, a few are late; later ones
                 // are under way or not started; now and then one is blocked.
                 let h = mix(&[n as u64, g as u64, s as u64]);
-                let status = if due < date(2017, 3, 1) {
+                let status = if due > today {
+                    // Not due yet: under way or not started, never done.
+                    if h.is_multiple_of(3) {
+                        StepStatus::InProgress
+                    } else {
+                        StepStatus::NotStarted
+                    }
+                } else if due < date(2017, 3, 1) {
                     if h.is_multiple_of(5) {
                         StepStatus::InProgress
                     } else {
@@ -408,6 +416,40 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 .await?;
                 step_ids.push(id);
             }
+            // The year under way: on the first goal, one step late and one
+            // due this week, for a member of the team (Colorado's is the
+            // demo member).
+            if year.current && g == 0 {
+                let owner = member_co
+                    .filter(|m| *code == "CO" && owners.contains(m))
+                    .or_else(|| owners.last().copied());
+                for (text, days) in [
+                    (
+                        "Confirm who from your agency joins the spring site visit",
+                        -4,
+                    ),
+                    (
+                        "Send your agency's comments on the draft charter to the lead",
+                        3,
+                    ),
+                ] {
+                    let due = today.checked_add(jiff::Span::new().days(days))?;
+                    store::insert_step(
+                        &mut tx,
+                        goal,
+                        &StepFields {
+                            text,
+                            owner_id: owner,
+                            due_on: &due.to_string(),
+                            status: StepStatus::NotStarted,
+                            done_on: None,
+                            activity_id: None,
+                        },
+                        created,
+                    )
+                    .await?;
+                }
+            }
             // Milestones: two strategies of the element, the first reached.
             let strategies: Vec<_> = instrument
                 .indicators
@@ -416,8 +458,12 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
                 .take(2)
                 .collect();
             for (m, i) in strategies.iter().enumerate() {
+                let reached_on = date(2017, 4, 21);
                 let (target, reached) = if m == 0 {
-                    (date(2017, 4, 30), Some(date(2017, 4, 21).to_string()))
+                    (
+                        date(2017, 4, 30),
+                        (reached_on <= today).then(|| reached_on.to_string()),
+                    )
                 } else {
                     (date(2017, 8, 31), None)
                 };
@@ -432,6 +478,9 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             }
             for (u, (written, body, step)) in script.updates.iter().enumerate() {
                 let written = d(*written);
+                if written > today {
+                    continue;
+                }
                 let at = crate::program::deadline::local_deadline(
                     written,
                     jiff::civil::time(16, 30, 0, 0),

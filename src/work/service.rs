@@ -241,17 +241,18 @@ async fn assessment_items(
     let pool = &state.db.pool;
     let mut out = Vec::new();
     let round = crate::assessment::store::open_round(pool, y.program.id, code).await?;
-    // Once a snapshot is frozen, rating waits for the next round to open.
-    if round.is_none() && store::snapshot_count(pool, y.program.id, code).await? > 0 {
+    let rated = match round {
+        Some((round_id, _)) => store::rated_per_element(pool, round_id).await?,
+        None => vec![],
+    };
+    // Once the baseline is frozen, rating waits until the team starts the
+    // next round (a round opens as soon as anyone looks at the assessment).
+    if rated.is_empty() && store::snapshot_count(pool, y.program.id, code).await? > 0 {
         return Ok(out);
     }
     let instrument =
         crate::assessment::service::instrument(state, &state.frameworks, &y.detail.program).await?;
     let groups = instrument.elements();
-    let rated = match round {
-        Some((round_id, _)) => store::rated_per_element(pool, round_id).await?,
-        None => vec![],
-    };
     let state_name = state_name(state, code).await?;
     let mine: Vec<ElementProgress> = groups
         .iter()

@@ -888,39 +888,61 @@ async fn the_demo_year_has_plans_in_progress(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let db = &app.state.db.pool;
-    let states: Vec<String> =
-        sqlx::query_scalar("SELECT state_code FROM plans ORDER BY state_code")
-            .fetch_all(db)
-            .await
-            .unwrap();
+    // The 2016 program's (the demo's current program has plans too).
+    let program: i64 = sqlx::query_scalar("SELECT id FROM programs WHERE slug = 'acp-2016'")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    const IN_2016: &str =
+        "SELECT g.id FROM plan_goals g JOIN plans p ON p.id = g.plan_id WHERE p.program_id = $1";
+    let states: Vec<String> = sqlx::query_scalar(
+        "SELECT state_code FROM plans WHERE program_id = $1 ORDER BY state_code",
+    )
+    .bind(program)
+    .fetch_all(db)
+    .await
+    .unwrap();
     assert_eq!(states, ["CO", "KS", "MA", "MN", "OR"]);
-    let per_plan: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_goals GROUP BY plan_id")
-        .fetch_all(db)
+    let per_plan: Vec<i64> = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM plan_goals g JOIN plans p ON p.id = g.plan_id WHERE p.program_id = $1 GROUP BY g.plan_id",
+    )
+    .bind(program)
+    .fetch_all(db)
         .await
         .unwrap();
     assert!(per_plan.iter().all(|n| (2..=4).contains(n)), "{per_plan:?}");
-    let per_goal: Vec<i64> = sqlx::query_scalar("SELECT COUNT(*) FROM plan_steps GROUP BY goal_id")
-        .fetch_all(db)
-        .await
-        .unwrap();
+    let per_goal: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM plan_steps WHERE goal_id IN ({IN_2016}) GROUP BY goal_id"
+    )))
+    .bind(program)
+    .fetch_all(db)
+    .await
+    .unwrap();
     assert!(per_goal.iter().all(|n| (3..=6).contains(n)), "{per_goal:?}");
-    let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT status FROM plan_steps ORDER BY status")
-            .fetch_all(db)
-            .await
-            .unwrap();
+    let statuses: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT status FROM plan_steps WHERE goal_id IN ({IN_2016}) ORDER BY status"
+    )))
+    .bind(program)
+    .fetch_all(db)
+    .await
+    .unwrap();
     assert_eq!(statuses, ["blocked", "done", "in_progress", "not_started"]);
-    let (first, last): (String, String) =
-        sqlx::query_as("SELECT MIN(written_on), MAX(written_on) FROM plan_updates")
-            .fetch_one(db)
-            .await
-            .unwrap();
+    let (first, last): (String, String) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT MIN(written_on), MAX(written_on) FROM plan_updates WHERE goal_id IN ({IN_2016})"
+    )))
+    .bind(program)
+    .fetch_one(db)
+    .await
+    .unwrap();
     assert!(
         first.as_str() >= "2016-11-01" && last.as_str() <= "2017-07-31",
         "{first} {last}"
     );
     let reached: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM plan_milestones WHERE reached_on IS NOT NULL")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM plan_milestones WHERE reached_on IS NOT NULL AND goal_id IN ({IN_2016})"
+        )))
+        .bind(program)
             .fetch_one(db)
             .await
             .unwrap();

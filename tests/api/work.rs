@@ -426,3 +426,94 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     assert_eq!(status, 401);
     app.stop().await;
 }
+
+both_backends!(
+    the_demo_lives_in_the_present,
+    every_demo_role_has_something_waiting
+);
+
+/// The current program's year follows the day the demo is made: its
+/// monthly calls start the month after a kick-off three months back.
+async fn the_demo_lives_in_the_present(backend: Backend) {
+    for (made, calls_from, name) in [
+        (
+            "2027-03-15T15:00:00Z",
+            "2027-01-01",
+            "Advancing Career Pathways 2026-27",
+        ),
+        (
+            "2028-08-02T15:00:00Z",
+            "2028-06-01",
+            "Advancing Career Pathways 2028-29",
+        ),
+    ] {
+        let app = TestApp::spawn(backend).await;
+        waymark::demo::ensure_at(&app.state, made.parse().unwrap())
+            .await
+            .unwrap();
+        let db = &app.state.db.pool;
+        let (program, starts): (String, String) = sqlx::query_as(
+            "SELECT p.name, m.starts_on FROM programs p JOIN program_milestones m ON m.program_id = p.id
+             WHERE p.slug = $1 AND m.key = 'coaching_calls'",
+        )
+        .bind(waymark::demo::CURRENT_SLUG)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(
+            (program.as_str(), starts.as_str()),
+            (name, calls_from),
+            "made {made}"
+        );
+        // What has happened is recorded, what has not is still to come.
+        let made_ms = made.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+        let (held_later, scheduled_before): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM activities a JOIN programs p ON p.id = a.program_id
+                     WHERE p.slug = $1 AND a.status = 'held' AND a.starts_at > $2),
+                    (SELECT COUNT(*) FROM activities a JOIN programs p ON p.id = a.program_id
+                     WHERE p.slug = $1 AND a.status = 'scheduled' AND a.starts_at > $2)",
+        )
+        .bind(waymark::demo::CURRENT_SLUG)
+        .bind(made_ms)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(held_later, 0, "nothing after {made} is held");
+        assert!(scheduled_before > 5, "the rest of the year is scheduled");
+        let baselines: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM snapshots s JOIN programs p ON p.id = s.program_id
+             WHERE p.slug = $1 AND s.kind = 'baseline'",
+        )
+        .bind(waymark::demo::CURRENT_SLUG)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        assert_eq!(baselines, 4, "every state but Kansas froze its baseline");
+        app.stop().await;
+    }
+}
+
+/// Made today, the demo gives every role with work in the program year
+/// something on its home page.
+async fn every_demo_role_has_something_waiting(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let mut empty = Vec::new();
+    for s in &sign_ins {
+        if s.email == "lead.wy@demo.waymark.test" {
+            continue; // registered, never applied: nothing of the cohort
+        }
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(&s.email)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let token = app.token_for(id, &s.email).await;
+        let items = work(&app, &token).await;
+        if items.is_empty() {
+            empty.push(s.email.clone());
+        }
+    }
+    assert!(empty.is_empty(), "nothing waiting for {empty:?}");
+    app.stop().await;
+}
