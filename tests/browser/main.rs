@@ -1458,3 +1458,150 @@ async fn an_approved_partner_submits_a_resource_by_keyboard() {
     app.stop().await;
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Sets the page's viewport to `width` CSS pixels (the window's frame,
+/// if any, added).
+async fn set_viewport_width(client: &Client, width: u32) {
+    client.set_window_size(width, 800).await.unwrap();
+    let inner: Value = client
+        .execute("return window.innerWidth", vec![])
+        .await
+        .unwrap();
+    let inner = inner.as_u64().unwrap() as u32;
+    if inner != width {
+        client
+            .set_window_size(width + (width.saturating_sub(inner)), 800)
+            .await
+            .unwrap();
+    }
+    let inner: Value = client
+        .execute("return window.innerWidth", vec![])
+        .await
+        .unwrap();
+    assert_eq!(inner.as_u64(), Some(width as u64), "the viewport's width");
+}
+
+/// How far the page scrolls sideways, in CSS pixels (0: it fits), and
+/// the innermost elements that stick out past the right edge.
+async fn sideways_scroll(client: &Client) -> (i64, Value) {
+    let v: Value = client
+        .execute(
+            r#"const over = document.documentElement.scrollWidth - window.innerWidth;
+               const wide = [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                 .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+                 .slice(0, 5)
+                 .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+                           + ' right ' + Math.round(e.getBoundingClientRect().right)
+                           + ': ' + (e.textContent || '').trim().slice(0, 60));
+               return [over, wide];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    (v[0].as_i64().unwrap(), v[1].clone())
+}
+
+/// The Exchange and forum searches on a phone (375 px) and on a desktop:
+/// each search button has a name at every width (axe's button-name; the
+/// USWDS search hides the button's text on narrow screens and shows its
+/// icon instead), and the Exchange's results fit the screen, with no
+/// sideways scrolling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn searches_work_on_a_phone_with_named_buttons_and_no_sideways_scroll() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    // A resource whose title, source and summary hold long unbroken
+    // strings (a file name, a web address), as real submissions do.
+    let admin_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'admin@demo.waymark.test'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let token = app.token_for(admin_id, "admin@demo.waymark.test").await;
+    let (status, body) = helpers::call(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/exchange/items",
+        Some(json!({
+            "kind": "resource",
+            "title": "Perkins_V_and_WIOA_Combined_State_Plan_Crosswalk_Template_2024_final.xlsx",
+            "summary": "The crosswalk is at https://www.example.org/resources/perkins-v-and-wioa-combined-state-plan-crosswalk-template-2024-final.xlsx for every state team.",
+            "url": "https://www.example.org/resources/perkins-v-and-wioa-combined-state-plan-crosswalk-template-2024-final.xlsx",
+            "source_org": "GreatLakesCareerPathwaysCollaborative.example.org",
+            "issued_on": "2016-09-01",
+            "audience": ["state_leaders"],
+            "topics": ["six-key-elements/partnerships"],
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let long_item = format!("/exchange/items/{}", body["id"]);
+    let member = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("member.co@"))
+        .unwrap();
+    sign_in_with_the_form(client, &base, &member.email, &member.password).await;
+    let slug = waymark::demo::PROGRAM_SLUG;
+    let pages = [
+        "/exchange".to_owned(),
+        "/exchange/search".to_owned(),
+        "/exchange/search?q=career+pathways".to_owned(),
+        "/exchange/search?q=partnerships&kind=resource".to_owned(),
+        "/exchange/search?q=crosswalk".to_owned(),
+        long_item,
+        "/exchange/search?q=career&topic=six-key-elements%2Fpartnerships&kind=event".to_owned(),
+        "/exchange/search?q=funding&page=2".to_owned(),
+        "/exchange/topics/six-key-elements/partnerships".to_owned(),
+        format!("/programs/{slug}/forum"),
+        format!("/programs/{slug}/forum/search"),
+        format!("/programs/{slug}/forum/search?q=partners"),
+    ];
+    for width in [375, 1280] {
+        set_viewport_width(client, width).await;
+        for page in &pages {
+            client.goto(&format!("{base}{page}")).await.unwrap();
+            for v in axe_violations(client, &axe).await {
+                failures.push(format!("{page} at {width} px: {v}"));
+            }
+            // Every search button says what it does, at this width too.
+            let names: Value = client
+                .execute(
+                    r#"return [...document.querySelectorAll('form[role=search] button[type=submit]')].map(b =>
+                        [...b.childNodes].filter(n => n.nodeType === 3 || (n.offsetParent !== null || n.getClientRects().length > 0))
+                          .map(n => n.nodeType === 3 ? n.textContent : (n.alt || n.innerText || '')).join('').trim())"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            for name in names.as_array().unwrap() {
+                if name.as_str().unwrap_or("").is_empty() {
+                    failures.push(format!(
+                        "{page} at {width} px: a search button shows nothing"
+                    ));
+                }
+            }
+            let (over, wide) = sideways_scroll(client).await;
+            if over > 0 {
+                failures.push(format!(
+                    "{page} at {width} px: scrolls sideways by {over} px ({wide})"
+                ));
+            }
+        }
+    }
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(failures.is_empty(), "{failures:#?}");
+}
