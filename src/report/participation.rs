@@ -217,6 +217,39 @@ pub fn ta_period(timeline: &[Milestone], start_year: i16) -> (YearMonth, YearMon
     )
 }
 
+/// Where a program's year stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearStage {
+    /// The year has not begun: only what is coming is shown, nothing missed.
+    NotStarted,
+    /// Under way: judged as of today.
+    UnderWay,
+    /// Over: judged as of its last day, a record of what happened.
+    Ended,
+}
+
+/// The stage of a year running `first..=last` on `today`, and the day the
+/// program is judged on: today while it runs or before it starts, its last
+/// day once it has ended.
+pub fn judged_on(today: Date, first: Date, last: Date) -> (YearStage, Date) {
+    if today < first {
+        (YearStage::NotStarted, today)
+    } else if today > last {
+        (YearStage::Ended, last)
+    } else {
+        (YearStage::UnderWay, today)
+    }
+}
+
+/// The first and last day of a TA period given by its months.
+pub fn period_days((first, last): (YearMonth, YearMonth)) -> (Date, Date) {
+    let first_day = Date::new(first.year, first.month, 1).unwrap_or_default();
+    let last_day = Date::new(last.year, last.month, 1)
+        .map(|d| d.last_of_month())
+        .unwrap_or_default();
+    (first_day, last_day)
+}
+
 /// A commitment that activities count for, with its period.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Tracked {
@@ -404,6 +437,9 @@ impl StateParticipation {
 pub struct Participation {
     /// The day the statuses are judged on, on the program's clock.
     pub today: String,
+    /// The year's last day in words, once the year has ended (it is then
+    /// judged as of that day).
+    pub year_ended: Option<String>,
     /// The TA period's months, `2016-10`.
     pub months: Vec<String>,
     /// The same months in words, `Oct 2016`.
@@ -664,6 +700,7 @@ pub fn participation(
         })
         .collect();
     Participation {
+        year_ended: None,
         today: today.to_string(),
         month_labels: months.iter().map(|m| m.short()).collect(),
         months: months.iter().map(|m| m.key()).collect(),
@@ -677,6 +714,42 @@ mod tests {
     use super::*;
     use crate::program::template;
     use jiff::civil::date;
+
+    #[test]
+    fn a_year_is_judged_as_of_today_while_it_runs_and_its_last_day_after() {
+        let (first, last) = (
+            jiff::civil::date(2016, 10, 1),
+            jiff::civil::date(2017, 8, 31),
+        );
+        assert_eq!(
+            judged_on(jiff::civil::date(2016, 9, 1), first, last),
+            (YearStage::NotStarted, jiff::civil::date(2016, 9, 1))
+        );
+        assert_eq!(
+            judged_on(jiff::civil::date(2017, 1, 15), first, last),
+            (YearStage::UnderWay, jiff::civil::date(2017, 1, 15))
+        );
+        assert_eq!(
+            judged_on(last, first, last),
+            (YearStage::UnderWay, last),
+            "the last day is still in the year"
+        );
+        assert_eq!(
+            judged_on(jiff::civil::date(2026, 12, 7), first, last),
+            (YearStage::Ended, last)
+        );
+    }
+
+    #[test]
+    fn a_period_runs_from_the_first_of_its_first_month_to_the_end_of_its_last() {
+        assert_eq!(
+            period_days((YearMonth::new(2016, 10), YearMonth::new(2017, 2))),
+            (
+                jiff::civil::date(2016, 10, 1),
+                jiff::civil::date(2017, 2, 28)
+            )
+        );
+    }
 
     const NY: &str = "America/New_York";
 

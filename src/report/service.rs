@@ -49,6 +49,38 @@ fn zone(name: &str) -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get(name).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
+/// The instant and day a program is judged at: `now` while its year runs
+/// (or before it starts: what is to come shows as upcoming), and the end of
+/// its last day once it has ended, with that day.
+fn judged(detail: &ProgramDetail, now: i64, tz: &jiff::tz::TimeZone) -> (i64, Date, Option<Date>) {
+    let period = participation::ta_period(&detail.timeline, detail.program.start_year as i16);
+    let (first, last) = participation::period_days(period);
+    let (stage, day) = participation::judged_on(participation::local_date(now, tz), first, last);
+    if stage != participation::YearStage::Ended {
+        return (now, day, None);
+    }
+    let end = day
+        .at(23, 59, 59, 999_000_000)
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_millisecond())
+        .unwrap_or(now);
+    (end, day, Some(day))
+}
+
+/// The day participation is judged on: once the year has ended, the day
+/// after its last, so its last month counts as closed.
+fn closing_day(today: Date, ended: Option<Date>) -> Date {
+    match ended {
+        Some(last) => last.tomorrow().unwrap_or(last),
+        None => today,
+    }
+}
+
+/// "August 31, 2017".
+pub fn long_day(d: Date) -> String {
+    d.strftime("%B %-d, %Y").to_string()
+}
+
 fn day_label(d: Date) -> String {
     d.strftime("%b %-d, %Y").to_string()
 }
@@ -61,6 +93,9 @@ struct Year {
     teams: Vec<(String, String)>,
     now: i64,
     today: Date,
+    /// The day months are judged closed on: `today`, or the day after the
+    /// year's last once it has ended.
+    closing: Date,
     period: (YearMonth, YearMonth),
     tracked: Vec<Tracked>,
     activities: Vec<ActivityStateRow>,
@@ -126,7 +161,7 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
         crate::assessment::service::instrument(state, &state.frameworks, program).await?;
     let teams = crate::team::store::teams(pool, program.id).await?;
     let tz = zone(&program.time_zone);
-    let today = participation::local_date(now, &tz);
+    let (now, today, ended) = judged(&detail, now, &tz);
     let period = participation::ta_period(&detail.timeline, program.start_year as i16);
     let tracked = participation::tracked(&detail.commitments, &detail.timeline, period);
     // Participation needs only the held activities' kind, time and
@@ -138,8 +173,11 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
     } else {
         store::coming_activities(pool, program.id, now).await?
     };
-    let counted = participation::counted(&held, &tz, today);
-    let participation = participation::participation(&teams, &tracked, period, &counted, today);
+    let day = closing_day(today, ended);
+    let counted = participation::counted(&held, &tz, day);
+    let mut participation = participation::participation(&teams, &tracked, period, &counted, day);
+    participation.today = today.to_string();
+    participation.year_ended = ended.map(long_day);
     let snapshots = crate::assessment::store::program_snapshots(pool, program.id).await?;
     let mut wanted: Vec<i64> = Vec::new();
     for (code, _) in &teams {
@@ -163,6 +201,7 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
         teams,
         now,
         today,
+        closing: day,
         period,
         tracked,
         activities,
@@ -189,7 +228,7 @@ pub async fn participation(
         .ok_or(Refusal::NotFound)?;
     let program = &detail.program;
     let tz = zone(&program.time_zone);
-    let today = participation::local_date(now, &tz);
+    let (_, today, ended) = judged(&detail, now, &tz);
     let period = participation::ta_period(&detail.timeline, program.start_year as i16);
     let tracked = participation::tracked(&detail.commitments, &detail.timeline, period);
     let teams: Vec<(String, String)> = crate::team::store::teams(pool, program.id)
@@ -198,8 +237,11 @@ pub async fn participation(
         .filter(|(code, _)| visible(code))
         .collect();
     let held = store::held_activities(pool, program.id).await?;
-    let counted = participation::counted(&held, &tz, today);
-    let p = participation::participation(&teams, &tracked, period, &counted, today);
+    let day = closing_day(today, ended);
+    let counted = participation::counted(&held, &tz, day);
+    let mut p = participation::participation(&teams, &tracked, period, &counted, day);
+    p.today = today.to_string();
+    p.year_ended = ended.map(long_day);
     Ok((detail, p))
 }
 
@@ -282,6 +324,8 @@ pub struct Dashboard {
     pub program_name: String,
     /// The day it is judged on, on the program's clock.
     pub today: String,
+    /// The year's last day in words, once the year has ended.
+    pub year_ended: Option<String>,
     pub elements: Vec<ElementHead>,
     /// States needing attention first.
     pub rows: Vec<DashboardRow>,
@@ -294,7 +338,7 @@ pub struct Dashboard {
 fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
     let program = &year.detail.program;
     let due = dashboard::snapshots_due(&year.detail.timeline, year.period);
-    let now_month = YearMonth::of(year.today);
+    let now_month = YearMonth::of(year.closing);
     let mut rows: Vec<DashboardRow> = year
         .teams
         .iter()
@@ -373,6 +417,7 @@ fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
         program_slug: program.slug.clone(),
         program_name: program.name.clone(),
         today: year.today.to_string(),
+        year_ended: year.participation.year_ended.clone(),
         elements: year
             .instrument
             .elements()
@@ -515,6 +560,8 @@ pub struct StateReport {
     pub state_name: String,
     /// The day it was made, on the program's clock.
     pub generated_on: String,
+    /// The year's last day in words, once the year has ended.
+    pub year_ended: Option<String>,
     pub team: Vec<TeamLine>,
     pub coaches: Vec<CoachLine>,
     pub stage_label: String,
@@ -555,6 +602,8 @@ pub struct ProgramReport {
     pub program_slug: String,
     pub program_name: String,
     pub generated_on: String,
+    /// The year's last day in words, once the year has ended.
+    pub year_ended: Option<String>,
     pub dashboard: Dashboard,
     pub states: Vec<StateReport>,
 }
@@ -762,6 +811,7 @@ fn state_report_of(
         state_code: code.clone(),
         state_name: row.state_name.clone(),
         generated_on: today,
+        year_ended: year.participation.year_ended.clone(),
         team,
         coaches,
         stage_label: row.stage_label.clone(),
@@ -832,6 +882,7 @@ pub async fn program_report_at(
         program_slug: year.detail.program.slug.clone(),
         program_name: year.detail.program.name.clone(),
         generated_on: year.today.to_string(),
+        year_ended: year.participation.year_ended.clone(),
         dashboard,
         states,
     })

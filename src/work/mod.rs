@@ -115,29 +115,7 @@ pub fn due_urgency(due: Date, today: Date) -> Urgency {
     }
 }
 
-/// Where a program's year stands on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum YearStage {
-    /// The year has not begun: only what is coming is shown, nothing missed.
-    NotStarted,
-    /// Under way: judged as of today.
-    UnderWay,
-    /// Over: judged as of its last day, a record of what happened.
-    Ended,
-}
-
-/// The stage of a year running `first..=last` on `today`, and the day the
-/// program is judged on: today while it runs or before it starts, its last
-/// day once it has ended.
-pub fn judged_on(today: Date, first: Date, last: Date) -> (YearStage, Date) {
-    if today < first {
-        (YearStage::NotStarted, today)
-    } else if today > last {
-        (YearStage::Ended, last)
-    } else {
-        (YearStage::UnderWay, today)
-    }
-}
+pub use crate::report::participation::{YearStage, judged_on};
 
 /// "1 element", "2 elements".
 pub fn count(n: usize, one: &str, many: &str) -> String {
@@ -579,28 +557,6 @@ mod tests {
                 "rate",
                 "call"
             ]
-        );
-    }
-
-    #[test]
-    fn a_year_is_judged_as_of_today_while_it_runs_and_its_last_day_after() {
-        let (first, last) = (date(2016, 10, 1), date(2017, 8, 31));
-        assert_eq!(
-            judged_on(date(2016, 9, 1), first, last),
-            (YearStage::NotStarted, date(2016, 9, 1))
-        );
-        assert_eq!(
-            judged_on(date(2017, 1, 15), first, last),
-            (YearStage::UnderWay, date(2017, 1, 15))
-        );
-        assert_eq!(
-            judged_on(last, first, last),
-            (YearStage::UnderWay, last),
-            "the last day is still in the year"
-        );
-        assert_eq!(
-            judged_on(date(2026, 12, 7), first, last),
-            (YearStage::Ended, last)
         );
     }
 

@@ -32,13 +32,10 @@ fn zone(name: &str) -> jiff::tz::TimeZone {
 
 /// The first and last day of the program's TA year.
 pub fn year_span(detail: &ProgramDetail) -> (Date, Date) {
-    let (first, last) =
-        crate::report::participation::ta_period(&detail.timeline, detail.program.start_year as i16);
-    let first_day = Date::new(first.year, first.month, 1).unwrap_or_default();
-    let last_day = Date::new(last.year, last.month, 1)
-        .map(|d| d.last_of_month())
-        .unwrap_or_default();
-    (first_day, last_day)
+    crate::report::participation::period_days(crate::report::participation::ta_period(
+        &detail.timeline,
+        detail.program.start_year as i16,
+    ))
 }
 
 async fn years(state: &AppState, now: i64) -> Result<Vec<Year>, Refusal> {

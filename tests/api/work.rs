@@ -517,3 +517,103 @@ async fn every_demo_role_has_something_waiting(backend: Backend) {
     assert!(empty.is_empty(), "nothing waiting for {empty:?}");
     app.stop().await;
 }
+
+both_backends!(each_program_is_judged_as_of_the_right_day);
+
+/// An ended year is judged as of its last day and says so; a year under
+/// way as of today; a year not started shows only what is to come.
+async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    waymark::demo::ensure(&app.state).await.unwrap();
+    let (_, admin_token) = person(&app, "judge@ta.org", "admin", None).await;
+    let (status, d) = call(
+        &app,
+        &admin_token,
+        "GET",
+        "/api/v1/programs/acp-2016/dashboard",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["year_ended"], "August 31, 2017");
+    assert_eq!(d["today"], "2017-08-31");
+    let (_, d) = call(
+        &app,
+        &admin_token,
+        "GET",
+        &format!("/api/v1/programs/{}/dashboard", waymark::demo::CURRENT_SLUG),
+        None,
+    )
+    .await;
+    assert_eq!(d["year_ended"], Value::Null);
+    assert_eq!(
+        d["today"],
+        waymark::report::participation::local_date(
+            waymark::time::now_ms(),
+            &jiff::tz::TimeZone::get("America/New_York").unwrap()
+        )
+        .to_string()
+    );
+
+    // A program whose year starts next year: nothing is missed yet.
+    let id = app.add_program("later").await;
+    let next = jiff::Zoned::now()
+        .date()
+        .first_of_month()
+        .saturating_add(jiff::Span::new().months(14));
+    sqlx::query(
+        "INSERT INTO program_milestones (program_id, position, key, label, starts_on, ends_on, date_precision)
+         VALUES ($1, 1, 'coaching_calls', 'Monthly coaching calls', $2, $3, 'month')",
+    )
+    .bind(id)
+    .bind(next.to_string())
+    .bind(next.saturating_add(jiff::Span::new().months(10)).to_string())
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO program_commitments (program_id, position, key, label, cadence)
+         VALUES ($1, 1, 'coaching_call', 'Monthly coaching calls', 'monthly')",
+    )
+    .bind(id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'CO', 1)",
+    )
+    .bind(id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let (status, p) = call(
+        &app,
+        &admin_token,
+        "GET",
+        "/api/v1/programs/later/participation",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{p}");
+    let text = p.to_string();
+    assert!(
+        !text.contains(":\"missed\""),
+        "nothing missed before the year: {text}"
+    );
+    assert!(text.contains(":\"upcoming\""), "{text}");
+
+    // The 2016 pages say the year is over.
+    let (_, pw) = app.add_user("judge2@ta.org", "admin", None, None).await;
+    let b = app.browser();
+    b.sign_in("judge2@ta.org", &pw).await;
+    for page in ["dashboard", "participation", "report"] {
+        let body = b.get(&format!("/programs/acp-2016/{page}")).await.body;
+        assert!(
+            body.contains("This program's year ended on August 31, 2017")
+                || body.contains("This program&#39;s year ended on August 31, 2017")
+                || body.contains("This program&#x27;s year ended on August 31, 2017"),
+            "{page}"
+        );
+    }
+    app.stop().await;
+}
