@@ -617,3 +617,71 @@ async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
     }
     app.stop().await;
 }
+
+/// The links a page offers: same-site addresses in `href`s, without their
+/// fragment, `&amp;` read as `&`.
+fn links(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = body;
+    while let Some(i) = rest.find("href=\"/") {
+        rest = &rest[i + 6..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let link = rest[..end].replace("&amp;", "&");
+        let link = link.split('#').next().unwrap_or_default().to_owned();
+        if !link.is_empty() && !link.starts_with("//") {
+            out.push(link);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// As every demo role, following every link from home (up to a few
+/// hundred pages each): none answers 403. A link is only shown to a page
+/// the person may open. SQLite only: this is about links, not storage.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_link_shown_to_a_demo_role_answers_403() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let mut refused = Vec::new();
+    for s in &sign_ins {
+        let b = app.browser();
+        assert_eq!(b.sign_in(&s.email, &s.password).await.status, 303);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut queue = std::collections::VecDeque::from([("/".to_owned(), "/".to_owned())]);
+        while let Some((path, from)) = queue.pop_front() {
+            if seen.len() >= 250 || !seen.insert(path.clone()) {
+                continue;
+            }
+            let page = b.get(&path).await;
+            if page.status == 403 {
+                refused.push(format!("{}: {path} (linked from {from})", s.email));
+                continue;
+            }
+            let html = page
+                .headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"));
+            if !html || page.status != 200 {
+                continue;
+            }
+            for link in links(&page.body) {
+                // Leaving is not a page; assets and files are not pages.
+                if link.starts_with("/signout") || link.starts_with("/assets/") {
+                    continue;
+                }
+                if !seen.contains(&link) {
+                    queue.push_back((link, path.clone()));
+                }
+            }
+        }
+        assert!(seen.len() > 20, "{} reached only {seen:?}", s.email);
+    }
+    assert!(
+        refused.is_empty(),
+        "links that answer 403:\n{}",
+        refused.join("\n")
+    );
+    app.stop().await;
+}
