@@ -531,6 +531,15 @@ impl ShowPage {
         }
     }
 
+    /// The failed form's problems, each with the id of its field.
+    fn problems(&self) -> Vec<(String, &str)> {
+        self.failed
+            .errors
+            .iter()
+            .map(|(f, m)| (self.anchor(f), m.as_str()))
+            .collect()
+    }
+
     fn days_chosen(&self, n: &i64) -> bool {
         self.value("edit", "days", &self.edit.days.to_string()) == n.to_string()
     }

@@ -108,6 +108,27 @@ impl ApplicationPage {
     fn selected_sector(&self, value: &str) -> bool {
         self.member_form.sector == value
     }
+
+    /// What went wrong, for the summary at the top of the page: the
+    /// problem with the application as a whole, then each field's, with
+    /// the id of the field (or of its part of the page).
+    fn summary(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self.message.iter().map(|m| ("", m.as_str())).collect();
+        out.extend(self.errors.list().iter().map(|(f, m)| {
+            let id = match *f {
+                "answers" => "questions",
+                "members" => "team",
+                "letter" | "commitments" => "letter",
+                "signer" => "signer_name",
+                "status" | "until_date" | "until_time" | "priorities" | "member_name"
+                | "member_agency" | "member_email" | "member_sector" | "member_level"
+                | "letter_file" => f,
+                _ => "",
+            };
+            (id, m.as_str())
+        }));
+        out
+    }
 }
 
 /// The signed-in person and the state they lead in this program.
@@ -465,7 +486,10 @@ async fn start(
     service::open(&state, &user, &visitor.ip, &detail.program, &code)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Redirect::to(&format!("/programs/{slug}/application")).into_response())
+    Ok(Redirect::to(&format!(
+        "/programs/{slug}/application?done=application-started"
+    ))
+    .into_response())
 }
 
 async fn save_answers(

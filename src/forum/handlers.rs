@@ -1229,6 +1229,14 @@ impl FlagsPage {
     fn error(&self, id: &i64) -> Option<&String> {
         self.errors.get(id)
     }
+
+    /// The problems, for the summary at the top, each with its field's id.
+    fn problems(&self) -> Vec<(String, &str)> {
+        self.errors
+            .iter()
+            .map(|(id, m)| (format!("resolution-{id}"), m.as_str()))
+            .collect()
+    }
 }
 
 async fn flags(

@@ -53,6 +53,7 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "invited" => "Invitation sent.",
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
+        "application-started" => "Your application is started. Fill it in below.",
         "application-saved" => "Saved.",
         "application-submitted" => {
             "Your application is submitted. A confirmation with a copy is on its way by email."

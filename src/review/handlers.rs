@@ -396,6 +396,27 @@ impl SelectionPage {
             .map(|(_, m)| m.as_str())
     }
 
+    /// The problems, for the summary at the top, each with the id of the
+    /// field it is about (or of the state's section).
+    fn problems(&self) -> Vec<(String, &str)> {
+        let st = &self.error_state;
+        self.errors
+            .iter()
+            .map(|(f, m)| {
+                let id = match (st.is_empty(), f.as_str()) {
+                    (true, "per_application") => "per_application".to_owned(),
+                    (true, "ranking") => "compare".to_owned(),
+                    (true, _) => String::new(),
+                    (false, "reviewer_id") => format!("assign-{st}"),
+                    (false, "decision") => format!("decision-{st}"),
+                    (false, "message") => format!("message-{st}"),
+                    (false, _) => format!("app-{st}"),
+                };
+                (id, m.as_str())
+            })
+            .collect()
+    }
+
     fn score(v: &Option<f64>) -> String {
         v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
     }

@@ -88,6 +88,23 @@ impl TeamPage {
     fn is_coach(&self, id: &i64) -> bool {
         self.team.coach.as_ref().is_some_and(|c| c.id == *id)
     }
+
+    /// Every problem, for the summary at the top of the page: the add
+    /// form's, each by its field, and a roster form's (no field to go to).
+    fn problems(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .errors
+            .list()
+            .iter()
+            .map(|(f, m)| (if *f == "other" { "" } else { *f }, m.as_str()))
+            .collect();
+        if let Some(m) = &self.message
+            && !out.iter().any(|(_, e)| e == m)
+        {
+            out.insert(0, ("", m));
+        }
+        out
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

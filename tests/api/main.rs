@@ -13,6 +13,7 @@ mod cli;
 mod cohort;
 mod digests;
 mod exchange;
+mod feedback;
 mod forum;
 mod frameworks;
 mod mail;

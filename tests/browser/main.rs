@@ -6,6 +6,8 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod feedback;
+
 use std::time::Duration;
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
@@ -392,7 +394,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
         .expect("the form errors are shown");
     let body = client.source().await.unwrap();
     assert!(
-        body.contains("Please fix"),
+        body.contains("There is a problem"),
         "the invitation form shows its errors"
     );
     for v in axe_violations(client, &axe).await {
