@@ -423,17 +423,29 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
                 let owner = member_co
                     .filter(|m| *code == "CO" && owners.contains(m))
                     .or_else(|| owners.last().copied());
-                for (text, days) in [
+                for (text, days, done) in [
+                    ("Name a contact for the plan in each agency", -24, true),
+                    (
+                        "Share the baseline results with each agency head",
+                        -10,
+                        true,
+                    ),
                     (
                         "Confirm who from your agency joins the spring site visit",
                         -4,
+                        false,
                     ),
                     (
                         "Send your agency's comments on the draft charter to the lead",
                         3,
+                        false,
                     ),
                 ] {
                     let due = today.checked_add(jiff::Span::new().days(days))?;
+                    let done_on = done
+                        .then(|| due.checked_sub(jiff::Span::new().days(2)).ok())
+                        .flatten()
+                        .map(|d| d.to_string());
                     store::insert_step(
                         &mut tx,
                         goal,
@@ -441,8 +453,12 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
                             text,
                             owner_id: owner,
                             due_on: &due.to_string(),
-                            status: StepStatus::NotStarted,
-                            done_on: None,
+                            status: if done {
+                                StepStatus::Done
+                            } else {
+                                StepStatus::NotStarted
+                            },
+                            done_on: done_on.as_deref(),
                             activity_id: None,
                         },
                         created,

@@ -348,9 +348,14 @@ struct ProgramPage {
     sectors: Vec<&'static str>,
     terms: Vec<crate::framework::GlossaryTerm>,
     can_manage: bool,
+    /// The parts of the program the person may open, with where each stands.
+    hub: Vec<crate::work::hub::HubLink>,
+    /// The application deadline has passed.
+    closed: bool,
 }
 
-/// The public page of a program: timeline, requirements, key terms, how to apply.
+/// The public page of a program: timeline, requirements, key terms, how to
+/// apply; and for the people of the program, the hub of their year.
 async fn program_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -362,7 +367,16 @@ async fn program_page(
         .ok_or(AppError::NotFound)?;
     let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs")
         .with_notice(notice(&done.done));
+    let hub = match &visitor.user {
+        Some(u) => crate::work::hub::for_program(&state, u, &detail, crate::time::now_ms()).await?,
+        None => vec![],
+    };
     render(ProgramPage {
+        hub,
+        closed: detail
+            .program
+            .applications_due_at
+            .is_some_and(|due| due < crate::time::now_ms()),
         deadline: detail.program.applications_due_at.map(|ms| {
             let ts = jiff::Timestamp::from_millisecond(ms).unwrap_or_default();
             deadline::describe(ts, &detail.program.time_zone)

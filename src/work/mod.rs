@@ -5,6 +5,7 @@
 //! judged on) are plain functions on the facts `store` gathers.
 
 pub mod api;
+pub mod hub;
 pub mod service;
 pub mod store;
 

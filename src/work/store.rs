@@ -202,3 +202,18 @@ pub async fn cohort_summary<'c, E: Executor<'c, Database = Any>>(
     .fetch_all(e)
     .await
 }
+
+/// A state's application in a program: (status, decision).
+pub async fn application_state<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+    state: &str,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT status, decision FROM applications WHERE program_id = $1 AND state_code = $2",
+    )
+    .bind(program_id)
+    .bind(state)
+    .fetch_optional(e)
+    .await
+}

@@ -685,3 +685,57 @@ async fn no_link_shown_to_a_demo_role_answers_403() {
     );
     app.stop().await;
 }
+
+both_backends!(each_program_page_is_the_hub_of_its_year);
+
+/// A program's page leads each person to its parts, with where each
+/// stands; a state outside the cohort sees only its application there.
+async fn each_program_page_is_the_hub_of_its_year(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let current = format!("/programs/{}", waymark::demo::CURRENT_SLUG);
+    let member = sign_in_demo(&app, "member.co@demo.waymark.test").await;
+    let page = member.get(&current).await;
+    assert_eq!(page.status, 200);
+    for text in [
+        "Your part in this program",
+        "readiness assessment</a><span class=\"waymark-hub-status\">Baseline frozen ",
+        "; mid-year due in ",
+        "action plan</a>",
+        " overdue</span>",
+        "Paired with ",
+        "Applications closed at",
+    ] {
+        assert!(page.body.contains(text), "member's hub lacks {text:?}");
+    }
+    assert!(
+        !page.body.contains("/dashboard\""),
+        "no dashboard for a member"
+    );
+    // Kansas is still rating.
+    let ks = sign_in_demo(&app, "lead.ks@demo.waymark.test").await;
+    let page = ks.get(&current).await;
+    assert!(
+        page.body.contains("Rating under way; baseline due in "),
+        "{}",
+        page.body
+    );
+    // The coach names each state.
+    let coach = sign_in_demo(&app, "coach@demo.waymark.test").await;
+    let page = coach.get(&current).await;
+    assert!(
+        page.body.contains("Colorado&#39;s action plan")
+            || page.body.contains("Colorado's action plan")
+    );
+    assert!(page.body.contains("Program dashboard"));
+    // Wyoming, outside the cohort: its application, nothing else.
+    let wy = sign_in_demo(&app, "lead.wy@demo.waymark.test").await;
+    let page = wy.get("/programs/acp-2016").await;
+    assert!(
+        page.body
+            .contains("/programs/acp-2016/application\">Your state")
+    );
+    for part in ["/peers\"", "/activities\"", "/forum\"", "/assessment/"] {
+        assert!(!page.body.contains(part), "Wyoming is offered {part}");
+    }
+    app.stop().await;
+}
