@@ -261,7 +261,7 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     let page = coach.get(&cohort).await;
     assert_eq!(page.status, 200);
     for text in [
-        "<caption>Element scores out of 100 by state: each state's latest snapshot</caption>",
+        "<caption id=\"table-assessment-cohort-1\">Element scores out of 100 by state: each state's latest snapshot</caption>",
         "<th scope=\"col\">1. Build Cross-Agency Partnerships</th>",
         "Kansas",
         "Oregon",

@@ -141,7 +141,7 @@ async fn framework_pages_are_public(backend: Backend) {
     assert!(body.contains("href=\"/glossary#career-pathways\""));
     // The crosswalk is a real table: caption, header cells with scope.
     assert!(body.contains(
-        "<caption>Career Pathways Six Key Elements and Programs of Study Ten Essential Components"
+        "<caption id=\"table-framework-show-1\">Career Pathways Six Key Elements and Programs of Study Ten Essential Components"
     ));
     assert!(body.contains("<th scope=\"col\">Common features</th>"));
     assert!(body.contains("<th scope=\"row\">6. Measure System Change and Performance</th>"));

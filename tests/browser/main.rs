@@ -238,6 +238,20 @@ fn pages() -> Vec<String> {
                             .replace("{activity}", id)
                     })
                     .collect()
+            } else if p.contains("{slug}")
+                && !p.contains("{goal}")
+                && !p.contains("{step}")
+                && !p.contains("{milestone}")
+            {
+                // Both demo programs: the 2016 record and the year under way.
+                [waymark::demo::PROGRAM_SLUG, waymark::demo::CURRENT_SLUG]
+                    .iter()
+                    .map(|slug| {
+                        p.replace("{slug}", slug)
+                            .replace("{state}", "CO")
+                            .replace("{element}", "partnerships")
+                    })
+                    .collect()
             } else {
                 vec![
                     p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
@@ -304,7 +318,11 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
         "axe-core reports violations: {found:?}"
     );
 
-    // Anonymous, then each demo role.
+    // Anonymous, then each demo role; every page at 1280 px and on a
+    // phone (375 px), where nothing may scroll sideways. A page already
+    // checked (the same words, as another role: refusals, public pages) is
+    // not checked again.
+    let mut checked = std::collections::HashSet::new();
     let mut who: Vec<Option<&waymark::demo::SignIn>> = vec![None];
     who.extend(sign_ins.iter().map(Some));
     for person in who {
@@ -317,9 +335,30 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
                 .replace(DEMO_READER, &reader)
                 .replace(FORUM_STOP, &forum_stop);
             client.goto(&format!("{base}{page}")).await.unwrap();
+            let main: Value = client
+                .execute(
+                    "const m = document.querySelector('main'); return (document.title + (m ? m.innerText : ''));",
+                    vec![],
+                )
+                .await
+                .unwrap_or(Value::Null);
+            if !checked.insert(main.to_string()) {
+                continue;
+            }
             for v in axe_violations(client, &axe).await {
                 failures.push(format!("{label} {page}: {v}"));
             }
+            set_viewport_width(client, 375).await;
+            let (over, wide) = sideways_scroll(client).await;
+            if over > 0 {
+                failures.push(format!(
+                    "{label} {page} at 375 px scrolls sideways by {over} px: {wide}"
+                ));
+            }
+            for v in axe_violations(client, &axe).await {
+                failures.push(format!("{label} {page} at 375 px: {v}"));
+            }
+            set_viewport_width(client, 1280).await;
         }
         if person.is_some() {
             sign_out(client, &base).await;
@@ -1093,7 +1132,9 @@ async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
     let lead = who("lead.co@");
     let (step, text): (i64, String) = sqlx::query_as(
         "SELECT s.id, s.text FROM plan_steps s JOIN plan_goals g ON g.id = s.goal_id JOIN plans p ON p.id = g.plan_id
-         WHERE p.state_code = 'CO' AND s.status <> 'done' ORDER BY g.position, s.position LIMIT 1",
+         JOIN programs pr ON pr.id = p.program_id
+         WHERE pr.slug = 'acp-2016' AND p.state_code = 'CO' AND s.status <> 'done'
+         ORDER BY g.position, s.position LIMIT 1",
     )
     .fetch_one(pool)
     .await
@@ -1606,4 +1647,236 @@ async fn searches_work_on_a_phone_with_named_buttons_and_no_sideways_scroll() {
     chrome.stop().await;
     app.stop().await;
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Follows the link of the home page's work item whose text contains
+/// `item`, by keyboard: Tab to it, Enter.
+async fn follow_from_home(client: &Client, base: &str, item: &str) -> String {
+    client.goto(&format!("{base}/")).await.unwrap();
+    let href: Value = client
+        .execute(
+            "for (const li of document.querySelectorAll('.waymark-work > li')) {
+               if (li.textContent.includes(arguments[0])) {
+                 return li.querySelector('.waymark-work-links a').getAttribute('href');
+               }
+             }
+             return null;",
+            vec![json!(item)],
+        )
+        .await
+        .unwrap();
+    let href = href
+        .as_str()
+        .unwrap_or_else(|| panic!("no work item on home mentions {item:?}"))
+        .to_owned();
+    tab_to(client, &format!(".waymark-work-links a[href='{href}']")).await;
+    press(client, Key::Enter).await;
+    let path = href.split('#').next().unwrap().to_owned();
+    wait_for_url(client, &path).await;
+    href
+}
+
+/// Issue 15: people are led from home to their work, one step each, by
+/// keyboard, on the demo's current program; a declined state is kept out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_are_led_from_home_to_their_work_by_keyboard() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let pool = &app.state.db.pool;
+    let mut failures = Vec::new();
+    let current = waymark::demo::CURRENT_SLUG;
+
+    // A Kansas member invited to the current program who has not rated:
+    // accepts the invitation, signs in, and is one step from the rating.
+    let (email, user_id): (String, i64) = sqlx::query_as(
+        "SELECT u.email, u.id FROM team_members m JOIN users u ON u.id = m.user_id
+         JOIN programs p ON p.id = m.program_id
+         WHERE p.slug = $1 AND m.state_code = 'KS' AND m.role = 'member'
+           AND u.password_hash IS NULL
+           AND NOT EXISTS (SELECT 1 FROM member_ratings r JOIN assessment_rounds a ON a.id = r.round_id
+                           WHERE r.user_id = u.id AND a.program_id = p.id)
+         ORDER BY u.id LIMIT 1",
+    )
+    .bind(current)
+    .fetch_one(pool)
+    .await
+    .expect("a Kansas member who has not rated");
+    let invite: String = sqlx::query_scalar(
+        "SELECT text_body FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(&email)
+    .fetch_one(pool)
+    .await
+    .expect("an invitation");
+    let link = helpers::set_password_link(&invite).expect("an invitation link");
+    client.goto(&format!("{base}{link}")).await.unwrap();
+    tab_to(client, "#password").await;
+    keys(client, "kansas pathways team").await;
+    tab_to(client, "#confirm").await;
+    keys(client, "kansas pathways team").await;
+    press(client, Key::Enter).await;
+    wait_for_url(client, "/signin").await;
+    sign_in_with_the_form(client, &base, &email, "kansas pathways team").await;
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("member's home: {v}"));
+    }
+    let href = follow_from_home(client, &base, "Rate Kansas's readiness assessment: 0 of 6").await;
+    assert!(href.starts_with(&format!("/programs/{current}/assessment/KS/rate/")));
+    let element = href.rsplit('/').next().unwrap().to_owned();
+    // Every indicator of the element: the first phase, by Space.
+    let indicators: Vec<i64> = sqlx::query_scalar(
+        "SELECT i.id FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         JOIN programs p ON p.id = n.program_id WHERE p.slug = $1 AND i.element_key = $2
+         ORDER BY i.position",
+    )
+    .bind(current)
+    .bind(&element)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("rating from home: {v}"));
+    }
+    for id in &indicators {
+        tab_to(client, &format!("input[name='level-{id}']")).await;
+        keys(client, " ").await;
+    }
+    tab_to(client, "button[name=then][value=stay]").await;
+    press(client, Key::Enter).await;
+    wait_for_url(client, "done=ratings-saved").await;
+    let saved: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM member_ratings r JOIN assessment_rounds a ON a.id = r.round_id
+         JOIN programs p ON p.id = a.program_id
+         WHERE r.user_id = $1 AND r.level IS NOT NULL AND p.slug = $2",
+    )
+    .bind(user_id)
+    .bind(current)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        saved as usize,
+        indicators.len(),
+        "the first element is rated"
+    );
+    client.goto(&format!("{base}/")).await.unwrap();
+    let home = client.source().await.unwrap();
+    assert!(
+        home.contains("readiness assessment: 1 of 6 elements done"),
+        "home counts the element done"
+    );
+    sign_out(client, &base).await;
+
+    let who = |prefix: &str| {
+        sign_ins
+            .iter()
+            .find(|s| s.email.starts_with(prefix))
+            .unwrap()
+    };
+    // The coach: from home to the notes of Minnesota's last call.
+    let coach = who("coach@");
+    sign_in_with_the_form(client, &base, &coach.email, &coach.password).await;
+    let href = follow_from_home(client, &base, "write its notes").await;
+    assert!(href.ends_with("#record"), "{href}");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("activity from home: {v}"));
+    }
+    tab_to(client, "#status-held").await;
+    keys(client, " ").await;
+    tab_to(client, "#record-notes").await;
+    keys(client, "The team agreed its first two goals.").await;
+    press(client, Key::Tab).await;
+    press(client, Key::Enter).await;
+    wait_for_url(client, "done=").await;
+    let activity: i64 = href
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (status, notes): (String, String) =
+        sqlx::query_as("SELECT status, notes FROM activities WHERE id = $1")
+            .bind(activity)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), notes.as_str()),
+        ("held", "The team agreed its first two goals.")
+    );
+    sign_out(client, &base).await;
+
+    // The reviewer: from home to New Mexico's application, still to score.
+    let reviewer = who("reviewer@");
+    sign_in_with_the_form(client, &base, &reviewer.email, &reviewer.password).await;
+    let href = follow_from_home(client, &base, "still to review").await;
+    assert_eq!(href, format!("/programs/{current}/reviews/NM"));
+    let page = client.source().await.unwrap();
+    assert!(page.contains("New Mexico"), "the score form for New Mexico");
+    for v in axe_violations(client, &axe).await {
+        failures.push(format!("review from home: {v}"));
+    }
+    sign_out(client, &base).await;
+
+    // Alabama's lead, declined in 2016: the cohort's forum and a shared
+    // result are refused, its own application is there.
+    let al: i64 = sqlx::query_scalar(
+        "SELECT a.created_by FROM applications a JOIN programs p ON p.id = a.program_id
+         WHERE p.slug = 'acp-2016' AND a.state_code = 'AL' AND a.decision = 'declined'",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("Alabama was declined");
+    let hash = waymark::auth::password::hash("alabama applies again".into())
+        .await
+        .unwrap();
+    waymark::auth::store::set_password(pool, al, &hash, waymark::time::now_ms())
+        .await
+        .unwrap();
+    let al_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(al)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    sign_in_with_the_form(client, &base, &al_email, "alabama applies again").await;
+    for path in [
+        "/programs/acp-2016/forum".to_owned(),
+        "/programs/acp-2016/assessment/CO/results".to_owned(),
+        "/programs/acp-2016/peers".to_owned(),
+    ] {
+        client.goto(&format!("{base}{path}")).await.unwrap();
+        let title = client.title().await.unwrap();
+        assert!(
+            title.starts_with("You do not have access to this page"),
+            "{path} refused to Alabama: {title}"
+        );
+    }
+    client
+        .goto(&format!("{base}/programs/acp-2016/application"))
+        .await
+        .unwrap();
+    let page = client.source().await.unwrap();
+    assert!(
+        page.contains("Alabama"),
+        "Alabama reads its own application"
+    );
+    chrome.stop().await;
+    app.stop().await;
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
 }
