@@ -54,6 +54,7 @@ impl Urgency {
 pub enum Kind {
     RateAssessment,
     AgreeConsensus,
+    FreezeSnapshot,
     Roster,
     PlanStep,
     ActionItem,
@@ -66,6 +67,7 @@ pub enum Kind {
     Consultation,
     Submission,
     ProgramSummary,
+    StateAttention,
 }
 
 /// One thing waiting for the person.
@@ -475,6 +477,92 @@ pub fn summary_item(
     }
 }
 
+/// The snapshot the timeline says is due and the lead has not frozen:
+/// overdue once its month has passed, to do in its month. Nothing before.
+pub fn snapshot_item(
+    program: &ProgramRef,
+    state_name: &str,
+    state: &str,
+    taken: &[crate::assessment::SnapshotKind],
+    due: &[(
+        crate::assessment::SnapshotKind,
+        crate::report::participation::YearMonth,
+    )],
+    today: Date,
+) -> Option<WorkItem> {
+    let this_month = crate::report::participation::YearMonth::of(today);
+    let (kind, month) = due
+        .iter()
+        .find(|(kind, month)| !taken.contains(kind) && *month <= this_month)?;
+    let urgency = if *month < this_month {
+        Urgency::Overdue
+    } else {
+        Urgency::ToDo
+    };
+    Some(WorkItem {
+        kind: Kind::FreezeSnapshot,
+        urgency,
+        program: Some(program.name.clone()),
+        text: format!(
+            "{state_name}'s {} snapshot {} {}: when the team agrees, freeze it",
+            kind.label().to_lowercase(),
+            if urgency == Urgency::Overdue {
+                "was due in"
+            } else {
+                "is due in"
+            },
+            month.label()
+        ),
+        href: format!("/programs/{}/assessment/{state}", program.slug),
+        link_text: "Open the assessment".to_owned(),
+        date: None,
+        calendar: None,
+    })
+}
+
+/// A state that needs its coach: the dashboard's reasons, in words.
+pub fn attention_item(
+    program: &ProgramRef,
+    state_name: &str,
+    state: &str,
+    reasons: &[String],
+) -> Option<WorkItem> {
+    if reasons.is_empty() {
+        return None;
+    }
+    Some(WorkItem {
+        kind: Kind::StateAttention,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!("{state_name} needs attention: {}", reasons.join("; ")),
+        href: format!("/programs/{}/reports/{state}", program.slug),
+        link_text: format!("Read {state_name}'s progress report"),
+        date: None,
+        calendar: None,
+    })
+}
+
+/// The states needing attention in a program, for the administrator.
+pub fn attention_summary_item(program: &ProgramRef, states: &[&str]) -> Option<WorkItem> {
+    if states.is_empty() {
+        return None;
+    }
+    Some(WorkItem {
+        kind: Kind::StateAttention,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "{} attention: {}",
+            count(states.len(), "state needs", "states need"),
+            list(states)
+        ),
+        href: format!("/programs/{}/dashboard", program.slug),
+        link_text: "Open the dashboard".to_owned(),
+        date: None,
+        calendar: None,
+    })
+}
+
 /// Joins names as people write them: "A", "A and B", "A, B and C".
 pub fn list(names: &[&str]) -> String {
     match names {
@@ -666,6 +754,75 @@ mod tests {
             "Score 3 applications still to review: Kansas, Minnesota and Oregon"
         );
         assert_eq!(review_item(&p, &[], None), None);
+    }
+
+    #[test]
+    fn a_snapshot_is_asked_for_in_its_month_and_overdue_after() {
+        use crate::assessment::SnapshotKind::{Baseline, Final, MidYear};
+        use crate::report::participation::YearMonth;
+        let p = program();
+        let due = [
+            (Baseline, YearMonth::new(2026, 10)),
+            (MidYear, YearMonth::new(2027, 3)),
+            (Final, YearMonth::new(2027, 8)),
+        ];
+        assert_eq!(
+            snapshot_item(&p, "Kansas", "KS", &[], &due, date(2026, 9, 20)),
+            None,
+            "nothing before its month"
+        );
+        let now = snapshot_item(&p, "Kansas", "KS", &[], &due, date(2026, 10, 5)).unwrap();
+        assert_eq!(now.urgency, Urgency::ToDo);
+        assert_eq!(
+            now.text,
+            "Kansas's baseline snapshot is due in October 2026: when the team agrees, freeze it"
+        );
+        let late = snapshot_item(&p, "Kansas", "KS", &[], &due, date(2026, 12, 7)).unwrap();
+        assert_eq!(late.urgency, Urgency::Overdue);
+        assert_eq!(late.href, "/programs/acp/assessment/KS");
+        assert_eq!(
+            snapshot_item(&p, "Kansas", "KS", &[Baseline], &due, date(2026, 12, 7)),
+            None,
+            "the mid-year is not due until March"
+        );
+        assert!(
+            snapshot_item(&p, "Kansas", "KS", &[Baseline], &due, date(2027, 4, 1))
+                .unwrap()
+                .text
+                .contains("mid-year snapshot was due in March 2027")
+        );
+    }
+
+    #[test]
+    fn states_needing_attention_are_named_with_their_reasons() {
+        let p = program();
+        let i = attention_item(
+            &p,
+            "Kansas",
+            "KS",
+            &[
+                "2 coaching calls missed".into(),
+                "no baseline snapshot".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            i.text,
+            "Kansas needs attention: 2 coaching calls missed; no baseline snapshot"
+        );
+        assert_eq!(i.href, "/programs/acp/reports/KS");
+        assert_eq!(attention_item(&p, "Kansas", "KS", &[]), None);
+        assert_eq!(
+            attention_summary_item(&p, &["Kansas"]).unwrap().text,
+            "1 state needs attention: Kansas"
+        );
+        assert_eq!(
+            attention_summary_item(&p, &["Kansas", "Oregon"])
+                .unwrap()
+                .text,
+            "2 states need attention: Kansas and Oregon"
+        );
+        assert_eq!(attention_summary_item(&p, &[]), None);
     }
 
     #[test]

@@ -93,6 +93,23 @@ pub async fn for_person(
         items.extend(assessment_items(state, y, code, g.role == Role::StateLead, user.id).await?);
         if g.role == Role::StateLead {
             items.extend(team_items(state, y, code).await?);
+            if y.stage == YearStage::UnderWay {
+                let taken: Vec<crate::assessment::SnapshotKind> =
+                    crate::assessment::store::snapshots(pool, program_id, code)
+                        .await?
+                        .into_iter()
+                        .map(|s| s.kind)
+                        .collect();
+                let period = crate::report::participation::ta_period(
+                    &y.detail.timeline,
+                    y.detail.program.start_year as i16,
+                );
+                let due = crate::report::dashboard::snapshots_due(&y.detail.timeline, period);
+                let name = state_name(state, code).await?;
+                items.extend(super::snapshot_item(
+                    &y.program, &name, code, &taken, &due, y.day,
+                ));
+            }
         }
     }
 
@@ -188,6 +205,42 @@ pub async fn for_person(
         items.extend(super::review_item(&y.program, &mine, deadline.as_deref()));
     }
 
+    // States needing attention, from the dashboard: each of a coach's
+    // states with its reasons; for the administrator, a line per program.
+    for y in years.iter().filter(|y| y.stage == YearStage::UnderWay) {
+        let admin = user.has_role(Role::Admin);
+        let coached: Vec<String> = user
+            .grants
+            .iter()
+            .filter(|g| g.role == Role::Coach && g.program_id == Some(y.program.id))
+            .filter_map(|g| g.state_code.clone())
+            .collect();
+        if !admin && coached.is_empty() {
+            continue;
+        }
+        let dashboard = crate::report::service::dashboard(state, &y.program.slug, now, |code| {
+            admin || coached.iter().any(|c| c == code)
+        })
+        .await?;
+        if admin {
+            let names: Vec<&str> = dashboard
+                .rows
+                .iter()
+                .filter(|r| !r.reasons.is_empty())
+                .map(|r| r.state_name.as_str())
+                .collect();
+            items.extend(super::attention_summary_item(&y.program, &names));
+        } else {
+            for r in &dashboard.rows {
+                items.extend(super::attention_item(
+                    &y.program,
+                    &r.state_name,
+                    &r.state_code,
+                    &r.reasons,
+                ));
+            }
+        }
+    }
     if user.has_role(Role::Admin) {
         items.extend(admin_items(state, &years).await?);
     }

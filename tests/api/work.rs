@@ -513,6 +513,24 @@ async fn every_demo_role_has_something_waiting(backend: Backend) {
         if items.is_empty() {
             empty.push(s.email.clone());
         }
+        // What each role is asked for, beyond the obvious.
+        let wanted = match s.email.split('@').next().unwrap() {
+            "coach" => Some("state_attention"),
+            "admin" => Some("state_attention"),
+            "lead.ks" => Some("freeze_snapshot"),
+            "reviewer" => Some("score_application"),
+            "sme" => Some("consultation"),
+            "member.co" => Some("plan_step"),
+            _ => None,
+        };
+        if let Some(kind) = wanted {
+            assert!(
+                items.iter().any(|i| i["kind"] == kind),
+                "{} has no {kind}: {:?}",
+                s.email,
+                texts(&items)
+            );
+        }
     }
     assert!(empty.is_empty(), "nothing waiting for {empty:?}");
     app.stop().await;
