@@ -38,10 +38,14 @@ pub fn year_span(detail: &ProgramDetail) -> (Date, Date) {
     ))
 }
 
-async fn years(state: &AppState, now: i64) -> Result<Vec<Year>, Refusal> {
+/// The programs in `wanted` (every program when `None`), as of `now`.
+async fn years(state: &AppState, now: i64, wanted: Option<&[i64]>) -> Result<Vec<Year>, Refusal> {
     let pool = &state.db.pool;
     let mut out = Vec::new();
     for p in crate::program::store::list(pool).await? {
+        if wanted.is_some_and(|w| !w.contains(&p.id)) {
+            continue;
+        }
         let Some(detail) = crate::program::store::detail(pool, &state.frameworks, &p.slug).await?
         else {
             continue;
@@ -73,7 +77,13 @@ pub async fn for_person(
     let pool = &state.db.pool;
     let cohort_view = user.within_cohort();
     let user: &CurrentUser = &cohort_view;
-    let years = years(state, now).await?;
+    // Only the person's programs are read; those who work across every
+    // program (the administrator, the federal officer, experts invited to
+    // any program's activities) read them all.
+    let everywhere =
+        user.has_role(Role::Admin) || user.has_role(Role::Federal) || user.has_role(Role::Sme);
+    let own: Vec<i64> = user.grants.iter().filter_map(|g| g.program_id).collect();
+    let years = years(state, now, (!everywhere).then_some(own.as_slice())).await?;
     let year_of = |id: i64| years.iter().find(|y| y.program.id == id);
     let mut items = Vec::new();
 
@@ -131,9 +141,11 @@ pub async fn for_person(
     }
 
     // Action items owned, or followed up as coach.
-    for (program_id, activity_id, title, state_name, text, due_on, own) in
-        store::open_action_items(pool, user.id).await?
-    {
+    let mut action_items = store::open_action_items(pool, user.id).await?;
+    if user.has_role(Role::Coach) {
+        action_items.extend(store::coached_action_items(pool, user.id).await?);
+    }
+    for (program_id, activity_id, title, state_name, text, due_on, own) in action_items {
         let (Some(y), Ok(due_on)) = (year_of(program_id), due_on.parse::<Date>()) else {
             continue;
         };
@@ -154,8 +166,10 @@ pub async fn for_person(
     // Activities: the next few, and those over with no notes yet.
     let until = now + ACTIVITIES_AHEAD_DAYS * 86_400_000;
     let mut coming = 0;
+    let mut activities = store::unrecorded(pool, user.id, now).await?;
+    activities.extend(store::activities(pool, user.id, now, until).await?);
     for (program_id, id, kind, title, starts_at, ends_at, status, notes_empty, organizer) in
-        store::activities(pool, user.id, now, until).await?
+        activities
     {
         let Some(y) = year_of(program_id) else {
             continue;
@@ -300,20 +314,23 @@ async fn assessment_items(
     if rated.is_empty() && store::snapshot_count(pool, y.program.id, code).await? > 0 {
         return Ok(out);
     }
-    let instrument =
+    let mut groups = store::element_sizes(pool, y.program.id).await?;
+    if groups.is_empty() {
+        // The instrument is built the first time anyone needs it.
         crate::assessment::service::instrument(state, &state.frameworks, &y.detail.program).await?;
-    let groups = instrument.elements();
+        groups = store::element_sizes(pool, y.program.id).await?;
+    }
     let state_name = state_name(state, code).await?;
     let mine: Vec<ElementProgress> = groups
-        .iter()
-        .map(|g| ElementProgress {
-            key: g.key.clone(),
-            name: g.name.clone(),
+        .into_iter()
+        .map(|(key, name, indicators)| ElementProgress {
             rated: rated
                 .iter()
-                .find(|(u, k, _)| *u == user_id && *k == g.key)
+                .find(|(u, k, _)| *u == user_id && *k == key)
                 .map_or(0, |(_, _, n)| *n as usize),
-            indicators: g.indicators.len(),
+            key,
+            name,
+            indicators: indicators as usize,
         })
         .collect();
     out.extend(super::rate_item(&y.program, &state_name, code, &mine));

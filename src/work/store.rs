@@ -76,16 +76,11 @@ pub async fn open_action_items<'c, E: Executor<'c, Database = Any>>(
     user_id: i64,
 ) -> sqlx::Result<Vec<ActionItemRow>> {
     sqlx::query_as(
-        "SELECT a.program_id, a.id, a.title, j.name, ai.text, ai.due_on,
-                CASE WHEN ai.owner_id = $1 THEN 1 ELSE 0 END
+        "SELECT a.program_id, a.id, a.title, j.name, ai.text, ai.due_on, 1
          FROM action_items ai
          JOIN activities a ON a.id = ai.activity_id
          LEFT JOIN jurisdictions j ON j.code = ai.state_code
-         WHERE ai.done_at IS NULL AND a.status <> 'cancelled'
-           AND (ai.owner_id = $1
-                OR EXISTS (SELECT 1 FROM role_grants g
-                           WHERE g.user_id = $1 AND g.role = 'coach'
-                             AND g.program_id = a.program_id AND g.state_code = ai.state_code))
+         WHERE ai.owner_id = $1 AND ai.done_at IS NULL AND a.status <> 'cancelled'
          ORDER BY ai.due_on, ai.id",
     )
     .bind(user_id)
@@ -93,11 +88,31 @@ pub async fn open_action_items<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
-/// Activities the person takes part in (invited, or of a state whose team
-/// they are on or coach; a state's activities are its cohort's, as only a
-/// state with a team has any) that start in `from..until`, or that are
-/// over and not recorded, with the person organizing them:
-/// (program, id, kind, title, starts, ends, status, notes empty, organizer).
+/// Open action items of the states the person coaches, owned by others.
+pub async fn coached_action_items<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Vec<ActionItemRow>> {
+    sqlx::query_as(
+        "SELECT a.program_id, a.id, a.title, j.name, ai.text, ai.due_on, 0
+         FROM role_grants g
+         JOIN activity_states s ON s.program_id = g.program_id AND s.state_code = g.state_code
+         JOIN activities a ON a.id = s.activity_id
+         JOIN action_items ai ON ai.activity_id = a.id AND ai.state_code = g.state_code
+         LEFT JOIN jurisdictions j ON j.code = ai.state_code
+         WHERE g.user_id = $1 AND g.role = 'coach' AND ai.done_at IS NULL
+           AND a.status <> 'cancelled' AND (ai.owner_id IS NULL OR ai.owner_id <> $1)
+         ORDER BY ai.due_on, ai.id",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await
+}
+
+/// Scheduled activities the person takes part in (invited, or of a state
+/// whose team they are on or coach; a state's activities are its cohort's,
+/// as only a state with a team has any) that start in `now..until`:
+/// (program, id, kind, title, starts, ends, status, unrecorded, organizer).
 pub type ActivityRow = (i64, i64, String, String, i64, i64, String, i64, i64);
 
 pub async fn activities<'c, E: Executor<'c, Database = Any>>(
@@ -107,15 +122,12 @@ pub async fn activities<'c, E: Executor<'c, Database = Any>>(
     until: i64,
 ) -> sqlx::Result<Vec<ActivityRow>> {
     sqlx::query_as(
-        "SELECT a.program_id, a.id, a.kind, a.title, a.starts_at, a.ends_at, a.status,
-                CASE WHEN a.notes = '' THEN 1 ELSE 0 END,
+        "SELECT a.program_id, a.id, a.kind, a.title, a.starts_at, a.ends_at, a.status, 0,
                 CASE WHEN EXISTS (SELECT 1 FROM activity_people o
                                   WHERE o.activity_id = a.id AND o.user_id = $1 AND o.role = 'organizer')
                      THEN 1 ELSE 0 END
          FROM activities a
-         WHERE a.status <> 'cancelled'
-           AND ((a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3)
-                OR (a.ends_at < $2 AND a.notes = ''))
+         WHERE a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3
            AND (a.id IN (SELECT activity_id FROM activity_people WHERE user_id = $1)
                 OR a.id IN (SELECT s.activity_id FROM activity_states s JOIN role_grants g
                             ON g.program_id = s.program_id AND g.state_code = s.state_code
@@ -125,6 +137,44 @@ pub async fn activities<'c, E: Executor<'c, Database = Any>>(
     .bind(user_id)
     .bind(now)
     .bind(until)
+    .fetch_all(e)
+    .await
+}
+
+/// Activities the person organizes that are over with nothing written in
+/// their notes (held, or not recorded at all), same columns.
+pub async fn unrecorded<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<Vec<ActivityRow>> {
+    sqlx::query_as(
+        "SELECT a.program_id, a.id, a.kind, a.title, a.starts_at, a.ends_at, a.status, 1, 1
+         FROM activity_people o JOIN activities a ON a.id = o.activity_id
+         WHERE o.user_id = $1 AND o.role = 'organizer'
+           AND a.status <> 'cancelled' AND a.ends_at < $2 AND a.notes = ''
+         ORDER BY a.starts_at, a.id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(e)
+    .await
+}
+
+/// Each element of the program's instrument: (key, name, indicators), in
+/// element order; empty before the instrument is built.
+pub async fn element_sizes<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    program_id: i64,
+) -> sqlx::Result<Vec<(String, String, i64)>> {
+    sqlx::query_as(
+        "SELECT i.element_key, i.element_name, COUNT(*)
+         FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         WHERE n.program_id = $1
+         GROUP BY i.element_number, i.element_key, i.element_name
+         ORDER BY i.element_number",
+    )
+    .bind(program_id)
     .fetch_all(e)
     .await
 }
