@@ -226,21 +226,15 @@ pub struct ProgramDetail {
     pub rubric: Vec<RubricCriterion>,
 }
 
-pub async fn detail(
-    pool: &sqlx::AnyPool,
-    frameworks: &crate::framework::Registry,
-    slug: &str,
-) -> sqlx::Result<Option<ProgramDetail>> {
-    let Some(program) = find_by_slug(pool, slug).await? else {
-        return Ok(None);
-    };
+/// A program's timeline, in order.
+pub async fn timeline(pool: &sqlx::AnyPool, program_id: i64) -> sqlx::Result<Vec<Milestone>> {
     let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
         "SELECT key, label, starts_on, ends_on, date_precision FROM program_milestones WHERE program_id = $1 ORDER BY position",
     )
-    .bind(program.id)
+    .bind(program_id)
     .fetch_all(pool)
     .await?;
-    let timeline = rows
+    Ok(rows
         .into_iter()
         .filter_map(|(key, label, starts, ends, precision)| {
             Some(Milestone {
@@ -251,7 +245,30 @@ pub async fn detail(
                 precision: Precision::parse(&precision)?,
             })
         })
-        .collect();
+        .collect())
+}
+
+/// The sectors a program's state teams must cover, in order.
+pub async fn required_sectors(pool: &sqlx::AnyPool, program_id: i64) -> sqlx::Result<Vec<Sector>> {
+    let sectors: Vec<String> =
+        sqlx::query_scalar("SELECT sector FROM program_required_sectors WHERE program_id = $1")
+            .bind(program_id)
+            .fetch_all(pool)
+            .await?;
+    let mut required: Vec<Sector> = sectors.iter().filter_map(|s| Sector::parse(s)).collect();
+    required.sort();
+    Ok(required)
+}
+
+pub async fn detail(
+    pool: &sqlx::AnyPool,
+    frameworks: &crate::framework::Registry,
+    slug: &str,
+) -> sqlx::Result<Option<ProgramDetail>> {
+    let Some(program) = find_by_slug(pool, slug).await? else {
+        return Ok(None);
+    };
+    let timeline = timeline(pool, program.id).await?;
     let rows: Vec<(String, String, String, Option<i64>)> =
         sqlx::query_as("SELECT key, label, cadence, times FROM program_commitments WHERE program_id = $1 ORDER BY position")
             .bind(program.id)
@@ -271,14 +288,7 @@ pub async fn detail(
             },
         })
         .collect();
-    let sectors: Vec<String> =
-        sqlx::query_scalar("SELECT sector FROM program_required_sectors WHERE program_id = $1")
-            .bind(program.id)
-            .fetch_all(pool)
-            .await?;
-    let mut required_sectors: Vec<Sector> =
-        sectors.iter().filter_map(|s| Sector::parse(s)).collect();
-    required_sectors.sort();
+    let required_sectors = required_sectors(pool, program.id).await?;
     let key_questions = sqlx::query_scalar(
         "SELECT question FROM program_key_questions WHERE program_id = $1 ORDER BY position",
     )

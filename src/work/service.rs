@@ -9,7 +9,6 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
-use crate::program::store::ProgramDetail;
 use crate::web::change::Refusal;
 
 /// How far ahead the person's activities are listed.
@@ -20,7 +19,10 @@ const ACTIVITIES_SHOWN: usize = 5;
 /// A program as the work queue sees it on the day of the request.
 struct Year {
     program: ProgramRef,
-    detail: ProgramDetail,
+    /// The program as stored, its timeline and the sectors its teams need.
+    full: crate::program::store::Program,
+    timeline: Vec<crate::program::template::Milestone>,
+    required_sectors: Vec<crate::team::Sector>,
     stage: YearStage,
     /// The day the program is judged on.
     day: Date,
@@ -31,10 +33,13 @@ fn zone(name: &str) -> jiff::tz::TimeZone {
 }
 
 /// The first and last day of the program's TA year.
-pub fn year_span(detail: &ProgramDetail) -> (Date, Date) {
+pub fn year_span(
+    timeline: &[crate::program::template::Milestone],
+    start_year: i64,
+) -> (Date, Date) {
     crate::report::participation::period_days(crate::report::participation::ta_period(
-        &detail.timeline,
-        detail.program.start_year as i16,
+        timeline,
+        start_year as i16,
     ))
 }
 
@@ -46,12 +51,9 @@ async fn years(state: &AppState, now: i64, wanted: Option<&[i64]>) -> Result<Vec
         if wanted.is_some_and(|w| !w.contains(&p.id)) {
             continue;
         }
-        let Some(detail) = crate::program::store::detail(pool, &state.frameworks, &p.slug).await?
-        else {
-            continue;
-        };
+        let timeline = crate::program::store::timeline(pool, p.id).await?;
         let today = crate::report::participation::local_date(now, &zone(&p.time_zone));
-        let (first, last) = year_span(&detail);
+        let (first, last) = year_span(&timeline, p.start_year);
         let (stage, day) = super::judged_on(today, first, last);
         out.push(Year {
             program: ProgramRef {
@@ -60,7 +62,9 @@ async fn years(state: &AppState, now: i64, wanted: Option<&[i64]>) -> Result<Vec
                 name: p.name.clone(),
                 time_zone: p.time_zone.clone(),
             },
-            detail,
+            required_sectors: crate::program::store::required_sectors(pool, p.id).await?,
+            timeline,
+            full: p,
             stage,
             day,
         });
@@ -100,9 +104,12 @@ pub async fn for_person(
         if y.stage == YearStage::Ended {
             continue;
         }
-        items.extend(assessment_items(state, y, code, g.role == Role::StateLead, user.id).await?);
+        let name = state_name(state, code).await?;
+        items.extend(
+            assessment_items(state, y, (code, &name), g.role == Role::StateLead, user.id).await?,
+        );
         if g.role == Role::StateLead {
-            items.extend(team_items(state, y, code).await?);
+            items.extend(team_items(state, y, (code, &name)).await?);
             if y.stage == YearStage::UnderWay {
                 let taken: Vec<crate::assessment::SnapshotKind> =
                     crate::assessment::store::snapshots(pool, program_id, code)
@@ -110,12 +117,9 @@ pub async fn for_person(
                         .into_iter()
                         .map(|s| s.kind)
                         .collect();
-                let period = crate::report::participation::ta_period(
-                    &y.detail.timeline,
-                    y.detail.program.start_year as i16,
-                );
-                let due = crate::report::dashboard::snapshots_due(&y.detail.timeline, period);
-                let name = state_name(state, code).await?;
+                let period =
+                    crate::report::participation::ta_period(&y.timeline, y.full.start_year as i16);
+                let due = crate::report::dashboard::snapshots_due(&y.timeline, period);
                 items.extend(super::snapshot_item(
                     &y.program, &name, code, &taken, &due, y.day,
                 ));
@@ -211,7 +215,6 @@ pub async fn for_person(
             .map(|(_, code, name)| (code.clone(), name.clone()))
             .collect();
         let deadline = y
-            .detail
             .timeline
             .iter()
             .find(|m| m.key == "selection")
@@ -298,7 +301,7 @@ pub async fn for_person(
 async fn assessment_items(
     state: &AppState,
     y: &Year,
-    code: &str,
+    (code, state_name): (&str, &str),
     lead: bool,
     user_id: i64,
 ) -> Result<Vec<WorkItem>, Refusal> {
@@ -317,10 +320,9 @@ async fn assessment_items(
     let mut groups = store::element_sizes(pool, y.program.id).await?;
     if groups.is_empty() {
         // The instrument is built the first time anyone needs it.
-        crate::assessment::service::instrument(state, &state.frameworks, &y.detail.program).await?;
+        crate::assessment::service::instrument(state, &state.frameworks, &y.full).await?;
         groups = store::element_sizes(pool, y.program.id).await?;
     }
-    let state_name = state_name(state, code).await?;
     let mine: Vec<ElementProgress> = groups
         .into_iter()
         .map(|(key, name, indicators)| ElementProgress {
@@ -333,7 +335,7 @@ async fn assessment_items(
             indicators: indicators as usize,
         })
         .collect();
-    out.extend(super::rate_item(&y.program, &state_name, code, &mine));
+    out.extend(super::rate_item(&y.program, state_name, code, &mine));
     if lead && let Some((round_id, _)) = round {
         let raters: Vec<i64> = crate::assessment::store::raters(pool, y.program.id, code)
             .await?
@@ -342,13 +344,17 @@ async fn assessment_items(
             .collect();
         let agreed = store::agreed_per_element(pool, round_id).await?;
         let ready = super::ready_for_consensus(&mine, &raters, &rated, &agreed);
-        out.extend(super::consensus_item(&y.program, &state_name, code, &ready));
+        out.extend(super::consensus_item(&y.program, state_name, code, &ready));
     }
     Ok(out)
 }
 
 /// The lead's roster: invitations not accepted, required sectors missing.
-async fn team_items(state: &AppState, y: &Year, code: &str) -> Result<Vec<WorkItem>, Refusal> {
+async fn team_items(
+    state: &AppState,
+    y: &Year,
+    (code, state_name): (&str, &str),
+) -> Result<Vec<WorkItem>, Refusal> {
     let members = crate::team::store::members(&state.db.pool, y.program.id, code).await?;
     let waiting: Vec<&str> = members
         .iter()
@@ -356,14 +362,9 @@ async fn team_items(state: &AppState, y: &Year, code: &str) -> Result<Vec<WorkIt
         .map(|m| m.name.as_str())
         .collect();
     let sectors: Vec<crate::team::Sector> = members.iter().map(|m| m.sector).collect();
-    let missing = crate::team::missing_sectors(&y.detail.required_sectors, &sectors);
-    let state_name = state_name(state, code).await?;
+    let missing = crate::team::missing_sectors(&y.required_sectors, &sectors);
     Ok(super::roster_items(
-        &y.program,
-        &state_name,
-        code,
-        &waiting,
-        &missing,
+        &y.program, state_name, code, &waiting, &missing,
     ))
 }
 
