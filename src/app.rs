@@ -38,6 +38,9 @@ pub struct AppState {
     pub frozen: Arc<crate::assessment::frozen::FrozenRatings>,
     /// What Exchange searches keep in memory: the index and recent answers.
     pub search: Arc<crate::exchange::search::Searcher>,
+    /// The states, district and territories: fixed by the first migration,
+    /// so read once at start.
+    pub places: Arc<Vec<crate::program::store::Jurisdiction>>,
 }
 
 impl AppState {
@@ -56,6 +59,7 @@ impl AppState {
         let mailer = Mailer::new(&config)?;
         let storage = crate::storage::Storage::new(&config)?;
         let search = crate::exchange::search::Searcher::new(&config);
+        let places = crate::program::store::jurisdictions(&db.pool).await?;
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -65,7 +69,16 @@ impl AppState {
             frameworks: Arc::new(frameworks),
             frozen: Arc::default(),
             search: Arc::new(search),
+            places: Arc::new(places),
         })
+    }
+
+    /// A state's name from its code (the code itself if unknown).
+    pub fn place_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.places
+            .iter()
+            .find(|j| j.code == code)
+            .map_or(code, |j| j.name.as_str())
     }
 }
 

@@ -98,9 +98,9 @@ struct HomePage {
 /// The pages a person's roles lead to, program by program.
 fn work_links(
     user: &crate::auth::CurrentUser,
-    programs: &[Program],
-    teams: &[(i64, String)],
+    catalogue: &store::Catalogue,
 ) -> Vec<(String, String)> {
+    let programs = &catalogue.programs;
     use crate::auth::Role;
     let mut out = Vec::new();
     if policy::allows(user, &Action::SetOwnExpertise) {
@@ -150,7 +150,7 @@ fn work_links(
         for g in user.grants.iter().filter(|g| g.program_id == Some(p.id)) {
             let Some(code) = &g.state_code else { continue };
             let href = format!("/programs/{slug}/reports/{code}");
-            let formed = teams.iter().any(|(id, c)| *id == p.id && c == code);
+            let formed = !user.is_outside_cohort(g);
             let may = policy::allows(
                 user,
                 &Action::ViewStateReport {
@@ -179,7 +179,7 @@ fn work_links(
             ));
         }
         // Peer mentoring, once the program has state teams.
-        if teams.iter().any(|(id, _)| *id == p.id)
+        if catalogue.outline(p.id).teams > 0
             && policy::allows(user, &Action::ViewPeerGroups { program_id: p.id })
         {
             out.push((
@@ -204,7 +204,8 @@ fn work_links(
                 matches!(g.role, Role::StateLead | Role::StateMember | Role::Coach),
             ) {
                 let href = format!("/programs/{slug}/teams/{code}");
-                let formed = teams.iter().any(|(id, c)| *id == p.id && c == code);
+                // A coach is assigned only to a state with a team.
+                let formed = !user.is_outside_cohort(g);
                 if formed && !out.iter().any(|(h, _)| *h == href) {
                     out.push((href, format!("{code}'s state team in {}", p.name)));
                 }
@@ -224,19 +225,19 @@ async fn home(
     Extension(visitor): Extension<Visitor>,
     Query(done): Query<Done>,
 ) -> Result<Html<String>, AppError> {
-    let programs = store::list(&state.db.pool).await?;
     let chrome = Chrome::new(&visitor, "Home", "/").with_notice(notice(&done.done));
-    let (work, queue, roles) = match &visitor.user {
+    let (work, queue, roles, programs) = match &visitor.user {
         Some(u) => {
-            let teams = crate::team::store::all_teams(&state.db.pool).await?;
-            let places = crate::program::store::jurisdictions(&state.db.pool).await?;
+            let catalogue = store::catalogue(&state.db.pool).await?;
+            let now = crate::time::now_ms();
             (
-                work_links(u, &programs, &teams),
-                crate::work::service::for_person(&state, u, crate::time::now_ms()).await?,
-                role_lines(u, &programs, &places),
+                work_links(u, &catalogue),
+                crate::work::service::for_person(&state, u, &catalogue, now).await?,
+                role_lines(u, &catalogue.programs, &state.places),
+                catalogue.programs,
             )
         }
-        None => (vec![], vec![], vec![]),
+        None => (vec![], vec![], vec![], store::list(&state.db.pool).await?),
     };
     render(HomePage {
         work,

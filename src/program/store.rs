@@ -237,15 +237,109 @@ pub async fn timeline(pool: &sqlx::AnyPool, program_id: i64) -> sqlx::Result<Vec
     Ok(rows
         .into_iter()
         .filter_map(|(key, label, starts, ends, precision)| {
-            Some(Milestone {
-                key,
-                label,
-                starts: starts.parse().ok()?,
-                ends: ends.and_then(|e| e.parse().ok()),
-                precision: Precision::parse(&precision)?,
-            })
+            milestone(key, Some(label), Some(starts), ends, Some(precision))
         })
         .collect())
+}
+
+/// What every page about a program's year needs besides its row: its
+/// timeline, the sectors its teams must cover and how many teams it has.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    pub timeline: Vec<Milestone>,
+    pub required_sectors: Vec<Sector>,
+    pub teams: i64,
+}
+
+/// Every program with its outline: two round trips for what a page across
+/// programs needs (the home page, the work queue).
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    /// Newest first.
+    pub programs: Vec<Program>,
+    outlines: std::collections::HashMap<i64, Outline>,
+}
+
+impl Catalogue {
+    /// The program's outline (empty for a program not in the catalogue).
+    pub fn outline(&self, program_id: i64) -> std::borrow::Cow<'_, Outline> {
+        match self.outlines.get(&program_id) {
+            Some(o) => std::borrow::Cow::Borrowed(o),
+            None => std::borrow::Cow::Owned(Outline::default()),
+        }
+    }
+}
+
+pub async fn catalogue(pool: &sqlx::AnyPool) -> sqlx::Result<Catalogue> {
+    Ok(Catalogue {
+        programs: list(pool).await?,
+        outlines: outlines(pool).await?,
+    })
+}
+
+/// Every program's outline, keyed by program, in one round trip.
+pub async fn outlines(
+    pool: &sqlx::AnyPool,
+) -> sqlx::Result<std::collections::HashMap<i64, Outline>> {
+    // One row per milestone, required sector and program with teams; the
+    // first column says which: (which, program, position or count, key or
+    // sector, label, starts, ends, precision).
+    type Row = (
+        String,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT 'milestone', program_id, CAST(position AS BIGINT), key, label, starts_on,
+                    ends_on, date_precision
+             FROM program_milestones
+             UNION ALL
+             SELECT 'sector', program_id, 0, sector, NULL, NULL, NULL, NULL
+             FROM program_required_sectors
+             UNION ALL
+             SELECT 'teams', program_id, COUNT(*), '', NULL, NULL, NULL, NULL
+             FROM state_teams GROUP BY program_id
+             ORDER BY 2, 1, 3",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut out: std::collections::HashMap<i64, Outline> = std::collections::HashMap::new();
+    for (fact, program_id, n, key, label, starts, ends, precision) in rows {
+        let outline = out.entry(program_id).or_default();
+        match fact.as_str() {
+            "milestone" => outline
+                .timeline
+                .extend(milestone(key, label, starts, ends, precision)),
+            "sector" => outline.required_sectors.extend(Sector::parse(&key)),
+            "teams" => outline.teams = n,
+            _ => {}
+        }
+    }
+    for outline in out.values_mut() {
+        outline.required_sectors.sort();
+    }
+    Ok(out)
+}
+
+fn milestone(
+    key: String,
+    label: Option<String>,
+    starts: Option<String>,
+    ends: Option<String>,
+    precision: Option<String>,
+) -> Option<Milestone> {
+    Some(Milestone {
+        key,
+        label: label?,
+        starts: starts?.parse().ok()?,
+        ends: ends.and_then(|e| e.parse().ok()),
+        precision: Precision::parse(&precision?)?,
+    })
 }
 
 /// The sectors a program's state teams must cover, in order.

@@ -44,16 +44,19 @@ pub fn year_span(
 }
 
 /// The programs in `wanted` (every program when `None`), as of `now`.
-async fn years(state: &AppState, now: i64, wanted: Option<&[i64]>) -> Result<Vec<Year>, Refusal> {
-    let pool = &state.db.pool;
+fn years(
+    catalogue: &crate::program::store::Catalogue,
+    now: i64,
+    wanted: Option<&[i64]>,
+) -> Vec<Year> {
     let mut out = Vec::new();
-    for p in crate::program::store::list(pool).await? {
+    for p in &catalogue.programs {
         if wanted.is_some_and(|w| !w.contains(&p.id)) {
             continue;
         }
-        let timeline = crate::program::store::timeline(pool, p.id).await?;
+        let outline = catalogue.outline(p.id).into_owned();
         let today = crate::report::participation::local_date(now, &zone(&p.time_zone));
-        let (first, last) = year_span(&timeline, p.start_year);
+        let (first, last) = year_span(&outline.timeline, p.start_year);
         let (stage, day) = super::judged_on(today, first, last);
         out.push(Year {
             program: ProgramRef {
@@ -62,20 +65,22 @@ async fn years(state: &AppState, now: i64, wanted: Option<&[i64]>) -> Result<Vec
                 name: p.name.clone(),
                 time_zone: p.time_zone.clone(),
             },
-            required_sectors: crate::program::store::required_sectors(pool, p.id).await?,
-            timeline,
-            full: p,
+            required_sectors: outline.required_sectors,
+            timeline: outline.timeline,
+            full: p.clone(),
             stage,
             day,
         });
     }
-    Ok(out)
+    out
 }
 
-/// Everything waiting for the person, most urgent first.
+/// Everything waiting for the person, most urgent first, across the
+/// programs of `catalogue` (every program there is).
 pub async fn for_person(
     state: &AppState,
     user: &CurrentUser,
+    catalogue: &crate::program::store::Catalogue,
     now: i64,
 ) -> Result<Vec<WorkItem>, Refusal> {
     let pool = &state.db.pool;
@@ -87,48 +92,75 @@ pub async fn for_person(
     let everywhere =
         user.has_role(Role::Admin) || user.has_role(Role::Federal) || user.has_role(Role::Sme);
     let own: Vec<i64> = user.grants.iter().filter_map(|g| g.program_id).collect();
-    let years = years(state, now, (!everywhere).then_some(own.as_slice())).await?;
+    let years = years(catalogue, now, (!everywhere).then_some(own.as_slice()));
     let year_of = |id: i64| years.iter().find(|y| y.program.id == id);
     let mut items = Vec::new();
 
-    // The state team's assessment, for each state the person rates.
-    for g in &user.grants {
-        let (Role::StateLead | Role::StateMember, Some(program_id), Some(code)) =
-            (g.role, g.program_id, &g.state_code)
-        else {
-            continue;
-        };
-        let Some(y) = year_of(program_id) else {
-            continue;
-        };
-        if y.stage == YearStage::Ended {
-            continue;
-        }
-        let name = state_name(state, code).await?;
-        items.extend(
-            assessment_items(state, y, (code, &name), g.role == Role::StateLead, user.id).await?,
-        );
-        if g.role == Role::StateLead {
-            items.extend(team_items(state, y, (code, &name)).await?);
-            if y.stage == YearStage::UnderWay {
-                let taken: Vec<crate::assessment::SnapshotKind> =
-                    crate::assessment::store::snapshots(pool, program_id, code)
-                        .await?
-                        .into_iter()
-                        .map(|s| s.kind)
-                        .collect();
-                let period =
-                    crate::report::participation::ta_period(&y.timeline, y.full.start_year as i16);
-                let due = crate::report::dashboard::snapshots_due(&y.timeline, period);
-                items.extend(super::snapshot_item(
-                    &y.program, &name, code, &taken, &due, y.day,
-                ));
+    // The state team's assessment and roster, for each state the person rates.
+    let rates = user
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::StateLead | Role::StateMember));
+    if rates {
+        let (teams, mut elements) = store::team_facts(pool, user.id).await?;
+        for g in &user.grants {
+            let (Role::StateLead | Role::StateMember, Some(program_id), Some(code)) =
+                (g.role, g.program_id, &g.state_code)
+            else {
+                continue;
+            };
+            let (Some(y), Some(team)) = (
+                year_of(program_id),
+                teams
+                    .iter()
+                    .find(|t| t.program_id == program_id && &t.state_code == code),
+            ) else {
+                continue;
+            };
+            if y.stage == YearStage::Ended {
+                continue;
+            }
+            if !elements.iter().any(|e| e.program_id == program_id) {
+                // The instrument is built the first time anyone needs it.
+                let built =
+                    crate::assessment::service::instrument(state, &state.frameworks, &y.full)
+                        .await?;
+                elements.extend(built.elements().into_iter().map(|e| store::ElementSize {
+                    program_id,
+                    indicators: e.indicators.len() as i64,
+                    key: e.key,
+                    name: e.name,
+                }));
+            }
+            let lead = g.role == Role::StateLead;
+            let name = state.place_name(code);
+            items.extend(assessment_items(y, name, team, &elements, lead, user.id));
+            if lead {
+                items.extend(team_items(y, name, team));
+                if y.stage == YearStage::UnderWay {
+                    let period = crate::report::participation::ta_period(
+                        &y.timeline,
+                        y.full.start_year as i16,
+                    );
+                    let due = crate::report::dashboard::snapshots_due(&y.timeline, period);
+                    items.extend(super::snapshot_item(
+                        &y.program,
+                        name,
+                        code,
+                        &team.snapshots,
+                        &due,
+                        y.day,
+                    ));
+                }
             }
         }
     }
 
+    let until = now + ACTIVITIES_AHEAD_DAYS * 86_400_000;
+    let facts = store::person_facts(pool, user.id, now, until).await?;
+
     // Plan steps the person owns.
-    for (program_id, code, state_name, text, due_on) in store::owned_steps(pool, user.id).await? {
+    for (program_id, code, state_name, text, due_on) in facts.steps {
         let (Some(y), Ok(due_on)) = (year_of(program_id), due_on.parse::<Date>()) else {
             continue;
         };
@@ -145,11 +177,7 @@ pub async fn for_person(
     }
 
     // Action items owned, or followed up as coach.
-    let mut action_items = store::open_action_items(pool, user.id).await?;
-    if user.has_role(Role::Coach) {
-        action_items.extend(store::coached_action_items(pool, user.id).await?);
-    }
-    for (program_id, activity_id, title, state_name, text, due_on, own) in action_items {
+    for (program_id, activity_id, title, state_name, text, due_on, own) in facts.action_items {
         let (Some(y), Ok(due_on)) = (year_of(program_id), due_on.parse::<Date>()) else {
             continue;
         };
@@ -162,18 +190,15 @@ pub async fn for_person(
             state_name,
             text,
             due_on,
-            own: own == 1,
+            own,
         };
         items.extend(super::action_item(&y.program, &item, y.day));
     }
 
     // Activities: the next few, and those over with no notes yet.
-    let until = now + ACTIVITIES_AHEAD_DAYS * 86_400_000;
     let mut coming = 0;
-    let mut activities = store::unrecorded(pool, user.id, now).await?;
-    activities.extend(store::activities(pool, user.id, now, until).await?);
     for (program_id, id, kind, title, starts_at, ends_at, status, notes_empty, organizer) in
-        activities
+        facts.activities
     {
         let Some(y) = year_of(program_id) else {
             continue;
@@ -186,11 +211,11 @@ pub async fn for_person(
             title,
             starts_at,
             ends_at,
-            held_without_notes: notes_empty == 1 && ends_at < now,
+            held_without_notes: notes_empty && ends_at < now,
         };
         let date = crate::report::participation::local_date(starts_at, &zone(&y.program.time_zone));
         if fact.held_without_notes {
-            if organizer == 1 && y.stage != YearStage::Ended && date <= y.day {
+            if organizer && y.stage != YearStage::Ended && date <= y.day {
                 items.push(super::notes_item(&y.program, &fact, date));
             }
         } else if status == "scheduled" && coming < ACTIVITIES_SHOWN {
@@ -207,7 +232,7 @@ pub async fn for_person(
     }
 
     // Reviews still to score.
-    let reviews = store::reviews_to_score(pool, user.id).await?;
+    let reviews = &facts.reviews;
     for y in years.iter().filter(|y| y.stage != YearStage::Ended) {
         let mine: Vec<(String, String)> = reviews
             .iter()
@@ -265,7 +290,7 @@ pub async fn for_person(
         items.extend(federal_items(state, &years).await?);
     }
     if user.has_role(Role::Partner) {
-        for (id, kind, title, status) in store::submissions(pool, user.id).await? {
+        for (id, kind, title, status) in facts.submissions {
             let what = if kind == "event" { "event" } else { "resource" };
             let (urgency, sentence) = if status == "pending" {
                 (
@@ -298,82 +323,56 @@ pub async fn for_person(
 }
 
 /// The member's rating, and for the lead the elements ready for consensus.
-async fn assessment_items(
-    state: &AppState,
+fn assessment_items(
     y: &Year,
-    (code, state_name): (&str, &str),
+    state_name: &str,
+    team: &store::TeamFacts,
+    elements: &[store::ElementSize],
     lead: bool,
     user_id: i64,
-) -> Result<Vec<WorkItem>, Refusal> {
-    let pool = &state.db.pool;
+) -> Vec<WorkItem> {
     let mut out = Vec::new();
-    let round = crate::assessment::store::open_round(pool, y.program.id, code).await?;
-    let rated = match round {
-        Some((round_id, _)) => store::rated_per_element(pool, round_id).await?,
-        None => vec![],
-    };
     // Once the baseline is frozen, rating waits until the team starts the
     // next round (a round opens as soon as anyone looks at the assessment).
-    if rated.is_empty() && store::snapshot_count(pool, y.program.id, code).await? > 0 {
-        return Ok(out);
+    if team.rated.is_empty() && !team.snapshots.is_empty() {
+        return out;
     }
-    let mut groups = store::element_sizes(pool, y.program.id).await?;
-    if groups.is_empty() {
-        // The instrument is built the first time anyone needs it.
-        crate::assessment::service::instrument(state, &state.frameworks, &y.full).await?;
-        groups = store::element_sizes(pool, y.program.id).await?;
-    }
-    let mine: Vec<ElementProgress> = groups
-        .into_iter()
-        .map(|(key, name, indicators)| ElementProgress {
-            rated: rated
+    let code = team.state_code.as_str();
+    let mine: Vec<ElementProgress> = elements
+        .iter()
+        .filter(|e| e.program_id == y.program.id)
+        .map(|e| ElementProgress {
+            rated: team
+                .rated
                 .iter()
-                .find(|(u, k, _)| *u == user_id && *k == key)
+                .find(|(u, k, _)| *u == user_id && *k == e.key)
                 .map_or(0, |(_, _, n)| *n as usize),
-            key,
-            name,
-            indicators: indicators as usize,
+            key: e.key.clone(),
+            name: e.name.clone(),
+            indicators: e.indicators as usize,
         })
         .collect();
     out.extend(super::rate_item(&y.program, state_name, code, &mine));
-    if lead && let Some((round_id, _)) = round {
-        let raters: Vec<i64> = crate::assessment::store::raters(pool, y.program.id, code)
-            .await?
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect();
-        let agreed = store::agreed_per_element(pool, round_id).await?;
-        let ready = super::ready_for_consensus(&mine, &raters, &rated, &agreed);
+    if lead && team.round.is_some() {
+        let raters: Vec<i64> = team.members.iter().filter_map(|m| m.user_id).collect();
+        let ready = super::ready_for_consensus(&mine, &raters, &team.rated, &team.agreed);
         out.extend(super::consensus_item(&y.program, state_name, code, &ready));
     }
-    Ok(out)
+    out
 }
 
 /// The lead's roster: invitations not accepted, required sectors missing.
-async fn team_items(
-    state: &AppState,
-    y: &Year,
-    (code, state_name): (&str, &str),
-) -> Result<Vec<WorkItem>, Refusal> {
-    let members = crate::team::store::members(&state.db.pool, y.program.id, code).await?;
-    let waiting: Vec<&str> = members
+fn team_items(y: &Year, state_name: &str, team: &store::TeamFacts) -> Vec<WorkItem> {
+    let mut waiting: Vec<&str> = team
+        .members
         .iter()
-        .filter(|m| m.invited_at.is_some() && !m.active)
+        .filter(|m| m.invited && m.account != crate::team::Account::Joined)
         .map(|m| m.name.as_str())
         .collect();
-    let sectors: Vec<crate::team::Sector> = members.iter().map(|m| m.sector).collect();
+    waiting.sort_unstable();
+    let sectors: Vec<crate::team::Sector> = team.members.iter().map(|m| m.sector).collect();
     let missing = crate::team::missing_sectors(&y.required_sectors, &sectors);
-    Ok(super::roster_items(
-        &y.program, state_name, code, &waiting, &missing,
-    ))
-}
-
-async fn state_name(state: &AppState, code: &str) -> Result<String, Refusal> {
-    Ok(
-        crate::program::store::jurisdiction_name(&state.db.pool, code)
-            .await?
-            .unwrap_or_else(|| code.to_owned()),
-    )
+    super::roster_items(&y.program, state_name, &team.state_code, &waiting, &missing)
 }
 
 async fn admin_items(state: &AppState, years: &[Year]) -> Result<Vec<WorkItem>, Refusal> {

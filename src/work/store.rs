@@ -1,100 +1,276 @@
-//! The facts a person's work is made from, one query per kind of work.
+//! The facts a person's work is made from. A home page is asked for often,
+//! so its facts come in two round trips (one for the state teams the person
+//! is on, one for everything else about them) rather than one per kind of
+//! work: each branch of a query's UNION ALL is one kind of fact, tagged in
+//! its first column and read back into typed rows here.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
-/// Answered ratings per (person, element) in a round.
-pub async fn rated_per_element<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    round_id: i64,
-) -> sqlx::Result<Vec<(i64, String, i64)>> {
-    sqlx::query_as(
-        "SELECT m.user_id, i.element_key, COUNT(*)
-         FROM member_ratings m JOIN indicators i ON i.id = m.indicator_id
-         WHERE m.round_id = $1 AND (m.level IS NOT NULL OR m.not_sure = 1)
-         GROUP BY m.user_id, i.element_key",
-    )
-    .bind(round_id)
-    .fetch_all(e)
-    .await
-}
+use crate::assessment::SnapshotKind;
+use crate::team::{Account, AccountFacts, Sector};
 
-/// Indicators with an answered consensus, per element, in a round.
-pub async fn agreed_per_element<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    round_id: i64,
-) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(
-        "SELECT i.element_key, COUNT(*)
-         FROM consensus_ratings c JOIN indicators i ON i.id = c.indicator_id
-         WHERE c.round_id = $1 AND (c.level IS NOT NULL OR c.not_sure = 1)
-         GROUP BY i.element_key",
-    )
-    .bind(round_id)
-    .fetch_all(e)
-    .await
-}
-
-/// How many snapshots the state has frozen.
-pub async fn snapshot_count<'c, E: Executor<'c, Database = Any>>(
-    e: E,
+/// One row of a facts query: the kind of fact and its values, in columns
+/// each branch fills as its comment says.
+#[derive(Debug, FromRow)]
+struct FactRow {
+    fact: String,
     program_id: i64,
-    state: &str,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM snapshots WHERE program_id = $1 AND state_code = $2")
-        .bind(program_id)
-        .bind(state)
-        .fetch_one(e)
-        .await
+    state_code: Option<String>,
+    id: Option<i64>,
+    a: Option<String>,
+    b: Option<String>,
+    c: Option<String>,
+    d: Option<String>,
+    n1: Option<i64>,
+    n2: Option<i64>,
+    n3: Option<i64>,
+    n4: Option<i64>,
+    n5: Option<i64>,
+}
+
+/// What the work queue needs of one state team the person is on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TeamFacts {
+    pub program_id: i64,
+    pub state_code: String,
+    /// The assessment round open now, if any.
+    pub round: Option<i64>,
+    /// Answered ratings in the open round per (person, element).
+    pub rated: Vec<(i64, String, i64)>,
+    /// Indicators with an answered consensus in the open round, per element.
+    pub agreed: Vec<(String, i64)>,
+    pub members: Vec<MemberFacts>,
+    /// The snapshots frozen so far, oldest first.
+    pub snapshots: Vec<SnapshotKind>,
+}
+
+/// A roster line as the work queue sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberFacts {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub sector: Sector,
+    pub invited: bool,
+    pub account: Account,
+}
+
+/// One element of a program's instrument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElementSize {
+    pub program_id: i64,
+    pub key: String,
+    pub name: String,
+    pub indicators: i64,
+}
+
+/// The person's state teams (in the cohort: a team exists) and the elements
+/// of those teams' programs, in element order.
+pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<(Vec<TeamFacts>, Vec<ElementSize>)> {
+    let rows: Vec<FactRow> = sqlx::query_as(
+        "WITH mine AS (
+             SELECT DISTINCT g.program_id, g.state_code FROM role_grants g
+             JOIN state_teams t ON t.program_id = g.program_id AND t.state_code = g.state_code
+             WHERE g.user_id = $1 AND g.role IN ('state_lead', 'state_member')),
+         open_rounds AS (
+             SELECT r.id, r.program_id, r.state_code FROM assessment_rounds r
+             JOIN mine ON mine.program_id = r.program_id AND mine.state_code = r.state_code
+             WHERE r.closed_at IS NULL AND NOT EXISTS (
+                 SELECT 1 FROM assessment_rounds later
+                 WHERE later.program_id = r.program_id AND later.state_code = r.state_code
+                   AND later.closed_at IS NULL AND later.round > r.round))
+         -- each team: id = the open round's
+         SELECT 'team' AS fact, mine.program_id, mine.state_code, CAST(o.id AS BIGINT) AS id,
+                CAST(NULL AS TEXT) AS a, CAST(NULL AS TEXT) AS b, CAST(NULL AS TEXT) AS c,
+                CAST(NULL AS TEXT) AS d, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2,
+                CAST(NULL AS BIGINT) AS n3, CAST(NULL AS BIGINT) AS n4, CAST(NULL AS BIGINT) AS n5
+         FROM mine LEFT JOIN open_rounds o
+           ON o.program_id = mine.program_id AND o.state_code = mine.state_code
+         UNION ALL
+         -- id = the person who rated, a = element, n1 = answered indicators
+         SELECT 'rated', o.program_id, o.state_code, r.user_id, i.element_key, NULL, NULL, NULL,
+                COUNT(*), NULL, NULL, NULL, NULL
+         FROM open_rounds o
+         JOIN member_ratings r ON r.round_id = o.id
+         JOIN indicators i ON i.id = r.indicator_id
+         WHERE r.level IS NOT NULL OR r.not_sure = 1
+         GROUP BY o.program_id, o.state_code, r.user_id, i.element_key
+         UNION ALL
+         -- a = element, n1 = indicators with an answered consensus
+         SELECT 'agreed', o.program_id, o.state_code, NULL, i.element_key, NULL, NULL, NULL,
+                COUNT(*), NULL, NULL, NULL, NULL
+         FROM open_rounds o
+         JOIN consensus_ratings c ON c.round_id = o.id
+         JOIN indicators i ON i.id = c.indicator_id
+         WHERE c.level IS NOT NULL OR c.not_sure = 1
+         GROUP BY o.program_id, o.state_code, i.element_key
+         UNION ALL
+         -- id = element number, a = key, b = name, n1 = indicators
+         SELECT 'element', n.program_id, NULL, i.element_number, i.element_key, i.element_name,
+                NULL, NULL, COUNT(*), NULL, NULL, NULL, NULL
+         FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         WHERE n.program_id IN (SELECT program_id FROM mine)
+         GROUP BY n.program_id, i.element_number, i.element_key, i.element_name
+         UNION ALL
+         -- id = account, a = name, b = sector, c = email, n1 = invited at,
+         -- n2..n5 = has a password, account on, has signed in, has rated
+         SELECT 'member', m.program_id, m.state_code, m.user_id, m.name, m.sector, m.email, NULL,
+                m.invited_at,
+                CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END,
+                CASE WHEN u.active = 1 THEN 1 ELSE 0 END,
+                CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = m.user_id)
+                       OR EXISTS (SELECT 1 FROM audit_log l WHERE l.actor_user_id = m.user_id
+                                  AND l.action = 'sign_in' AND l.outcome = 'ok')
+                       OR EXISTS (SELECT 1 FROM api_tokens k WHERE k.user_id = m.user_id
+                                  AND k.last_used_at IS NOT NULL)
+                     THEN 1 ELSE 0 END,
+                CASE WHEN EXISTS (SELECT 1 FROM member_ratings r WHERE r.user_id = m.user_id)
+                     THEN 1 ELSE 0 END
+         FROM team_members m
+         JOIN mine ON mine.program_id = m.program_id AND mine.state_code = m.state_code
+         LEFT JOIN users u ON u.id = m.user_id
+         UNION ALL
+         -- a = kind, n1 = when taken
+         SELECT 'snapshot', s.program_id, s.state_code, s.id, s.kind, NULL, NULL, NULL,
+                s.taken_at, NULL, NULL, NULL, NULL
+         FROM snapshots s
+         JOIN mine ON mine.program_id = s.program_id AND mine.state_code = s.state_code
+         ORDER BY 1, 2, 3, 4, 9",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await?;
+    Ok(read_team_facts(rows))
+}
+
+fn read_team_facts(rows: Vec<FactRow>) -> (Vec<TeamFacts>, Vec<ElementSize>) {
+    let mut teams: Vec<TeamFacts> = Vec::new();
+    let mut elements = Vec::new();
+    for r in rows.iter().filter(|r| r.fact == "team") {
+        teams.push(TeamFacts {
+            program_id: r.program_id,
+            state_code: r.state_code.clone().unwrap_or_default(),
+            round: r.id,
+            ..TeamFacts::default()
+        });
+    }
+    for r in rows {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        if r.fact == "element" {
+            elements.push(ElementSize {
+                program_id: r.program_id,
+                key: text(r.a),
+                name: text(r.b),
+                indicators: r.n1.unwrap_or(0),
+            });
+            continue;
+        }
+        let Some(team) = teams
+            .iter_mut()
+            .find(|t| t.program_id == r.program_id && Some(&t.state_code) == r.state_code.as_ref())
+        else {
+            continue;
+        };
+        match r.fact.as_str() {
+            "rated" => team
+                .rated
+                .push((r.id.unwrap_or(0), text(r.a), r.n1.unwrap_or(0))),
+            "agreed" => team.agreed.push((text(r.a), r.n1.unwrap_or(0))),
+            "member" => {
+                let flag = |n: Option<i64>| n == Some(1);
+                let email = text(r.c);
+                team.members.push(MemberFacts {
+                    user_id: r.id,
+                    name: text(r.a),
+                    sector: Sector::parse(&text(r.b)).unwrap_or(Sector::Other),
+                    invited: r.n1.is_some(),
+                    account: crate::team::account_status(&AccountFacts {
+                        has_email: !email.is_empty(),
+                        has_password: flag(r.n2),
+                        user_active: flag(r.n3),
+                        signed_in: flag(r.n4),
+                        rated: flag(r.n5),
+                    }),
+                });
+            }
+            "snapshot" => team.snapshots.extend(SnapshotKind::parse(&text(r.a))),
+            _ => {}
+        }
+    }
+    (teams, elements)
 }
 
 /// Plan steps the person owns that are not done:
 /// (program, state, state name, words, due on).
-pub async fn owned_steps<'c, E: Executor<'c, Database = Any>>(
+pub type StepRow = (i64, String, String, String, String);
+
+/// Open action items the person owns or follows up as the coach of their
+/// state: (program, activity, activity title, state name, words, due on, own).
+pub type ActionItemRow = (i64, i64, String, Option<String>, String, String, bool);
+
+/// Activities: (program, id, kind, title, starts, ends, status, unrecorded,
+/// organizer).
+pub type ActivityRow = (i64, i64, String, String, i64, i64, String, bool, bool);
+
+/// Everything else waiting for one person, in the order each list is shown.
+#[derive(Debug, Default)]
+pub struct PersonFacts {
+    pub steps: Vec<StepRow>,
+    pub action_items: Vec<ActionItemRow>,
+    /// Over with no notes (organized by the person), then coming ones.
+    pub activities: Vec<ActivityRow>,
+    /// Applications assigned to the person and not scored, in programs that
+    /// have not decided on them: (program, state, state name).
+    pub reviews: Vec<(i64, String, String)>,
+    /// The person's Exchange submissions waiting or turned down, newest
+    /// first: (id, kind, title, status).
+    pub submissions: Vec<(i64, String, String, String)>,
+}
+
+/// How many of a partner's submissions are listed.
+const SUBMISSIONS_SHOWN: i64 = 20;
+
+/// The person's plan steps, action items, activities in `now..until` and
+/// those over with no notes, reviews and Exchange submissions.
+pub async fn person_facts<'c, E: Executor<'c, Database = Any>>(
     e: E,
     user_id: i64,
-) -> sqlx::Result<Vec<(i64, String, String, String, String)>> {
-    sqlx::query_as(
-        "SELECT p.program_id, p.state_code, j.name, s.text, s.due_on
+    now: i64,
+    until: i64,
+) -> sqlx::Result<PersonFacts> {
+    let rows: Vec<FactRow> = sqlx::query_as(
+        "WITH taking_part AS (
+             -- activities the person is invited to, or of a state whose team
+             -- they are on or coach (only a state with a team has any)
+             SELECT activity_id FROM activity_people WHERE user_id = $1
+             UNION
+             SELECT s.activity_id FROM activity_states s
+             JOIN role_grants g ON g.program_id = s.program_id AND g.state_code = s.state_code
+             WHERE g.user_id = $1 AND g.role IN ('state_lead', 'state_member', 'coach'))
+         -- a = state name, b = words, c = due on
+         SELECT 'step' AS fact, p.program_id, p.state_code, CAST(s.id AS BIGINT) AS id,
+                j.name AS a, s.text AS b, s.due_on AS c, CAST(NULL AS TEXT) AS d,
+                CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS BIGINT) AS n3,
+                CAST(NULL AS BIGINT) AS n4, CAST(NULL AS BIGINT) AS n5
          FROM plan_steps s
          JOIN plan_goals g ON g.id = s.goal_id
          JOIN plans p ON p.id = g.plan_id
          JOIN jurisdictions j ON j.code = p.state_code
          WHERE s.owner_id = $1 AND s.status <> 'done'
-         ORDER BY s.due_on, s.id",
-    )
-    .bind(user_id)
-    .fetch_all(e)
-    .await
-}
-
-/// Open action items the person owns or follows up as the coach of their
-/// state: (program, activity, activity title, state name, words, due on, own).
-pub type ActionItemRow = (i64, i64, String, Option<String>, String, String, i64);
-
-pub async fn open_action_items<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    user_id: i64,
-) -> sqlx::Result<Vec<ActionItemRow>> {
-    sqlx::query_as(
-        "SELECT a.program_id, a.id, a.title, j.name, ai.text, ai.due_on, 1
+         UNION ALL
+         -- id = activity, a = its title, b = state name, c = words, d = due on,
+         -- n1 = 1 when the person owns it (0: they coach its state), n2 = item
+         SELECT 'action', a.program_id, ai.state_code, a.id, a.title, j.name, ai.text, ai.due_on,
+                1, ai.id, NULL, NULL, NULL
          FROM action_items ai
          JOIN activities a ON a.id = ai.activity_id
          LEFT JOIN jurisdictions j ON j.code = ai.state_code
          WHERE ai.owner_id = $1 AND ai.done_at IS NULL AND a.status <> 'cancelled'
-         ORDER BY ai.due_on, ai.id",
-    )
-    .bind(user_id)
-    .fetch_all(e)
-    .await
-}
-
-/// Open action items of the states the person coaches, owned by others.
-pub async fn coached_action_items<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    user_id: i64,
-) -> sqlx::Result<Vec<ActionItemRow>> {
-    sqlx::query_as(
-        "SELECT a.program_id, a.id, a.title, j.name, ai.text, ai.due_on, 0
+         UNION ALL
+         SELECT 'action', a.program_id, ai.state_code, a.id, a.title, j.name, ai.text, ai.due_on,
+                0, ai.id, NULL, NULL, NULL
          FROM role_grants g
          JOIN activity_states s ON s.program_id = g.program_id AND s.state_code = g.state_code
          JOIN activities a ON a.id = s.activity_id
@@ -102,81 +278,125 @@ pub async fn coached_action_items<'c, E: Executor<'c, Database = Any>>(
          LEFT JOIN jurisdictions j ON j.code = ai.state_code
          WHERE g.user_id = $1 AND g.role = 'coach' AND ai.done_at IS NULL
            AND a.status <> 'cancelled' AND (ai.owner_id IS NULL OR ai.owner_id <> $1)
-         ORDER BY ai.due_on, ai.id",
-    )
-    .bind(user_id)
-    .fetch_all(e)
-    .await
-}
-
-/// Scheduled activities the person takes part in (invited, or of a state
-/// whose team they are on or coach; a state's activities are its cohort's,
-/// as only a state with a team has any) that start in `now..until`:
-/// (program, id, kind, title, starts, ends, status, unrecorded, organizer).
-pub type ActivityRow = (i64, i64, String, String, i64, i64, String, i64, i64);
-
-pub async fn activities<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    user_id: i64,
-    now: i64,
-    until: i64,
-) -> sqlx::Result<Vec<ActivityRow>> {
-    sqlx::query_as(
-        "SELECT a.program_id, a.id, a.kind, a.title, a.starts_at, a.ends_at, a.status, 0,
+         UNION ALL
+         -- over with nothing in the notes, organized by the person:
+         -- a = kind, b = title, c = status, n1 = starts, n2 = ends, n3 = 1
+         SELECT 'unrecorded', a.program_id, NULL, a.id, a.kind, a.title, a.status, NULL,
+                a.starts_at, a.ends_at, 1, NULL, NULL
+         FROM activity_people o JOIN activities a ON a.id = o.activity_id
+         WHERE o.user_id = $1 AND o.role = 'organizer'
+           AND a.status <> 'cancelled' AND a.ends_at < $2 AND a.notes = ''
+         UNION ALL
+         -- coming: the same columns, n3 = 0, n4 = 1 when the person organizes it
+         SELECT 'coming', a.program_id, NULL, a.id, a.kind, a.title, a.status, NULL,
+                a.starts_at, a.ends_at, 0,
                 CASE WHEN EXISTS (SELECT 1 FROM activity_people o
-                                  WHERE o.activity_id = a.id AND o.user_id = $1 AND o.role = 'organizer')
-                     THEN 1 ELSE 0 END
-         FROM activities a
+                                  WHERE o.activity_id = a.id AND o.user_id = $1
+                                    AND o.role = 'organizer')
+                     THEN 1 ELSE 0 END,
+                NULL
+         FROM activities a JOIN taking_part t ON t.activity_id = a.id
          WHERE a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3
-           AND (a.id IN (SELECT activity_id FROM activity_people WHERE user_id = $1)
-                OR a.id IN (SELECT s.activity_id FROM activity_states s JOIN role_grants g
-                            ON g.program_id = s.program_id AND g.state_code = s.state_code
-                            WHERE g.user_id = $1 AND g.role IN ('state_lead', 'state_member', 'coach')))
-         ORDER BY a.starts_at, a.id",
+         UNION ALL
+         -- a = state name
+         SELECT 'review', ap.program_id, ap.state_code, ap.id, j.name, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL
+         FROM review_assignments ra
+         JOIN applications ap ON ap.id = ra.application_id
+         JOIN jurisdictions j ON j.code = ap.state_code
+         WHERE ra.reviewer_id = $1 AND ra.submitted_at IS NULL
+           AND ap.status = 'submitted' AND ap.decision IS NULL
+         UNION ALL
+         -- a = kind, b = title, c = status, n1 = last changed
+         SELECT 'submission', 0, NULL, x.id, x.kind, x.title, x.status, NULL,
+                x.updated_at, NULL, NULL, NULL, NULL
+         FROM (SELECT id, kind, title, status, updated_at FROM exchange_items
+               WHERE submitted_by = $1 AND status IN ('pending', 'rejected')
+               ORDER BY updated_at DESC, id DESC LIMIT $4) x",
     )
     .bind(user_id)
     .bind(now)
     .bind(until)
+    .bind(SUBMISSIONS_SHOWN)
     .fetch_all(e)
-    .await
+    .await?;
+    Ok(read_person_facts(rows))
 }
 
-/// Activities the person organizes that are over with nothing written in
-/// their notes (held, or not recorded at all), same columns.
-pub async fn unrecorded<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    user_id: i64,
-    now: i64,
-) -> sqlx::Result<Vec<ActivityRow>> {
-    sqlx::query_as(
-        "SELECT a.program_id, a.id, a.kind, a.title, a.starts_at, a.ends_at, a.status, 1, 1
-         FROM activity_people o JOIN activities a ON a.id = o.activity_id
-         WHERE o.user_id = $1 AND o.role = 'organizer'
-           AND a.status <> 'cancelled' AND a.ends_at < $2 AND a.notes = ''
-         ORDER BY a.starts_at, a.id",
-    )
-    .bind(user_id)
-    .bind(now)
-    .fetch_all(e)
-    .await
-}
-
-/// Each element of the program's instrument: (key, name, indicators), in
-/// element order; empty before the instrument is built.
-pub async fn element_sizes<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    program_id: i64,
-) -> sqlx::Result<Vec<(String, String, i64)>> {
-    sqlx::query_as(
-        "SELECT i.element_key, i.element_name, COUNT(*)
-         FROM indicators i JOIN instruments n ON n.id = i.instrument_id
-         WHERE n.program_id = $1
-         GROUP BY i.element_number, i.element_key, i.element_name
-         ORDER BY i.element_number",
-    )
-    .bind(program_id)
-    .fetch_all(e)
-    .await
+fn read_person_facts(rows: Vec<FactRow>) -> PersonFacts {
+    let mut f = PersonFacts::default();
+    // Sort keys kept beside each list until it is ordered.
+    let mut steps = Vec::new();
+    let mut actions = Vec::new();
+    let mut unrecorded = Vec::new();
+    let mut coming = Vec::new();
+    let mut submissions = Vec::new();
+    for r in rows {
+        let text = |v: Option<String>| v.unwrap_or_default();
+        let id = r.id.unwrap_or(0);
+        match r.fact.as_str() {
+            "step" => steps.push((
+                id,
+                (
+                    r.program_id,
+                    text(r.state_code),
+                    text(r.a),
+                    text(r.b),
+                    text(r.c),
+                ),
+            )),
+            "action" => actions.push((
+                r.n2.unwrap_or(0),
+                (
+                    r.program_id,
+                    id,
+                    text(r.a),
+                    r.b,
+                    text(r.c),
+                    text(r.d),
+                    r.n1 == Some(1),
+                ),
+            )),
+            "unrecorded" | "coming" => {
+                let row = (
+                    r.program_id,
+                    id,
+                    text(r.a),
+                    text(r.b),
+                    r.n1.unwrap_or(0),
+                    r.n2.unwrap_or(0),
+                    text(r.c),
+                    r.n3 == Some(1),
+                    r.fact == "unrecorded" || r.n4 == Some(1),
+                );
+                if r.fact == "unrecorded" {
+                    unrecorded.push(row);
+                } else {
+                    coming.push(row);
+                }
+            }
+            "review" => f
+                .reviews
+                .push((r.program_id, text(r.state_code), text(r.a))),
+            "submission" => {
+                submissions.push((r.n1.unwrap_or(0), (id, text(r.a), text(r.b), text(r.c))))
+            }
+            _ => {}
+        }
+    }
+    steps.sort_by(|(ia, a), (ib, b)| a.4.cmp(&b.4).then(ia.cmp(ib)));
+    f.steps = steps.into_iter().map(|(_, s)| s).collect();
+    actions.sort_by(|(ia, a), (ib, b)| a.5.cmp(&b.5).then(ia.cmp(ib)));
+    f.action_items = actions.into_iter().map(|(_, a)| a).collect();
+    let by_start = |a: &ActivityRow, b: &ActivityRow| a.4.cmp(&b.4).then(a.1.cmp(&b.1));
+    unrecorded.sort_by(by_start);
+    coming.sort_by(by_start);
+    f.activities = unrecorded;
+    f.activities.extend(coming);
+    f.reviews.sort_by(|a, b| a.2.cmp(&b.2));
+    submissions.sort_by(|(ta, a), (tb, b)| tb.cmp(ta).then(b.0.cmp(&a.0)));
+    f.submissions = submissions.into_iter().map(|(_, s)| s).collect();
+    f
 }
 
 /// Applications assigned to the reviewer and not yet scored, in programs
@@ -220,21 +440,6 @@ pub async fn exchange_waiting<'c, E: Executor<'c, Database = Any>>(
                 (SELECT COUNT(*) FROM exchange_partners WHERE status = 'pending')",
     )
     .fetch_one(e)
-    .await
-}
-
-/// The partner's own submissions waiting or turned down: (id, kind, title, status).
-pub async fn submissions<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    user_id: i64,
-) -> sqlx::Result<Vec<(i64, String, String, String)>> {
-    sqlx::query_as(
-        "SELECT id, kind, title, status FROM exchange_items
-         WHERE submitted_by = $1 AND status IN ('pending', 'rejected')
-         ORDER BY updated_at DESC, id DESC LIMIT 20",
-    )
-    .bind(user_id)
-    .fetch_all(e)
     .await
 }
 
