@@ -115,6 +115,7 @@ pub mod tests {
                     number: n as u8,
                     key: format!("e{n}"),
                     name: format!("Element {n}"),
+                    short_name: format!("E{n}"),
                     alternate_names: vec![],
                     definition: "d".into(),
                     definition_source: String::new(),

@@ -94,6 +94,9 @@ impl std::error::Error for Problems {}
 
 // ---- The file format ------------------------------------------------------
 
+/// The longest an element's `short_name` may be, in characters.
+pub const SHORT_NAME_MAX: usize = 16;
+
 type Text = Spanned<String>;
 
 #[derive(Deserialize)]
@@ -118,6 +121,8 @@ struct RawElement {
     number: Spanned<i64>,
     key: Text,
     name: Text,
+    /// A word or two for where space is short (the program dashboard's bars).
+    short_name: Option<Text>,
     #[serde(default)]
     alternate_names: Vec<RawAlternate>,
     definition: Text,
@@ -428,10 +433,27 @@ fn parse(source: &Source, problems: &mut Vec<Problem>) -> Option<Parsed> {
             }
             component_notes.insert(k.clone(), note_text);
         }
+        let name = r.text("name", &e.name);
+        let short_name = match &e.short_name {
+            Some(t) => {
+                let v = r.text("short_name", t);
+                if v.chars().count() > SHORT_NAME_MAX {
+                    r.at(
+                        t.span().start,
+                        format!(
+                            "`short_name` \"{v}\" is longer than {SHORT_NAME_MAX} characters: it labels a small bar, so keep it to a word or two"
+                        ),
+                    );
+                }
+                v
+            }
+            None => name.clone(),
+        };
         elements.push(Element {
             number,
             key,
-            name: r.text("name", &e.name),
+            name,
+            short_name,
             alternate_names: r.alternates(&e.alternate_names),
             definition: r.text("definition", &e.definition),
             definition_source: e
@@ -754,6 +776,49 @@ source = "us"
         let f = r.get("mine").unwrap();
         assert_eq!(f.elements[0].strategies[0].key, "one-1");
         assert_eq!(r.frameworks.len(), 4);
+    }
+
+    #[test]
+    fn a_short_name_is_a_word_or_two_and_defaults_to_the_name() {
+        let r = load(&with_builtin(vec![Source::new("mine.toml", GOOD)])).unwrap();
+        assert_eq!(r.get("mine").unwrap().elements[0].short_name, "The first");
+        let six = builtin();
+        let shorts: Vec<&str> = six
+            .get("six-key-elements")
+            .unwrap()
+            .elements
+            .iter()
+            .map(|e| e.short_name.as_str())
+            .collect();
+        assert_eq!(
+            shorts,
+            [
+                "Partnerships",
+                "Employers",
+                "Programs",
+                "Policies",
+                "Funding",
+                "Measurement"
+            ]
+        );
+        let short = GOOD.replace(
+            "name = \"The first\"\n",
+            "name = \"The first\"\nshort_name = \"First\"\n",
+        );
+        let r = load(&with_builtin(vec![Source::new("mine.toml", short)])).unwrap();
+        assert_eq!(r.get("mine").unwrap().elements[0].short_name, "First");
+        let long = GOOD.replace(
+            "name = \"The first\"\n",
+            "name = \"The first\"\nshort_name = \"The very first of all\"\n",
+        );
+        let p = problems_of("mine.toml", &long);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "mine.toml:12: `short_name` \"The very first of all\" is longer than 16"
+            ),
+            "{p:?}"
+        );
     }
 
     #[test]

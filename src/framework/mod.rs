@@ -44,6 +44,9 @@ pub struct Element {
     pub key: String,
     /// The canonical name.
     pub name: String,
+    /// A word or two where space is short (the program dashboard's bars,
+    /// "Partnerships"); the name itself when the file gives none.
+    pub short_name: String,
     /// Other names the seeds use for the same element.
     pub alternate_names: Vec<AlternateName>,
     pub definition: String,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::api::sees;
 use super::export;
+use super::glance::{Glance, glance};
 use super::participation::{Participation, Status};
 use super::service::{self, Dashboard, ProgramReport, StateReport};
 use crate::app::{AppState, Routes};
@@ -122,6 +123,11 @@ struct DashboardPage {
     chrome: Chrome,
     program: Program,
     d: Dashboard,
+    /// Each state as drawn: bars, month strip, snapshots, words.
+    rows: Vec<Glance>,
+    /// The TA period in words, "October 2016 to August 2017".
+    period: String,
+    statuses: [Status; 4],
     /// Whether the person sees every state (not only those they coach).
     everyone: bool,
     /// Whether the person schedules webinars (the suggested topics link to
@@ -174,10 +180,20 @@ async fn dashboard_page(
         format!("Program dashboard: {}", program.name),
         &path,
     );
+    let rows: Vec<Glance> = d.rows.iter().map(|r| glance(r, &d.elements)).collect();
+    let period = d
+        .rows
+        .first()
+        .and_then(|r| Some((r.months.first()?, r.months.last()?)))
+        .map(|(a, b)| format!("{} to {}", a.label, b.label))
+        .unwrap_or_default();
     Ok(render(DashboardPage {
         chrome,
         program,
         d,
+        rows,
+        period,
+        statuses: Status::ALL,
         everyone,
         schedules_webinars,
     })?

@@ -4,6 +4,7 @@ pub mod api;
 pub mod dashboard;
 pub mod demo;
 pub mod export;
+pub mod glance;
 pub mod handlers;
 pub mod participation;
 pub mod service;

@@ -129,14 +129,15 @@ impl Status {
         }
     }
 
-    /// The CSS class of the cell's colour (USWDS utilities; the words
-    /// always go with it).
+    /// The CSS class of a participation cell in this status (a stripe in
+    /// the status's colour, `assets/waymark/site.css`; the icon and the
+    /// word always go with it).
     pub fn class(self) -> &'static str {
         match self {
-            Status::OnTrack => "bg-success-lighter",
-            Status::Due => "bg-warning-lighter",
-            Status::Missed => "bg-error-lighter",
-            Status::Upcoming => "bg-base-lightest",
+            Status::OnTrack => "waymark-pcell waymark-pcell--on-track",
+            Status::Due => "waymark-pcell waymark-pcell--due",
+            Status::Missed => "waymark-pcell waymark-pcell--missed",
+            Status::Upcoming => "waymark-pcell waymark-pcell--upcoming",
         }
     }
 }

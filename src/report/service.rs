@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::dashboard::{self, Facts, PlanProgress, Stage, Topic};
+use super::glance::{self, MonthMark};
 use super::participation::{self, Participation, StateParticipation, Status, Tracked, YearMonth};
 use super::store::{self, ActivityStateRow};
 use crate::app::AppState;
@@ -105,6 +106,9 @@ struct Year {
     ratings: BTreeMap<i64, SnapshotRatings>,
     rating_states: Vec<String>,
     plans: BTreeMap<String, (i64, i64, i64)>,
+    /// The elements' short names, by key, from the framework the
+    /// instrument was built from.
+    short_names: BTreeMap<String, String>,
 }
 
 impl Year {
@@ -195,6 +199,16 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
     let ratings = state.frozen.of(pool, &wanted).await?;
     let rating_states = store::rating_states(pool, program.id).await?;
     let plans = store::plan_progress(pool, program.id, &today.to_string()).await?;
+    let short_names = state
+        .frameworks
+        .get(&instrument.framework)
+        .map(|f| {
+            f.elements
+                .iter()
+                .map(|e| (e.key.clone(), e.short_name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Year {
         detail,
         instrument,
@@ -210,6 +224,7 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
         ratings,
         rating_states,
         plans,
+        short_names,
     })
 }
 
@@ -253,6 +268,9 @@ pub struct ElementHead {
     pub key: String,
     pub number: i64,
     pub name: String,
+    /// A word or two for where space is short ("Partnerships"); the name
+    /// when the framework gives none.
+    pub short_name: String,
 }
 
 /// The next activity scheduled for a state.
@@ -302,6 +320,9 @@ pub struct DashboardRow {
     pub missed: Vec<String>,
     /// The current month's participation; none outside the TA period.
     pub this_month: Option<Status>,
+    /// Each month of the TA period with the state's participation that
+    /// month, as the participation page judges it.
+    pub months: Vec<MonthMark>,
     pub this_month_label: String,
     pub next_activity: Option<NextActivity>,
     /// Why the state needs attention, most serious first; empty when it does not.
@@ -339,6 +360,13 @@ fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
     let program = &year.detail.program;
     let due = dashboard::snapshots_due(&year.detail.timeline, year.period);
     let now_month = YearMonth::of(year.closing);
+    let ta_months = YearMonth::range(year.period.0, year.period.1);
+    // No month is current once the year has ended.
+    let current = year
+        .participation
+        .year_ended
+        .is_none()
+        .then(|| YearMonth::of(year.today));
     let mut rows: Vec<DashboardRow> = year
         .teams
         .iter()
@@ -386,6 +414,10 @@ fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
                     when: crate::time::format_in_zone(a.starts_at, &program.time_zone),
                 });
             let this_month = part.and_then(|p| p.this_month);
+            let statuses: Vec<Option<Status>> = part
+                .map(|p| p.months.iter().map(|m| m.status).collect())
+                .unwrap_or_default();
+            let months = glance::month_strip(&ta_months, &statuses, current);
             DashboardRow {
                 state_code: code.clone(),
                 state_name: name.clone(),
@@ -403,6 +435,7 @@ fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
                     None => "Outside the TA period".to_owned(),
                 },
                 this_month,
+                months,
                 next_activity,
                 reasons,
                 weight,
@@ -423,6 +456,11 @@ fn dashboard_of(year: &Year, visible: &dyn Fn(&str) -> bool) -> Dashboard {
             .elements()
             .into_iter()
             .map(|g| ElementHead {
+                short_name: year
+                    .short_names
+                    .get(&g.key)
+                    .cloned()
+                    .unwrap_or_else(|| g.name.clone()),
                 key: g.key,
                 number: g.number,
                 name: g.name,

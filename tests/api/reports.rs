@@ -217,6 +217,41 @@ fn statuses(p: &Value, code: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The dashboard's row of one state, as the words a person sees (tags
+/// dropped, spaces collapsed; what is hidden from sight but read to screen
+/// readers stays).
+fn dashboard_row(body: &str, state: &str) -> String {
+    let start = body
+        .find(&format!(">{state}</a></th>"))
+        .unwrap_or_else(|| panic!("no row for {state}"));
+    let end = start + body[start..].find("</tr>").unwrap();
+    words(&body[start + 1..end])
+}
+
+fn words(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The raw HTML of one state's dashboard row.
+fn dashboard_row_html<'a>(body: &'a str, state: &str) -> &'a str {
+    let start = body.find(&format!(">{state}</a></th>")).unwrap();
+    let end = start + body[start..].find("</tr>").unwrap();
+    &body[start..end]
+}
+
 async fn participation_dashboard_and_reports(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let program_id = future_program(&app, SLUG).await;
@@ -610,6 +645,11 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     assert_eq!(co["plan"]["done"], 1);
     assert_eq!(co["plan"]["overdue"], 3);
     assert_eq!(co["next_activity"]["title"], "Follow-up call");
+    // Each month of the TA year with the participation page's status.
+    assert_eq!(co["months"].as_array().unwrap().len(), 11);
+    assert_eq!(co["months"][1]["month"], "2016-11");
+    assert_eq!(co["months"][1]["status"], "missed");
+    assert_eq!(co["months"][1]["current"], false, "the year has ended");
     assert!(
         co["elements"][0]["score"].as_f64().unwrap() > 60.0,
         "element 1 at phase 3 in the mid-year"
@@ -651,11 +691,89 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         ks_at < co_at && co_at < ma_at,
         "the page lists states needing attention first"
     );
+    // Colorado: its reasons behind a short summary, opened on demand.
+    let co_row = dashboard_row(&page.body, "Colorado");
+    let co_html = dashboard_row_html(&page.body, "Colorado");
+    assert!(
+        co_html.contains(r#"<details class="waymark-attention">"#)
+            && co_html.contains("<summary>Needs attention: 3 reasons</summary>")
+            && co_html.contains(
+                "<ul><li>3 plan steps overdue</li><li>2 coaching calls missed</li><li>no final snapshot</li></ul>"
+            ),
+        "{co_html}"
+    );
+    assert!(
+        co_row.contains("Needs attention: 3 reasons 3 plan steps overdue 2 coaching calls missed no final snapshot"),
+        "{co_row}"
+    );
+    // The stage in words, with its three snapshot steps (two taken).
+    assert!(co_row.contains("Mid-year frozen"), "{co_row}");
+    assert_eq!(
+        co_html.matches("waymark-step waymark-step--done").count(),
+        2
+    );
+    // Element scores as bars with their numbers: element 1 at phase 3 of 4
+    // (67), element 2 at phase 1 (0), element 4 at phase 4 (100).
+    let e1_short = &d["elements"][0]["short_name"];
+    assert_eq!(e1_short, "Partnerships");
+    assert!(
+        co_row.contains(&format!("1 Partnerships 1. {e1}: 67")),
+        "{co_row}"
+    );
+    assert!(co_row.contains("2 Employers"), "{co_row}");
+    assert!(
+        co_html.contains(r#"<rect class="waymark-bar-score" x="0" y="0" width="67" height="10"/></svg><span class="waymark-bar-value">67</span>"#),
+        "{co_html}"
+    );
+    assert!(
+        co_html
+            .contains(r#"width="0" height="10"/></svg><span class="waymark-bar-value">0</span>"#)
+    );
+    assert!(
+        co_html.contains(
+            r#"width="100" height="10"/></svg><span class="waymark-bar-value">100</span>"#
+        )
+    );
+    // The plan as a bar, done then overdue after a gap, with its words.
+    assert!(co_row.contains("1 of 4 done, 3 overdue"), "{co_row}");
+    assert!(
+        co_html.contains(r#"<rect class="waymark-bar-done" x="0" y="0" width="25" height="10"/><rect class="waymark-bar-overdue" x="27" y="0" width="73" height="10"/>"#),
+        "{co_html}"
+    );
+    // The month strip: each month's mark and, for screen readers, its words.
+    assert!(co_row.contains("November 2016: Missed"), "{co_row}");
+    assert!(co_row.contains("February 2017: Missed"), "{co_row}");
+    assert!(co_row.contains("October 2016: On track"), "{co_row}");
+    assert_eq!(co_html.matches("waymark-mark--missed").count(), 2);
+    assert!(
+        !co_row.contains("This month:") && !co_row.contains("(this month)"),
+        "no current month once the year has ended: {co_row}"
+    );
+    assert!(co_row.contains("Follow-up call"), "{co_row}");
+    // Kansas: no snapshot, no plan.
+    let ks_row = dashboard_row(&page.body, "Kansas");
+    let ks_count = d["rows"][0]["reasons"].as_array().unwrap().len();
+    assert!(ks_count > 3);
+    assert!(
+        ks_row.contains(&format!("Needs attention: {ks_count} reasons")),
+        "{ks_row}"
+    );
+    assert!(ks_row.contains("Not started"), "{ks_row}");
+    assert!(ks_row.contains("No plan steps yet"), "{ks_row}");
+    assert!(ks_row.contains("February 2017: Missed"), "{ks_row}");
+    // Massachusetts: nothing pressing, every month on track.
+    let ma_row = dashboard_row(&page.body, "Massachusetts");
+    assert!(ma_row.contains("Nothing pressing"), "{ma_row}");
+    assert!(!ma_row.contains("<details"), "{ma_row}");
+    assert!(ma_row.contains("2 of 2 done, none overdue"), "{ma_row}");
+    for m in ["October 2016", "February 2017", "August 2017"] {
+        assert!(ma_row.contains(&format!("{m}: On track")), "{m}: {ma_row}");
+    }
+    assert!(!ma_row.contains("Missed"), "{ma_row}");
     assert!(
         page.body
-            .contains("3 plan steps overdue; 2 coaching calls missed; no final snapshot")
+            .contains("Participation, October 2016 to August 2017")
     );
-    assert!(page.body.contains("Nothing pressing"));
     assert!(page.body.contains("Suggested webinar topics"));
     assert!(
         !page.body.contains("Schedule a webinar on"),

@@ -1880,3 +1880,136 @@ async fn people_are_led_from_home_to_their_work_by_keyboard() {
         failures.join("\n")
     );
 }
+
+/// The program dashboard is read at a glance on any screen: from 1024 px
+/// up it is a table that fits the page, with nothing scrolling sideways
+/// (neither the page nor the table inside it); on a phone each state is a
+/// card. The reasons a state needs attention open from the keyboard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let admin = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("admin@"))
+        .unwrap();
+    sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
+
+    // How much the page, or any part of the dashboard, is wider than it
+    // may be: the page's scroll width past the window, the table's past
+    // its own box, any cell's content past its cell.
+    let overflow = r#"
+        const doc = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+        const t = document.querySelector('table.waymark-glance');
+        const table = t ? t.scrollWidth - t.clientWidth : -1;
+        const cells = t ? [...t.querySelectorAll('th, td')]
+            .filter(c => c.scrollWidth > c.clientWidth + 1)
+            .map(c => c.textContent.trim().slice(0, 40)) : [];
+        const rows = t ? [...t.querySelectorAll('tbody tr')].map(r => getComputedStyle(r).display) : [];
+        const head = t ? t.querySelector('thead').getBoundingClientRect().right : 0;
+        return [doc, table, cells, rows, head];"#;
+
+    // The check can fail: a page made too wide is caught.
+    client
+        .goto(&format!(
+            "{base}/programs/{}/dashboard",
+            waymark::demo::CURRENT_SLUG
+        ))
+        .await
+        .unwrap();
+    set_viewport_width(client, 1024).await;
+    client
+        .execute(
+            "const d = document.createElement('div'); d.style.width = '1400px'; d.style.height = '1px';
+             document.querySelector('main').append(d);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let v: Value = client.execute(overflow, vec![]).await.unwrap();
+    assert!(v[0].as_i64().unwrap() > 0, "a page too wide is found: {v}");
+
+    for slug in [waymark::demo::CURRENT_SLUG, waymark::demo::PROGRAM_SLUG] {
+        let page = format!("/programs/{slug}/dashboard");
+        for width in [1024u32, 1280, 375] {
+            set_viewport_width(client, width).await;
+            client.goto(&format!("{base}{page}")).await.unwrap();
+            let v: Value = client.execute(overflow, vec![]).await.unwrap();
+            let (doc, table) = (v[0].as_i64().unwrap(), v[1].as_i64().unwrap());
+            if doc != 0 || table != 0 || !v[2].as_array().unwrap().is_empty() {
+                failures.push(format!(
+                    "{page} at {width} px scrolls sideways: page by {doc} px, table by {table} px, cells too narrow: {}",
+                    v[2]
+                ));
+            }
+            let displays: Vec<&str> = v[3]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap())
+                .collect();
+            assert!(!displays.is_empty(), "{page} lists its states");
+            if width == 375 {
+                // Cards: each state stacked, the column heads out of sight.
+                if displays.contains(&"table-row") {
+                    failures.push(format!("{page} at 375 px is not cards: {displays:?}"));
+                }
+                if v[4].as_f64().unwrap() > 0.0 {
+                    failures.push(format!("{page} at 375 px shows the column heads"));
+                }
+            } else if displays.iter().any(|d| *d != "table-row") {
+                failures.push(format!(
+                    "{page} at {width} px is not one row per state: {displays:?}"
+                ));
+            }
+            for v in axe_violations(client, &axe).await {
+                failures.push(format!("{page} at {width} px: {v}"));
+            }
+        }
+    }
+
+    // A state's reasons are short until opened, by keyboard.
+    set_viewport_width(client, 1280).await;
+    client
+        .goto(&format!(
+            "{base}/programs/{}/dashboard",
+            waymark::demo::PROGRAM_SLUG
+        ))
+        .await
+        .unwrap();
+    let first = "details.waymark-attention summary";
+    let summary: Value = client
+        .execute(
+            "return document.querySelector(arguments[0]).textContent",
+            vec![json!(first)],
+        )
+        .await
+        .unwrap();
+    assert!(
+        summary.as_str().unwrap().starts_with("Needs attention: "),
+        "{summary}"
+    );
+    let shown = r#"const d = document.querySelector('details.waymark-attention');
+        const li = d.querySelector('li');
+        return [d.open, li.checkVisibility()];"#;
+    let before: Value = client.execute(shown, vec![]).await.unwrap();
+    assert_eq!(before, json!([false, false]), "the reasons start closed");
+    tab_to(client, first).await;
+    press(client, Key::Enter).await;
+    let after: Value = client.execute(shown, vec![]).await.unwrap();
+    assert_eq!(after, json!([true, true]), "Enter opens the reasons");
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(failures.is_empty(), "{failures:#?}");
+}
