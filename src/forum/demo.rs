@@ -174,12 +174,14 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
         let mut ids = Vec::new();
         for (email, minutes, body) in *posts {
             let Some(by) = user(email) else { continue };
-            let (_, md) = super::apply_mentions(body, &names);
+            let (mentioned, md) = super::apply_mentions(body, &names);
             let html = crate::web::markdown::to_safe_html(&md);
-            ids.push(
-                super::store::insert_post(&mut tx, thread, by, body, &html, at(*day, *minutes)?)
-                    .await?,
-            );
+            let when = at(*day, *minutes)?;
+            let post = super::store::insert_post(&mut tx, thread, by, body, &html, when).await?;
+            for person in mentioned.into_iter().filter(|p| *p != by) {
+                super::store::record_mention(&mut tx, post, person, when).await?;
+            }
+            ids.push(post);
         }
         post_ids.push(ids);
     }

@@ -217,11 +217,12 @@ pub async fn thread_posts(
     if thread.hidden != 0 && !moderates(user, c) {
         return Ok(vec![]);
     }
-    Ok(store::posts(&state.db.pool, thread.id)
-        .await?
-        .into_iter()
-        .map(|p| shown(user, c, p))
-        .collect())
+    let posts = store::posts(&state.db.pool, thread.id).await?;
+    // What the person has now seen leaves their home page's queue.
+    if let Some(last) = posts.iter().map(|p| p.id).max() {
+        store::mark_read(&state.db.pool, user.id, thread.id, last, now_ms()).await?;
+    }
+    Ok(posts.into_iter().map(|p| shown(user, c, p)).collect())
 }
 
 /// The people who read this category, for mentions and emails.
@@ -317,6 +318,9 @@ async fn notify(
             .filter(|(u, _)| *u == p.id)
             .filter_map(|(_, t)| WatchTarget::parse(t))
             .collect();
+        if mentioned.contains(&p.id) {
+            store::record_mention(tx, post_id, p.id, now_ms()).await?;
+        }
         let (subject, intro, stop, watched) = if mentioned.contains(&p.id) {
             (
                 format!("{} mentioned you in “{title}”", author.name),

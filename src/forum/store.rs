@@ -519,6 +519,50 @@ pub async fn watching<'c, E: Executor<'c, Database = Any>>(
     Ok(n > 0)
 }
 
+/// Records that the post mentions the person (once).
+pub async fn record_mention(
+    tx: &mut Tx<'_>,
+    post_id: i64,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO forum_mentions (post_id, user_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (post_id, user_id) DO NOTHING",
+    )
+    .bind(post_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Notes that the person has seen the thread up to `last_post_id` (never
+/// moving back).
+pub async fn mark_read<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    thread_id: i64,
+    last_post_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO forum_reads (user_id, thread_id, last_post_id, read_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, thread_id) DO UPDATE SET
+             last_post_id = CASE WHEN excluded.last_post_id > forum_reads.last_post_id
+                                 THEN excluded.last_post_id ELSE forum_reads.last_post_id END,
+             read_at = excluded.read_at",
+    )
+    .bind(user_id)
+    .bind(thread_id)
+    .bind(last_post_id)
+    .bind(now)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
 /// Who watches the thread or its category, with what each watches.
 pub async fn watchers(
     tx: &mut Tx<'_>,

@@ -233,7 +233,7 @@ async fn home(
             (
                 work_links(u, &catalogue),
                 crate::work::service::for_person(&state, u, &catalogue, now).await?,
-                role_lines(u, &catalogue.programs, &state.places),
+                crate::work::role_lines(u, &catalogue.programs, &state.places),
                 catalogue.programs,
             )
         }
@@ -241,72 +241,13 @@ async fn home(
     };
     render(HomePage {
         work,
-        queue_summary: queue_summary(&queue),
+        queue_summary: crate::work::queue_summary(&queue),
         queue,
         chrome,
         name: visitor.user.as_ref().map(|u| u.name.clone()),
         roles,
         programs,
     })
-}
-
-/// "2 things are overdue and 1 is due this week." (or what there is).
-fn queue_summary(queue: &[crate::work::WorkItem]) -> String {
-    use crate::work::{Urgency, count};
-    let n = |u: Urgency| queue.iter().filter(|i| i.urgency == u).count();
-    let (overdue, due) = (n(Urgency::Overdue), n(Urgency::DueThisWeek));
-    match (overdue, due) {
-        (0, 0) => format!(
-            "{} for you, the most pressing first.",
-            count(queue.len(), "thing is waiting", "things are waiting")
-        ),
-        (o, 0) => format!(
-            "{} overdue, shown first.",
-            count(o, "thing is", "things are")
-        ),
-        (0, d) => format!(
-            "{} due this week, shown first.",
-            count(d, "thing is", "things are")
-        ),
-        (o, d) => format!(
-            "{} overdue and {d} due this week, shown first.",
-            count(o, "thing is", "things are")
-        ),
-    }
-}
-
-/// Each role once, in words: "State team lead for Colorado in Advancing
-/// Career Pathways 2016-17".
-fn role_lines(
-    user: &crate::auth::CurrentUser,
-    programs: &[Program],
-    places: &[crate::program::store::Jurisdiction],
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for g in &user.grants {
-        let mut line = g.role.label().to_owned();
-        if let Some(code) = &g.state_code {
-            let name = places
-                .iter()
-                .find(|j| &j.code == code)
-                .map_or(code.as_str(), |j| j.name.as_str());
-            line.push_str(&format!(" for {name}"));
-        }
-        if let Some(p) = g
-            .program_id
-            .and_then(|id| programs.iter().find(|p| p.id == id))
-        {
-            if user.is_outside_cohort(g) {
-                line.push_str(&format!(", applying to {}", p.name));
-            } else {
-                line.push_str(&format!(" in {}", p.name));
-            }
-        }
-        if !out.contains(&line) {
-            out.push(line);
-        }
-    }
-    out
 }
 
 #[derive(Template)]

@@ -243,10 +243,12 @@ pub async fn timeline(pool: &sqlx::AnyPool, program_id: i64) -> sqlx::Result<Vec
 }
 
 /// What every page about a program's year needs besides its row: its
-/// timeline, the sectors its teams must cover and how many teams it has.
+/// timeline, commitments, the sectors its teams must cover and how many
+/// teams it has.
 #[derive(Debug, Clone, Default)]
 pub struct Outline {
     pub timeline: Vec<Milestone>,
+    pub commitments: Vec<Commitment>,
     pub required_sectors: Vec<Sector>,
     pub teams: i64,
 }
@@ -283,7 +285,7 @@ pub async fn outlines(
 ) -> sqlx::Result<std::collections::HashMap<i64, Outline>> {
     // One row per milestone, required sector and program with teams; the
     // first column says which: (which, program, position or count, key or
-    // sector, label, starts, ends, precision).
+    // sector, label, starts or cadence, ends or times, precision).
     type Row = (
         String,
         i64,
@@ -298,6 +300,10 @@ pub async fn outlines(
         "SELECT 'milestone', program_id, CAST(position AS BIGINT), key, label, starts_on,
                     ends_on, date_precision
              FROM program_milestones
+             UNION ALL
+             SELECT 'commitment', program_id, CAST(position AS BIGINT), key, label, cadence,
+                    CAST(times AS TEXT), NULL
+             FROM program_commitments
              UNION ALL
              SELECT 'sector', program_id, 0, sector, NULL, NULL, NULL, NULL
              FROM program_required_sectors
@@ -315,6 +321,12 @@ pub async fn outlines(
             "milestone" => outline
                 .timeline
                 .extend(milestone(key, label, starts, ends, precision)),
+            "commitment" => outline.commitments.push(commitment(
+                key,
+                label.unwrap_or_default(),
+                starts.as_deref().unwrap_or_default(),
+                ends.and_then(|t| t.parse().ok()),
+            )),
             "sector" => outline.required_sectors.extend(Sector::parse(&key)),
             "teams" => outline.teams = n,
             _ => {}
@@ -324,6 +336,20 @@ pub async fn outlines(
         outline.required_sectors.sort();
     }
     Ok(out)
+}
+
+fn commitment(key: String, label: String, cadence: &str, times: Option<i64>) -> Commitment {
+    Commitment {
+        key,
+        label,
+        cadence: match cadence {
+            "once" => Cadence::Once,
+            "monthly" => Cadence::Monthly,
+            "quarterly" => Cadence::Quarterly,
+            "times" => Cadence::Times(times.unwrap_or(1).clamp(1, 255) as u8),
+            _ => Cadence::Ongoing,
+        },
+    }
 }
 
 fn milestone(
@@ -370,17 +396,7 @@ pub async fn detail(
             .await?;
     let commitments = rows
         .into_iter()
-        .map(|(key, label, cadence, times)| Commitment {
-            key,
-            label,
-            cadence: match cadence.as_str() {
-                "once" => Cadence::Once,
-                "monthly" => Cadence::Monthly,
-                "quarterly" => Cadence::Quarterly,
-                "times" => Cadence::Times(times.unwrap_or(1).clamp(1, 255) as u8),
-                _ => Cadence::Ongoing,
-            },
-        })
+        .map(|(key, label, cadence, times)| commitment(key, label, &cadence, times))
         .collect();
     let required_sectors = required_sectors(pool, program.id).await?;
     let key_questions = sqlx::query_scalar(

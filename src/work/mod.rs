@@ -12,6 +12,8 @@ pub mod store;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::report::participation::YearMonth;
+
 /// How pressing an item is; items are shown in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +70,9 @@ pub enum Kind {
     Submission,
     ProgramSummary,
     StateAttention,
+    ForumMention,
+    ForumReplies,
+    ScheduleWebinar,
 }
 
 /// One thing waiting for the person.
@@ -563,6 +568,172 @@ pub fn attention_summary_item(program: &ProgramRef, states: &[&str]) -> Option<W
     })
 }
 
+/// Someone mentioned the person in a forum post they have not seen since.
+pub fn mention_item(
+    program: &ProgramRef,
+    author: &str,
+    thread_title: &str,
+    thread_id: i64,
+    post_id: i64,
+) -> WorkItem {
+    WorkItem {
+        kind: Kind::ForumMention,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!("{author} mentioned you in “{thread_title}”"),
+        href: format!(
+            "/programs/{}/forum/threads/{thread_id}#post-{post_id}",
+            program.slug
+        ),
+        link_text: "Read the post".to_owned(),
+        date: None,
+        calendar: None,
+    }
+}
+
+/// New replies, since the person last looked, in a thread they watch.
+pub fn replies_item(
+    program: &ProgramRef,
+    thread_title: &str,
+    thread_id: i64,
+    first_new_post: i64,
+    new_posts: usize,
+) -> Option<WorkItem> {
+    if new_posts == 0 {
+        return None;
+    }
+    Some(WorkItem {
+        kind: Kind::ForumReplies,
+        urgency: Urgency::ToDo,
+        program: Some(program.name.clone()),
+        text: format!(
+            "{} in “{thread_title}”, which you watch",
+            count(new_posts, "new reply", "new replies")
+        ),
+        href: format!(
+            "/programs/{}/forum/threads/{thread_id}#post-{first_new_post}",
+            program.slug
+        ),
+        link_text: if new_posts == 1 {
+            "Read the reply".to_owned()
+        } else {
+            "Read the replies".to_owned()
+        },
+        date: None,
+        calendar: None,
+    })
+}
+
+/// The quarter of the TA period that `month` falls in (quarters run three
+/// months from the period's first month, the last one cut at its end), or
+/// none outside the period.
+pub fn quarter_of(
+    (first, last): (YearMonth, YearMonth),
+    month: YearMonth,
+) -> Option<(YearMonth, YearMonth)> {
+    if month < first || month > last {
+        return None;
+    }
+    let start = first.plus(first.until(month) / 3 * 3);
+    Some((start, start.plus(2).min(last)))
+}
+
+/// The administrator's reminder that the program promises a webinar every
+/// quarter and none is scheduled in the quarter `today` falls in (due in
+/// its last week).
+pub fn webinar_item(
+    program: &ProgramRef,
+    quarter: (YearMonth, YearMonth),
+    webinars_in_quarter: usize,
+    today: Date,
+) -> Option<WorkItem> {
+    if webinars_in_quarter > 0 {
+        return None;
+    }
+    let (first, last) = crate::report::participation::period_days(quarter);
+    let urgency = match due_urgency(last, today) {
+        Urgency::DueThisWeek => Urgency::DueThisWeek,
+        _ => Urgency::ToDo,
+    };
+    let months = if first.year() == last.year() {
+        format!("{} to {}", first.strftime("%B"), last.strftime("%B %Y"))
+    } else {
+        format!("{} to {}", first.strftime("%B %Y"), last.strftime("%B %Y"))
+    };
+    Some(WorkItem {
+        kind: Kind::ScheduleWebinar,
+        urgency,
+        program: Some(program.name.clone()),
+        text: format!(
+            "No webinar is scheduled this quarter ({months}); the program promises one every quarter"
+        ),
+        href: format!("/programs/{}/activities/new?kind=webinar", program.slug),
+        link_text: "Schedule a webinar".to_owned(),
+        date: Some(last.to_string()),
+        calendar: None,
+    })
+}
+
+/// "2 things are overdue and 1 is due this week, shown first." (or what
+/// there is), above the queue.
+pub fn queue_summary(queue: &[WorkItem]) -> String {
+    let n = |u: Urgency| queue.iter().filter(|i| i.urgency == u).count();
+    let (overdue, due) = (n(Urgency::Overdue), n(Urgency::DueThisWeek));
+    match (overdue, due) {
+        (0, 0) => format!(
+            "{} for you, the most pressing first.",
+            count(queue.len(), "thing is waiting", "things are waiting")
+        ),
+        (o, 0) => format!(
+            "{} overdue, shown first.",
+            count(o, "thing is", "things are")
+        ),
+        (0, d) => format!(
+            "{} due this week, shown first.",
+            count(d, "thing is", "things are")
+        ),
+        (o, d) => format!(
+            "{} overdue and {d} due this week, shown first.",
+            count(o, "thing is", "things are")
+        ),
+    }
+}
+
+/// Each of the person's roles once, in words: "State team lead for
+/// Colorado in Advancing Career Pathways 2016-17", or "…, applying to …"
+/// for a state outside the program's cohort.
+pub fn role_lines(
+    user: &crate::auth::CurrentUser,
+    programs: &[crate::program::store::Program],
+    places: &[crate::program::store::Jurisdiction],
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for g in &user.grants {
+        let mut line = g.role.label().to_owned();
+        if let Some(code) = &g.state_code {
+            let name = places
+                .iter()
+                .find(|j| &j.code == code)
+                .map_or(code.as_str(), |j| j.name.as_str());
+            line.push_str(&format!(" for {name}"));
+        }
+        if let Some(p) = g
+            .program_id
+            .and_then(|id| programs.iter().find(|p| p.id == id))
+        {
+            if user.is_outside_cohort(g) {
+                line.push_str(&format!(", applying to {}", p.name));
+            } else {
+                line.push_str(&format!(" in {}", p.name));
+            }
+        }
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    }
+    out
+}
+
 /// Joins names as people write them: "A", "A and B", "A, B and C".
 pub fn list(names: &[&str]) -> String {
     match names {
@@ -851,5 +1022,133 @@ mod tests {
         );
         assert_eq!(i.href, "/programs/acp/assessment/KS/consensus/e1");
         assert_eq!(consensus_item(&p, "Kansas", "KS", &[]), None);
+    }
+
+    #[test]
+    fn quarters_run_three_months_from_the_periods_first_month() {
+        let period = (YearMonth::new(2026, 9), YearMonth::new(2027, 6));
+        let q = |y, m| quarter_of(period, YearMonth::new(y, m));
+        assert_eq!(
+            q(2026, 9),
+            Some((YearMonth::new(2026, 9), YearMonth::new(2026, 11)))
+        );
+        assert_eq!(
+            q(2026, 12),
+            Some((YearMonth::new(2026, 12), YearMonth::new(2027, 2)))
+        );
+        // The last quarter is cut at the period's end.
+        assert_eq!(
+            q(2027, 6),
+            Some((YearMonth::new(2027, 6), YearMonth::new(2027, 6)))
+        );
+        assert_eq!(q(2026, 8), None);
+        assert_eq!(q(2027, 7), None);
+    }
+
+    #[test]
+    fn a_quarter_without_a_webinar_is_waiting_and_due_in_its_last_week() {
+        let p = program();
+        let quarter = (YearMonth::new(2026, 12), YearMonth::new(2027, 2));
+        let i = webinar_item(&p, quarter, 0, date(2027, 1, 10)).unwrap();
+        assert_eq!(
+            i.text,
+            "No webinar is scheduled this quarter (December 2026 to February 2027); the program promises one every quarter"
+        );
+        assert_eq!(i.urgency, Urgency::ToDo);
+        assert_eq!(i.href, "/programs/acp/activities/new?kind=webinar");
+        assert_eq!(i.date.as_deref(), Some("2027-02-28"));
+        let late = webinar_item(&p, quarter, 0, date(2027, 2, 24)).unwrap();
+        assert_eq!(late.urgency, Urgency::DueThisWeek);
+        assert_eq!(webinar_item(&p, quarter, 1, date(2027, 1, 10)), None);
+        let same_year = (YearMonth::new(2027, 3), YearMonth::new(2027, 5));
+        assert!(
+            webinar_item(&p, same_year, 0, date(2027, 3, 1))
+                .unwrap()
+                .text
+                .contains("(March to May 2027)")
+        );
+    }
+
+    #[test]
+    fn forum_mentions_and_replies_link_to_the_post() {
+        let p = program();
+        let m = mention_item(&p, "Ana Ruiz", "Data sharing", 7, 31);
+        assert_eq!(m.text, "Ana Ruiz mentioned you in “Data sharing”");
+        assert_eq!(m.href, "/programs/acp/forum/threads/7#post-31");
+        let one = replies_item(&p, "Data sharing", 7, 31, 1).unwrap();
+        assert_eq!(one.text, "1 new reply in “Data sharing”, which you watch");
+        assert_eq!(one.link_text, "Read the reply");
+        let two = replies_item(&p, "Data sharing", 7, 31, 2).unwrap();
+        assert_eq!(two.text, "2 new replies in “Data sharing”, which you watch");
+        assert_eq!(replies_item(&p, "Data sharing", 7, 31, 0), None);
+    }
+
+    #[test]
+    fn the_summary_counts_what_is_pressing() {
+        use Urgency::*;
+        let q = |us: &[Urgency]| {
+            queue_summary(&us.iter().map(|u| item(*u, None, "")).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            q(&[ToDo]),
+            "1 thing is waiting for you, the most pressing first."
+        );
+        assert_eq!(
+            q(&[ToDo, ComingUp]),
+            "2 things are waiting for you, the most pressing first."
+        );
+        assert_eq!(q(&[Overdue, ToDo]), "1 thing is overdue, shown first.");
+        assert_eq!(
+            q(&[DueThisWeek, DueThisWeek]),
+            "2 things are due this week, shown first."
+        );
+        assert_eq!(
+            q(&[Overdue, Overdue, DueThisWeek]),
+            "2 things are overdue and 1 due this week, shown first."
+        );
+    }
+
+    #[test]
+    fn each_role_is_named_once_and_outsiders_are_applying() {
+        use crate::auth::{CurrentUser, Grant, Role};
+        let program = crate::program::store::Program {
+            id: 1,
+            slug: "acp".into(),
+            name: "ACP 2026-27".into(),
+            track: "intensive".into(),
+            time_zone: "America/New_York".into(),
+            sponsor: String::new(),
+            provider: String::new(),
+            template: String::new(),
+            start_year: 2026,
+            applications_due_at: None,
+            framework: "six-key-elements".into(),
+        };
+        let places = vec![crate::program::store::Jurisdiction {
+            code: "AL".into(),
+            name: "Alabama".into(),
+            kind: "state".into(),
+        }];
+        let grant = |role, state: &str| Grant {
+            role,
+            program_id: Some(1),
+            state_code: Some(state.into()),
+        };
+        let mut user = CurrentUser {
+            id: 1,
+            email: "a@b.gov".into(),
+            name: "A".into(),
+            grants: vec![grant(Role::StateLead, "AL"), grant(Role::StateLead, "AL")],
+            outside_cohort: vec![],
+        };
+        assert_eq!(
+            role_lines(&user, std::slice::from_ref(&program), &places),
+            ["State team lead for Alabama in ACP 2026-27"]
+        );
+        user.outside_cohort = vec![(1, "AL".into())];
+        assert_eq!(
+            role_lines(&user, std::slice::from_ref(&program), &places),
+            ["State team lead for Alabama, applying to ACP 2026-27"]
+        );
     }
 }

@@ -22,6 +22,7 @@ struct Year {
     /// The program as stored, its timeline and the sectors its teams need.
     full: crate::program::store::Program,
     timeline: Vec<crate::program::template::Milestone>,
+    commitments: Vec<crate::program::template::Commitment>,
     required_sectors: Vec<crate::team::Sector>,
     stage: YearStage,
     /// The day the program is judged on.
@@ -66,6 +67,7 @@ fn years(
                 time_zone: p.time_zone.clone(),
             },
             required_sectors: outline.required_sectors,
+            commitments: outline.commitments,
             timeline: outline.timeline,
             full: p.clone(),
             stage,
@@ -228,6 +230,40 @@ pub async fn for_person(
                 item.text = format!("You are asked to a consultation: {}", item.text);
             }
             items.push(item);
+        }
+    }
+
+    // The forum: mentions and watched threads' replies since the person
+    // last looked, in categories they may still read.
+    for news in &facts.forum {
+        let Some(y) = year_of(news.program_id) else {
+            continue;
+        };
+        let may_read = crate::auth::policy::allows(
+            user,
+            &crate::auth::policy::Action::ViewForumCategory {
+                program_id: news.program_id,
+                private_to: news.private_to.clone(),
+            },
+        );
+        if !may_read {
+            continue;
+        }
+        match &news.mentioned_by {
+            Some(author) => items.push(super::mention_item(
+                &y.program,
+                author,
+                &news.thread_title,
+                news.thread_id,
+                news.post_id,
+            )),
+            None => items.extend(super::replies_item(
+                &y.program,
+                &news.thread_title,
+                news.thread_id,
+                news.post_id,
+                news.new_replies,
+            )),
         }
     }
 
@@ -398,6 +434,32 @@ async fn admin_items(state: &AppState, years: &[Year]) -> Result<Vec<WorkItem>, 
             date: None,
             calendar: None,
         });
+    }
+    // A webinar every quarter of the TA year, as the program promises.
+    let webinars = store::webinars(pool).await?;
+    for y in years.iter().filter(|y| y.stage == YearStage::UnderWay) {
+        let promised = y.commitments.iter().any(|c| {
+            c.key == "webinar" && c.cadence == crate::program::template::Cadence::Quarterly
+        });
+        if !promised {
+            continue;
+        }
+        let period = crate::report::participation::ta_period(&y.timeline, y.full.start_year as i16);
+        let month = crate::report::participation::YearMonth::of(y.day);
+        let Some(quarter) = super::quarter_of(period, month) else {
+            continue;
+        };
+        let tz = zone(&y.program.time_zone);
+        let held = webinars
+            .iter()
+            .filter(|(p, starts)| {
+                let m = crate::report::participation::YearMonth::of(
+                    crate::report::participation::local_date(*starts, &tz),
+                );
+                *p == y.program.id && quarter.0 <= m && m <= quarter.1
+            })
+            .count();
+        out.extend(super::webinar_item(&y.program, quarter, held, y.day));
     }
     let (items, partners) = store::exchange_waiting(pool).await?;
     if items > 0 {

@@ -227,6 +227,24 @@ pub struct PersonFacts {
     /// The person's Exchange submissions waiting or turned down, newest
     /// first: (id, kind, title, status).
     pub submissions: Vec<(i64, String, String, String)>,
+    /// Forum posts mentioning the person and threads they watch with new
+    /// replies, since they last looked.
+    pub forum: Vec<ForumNews>,
+}
+
+/// Something new in the forum for the person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForumNews {
+    pub program_id: i64,
+    /// The state whose team alone reads the thread's category.
+    pub private_to: Option<String>,
+    pub thread_id: i64,
+    pub thread_title: String,
+    /// The post that mentions the person, or the first new reply.
+    pub post_id: i64,
+    /// Who mentioned the person; none for replies.
+    pub mentioned_by: Option<String>,
+    pub new_replies: usize,
 }
 
 /// How many of a partner's submissions are listed.
@@ -307,6 +325,35 @@ pub async fn person_facts<'c, E: Executor<'c, Database = Any>>(
          WHERE ra.reviewer_id = $1 AND ra.submitted_at IS NULL
            AND ap.status = 'submitted' AND ap.decision IS NULL
          UNION ALL
+         -- a forum post that mentions the person, since they last read its
+         -- thread: state_code = the category's state (if private to one),
+         -- id = post, a = thread title, b = author, n1 = thread
+         SELECT 'mention', t.program_id, c.private_to, p.id, t.title, u.name, NULL, NULL,
+                t.id, NULL, NULL, NULL, NULL
+         FROM forum_mentions m
+         JOIN forum_posts p ON p.id = m.post_id
+         JOIN forum_threads t ON t.id = p.thread_id
+         JOIN forum_categories c ON c.id = t.category_id
+         LEFT JOIN users u ON u.id = p.author_id
+         LEFT JOIN forum_reads r ON r.user_id = m.user_id AND r.thread_id = t.id
+         WHERE m.user_id = $1 AND p.hidden = 0 AND t.hidden = 0
+           AND m.created_at > COALESCE(r.read_at, 0)
+         UNION ALL
+         -- others' posts in a thread the person watches, since they last
+         -- read it (or since they began to watch): id = thread, a = title,
+         -- n1 = how many, n2 = the first of them
+         SELECT 'replies', t.program_id, c.private_to, t.id, t.title, NULL, NULL, NULL,
+                COUNT(*), MIN(p.id), NULL, NULL, NULL
+         FROM forum_watches w
+         JOIN forum_threads t ON t.id = w.target_id
+         JOIN forum_categories c ON c.id = t.category_id
+         JOIN forum_posts p ON p.thread_id = t.id
+         LEFT JOIN forum_reads r ON r.user_id = w.user_id AND r.thread_id = t.id
+         WHERE w.user_id = $1 AND w.target = 'thread' AND t.hidden = 0 AND p.hidden = 0
+           AND (p.author_id IS NULL OR p.author_id <> $1)
+           AND p.id > COALESCE(r.last_post_id, 0) AND p.created_at >= w.created_at
+         GROUP BY t.program_id, c.private_to, t.id, t.title
+         UNION ALL
          -- a = kind, b = title, c = status, n1 = last changed
          SELECT 'submission', 0, NULL, x.id, x.kind, x.title, x.status, NULL,
                 x.updated_at, NULL, NULL, NULL, NULL
@@ -378,6 +425,24 @@ fn read_person_facts(rows: Vec<FactRow>) -> PersonFacts {
             "review" => f
                 .reviews
                 .push((r.program_id, text(r.state_code), text(r.a))),
+            "mention" => f.forum.push(ForumNews {
+                program_id: r.program_id,
+                private_to: r.state_code,
+                thread_id: r.n1.unwrap_or(0),
+                thread_title: text(r.a),
+                post_id: id,
+                mentioned_by: Some(r.b.unwrap_or_else(|| "Someone".to_owned())),
+                new_replies: 0,
+            }),
+            "replies" => f.forum.push(ForumNews {
+                program_id: r.program_id,
+                private_to: r.state_code,
+                thread_id: id,
+                thread_title: text(r.a),
+                post_id: r.n2.unwrap_or(0),
+                mentioned_by: None,
+                new_replies: r.n1.unwrap_or(0) as usize,
+            }),
             "submission" => {
                 submissions.push((r.n1.unwrap_or(0), (id, text(r.a), text(r.b), text(r.c))))
             }
@@ -415,6 +480,16 @@ pub async fn reviews_to_score<'c, E: Executor<'c, Database = Any>>(
          ORDER BY j.name",
     )
     .bind(user_id)
+    .fetch_all(e)
+    .await
+}
+
+/// The start of every webinar not cancelled: (program, starts).
+pub async fn webinars<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT program_id, starts_at FROM activities
+         WHERE kind = 'webinar' AND status <> 'cancelled'",
+    )
     .fetch_all(e)
     .await
 }

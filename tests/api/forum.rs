@@ -2,7 +2,8 @@
 //! invisible to everyone else (pages, API, search, thread pages by id,
 //! posting, mentions, watching); posts render inert; mention and watch
 //! emails reach the right people only, over real SMTP; edit history;
-//! hiding, locking and moving; flags; bad input refused next to the field.
+//! hiding, locking and moving; flags; bad input refused next to the field;
+//! mentions and watched threads' replies waiting on home until read.
 
 use serde_json::{Value, json};
 
@@ -18,6 +19,7 @@ both_backends!(
     a_stop_link_in_a_watch_email_works_signed_out,
     an_edit_emails_only_the_newly_mentioned,
     search_finds_the_same_threads_on_both_databases,
+    home_tells_of_mentions_and_replies_until_they_are_read,
 );
 
 const SLUG: &str = "acp";
@@ -1323,4 +1325,107 @@ async fn search_finds_the_same_threads_on_both_databases(backend: Backend) {
         titles.sort();
         assert_eq!(titles, expected, "{backend:?}: {q}");
     }
+}
+
+async fn work_texts(app: &TestApp, who: &Person) -> Vec<(String, String)> {
+    let (status, v) = call(app, &who.t, "GET", "/api/v1/me/work", None).await;
+    assert_eq!(status, 200, "{v}");
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["text"].as_str().unwrap().to_owned(),
+                i["href"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn home_tells_of_mentions_and_replies_until_they_are_read(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    // Beth starts a thread (and so watches it); Jordan replies, mentioning
+    // Beth and Walt.
+    let (thread, _) = start(&w, &w.beth, w.general, "Convening travel", "Who is going?").await;
+    let (status, v) = reply(
+        &w,
+        &w.jordan,
+        thread,
+        "Colorado sends two. @Beth, @Walt.Brennan: see you there.",
+    )
+    .await;
+    assert_eq!(status, 200, "{v}");
+    let post = sqlx::query_scalar::<_, i64>("SELECT MAX(id) FROM forum_posts")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let to_post = format!("/programs/acp/forum/threads/{thread}#post-{post}");
+    let mention = (
+        "Jordan Kim mentioned you in “Convening travel”".to_owned(),
+        to_post.clone(),
+    );
+    let replies = (
+        "1 new reply in “Convening travel”, which you watch".to_owned(),
+        to_post.clone(),
+    );
+    let beth = work_texts(app, &w.beth).await;
+    assert!(beth.contains(&mention), "{beth:?}");
+    assert!(beth.contains(&replies), "{beth:?}");
+    let walt = work_texts(app, &w.walt).await;
+    assert!(walt.contains(&mention), "{walt:?}");
+    assert!(!walt.contains(&replies), "Walt does not watch the thread");
+    // Jordan, who wrote it, and Ana, who was not mentioned, have nothing.
+    for who in [&w.jordan, &w.ana] {
+        let items = work_texts(app, who).await;
+        assert!(
+            !items.iter().any(|(t, _)| t.contains("Convening travel")),
+            "{items:?}"
+        );
+    }
+    // On Beth's home page, as a link to the post.
+    let home = w.beth.b.get("/").await;
+    assert!(
+        home.body
+            .contains("Jordan Kim mentioned you in “Convening travel”")
+    );
+    assert!(home.body.contains(&to_post));
+
+    // Beth reads the thread on its page: both leave her queue; Walt's stays.
+    let page = w.beth.b.get(&format!("{FORUM}/threads/{thread}")).await;
+    assert_eq!(page.status, 200);
+    let beth = work_texts(app, &w.beth).await;
+    assert!(
+        !beth.contains(&mention) && !beth.contains(&replies),
+        "{beth:?}"
+    );
+    assert!(work_texts(app, &w.walt).await.contains(&mention));
+    // Walt reads it through the API.
+    let (status, _) = call(
+        app,
+        &w.walt.t,
+        "GET",
+        &format!("{API}/threads/{thread}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!work_texts(app, &w.walt).await.contains(&mention));
+
+    // Two more replies: Beth is told of two, linked to the first.
+    for body in ["Kansas sends one.", "And Colorado's coach."] {
+        assert_eq!(reply(&w, &w.ana, thread, body).await.0, 200);
+    }
+    let first: i64 = sqlx::query_scalar(
+        "SELECT MIN(id) FROM forum_posts WHERE thread_id = $1 AND body = 'Kansas sends one.'",
+    )
+    .bind(thread)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert!(work_texts(app, &w.beth).await.contains(&(
+        "2 new replies in “Convening travel”, which you watch".to_owned(),
+        format!("/programs/acp/forum/threads/{thread}#post-{first}"),
+    )));
 }
