@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{AlternateName, Component, Element, Framework, GlossaryTerm, Registry, Strategy};
+use super::{
+    AlternateName, Component, Element, Framework, GlossaryTerm, Registry, SHORT_NAME_MAX, Strategy,
+};
 
 /// The files shipped with the program, embedded in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -118,6 +120,7 @@ struct RawElement {
     number: Spanned<i64>,
     key: Text,
     name: Text,
+    short_name: Text,
     #[serde(default)]
     alternate_names: Vec<RawAlternate>,
     definition: Text,
@@ -210,6 +213,22 @@ impl Report<'_> {
             self.at(t.span().start, format!("`{field}` is empty"));
         }
         v.to_owned()
+    }
+
+    /// An element's short name: not empty, and short enough to label a
+    /// chart on a phone.
+    fn short_name(&mut self, t: &Text) -> String {
+        let v = self.text("short_name", t);
+        let n = v.chars().count();
+        if n > SHORT_NAME_MAX {
+            self.at(
+                t.span().start,
+                format!(
+                    "`short_name` \"{v}\" is {n} characters long; at most {SHORT_NAME_MAX} fit a chart's label"
+                ),
+            );
+        }
+        v
     }
 
     fn key(&mut self, field: &str, t: &Text) -> String {
@@ -432,6 +451,7 @@ fn parse(source: &Source, problems: &mut Vec<Problem>) -> Option<Parsed> {
             number,
             key,
             name: r.text("name", &e.name),
+            short_name: r.short_name(&e.short_name),
             alternate_names: r.alternates(&e.alternate_names),
             definition: r.text("definition", &e.definition),
             definition_source: e
@@ -723,6 +743,7 @@ crosswalk_with = "programs-of-study"
 number = 1
 key = "one"
 name = "The first"
+short_name = "First"
 definition = "What it is."
 components = ["pos-partnerships"]
 common_features = ["Both have it"]
@@ -761,7 +782,7 @@ source = "us"
         let bad = GOOD.replace("definition = ", "colour = \"red\"\ndefinition = ");
         let p = problems_of("mine.toml", &bad);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("mine.toml:12: "), "{p:?}");
+        assert!(p[0].starts_with("mine.toml:13: "), "{p:?}");
         assert!(p[0].contains("colour"), "{p:?}");
     }
 
@@ -779,8 +800,50 @@ source = "us"
         let bad = GOOD.replace("text = \"Do a thing.\"", "text = \"  \"");
         assert_eq!(
             problems_of("mine.toml", &bad),
-            ["mine.toml:18: `strategies.text` is empty"]
+            ["mine.toml:19: `strategies.text` is empty"]
         );
+    }
+
+    #[test]
+    fn an_element_without_a_short_name_is_refused() {
+        let bad = GOOD.replace("short_name = \"First\"\n", "");
+        let p = problems_of("mine.toml", &bad);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("mine.toml:"), "{p:?}");
+        assert!(p[0].contains("short_name"), "{p:?}");
+        assert!(load(&with_builtin(vec![Source::new("mine.toml", bad)])).is_err());
+    }
+
+    #[test]
+    fn a_short_name_is_neither_empty_nor_too_long_to_fit_a_chart() {
+        let empty = GOOD.replace("short_name = \"First\"", "short_name = \" \"");
+        assert_eq!(
+            problems_of("mine.toml", &empty),
+            ["mine.toml:12: `short_name` is empty"]
+        );
+        let long = GOOD.replace(
+            "short_name = \"First\"",
+            "short_name = \"The first of the elements\"",
+        );
+        assert_eq!(
+            problems_of("mine.toml", &long),
+            [
+                "mine.toml:12: `short_name` \"The first of the elements\" is 25 characters long; at most 24 fit a chart's label"
+            ]
+        );
+        // Twenty-four characters (not bytes) fit.
+        let fits = GOOD.replace(
+            "short_name = \"First\"",
+            "short_name = \"Éléments et partenariats\"",
+        );
+        assert_eq!(problems_of("mine.toml", &fits), Vec::<String>::new());
+        let r = load(&with_builtin(vec![Source::new("mine.toml", fits)])).unwrap();
+        assert_eq!(
+            r.short_name("mine", "one"),
+            Some("Éléments et partenariats")
+        );
+        assert_eq!(r.short_name("mine", "two"), None);
+        assert_eq!(r.short_name("nothing", "one"), None);
     }
 
     #[test]
@@ -801,7 +864,7 @@ source = "us"
         );
         assert_eq!(
             problems_of("mine.toml", &twice),
-            ["mine.toml:22: strategy key \"one-1\" is used twice"]
+            ["mine.toml:23: strategy key \"one-1\" is used twice"]
         );
         let slug = GOOD.replace("slug = \"mine\"", "slug = \"programs-of-study\"");
         let p = problems_of("mine.toml", &slug);
@@ -819,7 +882,7 @@ source = "us"
         assert_eq!(
             problems_of("mine.toml", &bad),
             [
-                "mine.toml:14: element \"one\" names component \"pos-astrology\", which the programs-of-study framework does not have"
+                "mine.toml:15: element \"one\" names component \"pos-astrology\", which the programs-of-study framework does not have"
             ]
         );
         let bad = GOOD.replace(
