@@ -15,13 +15,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::chart::{self, Radar};
+use super::chart::{self, Radar, Trend};
 use super::cohort::{Band, Cohort, WHICH_ERROR, Which};
 use super::export;
 use super::instrument::{ElementGroup, Instrument};
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection};
-use super::{Priority, Rating, Scale, SnapshotKind};
+use super::{ElementScore, Priority, Rating, Scale, SnapshotKind};
 use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
@@ -857,6 +857,10 @@ struct ResultsPage {
     results: Option<Results>,
     snapshots: Vec<store::Snapshot>,
     radar: Option<Radar>,
+    /// The radar in words.
+    radar_text: String,
+    /// Each element's score across the snapshots, once there are two.
+    trend: Option<Trend>,
     /// The lead and the team see the notes; other states only the scores.
     full: bool,
 }
@@ -867,13 +871,10 @@ impl ResultsPage {
             .unwrap_or_else(|| "Not rated".into())
     }
 
-    fn change(v: &Option<f64>) -> String {
-        match v {
-            Some(v) if *v > 0.5 => format!("up {v:.0}"),
-            Some(v) if *v < -0.5 => format!("down {:.0}", -v),
-            Some(_) => "no change".into(),
-            None => "-".into(),
-        }
+    /// The change between the scores as shown (whole numbers), so that
+    /// "43, 52, up 9" adds up.
+    fn change(c: &super::ElementChange) -> String {
+        chart::change_words(c.before, c.after)
     }
 
     fn when(&self, ms: &i64) -> String {
@@ -948,8 +949,18 @@ async fn results_page(
     .await
     .map_err(AppError::from)?;
     let snapshots = store::snapshots(&state.db.pool, ctx.program().id, &ctx.code).await?;
+    let short = ctx.instrument.short_names(&state.frameworks);
+    let short_of = |key: &str, name: &str| short.get(key).cloned().unwrap_or_else(|| name.into());
+    let labels: Vec<String> = results
+        .as_ref()
+        .map(|r| {
+            r.elements
+                .iter()
+                .map(|e| short_of(&e.key, &e.name))
+                .collect()
+        })
+        .unwrap_or_default();
     let radar = results.as_ref().map(|r| {
-        let labels: Vec<String> = r.elements.iter().map(|e| e.name.clone()).collect();
         let mut series = vec![(
             r.snapshot.kind.label().to_owned(),
             r.elements.iter().map(|e| e.score).collect(),
@@ -962,6 +973,30 @@ async fn results_page(
         }
         chart::radar(&labels, &series)
     });
+    let radar_text = results
+        .as_ref()
+        .map(|r| {
+            let now: Vec<Option<f64>> = r.elements.iter().map(|e| e.score).collect();
+            let before: Vec<Option<f64>> = r.element_changes.iter().map(|c| c.before).collect();
+            chart::describe_radar(
+                &labels,
+                (r.snapshot.kind, &now),
+                r.previous.as_ref().map(|p| (p.kind, before.as_slice())),
+            )
+        })
+        .unwrap_or_default();
+    let trend = if snapshots.len() > 1 {
+        let history =
+            service::score_history(&state, (ctx.program(), &ctx.instrument), &ctx.code).await?;
+        let scores: Vec<(SnapshotKind, &[ElementScore])> = history
+            .iter()
+            .map(|(s, scores)| (s.kind, scores.as_slice()))
+            .collect();
+        let (kinds, elements) = chart::across(&scores, &short);
+        Some(chart::trend(&kinds, &elements))
+    } else {
+        None
+    };
     let chrome = Chrome::new(
         &visitor,
         format!("{}'s assessment results", ctx.state_name),
@@ -974,6 +1009,8 @@ async fn results_page(
         results,
         snapshots,
         radar,
+        radar_text,
+        trend,
         full,
     })?
     .into_response())

@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use super::{Indicator, Scale};
-use crate::framework::Framework;
+use crate::framework::{Framework, Registry};
 
 /// An indicator before it is stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +94,22 @@ impl Instrument {
     pub fn element(&self, key: &str) -> Option<ElementGroup> {
         self.elements().into_iter().find(|g| g.key == key)
     }
+
+    /// Each element's short name for the charts, by element key, from the
+    /// framework the instrument was built from; an element the framework
+    /// no longer has keeps the name stored with its indicators.
+    pub fn short_names(&self, registry: &Registry) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        for i in &self.indicators {
+            out.entry(i.element_key.clone()).or_insert_with(|| {
+                registry
+                    .short_name(&self.framework, &i.element_key)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| i.element_name.clone())
+            });
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -161,6 +179,40 @@ pub mod tests {
         assert_eq!(instrument.next_element("e2").as_deref(), Some("e3"));
         assert_eq!(instrument.next_element("e3"), None);
         assert_eq!(instrument.next_element("nope"), None);
+    }
+
+    #[test]
+    fn short_names_come_from_the_framework_or_else_the_stored_name() {
+        let registry = crate::framework::load::builtin();
+        let six = registry.get("six-key-elements").unwrap();
+        let mut instrument = Instrument {
+            id: 1,
+            program_id: 1,
+            framework: six.slug.clone(),
+            framework_version: six.version.clone(),
+            scale: crate::assessment::Scale::default_four_phases(),
+            indicators: build(six)
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| crate::assessment::Indicator {
+                    id: i as i64 + 1,
+                    element_key: n.element_key,
+                    element_number: n.element_number,
+                    element_name: n.element_name,
+                    strategy_key: n.strategy_key,
+                    text: n.text,
+                    components: n.components,
+                })
+                .collect(),
+        };
+        let short = instrument.short_names(&registry);
+        assert_eq!(short.len(), 6);
+        assert_eq!(short["partnerships"], "Partnerships");
+        assert_eq!(short["employers"], "Sectors and employers");
+        // A framework no longer loaded: the stored names.
+        instrument.framework = "gone".into();
+        let short = instrument.short_names(&registry);
+        assert_eq!(short["partnerships"], "Build Cross-Agency Partnerships");
     }
 
     #[test]

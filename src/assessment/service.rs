@@ -479,6 +479,31 @@ pub async fn results(
     }))
 }
 
+/// Each of the state's snapshots, oldest first, with its element scores
+/// (the ratings kept in memory once read: a snapshot never changes).
+pub async fn score_history(
+    state: &AppState,
+    (program, instrument): (&Program, &Instrument),
+    code: &str,
+) -> Result<Vec<(Snapshot, Vec<ElementScore>)>, Refusal> {
+    let pool = &state.db.pool;
+    let snapshots = store::snapshots(pool, program.id, code).await?;
+    let ids: Vec<i64> = snapshots.iter().map(|s| s.id).collect();
+    let ratings = state.frozen.of(pool, &ids).await?;
+    let empty = BTreeMap::new();
+    Ok(snapshots
+        .into_iter()
+        .map(|s| {
+            let scores = super::element_scores_from(
+                &instrument.scale,
+                &instrument.indicators,
+                ratings.get(&s.id).map(|r| r.as_ref()).unwrap_or(&empty),
+            );
+            (s, scores)
+        })
+        .collect())
+}
+
 pub async fn set_sharing(
     state: &AppState,
     user: &CurrentUser,

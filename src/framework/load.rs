@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{AlternateName, Component, Element, Framework, GlossaryTerm, Registry, Strategy};
+use super::{
+    AlternateName, Component, Element, Framework, GlossaryTerm, Registry, SHORT_NAME_MAX, Strategy,
+};
 
 /// The files shipped with the program, embedded in the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -94,9 +96,6 @@ impl std::error::Error for Problems {}
 
 // ---- The file format ------------------------------------------------------
 
-/// The longest an element's `short_name` may be, in characters.
-pub const SHORT_NAME_MAX: usize = 16;
-
 type Text = Spanned<String>;
 
 #[derive(Deserialize)]
@@ -121,8 +120,7 @@ struct RawElement {
     number: Spanned<i64>,
     key: Text,
     name: Text,
-    /// A word or two for where space is short (the program dashboard's bars).
-    short_name: Option<Text>,
+    short_name: Text,
     #[serde(default)]
     alternate_names: Vec<RawAlternate>,
     definition: Text,
@@ -215,6 +213,22 @@ impl Report<'_> {
             self.at(t.span().start, format!("`{field}` is empty"));
         }
         v.to_owned()
+    }
+
+    /// An element's short name: not empty, and short enough to label a
+    /// chart on a phone.
+    fn short_name(&mut self, t: &Text) -> String {
+        let v = self.text("short_name", t);
+        let n = v.chars().count();
+        if n > SHORT_NAME_MAX {
+            self.at(
+                t.span().start,
+                format!(
+                    "`short_name` \"{v}\" is {n} characters long; at most {SHORT_NAME_MAX} fit a chart's label"
+                ),
+            );
+        }
+        v
     }
 
     fn key(&mut self, field: &str, t: &Text) -> String {
@@ -433,27 +447,11 @@ fn parse(source: &Source, problems: &mut Vec<Problem>) -> Option<Parsed> {
             }
             component_notes.insert(k.clone(), note_text);
         }
-        let name = r.text("name", &e.name);
-        let short_name = match &e.short_name {
-            Some(t) => {
-                let v = r.text("short_name", t);
-                if v.chars().count() > SHORT_NAME_MAX {
-                    r.at(
-                        t.span().start,
-                        format!(
-                            "`short_name` \"{v}\" is longer than {SHORT_NAME_MAX} characters: it labels a small bar, so keep it to a word or two"
-                        ),
-                    );
-                }
-                v
-            }
-            None => name.clone(),
-        };
         elements.push(Element {
             number,
             key,
-            name,
-            short_name,
+            name: r.text("name", &e.name),
+            short_name: r.short_name(&e.short_name),
             alternate_names: r.alternates(&e.alternate_names),
             definition: r.text("definition", &e.definition),
             definition_source: e
@@ -745,6 +743,7 @@ crosswalk_with = "programs-of-study"
 number = 1
 key = "one"
 name = "The first"
+short_name = "First"
 definition = "What it is."
 components = ["pos-partnerships"]
 common_features = ["Both have it"]
@@ -779,54 +778,11 @@ source = "us"
     }
 
     #[test]
-    fn a_short_name_is_a_word_or_two_and_defaults_to_the_name() {
-        let r = load(&with_builtin(vec![Source::new("mine.toml", GOOD)])).unwrap();
-        assert_eq!(r.get("mine").unwrap().elements[0].short_name, "The first");
-        let six = builtin();
-        let shorts: Vec<&str> = six
-            .get("six-key-elements")
-            .unwrap()
-            .elements
-            .iter()
-            .map(|e| e.short_name.as_str())
-            .collect();
-        assert_eq!(
-            shorts,
-            [
-                "Partnerships",
-                "Employers",
-                "Programs",
-                "Policies",
-                "Funding",
-                "Measurement"
-            ]
-        );
-        let short = GOOD.replace(
-            "name = \"The first\"\n",
-            "name = \"The first\"\nshort_name = \"First\"\n",
-        );
-        let r = load(&with_builtin(vec![Source::new("mine.toml", short)])).unwrap();
-        assert_eq!(r.get("mine").unwrap().elements[0].short_name, "First");
-        let long = GOOD.replace(
-            "name = \"The first\"\n",
-            "name = \"The first\"\nshort_name = \"The very first of all\"\n",
-        );
-        let p = problems_of("mine.toml", &long);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].starts_with(
-                "mine.toml:12: `short_name` \"The very first of all\" is longer than 16"
-            ),
-            "{p:?}"
-        );
-    }
-
-    #[test]
     fn unknown_fields_are_refused_at_their_line() {
         let bad = GOOD.replace("definition = ", "colour = \"red\"\ndefinition = ");
         let p = problems_of("mine.toml", &bad);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("mine.toml:12: "), "{p:?}");
+        assert!(p[0].starts_with("mine.toml:13: "), "{p:?}");
         assert!(p[0].contains("colour"), "{p:?}");
     }
 
@@ -844,8 +800,50 @@ source = "us"
         let bad = GOOD.replace("text = \"Do a thing.\"", "text = \"  \"");
         assert_eq!(
             problems_of("mine.toml", &bad),
-            ["mine.toml:18: `strategies.text` is empty"]
+            ["mine.toml:19: `strategies.text` is empty"]
         );
+    }
+
+    #[test]
+    fn an_element_without_a_short_name_is_refused() {
+        let bad = GOOD.replace("short_name = \"First\"\n", "");
+        let p = problems_of("mine.toml", &bad);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("mine.toml:"), "{p:?}");
+        assert!(p[0].contains("short_name"), "{p:?}");
+        assert!(load(&with_builtin(vec![Source::new("mine.toml", bad)])).is_err());
+    }
+
+    #[test]
+    fn a_short_name_is_neither_empty_nor_too_long_to_fit_a_chart() {
+        let empty = GOOD.replace("short_name = \"First\"", "short_name = \" \"");
+        assert_eq!(
+            problems_of("mine.toml", &empty),
+            ["mine.toml:12: `short_name` is empty"]
+        );
+        let long = GOOD.replace(
+            "short_name = \"First\"",
+            "short_name = \"The first of the elements\"",
+        );
+        assert_eq!(
+            problems_of("mine.toml", &long),
+            [
+                "mine.toml:12: `short_name` \"The first of the elements\" is 25 characters long; at most 24 fit a chart's label"
+            ]
+        );
+        // Twenty-four characters (not bytes) fit.
+        let fits = GOOD.replace(
+            "short_name = \"First\"",
+            "short_name = \"Éléments et partenariats\"",
+        );
+        assert_eq!(problems_of("mine.toml", &fits), Vec::<String>::new());
+        let r = load(&with_builtin(vec![Source::new("mine.toml", fits)])).unwrap();
+        assert_eq!(
+            r.short_name("mine", "one"),
+            Some("Éléments et partenariats")
+        );
+        assert_eq!(r.short_name("mine", "two"), None);
+        assert_eq!(r.short_name("nothing", "one"), None);
     }
 
     #[test]
@@ -866,7 +864,7 @@ source = "us"
         );
         assert_eq!(
             problems_of("mine.toml", &twice),
-            ["mine.toml:22: strategy key \"one-1\" is used twice"]
+            ["mine.toml:23: strategy key \"one-1\" is used twice"]
         );
         let slug = GOOD.replace("slug = \"mine\"", "slug = \"programs-of-study\"");
         let p = problems_of("mine.toml", &slug);
@@ -884,7 +882,7 @@ source = "us"
         assert_eq!(
             problems_of("mine.toml", &bad),
             [
-                "mine.toml:14: element \"one\" names component \"pos-astrology\", which the programs-of-study framework does not have"
+                "mine.toml:15: element \"one\" names component \"pos-astrology\", which the programs-of-study framework does not have"
             ]
         );
         let bad = GOOD.replace(

@@ -16,6 +16,10 @@ pub mod load;
 /// The slug of the Career Pathways Six Key Elements, the default framework.
 pub const SIX_KEY_ELEMENTS: &str = "six-key-elements";
 
+/// The longest an element's short name may be, in characters: it labels a
+/// chart's axis on a phone's screen.
+pub const SHORT_NAME_MAX: usize = 24;
+
 /// A named, versioned set of elements (with strategies) or components.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Framework {
@@ -44,8 +48,9 @@ pub struct Element {
     pub key: String,
     /// The canonical name.
     pub name: String,
-    /// A word or two where space is short (the program dashboard's bars,
-    /// "Partnerships"); the name itself when the file gives none.
+    /// A few words for charts, where the canonical name does not fit
+    /// (e.g. "Partnerships"): taken from the canonical or an alternate
+    /// name, at most [`SHORT_NAME_MAX`] characters.
     pub short_name: String,
     /// Other names the seeds use for the same element.
     pub alternate_names: Vec<AlternateName>,
@@ -178,6 +183,21 @@ impl Registry {
                 })
                 .collect(),
         )
+    }
+}
+
+impl Framework {
+    pub fn element(&self, key: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| e.key == key)
+    }
+}
+
+impl Registry {
+    /// The short name of an element of a framework, if both are known.
+    pub fn short_name(&self, slug: &str, element_key: &str) -> Option<&str> {
+        self.get(slug)?
+            .element(element_key)
+            .map(|e| e.short_name.as_str())
     }
 }
 
@@ -400,6 +420,46 @@ mod tests {
         assert_eq!(got, crate::application::PRIORITY_COMPONENTS);
         for (_, name) in got {
             assert!(SEED_002.contains(&format!("- {name}")), "{name}");
+        }
+    }
+
+    #[test]
+    fn short_names_are_cut_from_the_elements_own_names() {
+        let r = builtin();
+        let six = r.get("six-key-elements").unwrap();
+        let short: Vec<&str> = six.elements.iter().map(|e| e.short_name.as_str()).collect();
+        assert_eq!(
+            short,
+            [
+                "Partnerships",
+                "Sectors and employers",
+                "Program design",
+                "Policies and programs",
+                "Funding",
+                "Measurement",
+            ]
+        );
+        // Every word is a word of the element's canonical or alternate
+        // names (or shares its stem: "Measurement" and "Measure").
+        for e in &six.elements {
+            let mut names = vec![e.name.as_str()];
+            names.extend(e.alternate_names.iter().map(|a| a.name.as_str()));
+            let known: Vec<String> = names
+                .iter()
+                .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+                .filter(|w| w.len() > 3)
+                .map(str::to_lowercase)
+                .collect();
+            for w in words(&e.short_name).split(' ').filter(|w| *w != "and") {
+                assert!(
+                    known
+                        .iter()
+                        .any(|k| k == w || w.starts_with(k.as_str()) || k.starts_with(w)),
+                    "{}: {w:?} is not in {names:?}",
+                    e.key
+                );
+            }
+            assert!(e.short_name.chars().count() <= super::SHORT_NAME_MAX);
         }
     }
 

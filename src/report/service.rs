@@ -12,6 +12,7 @@ use super::glance::{self, MonthMark};
 use super::participation::{self, Participation, StateParticipation, Status, Tracked, YearMonth};
 use super::store::{self, ActivityStateRow};
 use crate::app::AppState;
+use crate::assessment::chart::{self, ElementTrend, Trend};
 use crate::assessment::frozen::SnapshotRatings;
 use crate::assessment::instrument::Instrument;
 use crate::assessment::service::frozen;
@@ -102,13 +103,13 @@ struct Year {
     activities: Vec<ActivityStateRow>,
     participation: Participation,
     snapshots: Vec<Snapshot>,
-    /// Ratings of each state's latest snapshot (and of its baseline when asked for).
+    /// Ratings of each state's latest snapshot (and of all its snapshots
+    /// when asked for, for the reports).
     ratings: BTreeMap<i64, SnapshotRatings>,
+    /// Each element's short name for the charts, by key.
+    short_names: BTreeMap<String, String>,
     rating_states: Vec<String>,
     plans: BTreeMap<String, (i64, i64, i64)>,
-    /// The elements' short names, by key, from the framework the
-    /// instrument was built from.
-    short_names: BTreeMap<String, String>,
 }
 
 impl Year {
@@ -186,29 +187,17 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
     let mut wanted: Vec<i64> = Vec::new();
     for (code, _) in &teams {
         let own: Vec<&Snapshot> = snapshots.iter().filter(|s| &s.state_code == code).collect();
-        if let Some(s) = own.last() {
+        if baselines {
+            // The reports show every snapshot's scores (three at most).
+            wanted.extend(own.iter().map(|s| s.id));
+        } else if let Some(s) = own.last() {
             wanted.push(s.id);
-        }
-        if baselines
-            && let Some(b) = own.iter().find(|s| s.kind == SnapshotKind::Baseline)
-            && !wanted.contains(&b.id)
-        {
-            wanted.push(b.id);
         }
     }
     let ratings = state.frozen.of(pool, &wanted).await?;
     let rating_states = store::rating_states(pool, program.id).await?;
+    let short_names = instrument.short_names(&state.frameworks);
     let plans = store::plan_progress(pool, program.id, &today.to_string()).await?;
-    let short_names = state
-        .frameworks
-        .get(&instrument.framework)
-        .map(|f| {
-            f.elements
-                .iter()
-                .map(|e| (e.key.clone(), e.short_name.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(Year {
         detail,
         instrument,
@@ -222,9 +211,9 @@ async fn year(state: &AppState, slug: &str, now: i64, baselines: bool) -> Result
         participation,
         snapshots,
         ratings,
+        short_names,
         rating_states,
         plans,
-        short_names,
     })
 }
 
@@ -537,10 +526,22 @@ pub struct CoachLine {
 pub struct ElementResult {
     pub number: i64,
     pub name: String,
+    /// The framework's short name for the element, as the chart shows it.
+    pub short_name: String,
+    /// Its score in each snapshot taken, oldest first.
+    pub scores: Vec<SnapshotScore>,
     pub baseline: Option<f64>,
     pub latest: Option<f64>,
     /// Latest minus baseline, when both are known and the latest is not the baseline.
     pub change: Option<f64>,
+}
+
+/// An element's score in one snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SnapshotScore {
+    pub kind: SnapshotKind,
+    /// 0 to 100; none when not rated.
+    pub score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -605,6 +606,8 @@ pub struct StateReport {
     pub stage_label: String,
     /// The snapshots taken, in words ("Baseline, Oct 20, 2016").
     pub snapshots: Vec<String>,
+    /// The kinds of the snapshots taken, oldest first.
+    pub snapshot_kinds: Vec<SnapshotKind>,
     /// "baseline to mid-year", or what the scores are from.
     pub comparison: String,
     pub elements: Vec<ElementResult>,
@@ -623,6 +626,29 @@ pub struct StateReport {
 }
 
 impl StateReport {
+    /// The chart of each element's score across the snapshots taken, with
+    /// its description and table; none before the first snapshot.
+    pub fn trend(&self) -> Option<Trend> {
+        if self.snapshot_kinds.is_empty() || self.elements.is_empty() {
+            return None;
+        }
+        let elements: Vec<ElementTrend> = self
+            .elements
+            .iter()
+            .map(|e| ElementTrend {
+                number: e.number,
+                name: e.name.clone(),
+                short_name: e.short_name.clone(),
+                values: self
+                    .snapshot_kinds
+                    .iter()
+                    .map(|k| e.scores.iter().find(|s| s.kind == *k).and_then(|s| s.score))
+                    .collect(),
+            })
+            .collect();
+        Some(chart::trend(&self.snapshot_kinds, &elements))
+    }
+
     /// The label of a commitment key.
     pub fn commitment_label(&self, key: &str) -> String {
         let (_, many) = participation::nouns(key);
@@ -714,6 +740,8 @@ fn state_report_of(
         .iter()
         .find(|s| s.kind == SnapshotKind::Baseline)
         .copied();
+    let history: Vec<(SnapshotKind, Vec<ElementScore>)> =
+        own.iter().map(|s| (s.kind, year.scores(s))).collect();
     let latest_scores = latest.map(|s| year.scores(s)).unwrap_or_default();
     let baseline_scores = match (baseline, latest) {
         (Some(b), Some(l)) if b.id != l.id => Some(year.scores(b)),
@@ -729,6 +757,18 @@ fn state_report_of(
             ElementResult {
                 number: e.number,
                 name: e.name.clone(),
+                short_name: year
+                    .short_names
+                    .get(&e.key)
+                    .cloned()
+                    .unwrap_or_else(|| e.name.clone()),
+                scores: history
+                    .iter()
+                    .map(|(kind, scores)| SnapshotScore {
+                        kind: *kind,
+                        score: scores.iter().find(|x| x.key == e.key).and_then(|x| x.score),
+                    })
+                    .collect(),
                 baseline: before,
                 latest: e.score,
                 change: before.zip(e.score).map(|(b, a)| a - b),
@@ -854,6 +894,7 @@ fn state_report_of(
         coaches,
         stage_label: row.stage_label.clone(),
         snapshots,
+        snapshot_kinds: own.iter().map(|s| s.kind).collect(),
         comparison,
         elements,
         priorities,

@@ -214,6 +214,7 @@ crosswalk_with = "programs-of-study"
 number = 1
 key = "leadership"
 name = "Shared Leadership"
+short_name = "Leadership"
 definition = "Leaders share the work."
 components = ["pos-partnerships"]
 common_features = ["Partners lead together"]

@@ -720,7 +720,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         co_row.contains(&format!("1 Partnerships 1. {e1}: 67")),
         "{co_row}"
     );
-    assert!(co_row.contains("2 Employers"), "{co_row}");
+    assert!(co_row.contains("2 Sectors and employers"), "{co_row}");
     assert!(
         co_html.contains(r#"<rect class="waymark-bar-score" x="0" y="0" width="67" height="10"/></svg><span class="waymark-bar-value">67</span>"#),
         "{co_html}"
@@ -1179,5 +1179,258 @@ async fn a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory(backen
         "the mid-year snapshot is read: {at_baseline} then {at_mid_year}"
     );
     assert_eq!(at_mid_year, 100.0, "every indicator at Sustainability");
+    app.stop().await;
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("the page lacks {start:?}"));
+    let rest = &body[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// The text of the element with this id, tags dropped.
+fn text_of_id(body: &str, id: &str) -> String {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no element has the id {id:?}"));
+    let open = body[..at].rfind('<').unwrap();
+    let tag: String = body[open + 1..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let inner = &body[at..];
+    let inner = &inner[inner.find('>').unwrap() + 1..];
+    let inner = &inner[..inner.find(&format!("</{tag}>")).unwrap()];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in inner.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&#39;", "'").replace("&#x27;", "'")
+}
+
+/// The SVG chart whose title has this id: it is an image named by its
+/// title and described by a text that is on the page.
+fn chart<'a>(body: &'a str, title_id: &str, desc_id: &str) -> &'a str {
+    let svg = between(
+        body,
+        &format!("role=\"img\" aria-labelledby=\"{title_id}\" aria-describedby=\"{desc_id}\""),
+        "</svg>",
+    );
+    assert!(svg.contains(&format!("<title id=\"{title_id}\">")), "{svg}");
+    svg
+}
+
+both_backends!(charts_name_the_elements_and_show_every_snapshot);
+
+/// Issue 15, part 6: the radar names the elements by their short names,
+/// and the results page and the state report chart each element's score
+/// across the baseline and mid-year, with the chart in words and a table.
+async fn charts_name_the_elements_and_show_every_snapshot(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = future_program(&app, SLUG).await;
+    let program = waymark::program::store::find_by_slug(&app.state.db.pool, SLUG)
+        .await
+        .unwrap()
+        .unwrap();
+    team(&app, program_id, "CO").await;
+    let (_, lead, token) = member(
+        &app,
+        program_id,
+        "lead@co.gov",
+        "state_lead",
+        "CO",
+        "postsecondary_cte",
+    )
+    .await;
+    let results_path = format!("/programs/{SLUG}/assessment/CO/results");
+
+    // Baseline: every element at Development (33) but Partnerships at
+    // Initiation (0). Only one snapshot: the radar, no chart across.
+    snapshot(&app, &program, "CO", "baseline", 1_000, |n| {
+        if n == 1 { 1 } else { 2 }
+    })
+    .await;
+    let page = lead.get(&results_path).await;
+    assert_eq!(page.status, 200);
+    let radar = chart(&page.body, "radar-title", "radar-desc");
+    for name in [
+        "Partnerships",
+        "Sectors and",
+        "employers",
+        "Program",
+        "design",
+        "Policies and programs",
+        "Funding",
+        "Measurement",
+    ] {
+        assert!(
+            radar.contains(&format!(">{name}</tspan>")),
+            "the radar names {name:?}: {radar}"
+        );
+    }
+    for n in 1..=6 {
+        assert!(
+            !radar.contains(&format!(">{n}</")),
+            "the radar's axes are not numbered: {radar}"
+        );
+    }
+    assert_eq!(
+        text_of_id(&page.body, "radar-desc"),
+        "Baseline scores out of 100: Partnerships 0, Sectors and employers 33, Program design 33, \
+         Policies and programs 33, Funding 33, Measurement 33. Highest: Sectors and employers (33), \
+         Program design (33), Policies and programs (33), Funding (33), Measurement (33); lowest: \
+         Partnerships (0)."
+    );
+    assert!(!page.body.contains("Element scores across snapshots"));
+
+    // Mid-year: Partnerships at Sustainability (100), Funding back to 0.
+    snapshot(&app, &program, "CO", "mid_year", 2_000, |n| match n {
+        1 => 4,
+        5 => 1,
+        _ => 2,
+    })
+    .await;
+    let rose = "Partnerships rose from 0 at baseline to 100 at mid-year.";
+    let fell = "Funding fell from 33 at baseline to 0 at mid-year.";
+    let same = "Program design stayed at 33 from the baseline to mid-year.";
+    let page = lead.get(&results_path).await;
+    assert_eq!(page.status, 200);
+    let radar = chart(&page.body, "radar-title", "radar-desc");
+    assert!(radar.contains("class=\"waymark-radar-before\""), "{radar}");
+    let key = between(&page.body, "aria-label=\"Key to the radar chart\"", "</ul>");
+    assert!(
+        key.contains("Mid-year snapshot (solid line, dots)"),
+        "{key}"
+    );
+    assert!(
+        key.contains("Baseline snapshot (dashed line, squares)"),
+        "{key}"
+    );
+    assert!(
+        text_of_id(&page.body, "radar-desc").ends_with(
+            "Since the baseline snapshot (the dashed shape), 1 element rose, 1 fell and 4 stayed the same."
+        ),
+        "{}",
+        text_of_id(&page.body, "radar-desc")
+    );
+    assert!(page.body.contains("Element scores across snapshots"));
+    let bars = chart(&page.body, "results-trend-title", "results-trend-desc");
+    assert!(
+        bars.contains(">Bar chart of Colorado's element scores in each snapshot</title>")
+            || bars
+                .contains(">Bar chart of Colorado&#39;s element scores in each snapshot</title>")
+            || bars
+                .contains(">Bar chart of Colorado&#x27;s element scores in each snapshot</title>"),
+        "{bars}"
+    );
+    for name in [
+        "Partnerships",
+        "Sectors and employers",
+        "Funding",
+        "Measurement",
+    ] {
+        assert!(bars.contains(&format!(">{name}</text>")), "{name}: {bars}");
+    }
+    // Twelve bars, the mid-year ones hatched; the values at their ends.
+    assert_eq!(
+        bars.matches("<rect class=\"waymark-trend-baseline\"")
+            .count(),
+        6
+    );
+    assert_eq!(
+        bars.matches("<rect class=\"waymark-trend-mid-year\"")
+            .count(),
+        6
+    );
+    assert_eq!(
+        bars.matches("fill=\"url(#results-trend-hatch)\"").count(),
+        6
+    );
+    assert!(bars.contains(">100</text>"));
+    let described = text_of_id(&page.body, "results-trend-desc");
+    assert!(
+        described.starts_with(
+            "Scores out of 100, from the baseline to mid-year: 1 element rose, 1 fell and 4 stayed the same."
+        ),
+        "{described}"
+    );
+    for sentence in [rose, fell, same] {
+        assert!(described.contains(sentence), "{sentence}: {described}");
+    }
+    let key = between(&page.body, "aria-label=\"Key to the bars\"", "</ul>");
+    assert!(key.contains("Baseline (open bars)"), "{key}");
+    assert!(key.contains("Mid-year (hatched bars)"), "{key}");
+    let table = between(
+        &page.body,
+        "<details class=\"waymark-chart-data\">",
+        "</details>",
+    );
+    assert!(
+        table.contains("<th scope=\"col\">Change since the baseline</th>"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "1. Build Cross-Agency Partnerships</th><td>0</td><td>100</td><td>up 100</td>"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "5. Identify Funding Needs and Strategies</th><td>33</td><td>0</td><td>down 33</td>"
+        ),
+        "{table}"
+    );
+
+    // The state report: the same chart, its words and its table in view.
+    let page = lead.get(&format!("/programs/{SLUG}/reports/CO")).await;
+    assert_eq!(page.status, 200);
+    let bars = chart(&page.body, "CO-trend-title", "CO-trend-desc");
+    assert!(bars.contains(">Sectors and employers</text>"), "{bars}");
+    assert_eq!(bars.matches("fill=\"url(#CO-trend-hatch)\"").count(), 6);
+    let described = text_of_id(&page.body, "CO-trend-desc");
+    for sentence in [rose, fell, same] {
+        assert!(described.contains(sentence), "{sentence}: {described}");
+    }
+    assert!(!page.body.contains("<details class=\"waymark-chart-data\">"));
+    let table = between(&page.body, "id=\"CO-trend-table\"", "</table>");
+    assert!(
+        table.contains(
+            "1. Build Cross-Agency Partnerships</th><td>0</td><td>100</td><td>up 100</td>"
+        ),
+        "{table}"
+    );
+
+    // The API gives each element's short name and its score in each snapshot.
+    let (status, r) = call(
+        &app,
+        &token,
+        "GET",
+        &format!("/api/v1/programs/{SLUG}/reports/CO"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r["snapshot_kinds"],
+        serde_json::json!(["baseline", "mid_year"])
+    );
+    assert_eq!(r["elements"][0]["short_name"], "Partnerships");
+    assert_eq!(
+        r["elements"][0]["scores"],
+        serde_json::json!([
+            {"kind": "baseline", "score": 0.0},
+            {"kind": "mid_year", "score": 100.0}
+        ])
+    );
     app.stop().await;
 }

@@ -2013,3 +2013,106 @@ async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
     app.stop().await;
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Issue 15, part 6: the charts explain themselves on a phone (375 px) and
+/// a desktop. On the 2016 results page and state report (Colorado: a
+/// baseline and a mid-year snapshot) the radar names its elements, and
+/// every text of every chart, as the browser draws it, lies inside its
+/// chart, overlaps no other text of the chart, and is at least 10 px tall;
+/// nothing scrolls sideways and axe finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn charts_are_labelled_in_words_that_fit_on_a_phone() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
+    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    let lead = sign_ins
+        .iter()
+        .find(|s| s.email.starts_with("lead.co@"))
+        .expect("Colorado's lead");
+    sign_in_with_the_form(client, &base, &lead.email, &lead.password).await;
+    let slug = waymark::demo::PROGRAM_SLUG;
+    let pages = [
+        (format!("/programs/{slug}/assessment/CO/results"), 2),
+        (format!("/programs/{slug}/reports/CO"), 1),
+    ];
+    for width in [375, 1280] {
+        set_viewport_width(client, width).await;
+        for (page, charts) in &pages {
+            client.goto(&format!("{base}{page}")).await.unwrap();
+            let found: Value = client
+                .execute(
+                    r#"const out = [];
+                       for (const svg of document.querySelectorAll('svg[role=img]')) {
+                         const box = svg.getBoundingClientRect();
+                         const texts = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]);
+                         const problems = [];
+                         for (const [s, r] of texts) {
+                           if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {
+                             problems.push(`"${s}" is cut (${Math.round(r.left)}..${Math.round(r.right)} in ${Math.round(box.left)}..${Math.round(box.right)})`);
+                           }
+                           if (r.height < 10) { problems.push(`"${s}" is ${r.height.toFixed(1)} px tall`); }
+                         }
+                         for (let i = 0; i < texts.length; i++) {
+                           for (let j = i + 1; j < texts.length; j++) {
+                             const [a, p] = texts[i], [b, q] = texts[j];
+                             const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+                             const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+                             if (x > 1 && y > 1) { problems.push(`"${a}" overlaps "${b}"`); }
+                           }
+                         }
+                         out.push([svg.getAttribute('class'), texts.map(t => t[0]), problems]);
+                       }
+                       return out;"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let found = found.as_array().unwrap();
+            if found.len() != *charts {
+                failures.push(format!(
+                    "{page} at {width} px: {} charts, not {charts}",
+                    found.len()
+                ));
+            }
+            for c in found {
+                for p in c[2].as_array().unwrap() {
+                    failures.push(format!("{page} at {width} px, {}: {p}", c[0]));
+                }
+                if c[0] == "waymark-radar" {
+                    let labels: Vec<&str> = c[1]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter_map(|t| t.as_str())
+                        .collect();
+                    for name in ["Partnerships", "Funding", "Measurement"] {
+                        if !labels.contains(&name) {
+                            failures.push(format!("{page}: the radar lacks {name}: {labels:?}"));
+                        }
+                    }
+                }
+            }
+            let (over, wide) = sideways_scroll(client).await;
+            if over > 0 {
+                failures.push(format!(
+                    "{page} at {width} px scrolls sideways by {over} px: {wide}"
+                ));
+            }
+            for v in axe_violations(client, &axe).await {
+                failures.push(format!("{page} at {width} px: {v}"));
+            }
+        }
+    }
+    chrome.stop().await;
+    app.stop().await;
+    assert!(failures.is_empty(), "{failures:#?}");
+}
