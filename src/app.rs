@@ -41,6 +41,9 @@ pub struct AppState {
     /// The states, district and territories: fixed by the first migration,
     /// so read once at start.
     pub places: Arc<Vec<crate::program::store::Jurisdiction>>,
+    /// Each program's elements and their sizes, read once (an instrument
+    /// never changes once built).
+    pub element_sizes: Arc<crate::work::store::ElementSizes>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             frozen: Arc::default(),
             search: Arc::new(search),
             places: Arc::new(places),
+            element_sizes: Arc::default(),
         })
     }
 

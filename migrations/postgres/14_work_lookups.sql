@@ -21,3 +21,8 @@ CREATE TABLE forum_reads (
     read_at BIGINT NOT NULL,
     PRIMARY KEY (user_id, thread_id)
 );
+
+-- Whether a person has ever signed in: the roster and the lead's home page
+-- ask it of each invited member, which without this reads every line of
+-- the audit log the person is the actor of.
+CREATE INDEX audit_log_sign_ins ON audit_log (actor_user_id, action, outcome);

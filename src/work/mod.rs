@@ -371,27 +371,27 @@ pub fn review_item(
 }
 
 /// The elements every rater has rated in full whose consensus is not
-/// complete: (key, name). `rated` is (person, element, answered), `agreed`
+/// complete: (key, name). `raters` is how many members can rate,
+/// `complete` (element, members who answered all its indicators), `agreed`
 /// (element, indicators agreed).
 pub fn ready_for_consensus(
     elements: &[ElementProgress],
-    raters: &[i64],
-    rated: &[(i64, String, i64)],
+    raters: usize,
+    complete: &[(String, i64)],
     agreed: &[(String, i64)],
 ) -> Vec<(String, String)> {
-    if raters.is_empty() {
+    if raters == 0 {
         return vec![];
     }
+    let count = |list: &[(String, i64)], key: &str| {
+        list.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+    };
     elements
         .iter()
         .filter(|e| {
             let all = e.indicators as i64;
-            let everyone = raters.iter().all(|r| {
-                rated
-                    .iter()
-                    .any(|(u, k, n)| u == r && *k == e.key && *n >= all)
-            });
-            let done = agreed.iter().any(|(k, n)| *k == e.key && *n >= all);
+            let everyone = count(complete, &e.key) >= raters as i64;
+            let done = count(agreed, &e.key) >= all;
             all > 0 && everyone && !done
         })
         .map(|e| (e.key.clone(), e.name.clone()))
@@ -1150,5 +1150,28 @@ mod tests {
             role_lines(&user, std::slice::from_ref(&program), &places),
             ["State team lead for Alabama, applying to ACP 2026-27"]
         );
+    }
+
+    #[test]
+    fn consensus_is_ready_when_every_rater_has_rated_an_element_in_full() {
+        let elements = [
+            element("e1", 0, 3),
+            element("e2", 0, 2),
+            element("e3", 0, 0),
+        ];
+        let complete = [("e1".to_owned(), 3), ("e2".to_owned(), 2)];
+        // Three raters: e1 is ready; e2 waits for one; e3 has no indicators.
+        assert_eq!(
+            ready_for_consensus(&elements, 3, &complete, &[]),
+            [("e1".to_owned(), "Element e1".to_owned())]
+        );
+        // Once e1's consensus is complete it is no longer waiting.
+        assert!(ready_for_consensus(&elements, 3, &complete, &[("e1".into(), 3)]).is_empty());
+        // A consensus in part still waits.
+        assert_eq!(
+            ready_for_consensus(&elements, 3, &complete, &[("e1".into(), 2)]).len(),
+            1
+        );
+        assert!(ready_for_consensus(&elements, 0, &complete, &[]).is_empty());
     }
 }

@@ -104,7 +104,7 @@ pub async fn for_person(
         .iter()
         .any(|g| matches!(g.role, Role::StateLead | Role::StateMember));
     if rates {
-        let (teams, mut elements) = store::team_facts(pool, user.id).await?;
+        let teams = store::team_facts(pool, user.id).await?;
         for g in &user.grants {
             let (Role::StateLead | Role::StateMember, Some(program_id), Some(code)) =
                 (g.role, g.program_id, &g.state_code)
@@ -122,17 +122,11 @@ pub async fn for_person(
             if y.stage == YearStage::Ended {
                 continue;
             }
-            if !elements.iter().any(|e| e.program_id == program_id) {
+            let mut elements = state.element_sizes.of(pool, program_id).await?;
+            if elements.is_empty() {
                 // The instrument is built the first time anyone needs it.
-                let built =
-                    crate::assessment::service::instrument(state, &state.frameworks, &y.full)
-                        .await?;
-                elements.extend(built.elements().into_iter().map(|e| store::ElementSize {
-                    program_id,
-                    indicators: e.indicators.len() as i64,
-                    key: e.key,
-                    name: e.name,
-                }));
+                crate::assessment::service::instrument(state, &state.frameworks, &y.full).await?;
+                elements = state.element_sizes.of(pool, program_id).await?;
             }
             let lead = g.role == Role::StateLead;
             let name = state.place_name(code);
@@ -370,7 +364,7 @@ fn assessment_items(
     let mut out = Vec::new();
     // Once the baseline is frozen, rating waits until the team starts the
     // next round (a round opens as soon as anyone looks at the assessment).
-    if team.rated.is_empty() && !team.snapshots.is_empty() {
+    if !team.round_started && !team.snapshots.is_empty() {
         return out;
     }
     let code = team.state_code.as_str();
@@ -391,7 +385,22 @@ fn assessment_items(
     out.extend(super::rate_item(&y.program, state_name, code, &mine));
     if lead && team.round.is_some() {
         let raters: Vec<i64> = team.members.iter().filter_map(|m| m.user_id).collect();
-        let ready = super::ready_for_consensus(&mine, &raters, &team.rated, &team.agreed);
+        // Per element, the raters who have answered every indicator.
+        let complete: Vec<(String, i64)> = mine
+            .iter()
+            .map(|e| {
+                let n = raters
+                    .iter()
+                    .filter(|r| {
+                        team.rated
+                            .iter()
+                            .any(|(u, k, n)| u == *r && *k == e.key && *n >= e.indicators as i64)
+                    })
+                    .count();
+                (e.key.clone(), n as i64)
+            })
+            .collect();
+        let ready = super::ready_for_consensus(&mine, raters.len(), &complete, &team.agreed);
         out.extend(super::consensus_item(&y.program, state_name, code, &ready));
     }
     out

@@ -35,10 +35,14 @@ pub struct TeamFacts {
     pub state_code: String,
     /// The assessment round open now, if any.
     pub round: Option<i64>,
+    /// Whether anyone has answered an indicator in the open round.
+    pub round_started: bool,
     /// Answered ratings in the open round per (person, element).
     pub rated: Vec<(i64, String, i64)>,
     /// Indicators with an answered consensus in the open round, per element.
     pub agreed: Vec<(String, i64)>,
+    /// The roster; whether each has joined is known only for invited
+    /// members (the only ones the queue asks about).
     pub members: Vec<MemberFacts>,
     /// The snapshots frozen so far, oldest first.
     pub snapshots: Vec<SnapshotKind>,
@@ -63,12 +67,11 @@ pub struct ElementSize {
     pub indicators: i64,
 }
 
-/// The person's state teams (in the cohort: a team exists) and the elements
-/// of those teams' programs, in element order.
+/// The person's state teams (in the cohort: a team exists).
 pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
     e: E,
     user_id: i64,
-) -> sqlx::Result<(Vec<TeamFacts>, Vec<ElementSize>)> {
+) -> sqlx::Result<Vec<TeamFacts>> {
     let rows: Vec<FactRow> = sqlx::query_as(
         "WITH mine AS (
              SELECT DISTINCT g.program_id, g.state_code FROM role_grants g
@@ -81,15 +84,20 @@ pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
                  SELECT 1 FROM assessment_rounds later
                  WHERE later.program_id = r.program_id AND later.state_code = r.state_code
                    AND later.closed_at IS NULL AND later.round > r.round))
-         -- each team: id = the open round's
+         -- each team: id = the open round's, n1 = 1 once anyone has answered in it
          SELECT 'team' AS fact, mine.program_id, mine.state_code, CAST(o.id AS BIGINT) AS id,
                 CAST(NULL AS TEXT) AS a, CAST(NULL AS TEXT) AS b, CAST(NULL AS TEXT) AS c,
-                CAST(NULL AS TEXT) AS d, CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2,
+                CAST(NULL AS TEXT) AS d,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM member_ratings r WHERE r.round_id = o.id
+                                         AND (r.level IS NOT NULL OR r.not_sure = 1))
+                          THEN 1 ELSE 0 END AS BIGINT) AS n1,
+                CAST(NULL AS BIGINT) AS n2,
                 CAST(NULL AS BIGINT) AS n3, CAST(NULL AS BIGINT) AS n4, CAST(NULL AS BIGINT) AS n5
          FROM mine LEFT JOIN open_rounds o
            ON o.program_id = mine.program_id AND o.state_code = mine.state_code
          UNION ALL
-         -- id = the person who rated, a = element, n1 = answered indicators
+         -- answered ratings per person and element: id = the person,
+         -- a = element, n1 = how many
          SELECT 'rated', o.program_id, o.state_code, r.user_id, i.element_key, NULL, NULL, NULL,
                 COUNT(*), NULL, NULL, NULL, NULL
          FROM open_rounds o
@@ -107,20 +115,16 @@ pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
          WHERE c.level IS NOT NULL OR c.not_sure = 1
          GROUP BY o.program_id, o.state_code, i.element_key
          UNION ALL
-         -- id = element number, a = key, b = name, n1 = indicators
-         SELECT 'element', n.program_id, NULL, i.element_number, i.element_key, i.element_name,
-                NULL, NULL, COUNT(*), NULL, NULL, NULL, NULL
-         FROM indicators i JOIN instruments n ON n.id = i.instrument_id
-         WHERE n.program_id IN (SELECT program_id FROM mine)
-         GROUP BY n.program_id, i.element_number, i.element_key, i.element_name
-         UNION ALL
          -- id = account, a = name, b = sector, c = email, n1 = invited at,
          -- n2..n5 = has a password, account on, has signed in, has rated
+         -- (whether one has signed in is looked up only where it can
+         -- matter: an invited member who has set no password)
          SELECT 'member', m.program_id, m.state_code, m.user_id, m.name, m.sector, m.email, NULL,
                 m.invited_at,
                 CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END,
                 CASE WHEN u.active = 1 THEN 1 ELSE 0 END,
-                CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = m.user_id)
+                CASE WHEN m.invited_at IS NULL OR u.password_hash IS NOT NULL THEN 0
+                     WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = m.user_id)
                        OR EXISTS (SELECT 1 FROM audit_log l WHERE l.actor_user_id = m.user_id
                                   AND l.action = 'sign_in' AND l.outcome = 'ok')
                        OR EXISTS (SELECT 1 FROM api_tokens k WHERE k.user_id = m.user_id
@@ -136,8 +140,7 @@ pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
          SELECT 'snapshot', s.program_id, s.state_code, s.id, s.kind, NULL, NULL, NULL,
                 s.taken_at, NULL, NULL, NULL, NULL
          FROM snapshots s
-         JOIN mine ON mine.program_id = s.program_id AND mine.state_code = s.state_code
-         ORDER BY 1, 2, 3, 4, 9",
+         JOIN mine ON mine.program_id = s.program_id AND mine.state_code = s.state_code",
     )
     .bind(user_id)
     .fetch_all(e)
@@ -145,28 +148,21 @@ pub async fn team_facts<'c, E: Executor<'c, Database = Any>>(
     Ok(read_team_facts(rows))
 }
 
-fn read_team_facts(rows: Vec<FactRow>) -> (Vec<TeamFacts>, Vec<ElementSize>) {
+fn read_team_facts(mut rows: Vec<FactRow>) -> Vec<TeamFacts> {
+    // Snapshots as taken (the query does not sort).
+    rows.sort_by_key(|r| (r.program_id, r.id));
     let mut teams: Vec<TeamFacts> = Vec::new();
-    let mut elements = Vec::new();
     for r in rows.iter().filter(|r| r.fact == "team") {
         teams.push(TeamFacts {
             program_id: r.program_id,
             state_code: r.state_code.clone().unwrap_or_default(),
             round: r.id,
+            round_started: r.n1 == Some(1),
             ..TeamFacts::default()
         });
     }
     for r in rows {
         let text = |v: Option<String>| v.unwrap_or_default();
-        if r.fact == "element" {
-            elements.push(ElementSize {
-                program_id: r.program_id,
-                key: text(r.a),
-                name: text(r.b),
-                indicators: r.n1.unwrap_or(0),
-            });
-            continue;
-        }
         let Some(team) = teams
             .iter_mut()
             .find(|t| t.program_id == r.program_id && Some(&t.state_code) == r.state_code.as_ref())
@@ -199,7 +195,62 @@ fn read_team_facts(rows: Vec<FactRow>) -> (Vec<TeamFacts>, Vec<ElementSize>) {
             _ => {}
         }
     }
-    (teams, elements)
+    teams
+}
+
+/// Each program's elements with their number of indicators, read once per
+/// process: an instrument never changes once built (nothing updates or
+/// deletes its indicators), so nothing here needs invalidating, however
+/// many instances run.
+#[derive(Default)]
+pub struct ElementSizes {
+    kept: std::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<Vec<ElementSize>>>>,
+}
+
+impl ElementSizes {
+    /// The program's elements in element order; empty before its
+    /// instrument is built (and then not kept).
+    pub async fn of(
+        &self,
+        pool: &sqlx::AnyPool,
+        program_id: i64,
+    ) -> sqlx::Result<std::sync::Arc<Vec<ElementSize>>> {
+        if let Some(sizes) = self
+            .kept
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&program_id)
+        {
+            return Ok(sizes.clone());
+        }
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT i.element_key, i.element_name, COUNT(*)
+             FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+             WHERE n.program_id = $1
+             GROUP BY i.element_number, i.element_key, i.element_name
+             ORDER BY i.element_number",
+        )
+        .bind(program_id)
+        .fetch_all(pool)
+        .await?;
+        let sizes = std::sync::Arc::new(
+            rows.into_iter()
+                .map(|(key, name, indicators)| ElementSize {
+                    program_id,
+                    key,
+                    name,
+                    indicators,
+                })
+                .collect::<Vec<_>>(),
+        );
+        if !sizes.is_empty() {
+            self.kept
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(program_id, sizes.clone());
+        }
+        Ok(sizes)
+    }
 }
 
 /// Plan steps the person owns that are not done:
@@ -248,7 +299,7 @@ pub struct ForumNews {
 }
 
 /// How many of a partner's submissions are listed.
-const SUBMISSIONS_SHOWN: i64 = 20;
+const SUBMISSIONS_SHOWN: usize = 20;
 
 /// The person's plan steps, action items, activities in `now..until` and
 /// those over with no notes, reviews and Exchange submissions.
@@ -259,15 +310,9 @@ pub async fn person_facts<'c, E: Executor<'c, Database = Any>>(
     until: i64,
 ) -> sqlx::Result<PersonFacts> {
     let rows: Vec<FactRow> = sqlx::query_as(
-        "WITH taking_part AS (
-             -- activities the person is invited to, or of a state whose team
-             -- they are on or coach (only a state with a team has any)
-             SELECT activity_id FROM activity_people WHERE user_id = $1
-             UNION
-             SELECT s.activity_id FROM activity_states s
-             JOIN role_grants g ON g.program_id = s.program_id AND g.state_code = s.state_code
-             WHERE g.user_id = $1 AND g.role IN ('state_lead', 'state_member', 'coach'))
-         -- a = state name, b = words, c = due on
+        // No branch sorts or groups (each would build a temporary b-tree on
+        // every home page); the lists are ordered and counted in Rust.
+        "-- a = state name, b = words, c = due on
          SELECT 'step' AS fact, p.program_id, p.state_code, CAST(s.id AS BIGINT) AS id,
                 j.name AS a, s.text AS b, s.due_on AS c, CAST(NULL AS TEXT) AS d,
                 CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS BIGINT) AS n3,
@@ -305,16 +350,22 @@ pub async fn person_facts<'c, E: Executor<'c, Database = Any>>(
          WHERE o.user_id = $1 AND o.role = 'organizer'
            AND a.status <> 'cancelled' AND a.ends_at < $2 AND a.notes = ''
          UNION ALL
-         -- coming: the same columns, n3 = 0, n4 = 1 when the person organizes it
+         -- coming, invited: the same columns, n3 = 0, n4 = 1 when the person
+         -- organizes it
          SELECT 'coming', a.program_id, NULL, a.id, a.kind, a.title, a.status, NULL,
-                a.starts_at, a.ends_at, 0,
-                CASE WHEN EXISTS (SELECT 1 FROM activity_people o
-                                  WHERE o.activity_id = a.id AND o.user_id = $1
-                                    AND o.role = 'organizer')
-                     THEN 1 ELSE 0 END,
-                NULL
-         FROM activities a JOIN taking_part t ON t.activity_id = a.id
-         WHERE a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3
+                a.starts_at, a.ends_at, 0, CASE WHEN o.role = 'organizer' THEN 1 ELSE 0 END, NULL
+         FROM activity_people o JOIN activities a ON a.id = o.activity_id
+         WHERE o.user_id = $1 AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3
+         UNION ALL
+         -- coming, of a state whose team the person is on or coaches (only a
+         -- state with a team has any); one invited as well comes twice
+         SELECT 'coming', a.program_id, NULL, a.id, a.kind, a.title, a.status, NULL,
+                a.starts_at, a.ends_at, 0, 0, NULL
+         FROM role_grants g
+         JOIN activity_states s ON s.program_id = g.program_id AND s.state_code = g.state_code
+         JOIN activities a ON a.id = s.activity_id
+         WHERE g.user_id = $1 AND g.role IN ('state_lead', 'state_member', 'coach')
+           AND a.status = 'scheduled' AND a.starts_at >= $2 AND a.starts_at < $3
          UNION ALL
          -- a = state name
          SELECT 'review', ap.program_id, ap.state_code, ap.id, j.name, NULL, NULL, NULL,
@@ -339,32 +390,34 @@ pub async fn person_facts<'c, E: Executor<'c, Database = Any>>(
          WHERE m.user_id = $1 AND p.hidden = 0 AND t.hidden = 0
            AND m.created_at > COALESCE(r.read_at, 0)
          UNION ALL
-         -- others' posts in a thread the person watches, since they last
+         -- each thread the person watches, with others' posts since they last
          -- read it (or since they began to watch): id = thread, a = title,
          -- n1 = how many, n2 = the first of them
          SELECT 'replies', t.program_id, c.private_to, t.id, t.title, NULL, NULL, NULL,
-                COUNT(*), MIN(p.id), NULL, NULL, NULL
+                (SELECT COUNT(*) FROM forum_posts p
+                 WHERE p.thread_id = t.id AND p.hidden = 0
+                   AND (p.author_id IS NULL OR p.author_id <> $1)
+                   AND p.id > COALESCE(r.last_post_id, 0) AND p.created_at >= w.created_at),
+                (SELECT MIN(p.id) FROM forum_posts p
+                 WHERE p.thread_id = t.id AND p.hidden = 0
+                   AND (p.author_id IS NULL OR p.author_id <> $1)
+                   AND p.id > COALESCE(r.last_post_id, 0) AND p.created_at >= w.created_at),
+                NULL, NULL, NULL
          FROM forum_watches w
          JOIN forum_threads t ON t.id = w.target_id
          JOIN forum_categories c ON c.id = t.category_id
-         JOIN forum_posts p ON p.thread_id = t.id
          LEFT JOIN forum_reads r ON r.user_id = w.user_id AND r.thread_id = t.id
-         WHERE w.user_id = $1 AND w.target = 'thread' AND t.hidden = 0 AND p.hidden = 0
-           AND (p.author_id IS NULL OR p.author_id <> $1)
-           AND p.id > COALESCE(r.last_post_id, 0) AND p.created_at >= w.created_at
-         GROUP BY t.program_id, c.private_to, t.id, t.title
+         WHERE w.user_id = $1 AND w.target = 'thread' AND t.hidden = 0
          UNION ALL
          -- a = kind, b = title, c = status, n1 = last changed
-         SELECT 'submission', 0, NULL, x.id, x.kind, x.title, x.status, NULL,
-                x.updated_at, NULL, NULL, NULL, NULL
-         FROM (SELECT id, kind, title, status, updated_at FROM exchange_items
-               WHERE submitted_by = $1 AND status IN ('pending', 'rejected')
-               ORDER BY updated_at DESC, id DESC LIMIT $4) x",
+         SELECT 'submission', 0, NULL, id, kind, title, status, NULL,
+                updated_at, NULL, NULL, NULL, NULL
+         FROM exchange_items
+         WHERE submitted_by = $1 AND status IN ('pending', 'rejected')",
     )
     .bind(user_id)
     .bind(now)
     .bind(until)
-    .bind(SUBMISSIONS_SHOWN)
     .fetch_all(e)
     .await?;
     Ok(read_person_facts(rows))
@@ -434,7 +487,7 @@ fn read_person_facts(rows: Vec<FactRow>) -> PersonFacts {
                 mentioned_by: Some(r.b.unwrap_or_else(|| "Someone".to_owned())),
                 new_replies: 0,
             }),
-            "replies" => f.forum.push(ForumNews {
+            "replies" if r.n1.unwrap_or(0) > 0 => f.forum.push(ForumNews {
                 program_id: r.program_id,
                 private_to: r.state_code,
                 thread_id: id,
@@ -455,12 +508,19 @@ fn read_person_facts(rows: Vec<FactRow>) -> PersonFacts {
     f.action_items = actions.into_iter().map(|(_, a)| a).collect();
     let by_start = |a: &ActivityRow, b: &ActivityRow| a.4.cmp(&b.4).then(a.1.cmp(&b.1));
     unrecorded.sort_by(by_start);
-    coming.sort_by(by_start);
+    // An activity both invited to and of the person's state: kept once,
+    // as the organizer if they organize it.
+    coming.sort_by(|a, b| by_start(a, b).then(b.8.cmp(&a.8)));
+    coming.dedup_by_key(|a| a.1);
     f.activities = unrecorded;
     f.activities.extend(coming);
     f.reviews.sort_by(|a, b| a.2.cmp(&b.2));
     submissions.sort_by(|(ta, a), (tb, b)| tb.cmp(ta).then(b.0.cmp(&a.0)));
-    f.submissions = submissions.into_iter().map(|(_, s)| s).collect();
+    f.submissions = submissions
+        .into_iter()
+        .map(|(_, s)| s)
+        .take(SUBMISSIONS_SHOWN)
+        .collect();
     f
 }
 
