@@ -433,7 +433,8 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
                     (
                         "Confirm who from your agency joins the spring site visit",
                         -4,
-                        false,
+                        // Massachusetts and Oregon are on track.
+                        matches!(*code, "MA" | "OR"),
                     ),
                     (
                         "Send your agency's comments on the draft charter to the lead",
