@@ -119,6 +119,55 @@ async fn a_refused_form_sent_by_keyboard_opens_on_its_focused_error_summary() {
             .await
             .unwrap();
         assert_eq!(next, links[0][0], "Tab goes on to the first link");
+        // Following it puts the focus in the field itself.
+        press(client, Key::Enter).await;
+        let focused: Value = client
+            .execute(
+                "return document.activeElement.id || document.activeElement.tagName",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let wanted = links[0][0]
+            .as_str()
+            .unwrap()
+            .trim_start_matches('#')
+            .to_owned();
+        let target_is_group: bool = client
+            .execute(
+                &format!(
+                    "return !document.getElementById('{wanted}').matches('input, select, textarea')"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_bool()
+            .unwrap();
+        if target_is_group {
+            let inside: bool = client
+                .execute(
+                    &format!(
+                        "return document.getElementById('{wanted}').contains(document.activeElement)"
+                    ),
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .as_bool()
+                .unwrap();
+            assert!(inside, "the focus is in {wanted}'s choices, not {focused}");
+        } else {
+            assert_eq!(focused, wanted, "following the link focuses the field");
+        }
+        // Back to the summary for axe, as the page opened.
+        client
+            .execute(
+                "document.querySelector('[data-error-summary]').focus()",
+                vec![],
+            )
+            .await
+            .unwrap();
         for v in axe_violations(client, &axe).await {
             failures.push(format!("roster with a mistake at {width} px: {v}"));
         }
