@@ -153,15 +153,15 @@ pub mod tests {
         }
     }
 
-    #[test]
-    fn the_next_element_follows_element_order() {
-        let instrument = Instrument {
+    /// The instrument built from `f`, as stored (indicators numbered from 1).
+    fn built(f: &Framework) -> Instrument {
+        Instrument {
             id: 1,
             program_id: 1,
-            framework: "test".into(),
-            framework_version: "1".into(),
+            framework: f.slug.clone(),
+            framework_version: f.version.clone(),
             scale: crate::assessment::Scale::default_four_phases(),
-            indicators: build(&framework(3, 2))
+            indicators: build(f)
                 .into_iter()
                 .enumerate()
                 .map(|(i, n)| crate::assessment::Indicator {
@@ -174,7 +174,12 @@ pub mod tests {
                     components: n.components,
                 })
                 .collect(),
-        };
+        }
+    }
+
+    #[test]
+    fn the_next_element_follows_element_order() {
+        let instrument = built(&framework(3, 2));
         assert_eq!(instrument.next_element("e1").as_deref(), Some("e2"));
         assert_eq!(instrument.next_element("e2").as_deref(), Some("e3"));
         assert_eq!(instrument.next_element("e3"), None);
@@ -185,26 +190,7 @@ pub mod tests {
     fn short_names_come_from_the_framework_or_else_the_stored_name() {
         let registry = crate::framework::load::builtin();
         let six = registry.get("six-key-elements").unwrap();
-        let mut instrument = Instrument {
-            id: 1,
-            program_id: 1,
-            framework: six.slug.clone(),
-            framework_version: six.version.clone(),
-            scale: crate::assessment::Scale::default_four_phases(),
-            indicators: build(six)
-                .into_iter()
-                .enumerate()
-                .map(|(i, n)| crate::assessment::Indicator {
-                    id: i as i64 + 1,
-                    element_key: n.element_key,
-                    element_number: n.element_number,
-                    element_name: n.element_name,
-                    strategy_key: n.strategy_key,
-                    text: n.text,
-                    components: n.components,
-                })
-                .collect(),
-        };
+        let mut instrument = built(six);
         let short = instrument.short_names(&registry);
         assert_eq!(short.len(), 6);
         assert_eq!(short["partnerships"], "Partnerships");

@@ -370,6 +370,29 @@ pub fn review_item(
     })
 }
 
+/// Per element, how many of `raters` have answered every one of its
+/// indicators; `rated` is (person, element, answered).
+pub fn complete_raters(
+    elements: &[ElementProgress],
+    raters: &[i64],
+    rated: &[(i64, String, i64)],
+) -> Vec<(String, i64)> {
+    elements
+        .iter()
+        .map(|e| {
+            let n = raters
+                .iter()
+                .filter(|r| {
+                    rated
+                        .iter()
+                        .any(|(u, k, n)| u == *r && *k == e.key && *n >= e.indicators as i64)
+                })
+                .count();
+            (e.key.clone(), n as i64)
+        })
+        .collect()
+}
+
 /// The elements every rater has rated in full whose consensus is not
 /// complete: (key, name). `raters` is how many members can rate,
 /// `complete` (element, members who answered all its indicators), `agreed`
@@ -1173,5 +1196,21 @@ mod tests {
             1
         );
         assert!(ready_for_consensus(&elements, 0, &complete, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_rater_completes_an_element_by_answering_all_its_indicators() {
+        let elements = [element("e1", 0, 3), element("e2", 0, 2)];
+        let rated = [
+            (1, "e1".to_owned(), 3),
+            (2, "e1".to_owned(), 2),
+            (1, "e2".to_owned(), 2),
+            // Someone no longer on the roster is not counted.
+            (9, "e1".to_owned(), 3),
+        ];
+        assert_eq!(
+            complete_raters(&elements, &[1, 2], &rated),
+            [("e1".to_owned(), 1), ("e2".to_owned(), 1)]
+        );
     }
 }

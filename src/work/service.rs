@@ -385,21 +385,7 @@ fn assessment_items(
     out.extend(super::rate_item(&y.program, state_name, code, &mine));
     if lead && team.round.is_some() {
         let raters: Vec<i64> = team.members.iter().filter_map(|m| m.user_id).collect();
-        // Per element, the raters who have answered every indicator.
-        let complete: Vec<(String, i64)> = mine
-            .iter()
-            .map(|e| {
-                let n = raters
-                    .iter()
-                    .filter(|r| {
-                        team.rated
-                            .iter()
-                            .any(|(u, k, n)| u == *r && *k == e.key && *n >= e.indicators as i64)
-                    })
-                    .count();
-                (e.key.clone(), n as i64)
-            })
-            .collect();
+        let complete = super::complete_raters(&mine, &raters, &team.rated);
         let ready = super::ready_for_consensus(&mine, raters.len(), &complete, &team.agreed);
         out.extend(super::consensus_item(&y.program, state_name, code, &ready));
     }
