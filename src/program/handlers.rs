@@ -228,13 +228,15 @@ async fn home(
     let chrome = Chrome::new(&visitor, "Home", "/").with_notice(notice(&done.done));
     let (work, queue, roles, programs) = match &visitor.user {
         Some(u) => {
-            let catalogue = store::catalogue(&state.db.pool).await?;
-            let now = crate::time::now_ms();
+            let work = state
+                .kept_work
+                .for_person(&state, u, crate::time::now_ms())
+                .await?;
             (
-                work_links(u, &catalogue),
-                crate::work::service::for_person(&state, u, &catalogue, now).await?,
-                crate::work::role_lines(u, &catalogue.programs, &state.places),
-                catalogue.programs,
+                work_links(u, &work.catalogue),
+                work.queue.to_vec(),
+                crate::work::role_lines(u, &work.catalogue.programs, &state.places),
+                work.catalogue.programs.clone(),
             )
         }
         None => (vec![], vec![], vec![], store::list(&state.db.pool).await?),

@@ -29,8 +29,11 @@ async fn my_work(
     State(state): State<AppState>,
     ApiUser { user, .. }: ApiUser,
 ) -> Result<Json<Work>, ApiError> {
-    let catalogue = crate::program::store::catalogue(&state.db.pool).await?;
-    let items =
-        super::service::for_person(&state, &user, &catalogue, crate::time::now_ms()).await?;
-    Ok(Json(Work { items }))
+    let work = state
+        .kept_work
+        .for_person(&state, &user, crate::time::now_ms())
+        .await?;
+    Ok(Json(Work {
+        items: work.queue.to_vec(),
+    }))
 }

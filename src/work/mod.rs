@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod hub;
+pub mod kept;
 pub mod service;
 pub mod store;
 

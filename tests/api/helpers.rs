@@ -137,6 +137,28 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
+    /// Another Waymark process over the same database, with its own
+    /// memory and port, as when several instances serve one deployment.
+    pub async fn another_instance(&self) -> Running {
+        let data_dir = self.dir.path().display().to_string();
+        let listen = format!("127.0.0.1:{}", free_port());
+        let base = format!("http://{listen}");
+        let config = Config::from_pairs(&[
+            ("database_url", &self.database_url),
+            ("data_dir", &data_dir),
+            ("listen", &listen),
+            ("base_url", &base),
+            ("job_poll_ms", "50"),
+        ])
+        .expect("test settings");
+        let state = AppState::build(config.clone())
+            .await
+            .expect("build app state");
+        waymark::app::start_with_state(state, config.listen)
+            .await
+            .expect("start")
+    }
+
     /// Adds an account with a password; returns (id, password).
     pub async fn add_user(
         &self,
@@ -542,8 +564,19 @@ pub async fn call(
     path: &str,
     body: Option<Value>,
 ) -> (u16, Value) {
+    call_at(&app.base, token, method, path, body).await
+}
+
+/// `call`, to the server at `base` (say, another instance).
+pub async fn call_at(
+    base: &str,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let client = reqwest::Client::new();
-    let url = format!("{}{path}", app.base);
+    let url = format!("{base}{path}");
     let req = match method {
         "GET" => client.get(url),
         "PUT" => client.put(url),

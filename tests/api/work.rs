@@ -4,11 +4,13 @@
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, call};
+use crate::helpers::{Backend, TestApp, call, call_at};
 
 both_backends!(
     a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
     the_work_queue_leads_each_person_to_their_work,
+    a_queue_kept_in_memory_follows_a_change_made_through_another_instance,
+    every_table_moves_the_data_version_or_is_left_out_on_purpose,
 );
 
 async fn sign_in_demo(app: &TestApp, email: &str) -> crate::helpers::Browser {
@@ -755,5 +757,182 @@ async fn each_program_page_is_the_hub_of_its_year(backend: Backend) {
     for part in ["/peers\"", "/activities\"", "/forum\"", "/assessment/"] {
         assert!(!page.body.contains(part), "Wyoming is offered {part}");
     }
+    app.stop().await;
+}
+
+/// Queues are kept between requests under the data version: a rating
+/// saved through another instance, and a role withdrawn straight in the
+/// database, show in this instance's next answer, page and API alike.
+async fn a_queue_kept_in_memory_follows_a_change_made_through_another_instance(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let program_id = current_program(&app).await;
+    let db = &app.state.db.pool;
+    let (member, token) = person(&app, "member@co.gov", "state_member", Some("CO")).await;
+    sqlx::query(
+        "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
+         VALUES ($1, 'CO', $2, 'Mo Member', NULL, 'Agency', 'workforce_development', 'state', 'member', 1)",
+    )
+    .bind(program_id)
+    .bind(member)
+    .execute(db)
+    .await
+    .unwrap();
+    let (_, password) = app
+        .add_user("reader@co.gov", "state_member", Some("now"), Some("CO"))
+        .await;
+    let page_reader = app.browser();
+    assert_eq!(
+        page_reader.sign_in("reader@co.gov", &password).await.status,
+        303
+    );
+    let other = app.another_instance().await;
+    let other_base = format!("http://{}", other.addr);
+
+    let rate_text = |items: &[Value]| {
+        items
+            .iter()
+            .find(|i| i["kind"] == "rate_assessment")
+            .map(|i| i["text"].as_str().unwrap().to_owned())
+    };
+    let zero = "Rate Colorado's readiness assessment: 0 of 6 elements done";
+    // Asked twice on each instance: the second answer is the kept one.
+    for _ in 0..2 {
+        assert_eq!(rate_text(&work(&app, &token).await).as_deref(), Some(zero));
+        let (status, body) = call_at(&other_base, &token, "GET", "/api/v1/me/work", None).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            rate_text(body["items"].as_array().unwrap()).as_deref(),
+            Some(zero)
+        );
+        assert!(
+            page_reader
+                .get("/")
+                .await
+                .body
+                .contains("0 of 6 elements done")
+        );
+    }
+
+    // The member rates a whole element through the other instance.
+    let element: String = sqlx::query_scalar(
+        "SELECT i.element_key FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         WHERE n.program_id = $1 ORDER BY i.id LIMIT 1",
+    )
+    .bind(program_id)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let indicators: Vec<i64> = sqlx::query_scalar(
+        "SELECT i.id FROM indicators i JOIN instruments n ON n.id = i.instrument_id
+         WHERE n.program_id = $1 AND i.element_key = $2",
+    )
+    .bind(program_id)
+    .bind(&element)
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let ratings: Vec<Value> = indicators
+        .iter()
+        .map(|id| serde_json::json!({"indicator_id": id, "level": 2}))
+        .collect();
+    let (status, body) = call_at(
+        &other_base,
+        &token,
+        "PUT",
+        "/api/v1/programs/now/assessment/CO/ratings",
+        Some(serde_json::json!({ "ratings": ratings })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        rate_text(&work(&app, &token).await).as_deref(),
+        Some("Rate Colorado's readiness assessment: 1 of 6 elements done")
+    );
+
+    // The reader's role is withdrawn by another process: their home page
+    // no longer offers Colorado's assessment.
+    assert!(page_reader.get("/").await.body.contains("Rate Colorado"));
+    sqlx::query("DELETE FROM role_grants WHERE user_id = (SELECT id FROM users WHERE email = 'reader@co.gov')")
+        .execute(&other.state.db.pool)
+        .await
+        .unwrap();
+    let home = page_reader.get("/").await;
+    assert_eq!(home.status, 200);
+    assert!(!home.body.contains("Rate Colorado"), "{}", home.body);
+    other.stop().await;
+    app.stop().await;
+}
+
+/// A table whose changes do not move the data version must be named as
+/// such (src/work/kept.rs); any other has the version's triggers.
+async fn every_table_moves_the_data_version_or_is_left_out_on_purpose(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = &app.state.db.pool;
+    let (tables, followed): (Vec<String>, Vec<String>) = match backend {
+        Backend::Sqlite => (
+            sqlx::query_scalar(
+                // Full-text indexes (virtual tables and their shadow
+                // tables) follow their tables, which are followed.
+                "SELECT t.name FROM sqlite_master t WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite%'
+                   AND t.sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+                   AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'
+                                   AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND substr(t.name, 1, length(v.name) + 1) = v.name || '_')
+                 ORDER BY t.name",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap(),
+            sqlx::query_scalar(
+                "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%UPDATE data_version%'",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap(),
+        ),
+        Backend::Postgres => (
+            sqlx::query_scalar(
+                "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap(),
+            sqlx::query_scalar(
+                "SELECT DISTINCT CAST(event_object_table AS TEXT) FROM information_schema.triggers WHERE action_statement LIKE '%data_changed%'",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap(),
+        ),
+    };
+    let unplaced: Vec<&String> = tables
+        .iter()
+        .filter(|t| {
+            !followed.contains(t) && !waymark::work::kept::UNVERSIONED_TABLES.contains(&t.as_str())
+        })
+        .collect();
+    assert!(
+        unplaced.is_empty(),
+        "tables neither followed nor left out: {unplaced:?}"
+    );
+    let both: Vec<&String> = followed
+        .iter()
+        .filter(|t| waymark::work::kept::UNVERSIONED_TABLES.contains(&t.as_str()))
+        .collect();
+    assert!(
+        both.is_empty(),
+        "followed, yet listed as left out: {both:?}"
+    );
+    assert!(followed.len() > 40, "{followed:?}");
+
+    // A change moves it; staying signed in does not.
+    let before = waymark::work::kept::data_version(db).await.unwrap();
+    app.add_program("moved").await;
+    let after = waymark::work::kept::data_version(db).await.unwrap();
+    assert!(after > before);
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at + 1")
+        .execute(db)
+        .await
+        .unwrap();
+    assert_eq!(waymark::work::kept::data_version(db).await.unwrap(), after);
     app.stop().await;
 }
