@@ -97,8 +97,10 @@ pub async fn register(
 ) -> Result<Response, AppError> {
     let now = now_ms();
     let key = format!("register:{}", visitor.ip);
-    let window = throttle::load(&state.db.pool, &key).await?;
-    if let Some(secs) = throttle::retry_after(window, now, 3_600_000, PER_ADDRESS_PER_HOUR) {
+    // Counted before anything else, so registrations sent together cannot
+    // all get past the limit.
+    let window = throttle::count(&state.db.pool, &key, now, 3_600_000).await?;
+    if let Some(secs) = throttle::refused(window, now, 3_600_000, PER_ADDRESS_PER_HOUR) {
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
             message:
@@ -135,7 +137,6 @@ pub async fn register(
     };
 
     let mut tx = state.db.begin().await?;
-    throttle::record_failure(&mut *tx, &key, now, 3_600_000).await?;
     match store::find_user_by_email(&mut *tx, &form.email).await? {
         Some(existing) => {
             let email = crate::mail::templates::already_registered(

@@ -60,9 +60,21 @@ impl Errors {
     }
 }
 
-/// Only local paths are followed after sign-in, never another site.
+/// Only a path on this site is followed after sign-in, never another site:
+/// it starts with one `/` and holds no backslash, control character or
+/// space, as given and once percent-decoded. (Browsers drop tabs and line
+/// breaks from a URL and read `\\` as `/`, so `/<tab>/evil.example` would
+/// land on `//evil.example`; a line break would also break the header.)
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    fn same_site(path: &str, spaces_allowed: bool) -> bool {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path
+                .chars()
+                .any(|c| c == '\\' || c.is_control() || (!spaces_allowed && c.is_whitespace()))
+    }
+    let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy();
+    if same_site(next, false) && same_site(&decoded, true) {
         next
     } else {
         "/"
@@ -126,20 +138,18 @@ async fn signin(
     let account_key = throttle::account_key(&form.email);
     let address_key = throttle::address_key(&visitor.ip);
 
-    let by_account = throttle::load(&state.db.pool, &account_key).await?;
-    let by_address = throttle::load(&state.db.pool, &address_key).await?;
-    let wait = throttle::retry_after(
-        by_account,
+    // Counted before the password is checked, so attempts sent together
+    // cannot all get past the limit.
+    let wait = throttle::admit(
+        &state.db.pool,
+        &[
+            (&account_key, config.signin_max_failures as i64),
+            (&address_key, config.signin_max_failures_per_address as i64),
+        ],
         now,
         window_ms,
-        config.signin_max_failures as i64,
     )
-    .max(throttle::retry_after(
-        by_address,
-        now,
-        window_ms,
-        config.signin_max_failures_per_address as i64,
-    ));
+    .await?;
     if let Some(secs) = wait {
         audit::write(
             &state.db.pool,
@@ -165,10 +175,8 @@ async fn signin(
         form.password.clone(),
         user.as_ref().and_then(|u| u.password_hash.clone()),
     )
-    .await;
+    .await?;
     let Some(user) = user.filter(|_| ok) else {
-        throttle::record_failure(&state.db.pool, &account_key, now, window_ms).await?;
-        throttle::record_failure(&state.db.pool, &address_key, now, window_ms).await?;
         audit::write(
             &state.db.pool,
             &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in")
@@ -189,6 +197,7 @@ async fn signin(
     };
 
     throttle::clear(&state.db.pool, &account_key).await?;
+    throttle::forgive(&state.db.pool, &address_key).await?;
     // A new session id at every sign-in; any old one is ended.
     if let Some(old) = &visitor.session_hash {
         store::delete_session(&state.db.pool, old).await?;
@@ -298,33 +307,24 @@ async fn forgot(
     // same as ever, so nobody learns whether an account exists).
     let now = crate::time::now_ms();
     let address = format!("reset:{}", throttle::address_key(&visitor.ip));
-    if let Some(secs) = throttle::retry_after(
-        throttle::load(&state.db.pool, &address).await?,
-        now,
-        HOUR_MS,
-        RESETS_PER_ADDRESS_PER_HOUR,
-    ) {
+    let address_window = throttle::count(&state.db.pool, &address, now, HOUR_MS).await?;
+    if let Some(secs) = throttle::refused(address_window, now, HOUR_MS, RESETS_PER_ADDRESS_PER_HOUR)
+    {
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
             message: "There have been many password reset requests from your network. Please try again later.".into(),
         });
     }
-    throttle::record_failure(&state.db.pool, &address, now, HOUR_MS).await?;
     let account = format!("reset:{}", throttle::account_key(&form.email));
-    let account_allowed = throttle::retry_after(
-        throttle::load(&state.db.pool, &account).await?,
-        now,
-        HOUR_MS,
-        RESETS_PER_ACCOUNT_PER_HOUR,
-    )
-    .is_none();
+    let account_window = throttle::count(&state.db.pool, &account, now, HOUR_MS).await?;
+    let account_allowed =
+        throttle::refused(account_window, now, HOUR_MS, RESETS_PER_ACCOUNT_PER_HOUR).is_none();
     // The same answer whether or not the account exists.
     if let Some(user) = store::find_user_by_email(&state.db.pool, &form.email)
         .await?
         .filter(|u| u.active != 0 && account_allowed)
     {
         let mut tx = state.db.begin().await?;
-        throttle::record_failure(&mut *tx, &account, now, HOUR_MS).await?;
         invite::send_link(
             &state,
             &mut tx,
@@ -554,11 +554,32 @@ async fn change_password(
     CsrfForm(form): CsrfForm<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
+    // Guessing the current password from a session left open is held to
+    // the sign-in limit.
+    let config = &state.config;
+    let window_ms = config.signin_window_seconds as i64 * 1000;
+    let key = format!("change:{}", throttle::account_key(&user.email));
+    let now = now_ms();
+    let window = throttle::count(&state.db.pool, &key, now, window_ms).await?;
+    if let Some(secs) = throttle::refused(window, now, window_ms, config.signin_max_failures as i64)
+    {
+        let minutes = secs.div_ceil(60);
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: secs,
+            message: format!(
+                "The current password was wrong too many times. Wait {minutes} minute{} and try again.",
+                if minutes == 1 { "" } else { "s" }
+            ),
+        });
+    }
     let stored = store::find_user(&state.db.pool, user.id)
         .await?
         .and_then(|u| u.password_hash);
     let mut errors = FieldErrors::new();
-    if !password::verify(form.current_password, stored).await {
+    let right = password::verify(form.current_password, stored).await?;
+    if right {
+        throttle::clear(&state.db.pool, &key).await?;
+    } else {
         errors.push((
             "current_password",
             "This is not your current password.".into(),
@@ -835,5 +856,17 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        // Found from outside: a tab (or line break) the browser drops.
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/account\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/%09/evil.example"), "/");
+        assert_eq!(safe_next("/%5Cevil.example"), "/");
+        assert_eq!(safe_next("/%2F/evil.example"), "/");
+        assert_eq!(safe_next(" //evil.example"), "/");
+        assert_eq!(
+            safe_next("/exchange/search?q=career%20pathways"),
+            "/exchange/search?q=career%20pathways"
+        );
     }
 }

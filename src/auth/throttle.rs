@@ -1,6 +1,9 @@
-//! Sign-in throttling: failures are counted per account and per network
-//! address in a table, so the limit holds across instances. The counting
-//! rule is a plain function; the store does the same in one atomic upsert.
+//! Sign-in throttling: attempts are counted per account and per network
+//! address in a table, so the limit holds across instances, and counted
+//! before the password is checked, in one atomic upsert, so attempts made
+//! together cannot all slip in under the limit. The counting rule is a
+//! plain function; the store does the same. (The `failures` column holds
+//! attempts: a right one is taken back or the count cleared.)
 
 use sqlx::{Any, Executor};
 
@@ -11,24 +14,10 @@ pub struct Window {
     pub failures: i64,
 }
 
-/// If the key is locked out, the seconds until it may try again.
-pub fn retry_after(
-    window: Option<Window>,
-    now_ms: i64,
-    window_ms: i64,
-    max_failures: i64,
-) -> Option<u64> {
-    let w = window?;
-    let ends = w.start_ms + window_ms;
-    if ends > now_ms && w.failures >= max_failures {
-        Some(((ends - now_ms) as u64).div_ceil(1000).max(1))
-    } else {
-        None
-    }
-}
-
-/// The window after one more failure: a fresh window once the old one ended.
-pub fn after_failure(window: Option<Window>, now_ms: i64, window_ms: i64) -> Window {
+/// The window after one more attempt: a fresh window once the old one ended.
+/// Attempts are counted before they are checked, so attempts in flight
+/// together each see their own count and no more than the limit get past.
+pub fn after_attempt(window: Option<Window>, now_ms: i64, window_ms: i64) -> Window {
     match window {
         Some(w) if w.start_ms + window_ms > now_ms => Window {
             start_ms: w.start_ms,
@@ -38,6 +27,17 @@ pub fn after_failure(window: Option<Window>, now_ms: i64, window_ms: i64) -> Win
             start_ms: now_ms,
             failures: 1,
         },
+    }
+}
+
+/// Whether the attempt that brought the window to where it stands is one
+/// too many; if so, the seconds until the window ends.
+pub fn refused(window: Window, now_ms: i64, window_ms: i64, max_attempts: i64) -> Option<u64> {
+    let ends = window.start_ms + window_ms;
+    if ends > now_ms && window.failures > max_attempts {
+        Some(((ends - now_ms) as u64).div_ceil(1000).max(1))
+    } else {
+        None
     }
 }
 
@@ -52,34 +52,52 @@ pub fn address_key(ip: &str) -> String {
     format!("address:{ip}")
 }
 
-pub async fn load<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    key: &str,
-) -> sqlx::Result<Option<Window>> {
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT window_start, failures FROM signin_throttle WHERE key = $1")
-            .bind(key)
-            .fetch_optional(e)
-            .await?;
-    Ok(row.map(|(start_ms, failures)| Window { start_ms, failures }))
-}
-
-/// Records one failure atomically (same rule as `after_failure`).
-pub async fn record_failure<'c, E: Executor<'c, Database = Any>>(
+/// Counts one attempt atomically (the rule of `after_attempt`) and returns
+/// the window with it counted.
+pub async fn count<'c, E: Executor<'c, Database = Any>>(
     e: E,
     key: &str,
     now_ms: i64,
     window_ms: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<Window> {
+    let (start_ms, failures): (i64, i64) = sqlx::query_as(
         "INSERT INTO signin_throttle (key, window_start, failures) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
            failures = CASE WHEN signin_throttle.window_start + $3 > $2 THEN signin_throttle.failures + 1 ELSE 1 END,
-           window_start = CASE WHEN signin_throttle.window_start + $3 > $2 THEN signin_throttle.window_start ELSE $2 END",
+           window_start = CASE WHEN signin_throttle.window_start + $3 > $2 THEN signin_throttle.window_start ELSE $2 END
+         RETURNING window_start, failures",
     )
     .bind(key)
     .bind(now_ms)
     .bind(window_ms)
+    .fetch_one(e)
+    .await?;
+    Ok(Window { start_ms, failures })
+}
+
+/// Counts one attempt under each key, each with its limit; the seconds to
+/// wait if any limit is passed.
+pub async fn admit(
+    pool: &sqlx::AnyPool,
+    keys: &[(&str, i64)],
+    now_ms: i64,
+    window_ms: i64,
+) -> sqlx::Result<Option<u64>> {
+    let mut wait = None;
+    for (key, max) in keys {
+        let window = count(pool, key, now_ms, window_ms).await?;
+        wait = wait.max(refused(window, now_ms, window_ms, *max));
+    }
+    Ok(wait)
+}
+
+/// Takes back one counted attempt (one that turned out right, which should
+/// not count against the network address it came from).
+pub async fn forgive<'c, E: Executor<'c, Database = Any>>(e: E, key: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE signin_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+    )
+    .bind(key)
     .execute(e)
     .await
     .map(|_| ())
@@ -100,29 +118,31 @@ mod tests {
     const WINDOW: i64 = 900_000;
 
     #[test]
-    fn locks_after_the_set_number_of_failures() {
+    fn the_attempt_past_the_limit_is_refused_however_many_are_in_flight() {
         let mut w = None;
         for i in 0..5 {
+            let counted = after_attempt(w, 1_000 + i, WINDOW);
             assert_eq!(
-                retry_after(w, 1_000 + i, WINDOW, 5),
+                refused(counted, 1_000 + i, WINDOW, 5),
                 None,
                 "attempt {i} should be allowed"
             );
-            w = Some(after_failure(w, 1_000 + i, WINDOW));
+            w = Some(counted);
         }
-        assert_eq!(retry_after(w, 2_000, WINDOW, 5), Some(899));
+        let sixth = after_attempt(w, 2_000, WINDOW);
+        assert_eq!(refused(sixth, 2_000, WINDOW, 5), Some(899));
     }
 
     #[test]
     fn lifts_when_the_window_ends() {
-        let w = Some(Window {
+        let w = Window {
             start_ms: 0,
             failures: 50,
-        });
-        assert!(retry_after(w, WINDOW - 1, WINDOW, 5).is_some());
-        assert_eq!(retry_after(w, WINDOW, WINDOW, 5), None);
+        };
+        assert!(refused(w, WINDOW - 1, WINDOW, 5).is_some());
+        assert_eq!(refused(w, WINDOW, WINDOW, 5), None);
         assert_eq!(
-            after_failure(w, WINDOW, WINDOW),
+            after_attempt(Some(w), WINDOW, WINDOW),
             Window {
                 start_ms: WINDOW,
                 failures: 1
@@ -132,11 +152,11 @@ mod tests {
 
     #[test]
     fn retry_after_is_at_least_one_second() {
-        let w = Some(Window {
+        let w = Window {
             start_ms: 0,
-            failures: 5,
-        });
-        assert_eq!(retry_after(w, WINDOW - 10, WINDOW, 5), Some(1));
+            failures: 6,
+        };
+        assert_eq!(refused(w, WINDOW - 10, WINDOW, 5), Some(1));
     }
 
     #[test]

@@ -215,6 +215,20 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The inbox an address delivers to, for counting the emails sent to it:
+/// case folded and any sub-address (`name+anything@`) taken off, so that
+/// `pat+1@agency.gov` and `Pat+2@agency.gov` count as `pat@agency.gov`.
+pub fn inbox_key(email: &str) -> String {
+    let key = email_key(email);
+    match key.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{local}@{domain}")
+        }
+        None => key,
+    }
+}
+
 fn signature(key: &[u8], id: i64, version: i64) -> String {
     // A purpose prefix keeps these apart from other uses of the key; 22
     // characters (132 bits) keep links short.
@@ -414,7 +428,16 @@ pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::R
             (id, action, last)
         }
     };
-    let mailed = may_mail(last, now);
+    // Once a few minutes per subscriber, and per inbox: a stranger cannot
+    // flood one inbox by asking for `name+1@`, `name+2@`, ... in turn.
+    let mailed = may_mail(last, now) && {
+        let inbox = format!(
+            "exchange-mail:{}",
+            crate::auth::secret::sha256_hex(&inbox_key(&choice.email))
+        );
+        let window = crate::auth::throttle::count(&mut *tx, &inbox, now, RESEND_AFTER_MS).await?;
+        crate::auth::throttle::refused(window, now, RESEND_AFTER_MS, 1).is_none()
+    };
     if mailed {
         let sub = find_row(&mut tx, id).await?.expect("just written");
         let email = link_email(state, &sub, action)?;
@@ -609,6 +632,16 @@ pub async fn counts(state: &AppState) -> sqlx::Result<BTreeMap<String, i64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sub_addresses_and_case_count_as_one_inbox() {
+        assert_eq!(inbox_key(" Pat+1@Agency.gov"), "pat@agency.gov");
+        assert_eq!(inbox_key("pat+news+x@agency.gov"), "pat@agency.gov");
+        assert_eq!(inbox_key("pat@agency.gov"), "pat@agency.gov");
+        assert_ne!(inbox_key("pat@agency.gov"), inbox_key("pat@other.gov"));
+        // The domain's part is never cut.
+        assert_eq!(inbox_key("pat@a+b.gov"), "pat@a+b.gov");
+    }
 
     fn registry() -> Registry {
         crate::framework::load::for_instance(None).expect("built-in frameworks load")

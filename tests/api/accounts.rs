@@ -12,6 +12,9 @@ both_backends!(
     every_form_refuses_a_missing_or_wrong_csrf_token,
     cross_site_posts_are_refused,
     password_reset_requests_are_throttled,
+    sign_ins_sent_together_get_no_more_checks_than_the_limit,
+    after_sign_in_only_a_path_on_this_site_is_followed,
+    password_change_guesses_are_held_to_the_limit,
 );
 
 async fn password_reset_requests_are_throttled(backend: Backend) {
@@ -449,5 +452,123 @@ async fn the_audit_page_filters(backend: Backend) {
     let by_person = admin.get("/admin/audit?actor=admin%40ta").await;
     assert!(!by_person.body.contains("partner@org.org"));
     assert!(by_person.body.contains("admin@ta.org"));
+    app.stop().await;
+}
+
+/// Found from outside (issue 16): the throttle was read before the password
+/// was checked, so 40 wrong passwords sent together were all checked
+/// against a limit of 5.
+async fn sign_ins_sent_together_get_no_more_checks_than_the_limit(backend: Backend) {
+    // The address's own limit set high, so the account's is the one met.
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("signin_max_failures", "5"),
+            ("signin_max_failures_per_address", "1000"),
+        ],
+    )
+    .await;
+    let (_, pw) = app.add_user("lead@co.gov", "admin", None, None).await;
+    let b = app.browser();
+    let token = b.get("/signin").await.csrf_token().unwrap();
+    let tries = (0..40).map(|i| {
+        let (b, token) = (&b, &token);
+        async move {
+            let wrong = format!("wrong password {i}");
+            b.post_raw(
+                "/signin",
+                &[
+                    ("csrf_token", token),
+                    ("email", "lead@co.gov"),
+                    ("password", &wrong),
+                ],
+            )
+            .await
+            .status
+        }
+    });
+    let statuses = futures::future::join_all(tries).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (5, 35), "{statuses:?}");
+    assert_eq!(
+        b.sign_in("lead@co.gov", &pw).await.status,
+        429,
+        "still locked"
+    );
+    app.stop().await;
+}
+
+/// Found from outside (issue 16): `next=/%09/evil.example` sent a person
+/// signing in to another site (the browser drops the tab), and a line
+/// break in `next` answered 500 after a right password.
+async fn after_sign_in_only_a_path_on_this_site_is_followed(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("lead@co.gov", "admin", None, None).await;
+    for (next, lands) in [
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/account\r\nSet-Cookie: a=b", "/"),
+        ("/\\evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/%2F/evil.example", "/"),
+        ("/account", "/account"),
+    ] {
+        let b = app.browser();
+        let token = b.get("/signin").await.csrf_token().unwrap();
+        let page = b
+            .post_raw(
+                "/signin",
+                &[
+                    ("csrf_token", &token),
+                    ("email", "lead@co.gov"),
+                    ("password", &pw),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{next:?}: {}", page.body);
+        assert_eq!(page.headers["location"], lands, "{next:?}");
+        // Signed in already, the sign-in page sends them on the same way.
+        let again = b.get(&format!("/signin?next={}", urlencode(next))).await;
+        assert_eq!(again.headers["location"], lands, "{next:?}");
+    }
+    app.stop().await;
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Guessing the current password on the account page is held to the
+/// sign-in limit (it was unlimited).
+async fn password_change_guesses_are_held_to_the_limit(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("signin_max_failures", "3")]).await;
+    let (_, pw) = app.add_user("lead@co.gov", "admin", None, None).await;
+    let b = app.browser();
+    assert_eq!(b.sign_in("lead@co.gov", &pw).await.status, 303);
+    let guess = |current: String| {
+        let b = &b;
+        async move {
+            b.submit(
+                "/account",
+                "/account/password",
+                &[
+                    ("current_password", &current),
+                    ("new_password", "a new long passphrase"),
+                    ("confirm", "a new long passphrase"),
+                ],
+            )
+            .await
+        }
+    };
+    for i in 0..3 {
+        let page = guess(format!("guess {i}")).await;
+        assert_eq!(page.status, 422);
+        assert!(page.body.contains("This is not your current password."));
+    }
+    let locked = guess(pw.clone()).await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+    assert!(locked.headers.contains_key("retry-after"));
     app.stop().await;
 }

@@ -20,6 +20,7 @@ both_backends!(
     many_distinct_digests_in_one_chunk_each_reach_the_right_person,
     bad_input_is_refused_next_to_the_field_and_changes_nothing,
     subscription_pages_and_emails_say_how_often_in_plain_sentences,
+    sub_addresses_of_one_inbox_get_one_confirmation,
 );
 
 const PARTNERSHIPS: &str = "six-key-elements/partnerships";
@@ -992,5 +993,54 @@ async fn subscription_pages_and_emails_say_how_often_in_plain_sentences(backend:
         "{}",
         runs.body
     );
+    app.stop().await;
+}
+
+/// Found from outside (issue 16): the once-per-ten-minutes rule compared
+/// addresses exactly, so `victim+1@`, `victim+2@`, ... flooded one inbox
+/// with confirmations, all sent together.
+async fn sub_addresses_of_one_inbox_get_one_confirmation(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let b = app.browser();
+    let token = b.get("/exchange/subscribe").await.csrf_token().unwrap();
+    let asks = (0..12).map(|i| {
+        let (b, token) = (&b, &token);
+        async move {
+            let email = if i % 2 == 0 {
+                format!("victim+{i}@example.org")
+            } else {
+                format!("Victim+{i}@EXAMPLE.org")
+            };
+            b.post_raw(
+                "/exchange/subscribe",
+                &[
+                    ("csrf_token", token),
+                    ("email", &email),
+                    ("topics", PARTNERSHIPS),
+                    ("frequency", "daily"),
+                ],
+            )
+            .await
+            .status
+        }
+    });
+    for status in futures::future::join_all(asks).await {
+        assert_eq!(status, 200, "each is told the same");
+    }
+    assert_eq!(app.count("outbox").await, 1, "one email to the inbox");
+    // Another inbox is not held back by it.
+    let page = b
+        .submit(
+            "/exchange/subscribe",
+            "/exchange/subscribe",
+            &[
+                ("email", "someone@example.org"),
+                ("topics", PARTNERSHIPS),
+                ("frequency", "daily"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert_eq!(app.count("outbox").await, 2);
     app.stop().await;
 }
