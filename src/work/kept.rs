@@ -63,26 +63,37 @@ pub async fn data_version(pool: &AnyPool) -> sqlx::Result<i64> {
         .await
 }
 
+/// A value built once, by the first request that needs it; requests that
+/// come meanwhile wait for it rather than build it again (at the turn of a
+/// minute every connection would otherwise rebuild the same queue at once).
+type Once<T> = Arc<tokio::sync::OnceCell<Arc<T>>>;
+
 #[derive(Default)]
 struct Kept {
     version: i64,
     minute: i64,
-    catalogue: Option<Arc<Catalogue>>,
-    queues: HashMap<i64, Arc<Vec<WorkItem>>>,
+    catalogue: Once<Catalogue>,
+    queues: HashMap<i64, Once<Vec<WorkItem>>>,
 }
 
 impl Kept {
-    /// Lets go of what the version or the minute has made stale.
-    fn at(&mut self, version: i64, minute: i64) {
-        if self.version != version {
-            self.catalogue = None;
+    /// Moves on to the version and minute a request has read, letting go of
+    /// what they make stale; false for a request that read them before
+    /// another moved on (it builds its own, and keeps nothing).
+    fn at(&mut self, version: i64, minute: i64) -> bool {
+        if version < self.version || minute < self.minute {
+            return false;
+        }
+        if version > self.version {
+            self.catalogue = Once::default();
             self.queues.clear();
             self.version = version;
         }
-        if self.minute != minute {
+        if minute > self.minute {
             self.queues.clear();
             self.minute = minute;
         }
+        true
     }
 }
 
@@ -100,11 +111,6 @@ pub struct PersonWork {
 }
 
 impl KeptWork {
-    fn kept(&self) -> std::sync::MutexGuard<'_, Kept> {
-        // A panic while holding the lock leaves nothing half-written here.
-        self.kept.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// The person's queue as of `now`, built only when nothing is kept for
     /// this data version and minute.
     pub async fn for_person(
@@ -117,36 +123,33 @@ impl KeptWork {
         let version = data_version(pool).await?;
         let minute = now.div_euclid(60_000);
         let (catalogue, queue) = {
-            let mut kept = self.kept();
-            kept.at(version, minute);
-            (kept.catalogue.clone(), kept.queues.get(&user.id).cloned())
-        };
-        let catalogue = match catalogue {
-            Some(c) => c,
-            None => {
-                let c = Arc::new(crate::program::store::catalogue(pool).await?);
-                let mut kept = self.kept();
-                if kept.version == version {
-                    kept.catalogue = Some(c.clone());
+            // Nothing here can panic while holding the lock; if something
+            // did, what is kept is still whole.
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.at(version, minute) {
+                if kept.queues.len() >= MAX_KEPT_QUEUES {
+                    kept.queues.clear();
                 }
-                c
+                let queue = kept.queues.entry(user.id).or_default().clone();
+                (kept.catalogue.clone(), queue)
+            } else {
+                (Once::default(), Once::default())
             }
         };
-        let queue = match queue {
-            Some(q) => q,
-            None => {
-                let q = Arc::new(super::service::for_person(state, user, &catalogue, now).await?);
-                let mut kept = self.kept();
-                // Kept only if nothing newer was seen meanwhile.
-                if kept.version == version && kept.minute == minute {
-                    if kept.queues.len() >= MAX_KEPT_QUEUES {
-                        kept.queues.clear();
-                    }
-                    kept.queues.insert(user.id, q.clone());
-                }
-                q
-            }
-        };
+        let catalogue = catalogue
+            .get_or_try_init(|| async {
+                Ok::<_, Refusal>(Arc::new(crate::program::store::catalogue(pool).await?))
+            })
+            .await?
+            .clone();
+        let queue = queue
+            .get_or_try_init(|| async {
+                super::service::for_person(state, user, &catalogue, now)
+                    .await
+                    .map(Arc::new)
+            })
+            .await?
+            .clone();
         Ok(PersonWork { catalogue, queue })
     }
 }
@@ -155,35 +158,48 @@ impl KeptWork {
 mod tests {
     use super::*;
 
-    fn item(text: &str) -> Arc<Vec<WorkItem>> {
-        Arc::new(vec![WorkItem {
-            kind: super::super::Kind::RateAssessment,
-            urgency: super::super::Urgency::ToDo,
-            program: None,
-            text: text.into(),
-            href: "/".into(),
-            link_text: "Open".into(),
-            date: None,
-            calendar: None,
-        }])
+    fn queue(text: &str) -> Once<Vec<WorkItem>> {
+        Arc::new(tokio::sync::OnceCell::new_with(Some(Arc::new(vec![
+            WorkItem {
+                kind: super::super::Kind::RateAssessment,
+                urgency: super::super::Urgency::ToDo,
+                program: None,
+                text: text.into(),
+                href: "/".into(),
+                link_text: "Open".into(),
+                date: None,
+                calendar: None,
+            },
+        ]))))
     }
 
     #[test]
     fn a_new_version_lets_go_of_everything_a_new_minute_of_the_queues() {
         let mut kept = Kept::default();
-        kept.at(1, 10);
-        kept.catalogue = Some(Arc::default());
-        kept.queues.insert(7, item("a"));
+        assert!(kept.at(1, 10));
+        kept.catalogue = Arc::new(tokio::sync::OnceCell::new_with(Some(Arc::default())));
+        kept.queues.insert(7, queue("a"));
 
-        kept.at(1, 10);
-        assert!(kept.catalogue.is_some() && kept.queues.contains_key(&7));
+        assert!(kept.at(1, 10));
+        assert!(kept.catalogue.initialized() && kept.queues.contains_key(&7));
 
-        kept.at(1, 11);
-        assert!(kept.catalogue.is_some(), "the catalogue does not age");
+        assert!(kept.at(1, 11));
+        assert!(kept.catalogue.initialized(), "the catalogue does not age");
         assert!(kept.queues.is_empty(), "a queue is kept for its minute");
 
-        kept.queues.insert(7, item("b"));
-        kept.at(2, 11);
-        assert!(kept.catalogue.is_none() && kept.queues.is_empty());
+        kept.queues.insert(7, queue("b"));
+        assert!(kept.at(2, 11));
+        assert!(!kept.catalogue.initialized() && kept.queues.is_empty());
+    }
+
+    #[test]
+    fn a_request_that_read_an_older_version_or_minute_keeps_nothing() {
+        let mut kept = Kept::default();
+        assert!(kept.at(5, 10));
+        kept.queues.insert(7, queue("new"));
+        assert!(!kept.at(4, 10), "an older version");
+        assert!(!kept.at(5, 9), "an older minute");
+        assert!(kept.queues.contains_key(&7), "what is kept stays");
+        assert_eq!((kept.version, kept.minute), (5, 10));
     }
 }
