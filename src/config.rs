@@ -81,9 +81,9 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how often the job runner looks for work",
     ),
     (
-        "trust_proxy_headers",
-        "false",
-        "take the client address from X-Forwarded-For (only behind a proxy you run)",
+        "trusted_proxies",
+        "0",
+        "how many proxies you run in front of Waymark: the client address is read from X-Forwarded-For counted that many entries from the right (0: the connection's own address, the header ignored)",
     ),
     (
         "frameworks_dir",
@@ -134,7 +134,9 @@ pub struct Config {
     pub invite_valid_hours: u64,
     pub run_jobs: bool,
     pub job_poll_ms: u64,
-    pub trust_proxy_headers: bool,
+    /// Proxies in front of Waymark whose `X-Forwarded-For` entries are
+    /// believed (0: none; the header is ignored).
+    pub trusted_proxies: u32,
     /// A folder of extra framework files, loaded with the built-in ones.
     pub frameworks_dir: Option<PathBuf>,
     /// How many Exchange search answers are kept (0: none).
@@ -446,7 +448,7 @@ impl RawSettings {
             invite_valid_hours: self.number("invite_valid_hours", 72, 1)?,
             run_jobs: self.flag("run_jobs", true)?,
             job_poll_ms: self.number("job_poll_ms", 500, 10)?,
-            trust_proxy_headers: self.flag("trust_proxy_headers", false)?,
+            trusted_proxies: self.number("trusted_proxies", 0, 0)?,
             frameworks_dir,
             search_cache_entries: self.number("search_cache_entries", 1000, 0)?,
             search_in_memory,

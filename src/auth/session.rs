@@ -4,7 +4,7 @@
 //! an idle period and an absolute lifetime, at sign-out, and for every
 //! device when the password changes.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -84,20 +84,41 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
-pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy
-        && let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-    {
-        return first.trim().to_owned();
-    }
-    req.extensions()
+/// The client's network address: the connection's, or with `trusted`
+/// proxies in front, the `X-Forwarded-For` entry that many from the right
+/// (each proxy appends the address it saw; entries further left are
+/// whatever the client sent, so any client could forge them).
+pub fn client_address(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: u32) -> String {
+    let entries: Vec<&str> = forwarded_for
+        .iter()
+        .flat_map(|h| h.split(','))
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let forwarded = (trusted > 0)
+        .then(|| {
+            // Fewer entries than proxies: the farthest one there.
+            let i = entries.len().saturating_sub(trusted as usize);
+            entries.get(i)?.parse::<IpAddr>().ok()
+        })
+        .flatten();
+    forwarded
+        .or(peer)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+pub fn client_ip(req: &Request, trusted_proxies: u32) -> String {
+    let forwarded_for: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .map(|c| c.0.ip());
+    client_address(peer, &forwarded_for, trusted_proxies)
 }
 
 /// Is a session still alive? Plain rule, tested below.
@@ -135,7 +156,7 @@ pub async fn middleware(
 ) -> Result<Response, AppError> {
     let config = &state.config;
     let now = now_ms();
-    let ip = client_ip(&req, config.trust_proxy_headers);
+    let ip = client_ip(&req, config.trusted_proxies);
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -234,6 +255,26 @@ mod tests {
         assert!(!session_alive(0, 0, 60_000, idle, max));
         assert!(session_alive(0, 3_599_000, 3_599_999, idle, max));
         assert!(!session_alive(0, 3_599_999, 3_600_000, idle, max));
+    }
+
+    #[test]
+    fn the_client_address_is_counted_from_the_right_through_trusted_proxies() {
+        let peer = Some("10.0.0.9".parse().unwrap());
+        let forged = ["6.6.6.6, 203.0.113.7"];
+        // Nobody trusted: the header is ignored.
+        assert_eq!(client_address(peer, &forged, 0), "10.0.0.9");
+        // One proxy: the entry it appended, not the client's forged one.
+        assert_eq!(client_address(peer, &forged, 1), "203.0.113.7");
+        // Two proxies, the chain over two headers.
+        let chain = ["6.6.6.6, 203.0.113.7", "10.0.0.2"];
+        assert_eq!(client_address(peer, &chain, 2), "203.0.113.7");
+        // Fewer entries than proxies: the farthest there.
+        assert_eq!(client_address(peer, &["203.0.113.7"], 2), "203.0.113.7");
+        // No header, or no address in it: the connection's.
+        assert_eq!(client_address(peer, &[], 1), "10.0.0.9");
+        assert_eq!(client_address(peer, &["not an address"], 1), "10.0.0.9");
+        assert_eq!(client_address(None, &[], 0), "unknown");
+        assert_eq!(client_address(None, &["2001:db8::1"], 1), "2001:db8::1");
     }
 
     #[test]

@@ -15,6 +15,7 @@ both_backends!(
     sign_ins_sent_together_get_no_more_checks_than_the_limit,
     after_sign_in_only_a_path_on_this_site_is_followed,
     password_change_guesses_are_held_to_the_limit,
+    a_forged_forwarded_for_does_not_escape_the_address_limit,
 );
 
 async fn password_reset_requests_are_throttled(backend: Backend) {
@@ -570,5 +571,53 @@ async fn password_change_guesses_are_held_to_the_limit(backend: Backend) {
     let locked = guess(pw.clone()).await;
     assert_eq!(locked.status, 429, "{}", locked.body);
     assert!(locked.headers.contains_key("retry-after"));
+    app.stop().await;
+}
+
+/// Found from outside (issue 16): the client address was the leftmost
+/// `X-Forwarded-For` entry, which the client writes, so each attempt could
+/// come "from" a new address. Behind one proxy it is the entry the proxy
+/// appended (here 203.0.113.7, as a proxy would have added it).
+async fn a_forged_forwarded_for_does_not_escape_the_address_limit(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("trusted_proxies", "1"),
+            ("signin_max_failures_per_address", "3"),
+        ],
+    )
+    .await;
+    let b = app.browser();
+    let token = b.get("/signin").await.csrf_token().unwrap();
+    let visitor = b.cookie("waymark_visitor").unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        let email = format!("person{i}@co.gov");
+        let res = client
+            .post(format!("{}/signin", app.base))
+            .header("Cookie", format!("waymark_visitor={visitor}"))
+            .header("X-Forwarded-For", format!("198.51.100.{i}, 203.0.113.7"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", &email),
+                ("password", "wrong"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(res.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429, 429]);
+    let by_address: i64 = sqlx::query_scalar(
+        "SELECT failures FROM signin_throttle WHERE key = 'address:203.0.113.7'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(by_address, 6);
     app.stop().await;
 }
