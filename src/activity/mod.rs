@@ -370,6 +370,7 @@ pub fn check_draft(draft: &Draft, ctx: &Context) -> Result<Checked, Problems> {
             format!("Keep the title under {MAX_TITLE} characters."),
         ));
     }
+    crate::web::text::check_one_line(&mut problems, &[("title", &title), ("place", &place)]);
     if draft.agenda.chars().count() > MAX_TEXT {
         problems.push((
             "agenda",

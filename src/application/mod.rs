@@ -113,6 +113,10 @@ pub fn check_member(req: &MemberRequest) -> Result<Member, FieldErrors> {
             "Enter the member's agency or organization.".into(),
         ));
     }
+    crate::web::text::check_one_line(
+        &mut errors,
+        &[("member_name", &name), ("member_agency", &agency)],
+    );
     let email = crate::auth::store::normalize_email(&req.email);
     if !email.is_empty() && !crate::auth::invite::valid_email(&email) {
         errors.push((
@@ -258,6 +262,10 @@ pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
             "Give the name and title of the person who signed the letter of commitment.".into(),
         ));
     }
+    crate::web::text::check_one_line(
+        &mut errors,
+        &[("signer", &d.signer_name), ("signer", &d.signer_title)],
+    );
     if d.commitments.iter().any(|c| !c) {
         errors.push((
             "commitments",

@@ -114,6 +114,7 @@ pub async fn register(
     if name.is_empty() || name.chars().count() > 120 {
         errors.push(("name", "Enter your name.".to_owned()));
     }
+    crate::web::text::check_one_line(&mut errors, &[("name", name)]);
     if !invite::valid_email(&form.email) {
         errors.push((
             "email",

@@ -62,6 +62,7 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     } else if name.chars().count() > 120 {
         errors.push(("name", "Use at most 120 characters.".into()));
     }
+    crate::web::text::check_one_line(&mut errors, &[("name", &name)]);
     let role = Role::parse(&req.role);
     if role.is_none() {
         errors.push(("role", "Choose a role.".into()));

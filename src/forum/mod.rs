@@ -43,6 +43,8 @@ pub fn check_title(title: &str) -> Option<String> {
         Some(format!(
             "Keep the title to {TITLE_MAX} characters or fewer."
         ))
+    } else if !crate::web::text::is_one_line(t) {
+        Some(crate::web::text::ONE_LINE.into())
     } else {
         None
     }

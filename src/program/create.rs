@@ -129,6 +129,14 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
             "Enter the technical assistance provider.".into(),
         ));
     }
+    crate::web::text::check_one_line(
+        &mut errors,
+        &[
+            ("name", &name),
+            ("sponsor", &req.sponsor),
+            ("provider", &req.provider),
+        ],
+    );
     match (errors.is_empty(), template, due, date) {
         (true, Some(template), Some(due), Some(date)) => Ok(ValidProgram {
             name,

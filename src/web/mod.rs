@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod path;
 pub mod query;
 pub mod request_id;
+pub mod text;
 
 pub use api_error::{ApiError, ApiJson};
 pub use change::Refusal;

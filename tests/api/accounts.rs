@@ -16,6 +16,7 @@ both_backends!(
     after_sign_in_only_a_path_on_this_site_is_followed,
     password_change_guesses_are_held_to_the_limit,
     a_forged_forwarded_for_does_not_escape_the_address_limit,
+    a_line_break_in_a_name_is_refused_next_to_the_field,
 );
 
 async fn password_reset_requests_are_throttled(backend: Backend) {
@@ -619,5 +620,40 @@ async fn a_forged_forwarded_for_does_not_escape_the_address_limit(backend: Backe
     .await
     .unwrap();
     assert_eq!(by_address, 6);
+    app.stop().await;
+}
+
+/// Found from outside (issue 16): an invitation named `Eve\r\nBcc: …` was
+/// accepted and its forged line shown in the plain-text email.
+async fn a_line_break_in_a_name_is_refused_next_to_the_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("admin@ta.org", "admin", None, None).await;
+    let admin = app.browser();
+    admin.sign_in("admin@ta.org", &pw).await;
+    let before = app.fingerprint().await;
+    let res = admin
+        .submit(
+            "/admin/people",
+            "/admin/people",
+            &[
+                ("email", "eve@ta.org"),
+                ("name", "Eve\r\nBcc: x@evil.example"),
+                ("role", "sme"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(
+        res.body
+            .contains("Use one line, with no line breaks or tabs."),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains("href=\"#invite-name\""),
+        "the summary links to the field"
+    );
+    assert!(res.body.contains("aria-invalid=\"true\""));
+    assert_eq!(app.fingerprint().await, before, "nothing changed");
     app.stop().await;
 }

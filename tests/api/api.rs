@@ -127,6 +127,15 @@ async fn invite_through_the_api_names_bad_fields(backend: Backend) {
             &["state"],
         ),
         (r#"{"name": "A", "role": "sme"}"#, &["email"]),
+        // Found from outside (issue 16): a forged line in a name.
+        (
+            r#"{"email": "a@b.gov", "name": "Eve\r\nBcc: x@evil.example", "role": "sme"}"#,
+            &["name"],
+        ),
+        (
+            r#"{"email": "a@b.gov", "name": "Eve\tEvil", "role": "sme"}"#,
+            &["name"],
+        ),
         (r#"not json"#, &["body"]),
     ];
     for (body, fields) in cases {
@@ -147,6 +156,12 @@ async fn invite_through_the_api_names_bad_fields(backend: Backend) {
             .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert_eq!(&named, fields, "{body}");
+        if body.contains("Eve") {
+            assert_eq!(
+                json["error"]["fields"][0]["message"],
+                "Use one line, with no line breaks or tabs."
+            );
+        }
     }
     assert_eq!(app.fingerprint().await, before, "bad input changed nothing");
 
