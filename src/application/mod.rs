@@ -264,7 +264,7 @@ pub fn submission_problems(d: &Draft<'_>) -> FieldErrors {
     }
     crate::web::text::check_one_line(
         &mut errors,
-        &[("signer", &d.signer_name), ("signer", &d.signer_title)],
+        &[("signer", d.signer_name), ("signer", d.signer_title)],
     );
     if d.commitments.iter().any(|c| !c) {
         errors.push((
