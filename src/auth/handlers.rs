@@ -81,6 +81,14 @@ pub fn safe_next(next: &str) -> &str {
     }
 }
 
+/// A throttle's wait in whole minutes, in words: "1 minute", "15 minutes".
+fn wait_words(secs: u64) -> String {
+    match secs.div_ceil(60) {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
 // ----- sign in and out -----
 
 #[derive(Template)]
@@ -158,12 +166,11 @@ async fn signin(
                 .refused(),
         )
         .await?;
-        let minutes = secs.div_ceil(60);
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
-                "There have been too many sign-in attempts. Wait {minutes} minute{} and try again, or reset your password.",
-                if minutes == 1 { "" } else { "s" }
+                "There have been too many sign-in attempts. Wait {} and try again, or reset your password.",
+                wait_words(secs)
             ),
         });
     }
@@ -563,12 +570,11 @@ async fn change_password(
     let window = throttle::count(&state.db.pool, &key, now, window_ms).await?;
     if let Some(secs) = throttle::refused(window, now, window_ms, config.signin_max_failures as i64)
     {
-        let minutes = secs.div_ceil(60);
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
-                "The current password was wrong too many times. Wait {minutes} minute{} and try again.",
-                if minutes == 1 { "" } else { "s" }
+                "The current password was wrong too many times. Wait {} and try again.",
+                wait_words(secs)
             ),
         });
     }
@@ -595,7 +601,6 @@ async fn change_password(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     let hash = password::hash(form.new_password).await?;
-    let now = now_ms();
     let raw = secret::random_token();
     let mut tx = state.db.begin().await?;
     store::set_password(&mut *tx, user.id, &hash, now).await?;
@@ -848,6 +853,14 @@ async fn reinvite(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wait_is_told_in_whole_minutes() {
+        assert_eq!(wait_words(1), "1 minute");
+        assert_eq!(wait_words(60), "1 minute");
+        assert_eq!(wait_words(61), "2 minutes");
+        assert_eq!(wait_words(900), "15 minutes");
+    }
 
     #[test]
     fn next_is_only_ever_a_local_path() {
