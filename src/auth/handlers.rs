@@ -528,7 +528,12 @@ async fn account_view(
         .collect();
     Ok(AccountPage {
         chrome: Chrome::new(visitor, "Your account", "/account").with_notice(notice(done)),
-        roles: user.grants.iter().map(|g| g.describe()).collect(),
+        // A role held in two programs reads as two lines, not the same twice.
+        roles: crate::work::role_lines(
+            &user,
+            &crate::program::store::list(&state.db.pool).await?,
+            &state.places,
+        ),
         name: user.name,
         email: user.email,
         tokens,

@@ -11,6 +11,7 @@ both_backends!(
     the_work_queue_leads_each_person_to_their_work,
     a_queue_kept_in_memory_follows_a_change_made_through_another_instance,
     every_table_moves_the_data_version_or_is_left_out_on_purpose,
+    the_account_page_names_each_role_once_with_its_program,
 );
 
 async fn sign_in_demo(app: &TestApp, email: &str) -> crate::helpers::Browser {
@@ -934,5 +935,27 @@ async fn every_table_moves_the_data_version_or_is_left_out_on_purpose(backend: B
         .await
         .unwrap();
     assert_eq!(waymark::work::kept::data_version(db).await.unwrap(), after);
+    app.stop().await;
+}
+
+/// The demo's Colorado member holds the same role in two programs: the
+/// account page read "State team member (CO), State team member (CO)".
+async fn the_account_page_names_each_role_once_with_its_program(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let member = sign_in_demo(&app, "member.co@demo.waymark.test").await;
+    let page = member.get("/account").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("State team member (CO)"),
+        "{}",
+        page.body
+    );
+    for program in [
+        "Advancing Career Pathways 2016",
+        "Advancing Career Pathways 2026-27",
+    ] {
+        let line = format!("<li>State team member for Colorado in {program}</li>");
+        assert_eq!(page.body.matches(&line).count(), 1, "{line}: {}", page.body);
+    }
     app.stop().await;
 }
