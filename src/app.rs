@@ -46,6 +46,9 @@ pub struct AppState {
     pub element_sizes: Arc<crate::work::store::ElementSizes>,
     /// The catalogue and people's work queues, kept under the data version.
     pub kept_work: Arc<crate::work::kept::KeptWork>,
+    /// The request limits, and this process's counts against them.
+    pub limits: crate::web::limit::Limits,
+    pub request_counter: Arc<crate::web::limit::Counter>,
 }
 
 impl AppState {
@@ -67,6 +70,8 @@ impl AppState {
         let places = crate::program::store::jurisdictions(&db.pool).await?;
         Ok(AppState {
             db,
+            limits: crate::web::limit::Limits::from_config(&config),
+            request_counter: Arc::default(),
             config: Arc::new(config),
             keys: Arc::new(keys),
             mailer: Arc::new(mailer),
@@ -269,6 +274,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::web::headers::middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::limit::middleware,
         ))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()

@@ -86,6 +86,36 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how many proxies you run in front of Waymark: the client address is read from X-Forwarded-For counted that many entries from the right (0: the connection's own address, the header ignored)",
     ),
     (
+        "limit_window_seconds",
+        "60",
+        "length of the window the request limits below count in",
+    ),
+    (
+        "limit_requests_per_address",
+        "1200",
+        "requests of any kind one network address may make per window (0: no limit)",
+    ),
+    (
+        "limit_api_per_address",
+        "600",
+        "API requests one network address may make per window (0: no limit)",
+    ),
+    (
+        "limit_api_per_token",
+        "300",
+        "API requests one personal access token may make per window (0: no limit)",
+    ),
+    (
+        "limit_searches_per_address",
+        "60",
+        "searches (Exchange and forum, pages and API) one network address may make per window (0: no limit)",
+    ),
+    (
+        "limit_anonymous_writes_per_hour",
+        "120",
+        "forms and API writes sent without signing in (sign-in, registration, subscriptions, interest forms) per network address per hour, counted across every instance (0: no limit)",
+    ),
+    (
         "frameworks_dir",
         "(none: only the built-in frameworks)",
         "folder of extra framework files (*.toml), loaded with the built-in ones",
@@ -137,6 +167,12 @@ pub struct Config {
     /// Proxies in front of Waymark whose `X-Forwarded-For` entries are
     /// believed (0: none; the header is ignored).
     pub trusted_proxies: u32,
+    pub limit_window_seconds: u64,
+    pub limit_requests_per_address: u32,
+    pub limit_api_per_address: u32,
+    pub limit_api_per_token: u32,
+    pub limit_searches_per_address: u32,
+    pub limit_anonymous_writes_per_hour: u32,
     /// A folder of extra framework files, loaded with the built-in ones.
     pub frameworks_dir: Option<PathBuf>,
     /// How many Exchange search answers are kept (0: none).
@@ -449,6 +485,16 @@ impl RawSettings {
             run_jobs: self.flag("run_jobs", true)?,
             job_poll_ms: self.number("job_poll_ms", 500, 10)?,
             trusted_proxies: self.number("trusted_proxies", 0, 0)?,
+            limit_window_seconds: self.number("limit_window_seconds", 60, 1)?,
+            limit_requests_per_address: self.number("limit_requests_per_address", 1200, 0)?,
+            limit_api_per_address: self.number("limit_api_per_address", 600, 0)?,
+            limit_api_per_token: self.number("limit_api_per_token", 300, 0)?,
+            limit_searches_per_address: self.number("limit_searches_per_address", 60, 0)?,
+            limit_anonymous_writes_per_hour: self.number(
+                "limit_anonymous_writes_per_hour",
+                120,
+                0,
+            )?,
             frameworks_dir,
             search_cache_entries: self.number("search_cache_entries", 1000, 0)?,
             search_in_memory,

@@ -45,11 +45,11 @@ impl FromRequestParts<AppState> for ApiUser {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         store::mark_api_token_used(&state.db.pool, token_id, crate::time::now_ms()).await?;
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default();
+        let ip = session::client_ip_of(
+            &parts.headers,
+            &parts.extensions,
+            state.config.trusted_proxies,
+        );
         Ok(ApiUser { user, ip })
     }
 }

@@ -82,12 +82,7 @@ pub fn safe_next(next: &str) -> &str {
 }
 
 /// A throttle's wait in whole minutes, in words: "1 minute", "15 minutes".
-fn wait_words(secs: u64) -> String {
-    match secs.div_ceil(60) {
-        1 => "1 minute".to_owned(),
-        n => format!("{n} minutes"),
-    }
-}
+use crate::web::text::wait_words;
 
 // ----- sign in and out -----
 

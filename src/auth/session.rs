@@ -108,17 +108,42 @@ pub fn client_address(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: u32
 }
 
 pub fn client_ip(req: &Request, trusted_proxies: u32) -> String {
-    let forwarded_for: Vec<&str> = req
-        .headers()
+    client_ip_of(req.headers(), req.extensions(), trusted_proxies)
+}
+
+pub fn client_ip_of(
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+    trusted_proxies: u32,
+) -> String {
+    let forwarded_for: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .collect();
-    let peer = req
-        .extensions()
+    let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
     client_address(peer, &forwarded_for, trusted_proxies)
+}
+
+/// The client's network address (see `client_address`), for handlers that
+/// have no `Visitor`: the API's.
+pub struct ClientAddress(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_ip_of(
+            &parts.headers,
+            &parts.extensions,
+            state.config.trusted_proxies,
+        )))
+    }
 }
 
 /// Is a session still alive? Plain rule, tested below.
@@ -219,6 +244,10 @@ pub async fn middleware(
             secret::sign(&state.keys.csrf, &format!("visitor:{visitor_id}"))
         }
     };
+
+    if user.is_none() && crate::web::limit::is_write(req.method()) {
+        crate::web::limit::anonymous_write(&state, &ip).await?;
+    }
 
     req.extensions_mut().insert(Visitor {
         user,

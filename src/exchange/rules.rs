@@ -176,6 +176,17 @@ pub fn check(registry: &Registry, d: &Draft, has_file: bool) -> Result<Valid, Pr
             Err(mut p) => problems.append(&mut p),
         }
     }
+    // Control characters are refused, not dropped, in one-line fields: a
+    // title that silently changes is worse than a clear message.
+    crate::web::text::check_one_line(
+        &mut problems,
+        &[
+            ("title", &d.title),
+            ("url", &d.url),
+            ("source_org", &d.source_org),
+            ("place", if kind == "event" { &d.place } else { "" }),
+        ],
+    );
     // An event's date comes from its start when not given.
     let from_start = kind == "event" && issued_on.is_empty();
     if !from_start && crate::activity::parse_date(&issued_on).is_none() {
@@ -312,6 +323,15 @@ pub fn check_interest(i: &Interest) -> Result<Interest, Problems> {
         2000,
         "Tell us what your organization would share.",
     );
+    crate::web::text::check_one_line(
+        &mut problems,
+        &[
+            ("organization", &i.organization),
+            ("website", &i.website),
+            ("contact_name", &i.contact_name),
+            ("contact_email", &i.contact_email),
+        ],
+    );
     if problems.is_empty() {
         Ok(Interest {
             organization,
@@ -430,6 +450,27 @@ mod tests {
         assert_eq!(v.audience, "state_leaders,educators");
         assert_eq!(v.topics, ["six-key-elements/funding"]);
         assert!(v.event.is_none());
+    }
+
+    #[test]
+    fn control_characters_in_one_line_fields_are_refused_not_dropped() {
+        let d = Draft {
+            title: "Braiding\r\nBcc: x@y.gov".into(),
+            source_org: "CL\u{1b}ASP".into(),
+            summary: "Two lines\nare fine here.".into(),
+            ..resource()
+        };
+        let p = check(&registry(), &d, false).unwrap_err();
+        assert_eq!(fields(&p), ["title", "source_org"]);
+        assert_eq!(p[0].1, crate::web::text::ONE_LINE);
+        let i = Interest {
+            organization: "Acme\tWorks".into(),
+            contact_name: "Ana".into(),
+            contact_email: "ana@acme.org".into(),
+            about: "Guides.".into(),
+            ..Interest::default()
+        };
+        assert_eq!(fields(&check_interest(&i).unwrap_err()), ["organization"]);
     }
 
     #[test]

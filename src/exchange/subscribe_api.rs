@@ -5,7 +5,9 @@
 use crate::web::Path;
 use crate::web::Query;
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
+
+use crate::auth::session::ClientAddress;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -66,16 +68,17 @@ pub struct Accepted {
 
 /// Subscribes an address to digests (no token needed). The answer is the same whether or not the address is known; a confirmation link is emailed (or, if already subscribed, the manage link), at most once every ten minutes per address. Nothing is sent before the link is confirmed.
 #[utoipa::path(post, path = "/api/v1/exchange/subscriptions", tag = "exchange", request_body = SubscribeRequest, security(()),
-    responses((status = 202, body = Accepted), (status = 422, body = ErrorResponse)))]
+    responses((status = 202, body = Accepted), (status = 422, body = ErrorResponse), (status = 429, body = ErrorResponse)))]
 async fn subscribe_api(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     body: ApiJson<SubscribeRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    crate::web::limit::anonymous_write(&state, &address).await?;
     let req = body.parse()?;
     let choice = subscribe::check(&state.frameworks, &req.email, &req.topics, &req.frequency)
         .map_err(invalid)?;
-    subscribe::subscribe(&state, &peer.ip().to_string(), &choice).await?;
+    subscribe::subscribe(&state, &address, &choice).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Accepted {
@@ -116,15 +119,16 @@ pub struct ChangeRequest {
     responses((status = 200, body = Subscriber), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 async fn put_subscription(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
     body: ApiJson<ChangeRequest>,
 ) -> Result<Json<Subscriber>, ApiError> {
+    crate::web::limit::anonymous_write(&state, &address).await?;
     let sub = by_token(&state, &token).await?;
     let req = body.parse()?;
     let (topics, frequency) =
         subscribe::check_choice(&state.frameworks, &req.topics, &req.frequency).map_err(invalid)?;
-    subscribe::change(&state, &peer.ip().to_string(), &sub, &topics, &frequency).await?;
+    subscribe::change(&state, &address, &sub, &topics, &frequency).await?;
     Ok(Json(by_token(&state, &token).await?))
 }
 
@@ -134,11 +138,12 @@ async fn put_subscription(
     responses((status = 200, body = Subscriber), (status = 404, body = ErrorResponse)))]
 async fn delete_subscription(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> Result<Json<Subscriber>, ApiError> {
+    crate::web::limit::anonymous_write(&state, &address).await?;
     let sub = by_token(&state, &token).await?;
-    subscribe::unsubscribe(&state, &peer.ip().to_string(), &sub).await?;
+    subscribe::unsubscribe(&state, &address, &sub).await?;
     Ok(Json(by_token(&state, &token).await?))
 }
 
@@ -148,11 +153,12 @@ async fn delete_subscription(
     responses((status = 200, body = Subscriber), (status = 404, body = ErrorResponse)))]
 async fn confirm_subscription(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> Result<Json<Subscriber>, ApiError> {
+    crate::web::limit::anonymous_write(&state, &address).await?;
     let sub = by_token(&state, &token).await?;
-    subscribe::activate(&state, &peer.ip().to_string(), &sub).await?;
+    subscribe::activate(&state, &address, &sub).await?;
     Ok(Json(by_token(&state, &token).await?))
 }
 

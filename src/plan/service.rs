@@ -370,6 +370,8 @@ fn check_goal(
     let title = g.title.trim();
     if too_long(title, MAX_TITLE) {
         e.add("title", "Keep the goal's name under 200 characters.");
+    } else if !crate::web::text::is_one_line(title) {
+        e.add("title", crate::web::text::ONE_LINE);
     }
     let description = g.description.trim();
     if too_long(description, MAX_BODY) {

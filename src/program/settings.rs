@@ -159,6 +159,14 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
             "Enter the technical assistance provider.".into(),
         ));
     }
+    crate::web::text::check_one_line(
+        &mut errors,
+        &[
+            ("name", &name),
+            ("sponsor", &sponsor),
+            ("provider", &provider),
+        ],
+    );
     let time_zone = req.time_zone.trim().to_owned();
     let due = check_deadline(
         &req.deadline_date,
@@ -249,6 +257,13 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
             ));
             continue;
         }
+        if !crate::web::text::is_one_line(&text) {
+            question_problems.push(format!(
+                "Write question {} on one line, with no line breaks or tabs.",
+                i + 1
+            ));
+            continue;
+        }
         questions.push((q.id, text));
     }
     if req.key_questions.is_empty() {
@@ -315,6 +330,13 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
         if criterion.is_empty() || criterion.chars().count() > 200 {
             rubric_problems.push(format!(
                 "Name criterion {} (up to 200 characters), or remove it.",
+                i + 1
+            ));
+            continue;
+        }
+        if !crate::web::text::is_one_line(&criterion) {
+            rubric_problems.push(format!(
+                "Name criterion {} on one line, with no line breaks or tabs.",
                 i + 1
             ));
             continue;
@@ -511,6 +533,23 @@ mod tests {
             .find(|(f, _)| *f == field)
             .map(|(_, m)| m)
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn names_questions_and_criteria_are_one_line() {
+        let mut r = req();
+        r.sponsor = "OCTAE\r\nBcc: x@y.gov".into();
+        r.key_questions[0].question = "Who\tleads?".into();
+        r.rubric[0].criterion = "Need\nand fit".into();
+        assert_eq!(
+            fields(r.clone(), &current()),
+            ["sponsor", "key_questions", "rubric"]
+        );
+        assert_eq!(
+            message(r.clone(), &current(), "sponsor"),
+            crate::web::text::ONE_LINE
+        );
+        assert!(message(r, &current(), "key_questions").contains("one line"));
     }
 
     #[test]

@@ -46,9 +46,7 @@ fn problems(r: Refusal) -> Result<(StatusCode, Vec<(String, String)>), AppError>
     match r {
         Refusal::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
         Refusal::Conflict(message) => Ok((StatusCode::CONFLICT, vec![(String::new(), message)])),
-        Refusal::NotFound => Err(AppError::NotFound),
-        Refusal::Db(e) => Err(e.into()),
-        Refusal::Other(e) => Err(AppError::Internal(e)),
+        other => Err(other.into()),
     }
 }
 

@@ -238,9 +238,7 @@ async fn after(
             (StatusCode::UNPROCESSABLE_ENTITY, Errors(known), None)
         }
         Err(Refusal::Conflict(m)) => (StatusCode::CONFLICT, Errors::default(), Some(m)),
-        Err(Refusal::NotFound) => return Err(AppError::NotFound),
-        Err(Refusal::Db(e)) => return Err(e.into()),
-        Err(Refusal::Other(e)) => return Err(AppError::Internal(e)),
+        Err(other) => return Err(other.into()),
     };
     let message = message.or_else(|| {
         errors

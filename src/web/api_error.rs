@@ -46,6 +46,12 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Over a limit: the answer carries `Retry-After`.
+    #[error("too many requests")]
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -68,6 +74,7 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let request_id = request_id::current();
+        let mut retry_after = None;
         let (status, code, message, fields) = match self {
             ApiError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
@@ -103,6 +110,18 @@ impl IntoResponse for ApiError {
                 )
             }
             ApiError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg, vec![]),
+            ApiError::TooManyRequests {
+                retry_after_secs,
+                message,
+            } => {
+                retry_after = Some(retry_after_secs);
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_requests",
+                    message,
+                    vec![],
+                )
+            }
             ApiError::Internal(err) => {
                 tracing::error!(request_id = %request_id, error = format!("{err:#}"), "internal error");
                 (
@@ -125,6 +144,10 @@ impl IntoResponse for ApiError {
             }),
         )
             .into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -14,6 +14,12 @@ pub enum Refusal {
     Conflict(String),
     #[error("not found")]
     NotFound,
+    /// Over a limit on how often this may be done.
+    #[error("too many requests")]
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
     #[error(transparent)]
@@ -55,6 +61,13 @@ impl From<Refusal> for super::AppError {
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            Refusal::TooManyRequests {
+                retry_after_secs,
+                message,
+            } => AppError::TooManyRequests {
+                retry_after_secs,
+                message,
+            },
             Refusal::Db(e) => e.into(),
             Refusal::Other(e) => AppError::Internal(e),
         }
@@ -72,6 +85,13 @@ impl From<Refusal> for ApiError {
             ),
             Refusal::Conflict(message) => ApiError::Conflict(message),
             Refusal::NotFound => ApiError::NotFound,
+            Refusal::TooManyRequests {
+                retry_after_secs,
+                message,
+            } => ApiError::TooManyRequests {
+                retry_after_secs,
+                message,
+            },
             Refusal::Db(e) => ApiError::Internal(e.into()),
             Refusal::Other(e) => ApiError::Internal(e),
         }

@@ -10,6 +10,7 @@ mod done_codes;
 pub mod error;
 pub mod headers;
 pub mod layout;
+pub mod limit;
 pub mod markdown;
 pub mod path;
 pub mod query;

@@ -21,6 +21,14 @@ pub fn check_one_line(errors: &mut Vec<(&'static str, String)>, fields: &[(&'sta
     }
 }
 
+/// A wait in whole minutes, rounded up: "1 minute", "15 minutes".
+pub fn wait_words(secs: u64) -> String {
+    match secs.div_ceil(60) {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -449,6 +449,26 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
             .contains("Enter an email address like name@organization.org.")
     );
     assert_eq!(app.count("exchange_partners").await, 0);
+    let forged = visitor
+        .submit(
+            "/exchange/partners/apply",
+            "/exchange/partners/apply",
+            &[
+                ("organization", "Plains\r\nBcc: all@x.gov"),
+                ("contact_name", "Ana Ruiz"),
+                ("contact_email", "ana@plains.example.org"),
+                ("about", "Guides"),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 422);
+    assert!(forged.body.contains("id=\"organization-error\""));
+    assert!(
+        forged
+            .body
+            .contains("Use one line, with no line breaks or tabs.")
+    );
+    assert_eq!(app.count("exchange_partners").await, 0);
     let ok = visitor
         .submit(
             "/exchange/partners/apply",

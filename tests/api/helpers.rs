@@ -96,6 +96,16 @@ pub async fn new_database(
     }
 }
 
+/// Every test makes its requests from one address, many more than a
+/// person would: the request limits are off unless a test sets them.
+pub const NO_REQUEST_LIMITS: &[(&str, &str)] = &[
+    ("limit_requests_per_address", "0"),
+    ("limit_api_per_address", "0"),
+    ("limit_api_per_token", "0"),
+    ("limit_searches_per_address", "0"),
+    ("limit_anonymous_writes_per_hour", "0"),
+];
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, &[]).await
@@ -115,6 +125,7 @@ impl TestApp {
             ("base_url", &base),
             ("job_poll_ms", "50"),
         ];
+        pairs.extend_from_slice(NO_REQUEST_LIMITS);
         pairs.extend_from_slice(settings);
         let config = Config::from_pairs(&pairs).expect("test settings");
         let state = AppState::build(config.clone())
@@ -140,17 +151,22 @@ impl TestApp {
     /// Another Waymark process over the same database, with its own
     /// memory and port, as when several instances serve one deployment.
     pub async fn another_instance(&self) -> Running {
+        self.another_instance_with(NO_REQUEST_LIMITS).await
+    }
+
+    pub async fn another_instance_with(&self, settings: &[(&str, &str)]) -> Running {
         let data_dir = self.dir.path().display().to_string();
         let listen = format!("127.0.0.1:{}", free_port());
         let base = format!("http://{listen}");
-        let config = Config::from_pairs(&[
+        let mut pairs: Vec<(&str, &str)> = vec![
             ("database_url", &self.database_url),
             ("data_dir", &data_dir),
             ("listen", &listen),
             ("base_url", &base),
             ("job_poll_ms", "50"),
-        ])
-        .expect("test settings");
+        ];
+        pairs.extend_from_slice(settings);
+        let config = Config::from_pairs(&pairs).expect("test settings");
         let state = AppState::build(config.clone())
             .await
             .expect("build app state");

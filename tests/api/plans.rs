@@ -232,6 +232,20 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["fields"][0]["field"], "strategy_key");
+    let (status, body) = call(
+        &app,
+        &coach_token,
+        "POST",
+        &format!("{api}/goals"),
+        Some(json!({"element_key": "partnerships", "title": "Shared\r\nmeasures"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["fields"][0]["field"], "title");
+    assert_eq!(
+        body["error"]["fields"][0]["message"],
+        "Use one line, with no line breaks or tabs."
+    );
     assert_eq!(count(&app, "plan_goals").await, 1);
 
     // The coach adds a second goal through the API, with a name.
