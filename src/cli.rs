@@ -158,6 +158,18 @@ enum TokenCommand {
         /// What the token is for.
         #[arg(long, default_value = "command line")]
         name: String,
+        /// read or read_write.
+        #[arg(long, default_value = "read_write")]
+        scope: String,
+        /// Days until the token stops working (1 to 365).
+        #[arg(long, default_value_t = crate::auth::tokens::DEFAULT_LIFETIME)]
+        days: i64,
+    },
+    /// Revoke a token at once, whoever's it is: give its number or its
+    /// first characters (wmk_ and at least six more, as the account page shows).
+    Revoke {
+        /// The token's number, or the start of its text.
+        token: String,
     },
 }
 
@@ -175,6 +187,29 @@ impl std::error::Error for UsageError {}
 
 fn usage(msg: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UsageError(msg.into()))
+}
+
+/// A refusal of the shared operations: bad input names its option.
+fn refusal_as_usage(r: crate::web::Refusal) -> anyhow::Error {
+    match r {
+        crate::web::Refusal::Invalid(problems) => usage(
+            problems
+                .into_iter()
+                .map(|(field, message)| {
+                    let option = if field == "expires_in_days" {
+                        "days"
+                    } else {
+                        &field
+                    };
+                    format!("--{option}: {message}")
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        crate::web::Refusal::Db(e) => e.into(),
+        crate::web::Refusal::Other(e) => e,
+        other => usage(other.to_string()),
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -301,21 +336,44 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { email, name },
+            command:
+                TokenCommand::Create {
+                    email,
+                    name,
+                    scope,
+                    days,
+                },
         } => {
             let app = AppState::build(config).await?;
             let user = store::find_user_by_email(&app.db.pool, &email)
                 .await?
                 .ok_or_else(|| usage(format!("--email: no account uses {email}")))?;
-            let token = crate::auth::handlers::create_api_token(
-                &app,
-                user.id,
-                &user.email,
-                &name,
-                "command line",
-            )
-            .await?;
-            println!("{token}");
+            let asked = crate::auth::tokens::NewToken {
+                name,
+                scope,
+                expires_in_days: Some(days),
+            };
+            let created =
+                crate::auth::tokens::create(&app, (user.id, &user.email), "command line", &asked)
+                    .await
+                    .map_err(refusal_as_usage)?;
+            println!("{}", created.token);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { token },
+        } => {
+            let app = AppState::build(config).await?;
+            let (id, email) = crate::auth::tokens::revoke_as_operator(&app, &token)
+                .await
+                .map_err(|r| match r {
+                    crate::web::Refusal::NotFound => usage(format!(
+                        "no live token is numbered or starts with '{}'",
+                        token.trim()
+                    )),
+                    other => refusal_as_usage(other),
+                })?;
+            println!("Revoked token {id} of {email}.");
             Ok(())
         }
         Command::Framework { .. } => unreachable!("answered in main"),

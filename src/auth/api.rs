@@ -36,15 +36,22 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthorized)?;
-        let Some((token_id, user_id)) =
-            store::api_token_owner(&state.db.pool, &secret::sha256_hex(token)).await?
+        let now = crate::time::now_ms();
+        let Some(live) =
+            store::api_token_owner(&state.db.pool, &secret::sha256_hex(token), now).await?
         else {
             return Err(ApiError::Unauthorized);
         };
-        let user = session::load_user(state, user_id)
+        let user = session::load_user(state, live.user_id)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        store::mark_api_token_used(&state.db.pool, token_id, crate::time::now_ms()).await?;
+        let scope = super::tokens::Scope::parse(&live.scope).unwrap_or(super::tokens::Scope::Read);
+        if !super::policy::token_may(scope, &parts.method) {
+            return Err(ApiError::ForbiddenWith(
+                "This token may only read. To make changes, use a token made to read and write (your account page makes one).".into(),
+            ));
+        }
+        store::mark_api_token_used(&state.db.pool, live.id, now).await?;
         let ip = session::client_ip_of(
             &parts.headers,
             &parts.extensions,
@@ -57,6 +64,8 @@ impl FromRequestParts<AppState> for ApiUser {
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(revoke_token))
         .routes(routes!(list_people, invite_person))
 }
 
@@ -78,6 +87,61 @@ async fn me(ApiUser { user, .. }: ApiUser) -> Json<Me> {
         name: user.name,
         roles: user.grants,
     })
+}
+
+/// The caller's personal access tokens, newest first.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts",
+    responses((status = 200, body = Vec<crate::auth::tokens::Token>), (status = 401, body = ErrorResponse)))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<super::tokens::Token>>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/tokens",
+        Action::UseOwnAccount,
+    )
+    .await?;
+    Ok(Json(super::tokens::list(&state, api.user.id).await?))
+}
+
+/// Makes a token for the caller. The token's text is in this answer only: it is never shown again.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = crate::auth::tokens::NewToken,
+    responses((status = 201, body = crate::auth::tokens::Created), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+async fn create_token(
+    State(state): State<AppState>,
+    api: ApiUser,
+    body: ApiJson<super::tokens::NewToken>,
+) -> Result<(StatusCode, Json<super::tokens::Created>), ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/tokens",
+        Action::UseOwnAccount,
+    )
+    .await?;
+    let asked = body.parse()?;
+    let created =
+        super::tokens::create(&state, (api.user.id, &api.user.email), &api.ip, &asked).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Revokes one of the caller's tokens at once.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "The token's number")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    api: ApiUser,
+    crate::web::Path(id): crate::web::Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/me/tokens/{id}");
+    guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;
+    super::tokens::revoke(&state, (api.user.id, &api.user.email), &api.ip, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -13,13 +13,13 @@ use serde::Deserialize;
 use super::invite::{self, FieldErrors, InviteError, InviteRequest};
 use super::policy::Action;
 use super::session::{self, Visitor};
-use super::store::{self, ApiTokenRow};
+use super::store;
 use super::{Role, guard, password, secret, throttle};
 use crate::app::{AppState, Routes};
 use crate::audit::{self, Entry};
 use crate::program::handlers::{Done, notice};
 use crate::time::now_ms;
-use crate::web::{AppError, Chrome, CsrfForm, render};
+use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -489,21 +489,28 @@ struct TokenView {
     id: i64,
     name: String,
     prefix: String,
+    scope: &'static str,
     created: String,
+    ends: String,
     last_used: String,
-    revoked: bool,
+    status: &'static str,
 }
 
 impl TokenView {
-    fn from_row(t: ApiTokenRow) -> TokenView {
+    fn from(t: super::tokens::Token) -> TokenView {
         let show = |ms: i64| crate::time::format_in_zone(ms, "America/New_York");
         TokenView {
             id: t.id,
             name: t.name,
             prefix: t.prefix,
+            scope: t.scope.words(),
             created: show(t.created_at),
-            last_used: t.last_used_at.map(show).unwrap_or_else(|| "never".into()),
-            revoked: t.revoked_at.is_some(),
+            ends: t
+                .expires_at
+                .map(show)
+                .unwrap_or_else(|| "No end date".into()),
+            last_used: t.last_used_at.map(show).unwrap_or_else(|| "Never".into()),
+            status: t.status,
         }
     }
 }
@@ -516,10 +523,10 @@ async fn account_view(
     errors: Errors,
 ) -> Result<AccountPage, AppError> {
     let user = guard::page(state, visitor, "/account", Action::UseOwnAccount).await?;
-    let tokens = store::list_api_tokens(&state.db.pool, user.id)
+    let tokens = super::tokens::list(state, user.id)
         .await?
         .into_iter()
-        .map(TokenView::from_row)
+        .map(TokenView::from)
         .collect();
     Ok(AccountPage {
         chrome: Chrome::new(visitor, "Your account", "/account").with_notice(notice(done)),
@@ -639,37 +646,10 @@ async fn change_password(
 struct NewTokenForm {
     #[serde(default)]
     name: String,
-}
-
-/// Creates a token; returns the raw token, which is shown once and never stored.
-pub async fn create_api_token(
-    state: &AppState,
-    user_id: i64,
-    email: &str,
-    name: &str,
-    ip: &str,
-) -> Result<String, sqlx::Error> {
-    let raw = format!("wmk_{}", secret::random_token());
-    let prefix: String = raw.chars().take(10).collect();
-    let mut tx = state.db.begin().await?;
-    let id = store::create_api_token(
-        &mut *tx,
-        user_id,
-        name,
-        &secret::sha256_hex(&raw),
-        &prefix,
-        now_ms(),
-    )
-    .await?;
-    audit::write(
-        &mut *tx,
-        &Entry::new((Some(user_id), email.to_owned()), ip, "api_token_created")
-            .record("api_token", id)
-            .detail(name),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(raw)
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    expires_in_days: String,
 }
 
 async fn create_token(
@@ -678,19 +658,42 @@ async fn create_token(
     CsrfForm(form): CsrfForm<NewTokenForm>,
 ) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
-    let name = form.name.trim();
-    if name.is_empty() || name.chars().count() > 80 {
-        let errors = Errors(vec![(
-            "token_name",
-            "Give the token a name of up to 80 characters, like \"Quarterly report script\"."
-                .into(),
-        )]);
-        let page = account_view(&state, &visitor, "", None, errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
+    let asked = super::tokens::NewToken {
+        name: form.name,
+        scope: form.scope,
+        // Left out: the default; not a number: refused like one out of range.
+        expires_in_days: match form.expires_in_days.trim() {
+            "" => None,
+            days => Some(days.parse().unwrap_or(0)),
+        },
+    };
+    match super::tokens::create(&state, (user.id, &user.email), &visitor.ip, &asked).await {
+        Ok(created) => {
+            let page =
+                account_view(&state, &visitor, "", Some(created.token), Errors::default()).await?;
+            Ok((StatusCode::CREATED, render(page)?).into_response())
+        }
+        Err(Refusal::Invalid(problems)) => {
+            let errors = Errors(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| (token_field(&field), message))
+                    .collect(),
+            );
+            let page = account_view(&state, &visitor, "", None, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
     }
-    let raw = create_api_token(&state, user.id, &user.email, name, &visitor.ip).await?;
-    let page = account_view(&state, &visitor, "", Some(raw), Errors::default()).await?;
-    Ok((StatusCode::CREATED, render(page)?).into_response())
+}
+
+/// The id of the token form's field a problem belongs to.
+fn token_field(field: &str) -> &'static str {
+    match field {
+        "scope" => "token_scope",
+        "expires_in_days" => "token_expires",
+        _ => "token_name",
+    }
 }
 
 async fn revoke_token(
@@ -700,21 +703,7 @@ async fn revoke_token(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
-    let mut tx = state.db.begin().await?;
-    if !store::revoke_api_token(&mut *tx, user.id, id, now_ms()).await? {
-        return Err(AppError::NotFound);
-    }
-    audit::write(
-        &mut *tx,
-        &Entry::new(
-            (Some(user.id), user.email.clone()),
-            &visitor.ip,
-            "api_token_revoked",
-        )
-        .record("api_token", id),
-    )
-    .await?;
-    tx.commit().await?;
+    super::tokens::revoke(&state, (user.id, &user.email), &visitor.ip, id).await?;
     Ok(Redirect::to("/account?done=token-revoked").into_response())
 }
 

@@ -12,6 +12,7 @@ pub mod secret;
 pub mod session;
 pub mod store;
 pub mod throttle;
+pub mod tokens;
 
 use serde::Serialize;
 

@@ -3,7 +3,17 @@
 //! The authorization matrix test (tests/api/authz.rs) runs every route as
 //! every role against these answers.
 
+use super::tokens::Scope;
 use super::{CurrentUser, Role};
+
+/// What an API token may be used for, whatever its owner may do: a
+/// read-only token makes GET (and HEAD) requests only.
+pub fn token_may(scope: Scope, method: &axum::http::Method) -> bool {
+    match scope {
+        Scope::ReadWrite => true,
+        Scope::Read => matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD),
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {

@@ -260,40 +260,62 @@ pub struct ApiTokenRow {
     pub id: i64,
     pub name: String,
     pub prefix: String,
+    pub scope: String,
     pub created_at: i64,
+    pub expires_at: Option<i64>,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
 
+pub struct NewApiToken<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+    pub scope: &'a str,
+}
+
 pub async fn create_api_token<'c, E: Executor<'c, Database = Any>>(
     e: E,
-    user_id: i64,
-    name: &str,
-    token_hash: &str,
-    prefix: &str,
-    now: i64,
+    t: &NewApiToken<'_>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at, expires_at, scope)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(user_id)
-    .bind(name)
-    .bind(token_hash)
-    .bind(prefix)
-    .bind(now)
+    .bind(t.user_id)
+    .bind(t.name)
+    .bind(t.token_hash)
+    .bind(t.prefix)
+    .bind(t.now)
+    .bind(t.expires_at)
+    .bind(t.scope)
     .fetch_one(e)
     .await
 }
 
-/// The owner of a live token, and the token's id.
+/// A live token: neither revoked nor past its end.
+#[derive(Debug, Clone, FromRow)]
+pub struct LiveToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub scope: String,
+}
+
+/// The live token with this hash.
 pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
     e: E,
     token_hash: &str,
-) -> sqlx::Result<Option<(i64, i64)>> {
+    now: i64,
+) -> sqlx::Result<Option<LiveToken>> {
     sqlx::query_as(
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT id, user_id, scope FROM api_tokens
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
     )
     .bind(token_hash)
+    .bind(now)
     .fetch_optional(e)
     .await
 }
@@ -318,26 +340,73 @@ pub async fn list_api_tokens<'c, E: Executor<'c, Database = Any>>(
     user_id: i64,
 ) -> sqlx::Result<Vec<ApiTokenRow>> {
     sqlx::query_as(
-        "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
+        "SELECT id, name, prefix, scope, created_at, expires_at, last_used_at, revoked_at
+         FROM api_tokens WHERE user_id = $1 ORDER BY id DESC",
     )
     .bind(user_id)
     .fetch_all(e)
     .await
 }
 
+/// Revokes a live token, the person's own when `user_id` is given.
 pub async fn revoke_api_token<'c, E: Executor<'c, Database = Any>>(
     e: E,
-    user_id: i64,
+    user_id: Option<i64>,
     id: i64,
     now: i64,
 ) -> sqlx::Result<bool> {
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1
+         WHERE id = $2 AND (CAST($3 AS BIGINT) IS NULL OR user_id = $3) AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Revokes every live token of a person (their account turned off).
+pub async fn revoke_all_api_tokens<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now)
-        .bind(id)
         .bind(user_id)
         .execute(e)
         .await
-        .map(|r| r.rows_affected() == 1)
+        .map(|r| r.rows_affected())
+}
+
+/// A token not yet revoked, by number: (id, owner id, owner's email).
+pub async fn live_token_by_id<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: i64,
+) -> sqlx::Result<Option<(i64, i64, String)>> {
+    sqlx::query_as(
+        "SELECT t.id, t.user_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.id = $1 AND t.revoked_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await
+}
+
+/// A token not yet revoked, by its first ten characters.
+pub async fn live_token_by_prefix<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    prefix: &str,
+) -> sqlx::Result<Option<(i64, i64, String)>> {
+    sqlx::query_as(
+        "SELECT t.id, t.user_id, u.email FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.prefix = $1 AND t.revoked_at IS NULL ORDER BY t.id DESC LIMIT 1",
+    )
+    .bind(prefix)
+    .fetch_optional(e)
+    .await
 }
 
 // ----- one-time links (invitations, password resets) -----

@@ -36,6 +36,9 @@ pub enum ApiError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    /// Forbidden, for a reason the caller can act on.
+    #[error("forbidden: {0}")]
+    ForbiddenWith(String),
     #[error("not found")]
     NotFound,
     /// Not found because a value in the address fits no record (a
@@ -88,6 +91,9 @@ impl IntoResponse for ApiError {
                 "Your account may not do this.".to_owned(),
                 vec![],
             ),
+            ApiError::ForbiddenWith(message) => {
+                (StatusCode::FORBIDDEN, "forbidden", message, vec![])
+            }
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "not_found",

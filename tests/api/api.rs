@@ -1,6 +1,6 @@
 //! The JSON API: tokens, errors that name fields, the OpenAPI document.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
@@ -217,10 +217,144 @@ async fn tokens_made_on_the_page_work_until_revoked(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    // Shown once: the account page no longer has it.
-    assert!(!b.get("/account").await.body.contains(&token));
+    // Shown once: the account page no longer has it. It reads only, and
+    // ends in 90 days, unless chosen otherwise.
+    let account = b.get("/account").await.body;
+    assert!(!account.contains(&token));
+    assert!(account.contains("<td>Read only</td>"), "{account}");
+    let in_90_days = waymark::time::format_in_zone(
+        waymark::time::now_ms() + 90 * 86_400_000,
+        "America/New_York",
+    );
+    let day = in_90_days.split(' ').take(3).collect::<Vec<_>>().join(" ");
+    assert!(account.contains(&day), "ends {day}: {account}");
+    let refused = client()
+        .post(format!("{}/api/v1/me/tokens", app.base))
+        .bearer_auth(&token)
+        .json(&json!({"name": "another"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("may only read")
+    );
 
-    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+    // Bad choices on the page are named next to their field.
+    let bad = b
+        .submit(
+            "/account",
+            "/account/tokens",
+            &[
+                ("name", "x"),
+                ("scope", "everything"),
+                ("expires_in_days", "400"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"token_scope-error\""));
+    assert!(bad.body.contains("id=\"token_expires-error\""));
+
+    // Through the API: a read-and-write token for a day, listed, then ended
+    // by its date and another revoked.
+    let (_, ana_pw) = app.add_user("ana@ta.org", "sme", None, None).await;
+    let ana = app.browser();
+    ana.sign_in("ana@ta.org", &ana_pw).await;
+    let made = ana
+        .submit(
+            "/account",
+            "/account/tokens",
+            &[
+                ("name", "setup"),
+                ("scope", "read_write"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    let start = made.body.find("id=\"new-token\">").unwrap() + "id=\"new-token\">".len();
+    let writer = made.body[start..start + made.body[start..].find('<').unwrap()].to_owned();
+    let res = client()
+        .post(format!("{}/api/v1/me/tokens", app.base))
+        .bearer_auth(&writer)
+        .json(&json!({"name": "nightly", "scope": "read_write", "expires_in_days": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    let nightly = created["token"].as_str().unwrap().to_owned();
+    let invalid = client()
+        .post(format!("{}/api/v1/me/tokens", app.base))
+        .bearer_auth(&writer)
+        .json(&json!({"name": "x", "expires_in_days": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), 422);
+    let invalid: Value = invalid.json().await.unwrap();
+    assert_eq!(invalid["error"]["fields"][0]["field"], "expires_in_days");
+    let listed: Value = client()
+        .get(format!("{}/api/v1/me/tokens", app.base))
+        .bearer_auth(&nightly)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["nightly", "setup"], "only ana's own, newest first");
+    assert_eq!(listed[0]["scope"], "read_write");
+    sqlx::query("UPDATE api_tokens SET expires_at = $1 WHERE name = 'nightly'")
+        .bind(waymark::time::now_ms() - 1)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    let ended = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&nightly)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 401, "a token past its end date");
+    let setup_id = listed[1]["id"].as_i64().unwrap();
+    let sme_token_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM api_tokens")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let not_hers = client()
+        .delete(format!("{}/api/v1/me/tokens/{sme_token_id}", app.base))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_hers.status(), 404, "another person's token");
+    let gone = client()
+        .delete(format!("{}/api/v1/me/tokens/{setup_id}", app.base))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 204);
+    let after = client()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&writer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401);
+
+    let id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM api_tokens")
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();

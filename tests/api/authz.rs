@@ -92,6 +92,9 @@ const PERSONAS: &[&str] = &[
     "other_state_member",
     "partner",
     "outsider_lead",
+    // An administrator whose API token may only read: refused on every
+    // API write, whatever the administrator may do.
+    "read_only_admin",
 ];
 
 /// Every route and who may use it.
@@ -465,6 +468,9 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/me/expertise", Who::Sme),
     ("PUT", "/api/v1/me/expertise", Who::Sme),
     ("GET", "/api/v1/me", Who::SignedIn),
+    ("GET", "/api/v1/me/tokens", Who::SignedIn),
+    ("POST", "/api/v1/me/tokens", Who::SignedIn),
+    ("DELETE", "/api/v1/me/tokens/{id}", Who::SignedIn),
     ("GET", "/api/v1/programs", Who::SignedIn),
     ("POST", "/api/v1/programs", Who::Admin),
     ("GET", "/api/v1/programs/{slug}", Who::SignedIn),
@@ -1089,6 +1095,7 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
             let (role, state) = match *name {
                 "other_state_member" => ("state_member", Some("KS")),
                 "outsider_lead" => ("state_lead", Some("WY")),
+                "read_only_admin" => ("admin", None),
                 "coach" | "state_lead" | "state_member" => (*name, Some("CO")),
                 other => (other, None),
             };
@@ -1099,7 +1106,12 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
             ids.insert(*name, id);
             let res = browser.sign_in(&email, &pw).await;
             assert_eq!(res.status, 303, "{name} signs in");
-            Some(app.token_for(id, &email).await)
+            let scope = if *name == "read_only_admin" {
+                "read"
+            } else {
+                "read_write"
+            };
+            Some(app.token_with(id, &email, scope).await)
         };
         out.push(Persona {
             name,
@@ -1347,14 +1359,26 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
     let mut rows: Vec<_> = MATRIX.iter().collect();
     rows.sort_by_key(|(_, path, _)| (*path == "/signout", path.ends_with("/withdraw")));
     for (method, template, who) in rows {
-        let id = if template.starts_with("/account/tokens/") {
+        let id = if template.starts_with("/account/tokens/")
+            || template.starts_with("/api/v1/me/tokens/")
+        {
             999_999
         } else {
             some_user
         };
         let path = concrete(template, id);
         for p in &people {
-            let expect_ok = allowed(*who, p.name, template);
+            let expect_ok = if p.name == "read_only_admin" {
+                // Its pages are an administrator's; through the API it
+                // reads, and writes only to a subscription (whose link's
+                // token is all those routes look at).
+                allowed(*who, "admin", template)
+                    && (!path.starts_with("/api/v1/")
+                        || *method == "GET"
+                        || template.starts_with("/api/v1/exchange/subscriptions"))
+            } else {
+                allowed(*who, p.name, template)
+            };
             let (status, to_signin) = if path.starts_with("/api/v1/") {
                 let url = format!("{}{path}", app.base);
                 let mut req = match *method {

@@ -200,6 +200,47 @@ async fn user_add_token_create_and_backup() {
         .unwrap();
     assert_eq!(me["email"], "admin@ta.org");
 
+    // Bad choices name their option; a token is revoked by its start.
+    let out = waymark(
+        d,
+        &[
+            "token",
+            "create",
+            "--email",
+            "admin@ta.org",
+            "--scope",
+            "all",
+            "--days",
+            "400",
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("--scope:") && err.contains("--days:"), "{err}");
+    let prefix: String = token.chars().take(12).collect();
+    let out = waymark(d, &["token", "revoke", &prefix], &[], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("of admin@ta.org"));
+    let status = reqwest::Client::new()
+        .get(format!("http://{}/api/v1/me", running.addr))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401, "a revoked token stops working at once");
+    let out = waymark(d, &["token", "revoke", &prefix], &[], None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let revoked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'api_token_revoked' AND actor = 'command line'",
+    )
+    .fetch_one(&running.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(revoked, 1);
+
     // A backup while the server runs is a complete database.
     let backup = d.join("backup.db");
     let out = waymark(d, &["backup", "--to", backup.to_str().unwrap()], &[], None);

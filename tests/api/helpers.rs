@@ -215,9 +215,20 @@ impl TestApp {
     }
 
     pub async fn token_for(&self, user_id: i64, email: &str) -> String {
-        waymark::auth::handlers::create_api_token(&self.state, user_id, email, "test", "127.0.0.1")
+        self.token_with(user_id, email, "read_write").await
+    }
+
+    /// A token of the given scope (`read` or `read_write`).
+    pub async fn token_with(&self, user_id: i64, email: &str, scope: &str) -> String {
+        let asked = waymark::auth::tokens::NewToken {
+            name: "test".into(),
+            scope: scope.into(),
+            expires_in_days: Some(30),
+        };
+        waymark::auth::tokens::create(&self.state, (user_id, email), "127.0.0.1", &asked)
             .await
             .unwrap()
+            .token
     }
 
     pub async fn count(&self, table: &str) -> i64 {
