@@ -86,6 +86,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how many proxies you run in front of Waymark: the client address is read from X-Forwarded-For counted that many entries from the right (0: the connection's own address, the header ignored)",
     ),
     (
+        "inactive_days",
+        "90",
+        "accounts unused this many days are turned off, with a warning email a week before (0: never)",
+    ),
+    (
         "limit_window_seconds",
         "60",
         "length of the window the request limits below count in",
@@ -167,6 +172,7 @@ pub struct Config {
     /// Proxies in front of Waymark whose `X-Forwarded-For` entries are
     /// believed (0: none; the header is ignored).
     pub trusted_proxies: u32,
+    pub inactive_days: u64,
     pub limit_window_seconds: u64,
     pub limit_requests_per_address: u32,
     pub limit_api_per_address: u32,
@@ -485,6 +491,7 @@ impl RawSettings {
             run_jobs: self.flag("run_jobs", true)?,
             job_poll_ms: self.number("job_poll_ms", 500, 10)?,
             trusted_proxies: self.number("trusted_proxies", 0, 0)?,
+            inactive_days: self.number("inactive_days", 90, 0)?,
             limit_window_seconds: self.number("limit_window_seconds", 60, 1)?,
             limit_requests_per_address: self.number("limit_requests_per_address", 1200, 0)?,
             limit_api_per_address: self.number("limit_api_per_address", 600, 0)?,

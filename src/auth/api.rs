@@ -66,6 +66,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(list_sessions, end_all_sessions))
+        .routes(routes!(end_session))
+        .routes(routes!(turn_off_person))
+        .routes(routes!(turn_on_person))
         .routes(routes!(list_people, invite_person))
 }
 
@@ -144,6 +148,96 @@ async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Where the caller is signed in on the web: live sessions, the most recently used first.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "accounts",
+    responses((status = 200, body = Vec<crate::auth::sessions::SessionInfo>), (status = 401, body = ErrorResponse)))]
+async fn list_sessions(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Vec<super::sessions::SessionInfo>>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/sessions",
+        Action::UseOwnAccount,
+    )
+    .await?;
+    Ok(Json(
+        super::sessions::list(&state, api.user.id, None).await?,
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Ended {
+    /// How many sessions ended.
+    pub ended: u64,
+}
+
+/// Signs the caller out everywhere on the web (tokens keep working).
+#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "accounts",
+    responses((status = 200, body = Ended), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+async fn end_all_sessions(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<Ended>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/sessions",
+        Action::UseOwnAccount,
+    )
+    .await?;
+    let ended = super::sessions::end_all(&state, &api.user, &api.ip, None).await?;
+    Ok(Json(Ended { ended }))
+}
+
+/// Ends one of the caller's sessions.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "The session's id from the list")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+async fn end_session(
+    State(state): State<AppState>,
+    api: ApiUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/me/sessions/{id}");
+    guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;
+    super::sessions::end(&state, &api.user, &api.ip, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns an account off (administrators): its sessions end and its tokens are revoked at once.
+#[utoipa::path(post, path = "/api/v1/people/{id}/disable", tag = "accounts",
+    params(("id" = i64, Path, description = "The person's account number")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 409, body = ErrorResponse)))]
+async fn turn_off_person(
+    State(state): State<AppState>,
+    api: ApiUser,
+    crate::web::Path(id): crate::web::Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/people/{id}/disable");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePeople).await?;
+    super::standing::turn_off(&state, &api.user, &api.ip, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Turns an account back on (administrators), whether an administrator or a long time unused turned it off.
+#[utoipa::path(post, path = "/api/v1/people/{id}/enable", tag = "accounts",
+    params(("id" = i64, Path, description = "The person's account number")),
+    responses((status = 204), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 409, body = ErrorResponse)))]
+async fn turn_on_person(
+    State(state): State<AppState>,
+    api: ApiUser,
+    crate::web::Path(id): crate::web::Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let path = format!("/api/v1/people/{id}/enable");
+    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePeople).await?;
+    super::standing::turn_on(&state, &api.user, &api.ip, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Person {
     pub id: i64,
@@ -151,6 +245,11 @@ pub struct Person {
     pub name: String,
     /// False until the person has chosen a password.
     pub has_password: bool,
+    /// False when the account is turned off.
+    pub active: bool,
+    /// Why it is off: `admin` (an administrator turned it off) or
+    /// `inactive` (unused for the `inactive_days` setting).
+    pub turned_off: Option<String>,
     pub roles: Vec<Grant>,
 }
 
@@ -162,6 +261,8 @@ pub async fn people(state: &AppState) -> Result<Vec<Person>, sqlx::Error> {
         .map(|u| Person {
             id: u.id,
             has_password: u.password_hash.is_some(),
+            active: u.active != 0,
+            turned_off: (u.active == 0).then(|| u.disabled_reason.unwrap_or_default()),
             roles: grants
                 .iter()
                 .filter(|(id, _)| *id == u.id)

@@ -37,6 +37,11 @@ pub fn routes() -> Routes {
         .get("/admin/people", people_page)
         .post("/admin/people", invite_person)
         .post("/admin/people/{id}/reinvite", reinvite)
+        .post("/admin/people/{id}/disable", turn_off_person)
+        .post("/admin/people/{id}/enable", turn_on_person)
+        .get("/account/sessions", sessions_page)
+        .post("/account/sessions/end-others", end_other_sessions)
+        .post("/account/sessions/{id}/end", end_session)
 }
 
 /// Field errors for a form, looked up by field name in templates.
@@ -170,9 +175,7 @@ async fn signin(
         });
     }
 
-    let user = store::find_user_by_email(&state.db.pool, &form.email)
-        .await?
-        .filter(|u| u.active != 0);
+    let user = store::find_user_by_email(&state.db.pool, &form.email).await?;
     let ok = password::verify(
         form.password.clone(),
         user.as_ref().and_then(|u| u.password_hash.clone()),
@@ -200,6 +203,29 @@ async fn signin(
 
     throttle::clear(&state.db.pool, &account_key).await?;
     throttle::forgive(&state.db.pool, &address_key).await?;
+    if user.active == 0 {
+        // Said only to someone who knows the password.
+        let (_, _, reason) = store::standing_of(&state.db.pool, user.id)
+            .await?
+            .unwrap_or((0, None, None));
+        audit::write(
+            &state.db.pool,
+            &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")
+                .detail("account turned off")
+                .refused(),
+        )
+        .await?;
+        let page = SignInPage {
+            chrome: Chrome::new(&visitor, "Sign in", "/signin"),
+            email: form.email,
+            next: form.next,
+            error: Some(super::standing::turned_off_words(
+                reason.as_deref(),
+                config.inactive_days,
+            )),
+        };
+        return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
+    }
     // A new session id at every sign-in; any old one is ended.
     if let Some(old) = &visitor.session_hash {
         store::delete_session(&state.db.pool, old).await?;
@@ -215,6 +241,7 @@ async fn signin(
         &visitor.user_agent,
     )
     .await?;
+    store::mark_signed_in(&mut *tx, user.id, now).await?;
     audit::write(
         &mut *tx,
         &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in"),
@@ -719,6 +746,8 @@ struct PeoplePage {
     jurisdictions: Vec<crate::program::store::Jurisdiction>,
     form: InviteRequest,
     errors: Errors,
+    /// The administrator looking: not offered to turn themselves off.
+    chrome_user_id: i64,
 }
 
 impl PeoplePage {
@@ -754,8 +783,9 @@ async fn people_view(
     form: InviteRequest,
     errors: Errors,
 ) -> Result<PeoplePage, AppError> {
-    guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
+    let admin = guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
     Ok(PeoplePage {
+        chrome_user_id: admin.id,
         chrome: Chrome::new(visitor, "People", "/admin/people").with_notice(notice(done)),
         people: super::api::people(state).await?,
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
@@ -837,6 +867,140 @@ async fn reinvite(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to("/admin/people?done=reinvited").into_response())
+}
+
+/// Turns an account off or back on from the People page: a refusal
+/// (oneself, already so) is said at the top of the page.
+async fn change_standing(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    on: bool,
+) -> Result<Response, AppError> {
+    let admin = guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
+    let result = if on {
+        super::standing::turn_on(state, &admin, &visitor.ip, id).await
+    } else {
+        super::standing::turn_off(state, &admin, &visitor.ip, id).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(if on {
+            "/admin/people?done=account-on"
+        } else {
+            "/admin/people?done=account-off"
+        })
+        .into_response()),
+        Err(Refusal::Conflict(message)) => {
+            let page = people_view(
+                state,
+                visitor,
+                "",
+                InviteRequest::default(),
+                Errors(vec![("", message)]),
+            )
+            .await?;
+            Ok((StatusCode::CONFLICT, render(page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn turn_off_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    change_standing(&state, &visitor, id, false).await
+}
+
+async fn turn_on_person(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    change_standing(&state, &visitor, id, true).await
+}
+
+// ----- where one is signed in -----
+
+struct SessionLine {
+    id: String,
+    device: String,
+    address: String,
+    signed_in: String,
+    last_seen: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "auth/sessions.html")]
+struct SessionsPage {
+    chrome: Chrome,
+    sessions: Vec<SessionLine>,
+}
+
+async fn sessions_page(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Query(done): Query<Done>,
+) -> Result<Html<String>, AppError> {
+    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let show = |ms: i64| crate::time::format_in_zone(ms, crate::exchange::TIME_ZONE);
+    let sessions = super::sessions::list(&state, user.id, visitor.session_hash.as_deref())
+        .await?
+        .into_iter()
+        .map(|s| SessionLine {
+            signed_in: show(s.signed_in_at),
+            last_seen: show(s.last_seen_at),
+            id: s.id,
+            device: s.device,
+            address: s.address,
+            current: s.current,
+        })
+        .collect();
+    render(SessionsPage {
+        chrome: Chrome::new(&visitor, "Where you are signed in", "/account")
+            .with_notice(notice(&done.done)),
+        sessions,
+    })
+}
+
+async fn end_session(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let this_one = visitor
+        .session_hash
+        .as_deref()
+        .is_some_and(|h| super::sessions::handle(h) == id);
+    super::sessions::end(&state, &user, &visitor.ip, &id).await?;
+    if this_one {
+        // Ending the session in use is signing out here.
+        let config = &state.config;
+        let mut res = Redirect::to("/signin").into_response();
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            session::cookie(config, session::session_cookie_name(config), "", Some(0)),
+        );
+        return Ok(res);
+    }
+    Ok(Redirect::to("/account/sessions?done=session-ended").into_response())
+}
+
+async fn end_other_sessions(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let keep = visitor.session_hash.as_deref().unwrap_or("");
+    super::sessions::end_all(&state, &user, &visitor.ip, Some(keep)).await?;
+    Ok(Redirect::to("/account/sessions?done=sessions-ended").into_response())
 }
 
 #[cfg(test)]

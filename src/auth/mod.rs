@@ -10,6 +10,8 @@ pub mod password;
 pub mod policy;
 pub mod secret;
 pub mod session;
+pub mod sessions;
+pub mod standing;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

@@ -12,9 +12,11 @@ pub struct UserRow {
     pub password_hash: Option<String>,
     pub active: i64,
     pub created_at: i64,
+    /// Why the account is off ('admin' or 'inactive'), when it is.
+    pub disabled_reason: Option<String>,
 }
 
-const USER_COLUMNS: &str = "id, email, name, password_hash, active, created_at";
+const USER_COLUMNS: &str = "id, email, name, password_hash, active, created_at, disabled_reason";
 
 /// Email addresses are compared without regard to case or outer spaces.
 pub fn normalize_email(email: &str) -> String {
@@ -476,4 +478,177 @@ pub async fn consume_one_time_link<'c, E: Executor<'c, Database = Any>>(
     .bind(token_hash)
     .fetch_optional(e)
     .await
+}
+
+// ----- account standing: turned off, turned back on, inactivity -----
+
+/// Turns an account off; false when it is not on (or does not exist).
+pub async fn disable_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE users SET active = 0, disabled_at = $1, disabled_reason = $2 WHERE id = $3 AND active = 1",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(user_id)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Turns an account back on; its inactivity counts from now.
+pub async fn enable_user<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE users SET active = 1, disabled_at = NULL, disabled_reason = NULL, enabled_at = $1,
+         inactivity_warned_at = NULL WHERE id = $2 AND active = 0",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// A sign-in: activity now, any inactivity warning taken back.
+pub async fn mark_signed_in<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET last_signed_in_at = $1, inactivity_warned_at = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(e)
+    .await
+    .map(|_| ())
+}
+
+pub async fn mark_inactivity_warned<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE users SET inactivity_warned_at = $1 WHERE id = $2 AND active = 1 AND inactivity_warned_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// An account that is on, with what tells when it was last used.
+#[derive(Debug, Clone, FromRow)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub created_at: i64,
+    pub enabled_at: Option<i64>,
+    pub last_signed_in_at: Option<i64>,
+    pub last_token_use: Option<i64>,
+    pub inactivity_warned_at: Option<i64>,
+}
+
+impl ActivityRow {
+    pub fn last_active(&self) -> i64 {
+        [self.enabled_at, self.last_signed_in_at, self.last_token_use]
+            .into_iter()
+            .flatten()
+            .fold(self.created_at, i64::max)
+    }
+}
+
+/// Accounts that are on and have not been used since `before`, by any of
+/// the stamps kept (whose latest decides, in `ActivityRow::last_active`).
+pub async fn unused_since<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    before: i64,
+) -> sqlx::Result<Vec<ActivityRow>> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.created_at, u.enabled_at, u.last_signed_in_at,
+                (SELECT MAX(t.last_used_at) FROM api_tokens t WHERE t.user_id = u.id) AS last_token_use,
+                u.inactivity_warned_at
+         FROM users u
+         WHERE u.active = 1 AND u.created_at < $1
+           AND COALESCE(u.enabled_at, 0) < $1 AND COALESCE(u.last_signed_in_at, 0) < $1
+         ORDER BY u.id",
+    )
+    .bind(before)
+    .fetch_all(e)
+    .await
+}
+
+/// Whether an account is on, and if not when and why it was turned off.
+pub async fn standing_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, Option<i64>, Option<String>)>> {
+    sqlx::query_as("SELECT active, disabled_at, disabled_reason FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(e)
+        .await
+}
+
+// ----- a person's sessions -----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionListRow {
+    pub id_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+pub async fn list_sessions<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Vec<SessionListRow>> {
+    sqlx::query_as(
+        "SELECT id_hash, created_at, last_seen_at, ip, user_agent FROM sessions
+         WHERE user_id = $1 ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await
+}
+
+/// Ends one of the person's sessions by its handle (the start of its hash).
+pub async fn delete_session_by_handle<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    handle: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(id_hash, 1, 16) = $2")
+        .bind(user_id)
+        .bind(handle)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() > 0)
+}
+
+/// Ends every session of the person but `keep` (when given).
+pub async fn delete_other_sessions<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    keep: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected())
 }

@@ -172,7 +172,16 @@ pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let poll = Duration::from_millis(state.config.job_poll_ms);
     tracing::info!(worker = %worker, "job runner started");
     let mut last_sweep: Option<std::time::Instant> = None;
+    let mut last_hourly: Option<std::time::Instant> = None;
     loop {
+        // Unused accounts: warned, then turned off; once an hour is plenty
+        // for a rule counted in days.
+        if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
+            last_hourly = Some(std::time::Instant::now());
+            if let Err(e) = crate::auth::standing::sweep(&state, now_ms()).await {
+                tracing::error!(error = format!("{e:#}"), "unused accounts");
+            }
+        }
         // Activity reminders and overdue notes: at most once a minute;
         // each is sent once however many processes sweep.
         if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {

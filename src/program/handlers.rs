@@ -53,6 +53,12 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "invited" => "Invitation sent.",
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
+        "account-off" => {
+            "The account is turned off: its sessions have ended and its tokens no longer work."
+        }
+        "account-on" => "The account is on again. The person can sign in.",
+        "session-ended" => "That device is signed out.",
+        "sessions-ended" => "You are signed out everywhere except on this device.",
         "application-started" => "Your application is started. Fill it in below.",
         "application-saved" => "Saved.",
         "application-submitted" => {

@@ -468,6 +468,16 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("GET", "/api/v1/me/expertise", Who::Sme),
     ("PUT", "/api/v1/me/expertise", Who::Sme),
     ("GET", "/api/v1/me", Who::SignedIn),
+    ("GET", "/api/v1/me/sessions", Who::SignedIn),
+    ("DELETE", "/api/v1/me/sessions", Who::SignedIn),
+    ("DELETE", "/api/v1/me/sessions/{id}", Who::SignedIn),
+    ("POST", "/api/v1/people/{id}/disable", Who::Admin),
+    ("POST", "/api/v1/people/{id}/enable", Who::Admin),
+    ("GET", "/account/sessions", Who::SignedIn),
+    ("POST", "/account/sessions/end-others", Who::SignedIn),
+    ("POST", "/account/sessions/{id}/end", Who::SignedIn),
+    ("POST", "/admin/people/{id}/disable", Who::Admin),
+    ("POST", "/admin/people/{id}/enable", Who::Admin),
     ("GET", "/api/v1/me/tokens", Who::SignedIn),
     ("POST", "/api/v1/me/tokens", Who::SignedIn),
     ("DELETE", "/api/v1/me/tokens/{id}", Who::SignedIn),
@@ -1357,10 +1367,19 @@ async fn every_route_answers_every_persona_as_the_matrix_says(backend: Backend) 
     // Withdrawing CO's application closes its review, and signing out
     // ends the personas' sessions, so those go last.
     let mut rows: Vec<_> = MATRIX.iter().collect();
-    rows.sort_by_key(|(_, path, _)| (*path == "/signout", path.ends_with("/withdraw")));
+    rows.sort_by_key(|(method, path, _)| {
+        (
+            *path == "/signout" || (*path == "/api/v1/me/sessions" && *method == "DELETE"),
+            path.ends_with("/withdraw"),
+        )
+    });
     for (method, template, who) in rows {
+        // No such token or person: the answer still shows whether the
+        // route let the persona in, and no one is turned off mid-run.
         let id = if template.starts_with("/account/tokens/")
             || template.starts_with("/api/v1/me/tokens/")
+            || template.ends_with("/disable")
+            || template.ends_with("/enable")
         {
             999_999
         } else {

@@ -16,6 +16,7 @@ mod exchange;
 mod feedback;
 mod forum;
 mod frameworks;
+mod hygiene;
 mod limits;
 mod mail;
 mod mentoring;
