@@ -86,6 +86,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how many proxies you run in front of Waymark: the client address is read from X-Forwarded-For counted that many entries from the right (0: the connection's own address, the header ignored)",
     ),
     (
+        "second_step_required_for",
+        "(none)",
+        "roles that must use two-step sign-in, comma-separated, e.g. admin,federal (they are led through setting it up at their next sign-in)",
+    ),
+    (
         "inactive_days",
         "90",
         "accounts unused this many days are turned off, with a warning email a week before (0: never)",
@@ -173,6 +178,7 @@ pub struct Config {
     /// believed (0: none; the header is ignored).
     pub trusted_proxies: u32,
     pub inactive_days: u64,
+    pub second_step_required_for: Vec<crate::auth::Role>,
     pub limit_window_seconds: u64,
     pub limit_requests_per_address: u32,
     pub limit_api_per_address: u32,
@@ -470,7 +476,27 @@ impl RawSettings {
             })?,
         };
 
+        let second_step_required_for = match self.get("second_step_required_for") {
+            None => vec![],
+            Some((source, value)) => {
+                let mut roles = Vec::new();
+                for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let role = crate::auth::Role::parse(name).ok_or_else(|| {
+                        ConfigError::new(
+                            source,
+                            format!(
+                                "'{name}' is not a role (admin, reviewer, coach, sme, federal, state_lead, state_member or partner)"
+                            ),
+                        )
+                    })?;
+                    roles.push(role);
+                }
+                roles
+            }
+        };
+
         Ok(Config {
+            second_step_required_for,
             database_url,
             listen,
             data_dir,

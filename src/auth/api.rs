@@ -66,6 +66,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(list_tokens, create_token))
         .routes(routes!(revoke_token))
+        .routes(routes!(two_step_status))
         .routes(routes!(list_sessions, end_all_sessions))
         .routes(routes!(end_session))
         .routes(routes!(turn_off_person))
@@ -146,6 +147,24 @@ async fn revoke_token(
     guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;
     super::tokens::revoke(&state, (api.user.id, &api.user.email), &api.ip, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether the caller's sign-in asks for a code from an authenticator app. It is set up on the account page, where the app's QR code is shown.
+#[utoipa::path(get, path = "/api/v1/me/two-step", tag = "accounts",
+    responses((status = 200, body = crate::auth::two_step::Status), (status = 401, body = ErrorResponse)))]
+async fn two_step_status(
+    State(state): State<AppState>,
+    api: ApiUser,
+) -> Result<Json<super::two_step::Status>, ApiError> {
+    guard::api(
+        &state,
+        &api.user,
+        &api.ip,
+        "/api/v1/me/two-step",
+        Action::UseOwnAccount,
+    )
+    .await?;
+    Ok(Json(super::two_step::status(&state, &api.user).await?))
 }
 
 /// Where the caller is signed in on the web: live sessions, the most recently used first.

@@ -40,6 +40,20 @@ pub fn routes() -> Routes {
         .post("/admin/people/{id}/disable", turn_off_person)
         .post("/admin/people/{id}/enable", turn_on_person)
         .get("/account/sessions", sessions_page)
+        .get("/signin/code", super::two_step_pages::code_page)
+        .post("/signin/code", super::two_step_pages::code)
+        .get("/signin/setup", super::two_step_pages::setup_at_signin_page)
+        .post("/signin/setup", super::two_step_pages::setup_at_signin)
+        .get("/account/two-step", super::two_step_pages::account_page)
+        .post(
+            "/account/two-step",
+            super::two_step_pages::confirm_from_account,
+        )
+        .post(
+            "/account/two-step/recovery-codes",
+            super::two_step_pages::renew_codes,
+        )
+        .post("/account/two-step/off", super::two_step_pages::turn_off)
         .post("/account/sessions/end-others", end_other_sessions)
         .post("/account/sessions/{id}/end", end_session)
 }
@@ -226,7 +240,58 @@ async fn signin(
         };
         return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
     }
-    // A new session id at every sign-in; any old one is ended.
+    // With two-step sign-in, the password only leads to the second step.
+    let roles: Vec<Role> = store::grants_for(&state.db.pool, user.id)
+        .await?
+        .into_iter()
+        .map(|g| g.role)
+        .collect();
+    let step = if super::two_step::is_on(&state, user.id).await? {
+        Some(super::two_step::Step::Code)
+    } else if super::two_step::required_for(&roles, config) {
+        Some(super::two_step::Step::Setup)
+    } else {
+        None
+    };
+    if let Some(step) = step {
+        let pending = super::two_step::pending(user.id, step, now);
+        let page = match step {
+            super::two_step::Step::Code => "/signin/code",
+            super::two_step::Step::Setup => "/signin/setup",
+        };
+        let to = format!(
+            "{page}?next={}",
+            url::form_urlencoded::byte_serialize(safe_next(&form.next).as_bytes())
+                .collect::<String>()
+        );
+        let mut res = Redirect::to(&to).into_response();
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            session::cookie(
+                config,
+                super::two_step::pending_cookie_name(config),
+                &super::two_step::seal(&state.keys.csrf, &pending),
+                Some(600),
+            ),
+        );
+        return Ok(res);
+    }
+    let cookie = start_session(&state, &visitor, user.id, &user.email, "password").await?;
+    let mut res = Redirect::to(safe_next(&form.next)).into_response();
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(res)
+}
+
+/// Signs a person in: a new session (any old one on this browser ended),
+/// their last sign-in noted, the audit entry; answers the session cookie.
+pub(super) async fn start_session(
+    state: &AppState,
+    visitor: &Visitor,
+    user_id: i64,
+    email: &str,
+    how: &str,
+) -> Result<axum::http::HeaderValue, AppError> {
+    let now = now_ms();
     if let Some(old) = &visitor.session_hash {
         store::delete_session(&state.db.pool, old).await?;
     }
@@ -235,26 +300,26 @@ async fn signin(
     store::create_session(
         &mut *tx,
         &secret::sha256_hex(&raw),
-        user.id,
+        user_id,
         now,
         &visitor.ip,
         &visitor.user_agent,
     )
     .await?;
-    store::mark_signed_in(&mut *tx, user.id, now).await?;
+    store::mark_signed_in(&mut *tx, user_id, now).await?;
     audit::write(
         &mut *tx,
-        &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in"),
+        &Entry::new((Some(user_id), email.to_owned()), &visitor.ip, "sign_in").detail(how),
     )
     .await?;
     tx.commit().await?;
-
-    let mut res = Redirect::to(safe_next(&form.next)).into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        session::cookie(config, session::session_cookie_name(config), &raw, None),
-    );
-    Ok(res)
+    let config = &state.config;
+    Ok(session::cookie(
+        config,
+        session::session_cookie_name(config),
+        &raw,
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -510,6 +575,7 @@ struct AccountPage {
     tokens: Vec<TokenView>,
     new_token: Option<String>,
     errors: Errors,
+    two_step_on: bool,
 }
 
 struct TokenView {
@@ -563,6 +629,7 @@ async fn account_view(
             &crate::program::store::list(&state.db.pool).await?,
             &state.places,
         ),
+        two_step_on: super::two_step::is_on(state, user.id).await?,
         name: user.name,
         email: user.email,
         tokens,

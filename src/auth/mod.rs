@@ -15,6 +15,9 @@ pub mod standing;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
+pub mod two_step;
+mod two_step_pages;
 
 use serde::Serialize;
 

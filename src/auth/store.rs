@@ -652,3 +652,129 @@ pub async fn delete_other_sessions<'c, E: Executor<'c, Database = Any>>(
         .await
         .map(|r| r.rows_affected())
 }
+
+// ----- the second step at sign-in -----
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TotpRow {
+    pub secret: String,
+    pub confirmed_at: Option<i64>,
+    pub last_step: i64,
+}
+
+pub async fn totp_of<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<Option<TotpRow>> {
+    sqlx::query_as("SELECT secret, confirmed_at, last_step FROM totp_factors WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(e)
+        .await
+}
+
+/// Starts (or starts again) setting up an app: a new secret, not yet confirmed.
+pub async fn begin_totp<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    secret: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO totp_factors (user_id, secret, confirmed_at, last_step, created_at)
+         VALUES ($1, $2, NULL, 0, $3)
+         ON CONFLICT (user_id) DO UPDATE SET secret = $2, confirmed_at = NULL, last_step = 0, created_at = $3",
+    )
+    .bind(user_id)
+    .bind(secret)
+    .bind(now)
+    .execute(e)
+    .await
+    .map(|_| ())
+}
+
+/// Takes a code's step once: false when that step (or a later one) was
+/// already taken, by a request sent at the same time included.
+pub async fn take_totp_step<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    step: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE totp_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+        .bind(step)
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn confirm_totp<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE totp_factors SET confirmed_at = $1 WHERE user_id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+pub async fn remove_totp<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM totp_factors WHERE user_id = $1")
+        .bind(user_id)
+        .execute(e)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces the person's recovery codes with these (hashed).
+pub async fn replace_recovery_codes(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    user_id: i64,
+    hashes: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    for h in hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(h)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Uses a recovery code once: false when it is not theirs or was used.
+pub async fn use_recovery_code<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+    code_hash: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(code_hash)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn recovery_codes_left<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    user_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .fetch_one(e)
+        .await
+}

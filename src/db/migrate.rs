@@ -23,8 +23,8 @@ macro_rules! migrations {
     };
 }
 
-pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters", 5 "review_and_teams", 6 "assessment", 7 "ta_year", 8 "exchange", 9 "forum", 10 "digests", 11 "library_version", 12 "library_changes", 13 "account_lookups", 14 "work_lookups", 15 "data_version", 16 "account_hygiene");
-pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters", 5 "review_and_teams", 6 "assessment", 7 "ta_year", 8 "exchange", 9 "forum", 10 "digests", 11 "library_version", 12 "library_changes", 13 "account_lookups", 14 "work_lookups", 15 "data_version", 16 "account_hygiene");
+pub const MIGRATIONS_SQLITE: &[Migration] = migrations!("sqlite": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters", 5 "review_and_teams", 6 "assessment", 7 "ta_year", 8 "exchange", 9 "forum", 10 "digests", 11 "library_version", 12 "library_changes", 13 "account_lookups", 14 "work_lookups", 15 "data_version", 16 "account_hygiene", 17 "second_factor");
+pub const MIGRATIONS_POSTGRES: &[Migration] = migrations!("postgres": 1 "foundation", 2 "program_templates", 3 "applications", 4 "letters", 5 "review_and_teams", 6 "assessment", 7 "ta_year", 8 "exchange", 9 "forum", 10 "digests", 11 "library_version", 12 "library_changes", 13 "account_lookups", 14 "work_lookups", 15 "data_version", 16 "account_hygiene", 17 "second_factor");
 
 /// Applies every migration not yet applied; returns how many ran.
 pub async fn migrate(db: &Db) -> anyhow::Result<usize> {

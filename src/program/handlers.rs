@@ -53,6 +53,12 @@ pub fn notice(done: &str) -> Option<&'static str> {
         "invited" => "Invitation sent.",
         "reinvited" => "A new invitation link has been sent.",
         "token-revoked" => "The token no longer works.",
+        "two-step-on" => "Two-step sign-in is on. Next time you sign in, have your phone with you.",
+        "two-step-off" => "Two-step sign-in is off. Your password alone signs you in.",
+        "recovery-codes-renewed" => "You have new recovery codes. The old ones no longer work.",
+        "signin-again" => {
+            "Sign in again: the page waited too long, or the sign-in was started in another browser."
+        }
         "account-off" => {
             "The account is turned off: its sessions have ended and its tokens no longer work."
         }

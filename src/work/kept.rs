@@ -47,8 +47,10 @@ pub const UNVERSIONED_TABLES: &[&str] = &[
     "one_time_tokens",
     "outbox",
     "overdue_notices",
+    "recovery_codes",
     "schema_migrations",
     "signin_throttle",
+    "totp_factors",
 ];
 
 /// Past this many kept queues (people seen within one minute and one data

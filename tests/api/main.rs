@@ -26,4 +26,5 @@ mod programs;
 mod reports;
 mod selection;
 mod settings;
+mod two_step;
 mod work;

@@ -2116,3 +2116,155 @@ async fn charts_are_labelled_in_words_that_fit_on_a_phone() {
     app.stop().await;
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Every page of a check at both widths: axe's violations and any sideways
+/// scroll on a phone, each named with `label`.
+async fn check_both_widths(client: &Client, axe: &str, label: &str, failures: &mut Vec<String>) {
+    for v in axe_violations(client, axe).await {
+        failures.push(format!("{label}: {v}"));
+    }
+    set_viewport_width(client, 375).await;
+    let (over, wide) = sideways_scroll(client).await;
+    if over > 0 {
+        failures.push(format!(
+            "{label} at 375 px scrolls sideways by {over} px: {wide}"
+        ));
+    }
+    for v in axe_violations(client, axe).await {
+        failures.push(format!("{label} at 375 px: {v}"));
+    }
+    set_viewport_width(client, 1280).await;
+}
+
+/// Types the email and password by keyboard alone and presses Enter.
+async fn password_by_keyboard(client: &Client, base: &str, email: &str, password: &str) {
+    client.goto(&format!("{base}/signin")).await.unwrap();
+    tab_to(client, "#email").await;
+    keys(client, &format!("{email}{}", Key::Tab)).await;
+    keys(client, &format!("{password}{}", Key::Enter)).await;
+}
+
+/// Two-step sign-in (issue 16) by keyboard alone: the code after the
+/// password, and setting up an app when a role requires it; each of its
+/// pages passes axe-core at desktop and phone widths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_step_sign_in_works_by_keyboard_and_its_pages_pass_axe() {
+    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+    let Some(chrome) = Chrome::start().await else {
+        return;
+    };
+    let app = helpers::TestApp::spawn_with(
+        helpers::Backend::Sqlite,
+        &[("second_step_required_for", "federal")],
+    )
+    .await;
+    let base = app.base.clone();
+    let client = &chrome.client;
+    let mut failures = Vec::new();
+    use waymark::auth::totp;
+    let code_now = |key: &[u8], ahead: i64| {
+        totp::code_for(
+            key,
+            totp::step_at(waymark::time::now_ms()) + ahead,
+            totp::DIGITS,
+        )
+    };
+
+    // An expert whose app is set up already.
+    let (ana, ana_pw) = app.add_user("ana@co.gov", "sme", None, None).await;
+    waymark::auth::two_step::begin(&app.state, ana, "ana@co.gov")
+        .await
+        .unwrap();
+    let secret = waymark::auth::store::totp_of(&app.state.db.pool, ana)
+        .await
+        .unwrap()
+        .unwrap()
+        .secret;
+    let key = totp::from_base32(&secret).unwrap();
+    waymark::auth::two_step::confirm(
+        &app.state,
+        (ana, "ana@co.gov"),
+        "127.0.0.1",
+        &code_now(&key, 0),
+    )
+    .await
+    .unwrap();
+
+    password_by_keyboard(client, &base, "ana@co.gov", &ana_pw).await;
+    assert_eq!(wait_for_path(client, "/signin/code").await, "/signin/code");
+    check_both_widths(client, &axe, "the code page", &mut failures).await;
+    tab_to(client, "#code").await;
+    keys(client, &format!("{}{}", code_now(&key, 1), Key::Enter)).await;
+    assert_eq!(
+        wait_for_path(client, "/").await,
+        "/",
+        "signed in by keyboard"
+    );
+    client
+        .goto(&format!("{base}/account/two-step"))
+        .await
+        .unwrap();
+    check_both_widths(client, &axe, "two-step settings", &mut failures).await;
+    tab_to(
+        client,
+        "form[action='/account/two-step/recovery-codes'] button",
+    )
+    .await;
+    press(client, Key::Enter).await;
+    wait_for_url(client, "/account/two-step/recovery-codes").await;
+    let codes = client
+        .find_all(Locator::Css("#recovery-codes code"))
+        .await
+        .unwrap();
+    assert_eq!(codes.len(), 10);
+    check_both_widths(client, &axe, "new recovery codes", &mut failures).await;
+    sign_out(client, &base).await;
+
+    // A federal officer must set it up: led through it at sign-in.
+    let (_, fed_pw) = app.add_user("officer@ed.gov", "federal", None, None).await;
+    password_by_keyboard(client, &base, "officer@ed.gov", &fed_pw).await;
+    assert_eq!(
+        wait_for_path(client, "/signin/setup").await,
+        "/signin/setup"
+    );
+    check_both_widths(client, &axe, "setup at sign-in", &mut failures).await;
+    let shown = client
+        .find(Locator::Id("setup-key"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let key = totp::from_base32(&shown).unwrap();
+    tab_to(client, "#code").await;
+    keys(client, &format!("{}{}", code_now(&key, 0), Key::Enter)).await;
+    wait_for_url(client, "/signin/setup").await;
+    client
+        .wait()
+        .for_element(Locator::Id("recovery-codes"))
+        .await
+        .expect("the recovery codes are shown");
+    check_both_widths(client, &axe, "recovery codes at sign-in", &mut failures).await;
+    tab_to(client, "a.usa-button").await;
+    press(client, Key::Enter).await;
+    assert_eq!(wait_for_path(client, "/").await, "/");
+    let heading = client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(heading.starts_with("Welcome"), "{heading}");
+
+    chrome.stop().await;
+    app.stop().await;
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+}
