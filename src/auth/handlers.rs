@@ -656,14 +656,14 @@ struct ChangePasswordForm {
     confirm: String,
 }
 
-async fn change_password(
-    State(state): State<AppState>,
-    Extension(visitor): Extension<Visitor>,
-    CsrfForm(form): CsrfForm<ChangePasswordForm>,
-) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
-    // Guessing the current password from a session left open is held to
-    // the sign-in limit.
+/// Checks the signed-in person's password again (to change it, or to turn
+/// off two-step sign-in). Guessing it from a session left open is held to
+/// the sign-in limit; a right answer clears the count.
+pub(super) async fn password_again(
+    state: &AppState,
+    user: &super::CurrentUser,
+    typed: String,
+) -> Result<bool, AppError> {
     let config = &state.config;
     let window_ms = config.signin_window_seconds as i64 * 1000;
     let key = format!("change:{}", throttle::account_key(&user.email));
@@ -674,7 +674,7 @@ async fn change_password(
         return Err(AppError::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
-                "The current password was wrong too many times. Wait {} and try again.",
+                "Your password was typed wrong too many times. Wait {} and try again.",
                 wait_words(secs)
             ),
         });
@@ -682,11 +682,23 @@ async fn change_password(
     let stored = store::find_user(&state.db.pool, user.id)
         .await?
         .and_then(|u| u.password_hash);
-    let mut errors = FieldErrors::new();
-    let right = password::verify(form.current_password, stored).await?;
+    let right = password::verify(typed, stored).await?;
     if right {
         throttle::clear(&state.db.pool, &key).await?;
-    } else {
+    }
+    Ok(right)
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    Extension(visitor): Extension<Visitor>,
+    CsrfForm(form): CsrfForm<ChangePasswordForm>,
+) -> Result<Response, AppError> {
+    let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
+    let right = password_again(&state, &user, form.current_password).await?;
+    let now = now_ms();
+    let mut errors = FieldErrors::new();
+    if !right {
         errors.push((
             "current_password",
             "This is not your current password.".into(),
@@ -833,8 +845,22 @@ impl PeoplePage {
             .is_some_and(|s| s.eq_ignore_ascii_case(code))
     }
 
+    /// Each role once, with its program where it has one: a role held in
+    /// two programs reads as two, not as the same words twice.
     fn role_list(&self, person: &super::api::Person) -> String {
-        let names: Vec<String> = person.roles.iter().map(|g| g.describe()).collect();
+        let mut names: Vec<String> = Vec::new();
+        for g in &person.roles {
+            let mut name = g.describe();
+            if let Some(p) = g
+                .program_id
+                .and_then(|id| self.programs.iter().find(|p| p.id == id))
+            {
+                name.push_str(&format!(" in {}", p.name));
+            }
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         if names.is_empty() {
             "No role".into()
         } else {

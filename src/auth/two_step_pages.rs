@@ -13,7 +13,7 @@ use super::handlers::{safe_next, start_session};
 use super::policy::Action;
 use super::session::{self, Visitor};
 use super::two_step::{self, Pending, Step};
-use super::{guard, password, store, throttle};
+use super::{guard, store, throttle};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::program::handlers::{Done, notice};
@@ -55,6 +55,36 @@ struct SetupPage {
     secret_grouped: String,
     qr_data_uri: String,
     error: Option<String>,
+}
+
+/// The setup page: the person's app key (made on first sight, kept until
+/// confirmed) as a QR code and as text, with any problem with the code.
+async fn setup_page(
+    state: &AppState,
+    visitor: &Visitor,
+    (user_id, email): (i64, &str),
+    at_sign_in: bool,
+    next: String,
+    error: Option<String>,
+) -> Result<SetupPage, AppError> {
+    let setup = two_step::begin(state, user_id, email).await?;
+    Ok(SetupPage {
+        chrome: Chrome::new(
+            visitor,
+            "Set up two-step sign-in",
+            if at_sign_in { "/signin" } else { "/account" },
+        ),
+        action: if at_sign_in {
+            "/signin/setup"
+        } else {
+            "/account/two-step"
+        },
+        at_sign_in,
+        next,
+        secret_grouped: setup.secret_grouped,
+        qr_data_uri: setup.qr_data_uri,
+        error,
+    })
 }
 
 #[derive(Template)]
@@ -207,17 +237,16 @@ pub(super) async fn setup_at_signin_page(
     let Some(email) = account_email(&state, pending.user_id).await? else {
         return Ok(back_to_signin());
     };
-    let setup = two_step::begin(&state, pending.user_id, &email).await?;
-    Ok(render(SetupPage {
-        chrome: Chrome::new(&visitor, "Set up two-step sign-in", "/signin"),
-        action: "/signin/setup",
-        at_sign_in: true,
-        next: q.next,
-        secret_grouped: setup.secret_grouped,
-        qr_data_uri: setup.qr_data_uri,
-        error: None,
-    })?
-    .into_response())
+    let page = setup_page(
+        &state,
+        &visitor,
+        (pending.user_id, &email),
+        true,
+        q.next,
+        None,
+    )
+    .await?;
+    Ok(render(page)?.into_response())
 }
 
 pub(super) async fn setup_at_signin(
@@ -249,16 +278,16 @@ pub(super) async fn setup_at_signin(
             Ok(res)
         }
         Err(Refusal::Invalid(problems)) => {
-            let setup = two_step::begin(&state, pending.user_id, &email).await?;
-            let page = SetupPage {
-                chrome: Chrome::new(&visitor, "Set up two-step sign-in", "/signin"),
-                action: "/signin/setup",
-                at_sign_in: true,
-                next: form.next,
-                secret_grouped: setup.secret_grouped,
-                qr_data_uri: setup.qr_data_uri,
-                error: problems.into_iter().next().map(|(_, m)| m),
-            };
+            let error = problems.into_iter().next().map(|(_, m)| m);
+            let page = setup_page(
+                &state,
+                &visitor,
+                (pending.user_id, &email),
+                true,
+                form.next,
+                error,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),
@@ -295,16 +324,17 @@ pub(super) async fn account_page(
         return render(page);
     }
     let user = guard::page(&state, &visitor, "/account/two-step", Action::UseOwnAccount).await?;
-    let setup = two_step::begin(&state, user.id, &user.email).await?;
-    render(SetupPage {
-        chrome: Chrome::new(&visitor, "Set up two-step sign-in", "/account"),
-        action: "/account/two-step",
-        at_sign_in: false,
-        next: String::new(),
-        secret_grouped: setup.secret_grouped,
-        qr_data_uri: setup.qr_data_uri,
-        error: None,
-    })
+    render(
+        setup_page(
+            &state,
+            &visitor,
+            (user.id, &user.email),
+            false,
+            String::new(),
+            None,
+        )
+        .await?,
+    )
 }
 
 pub(super) async fn confirm_from_account(
@@ -321,16 +351,16 @@ pub(super) async fn confirm_from_account(
         })?
         .into_response()),
         Err(Refusal::Invalid(problems)) => {
-            let setup = two_step::begin(&state, user.id, &user.email).await?;
-            let page = SetupPage {
-                chrome: Chrome::new(&visitor, "Set up two-step sign-in", "/account"),
-                action: "/account/two-step",
-                at_sign_in: false,
-                next: String::new(),
-                secret_grouped: setup.secret_grouped,
-                qr_data_uri: setup.qr_data_uri,
-                error: problems.into_iter().next().map(|(_, m)| m),
-            };
+            let error = problems.into_iter().next().map(|(_, m)| m);
+            let page = setup_page(
+                &state,
+                &visitor,
+                (user.id, &user.email),
+                false,
+                String::new(),
+                error,
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),
@@ -372,25 +402,7 @@ pub(super) async fn turn_off(
     if !two_step::is_on(&state, user.id).await? {
         return Ok(Redirect::to("/account/two-step").into_response());
     }
-    let config = &state.config;
-    let window_ms = config.signin_window_seconds as i64 * 1000;
-    let key = format!("change:{}", throttle::account_key(&user.email));
-    let now = now_ms();
-    let window = throttle::count(&state.db.pool, &key, now, window_ms).await?;
-    if let Some(secs) = throttle::refused(window, now, window_ms, config.signin_max_failures as i64)
-    {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: secs,
-            message: format!(
-                "The password was wrong too many times. Wait {} and try again.",
-                wait_words(secs)
-            ),
-        });
-    }
-    let stored = store::find_user(&state.db.pool, user.id)
-        .await?
-        .and_then(|u| u.password_hash);
-    if !password::verify(form.password, stored).await? {
+    if !super::handlers::password_again(&state, &user, form.password).await? {
         let page = status_view(
             &state,
             &visitor,
@@ -401,7 +413,6 @@ pub(super) async fn turn_off(
         .ok_or(AppError::NotFound)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
-    throttle::clear(&state.db.pool, &key).await?;
     match two_step::turn_off(&state, &user, &visitor.ip).await {
         Ok(()) => Ok(Redirect::to("/account?done=two-step-off").into_response()),
         Err(Refusal::Conflict(message)) => {

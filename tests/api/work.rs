@@ -939,7 +939,8 @@ async fn every_table_moves_the_data_version_or_is_left_out_on_purpose(backend: B
 }
 
 /// The demo's Colorado member holds the same role in two programs: the
-/// account page read "State team member (CO), State team member (CO)".
+/// account page (and the People page) read "State team member (CO), State
+/// team member (CO)".
 async fn the_account_page_names_each_role_once_with_its_program(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let member = sign_in_demo(&app, "member.co@demo.waymark.test").await;
@@ -957,5 +958,14 @@ async fn the_account_page_names_each_role_once_with_its_program(backend: Backend
         let line = format!("<li>State team member for Colorado in {program}</li>");
         assert_eq!(page.body.matches(&line).count(), 1, "{line}: {}", page.body);
     }
+    // The People page too: each of the member's roles once, with its program.
+    let admin = sign_in_demo(&app, "admin@demo.waymark.test").await;
+    let people = admin.get("/admin/people").await.body;
+    assert!(
+        people.contains(
+            "State team member (CO) in Advancing Career Pathways 2016, State team member (CO) in Advancing Career Pathways 2026-27"
+        ),
+        "{people}"
+    );
     app.stop().await;
 }
