@@ -49,6 +49,8 @@ pub struct AppState {
     /// The request limits, and this process's counts against them.
     pub limits: crate::web::limit::Limits,
     pub request_counter: Arc<crate::web::limit::Counter>,
+    /// The single sign-on providers, and what was learned of them.
+    pub sso: Arc<crate::auth::sso::Directory>,
 }
 
 impl AppState {
@@ -72,6 +74,9 @@ impl AppState {
             db,
             limits: crate::web::limit::Limits::from_config(&config),
             request_counter: Arc::default(),
+            sso: Arc::new(crate::auth::sso::Directory::new(
+                config.sso_providers.clone(),
+            )),
             config: Arc::new(config),
             keys: Arc::new(keys),
             mailer: Arc::new(mailer),

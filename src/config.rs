@@ -86,6 +86,16 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
         "how many proxies you run in front of Waymark: the client address is read from X-Forwarded-For counted that many entries from the right (0: the connection's own address, the header ignored)",
     ),
     (
+        "sso_providers_file",
+        "(none: no single sign-on)",
+        "TOML file listing OpenID Connect providers (Login.gov, Entra ID, Okta) people may sign in with (see the README)",
+    ),
+    (
+        "sso_required_for",
+        "(none)",
+        "roles that must sign in with a provider, not a password, comma-separated, e.g. federal",
+    ),
+    (
         "second_step_required_for",
         "(none)",
         "roles that must use two-step sign-in, comma-separated, e.g. admin,federal (they are led through setting it up at their next sign-in)",
@@ -179,6 +189,8 @@ pub struct Config {
     pub trusted_proxies: u32,
     pub inactive_days: u64,
     pub second_step_required_for: Vec<crate::auth::Role>,
+    pub sso_providers: Vec<crate::auth::sso::Provider>,
+    pub sso_required_for: Vec<crate::auth::Role>,
     pub limit_window_seconds: u64,
     pub limit_requests_per_address: u32,
     pub limit_api_per_address: u32,
@@ -319,6 +331,25 @@ impl RawSettings {
                 Ok(n)
             }
         }
+    }
+
+    /// A comma-separated list of roles (none when not given).
+    fn roles(&self, name: &str) -> Result<Vec<crate::auth::Role>, ConfigError> {
+        let Some((source, value)) = self.get(name) else {
+            return Ok(vec![]);
+        };
+        let mut roles = Vec::new();
+        for role in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            roles.push(crate::auth::Role::parse(role).ok_or_else(|| {
+                ConfigError::new(
+                    source,
+                    format!(
+                        "'{role}' is not a role (admin, reviewer, coach, sme, federal, state_lead, state_member or partner)"
+                    ),
+                )
+            })?);
+        }
+        Ok(roles)
     }
 
     fn flag(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
@@ -476,27 +507,31 @@ impl RawSettings {
             })?,
         };
 
-        let second_step_required_for = match self.get("second_step_required_for") {
+        let second_step_required_for = self.roles("second_step_required_for")?;
+        let sso_required_for = self.roles("sso_required_for")?;
+        let sso_providers = match self.get("sso_providers_file") {
             None => vec![],
+            Some((_, v)) if v.trim().is_empty() => vec![],
             Some((source, value)) => {
-                let mut roles = Vec::new();
-                for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                    let role = crate::auth::Role::parse(name).ok_or_else(|| {
-                        ConfigError::new(
-                            source,
-                            format!(
-                                "'{name}' is not a role (admin, reviewer, coach, sme, federal, state_lead, state_member or partner)"
-                            ),
-                        )
-                    })?;
-                    roles.push(role);
-                }
-                roles
+                crate::auth::sso::load(Path::new(value.trim())).map_err(|reason| {
+                    ConfigError::new(source, format!("{}: {reason}", value.trim()))
+                })?
             }
         };
+        if !sso_required_for.is_empty() && sso_providers.is_empty() {
+            let (source, _) = self
+                .get("sso_required_for")
+                .unwrap_or(("sso_required_for", ""));
+            return Err(ConfigError::new(
+                source,
+                "names roles, but no provider is given in sso_providers_file",
+            ));
+        }
 
         Ok(Config {
             second_step_required_for,
+            sso_required_for,
+            sso_providers,
             database_url,
             listen,
             data_dir,
@@ -660,6 +695,15 @@ mod tests {
             ("digest_weekday", "someday", "day of the week"),
             ("digest_weekday", "mo", "day of the week"),
             ("digest_time_zone", "Mars/Olympus", "time zone"),
+            (
+                "second_step_required_for",
+                "admin, boss",
+                "'boss' is not a role",
+            ),
+            ("sso_required_for", "federal", "no provider is given"),
+            ("sso_providers_file", "/no/such/file.toml", "cannot read it"),
+            ("limit_window_seconds", "0", "at least 1"),
+            ("inactive_days", "ninety", "whole number"),
         ] {
             let err = Config::from_pairs(&[(name, value)]).unwrap_err();
             assert_eq!(err.setting, RawSettings::label(name));

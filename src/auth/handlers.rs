@@ -40,6 +40,8 @@ pub fn routes() -> Routes {
         .post("/admin/people/{id}/disable", turn_off_person)
         .post("/admin/people/{id}/enable", turn_on_person)
         .get("/account/sessions", sessions_page)
+        .get("/signin/sso/{key}", super::sso_pages::start)
+        .get("/signin/sso/{key}/callback", super::sso_pages::callback)
         .get("/signin/code", super::two_step_pages::code_page)
         .post("/signin/code", super::two_step_pages::code)
         .get("/signin/setup", super::two_step_pages::setup_at_signin_page)
@@ -107,11 +109,52 @@ use crate::web::text::wait_words;
 
 #[derive(Template)]
 #[template(path = "auth/signin.html")]
-struct SignInPage {
+pub(super) struct SignInPage {
     chrome: Chrome,
     email: String,
     next: String,
     error: Option<String>,
+    /// (key, label) of each single sign-on provider: a button each.
+    providers: Vec<(String, String)>,
+    /// (label, address) of the providers' own sign-out, offered once
+    /// signed out here.
+    provider_sign_outs: Vec<(String, String)>,
+}
+
+impl SignInPage {
+    pub(super) fn new(
+        state: &AppState,
+        visitor: &Visitor,
+        email: String,
+        next: String,
+        error: Option<String>,
+    ) -> SignInPage {
+        SignInPage {
+            chrome: Chrome::new(visitor, "Sign in", "/signin"),
+            email,
+            next,
+            error,
+            providers: state
+                .sso
+                .providers
+                .iter()
+                .map(|p| (p.key.clone(), p.label.clone()))
+                .collect(),
+            provider_sign_outs: Vec::new(),
+        }
+    }
+
+    /// The address that starts signing in with a provider, keeping `next`.
+    fn provider_link(&self, key: &str) -> String {
+        if self.next.is_empty() {
+            format!("/signin/sso/{key}")
+        } else {
+            format!(
+                "/signin/sso/{key}?next={}",
+                url::form_urlencoded::byte_serialize(self.next.as_bytes()).collect::<String>()
+            )
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -123,20 +166,24 @@ struct SignInQuery {
 }
 
 async fn signin_page(
+    State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Query(q): Query<SignInQuery>,
 ) -> Result<Response, AppError> {
     if visitor.user.is_some() {
         return Ok(Redirect::to(safe_next(&q.next)).into_response());
     }
-    let chrome = Chrome::new(&visitor, "Sign in", "/signin").with_notice(notice(&q.done));
-    Ok(render(SignInPage {
-        chrome,
-        email: String::new(),
-        next: q.next,
-        error: None,
-    })?
-    .into_response())
+    let mut page = SignInPage::new(&state, &visitor, String::new(), q.next, None);
+    page.chrome = page.chrome.with_notice(notice(&q.done));
+    if q.done == "signed-out" {
+        // Signed out here; a provider's own session may still be open.
+        for p in &state.sso.providers {
+            if let Some(url) = state.sso.end_session_url(p).await {
+                page.provider_sign_outs.push((p.label.clone(), url));
+            }
+        }
+    }
+    Ok(render(page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -203,15 +250,13 @@ async fn signin(
                 .refused(),
         )
         .await?;
-        let chrome = Chrome::new(&visitor, "Sign in", "/signin");
-        let page = SignInPage {
-            chrome,
-            email: form.email,
-            next: form.next,
-            error: Some(
-                "The email address or password is not right. Check both and try again.".into(),
-            ),
-        };
+        let page = SignInPage::new(
+            &state,
+            &visitor,
+            form.email,
+            form.next,
+            Some("The email address or password is not right. Check both and try again.".into()),
+        );
         return Ok((StatusCode::UNAUTHORIZED, render(page)?).into_response());
     };
 
@@ -229,15 +274,16 @@ async fn signin(
                 .refused(),
         )
         .await?;
-        let page = SignInPage {
-            chrome: Chrome::new(&visitor, "Sign in", "/signin"),
-            email: form.email,
-            next: form.next,
-            error: Some(super::standing::turned_off_words(
+        let page = SignInPage::new(
+            &state,
+            &visitor,
+            form.email,
+            form.next,
+            Some(super::standing::turned_off_words(
                 reason.as_deref(),
                 config.inactive_days,
             )),
-        };
+        );
         return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
     }
     // With two-step sign-in, the password only leads to the second step.
@@ -246,6 +292,32 @@ async fn signin(
         .into_iter()
         .map(|g| g.role)
         .collect();
+    if roles.iter().any(|r| config.sso_required_for.contains(r)) {
+        audit::write(
+            &state.db.pool,
+            &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")
+                .detail("a provider is required")
+                .refused(),
+        )
+        .await?;
+        let labels: Vec<&str> = state
+            .sso
+            .providers
+            .iter()
+            .map(|p| p.label.as_str())
+            .collect();
+        let page = SignInPage::new(
+            &state,
+            &visitor,
+            form.email,
+            form.next,
+            Some(format!(
+                "Your role signs in with {}, not a password. Use the button below.",
+                labels.join(" or ")
+            )),
+        );
+        return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
+    }
     let step = if super::two_step::is_on(&state, user.id).await? {
         Some(super::two_step::Step::Code)
     } else if super::two_step::required_for(&roles, config) {

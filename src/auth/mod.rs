@@ -11,6 +11,8 @@ pub mod policy;
 pub mod secret;
 pub mod session;
 pub mod sessions;
+pub mod sso;
+mod sso_pages;
 pub mod standing;
 pub mod store;
 pub mod throttle;

@@ -473,6 +473,8 @@ const MATRIX: &[(&str, &str, Who)] = &[
     ("DELETE", "/api/v1/me/sessions/{id}", Who::SignedIn),
     ("POST", "/api/v1/people/{id}/disable", Who::Admin),
     ("POST", "/api/v1/people/{id}/enable", Who::Admin),
+    ("GET", "/signin/sso/{key}", Who::Anyone),
+    ("GET", "/signin/sso/{key}/callback", Who::Anyone),
     ("GET", "/signin/code", Who::Anyone),
     ("POST", "/signin/code", Who::Anyone),
     ("GET", "/signin/setup", Who::Anyone),

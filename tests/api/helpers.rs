@@ -660,3 +660,71 @@ impl Drop for KillOnDrop {
         self.stop();
     }
 }
+
+/// The OpenID provider of the single sign-on tests (npm oidc-provider,
+/// tests/oidc/provider.mjs): started once per run, by the first test that
+/// asks, and ended with the run.
+pub struct OidcProvider {
+    pub issuer: String,
+    _process: Mutex<(std::process::Child, std::process::ChildStdin)>,
+}
+
+static OIDC_PROVIDER: std::sync::OnceLock<Option<OidcProvider>> = std::sync::OnceLock::new();
+
+/// The test RSA key Waymark signs its Login.gov client assertion with.
+pub fn logingov_test_key_path() -> String {
+    format!(
+        "{}/tests/oidc/logingov-test-key.pem",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+pub fn oidc_provider() -> Option<&'static OidcProvider> {
+    OIDC_PROVIDER
+        .get_or_init(|| {
+            use openidconnect::PrivateSigningKey;
+            let lib = prerequisite(
+                "WAYMARK_TEST_OIDC_PROVIDER",
+                "the OpenID provider (npm oidc-provider)",
+            )?;
+            let pem = std::fs::read_to_string(logingov_test_key_path()).unwrap();
+            let key = openidconnect::core::CoreRsaPrivateSigningKey::from_pem(&pem, None).unwrap();
+            let mut jwk = serde_json::to_value(key.as_verification_key()).unwrap();
+            jwk["kid"] = "test-key".into();
+            jwk["use"] = "sig".into();
+            jwk["alg"] = "RS256".into();
+            let port = free_port();
+            let mut child = std::process::Command::new("node")
+                .arg(format!(
+                    "{}/tests/oidc/provider.mjs",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .env("PORT", port.to_string())
+                .env("OIDC_PROVIDER_LIB", lib)
+                .env(
+                    "LOGINGOV_JWKS",
+                    serde_json::json!({"keys": [jwk]}).to_string(),
+                )
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("node runs (scripts/test installs it)");
+            let stdin = child.stdin.take().unwrap();
+            let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+            assert!(
+                line.starts_with("ready "),
+                "the OpenID provider starts: {line:?}"
+            );
+            // Whatever else it prints is read and let go, so it never blocks
+            // or fails on a closed pipe.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            Some(OidcProvider {
+                issuer: format!("http://127.0.0.1:{port}"),
+                _process: Mutex::new((child, stdin)),
+            })
+        })
+        .as_ref()
+}

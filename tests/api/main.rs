@@ -26,5 +26,6 @@ mod programs;
 mod reports;
 mod selection;
 mod settings;
+mod sso;
 mod two_step;
 mod work;

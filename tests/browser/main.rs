@@ -2146,7 +2146,8 @@ async fn password_by_keyboard(client: &Client, base: &str, email: &str, password
 
 /// Two-step sign-in (issue 16) by keyboard alone: the code after the
 /// password, and setting up an app when a role requires it; each of its
-/// pages passes axe-core at desktop and phone widths.
+/// pages, and the sign-in page with a single sign-on button, passes
+/// axe-core at desktop and phone widths.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_step_sign_in_works_by_keyboard_and_its_pages_pass_axe() {
     let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
@@ -2156,14 +2157,34 @@ async fn two_step_sign_in_works_by_keyboard_and_its_pages_pass_axe() {
     let Some(chrome) = Chrome::start().await else {
         return;
     };
+    // A provider on the sign-in page, so its buttons are checked too (it
+    // is not asked anything here).
+    let sso = tempfile::tempdir().unwrap();
+    let sso_file = sso.path().join("sso.toml");
+    std::fs::write(
+        &sso_file,
+        "[[provider]]\nkey = \"logingov\"\nlabel = \"Login.gov\"\nissuer = \"https://idp.example.gov\"\nclient_id = \"waymark\"\nclient_secret = \"not used\"\n",
+    )
+    .unwrap();
+    let sso_path = sso_file.display().to_string();
     let app = helpers::TestApp::spawn_with(
         helpers::Backend::Sqlite,
-        &[("second_step_required_for", "federal")],
+        &[
+            ("second_step_required_for", "federal"),
+            ("sso_providers_file", &sso_path),
+        ],
     )
     .await;
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
+    client.goto(&format!("{base}/signin")).await.unwrap();
+    let button = client
+        .find(Locator::Css("a[href='/signin/sso/logingov']"))
+        .await
+        .expect("a button for the provider");
+    assert_eq!(button.text().await.unwrap(), "Sign in with Login.gov");
+    check_both_widths(client, &axe, "sign-in with a provider", &mut failures).await;
     use waymark::auth::totp;
     let code_now = |key: &[u8], ahead: i64| {
         totp::code_for(
