@@ -18,7 +18,9 @@ use serde_json::{Value, json};
 use helpers::{free_port, prerequisite};
 
 struct Chrome {
-    driver: std::process::Child,
+    /// Killed when the `Chrome` goes, however the test ends (a failed
+    /// test used to leave its chromedriver running).
+    _driver: helpers::KillOnDrop,
     client: Client,
     _profile: tempfile::TempDir,
 }
@@ -34,12 +36,21 @@ impl Chrome {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        for _ in 0..100 {
+        // On a busy machine chromedriver can take a while to listen: wait
+        // for it (up to a minute) rather than connect too soon.
+        let mut listening = false;
+        for _ in 0..1200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                listening = true;
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let driver = helpers::KillOnDrop(driver);
+        assert!(
+            listening,
+            "chromedriver did not listen on port {port} within a minute"
+        );
         let profile = tempfile::tempdir().unwrap();
         let mut caps = serde_json::Map::new();
         caps.insert(
@@ -60,16 +71,14 @@ impl Chrome {
             .await
             .expect("connect to chromedriver");
         Some(Chrome {
-            driver,
+            _driver: driver,
             client,
             _profile: profile,
         })
     }
 
-    async fn stop(mut self) {
-        let _ = self.client.close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+    async fn stop(self) {
+        let _ = self.client.clone().close().await;
     }
 }
 
