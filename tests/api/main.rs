@@ -24,6 +24,7 @@ mod pages;
 mod plans;
 mod programs;
 mod reports;
+mod schema;
 mod selection;
 mod settings;
 mod sso;
