@@ -219,7 +219,7 @@ async fn end_all_sessions(
 async fn end_session(
     State(state): State<AppState>,
     api: ApiUser,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    crate::web::Path(id): crate::web::Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let path = format!("/api/v1/me/sessions/{id}");
     guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;

@@ -179,6 +179,21 @@ impl<T: DeserializeOwned> ApiJson<T> {
                 "Send JSON with 'Content-Type: application/json'.",
             ));
         }
+        // A NUL in any text is refused by name, before anything reads it.
+        if self
+            .bytes
+            .windows(6)
+            .any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&self.bytes)
+            && let Some(path) = crate::web::text::json_path_with_nul(&value)
+        {
+            let field = if path.is_empty() {
+                "body".to_owned()
+            } else {
+                path
+            };
+            return Err(ApiError::field(&field, crate::web::text::NO_NUL));
+        }
         serde_json::from_slice::<T>(&self.bytes).map_err(|e| {
             let (field, message) = describe_json_error(&e);
             ApiError::field(&field, message)

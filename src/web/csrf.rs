@@ -79,10 +79,21 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         if token.is_empty() || !secret::same(&token, &visitor.csrf_token) {
             return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
         }
+        if let Some(field) = super::text::field_with_nul(url::form_urlencoded::parse(&body)) {
+            return Err(nul_in(&field));
+        }
         let value = serde_urlencoded::from_bytes(&body)
             .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}.")))?;
         Ok(CsrfForm(value))
     }
+}
+
+/// A form field holding a NUL: refused whole, naming the field, before
+/// anything reads it.
+fn nul_in(field: &str) -> AppError {
+    AppError::BadRequest(format!(
+        "The field \u{201c}{field}\u{201d} holds a NUL character, which cannot be stored. Go back, remove it and try again."
+    ))
 }
 
 /// A file sent with a form.
@@ -150,6 +161,12 @@ impl FromRequest<AppState> for CsrfMultipart {
         let token = fields.get("csrf_token").cloned().unwrap_or_default();
         if token.is_empty() || !secret::same(&token, &visitor.csrf_token) {
             return Err(refuse(state, &visitor, &path, "missing or wrong form token").await);
+        }
+        let named = fields
+            .iter()
+            .map(|(k, v)| (k.as_str().into(), v.as_str().into()));
+        if let Some(field) = super::text::field_with_nul(named) {
+            return Err(nul_in(&field));
         }
         Ok(CsrfMultipart { fields, files })
     }

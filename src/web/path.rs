@@ -43,6 +43,14 @@ where
     type Rejection = AddressError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AddressError> {
+        // No slug, id or token holds a NUL: no such page or record.
+        if parts.uri.path().to_ascii_lowercase().contains("%00") {
+            return Err(if parts.uri.path().starts_with("/api/") {
+                AddressError::Api(ApiError::NotFound)
+            } else {
+                AddressError::Page(AppError::NotFound)
+            });
+        }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
             Err(rejection) => {

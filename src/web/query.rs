@@ -23,9 +23,13 @@ where
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AddressError> {
         let api = parts.uri.path().starts_with("/api/");
-        parse(parts.uri.query().unwrap_or_default())
-            .map(Query)
-            .map_err(|field| refusal(api, field))
+        let query = parts.uri.query().unwrap_or_default();
+        if let Some(field) =
+            crate::web::text::field_with_nul(url::form_urlencoded::parse(query.as_bytes()))
+        {
+            return Err(refusal(api, field));
+        }
+        parse(query).map(Query).map_err(|field| refusal(api, field))
     }
 }
 

@@ -21,6 +21,45 @@ pub fn check_one_line(errors: &mut Vec<(&'static str, String)>, fields: &[(&'sta
     }
 }
 
+/// What a person is told when a value holds a NUL character, which no
+/// text field can hold (PostgreSQL refuses it outright).
+pub const NO_NUL: &str =
+    "This holds a NUL character, which cannot be stored. Remove it and try again.";
+
+/// The first (name, value) pair whose value holds a NUL, by name.
+pub fn field_with_nul<'a, I>(pairs: I) -> Option<String>
+where
+    I: IntoIterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
+{
+    pairs
+        .into_iter()
+        .find(|(_, v)| v.contains('\0'))
+        .map(|(k, _)| k.into_owned())
+}
+
+/// The JSON path (`a.b[2]`) of the first string holding a NUL.
+pub fn json_path_with_nul(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(String::new()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| json_path_with_nul(v).map(|rest| format!("[{i}]{}", dotted(&rest)))),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .find_map(|(k, v)| json_path_with_nul(v).map(|rest| format!("{k}{}", dotted(&rest)))),
+        _ => None,
+    }
+}
+
+fn dotted(rest: &str) -> String {
+    if rest.is_empty() || rest.starts_with('[') {
+        rest.to_owned()
+    } else {
+        format!(".{rest}")
+    }
+}
+
 /// A wait in whole minutes, rounded up: "1 minute", "15 minutes".
 pub fn wait_words(secs: u64) -> String {
     match secs.div_ceil(60) {
@@ -48,6 +87,19 @@ mod tests {
         ] {
             assert!(!is_one_line(bad), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_nul_is_found_by_its_field() {
+        let pairs = url::form_urlencoded::parse(b"email=a%00b%40x&password=p");
+        assert_eq!(field_with_nul(pairs).as_deref(), Some("email"));
+        assert_eq!(field_with_nul(url::form_urlencoded::parse(b"a=b")), None);
+        let v = serde_json::json!({"title": "ok", "items": [{"note": "x\u{0}y"}]});
+        assert_eq!(json_path_with_nul(&v).as_deref(), Some("items[0].note"));
+        assert_eq!(
+            json_path_with_nul(&serde_json::json!({"a": [1, "b"]})),
+            None
+        );
     }
 
     #[test]

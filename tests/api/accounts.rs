@@ -657,3 +657,44 @@ async fn a_line_break_in_a_name_is_refused_next_to_the_field(backend: Backend) {
     assert_eq!(app.fingerprint().await, before, "nothing changed");
     app.stop().await;
 }
+
+both_backends!(a_nul_character_is_refused_by_name_never_a_500);
+
+/// Found from outside (issue 17): on PostgreSQL, a NUL in a form field, an
+/// address or JSON text reached the database and answered 500.
+async fn a_nul_character_is_refused_by_name_never_a_500(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (id, pw) = app.add_user("admin@co.gov", "admin", None, None).await;
+    let token = app.token_for(id, "admin@co.gov").await;
+    let b = app.browser();
+    let refused = b
+        .submit(
+            "/signin",
+            "/signin",
+            &[("email", "a\u{0}b@x.gov"), ("password", "whatever")],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("The field \u{201c}email\u{201d} holds a NUL character")
+    );
+    assert_eq!(b.sign_in("admin@co.gov", &pw).await.status, 303);
+    assert_eq!(b.get("/programs/acp-2016%00").await.status, 404);
+    assert_eq!(b.get("/exchange/search?q=a%00b").await.status, 400);
+    let (status, body) = crate::helpers::call(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/me/tokens",
+        Some(serde_json::json!({"name": "a\u{0}b"})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "name");
+    let (status, _) =
+        crate::helpers::call(&app, &token, "GET", "/api/v1/programs/x%00y", None).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
