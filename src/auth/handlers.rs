@@ -264,9 +264,6 @@ async fn signin(
     throttle::forgive(&state.db.pool, &address_key).await?;
     if user.active == 0 {
         // Said only to someone who knows the password.
-        let (_, _, reason) = store::standing_of(&state.db.pool, user.id)
-            .await?
-            .unwrap_or((0, None, None));
         audit::write(
             &state.db.pool,
             &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")
@@ -280,7 +277,7 @@ async fn signin(
             form.email,
             form.next,
             Some(super::standing::turned_off_words(
-                reason.as_deref(),
+                user.disabled_reason.as_deref(),
                 config.inactive_days,
             )),
         );

@@ -98,7 +98,7 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Provider>, String> {
         }
         if url::Url::parse(&p.issuer).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
             return Err(format!(
-                "provider '{key}': issuer must be an https:// address"
+                "provider '{key}': issuer must be an https:// address (http:// only for testing)"
             ));
         }
         let auth = match (p.client_secret, p.private_key_file) {
