@@ -250,7 +250,7 @@ pub fn router(state: AppState) -> Router {
     for (_, path, method_router) in page_routes().0 {
         pages = pages.route(path, method_router);
     }
-    let pages = pages.fallback(|| async { AppError::NotFound }).layer(
+    let pages = pages.fallback(|| async { AppError::NOT_FOUND }).layer(
         axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::middleware),
     );
 
@@ -265,7 +265,7 @@ pub fn router(state: AppState) -> Router {
     );
     let api = Router::new().merge(api).route(
         "/api/{*rest}",
-        axum::routing::any(|| async { crate::web::ApiError::NotFound }),
+        axum::routing::any(|| async { crate::web::ApiError::NOT_FOUND }),
     );
 
     Router::new()
@@ -285,7 +285,7 @@ pub fn router(state: AppState) -> Router {
             crate::web::limit::middleware,
         ))
         .layer(CatchPanicLayer::custom(|_| {
-            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response_owned()
+            AppError::internal(anyhow::anyhow!("handler panicked")).into_response_owned()
         }))
         .layer(axum::middleware::from_fn(
             crate::web::request_id::middleware,

@@ -206,8 +206,7 @@ fn refusal_as_usage(r: crate::web::Refusal) -> anyhow::Error {
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        crate::web::Refusal::Db(e) => e.into(),
-        crate::web::Refusal::Other(e) => e,
+        crate::web::Refusal::Internal(e) => e,
         other => usage(other.to_string()),
     }
 }

@@ -18,7 +18,7 @@ use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::Program;
-use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson, Refusal};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -51,23 +51,15 @@ fn api_field(f: &str) -> &str {
 
 fn refused(r: Refusal) -> ApiError {
     match r {
-        Refusal::Invalid(errors) => ApiError::Invalid(
+        Refusal::Invalid(errors) => Refusal::Invalid(
             errors
                 .into_iter()
-                .map(|(f, message)| FieldError {
-                    field: api_field(&f).to_owned(),
-                    message,
-                })
+                .map(|(f, message)| (api_field(&f).to_owned(), message))
                 .collect(),
-        ),
+        )
+        .into(),
         other => other.into(),
     }
-}
-
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
 
 /// Loads an activity and asks the policy: to see it, or to organize it.
@@ -76,17 +68,16 @@ async fn activity(
     api: &ApiUser,
     slug: &str,
     id: i64,
-    path: &str,
     organize: bool,
 ) -> Result<(Program, Activity), ApiError> {
-    let program = program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let a = service::load(state, program.id, id).await?;
     let action = if organize {
         service::organize_action(&a)
     } else {
         service::view_action(&a, api.user.id)
     };
-    guard::api(state, &api.user, &api.ip, path, action).await?;
+    guard::api(state, api, action).await?;
     Ok((program, a))
 }
 
@@ -127,16 +118,9 @@ async fn list_activities(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Activity>>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let action = service::list_action(&state, api.user.id, program.id).await?;
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/activities"),
-        action,
-    )
-    .await?;
+    guard::api(&state, &api, action).await?;
     Ok(Json(service::visible(&state, &api.user, program.id).await?))
 }
 
@@ -181,16 +165,13 @@ async fn create_activity(
     Path(slug): Path<String>,
     body: ApiJson<NewActivity>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let program = program(&state, &slug).await?;
-    let path = format!("/api/v1/programs/{slug}/activities");
+    let program = crate::program::load(&state, &slug).await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
     if !service::may_schedule_some(&api.user, program.id, &teams) {
         let states = teams.iter().take(1).map(|t| t.0.clone()).collect();
         guard::api(
             &state,
-            &api.user,
-            &api.ip,
-            &path,
+            &api,
             service::schedule_action(program.id, Kind::CoachingCall, states),
         )
         .await?;
@@ -216,9 +197,7 @@ async fn create_activity(
         .map_err(refused)?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         service::schedule_action(program.id, c.kind, c.states.clone()),
     )
     .await?;
@@ -235,8 +214,7 @@ async fn get_activity(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}");
-    let (program, a) = activity(&state, &api, &slug, id, &path, false).await?;
+    let (program, a) = activity(&state, &api, &slug, id, false).await?;
     Ok(Json(view(&state, &program, a).await?))
 }
 
@@ -265,8 +243,7 @@ async fn update_activity(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ActivityChange>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}");
-    let (program, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (program, a) = activity(&state, &api, &slug, id, true).await?;
     let req = body.parse()?;
     let current = super::when_of(a.starts_at, a.ends_at, &program.time_zone);
     let when = When {
@@ -309,8 +286,7 @@ async fn cancel_activity(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}/cancel");
-    let (_, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (_, a) = activity(&state, &api, &slug, id, true).await?;
     service::cancel(&state, &api.user, &api.ip, &a).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -337,8 +313,7 @@ async fn record_activity(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<RecordRequest>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}/record");
-    let (program, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (program, a) = activity(&state, &api, &slug, id, true).await?;
     let req = body.parse()?;
     let mut errors = Vec::new();
     let codes: Vec<String> = req
@@ -350,10 +325,10 @@ async fn record_activity(
         .iter()
         .find(|c| !a.states.iter().any(|s| &s.code == *c))
     {
-        errors.push(FieldError {
-            field: "attended_states".into(),
-            message: format!("{bad} is not one of this activity's states."),
-        });
+        errors.push((
+            "attended_states".to_owned(),
+            format!("{bad} is not one of this activity's states."),
+        ));
     }
     let people = service::attendees(&state, &a).await?;
     if let Some(bad) = req
@@ -361,13 +336,13 @@ async fn record_activity(
         .iter()
         .find(|p| !people.iter().any(|x| x.0 == **p))
     {
-        errors.push(FieldError {
-            field: "attended_people".into(),
-            message: format!("Person {bad} is not invited to this activity."),
-        });
+        errors.push((
+            "attended_people".to_owned(),
+            format!("Person {bad} is not invited to this activity."),
+        ));
     }
     if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
+        return Err(Refusal::Invalid(errors).into());
     }
     let r = Record {
         status: req.status,
@@ -422,8 +397,7 @@ async fn add_action_item(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ItemRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}/action-items");
-    let (_, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (_, a) = activity(&state, &api, &slug, id, true).await?;
     let req = body.parse()?;
     let id = service::add_item(&state, &api.user, &api.ip, &a, &item_draft(&req))
         .await
@@ -441,8 +415,7 @@ async fn update_action_item(
     Path((slug, id, item)): Path<(String, i64, i64)>,
     body: ApiJson<ItemRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}/action-items/{item}");
-    let (_, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (_, a) = activity(&state, &api, &slug, id, true).await?;
     let req = body.parse()?;
     service::update_item(
         &state,
@@ -481,8 +454,7 @@ async fn action_item_to_plan_step(
     Path((slug, id, item)): Path<(String, i64, i64)>,
     body: ApiJson<PlanStepRequest>,
 ) -> Result<(StatusCode, Json<StepCreated>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/activities/{id}/action-items/{item}/plan-step");
-    let (program, a) = activity(&state, &api, &slug, id, &path, true).await?;
+    let (program, a) = activity(&state, &api, &slug, id, true).await?;
     let req = body.parse()?;
     let step = service::to_step(&state, &api.user, &api.ip, &program, &a, item, req.goal_id)
         .await
@@ -506,14 +478,7 @@ async fn create_calendar_feed(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<(StatusCode, Json<Feed>), ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/calendar",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     let token = service::new_feed(&state, &api.user, &api.ip).await?;
     Ok((
         StatusCode::CREATED,
@@ -530,14 +495,7 @@ async fn revoke_calendar_feed(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/calendar",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     service::revoke_feed(&state, &api.user, &api.ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -82,12 +82,6 @@ struct Done {
     done: String,
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, AppError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// A form as (name, value) pairs, repeated names kept.
 type Fields = Vec<(String, String)>;
 
@@ -213,7 +207,7 @@ async fn list_page(
     Path(slug): Path<String>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities");
     let user = list_gate(&state, &visitor, &program, &path).await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
@@ -380,7 +374,7 @@ async fn new_page(
     Path(slug): Path<String>,
     Query(prefill): Query<Prefill>,
 ) -> Result<Response, AppError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities/new");
     let user = schedule_gate(&state, &visitor, &program, &path).await?;
     let mut typed = vec![("days".to_owned(), "2".to_owned())];
@@ -412,7 +406,7 @@ async fn create(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities");
     let user = schedule_gate(&state, &visitor, &program, &path).await?;
     let draft = draft_from(&form);
@@ -429,7 +423,7 @@ async fn create(
                     ))
                     .into_response());
                 }
-                Err(AppError::Forbidden) => {
+                Err(AppError::Refused(Refusal::NotAllowed(None))) => {
                     let (field, message) = if c.kind.program_wide() {
                         (
                             "kind",
@@ -650,9 +644,9 @@ async fn load_activity(
     path: &str,
     organize: bool,
 ) -> Result<(CurrentUser, Program, Activity), AppError> {
-    let program = program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let user = visitor.require_user(path)?.clone();
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NOT_FOUND)?;
     let a = service::load(state, program.id, id)
         .await
         .map_err(AppError::from)?;
@@ -928,7 +922,7 @@ async fn item_done(
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/activities/{id}/action-items/{item}/done");
     let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
-    let item: i64 = item.parse().map_err(|_| AppError::NotFound)?;
+    let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let done = field(&form, "done") != "no";
     service::set_done(&state, &user, &visitor.ip, &a, item, done)
         .await
@@ -950,7 +944,7 @@ async fn item_step(
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/activities/{id}/action-items/{item}/plan-step");
     let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
-    let item: i64 = item.parse().map_err(|_| AppError::NotFound)?;
+    let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let goal = field(&form, "goal").trim().parse().ok();
     let result = match service::to_step(&state, &user, &visitor.ip, &program, &a, item, goal).await
     {
@@ -1085,6 +1079,6 @@ async fn feed(
         .map_err(AppError::from)?
     {
         Some(body) => Ok(calendar_response(body, "waymark.ics")),
-        None => Err(AppError::NotFound),
+        None => Err(AppError::NOT_FOUND),
     }
 }

@@ -92,6 +92,7 @@ impl Kind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ActivityStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Scheduled,

@@ -9,15 +9,14 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::service::{self, ChangeError, WholeDraft};
+use super::service::{self, WholeDraft};
 use super::store::{self, Application};
 use super::{ExtensionRequest, MemberRequest};
 use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
-use crate::program::store::Program;
-use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LetterQuery {
     /// The file's name, for display (made safe).
     #[serde(default)]
@@ -49,23 +49,18 @@ async fn put_letter(
     crate::web::Query(q): crate::web::Query<LetterQuery>,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::EditApplication {
             program_id: program.id,
             state_code: code.clone(),
         },
     )
     .await?;
-    service::open(&state, &api.user, &api.ip, &program, &code)
-        .await
-        .map_err(change_error)?;
+    service::open(&state, &api.user, &api.ip, &program, &code).await?;
     service::upload_letter(
         &state,
         &api.user,
@@ -75,8 +70,7 @@ async fn put_letter(
         body.to_vec(),
         &q.filename,
     )
-    .await
-    .map_err(change_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -89,14 +83,11 @@ async fn get_letter(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/letter");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::ViewApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -105,8 +96,8 @@ async fn get_letter(
     .await?;
     match super::handlers::letter_response(&state, &program, &code).await {
         Ok(Some((name, bytes))) => Ok(super::handlers::pdf_download(&name, bytes)),
-        Ok(None) => Err(ApiError::NotFound),
-        Err(e) => Err(ApiError::Internal(anyhow::anyhow!("{e}"))),
+        Ok(None) => Err(ApiError::NOT_FOUND),
+        Err(e) => Err(ApiError::internal(anyhow::anyhow!("{e}"))),
     }
 }
 
@@ -132,33 +123,6 @@ pub struct DraftRequest {
     pub priorities: Vec<String>,
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
-fn change_error(e: ChangeError) -> ApiError {
-    match e {
-        ChangeError::Invalid(fields) => ApiError::Invalid(
-            fields
-                .into_iter()
-                .map(|(field, message)| FieldError {
-                    field: field.into(),
-                    message,
-                })
-                .collect(),
-        ),
-        ChangeError::Late { .. } => ApiError::Invalid(vec![FieldError {
-            field: "submitted_at".into(),
-            message: e.message(),
-        }]),
-        ChangeError::NotDraft(_) => ApiError::Conflict(e.message()),
-        ChangeError::Db(e) => ApiError::Internal(e.into()),
-        ChangeError::Other(e) => ApiError::Internal(e),
-    }
-}
-
 /// A state's application (its team, its lead, the admin and the federal officer).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/applications/{state}", tag = "applications",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
@@ -168,14 +132,11 @@ async fn get_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::ViewApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -184,11 +145,11 @@ async fn get_application(
     .await?;
     let id = store::find(&state.db.pool, program.id, &code)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(
         store::load(&state.db.pool, id)
             .await?
-            .ok_or(ApiError::NotFound)?,
+            .ok_or(ApiError::NOT_FOUND)?,
     ))
 }
 
@@ -203,14 +164,11 @@ async fn replace_draft(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<DraftRequest>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::EditApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -218,9 +176,7 @@ async fn replace_draft(
     )
     .await?;
     let req = body.parse()?;
-    service::open(&state, &api.user, &api.ip, &program, &code)
-        .await
-        .map_err(change_error)?;
+    service::open(&state, &api.user, &api.ip, &program, &code).await?;
     let whole = WholeDraft {
         answers: req
             .answers
@@ -233,16 +189,14 @@ async fn replace_draft(
         commitments: req.commitments,
         priorities: req.priorities,
     };
-    service::replace(&state, &api.user, &api.ip, &program, &code, &whole)
-        .await
-        .map_err(change_error)?;
+    service::replace(&state, &api.user, &api.ip, &program, &code, &whole).await?;
     let id = store::find(&state.db.pool, program.id, &code)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(
         store::load(&state.db.pool, id)
             .await?
-            .ok_or(ApiError::NotFound)?,
+            .ok_or(ApiError::NOT_FOUND)?,
     ))
 }
 
@@ -256,14 +210,11 @@ async fn submit_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/submit");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::EditApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -274,12 +225,10 @@ async fn submit_application(
         .await?
         .is_none()
     {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     Ok(Json(
-        service::submit(&state, &api.user, &api.ip, &program, &code)
-            .await
-            .map_err(change_error)?,
+        service::submit(&state, &api.user, &api.ip, &program, &code).await?,
     ))
 }
 
@@ -292,14 +241,11 @@ async fn withdraw_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/withdraw");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::EditApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -310,11 +256,9 @@ async fn withdraw_application(
         .await?
         .is_none()
     {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
-    service::withdraw(&state, &api.user, &api.ip, &program, &code)
-        .await
-        .map_err(change_error)?;
+    service::withdraw(&state, &api.user, &api.ip, &program, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -329,14 +273,11 @@ async fn put_extension(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<ExtensionRequest>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/extension");
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::GrantExtension {
             program_id: program.id,
         },
@@ -347,11 +288,9 @@ async fn put_extension(
         .await?
         .is_none()
     {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     Ok(Json(
-        service::set_extension(&state, &api.user, &api.ip, &program, &code, &req)
-            .await
-            .map_err(change_error)?,
+        service::set_extension(&state, &api.user, &api.ip, &program, &code, &req).await?,
     ))
 }

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::service::{self, ChangeError};
+use super::service;
 use super::store::{self, Application};
 use super::{
     Draft, ExtensionRequest, FieldErrors, LETTER_COMMITMENTS, MemberRequest, Status,
@@ -23,9 +23,11 @@ use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::deadline;
-use crate::program::handlers::{Done, notice};
 use crate::program::store::{Program, ProgramDetail};
 use crate::team::{Sector, missing_sectors};
+use crate::web::Done;
+use crate::web::Refusal;
+use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, render};
 
 pub fn routes() -> Routes {
@@ -115,14 +117,14 @@ impl ApplicationPage {
     fn summary(&self) -> Vec<(&str, &str)> {
         let mut out: Vec<(&str, &str)> = self.message.iter().map(|m| ("", m.as_str())).collect();
         out.extend(self.errors.list().iter().map(|(f, m)| {
-            let id = match *f {
+            let id = match f.as_str() {
                 "answers" => "questions",
                 "members" => "team",
                 "letter" | "commitments" => "letter",
                 "signer" => "signer_name",
                 "status" | "until_date" | "until_time" | "priorities" | "member_name"
                 | "member_agency" | "member_email" | "member_sector" | "member_level"
-                | "letter_file" => f,
+                | "letter_file" => f.as_str(),
                 _ => "",
             };
             (id, m.as_str())
@@ -281,7 +283,7 @@ async fn application_page(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (_, code) = lead(
         &state,
         &visitor,
@@ -319,7 +321,7 @@ async fn read_only_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}", p.slug, p.state);
     let user = guard::page(
@@ -336,7 +338,7 @@ async fn read_only_page(
         .await?
         .is_none()
     {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     }
     let can_extend = crate::auth::policy::allows(
         &user,
@@ -367,7 +369,7 @@ async fn save_extension(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<ExtensionRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}/extension", p.slug, p.state);
     let user = guard::page(
@@ -383,7 +385,7 @@ async fn save_extension(
         .await?
         .is_none()
     {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     }
     let back = format!("/programs/{}/applications/{code}", p.slug);
     match service::set_extension(&state, &user, &visitor.ip, &detail.program, &code, &form).await {
@@ -395,7 +397,7 @@ async fn save_extension(
             };
             Ok(Redirect::to(&format!("{back}?done={done}#extension")).into_response())
         }
-        Err(ChangeError::Invalid(errors)) => {
+        Err(Refusal::Invalid(errors)) => {
             let mut page = view(
                 &state,
                 &visitor,
@@ -412,8 +414,7 @@ async fn save_extension(
             page.extension_form = form;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
-        Err(ChangeError::Db(e)) => Err(e.into()),
-        Err(e) => Err(AppError::Internal(anyhow::anyhow!("{}", e.message()))),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -423,7 +424,7 @@ async fn after(
     visitor: &Visitor,
     slug: &str,
     code: &str,
-    result: Result<(), ChangeError>,
+    result: Result<(), Refusal>,
     anchor: &str,
     member_form: MemberRequest,
 ) -> Result<Response, AppError> {
@@ -432,22 +433,13 @@ async fn after(
             "/programs/{slug}/application?done=application-saved#{anchor}"
         ))
         .into_response()),
-        Err(ChangeError::Db(e)) => Err(e.into()),
-        Err(ChangeError::Other(e)) => Err(AppError::Internal(e)),
+        Err(e @ Refusal::Internal(_)) => Err(e.into()),
         Err(e) => {
-            let detail = crate::program::handlers::load_detail(state, slug).await?;
-            let (errors, message, status) = match e {
-                ChangeError::Invalid(errors) => {
-                    (Errors(errors), None, StatusCode::UNPROCESSABLE_ENTITY)
-                }
-                ChangeError::Late { .. } => {
-                    (Errors::default(), Some(e.message()), StatusCode::FORBIDDEN)
-                }
-                other => (
-                    Errors::default(),
-                    Some(other.message()),
-                    StatusCode::CONFLICT,
-                ),
+            let detail = crate::program::load_detail(state, slug).await?;
+            let status = e.status();
+            let (errors, message) = match e {
+                Refusal::Invalid(errors) => (Errors(errors), None),
+                other => (Errors::default(), other.sentences()),
             };
             let page = view(
                 state,
@@ -475,7 +467,7 @@ async fn start(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -485,7 +477,7 @@ async fn start(
     .await?;
     service::open(&state, &user, &visitor.ip, &detail.program, &code)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(AppError::internal)?;
     Ok(Redirect::to(&format!(
         "/programs/{slug}/application?done=application-started"
     ))
@@ -498,7 +490,7 @@ async fn save_answers(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -545,7 +537,7 @@ async fn add_member(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<MemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -564,7 +556,7 @@ async fn remove_member(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -603,7 +595,7 @@ async fn save_letter(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -641,7 +633,7 @@ async fn submit(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -675,7 +667,7 @@ async fn withdraw(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -709,7 +701,7 @@ async fn upload_letter(
     Path(slug): Path<String>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let (user, code) = lead(
         &state,
         &visitor,
@@ -730,7 +722,7 @@ async fn upload_letter(
             )
             .await
         }
-        None => Err(ChangeError::Invalid(vec![(
+        None => Err(Refusal::fields(vec![(
             "letter_file",
             "Choose the signed letter, saved as a PDF.".into(),
         )])),
@@ -786,7 +778,7 @@ async fn download_letter(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/applications/{}/letter", p.slug, p.state);
     guard::page(
@@ -801,6 +793,6 @@ async fn download_letter(
     .await?;
     let (name, bytes) = letter_response(&state, &detail.program, &code)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     Ok(pdf_download(&name, bytes))
 }

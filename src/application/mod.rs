@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::team::Sector;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ApplicationStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -49,6 +50,7 @@ impl Status {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = MemberLevel)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     State,
@@ -87,6 +89,7 @@ pub struct MemberRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ProposedMember)]
 pub struct Member {
     pub name: String,
     pub agency: String,
@@ -95,7 +98,7 @@ pub struct Member {
     pub level: Level,
 }
 
-pub type FieldErrors = Vec<(&'static str, String)>;
+pub use crate::web::FieldErrors;
 
 pub fn check_member(req: &MemberRequest) -> Result<Member, FieldErrors> {
     let mut errors = FieldErrors::new();

@@ -20,7 +20,7 @@ use crate::auth::session::Visitor;
 use crate::auth::{Grant, Role, store, throttle};
 use crate::program::store::{Jurisdiction, Program};
 use crate::time::now_ms;
-use crate::web::{AppError, Chrome, CsrfForm, render};
+use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 /// Registrations allowed from one address per hour.
 const PER_ADDRESS_PER_HOUR: i64 = 10;
@@ -101,12 +101,13 @@ pub async fn register(
     // all get past the limit.
     let window = throttle::count(&state.db.pool, &key, now, 3_600_000).await?;
     if let Some(secs) = throttle::refused(window, now, 3_600_000, PER_ADDRESS_PER_HOUR) {
-        return Err(AppError::TooManyRequests {
+        return Err(Refusal::TooManyRequests {
             retry_after_secs: secs,
             message:
                 "There have been many registrations from your network. Please try again later."
                     .into(),
-        });
+        }
+        .into());
     }
 
     let mut errors = Vec::new();
@@ -133,7 +134,7 @@ pub async fn register(
         errors.push(("state", "Choose your state.".to_owned()));
     }
     let Some(program) = program.filter(|_| errors.is_empty()) else {
-        let page = page(&state, &visitor, form, Errors(errors), false).await?;
+        let page = page(&state, &visitor, form, Errors::from(errors), false).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     };
 
@@ -145,7 +146,7 @@ pub async fn register(
                 &state.config.link("/signin"),
                 &state.config.link("/password/forgot"),
             )
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("email template: {e}")))?;
+            .map_err(|e| AppError::internal(anyhow::anyhow!("email template: {e}")))?;
             crate::mail::enqueue(&mut tx, &email).await?;
             audit::write(
                 &mut *tx,
@@ -175,7 +176,7 @@ pub async fn register(
                 },
             )
             .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
             audit::write(
                 &mut *tx,
                 &Entry::new(

@@ -3,8 +3,7 @@
 
 use super::store::{self, Application};
 use super::{
-    Draft, FieldErrors, MAX_ANSWER, MemberRequest, Status, check_member, check_priorities,
-    submission_problems,
+    Draft, MAX_ANSWER, MemberRequest, Status, check_member, check_priorities, submission_problems,
 };
 use crate::app::AppState;
 use crate::audit::{self, Entry};
@@ -12,34 +11,24 @@ use crate::auth::{CurrentUser, Role};
 use crate::program::deadline;
 use crate::program::store::Program;
 use crate::time::now_ms;
+use crate::web::Refusal;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ChangeError {
-    #[error("invalid")]
-    Invalid(FieldErrors),
-    #[error("the application is {0:?}, not a draft")]
-    NotDraft(Status),
-    #[error("late")]
-    Late { deadline: String },
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
+/// An application past its draft takes no more changes.
+fn not_draft(status: Status) -> Refusal {
+    Refusal::Conflict(match status {
+        Status::Submitted => {
+            "This application has been submitted and can no longer be changed. You can withdraw it."
+                .into()
+        }
+        _ => "This application has been withdrawn and can no longer be changed.".into(),
+    })
 }
 
-impl ChangeError {
-    /// The sentence a person reads.
-    pub fn message(&self) -> String {
-        match self {
-            ChangeError::Invalid(errors) => errors.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
-            ChangeError::NotDraft(Status::Submitted) => "This application has been submitted and can no longer be changed. You can withdraw it.".into(),
-            ChangeError::NotDraft(_) => "This application has been withdrawn and can no longer be changed.".into(),
-            ChangeError::Late { deadline } => {
-                format!("The deadline was {deadline}. Applications that arrive after it cannot be accepted; if you believe your state should have an extension, contact the program administrator.")
-            }
-            ChangeError::Db(_) | ChangeError::Other(_) => "Something went wrong on our side.".into(),
-        }
-    }
+/// Past the deadline (or the state's extension).
+fn late(deadline: String) -> Refusal {
+    Refusal::TooLate(format!(
+        "The deadline was {deadline}. Applications that arrive after it cannot be accepted; if you believe your state should have an extension, contact the program administrator."
+    ))
 }
 
 /// The state a person leads in a program, if any.
@@ -57,7 +46,7 @@ pub async fn open(
     ip: &str,
     program: &Program,
     code: &str,
-) -> Result<Application, ChangeError> {
+) -> Result<Application, Refusal> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let existed = store::find(&mut *tx, program.id, code).await?.is_some();
@@ -77,37 +66,33 @@ pub async fn open(
         .expect("just created"))
 }
 
-fn not_started() -> ChangeError {
-    ChangeError::Invalid(vec![("status", "Start the application first.".into())])
+fn not_started() -> Refusal {
+    Refusal::fields(vec![("status", "Start the application first.".into())])
 }
 
-async fn draft(
-    state: &AppState,
-    program: &Program,
-    code: &str,
-) -> Result<Application, ChangeError> {
+async fn draft(state: &AppState, program: &Program, code: &str) -> Result<Application, Refusal> {
     let id = store::find(&state.db.pool, program.id, code)
         .await?
         .ok_or_else(not_started)?;
     let app = store::load(&state.db.pool, id)
         .await?
-        .ok_or_else(|| ChangeError::Other(anyhow::anyhow!("no application")))?;
+        .ok_or_else(|| Refusal::Internal(anyhow::anyhow!("no application")))?;
     if app.status != Status::Draft {
-        return Err(ChangeError::NotDraft(app.status));
+        return Err(not_draft(app.status));
     }
     Ok(app)
 }
 
-fn check_answers(app: &Application, answers: &[(i64, String)]) -> Result<(), ChangeError> {
+fn check_answers(app: &Application, answers: &[(i64, String)]) -> Result<(), Refusal> {
     for (qid, text) in answers {
         if !app.answers.iter().any(|a| a.question_id == *qid) {
-            return Err(ChangeError::Invalid(vec![(
+            return Err(Refusal::fields(vec![(
                 "answers",
                 format!("Question {qid} is not one of this program's key questions."),
             )]));
         }
         if text.chars().count() > MAX_ANSWER {
-            return Err(ChangeError::Invalid(vec![(
+            return Err(Refusal::fields(vec![(
                 "answers",
                 format!("Keep each answer under {MAX_ANSWER} characters."),
             )]));
@@ -131,13 +116,13 @@ pub async fn save_answers(
     code: &str,
     answers: &[(i64, String)],
     priorities: Option<&[String]>,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let app = draft(state, program, code).await?;
     check_answers(&app, answers)?;
     let priorities = priorities
         .map(|p| check_priorities(p, general_track(program)))
         .transpose()
-        .map_err(ChangeError::Invalid)?;
+        .map_err(Refusal::fields)?;
     let mut tx = state.db.begin().await?;
     for (qid, text) in answers {
         store::save_answer(&mut tx, app.id, *qid, text.trim()).await?;
@@ -162,11 +147,11 @@ pub async fn add_member(
     program: &Program,
     code: &str,
     req: &MemberRequest,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let app = draft(state, program, code).await?;
-    let member = check_member(req).map_err(ChangeError::Invalid)?;
+    let member = check_member(req).map_err(Refusal::fields)?;
     if app.members.len() >= 60 {
-        return Err(ChangeError::Invalid(vec![(
+        return Err(Refusal::fields(vec![(
             "member_name",
             "A proposed team can have at most 60 members.".into(),
         )]));
@@ -196,7 +181,7 @@ pub async fn remove_member(
     program: &Program,
     code: &str,
     member_id: i64,
-) -> Result<bool, ChangeError> {
+) -> Result<bool, Refusal> {
     let app = draft(state, program, code).await?;
     let mut tx = state.db.begin().await?;
     let removed = store::remove_member(&mut tx, app.id, member_id).await?;
@@ -229,7 +214,7 @@ pub async fn save_letter(
     program: &Program,
     code: &str,
     letter: &Letter<'_>,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let app = draft(state, program, code).await?;
     let Letter {
         signer_name,
@@ -237,7 +222,7 @@ pub async fn save_letter(
         commitments,
     } = *letter;
     if signer_name.chars().count() > 120 || signer_title.chars().count() > 160 {
-        return Err(ChangeError::Invalid(vec![(
+        return Err(Refusal::fields(vec![(
             "signer",
             "Keep the name and title short (up to 120 and 160 characters).".into(),
         )]));
@@ -278,13 +263,13 @@ pub async fn replace(
     program: &Program,
     code: &str,
     whole: &WholeDraft,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let app = draft(state, program, code).await?;
     check_answers(&app, &whole.answers)?;
     let mut members = Vec::new();
     for (i, m) in whole.members.iter().enumerate() {
         let checked = check_member(m).map_err(|errors| {
-            ChangeError::Invalid(
+            Refusal::fields(
                 errors
                     .into_iter()
                     .map(|(f, msg)| (f, format!("Member {}: {msg}", i + 1)))
@@ -293,8 +278,8 @@ pub async fn replace(
         })?;
         members.push(checked);
     }
-    let priorities = check_priorities(&whole.priorities, general_track(program))
-        .map_err(ChangeError::Invalid)?;
+    let priorities =
+        check_priorities(&whole.priorities, general_track(program)).map_err(Refusal::fields)?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     for (qid, text) in &whole.answers {
@@ -331,7 +316,7 @@ pub async fn submit(
     ip: &str,
     program: &Program,
     code: &str,
-) -> Result<Application, ChangeError> {
+) -> Result<Application, Refusal> {
     let app = draft(state, program, code).await?;
     let answers: Vec<(i64, String)> = app
         .answers
@@ -350,7 +335,7 @@ pub async fn submit(
         priorities: &app.priorities,
     });
     if !problems.is_empty() {
-        return Err(ChangeError::Invalid(problems));
+        return Err(Refusal::fields(problems));
     }
     let now = now_ms();
     if let Some(due_ms) = program.applications_due_at {
@@ -361,14 +346,12 @@ pub async fn submit(
         let submitted = jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?;
         if !deadline::on_time(submitted, due, extension) {
             let limit = deadline::effective(due, extension);
-            return Err(ChangeError::Late {
-                deadline: deadline::describe(limit, &program.time_zone),
-            });
+            return Err(late(deadline::describe(limit, &program.time_zone)));
         }
     }
     let mut tx = state.db.begin().await?;
     if !store::mark_submitted(&mut tx, app.id, now).await? {
-        return Err(ChangeError::NotDraft(Status::Submitted));
+        return Err(not_draft(Status::Submitted));
     }
     let when = deadline::describe(
         jiff::Timestamp::from_millisecond(now).map_err(anyhow::Error::from)?,
@@ -394,7 +377,7 @@ pub async fn withdraw(
     ip: &str,
     program: &Program,
     code: &str,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let id = store::find(&state.db.pool, program.id, code)
         .await?
         .ok_or_else(not_started)?;
@@ -405,12 +388,12 @@ pub async fn withdraw(
             .map(|a| a.status)
             .unwrap_or(Status::Draft);
         if status == Status::Draft {
-            return Err(ChangeError::Invalid(vec![(
+            return Err(Refusal::fields(vec![(
                 "status",
                 "Only a submitted application can be withdrawn.".into(),
             )]));
         }
-        return Err(ChangeError::NotDraft(status));
+        return Err(not_draft(status));
     }
     audit::write(
         &mut *tx,
@@ -433,10 +416,10 @@ pub async fn upload_letter(
     code: &str,
     bytes: Vec<u8>,
     declared_name: &str,
-) -> Result<(), ChangeError> {
+) -> Result<(), Refusal> {
     let app = draft(state, program, code).await?;
     let checked = super::letter::check(&bytes, declared_name)
-        .map_err(|m| ChangeError::Invalid(vec![("letter_file", m.to_owned())]))?;
+        .map_err(|m| Refusal::fields(vec![("letter_file", m.to_owned())]))?;
     let key = crate::storage::new_key(&format!("letters/{}", app.id), "pdf");
     let size = bytes.len() as i64;
     state.storage.put(&key, bytes).await?;
@@ -478,12 +461,12 @@ pub async fn set_extension(
     program: &Program,
     code: &str,
     req: &super::ExtensionRequest,
-) -> Result<Application, ChangeError> {
+) -> Result<Application, Refusal> {
     let id = store::find(&state.db.pool, program.id, code)
         .await?
         .ok_or_else(not_started)?;
     let until = super::check_extension(req, &program.time_zone, program.applications_due_at)
-        .map_err(ChangeError::Invalid)?;
+        .map_err(Refusal::fields)?;
     let mut tx = state.db.begin().await?;
     store::set_extension(&mut tx, id, until).await?;
     let entry = match until {

@@ -41,25 +41,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_my_expertise, put_my_expertise))
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
 /// Authorizes, then checks the state has a team, then builds the instrument.
 async fn prepare(
     state: &AppState,
     api: &ApiUser,
     slug: &str,
     code: &str,
-    path: &str,
     action: impl FnOnce(i64) -> Action,
 ) -> Result<(Program, Instrument), ApiError> {
-    let program = program(state, slug).await?;
-    guard::api(state, &api.user, &api.ip, path, action(program.id)).await?;
+    let program = crate::program::load(state, slug).await?;
+    guard::api(state, api, action(program.id)).await?;
     if !crate::team::store::exists(&state.db.pool, program.id, code).await? {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     let instrument = service::instrument(state, &state.frameworks, &program).await?;
     Ok((program, instrument))
@@ -75,12 +68,10 @@ async fn get_instrument(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Instrument>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/instrument"),
+        &api,
         Action::ViewProgram {
             program_id: program.id,
         },
@@ -200,15 +191,13 @@ async fn get_my_ratings(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<MyRatings>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/ratings");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, rate(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
     Ok(Json(
         my_ratings(&state, &api, &program, &instrument, &code).await?,
     ))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct RatingsRequest {
     /// Ratings to save; indicators left out keep what they had.
     pub ratings: Vec<IndicatorRating>,
@@ -225,8 +214,7 @@ async fn put_my_ratings(
     body: ApiJson<RatingsRequest>,
 ) -> Result<Json<MyRatings>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/ratings");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, rate(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
     let req = body.parse()?;
     let typed = typed(req.ratings)?;
     service::save_my_ratings(
@@ -253,8 +241,7 @@ async fn get_consensus(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<ConsensusView>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/consensus");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, view(&code)).await?;
     Ok(Json(
         service::consensus_view(&state, (&program, &instrument), &code).await?,
     ))
@@ -280,8 +267,7 @@ async fn put_consensus(
     body: ApiJson<ConsensusRequest>,
 ) -> Result<Json<ConsensusView>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/consensus");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, lead(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, lead(&code)).await?;
     let req = body.parse()?;
     let typed = typed(req.ratings)?;
     let reflections: Vec<(String, Reflection)> = req.reflections.into_iter().collect();
@@ -310,8 +296,7 @@ async fn list_snapshots(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Vec<Snapshot>>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/snapshots");
-    let (program, _) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    let (program, _) = prepare(&state, &api, &slug, &code, view(&code)).await?;
     Ok(Json(
         store::snapshots(&state.db.pool, program.id, &code).await?,
     ))
@@ -341,8 +326,7 @@ async fn take_snapshot(
     body: ApiJson<SnapshotRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/snapshots");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, lead(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, lead(&code)).await?;
     let req = body.parse()?;
     let id = service::take_snapshot(
         &state,
@@ -357,6 +341,7 @@ async fn take_snapshot(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// A snapshot's id; the latest when left out.
     pub snapshot: Option<i64>,
@@ -373,10 +358,9 @@ async fn get_results(
     Query(q): Query<ResultsQuery>,
 ) -> Result<Json<Results>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/results");
-    let found = program(&state, &slug).await?;
+    let found = crate::program::load(&state, &slug).await?;
     let shared = store::shared(&state.db.pool, found.id, &code).await?;
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, |program_id| {
+    let (program, instrument) = prepare(&state, &api, &slug, &code, |program_id| {
         Action::ViewResults {
             program_id,
             state_code: code.clone(),
@@ -392,7 +376,7 @@ async fn get_results(
         q.snapshot,
     )
     .await?
-    .ok_or(ApiError::NotFound)?;
+    .ok_or(ApiError::NOT_FOUND)?;
     let full = crate::auth::policy::allows(
         &api.user,
         &Action::ViewAssessment {
@@ -411,7 +395,6 @@ async fn get_results(
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct SharingRequest {
     /// Whether the other states in the program may see the results.
     pub shared: bool,
@@ -428,11 +411,10 @@ async fn put_sharing(
     body: ApiJson<SharingRequest>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/sharing");
-    let program = program(&state, &slug).await?;
-    guard::api(&state, &api.user, &api.ip, &path, lead(&code)(program.id)).await?;
+    let program = crate::program::load(&state, &slug).await?;
+    guard::api(&state, &api, lead(&code)(program.id)).await?;
     if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::NOT_FOUND);
     }
     let req = body.parse()?;
     service::set_sharing(&state, &api.user, &api.ip, &program, &code, req.shared).await?;
@@ -449,8 +431,7 @@ async fn get_export(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Export>, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/assessment/{code}/export");
-    let (program, instrument) = prepare(&state, &api, &slug, &code, &path, view(&code)).await?;
+    let (program, instrument) = prepare(&state, &api, &slug, &code, view(&code)).await?;
     let name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
         .await?
         .unwrap_or_else(|| code.clone());
@@ -460,6 +441,7 @@ async fn get_export(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CohortQuery {
     /// Which snapshot of each state: latest (the default), baseline, mid_year or final.
     pub kind: Option<String>,
@@ -475,12 +457,10 @@ async fn get_cohort(
     Path(slug): Path<String>,
     Query(q): Query<CohortQuery>,
 ) -> Result<Json<Cohort>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/cohort"),
+        &api,
         Action::ViewCohort {
             program_id: program.id,
         },
@@ -526,14 +506,7 @@ async fn get_my_expertise(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Expertise>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/expertise",
-        Action::SetOwnExpertise,
-    )
-    .await?;
+    guard::api(&state, &api, Action::SetOwnExpertise).await?;
     Ok(Json(expertise_of(&state, api.user.id).await?))
 }
 
@@ -552,14 +525,7 @@ async fn put_my_expertise(
     api: ApiUser,
     body: ApiJson<ExpertiseRequest>,
 ) -> Result<Json<Expertise>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/expertise",
-        Action::SetOwnExpertise,
-    )
-    .await?;
+    guard::api(&state, &api, Action::SetOwnExpertise).await?;
     let req = body.parse()?;
     service::save_expertise(&state, &api.user, &api.ip, &req.elements).await?;
     Ok(Json(expertise_of(&state, api.user.id).await?))

@@ -26,8 +26,8 @@ use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::Done;
 use crate::program::store::{Program, ProgramDetail};
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 /// Confirmations for this area's changes (`?done=`); the rest (expertise)
@@ -38,7 +38,7 @@ pub(crate) fn notice(done: &str) -> Option<&'static str> {
         "consensus-saved" => "The team's consensus is saved.",
         "snapshot-taken" => "The snapshot is taken. Its ratings are frozen and will not change.",
         "sharing-saved" => "Your choice about sharing results with other states is saved.",
-        other => return crate::program::handlers::notice(other),
+        other => return crate::web::notice::common(other),
     })
 }
 
@@ -120,7 +120,7 @@ async fn ctx(
 ) -> Result<(CurrentUser, Ctx), AppError> {
     let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let code = code.to_uppercase();
     let user = guard::page(
         state,
@@ -130,7 +130,7 @@ async fn ctx(
     )
     .await?;
     if !crate::team::store::exists(&state.db.pool, detail.program.id, &code).await? {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     }
     let instrument = service::instrument(state, &state.frameworks, &detail.program)
         .await
@@ -436,7 +436,7 @@ async fn rate_view(
     errors: Vec<(String, String)>,
     notice_key: &str,
 ) -> Result<RatePage, AppError> {
-    let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
+    let group = ctx.instrument.element(element).ok_or(AppError::NOT_FOUND)?;
     let (round_id, _) = service::round(state, ctx.program(), &ctx.code)
         .await
         .map_err(AppError::from)?;
@@ -514,7 +514,7 @@ async fn save_ratings(
     let group = ctx
         .instrument
         .element(&p.element)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let ids: Vec<i64> = group.indicators.iter().map(|i| i.id).collect();
     let (typed, mut errors) = read_ratings(&form, &ids, "evidence");
     if errors.is_empty() {
@@ -653,7 +653,7 @@ async fn consensus_view(
     errors: Vec<(String, String)>,
     notice_key: &str,
 ) -> Result<ConsensusPage, AppError> {
-    let group = ctx.instrument.element(element).ok_or(AppError::NotFound)?;
+    let group = ctx.instrument.element(element).ok_or(AppError::NOT_FOUND)?;
     let view = service::consensus_view(state, (ctx.program(), &ctx.instrument), &ctx.code)
         .await
         .map_err(AppError::from)?;
@@ -734,7 +734,7 @@ async fn save_consensus(
     let group = ctx
         .instrument
         .element(&p.element)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let ids: Vec<i64> = group.indicators.iter().map(|i| i.id).collect();
     let (typed, mut errors) = read_ratings(&form, &ids, "note");
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
@@ -927,7 +927,7 @@ async fn results_page(
     let path = format!("/programs/{}/assessment/{}/results", p.slug, p.state);
     let program = crate::program::store::find_by_slug(&state.db.pool, &p.slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let code = p.state.to_uppercase();
     let shared = store::shared(&state.db.pool, program.id, &code).await?;
     let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, |p, s| {
@@ -1039,12 +1039,12 @@ async fn export_file(
     .map_err(AppError::from)?;
     let (bytes, content_type) = if extension == "xlsx" {
         (
-            export::to_xlsx(&data).map_err(|e| AppError::Internal(e.into()))?,
+            export::to_xlsx(&data).map_err(AppError::internal)?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     } else {
         (
-            export::to_csv(&data).map_err(|e| AppError::Internal(e.into()))?,
+            export::to_csv(&data).map_err(AppError::internal)?,
             "text/csv; charset=utf-8",
         )
     };
@@ -1133,7 +1133,7 @@ async fn cohort_page(
     let path = format!("/programs/{slug}/cohort");
     let program = crate::program::store::find_by_slug(&state.db.pool, &slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let user = guard::page(
         &state,
         &visitor,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One phase of the scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ScaleLevel)]
 pub struct Level {
     /// 1 for the first phase, counting up.
     pub value: i64,

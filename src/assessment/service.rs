@@ -363,6 +363,7 @@ pub struct NamedComponentScore {
 
 /// What a snapshot says.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AssessmentResults)]
 pub struct Results {
     pub state_code: String,
     pub snapshot: Snapshot,

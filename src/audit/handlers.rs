@@ -79,13 +79,6 @@ async fn audit_api(
     api: ApiUser,
     Query(filter): Query<Filter>,
 ) -> Result<Json<Vec<AuditRow>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/audit",
-        Action::ViewAuditLog,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ViewAuditLog).await?;
     Ok(Json(list(&state.db.pool, &filter).await?))
 }

@@ -102,6 +102,7 @@ pub struct AuditRow {
 
 /// Filters for the audit page and API; empty means "any".
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     /// Part of the actor's email.
     #[serde(default)]

@@ -9,17 +9,19 @@ use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::invite::{self, InviteError, InviteRequest};
+use super::invite::{self, InviteRequest};
 use super::policy::Action;
 use super::{CurrentUser, Grant, guard, secret, session, store};
 use crate::app::AppState;
-use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
 /// The user behind a valid `Authorization: Bearer <token>` header.
 pub struct ApiUser {
     pub user: CurrentUser,
     pub ip: String,
+    /// The address the request was sent to, for the audit log.
+    pub path: String,
 }
 
 impl FromRequestParts<AppState> for ApiUser {
@@ -47,9 +49,9 @@ impl FromRequestParts<AppState> for ApiUser {
             .ok_or(ApiError::Unauthorized)?;
         let scope = super::tokens::Scope::parse(&live.scope).unwrap_or(super::tokens::Scope::Read);
         if !super::policy::token_may(scope, &parts.method) {
-            return Err(ApiError::ForbiddenWith(
+            return Err(crate::web::Refusal::NotAllowed(Some(
                 "This token may only read. To make changes, use a token made to read and write (your account page makes one).".into(),
-            ));
+            )).into());
         }
         store::mark_api_token_used(&state.db.pool, live.id, now).await?;
         let ip = session::client_ip_of(
@@ -57,7 +59,8 @@ impl FromRequestParts<AppState> for ApiUser {
             &parts.extensions,
             state.config.trusted_proxies,
         );
-        Ok(ApiUser { user, ip })
+        let path = crate::web::request_id::loggable_path(parts.uri.path()).into_owned();
+        Ok(ApiUser { user, ip, path })
     }
 }
 
@@ -101,14 +104,7 @@ async fn list_tokens(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<super::tokens::Token>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/tokens",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     Ok(Json(super::tokens::list(&state, api.user.id).await?))
 }
 
@@ -120,14 +116,7 @@ async fn create_token(
     api: ApiUser,
     body: ApiJson<super::tokens::NewToken>,
 ) -> Result<(StatusCode, Json<super::tokens::Created>), ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/tokens",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     let asked = body.parse()?;
     let created =
         super::tokens::create(&state, (api.user.id, &api.user.email), &api.ip, &asked).await?;
@@ -143,8 +132,7 @@ async fn revoke_token(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/me/tokens/{id}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     super::tokens::revoke(&state, (api.user.id, &api.user.email), &api.ip, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -156,14 +144,7 @@ async fn two_step_status(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<super::two_step::Status>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/two-step",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     Ok(Json(super::two_step::status(&state, &api.user).await?))
 }
 
@@ -174,14 +155,7 @@ async fn list_sessions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<super::sessions::SessionInfo>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/sessions",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     Ok(Json(
         super::sessions::list(&state, api.user.id, None).await?,
     ))
@@ -200,14 +174,7 @@ async fn end_all_sessions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Ended>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/me/sessions",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     let ended = super::sessions::end_all(&state, &api.user, &api.ip, None).await?;
     Ok(Json(Ended { ended }))
 }
@@ -221,8 +188,7 @@ async fn end_session(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/me/sessions/{id}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::UseOwnAccount).await?;
+    guard::api(&state, &api, Action::UseOwnAccount).await?;
     super::sessions::end(&state, &api.user, &api.ip, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -236,8 +202,7 @@ async fn turn_off_person(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/people/{id}/disable");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePeople).await?;
+    guard::api(&state, &api, Action::ManagePeople).await?;
     super::standing::turn_off(&state, &api.user, &api.ip, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -251,8 +216,7 @@ async fn turn_on_person(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/people/{id}/enable");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePeople).await?;
+    guard::api(&state, &api, Action::ManagePeople).await?;
     super::standing::turn_on(&state, &api.user, &api.ip, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -300,14 +264,7 @@ async fn list_people(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Person>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/people",
-        Action::ListPeople,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ListPeople).await?;
     Ok(Json(people(&state).await?))
 }
 
@@ -325,34 +282,15 @@ async fn invite_person(
     api: ApiUser,
     body: ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<Invited>), ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/people",
-        Action::ManagePeople,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ManagePeople).await?;
     let req = body.parse()?;
-    match invite::invite(
+    let id = invite::invite(
         &state,
         (Some(api.user.id), api.user.email.clone()),
         &api.user.name,
         &api.ip,
         &req,
     )
-    .await
-    {
-        Ok(id) => Ok((StatusCode::CREATED, Json(Invited { id }))),
-        Err(InviteError::Invalid(fields)) => Err(ApiError::Invalid(
-            fields
-                .into_iter()
-                .map(|(field, message)| FieldError {
-                    field: field.to_owned(),
-                    message,
-                })
-                .collect(),
-        )),
-        Err(InviteError::Internal(e)) => Err(ApiError::Internal(e)),
-    }
+    .await?;
+    Ok((StatusCode::CREATED, Json(Invited { id })))
 }

@@ -2,6 +2,7 @@
 //! refusal, and writes every refusal to the audit log.
 
 use super::CurrentUser;
+use super::api::ApiUser;
 use super::policy::{self, Action};
 use super::session::Visitor;
 use crate::app::AppState;
@@ -20,22 +21,17 @@ pub async fn page(
         return Ok(user);
     }
     refuse(state, &user, &visitor.ip, &action, path).await?;
-    Err(AppError::Forbidden)
+    Err(AppError::FORBIDDEN)
 }
 
-/// For the API: the token's user if the policy allows the action.
-pub async fn api(
-    state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    path: &str,
-    action: Action,
-) -> Result<(), ApiError> {
-    if policy::allows(user, &action) {
+/// For the API: whether the token's user may do the action (a refusal
+/// is audited with the address the request was sent to).
+pub async fn api(state: &AppState, api: &ApiUser, action: Action) -> Result<(), ApiError> {
+    if policy::allows(&api.user, &action) {
         return Ok(());
     }
-    refuse(state, user, ip, &action, path).await?;
-    Err(ApiError::Forbidden)
+    refuse(state, &api.user, &api.ip, &action, &api.path).await?;
+    Err(ApiError::FORBIDDEN)
 }
 
 async fn refuse(

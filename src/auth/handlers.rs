@@ -10,16 +10,18 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::invite::{self, FieldErrors, InviteError, InviteRequest};
+use super::invite::{self, InviteRequest};
 use super::policy::Action;
 use super::session::{self, Visitor};
 use super::store;
 use super::{Role, guard, password, secret, throttle};
 use crate::app::{AppState, Routes};
 use crate::audit::{self, Entry};
-use crate::program::handlers::{Done, notice};
 use crate::time::now_ms;
-use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+use crate::web::Done;
+use crate::web::notice::common as notice;
+use crate::web::{AppError, Chrome, CsrfForm, render};
+use crate::web::{FieldErrors, Refusal};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -60,26 +62,7 @@ pub fn routes() -> Routes {
         .post("/account/sessions/{id}/end", end_session)
 }
 
-/// Field errors for a form, looked up by field name in templates.
-#[derive(Default)]
-pub struct Errors(pub FieldErrors);
-
-impl Errors {
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub fn any(&self) -> bool {
-        !self.0.is_empty()
-    }
-
-    pub fn list(&self) -> &FieldErrors {
-        &self.0
-    }
-}
+pub use crate::web::form::Errors;
 
 /// Only a path on this site is followed after sign-in, never another site:
 /// it starts with one `/` and holds no backslash, control character or
@@ -227,13 +210,13 @@ async fn signin(
                 .refused(),
         )
         .await?;
-        return Err(AppError::TooManyRequests {
+        return Err(Refusal::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
                 "There have been too many sign-in attempts. Wait {} and try again, or reset your password.",
                 wait_words(secs)
             ),
-        });
+        }.into());
     }
 
     let user = store::find_user_by_email(&state.db.pool, &form.email).await?;
@@ -473,10 +456,10 @@ async fn forgot(
     let address_window = throttle::count(&state.db.pool, &address, now, HOUR_MS).await?;
     if let Some(secs) = throttle::refused(address_window, now, HOUR_MS, RESETS_PER_ADDRESS_PER_HOUR)
     {
-        return Err(AppError::TooManyRequests {
+        return Err(Refusal::TooManyRequests {
             retry_after_secs: secs,
             message: "There have been many password reset requests from your network. Please try again later.".into(),
-        });
+        }.into());
     }
     let account = format!("reset:{}", throttle::account_key(&form.email));
     let account_window = throttle::count(&state.db.pool, &account, now, HOUR_MS).await?;
@@ -497,7 +480,7 @@ async fn forgot(
             invite::LinkEmail::Reset,
         )
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
         audit::write(
             &mut *tx,
             &Entry::new(
@@ -605,7 +588,7 @@ async fn set_password(
             chrome,
             token: form.token,
             welcome: purpose == "invite",
-            errors: Errors(errors),
+            errors: Errors::from(errors),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
@@ -740,13 +723,14 @@ pub(super) async fn password_again(
     let window = throttle::count(&state.db.pool, &key, now, window_ms).await?;
     if let Some(secs) = throttle::refused(window, now, window_ms, config.signin_max_failures as i64)
     {
-        return Err(AppError::TooManyRequests {
+        return Err(Refusal::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
                 "Your password was typed wrong too many times. Wait {} and try again.",
                 wait_words(secs)
             ),
-        });
+        }
+        .into());
     }
     let stored = store::find_user(&state.db.pool, user.id)
         .await?
@@ -779,7 +763,7 @@ async fn change_password(
         "new_password",
     ));
     if !errors.is_empty() {
-        let page = account_view(&state, &visitor, "", None, Errors(errors)).await?;
+        let page = account_view(&state, &visitor, "", None, Errors::from(errors)).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     let hash = password::hash(form.new_password).await?;
@@ -852,7 +836,7 @@ async fn create_token(
             let errors = Errors(
                 problems
                     .into_iter()
-                    .map(|(field, message)| (token_field(&field), message))
+                    .map(|(field, message)| (token_field(&field).to_owned(), message))
                     .collect(),
             );
             let page = account_view(&state, &visitor, "", None, errors).await?;
@@ -983,11 +967,11 @@ async fn invite_person(
     let user = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
     match invite::invite(&state, visitor.actor(), &user.name, &visitor.ip, &form).await {
         Ok(_) => Ok(Redirect::to("/admin/people?done=invited").into_response()),
-        Err(InviteError::Invalid(errors)) => {
+        Err(Refusal::Invalid(errors)) => {
             let page = people_view(&state, &visitor, "", form, Errors(errors)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
-        Err(InviteError::Internal(e)) => Err(AppError::Internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1000,7 +984,7 @@ async fn reinvite(
     let admin = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
     let person = store::find_user(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let grants = store::grants_for(&state.db.pool, id).await?;
     let role = grants
         .first()
@@ -1019,7 +1003,7 @@ async fn reinvite(
         },
     )
     .await
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     audit::write(
         &mut *tx,
         &Entry::new(visitor.actor(), &visitor.ip, "reinvite_person")
@@ -1058,7 +1042,7 @@ async fn change_standing(
                 visitor,
                 "",
                 InviteRequest::default(),
-                Errors(vec![("", message)]),
+                Errors(vec![(String::new(), message)]),
             )
             .await?;
             Ok((StatusCode::CONFLICT, render(page)?).into_response())

@@ -10,6 +10,7 @@ use super::{Grant, Role, secret};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::time::now_ms;
+use crate::web::Refusal;
 
 /// What the inviter asked for, as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -37,7 +38,7 @@ pub struct ValidInvite {
     pub state: Option<String>,
 }
 
-pub type FieldErrors = Vec<(&'static str, String)>;
+pub use crate::web::FieldErrors;
 
 pub fn valid_email(email: &str) -> bool {
     let e = email.trim();
@@ -111,20 +112,6 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum InviteError {
-    #[error("invalid")]
-    Invalid(FieldErrors),
-    #[error(transparent)]
-    Internal(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for InviteError {
-    fn from(e: sqlx::Error) -> Self {
-        InviteError::Internal(e.into())
-    }
-}
-
 /// Creates the account and queues the invitation; returns the new user id.
 pub async fn invite(
     state: &AppState,
@@ -132,13 +119,13 @@ pub async fn invite(
     inviter_name: &str,
     ip: &str,
     req: &InviteRequest,
-) -> Result<i64, InviteError> {
-    let v = check(req).map_err(InviteError::Invalid)?;
+) -> Result<i64, Refusal> {
+    let v = check(req).map_err(Refusal::fields)?;
     let program_id = match &v.program {
         Some(slug) => match crate::program::store::find_by_slug(&state.db.pool, slug).await? {
             Some(p) => Some(p.id),
             None => {
-                return Err(InviteError::Invalid(vec![(
+                return Err(Refusal::fields(vec![(
                     "program",
                     "There is no program with that name.".into(),
                 )]));
@@ -149,7 +136,7 @@ pub async fn invite(
     if let Some(code) = &v.state
         && !crate::program::store::jurisdiction_exists(&state.db.pool, code).await?
     {
-        return Err(InviteError::Invalid(vec![(
+        return Err(Refusal::fields(vec![(
             "state",
             "That is not a U.S. state, district or territory code.".into(),
         )]));
@@ -159,7 +146,7 @@ pub async fn invite(
     let user_id = match store::insert_user(&mut *tx, &v.email, &v.name, None, now).await {
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(InviteError::Invalid(vec![(
+            return Err(Refusal::fields(vec![(
                 "email",
                 "Someone with this email address already has an account.".into(),
             )]));
@@ -213,7 +200,7 @@ pub async fn send_link(
     email: &str,
     name: &str,
     kind: LinkEmail<'_>,
-) -> Result<(), InviteError> {
+) -> Result<(), Refusal> {
     let now = now_ms();
     let hours = state.config.invite_valid_hours;
     let token = secret::random_token();
@@ -241,7 +228,7 @@ pub async fn send_link(
             crate::mail::templates::registration(email, name, program, &link, hours)
         }
     }
-    .map_err(|e| InviteError::Internal(anyhow::anyhow!("email template: {e}")))?;
+    .map_err(|e| Refusal::Internal(anyhow::anyhow!("email template: {e}")))?;
     crate::mail::enqueue(tx, &email).await?;
     Ok(())
 }

@@ -30,11 +30,12 @@ pub struct Busy;
 
 impl From<Busy> for crate::web::AppError {
     fn from(_: Busy) -> Self {
-        crate::web::AppError::TooManyRequests {
+        crate::web::Refusal::TooManyRequests {
             retry_after_secs: 5,
             message: "Many people are signing in right now. Wait a few seconds and try again."
                 .into(),
         }
+        .into()
     }
 }
 

@@ -49,7 +49,7 @@ pub(super) async fn start(
     Query(q): Query<StartQuery>,
 ) -> Result<Response, AppError> {
     let Some(provider) = state.sso.find(&key) else {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     };
     let next = safe_next(&q.next).to_owned();
     match state
@@ -104,7 +104,7 @@ pub(super) async fn callback(
     Query(q): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
     let Some(provider) = state.sso.find(&key) else {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     };
     let label = provider.label.clone();
     let refuse = |detail: String| {

@@ -98,6 +98,7 @@ pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, sqlx::Error> 
 
 /// A person's two-step sign-in, as the API tells it.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = TwoStepStatus)]
 pub struct Status {
     /// Whether a code from an authenticator app is asked after the password.
     pub on: bool,

@@ -16,8 +16,9 @@ use super::two_step::{self, Pending, Step};
 use super::{guard, store, throttle};
 use crate::app::AppState;
 use crate::audit::{self, Entry};
-use crate::program::handlers::{Done, notice};
 use crate::time::now_ms;
+use crate::web::Done;
+use crate::web::notice::common as notice;
 use crate::web::text::wait_words;
 use crate::web::{AppError, Chrome, CsrfForm, Query, Refusal, render};
 
@@ -148,13 +149,14 @@ async fn admit(state: &AppState, visitor: &Visitor, email: &str) -> Result<(), A
     .await?;
     match wait {
         None => Ok(()),
-        Some(secs) => Err(AppError::TooManyRequests {
+        Some(secs) => Err(Refusal::TooManyRequests {
             retry_after_secs: secs,
             message: format!(
                 "There have been too many sign-in attempts. Wait {} and try again.",
                 wait_words(secs)
             ),
-        }),
+        }
+        .into()),
     }
 }
 
@@ -410,7 +412,7 @@ pub(super) async fn turn_off(
             Some("This is not your password.".into()),
         )
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     match two_step::turn_off(&state, &user, &visitor.ip).await {
@@ -418,7 +420,7 @@ pub(super) async fn turn_off(
         Err(Refusal::Conflict(message)) => {
             let page = status_view(&state, &visitor, "", Some(message))
                 .await?
-                .ok_or(AppError::NotFound)?;
+                .ok_or(AppError::NOT_FOUND)?;
             Ok((StatusCode::CONFLICT, render(page)?).into_response())
         }
         Err(other) => Err(other.into()),

@@ -99,14 +99,7 @@ async fn submit_item(
     api: ApiUser,
     body: ApiJson<Draft>,
 ) -> Result<(axum::http::StatusCode, Json<ItemView>), ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/exchange/items",
-        Action::SubmitExchangeItem,
-    )
-    .await?;
+    guard::api(&state, &api, Action::SubmitExchangeItem).await?;
     let draft = body.parse()?;
     let id = service::submit(&state, &api.user, &api.ip, &draft, None).await?;
     Ok((
@@ -125,29 +118,14 @@ async fn put_item(
     Path(id): Path<i64>,
     body: ApiJson<Draft>,
 ) -> Result<Json<ItemView>, ApiError> {
-    let path = format!("/api/v1/exchange/items/{id}");
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        &path,
-        Action::SubmitExchangeItem,
-    )
-    .await?;
+    guard::api(&state, &api, Action::SubmitExchangeItem).await?;
     let item = service::item(&state, Some(&api.user), id).await;
     let manages = policy::allows(&api.user, &Action::ManageExchange);
     match &item {
         Ok(i) if manages || i.submitted_by == Some(api.user.id) => {}
-        Err(crate::web::Refusal::NotFound) if manages => return Err(ApiError::NotFound),
+        Err(crate::web::Refusal::NotFound) if manages => return Err(ApiError::NOT_FOUND),
         _ => {
-            guard::api(
-                &state,
-                &api.user,
-                &api.ip,
-                &path,
-                Action::ViewExchangeSubmission { own: false },
-            )
-            .await?;
+            guard::api(&state, &api, Action::ViewExchangeSubmission { own: false }).await?;
         }
     }
     let draft = body.parse()?;
@@ -165,8 +143,7 @@ async fn moderate_item(
     Path(id): Path<i64>,
     body: ApiJson<Moderation>,
 ) -> Result<Json<ItemView>, ApiError> {
-    let path = format!("/api/v1/exchange/items/{id}/moderation");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManageExchange).await?;
+    guard::api(&state, &api, Action::ManageExchange).await?;
     let m = body.parse()?;
     service::moderate(&state, &api.user, &api.ip, id, &m).await?;
     Ok(Json(service::item(&state, Some(&api.user), id).await?))
@@ -221,14 +198,7 @@ async fn list_submissions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Listed>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/exchange/submissions",
-        Action::ViewExchangeSubmission { own: true },
-    )
-    .await?;
+    guard::api(&state, &api, Action::ViewExchangeSubmission { own: true }).await?;
     if policy::allows(&api.user, &Action::ManageExchange) {
         Ok(Json(store::pending(&state.db.pool).await?))
     } else {
@@ -245,14 +215,7 @@ async fn list_partners(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/exchange/partners",
-        Action::ManageExchange,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ManageExchange).await?;
     Ok(Json(store::partners(&state.db.pool).await?))
 }
 
@@ -296,8 +259,7 @@ async fn decide_partner(
     Path(id): Path<i64>,
     body: ApiJson<Decision>,
 ) -> Result<Json<Partner>, ApiError> {
-    let path = format!("/api/v1/exchange/partners/{id}/decision");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManageExchange).await?;
+    guard::api(&state, &api, Action::ManageExchange).await?;
     let d = body.parse()?;
     Ok(Json(
         service::decide(&state, &api.user, &api.ip, id, &d).await?,

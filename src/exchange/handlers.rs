@@ -20,7 +20,7 @@ use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::program::handlers::Done;
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -228,7 +228,7 @@ async fn topic_page(
     Query(p): Query<PageOnly>,
 ) -> Result<Response, AppError> {
     let topic = topics::find(&state.frameworks, &topics::key_of(&framework, &key))
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let query = SearchQuery {
         topic: topic.key.clone(),
         page: p.page,
@@ -337,7 +337,7 @@ async fn item_ics(
 ) -> Result<Response, AppError> {
     let item = service::item(&state, visitor.user.as_ref(), id).await?;
     let link = state.config.link(&format!("/exchange/items/{id}"));
-    let body = item.ics(&link).ok_or(AppError::NotFound)?;
+    let body = item.ics(&link).ok_or(AppError::NOT_FOUND)?;
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -607,7 +607,7 @@ async fn editable(
                 Action::ViewExchangeSubmission { own: false },
             )
             .await?;
-            return Err(AppError::NotFound);
+            return Err(AppError::NOT_FOUND);
         }
         Err(e) => return Err(e.into()),
     };
@@ -621,9 +621,10 @@ async fn editable(
             )
             .await?;
         }
-        return Err(AppError::BadRequest(
+        return Err(Refusal::Conflict(
             "This item has been moderated, so it can no longer be changed here. Write to the Exchange's administrators to change it.".into(),
-        ));
+        )
+        .into());
     }
     Ok((user, item))
 }
@@ -872,7 +873,7 @@ async fn partner_page(
     guard::page(&state, &visitor, &path, Action::ManageExchange).await?;
     let partner = store::partner(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let page = PartnerPage {
         chrome: Chrome::new(&visitor, partner.organization.clone(), "/exchange")
             .with_notice(notice(&done.done)),
@@ -897,7 +898,7 @@ async fn decide(
             let errors = errors_of(r)?;
             let partner = store::partner(&state.db.pool, id)
                 .await?
-                .ok_or(AppError::NotFound)?;
+                .ok_or(AppError::NOT_FOUND)?;
             let page = PartnerPage {
                 chrome: Chrome::new(&visitor, partner.organization.clone(), "/exchange"),
                 partner,

@@ -23,6 +23,7 @@ pub const PER_PAGE: i64 = 20;
 
 /// What someone looks for. An empty `text` browses newest first.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SearchQuery {
     /// Words to look for (any punctuation is ignored).
@@ -70,6 +71,7 @@ impl Hit {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SearchResults)]
 pub struct Results {
     pub hits: Vec<Hit>,
     /// How many items match in all.

@@ -475,7 +475,7 @@ pub async fn moderate(
             &paragraphs,
             Some(("See the item", &link)),
         )
-        .map_err(|e| Refusal::Other(e.into()))?;
+        .map_err(|e| Refusal::Internal(e.into()))?;
         crate::mail::enqueue(&mut tx, &mail).await?;
     }
     audit::write(
@@ -590,7 +590,7 @@ pub async fn decide(
                     &paragraphs,
                     Some(("Your submissions", &link)),
                 )
-                .map_err(|e| Refusal::Other(e.into()))?;
+                .map_err(|e| Refusal::Internal(e.into()))?;
                 crate::mail::enqueue(&mut tx, &mail).await?;
                 account = Some(existing.id);
             }
@@ -633,7 +633,7 @@ pub async fn decide(
             ],
             None,
         )
-        .map_err(|e| Refusal::Other(e.into()))?;
+        .map_err(|e| Refusal::Internal(e.into()))?;
         crate::mail::enqueue(&mut tx, &mail).await?;
     }
     let status = if approve { "approved" } else { "declined" };

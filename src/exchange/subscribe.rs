@@ -139,7 +139,7 @@ pub fn count_sentence(key: &str, n: i64) -> String {
 /// so the form cannot be used to flood someone's inbox.
 pub const RESEND_AFTER_MS: i64 = 10 * 60_000;
 
-pub type FieldErrors = Vec<(&'static str, String)>;
+pub use crate::web::FieldErrors;
 
 /// A checked subscription request.
 #[derive(Debug, Clone, PartialEq, Eq)]

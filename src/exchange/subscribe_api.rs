@@ -19,7 +19,7 @@ use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
-use crate::web::api_error::{ErrorResponse, FieldError};
+use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,15 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 fn invalid(errors: subscribe::FieldErrors) -> ApiError {
-    ApiError::Invalid(
-        errors
-            .into_iter()
-            .map(|(f, m)| FieldError {
-                field: f.to_owned(),
-                message: m,
-            })
-            .collect(),
-    )
+    crate::web::Refusal::fields(errors).into()
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -90,7 +82,7 @@ async fn subscribe_api(
 async fn by_token(state: &AppState, token: &str) -> Result<Subscriber, ApiError> {
     subscribe::by_token(state, token)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }
 
 /// The subscription a link's token names.
@@ -163,6 +155,7 @@ async fn confirm_subscription(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TopicQuery {
     /// Only this topic's digests.
     #[serde(default)]
@@ -202,7 +195,7 @@ async fn get_digest(
 ) -> Result<Json<DigestWithItems>, ApiError> {
     let (digest, items) = digest::archive_one(&state, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(DigestWithItems { digest, items }))
 }
 
@@ -219,14 +212,7 @@ pub struct Runs {
 #[utoipa::path(get, path = "/api/v1/exchange/digest-runs", tag = "exchange",
     responses((status = 200, body = Runs), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
 async fn list_runs(State(state): State<AppState>, api: ApiUser) -> Result<Json<Runs>, ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/exchange/digest-runs",
-        Action::ManageExchange,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ManageExchange).await?;
     Ok(Json(Runs {
         runs: digest::runs(&state, 50).await?,
         subscribers: subscribe::counts(&state).await?,

@@ -20,7 +20,7 @@ use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
-use crate::program::handlers::Done;
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, render};
 
 pub fn routes() -> Routes {
@@ -198,7 +198,7 @@ impl ManagePage {
 async fn subscriber(state: &AppState, token: &str) -> Result<Subscriber, AppError> {
     subscribe::by_token(state, token)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NOT_FOUND)
 }
 
 fn manage(
@@ -342,7 +342,7 @@ async fn archive_page(
     let topics = super::topics::all(&state.frameworks);
     let topic = filter.topic.trim().to_owned();
     if !topic.is_empty() && !topics.iter().any(|t| t.key == topic) {
-        return Err(AppError::NotFound);
+        return Err(AppError::NOT_FOUND);
     }
     let list = digest::archive_list(&state, Some(&topic), 500).await?;
     let groups = topics
@@ -382,7 +382,7 @@ async fn digest_page(
 ) -> Result<Response, AppError> {
     let (digest, items) = digest::archive_one(&state, id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let page = DigestPage {
         chrome: Chrome::new(
             &visitor,

@@ -17,6 +17,7 @@ pub const TOPIC_FRAMEWORKS: [&str; 3] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ExchangeTopic)]
 pub struct Topic {
     /// E.g. `six-key-elements/partnerships`.
     pub key: String,

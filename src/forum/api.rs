@@ -39,18 +39,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_search))
 }
 
-async fn forum(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    path: &str,
-) -> Result<Program, ApiError> {
+async fn forum(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
     let program = service::program(state, slug).await?;
     guard::api(
         state,
-        &api.user,
-        &api.ip,
-        path,
+        api,
         Action::ViewForum {
             program_id: program.id,
         },
@@ -64,12 +57,11 @@ async fn category_for(
     api: &ApiUser,
     slug: &str,
     id: i64,
-    path: &str,
     action: impl Fn(&Category) -> Action,
 ) -> Result<(Program, Category), ApiError> {
     let program = service::program(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
-    guard::api(state, &api.user, &api.ip, path, action(&category)).await?;
+    guard::api(state, api, action(&category)).await?;
     Ok((program, category))
 }
 
@@ -78,12 +70,11 @@ async fn thread_for(
     api: &ApiUser,
     slug: &str,
     id: i64,
-    path: &str,
     action: impl Fn(&Category, &Thread) -> Action,
 ) -> Result<(Program, Thread, Category), ApiError> {
     let program = service::program(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
-    guard::api(state, &api.user, &api.ip, path, action(&category, &thread)).await?;
+    guard::api(state, api, action(&category, &thread)).await?;
     Ok((program, thread, category))
 }
 
@@ -92,19 +83,11 @@ async fn post_for(
     api: &ApiUser,
     slug: &str,
     id: i64,
-    path: &str,
     action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
 ) -> Result<(Program, Post, Thread, Category), ApiError> {
     let program = service::program(state, slug).await?;
     let (post, thread, category) = service::post_in(state, &program, id).await?;
-    guard::api(
-        state,
-        &api.user,
-        &api.ip,
-        path,
-        action(&api.user, &category, &post),
-    )
-    .await?;
+    guard::api(state, api, action(&api.user, &category, &post)).await?;
     Ok((program, post, thread, category))
 }
 
@@ -117,14 +100,14 @@ async fn get_categories(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum");
-    let program = forum(&state, &api, &slug, &path).await?;
+    let program = forum(&state, &api, &slug).await?;
     Ok(Json(
         service::readable_categories(&state, &api.user, &program).await?,
     ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageParams {
     /// 1 for the latest threads (25 to a page).
     page: Option<i64>,
@@ -152,8 +135,7 @@ async fn get_category(
     Path((slug, id)): Path<(String, i64)>,
     Query(q): Query<PageParams>,
 ) -> Result<Json<CategoryThreads>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/categories/{id}");
-    let (_, category) = category_for(&state, &api, &slug, id, &path, service::view_action).await?;
+    let (_, category) = category_for(&state, &api, &slug, id, service::view_action).await?;
     let with_hidden = service::moderates(&api.user, &category);
     let total = store::thread_count(&state.db.pool, id, with_hidden).await?;
     let pages = ((total + super::THREADS_PER_PAGE - 1) / super::THREADS_PER_PAGE).max(1);
@@ -207,7 +189,7 @@ async fn thread_posts(
 ) -> Result<ThreadPosts, ApiError> {
     let thread = store::thread(&state.db.pool, thread_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     let posts = service::thread_posts(state, user, &category, &thread).await?;
     let watching = store::watching(&state.db.pool, user.id, "thread", thread_id).await?;
     Ok(ThreadPosts {
@@ -228,11 +210,8 @@ async fn post_thread(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewThread>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/categories/{id}/threads");
-    let (program, category) = category_for(&state, &api, &slug, id, &path, |c| {
-        service::post_action(c, false)
-    })
-    .await?;
+    let (program, category) =
+        category_for(&state, &api, &slug, id, |c| service::post_action(c, false)).await?;
     let req = body.parse()?;
     let (thread, _) = service::create_thread(
         &state, &api.user, &api.ip, &program, &category, &req.title, &req.body,
@@ -259,8 +238,7 @@ async fn put_category_watch(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<Watch>,
 ) -> Result<Json<Watch>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/categories/{id}/watch");
-    category_for(&state, &api, &slug, id, &path, service::view_action).await?;
+    category_for(&state, &api, &slug, id, service::view_action).await?;
     let req = body.parse()?;
     service::watch(&state, &api.user, &api.ip, "category", id, req.watching).await?;
     Ok(Json(req))
@@ -275,11 +253,8 @@ async fn get_thread(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/threads/{id}");
-    let (_, _, category) = thread_for(&state, &api, &slug, id, &path, |c, _| {
-        service::view_action(c)
-    })
-    .await?;
+    let (_, _, category) =
+        thread_for(&state, &api, &slug, id, |c, _| service::view_action(c)).await?;
     Ok(Json(thread_posts(&state, &api.user, id, category).await?))
 }
 
@@ -299,16 +274,10 @@ async fn post_reply(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewPost>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/threads/{id}/posts");
-    let (program, thread, category) = thread_for(&state, &api, &slug, id, &path, |c, t| {
+    let (program, thread, category) = thread_for(&state, &api, &slug, id, |c, t| {
         service::post_action(c, t.locked != 0)
     })
     .await?;
-    if thread.hidden != 0 && !service::moderates(&api.user, &category) {
-        return Err(ApiError::Conflict(
-            "This thread was hidden by a moderator, so it takes no replies.".into(),
-        ));
-    }
     let req = body.parse()?;
     service::reply(
         &state, &api.user, &api.ip, &program, &category, &thread, &req.body,
@@ -327,11 +296,7 @@ async fn put_thread_watch(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<Watch>,
 ) -> Result<Json<Watch>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/threads/{id}/watch");
-    thread_for(&state, &api, &slug, id, &path, |c, _| {
-        service::view_action(c)
-    })
-    .await?;
+    thread_for(&state, &api, &slug, id, |c, _| service::view_action(c)).await?;
     let req = body.parse()?;
     service::watch(&state, &api.user, &api.ip, "thread", id, req.watching).await?;
     Ok(Json(req))
@@ -359,18 +324,15 @@ async fn moderate_thread(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ThreadModerationRequest>,
 ) -> Result<Json<Thread>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/threads/{id}/moderate");
-    let (program, thread, _) = thread_for(&state, &api, &slug, id, &path, |c, _| {
-        service::moderate_action(c)
-    })
-    .await?;
+    let (program, thread, _) =
+        thread_for(&state, &api, &slug, id, |c, _| service::moderate_action(c)).await?;
     let req = body.parse()?;
     let m = ThreadModeration::parse(&req.action, &req.reason, req.category_id)?;
     service::moderate_thread(&state, &api.user, &api.ip, &program, &thread, &m).await?;
     Ok(Json(
         store::thread(&state.db.pool, id)
             .await?
-            .ok_or(ApiError::NotFound)?,
+            .ok_or(ApiError::NOT_FOUND)?,
     ))
 }
 
@@ -384,8 +346,7 @@ async fn put_post(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewPost>,
 ) -> Result<Json<Post>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/posts/{id}");
-    let (program, post, thread, category) = post_for(&state, &api, &slug, id, &path, |u, c, p| {
+    let (program, post, thread, category) = post_for(&state, &api, &slug, id, |u, c, p| {
         service::edit_action(c, u, p)
     })
     .await?;
@@ -396,7 +357,7 @@ async fn put_post(
     .await?;
     let post = store::post(&state.db.pool, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(service::shown(&api.user, &category, post)))
 }
 
@@ -417,11 +378,8 @@ async fn get_history(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<History>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/posts/{id}/history");
-    let (_, post, thread, category) = post_for(&state, &api, &slug, id, &path, |_, c, _| {
-        service::view_action(c)
-    })
-    .await?;
+    let (_, post, thread, category) =
+        post_for(&state, &api, &slug, id, |_, c, _| service::view_action(c)).await?;
     let hidden =
         (post.hidden != 0 || thread.hidden != 0) && !service::moderates(&api.user, &category);
     let versions = if hidden {
@@ -456,11 +414,8 @@ async fn post_flag(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<FlagRequest>,
 ) -> Result<Json<Flagged>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/posts/{id}/flag");
-    let (_, post, _, _) = post_for(&state, &api, &slug, id, &path, |_, c, _| {
-        service::view_action(c)
-    })
-    .await?;
+    let (_, post, _, _) =
+        post_for(&state, &api, &slug, id, |_, c, _| service::view_action(c)).await?;
     let req = body.parse()?;
     let id = service::flag(&state, &api.user, &api.ip, &post, &req.reason).await?;
     Ok(Json(Flagged { id }))
@@ -485,8 +440,7 @@ async fn moderate_post(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<PostModerationRequest>,
 ) -> Result<Json<Post>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/posts/{id}/moderate");
-    let (_, post, _, _) = post_for(&state, &api, &slug, id, &path, |_, c, _| {
+    let (_, post, _, _) = post_for(&state, &api, &slug, id, |_, c, _| {
         service::moderate_action(c)
     })
     .await?;
@@ -495,7 +449,7 @@ async fn moderate_post(
     Ok(Json(
         store::post(&state.db.pool, id)
             .await?
-            .ok_or(ApiError::NotFound)?,
+            .ok_or(ApiError::NOT_FOUND)?,
     ))
 }
 
@@ -508,13 +462,10 @@ async fn get_flags(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Flag>>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/flags");
     let program = service::program(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::ModerateForum {
             program_id: program.id,
             private_to: None,
@@ -543,26 +494,19 @@ async fn resolve_flag(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ResolveRequest>,
 ) -> Result<Json<Flagged>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/flags/{id}/resolve");
     let program = service::program(&state, &slug).await?;
     let flag = store::flag(&state.db.pool, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     let category = service::category_in(&state, &program, flag.category_id).await?;
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        &path,
-        service::moderate_action(&category),
-    )
-    .await?;
+    guard::api(&state, &api, service::moderate_action(&category)).await?;
     let req = body.parse()?;
     service::resolve_flag(&state, &api.user, &api.ip, &flag, &req.resolution).await?;
     Ok(Json(Flagged { id }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchParams {
     /// The words to look for (all of them).
     #[serde(default)]
@@ -579,8 +523,7 @@ async fn get_search(
     Path(slug): Path<String>,
     Query(q): Query<SearchParams>,
 ) -> Result<Json<Vec<SearchHit>>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/forum/search");
-    let program = forum(&state, &api, &slug, &path).await?;
+    let program = forum(&state, &api, &slug).await?;
     Ok(Json(
         service::search(&state, &api.user, &program, &q.q).await?,
     ))

@@ -20,8 +20,8 @@ use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::Done;
 use crate::program::store::Program;
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -723,11 +723,6 @@ async fn reply(
         service::post_action(&category, thread.locked != 0),
     )
     .await?;
-    if thread.hidden != 0 && !service::moderates(&user, &category) {
-        return Err(AppError::BadRequest(
-            "This thread was hidden by a moderator, so it takes no replies.".into(),
-        ));
-    }
     match service::reply(
         &state,
         &user,
@@ -1289,7 +1284,7 @@ async fn resolve_flag(
     let program = service::program(&state, &slug).await?;
     let flag = store::flag(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let category = service::category_in(&state, &program, flag.category_id).await?;
     let user = guard::page(&state, &visitor, &path, service::moderate_action(&category)).await?;
     match service::resolve_flag(&state, &user, &visitor.ip, &flag, &form.resolution).await {

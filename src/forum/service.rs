@@ -4,6 +4,7 @@
 //! history, flags, watches and moderation; every change audited.
 //! Handlers check the policy (with `guard`) before calling these.
 
+pub use crate::program::load as program;
 use askama::Template;
 
 use super::store::{self, Category, Person, Post, Thread};
@@ -16,12 +17,6 @@ use crate::mail::Email;
 use crate::program::store::Program;
 use crate::time::now_ms;
 use crate::web::Refusal;
-
-pub async fn program(state: &AppState, slug: &str) -> Result<Program, Refusal> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(Refusal::NotFound)
-}
 
 pub fn view_action(c: &Category) -> Action {
     Action::ViewForumCategory {
@@ -530,6 +525,11 @@ pub async fn reply(
     thread: &Thread,
     body: &str,
 ) -> Result<i64, Refusal> {
+    if thread.hidden != 0 && !moderates(user, c) {
+        return Err(Refusal::Conflict(
+            "This thread was hidden by a moderator, so it takes no replies.".into(),
+        ));
+    }
     if let Some(m) = super::check_body(body) {
         return Err(Refusal::field("body", m));
     }

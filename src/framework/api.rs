@@ -41,10 +41,11 @@ async fn get_framework(
         .get(&slug)
         .cloned()
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CrosswalkQuery {
     /// The elements framework whose crosswalk to give (default six-key-elements).
     framework: Option<String>,
@@ -65,5 +66,5 @@ async fn crosswalk(
         .frameworks
         .crosswalk(slug)
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }

@@ -63,7 +63,7 @@ async fn show(
         .frameworks
         .get(&slug)
         .cloned()
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let crosswalk_with = state.frameworks.get(&framework.crosswalk_with).cloned();
     let links = framework
         .elements

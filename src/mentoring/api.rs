@@ -14,18 +14,11 @@ use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::{self, Action};
-use crate::program::store::Program;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_peers, put_peers))
-}
-
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
 }
 
 /// The program's peer-mentoring groups.
@@ -48,12 +41,10 @@ async fn get_peers(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Peers>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/peers"),
+        &api,
         Action::ViewPeerGroups {
             program_id: program.id,
         },
@@ -92,12 +83,10 @@ async fn put_peers(
     Path(slug): Path<String>,
     body: ApiJson<ConfirmRequest>,
 ) -> Result<Json<Peers>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/peers"),
+        &api,
         Action::ManagePeerGroups {
             program_id: program.id,
         },

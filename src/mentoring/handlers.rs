@@ -18,8 +18,8 @@ use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::Done;
 use crate::program::store::Program;
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -100,7 +100,7 @@ async fn load(
     let path = format!("/programs/{slug}/peers");
     let program = crate::program::store::find_by_slug(&state.db.pool, slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let user = guard::page(
         state,
         visitor,
@@ -220,7 +220,7 @@ async fn confirm(
     let path = format!("/programs/{slug}/peers");
     let program = crate::program::store::find_by_slug(&state.db.pool, &slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let user = guard::page(
         &state,
         &visitor,

@@ -62,6 +62,7 @@ pub struct StateInput {
 
 /// A state in a group, with its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = PeerGroupMember)]
 pub struct Member {
     pub state_code: String,
     pub state_name: String,

@@ -52,12 +52,11 @@ async fn prepare(
     api: &ApiUser,
     slug: &str,
     code: &str,
-    path: &str,
     need: Need,
 ) -> Result<Scope, ApiError> {
     let (detail, code) = super::handlers::scope(state, slug, code)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     let (program_id, state_code) = (detail.program.id, code.clone());
     let action = match need {
         Need::View => Action::ViewPlan {
@@ -73,7 +72,7 @@ async fn prepare(
             state_code,
         },
     };
-    guard::api(state, &api.user, &api.ip, path, action).await?;
+    guard::api(state, api, action).await?;
     Ok(super::handlers::finish_scope(state, detail, code).await?)
 }
 
@@ -102,8 +101,7 @@ async fn get_plan(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<PlanResponse>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::View).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
     let plan = service::view(&state, &scope).await?;
     let suggestions = if plan.goals.is_empty() {
         service::suggestions(&state, &scope).await?
@@ -123,8 +121,7 @@ async fn add_goal(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<GoalInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     let id = service::add_goal(&state, &api.user, &api.ip, &scope, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -140,8 +137,7 @@ async fn change_goal(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<GoalInput>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals/{goal}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     service::change_goal(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -156,8 +152,7 @@ async fn remove_goal(
     api: ApiUser,
     Path((slug, code, goal)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals/{goal}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     service::remove_goal(&state, &api.user, &api.ip, &scope, goal).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -172,8 +167,7 @@ async fn add_step(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<StepInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals/{goal}/steps");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     let id = service::add_step(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -189,8 +183,7 @@ async fn change_step(
     Path((slug, code, step)): Path<(String, String, i64)>,
     body: ApiJson<StepInput>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/steps/{step}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     service::change_step(&state, &api.user, &api.ip, &scope, step, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -205,8 +198,7 @@ async fn remove_step(
     api: ApiUser,
     Path((slug, code, step)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/steps/{step}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     service::remove_step(&state, &api.user, &api.ip, &scope, step).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -221,8 +213,7 @@ async fn set_step_status(
     Path((slug, code, step)): Path<(String, String, i64)>,
     body: ApiJson<StatusInput>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/steps/{step}/status");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Update).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
     let input = body.parse()?;
     service::set_status(&state, &api.user, &api.ip, &scope, step, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -238,8 +229,7 @@ async fn add_milestone(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<MilestoneInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals/{goal}/milestones");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     let id = service::add_milestone(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -255,8 +245,7 @@ async fn change_milestone(
     Path((slug, code, milestone)): Path<(String, String, i64)>,
     body: ApiJson<MilestoneInput>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/milestones/{milestone}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     let input = body.parse()?;
     service::change_milestone(
         &state,
@@ -280,8 +269,7 @@ async fn remove_milestone(
     api: ApiUser,
     Path((slug, code, milestone)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/milestones/{milestone}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Edit).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
     service::remove_milestone(&state, &api.user, &api.ip, &scope, milestone).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -296,8 +284,7 @@ async fn add_update(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<UpdateInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/goals/{goal}/updates");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Update).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
     let input = body.parse()?;
     let id = service::add_update(&state, &api.user, &api.ip, &scope, goal, &input, &[]).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -320,8 +307,7 @@ async fn attach_evidence(
     Path((slug, code, update)): Path<(String, String, i64)>,
     req: Request,
 ) -> Result<(StatusCode, Json<Attached>), ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/updates/{update}/evidence");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::Update).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
     let unreadable = || {
         ApiError::field(
             "evidence",
@@ -353,8 +339,7 @@ async fn get_evidence(
     api: ApiUser,
     Path((slug, code, evidence)): Path<(String, String, i64)>,
 ) -> Result<Response, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/evidence/{evidence}");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::View).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
     let (name, content_type, bytes) = service::evidence_file(&state, &scope, evidence).await?;
     Ok(super::handlers::attachment(&name, &content_type, bytes))
 }
@@ -368,7 +353,6 @@ async fn get_xlsx(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/plans/{code}/plan.xlsx");
-    let scope = prepare(&state, &api, &slug, &code, &path, Need::View).await?;
+    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
     Ok(super::handlers::xlsx_response(&state, &scope).await?)
 }

@@ -25,7 +25,7 @@ use crate::assessment::instrument::ElementGroup;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::Done;
+use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -87,7 +87,7 @@ pub(crate) fn notice(done: &str) -> Option<&'static str> {
         "step-saved" => "The step is saved.",
         "milestone-removed" => "The milestone is removed.",
         "update-added" => "The progress update is added.",
-        other => return crate::program::handlers::notice(other),
+        other => return crate::web::notice::common(other),
     })
 }
 
@@ -190,7 +190,7 @@ pub(super) async fn ctx(
     path: &str,
     action: fn(i64, String) -> Action,
 ) -> Result<(CurrentUser, Scope), AppError> {
-    let (detail, code) = scope(state, slug, code).await?.ok_or(AppError::NotFound)?;
+    let (detail, code) = scope(state, slug, code).await?.ok_or(AppError::NOT_FOUND)?;
     let user = guard::page(
         state,
         visitor,
@@ -740,7 +740,7 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub async fn xlsx_response(state: &AppState, scope: &Scope) -> Result<Response, Refusal> {
     let plan = service::view(state, scope).await?;
     let bytes = super::export::to_xlsx(&plan, &scope.program().name)
-        .map_err(|e| Refusal::Other(e.into()))?;
+        .map_err(|e| Refusal::Internal(e.into()))?;
     Ok(attachment(
         &super::export::file_name(&scope.program().slug, &scope.code),
         XLSX,

@@ -983,7 +983,7 @@ async fn store_files(
         let key = crate::storage::new_key(&format!("plans/{plan}"), c.kind.extension());
         if let Err(err) = state.storage.put(&key, bytes.clone()).await {
             remove_files(state, &keys).await;
-            return Err(Refusal::Other(err));
+            return Err(Refusal::Internal(err));
         }
         keys.push(key);
     }

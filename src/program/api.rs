@@ -8,13 +8,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::create::{self, NewProgramRequest};
-use super::settings::{self, ProgramSettings, SettingsError};
+use super::settings::{self, ProgramSettings};
 use super::store::{self, Jurisdiction, Program, ProgramDetail};
 use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
-use crate::web::api_error::FieldError;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,7 +35,7 @@ async fn get_program(
     store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }
 
 /// Creates a program from a template (administrators only).
@@ -48,14 +47,7 @@ async fn create_program(
     api: ApiUser,
     body: ApiJson<NewProgramRequest>,
 ) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
-    guard::api(
-        &state,
-        &api.user,
-        &api.ip,
-        "/api/v1/programs",
-        Action::ManagePrograms,
-    )
-    .await?;
+    guard::api(&state, &api, Action::ManagePrograms).await?;
     let req = body.parse()?;
     match create::create(
         &state,
@@ -68,18 +60,10 @@ async fn create_program(
         Ok(slug) => {
             let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
                 .await?
-                .ok_or(ApiError::NotFound)?;
+                .ok_or(ApiError::NOT_FOUND)?;
             Ok((StatusCode::CREATED, Json(detail)))
         }
-        Err(errors) => Err(ApiError::Invalid(
-            errors
-                .into_iter()
-                .map(|(field, message)| FieldError {
-                    field: field.into(),
-                    message,
-                })
-                .collect(),
-        )),
+        Err(errors) => Err(crate::web::Refusal::fields(errors).into()),
     }
 }
 
@@ -103,18 +87,6 @@ async fn list_jurisdictions(
     Ok(Json(store::jurisdictions(&state.db.pool).await?))
 }
 
-fn field_errors(errors: create::FieldErrors) -> ApiError {
-    ApiError::Invalid(
-        errors
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message,
-            })
-            .collect(),
-    )
-}
-
 /// A program's settings as `PUT /api/v1/programs/{slug}` takes them, with the ids of its questions and criteria (administrators only).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/settings", tag = "programs", params(("slug" = String, Path, description = "The program's short name")),
     responses((status = 200, body = ProgramSettings), (status = 401, body = crate::web::api_error::ErrorResponse), (status = 403, body = crate::web::api_error::ErrorResponse), (status = 404, body = crate::web::api_error::ErrorResponse)))]
@@ -123,11 +95,10 @@ async fn get_settings(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramSettings>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/settings");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePrograms).await?;
+    guard::api(&state, &api, Action::ManagePrograms).await?;
     let program = store::find_by_slug(&state.db.pool, &slug)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(store::settings(&state.db.pool, &program).await?.0))
 }
 
@@ -143,24 +114,18 @@ async fn update_program(
     Path(slug): Path<String>,
     body: ApiJson<ProgramSettings>,
 ) -> Result<Json<ProgramDetail>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}");
-    guard::api(&state, &api.user, &api.ip, &path, Action::ManagePrograms).await?;
+    guard::api(&state, &api, Action::ManagePrograms).await?;
     let req = body.parse()?;
-    match settings::save(
+    settings::save(
         &state,
         (Some(api.user.id), api.user.email.clone()),
         &api.ip,
         &slug,
         &req,
     )
-    .await
-    {
-        Ok(()) => store::detail(&state.db.pool, &state.frameworks, &slug)
-            .await?
-            .map(Json)
-            .ok_or(ApiError::NotFound),
-        Err(SettingsError::NotFound) => Err(ApiError::NotFound),
-        Err(SettingsError::Db(e)) => Err(e.into()),
-        Err(SettingsError::Invalid(errors)) => Err(field_errors(errors)),
-    }
+    .await?;
+    store::detail(&state.db.pool, &state.frameworks, &slug)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NOT_FOUND)
 }

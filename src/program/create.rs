@@ -37,7 +37,7 @@ pub struct ValidProgram {
     pub provider: String,
 }
 
-pub type FieldErrors = Vec<(&'static str, String)>;
+pub use crate::web::FieldErrors;
 
 pub fn valid_slug(slug: &str) -> bool {
     (3..=40).contains(&slug.len())

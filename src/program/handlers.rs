@@ -1,13 +1,14 @@
 //! The home page and the public list of programs.
 
+use crate::web::Done;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::common as notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::create::{self, NewProgramRequest};
 use super::settings::{self as program_settings, Current, ProgramSettings};
@@ -29,68 +30,6 @@ pub fn routes() -> Routes {
         .post("/programs/{slug}/settings", save_settings)
         .get("/admin/programs/new", new_program_page)
         .post("/admin/programs", create_program)
-}
-
-#[derive(Deserialize, Default)]
-pub struct Done {
-    #[serde(default)]
-    pub done: String,
-}
-
-/// A program with its timeline, questions and rubric, or the not-found page.
-pub async fn load_detail(state: &AppState, slug: &str) -> Result<ProgramDetail, AppError> {
-    store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// Confirmations shown after a change, keyed by a fixed word in the address.
-pub fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "signed-out" => "You have signed out.",
-        "password-set" => "Your password is set. Sign in with it now.",
-        "password-changed" => "Your password is changed. You have been signed out everywhere else.",
-        "invited" => "Invitation sent.",
-        "reinvited" => "A new invitation link has been sent.",
-        "token-revoked" => "The token no longer works.",
-        "two-step-on" => "Two-step sign-in is on. Next time you sign in, have your phone with you.",
-        "two-step-off" => "Two-step sign-in is off. Your password alone signs you in.",
-        "recovery-codes-renewed" => "You have new recovery codes. The old ones no longer work.",
-        "signin-again" => {
-            "Sign in again: the page waited too long, or the sign-in was started in another browser."
-        }
-        "account-off" => {
-            "The account is turned off: its sessions have ended and its tokens no longer work."
-        }
-        "account-on" => "The account is on again. The person can sign in.",
-        "session-ended" => "That device is signed out.",
-        "sessions-ended" => "You are signed out everywhere except on this device.",
-        "application-started" => "Your application is started. Fill it in below.",
-        "application-saved" => "Saved.",
-        "application-submitted" => {
-            "Your application is submitted. A confirmation with a copy is on its way by email."
-        }
-        "application-withdrawn" => "Your application is withdrawn.",
-        "settings-saved" => "The program's settings are saved.",
-        "extension-saved" => "The extension is saved.",
-        "extension-cleared" => "The extension is removed; the program's deadline applies.",
-        "program-created" => {
-            "The program is created from its template. Its dates, questions and rubric can be changed."
-        }
-        "review-saved" => "Your draft review is saved.",
-        "review-submitted" => "Your review is submitted. Thank you.",
-        "reviewer-assigned" => "The reviewer is assigned.",
-        "reviewer-removed" => "The reviewer is removed from that application.",
-        "reviewers-assigned" => "Reviewers are assigned.",
-        "ranking-saved" => "The ranking is saved.",
-        "decision-sent" => "The decision is recorded and emailed to the state's lead.",
-        "member-added" => "The member is added and invited by email.",
-        "member-removed" => "The member is removed from the team.",
-        "role-changed" => "The member's role is changed.",
-        "coach-assigned" => "The coach is assigned and told by email.",
-        "expertise-saved" => "The elements you know are saved.",
-        _ => return None,
-    })
 }
 
 #[derive(Template)]
@@ -320,7 +259,7 @@ async fn program_page(
 ) -> Result<Html<String>, AppError> {
     let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let chrome = Chrome::new(&visitor, detail.program.name.clone(), "/programs")
         .with_notice(notice(&done.done));
     let hub = match &visitor.user {
@@ -446,7 +385,7 @@ async fn create_program(
         }
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(new_program_view(&visitor, form, Errors(errors)))?,
+            render(new_program_view(&visitor, form, Errors::from(errors)))?,
         )
             .into_response()),
     }
@@ -763,7 +702,7 @@ async fn settings_page(
     guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
     let program = store::find_by_slug(&state.db.pool, &slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let (settings, current) = store::settings(&state.db.pool, &program).await?;
     let form = SettingsForm::from_settings(settings, &current);
     render(settings_view(
@@ -786,7 +725,7 @@ async fn save_settings(
     guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
     let program = store::find_by_slug(&state.db.pool, &slug)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let (_, current) = store::settings(&state.db.pool, &program).await?;
     let form = SettingsForm::from_pairs(&pairs, &current);
     match program_settings::save(&state, visitor.actor(), &visitor.ip, &slug, &form.request()).await
@@ -794,9 +733,7 @@ async fn save_settings(
         Ok(()) => {
             Ok(Redirect::to(&format!("/programs/{slug}?done=settings-saved")).into_response())
         }
-        Err(program_settings::SettingsError::NotFound) => Err(AppError::NotFound),
-        Err(program_settings::SettingsError::Db(e)) => Err(e.into()),
-        Err(program_settings::SettingsError::Invalid(errors)) => Ok((
+        Err(crate::web::Refusal::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(settings_view(
                 &state.frameworks,
@@ -808,5 +745,6 @@ async fn save_settings(
             ))?,
         )
             .into_response()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -398,17 +398,6 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
     }
 }
 
-/// Why a change was not made.
-#[derive(Debug, thiserror::Error)]
-pub enum SettingsError {
-    #[error("invalid")]
-    Invalid(FieldErrors),
-    #[error("no such program")]
-    NotFound,
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
 /// Checks and saves the settings in one transaction; the facts the rules
 /// depend on are read inside it.
 pub async fn save(
@@ -417,11 +406,11 @@ pub async fn save(
     ip: &str,
     slug: &str,
     req: &ProgramSettings,
-) -> Result<(), SettingsError> {
+) -> Result<(), crate::web::Refusal> {
     let mut tx = state.db.begin().await?;
     let program = super::store::find_by_slug(&mut *tx, slug)
         .await?
-        .ok_or(SettingsError::NotFound)?;
+        .ok_or(crate::web::Refusal::NotFound)?;
     let mut current = super::store::settings_facts(&mut tx, program.id).await?;
     current.frameworks = state
         .frameworks
@@ -429,7 +418,7 @@ pub async fn save(
         .iter()
         .map(|f| f.slug.clone())
         .collect();
-    let valid = check(req, &current).map_err(SettingsError::Invalid)?;
+    let valid = check(req, &current).map_err(crate::web::Refusal::fields)?;
     super::store::save_settings(&mut tx, program.id, &valid).await?;
     crate::audit::write(
         &mut *tx,

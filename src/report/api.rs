@@ -31,12 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_state_report_xlsx))
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
 /// The states a person sees on the dashboard and in the program report:
 /// those whose report they may see (a coach, their own states).
 pub fn sees(user: &CurrentUser, program_id: i64) -> impl Fn(&str) -> bool + '_ {
@@ -56,11 +50,10 @@ async fn overseer(
     state: &AppState,
     api: &ApiUser,
     slug: &str,
-    path: &str,
     action: impl FnOnce(i64) -> Action,
 ) -> Result<Program, ApiError> {
-    let program = program(state, slug).await?;
-    guard::api(state, &api.user, &api.ip, path, action(program.id)).await?;
+    let program = crate::program::load(state, slug).await?;
+    guard::api(state, api, action(program.id)).await?;
     Ok(program)
 }
 
@@ -77,13 +70,9 @@ async fn get_participation(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Participation>, ApiError> {
-    overseer(
-        &state,
-        &api,
-        &slug,
-        &format!("/api/v1/programs/{slug}/participation"),
-        |program_id| Action::ViewParticipation { program_id },
-    )
+    overseer(&state, &api, &slug, |program_id| {
+        Action::ViewParticipation { program_id }
+    })
     .await?;
     let (_, p) = service::participation(&state, &slug, crate::time::now_ms(), |_| true).await?;
     Ok(Json(p))
@@ -98,14 +87,7 @@ async fn get_dashboard(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    let program = overseer(
-        &state,
-        &api,
-        &slug,
-        &format!("/api/v1/programs/{slug}/dashboard"),
-        dashboard_action,
-    )
-    .await?;
+    let program = overseer(&state, &api, &slug, dashboard_action).await?;
     Ok(Json(
         service::dashboard(
             &state,
@@ -126,14 +108,7 @@ async fn get_priorities(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Priorities>, ApiError> {
-    overseer(
-        &state,
-        &api,
-        &slug,
-        &format!("/api/v1/programs/{slug}/priorities"),
-        dashboard_action,
-    )
-    .await?;
+    overseer(&state, &api, &slug, dashboard_action).await?;
     Ok(Json(service::priorities(&state, &slug).await?))
 }
 
@@ -142,9 +117,8 @@ async fn program_report(
     state: &AppState,
     api: &ApiUser,
     slug: &str,
-    path: &str,
 ) -> Result<ProgramReport, ApiError> {
-    let program = overseer(state, api, slug, path, dashboard_action).await?;
+    let program = overseer(state, api, slug, dashboard_action).await?;
     Ok(service::program_report_at(
         state,
         slug,
@@ -163,8 +137,7 @@ async fn get_program_report(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramReport>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/report");
-    Ok(Json(program_report(&state, &api, &slug, &path).await?))
+    Ok(Json(program_report(&state, &api, &slug).await?))
 }
 
 /// The program report as a spreadsheet, one sheet per part (Overview, Cohort priorities, Team and coach, Assessment, Priorities, Action plan, Participation, Activities).
@@ -176,9 +149,8 @@ async fn get_program_report_xlsx(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/report.xlsx");
-    let report = program_report(&state, &api, &slug, &path).await?;
-    let bytes = export::program_xlsx(&report).map_err(|e| ApiError::Internal(e.into()))?;
+    let report = program_report(&state, &api, &slug).await?;
+    let bytes = export::program_xlsx(&report).map_err(ApiError::internal)?;
     Ok(xlsx(bytes, export::file_name(&slug, "report")))
 }
 
@@ -187,14 +159,11 @@ async fn state_report(
     api: &ApiUser,
     slug: &str,
     code: &str,
-    path: &str,
 ) -> Result<StateReport, ApiError> {
     let code = code.to_uppercase();
-    overseer(state, api, slug, path, |program_id| {
-        Action::ViewStateReport {
-            program_id,
-            state_code: code.clone(),
-        }
+    overseer(state, api, slug, |program_id| Action::ViewStateReport {
+        program_id,
+        state_code: code.clone(),
     })
     .await?;
     Ok(service::state_report(state, slug, &code).await?)
@@ -209,8 +178,7 @@ async fn get_state_report(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<StateReport>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/reports/{code}");
-    Ok(Json(state_report(&state, &api, &slug, &code, &path).await?))
+    Ok(Json(state_report(&state, &api, &slug, &code).await?))
 }
 
 /// A state's progress report as a spreadsheet, one sheet per part (Summary, Team and coach, Assessment, Priorities, Action plan, Participation, Activities).
@@ -222,9 +190,8 @@ async fn get_state_report_xlsx(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/reports/{code}/report.xlsx");
-    let report = state_report(&state, &api, &slug, &code, &path).await?;
-    let bytes = export::state_xlsx(&report).map_err(|e| ApiError::Internal(e.into()))?;
+    let report = state_report(&state, &api, &slug, &code).await?;
+    let bytes = export::state_xlsx(&report).map_err(ApiError::internal)?;
     Ok(xlsx(
         bytes,
         export::file_name(&slug, &format!("{}-report", report.state_code)),

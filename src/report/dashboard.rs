@@ -168,6 +168,7 @@ pub const TOP: usize = 3;
 
 /// A priority many states share: a suggested webinar topic.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = DashboardTopic)]
 pub struct Topic {
     pub element_key: String,
     pub element_name: String,

@@ -40,12 +40,6 @@ struct StatePath {
     state: String,
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, AppError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Loads the program and checks the person may do `action` there.
 async fn authorize(
     state: &AppState,
@@ -54,7 +48,7 @@ async fn authorize(
     path: &str,
     action: impl FnOnce(i64) -> Action,
 ) -> Result<(CurrentUser, Program), AppError> {
-    let program = program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let user = guard::page(state, visitor, path, action(program.id)).await?;
     Ok((user, program))
 }
@@ -249,7 +243,7 @@ async fn state_report_xlsx(
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/reports/{}/report.xlsx", p.slug, p.state);
     let r = state_report(&state, &visitor, &p, &path).await?;
-    let bytes = export::state_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
+    let bytes = export::state_xlsx(&r).map_err(AppError::internal)?;
     Ok(xlsx(
         bytes,
         export::file_name(&p.slug, &format!("{}-report", p.state.to_uppercase())),
@@ -297,6 +291,6 @@ async fn program_report_xlsx(
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/report.xlsx");
     let (_, r) = program_report(&state, &visitor, &slug, &path).await?;
-    let bytes = export::program_xlsx(&r).map_err(|e| AppError::Internal(e.into()))?;
+    let bytes = export::program_xlsx(&r).map_err(AppError::internal)?;
     Ok(xlsx(bytes, export::file_name(&slug, "report")))
 }

@@ -89,6 +89,7 @@ impl YearMonth {
 
 /// How a (state, month, commitment) stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = ParticipationStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Met.

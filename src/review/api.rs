@@ -34,12 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_decision))
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<Program, ApiError> {
-    crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(ApiError::NotFound)
-}
-
 /// The applications assigned to the caller in this program (reviewers).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/reviews", tag = "review",
     params(("slug" = String, Path, description = "The program's short name")),
@@ -49,13 +43,10 @@ async fn my_assignments(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Assignment>>, ApiError> {
-    let program = program(&state, &slug).await?;
-    let path = format!("/api/v1/programs/{slug}/reviews");
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &path,
+        &api,
         Action::ViewReviews {
             program_id: program.id,
         },
@@ -71,21 +62,18 @@ async fn assigned(
     api: &ApiUser,
     program: &Program,
     code: &str,
-    path: &str,
 ) -> Result<(store::Candidate, Assignment), ApiError> {
     let found = service::my_assignment(state, program, code, &api.user).await?;
     guard::api(
         state,
-        &api.user,
-        &api.ip,
-        path,
+        api,
         Action::ReviewApplication {
             program_id: program.id,
             assigned: found.is_some(),
         },
     )
     .await?;
-    found.ok_or(ApiError::NotFound)
+    found.ok_or(ApiError::NOT_FOUND)
 }
 
 /// The caller's review of one state's application (assigned reviewers only).
@@ -97,10 +85,9 @@ async fn get_review(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Review>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/reviews/{code}");
-    let (app, a) = assigned(&state, &api, &program, &code, &path).await?;
+    let (app, a) = assigned(&state, &api, &program, &code).await?;
     Ok(Json(service::review(&state, &program, &app, &a).await?))
 }
 
@@ -115,30 +102,22 @@ async fn put_review(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<ReviewRequest>,
 ) -> Result<Json<Review>, ApiError> {
-    let program = program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/reviews/{code}");
-    let (app, a) = assigned(&state, &api, &program, &code, &path).await?;
+    let (app, a) = assigned(&state, &api, &program, &code).await?;
     let req = body.parse()?;
     service::save_review(&state, &api.user, &api.ip, &program, &app, &a, &req).await?;
     let a = store::assignment(&state.db.pool, app.id, api.user.id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(service::review(&state, &program, &app, &a).await?))
 }
 
-async fn selection_admin(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    path: &str,
-) -> Result<Program, ApiError> {
-    let program = program(state, slug).await?;
+async fn selection_admin(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
+    let program = crate::program::load(state, slug).await?;
     guard::api(
         state,
-        &api.user,
-        &api.ip,
-        path,
+        api,
         Action::RunSelection {
             program_id: program.id,
         },
@@ -156,11 +135,10 @@ async fn get_selection(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Comparison>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/selection");
-    selection_admin(&state, &api, &slug, &path).await?;
+    selection_admin(&state, &api, &slug).await?;
     let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(service::comparison(&state, &detail).await?))
 }
 
@@ -183,8 +161,7 @@ async fn add_assignment(
     Path(slug): Path<String>,
     body: ApiJson<AssignmentRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/selection/assignments");
-    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
     service::assign(
         &state,
@@ -208,8 +185,7 @@ async fn remove_assignment(
     Path((slug, code, reviewer_id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/selection/assignments/{code}/{reviewer_id}");
-    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let program = selection_admin(&state, &api, &slug).await?;
     service::unassign(&state, &api.user, &api.ip, &program, &code, reviewer_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,8 +213,7 @@ async fn auto_assign(
     Path(slug): Path<String>,
     body: ApiJson<AutoAssignRequest>,
 ) -> Result<Json<AutoAssignResponse>, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/selection/auto-assign");
-    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
     let assigned =
         service::assign_automatically(&state, &api.user, &api.ip, &program, req.per_application)
@@ -247,7 +222,6 @@ async fn auto_assign(
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
 pub struct RankingRequest {
     /// State code to rank (1 is first); null removes a state's rank.
     pub ranks: BTreeMap<String, Option<i64>>,
@@ -263,8 +237,7 @@ async fn put_ranking(
     Path(slug): Path<String>,
     body: ApiJson<RankingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let path = format!("/api/v1/programs/{slug}/selection/ranking");
-    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
     let typed: BTreeMap<String, String> = req
         .ranks
@@ -301,8 +274,7 @@ async fn put_decision(
     body: ApiJson<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/applications/{code}/decision");
-    let program = selection_admin(&state, &api, &slug, &path).await?;
+    let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
     service::decide(
         &state,

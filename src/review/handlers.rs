@@ -21,9 +21,10 @@ use crate::application::store::Application;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::{Done, notice};
 use crate::program::store::ProgramDetail;
 use crate::team::missing_sectors;
+use crate::web::Done;
+use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -71,7 +72,7 @@ async fn my_reviews(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let path = format!("/programs/{slug}/reviews");
     let user = guard::page(
         &state,
@@ -176,7 +177,7 @@ async fn assigned(
     let found = service::my_assignment(state, &detail.program, code, &user)
         .await
         .map_err(|e| match problems(e) {
-            Ok(_) => AppError::NotFound,
+            Ok(_) => AppError::NOT_FOUND,
             Err(e) => e,
         })?;
     guard::page(
@@ -189,7 +190,7 @@ async fn assigned(
         },
     )
     .await?;
-    let (app, assignment) = found.ok_or(AppError::NotFound)?;
+    let (app, assignment) = found.ok_or(AppError::NOT_FOUND)?;
     Ok((user, app, assignment))
 }
 
@@ -209,7 +210,7 @@ async fn score_page(
         .map_err(AppError::from)?;
     let application = crate::application::store::load(&state.db.pool, app.id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::NOT_FOUND)?;
     let missing = missing_sectors(&detail.required_sectors, &application.member_sectors())
         .into_iter()
         .map(|s| s.label())
@@ -245,7 +246,7 @@ async fn review_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
     let (_, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
@@ -269,7 +270,7 @@ async fn save_review(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
     let (user, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
@@ -355,14 +356,14 @@ async fn review_letter(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}/letter", p.slug, p.state);
     assigned(&state, &visitor, &detail, &code, &path).await?;
     let (name, bytes) =
         crate::application::handlers::letter_response(&state, &detail.program, &code)
             .await?
-            .ok_or(AppError::NotFound)?;
+            .ok_or(AppError::NOT_FOUND)?;
     Ok(crate::application::handlers::pdf_download(&name, bytes))
 }
 
@@ -502,7 +503,7 @@ async fn selection_page(
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     admin(&state, &visitor, &detail).await?;
     let page = selection_view(&state, &visitor, detail, vec![], "", &done.done).await?;
     Ok(render(page)?.into_response())
@@ -555,7 +556,7 @@ async fn assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
@@ -579,7 +580,7 @@ async fn unassign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
@@ -609,7 +610,7 @@ async fn auto_assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AutoForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let per = form.per_application.trim().parse::<i64>().unwrap_or(0);
     let result = service::assign_automatically(&state, &user, &visitor.ip, &detail.program, per)
@@ -632,7 +633,7 @@ async fn rank(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let typed: BTreeMap<String, String> = form
         .into_iter()
@@ -666,7 +667,7 @@ async fn decide(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &slug).await?;
+    let detail = crate::program::load_detail(&state, &slug).await?;
     let user = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = service::decide(

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-pub type FieldErrors = Vec<(&'static str, String)>;
+pub use crate::web::FieldErrors;
 
 /// Each criterion is scored on a five-point scale.
 pub const SCORE_LABELS: [(i64, &str); 5] = [

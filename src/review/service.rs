@@ -611,5 +611,5 @@ fn decision_email(
         &paragraphs,
         Some((link_text, &link)),
     )
-    .map_err(|e| Refusal::Other(anyhow::anyhow!("email template: {e}")))
+    .map_err(|e| Refusal::Internal(anyhow::anyhow!("email template: {e}")))
 }

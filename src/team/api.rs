@@ -31,7 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn program(state: &AppState, slug: &str) -> Result<ProgramDetail, ApiError> {
     crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NOT_FOUND)
 }
 
 async fn managed(
@@ -39,14 +39,11 @@ async fn managed(
     api: &ApiUser,
     slug: &str,
     code: &str,
-    path: &str,
 ) -> Result<ProgramDetail, ApiError> {
     let detail = program(state, slug).await?;
     guard::api(
         state,
-        &api.user,
-        &api.ip,
-        path,
+        api,
         Action::ManageTeam {
             program_id: detail.program.id,
             state_code: code.to_owned(),
@@ -69,9 +66,7 @@ async fn get_team(
     let detail = program(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/teams/{code}"),
+        &api,
         Action::ViewStateTeam {
             program_id: detail.program.id,
             state_code: code.clone(),
@@ -97,8 +92,7 @@ async fn add_member(
     body: ApiJson<NewMemberRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/teams/{code}/members");
-    let detail = managed(&state, &api, &slug, &code, &path).await?;
+    let detail = managed(&state, &api, &slug, &code).await?;
     let req = body.parse()?;
     let id = service::add_member(&state, &api.user, &api.ip, &detail.program, &code, &req).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -123,8 +117,7 @@ async fn put_member(
     body: ApiJson<RoleRequest>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/teams/{code}/members/{id}");
-    let detail = managed(&state, &api, &slug, &code, &path).await?;
+    let detail = managed(&state, &api, &slug, &code).await?;
     let req = body.parse()?;
     service::change_role(
         &state,
@@ -150,8 +143,7 @@ async fn delete_member(
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/teams/{code}/members/{id}");
-    let detail = managed(&state, &api, &slug, &code, &path).await?;
+    let detail = managed(&state, &api, &slug, &code).await?;
     service::remove_member(&state, &api.user, &api.ip, &detail.program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -167,8 +159,7 @@ async fn reinvite_member(
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let path = format!("/api/v1/programs/{slug}/teams/{code}/members/{id}/reinvite");
-    let detail = managed(&state, &api, &slug, &code, &path).await?;
+    let detail = managed(&state, &api, &slug, &code).await?;
     service::reinvite(&state, &api.user, &api.ip, &detail.program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -194,9 +185,7 @@ async fn put_coach(
     let detail = program(&state, &slug).await?;
     guard::api(
         &state,
-        &api.user,
-        &api.ip,
-        &format!("/api/v1/programs/{slug}/teams/{code}/coach"),
+        &api,
         Action::RunSelection {
             program_id: detail.program.id,
         },

@@ -18,8 +18,9 @@ use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::handlers::{Done, notice};
 use crate::program::store::ProgramDetail;
+use crate::web::Done;
+use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -96,7 +97,7 @@ impl TeamPage {
             .errors
             .list()
             .iter()
-            .map(|(f, m)| (if *f == "other" { "" } else { *f }, m.as_str()))
+            .map(|(f, m)| (if f == "other" { "" } else { f.as_str() }, m.as_str()))
             .collect();
         if let Some(m) = &self.message
             && !out.iter().any(|(_, e)| e == m)
@@ -163,7 +164,7 @@ async fn team_page(
     Path(p): Path<StatePath>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/teams/{}", p.slug, p.state);
     let user = guard::page(
@@ -235,7 +236,7 @@ async fn after(
                 .into_iter()
                 .map(|(f, m)| (field_name(&f), m))
                 .collect();
-            (StatusCode::UNPROCESSABLE_ENTITY, Errors(known), None)
+            (StatusCode::UNPROCESSABLE_ENTITY, Errors::from(known), None)
         }
         Err(Refusal::Conflict(m)) => (StatusCode::CONFLICT, Errors::default(), Some(m)),
         Err(other) => return Err(other.into()),
@@ -288,7 +289,7 @@ async fn add_member(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<NewMemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form)
@@ -324,7 +325,7 @@ async fn change_role(
     Path(p): Path<MemberPath>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::change_role(
@@ -360,7 +361,7 @@ async fn remove_member(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result =
@@ -384,7 +385,7 @@ async fn reinvite(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = manager(&state, &visitor, &detail, &code).await?;
     let result = service::reinvite(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
@@ -413,7 +414,7 @@ async fn assign_coach(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<CoachForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::handlers::load_detail(&state, &p.slug).await?;
+    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let user = guard::page(
         &state,

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::web::refusal::Refusal;
 use crate::web::request_id;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -17,7 +18,7 @@ pub struct FieldError {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Machine-readable kind: unauthorized, forbidden, not_found, invalid, conflict, too_many_requests, internal.
+    /// Machine-readable kind: unauthorized, forbidden, not_found, invalid, conflict, too_late, too_many_requests, internal.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -32,45 +33,40 @@ pub struct ErrorResponse {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// No valid token: the one answer the page side has no twin for (a
+    /// page sends the person to sign in).
     #[error("unauthorized")]
     Unauthorized,
-    #[error("forbidden")]
-    Forbidden,
-    /// Forbidden, for a reason the caller can act on.
-    #[error("forbidden: {0}")]
-    ForbiddenWith(String),
-    #[error("not found")]
-    NotFound,
     /// Not found because a value in the address fits no record (a
     /// non-numeric id, say): names that part of the address.
     #[error("not found: {}", .0.field)]
     NotFoundAt(FieldError),
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
-    #[error("conflict: {0}")]
-    Conflict(String),
-    /// Over a limit: the answer carries `Retry-After`.
-    #[error("too many requests")]
-    TooManyRequests {
-        retry_after_secs: u64,
-        message: String,
-    },
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Refused(Refusal),
 }
 
 impl ApiError {
+    pub const NOT_FOUND: ApiError = ApiError::Refused(Refusal::NotFound);
+    pub const FORBIDDEN: ApiError = ApiError::Refused(Refusal::NotAllowed(None));
+
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::Invalid(vec![FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+        ApiError::Refused(Refusal::field(field, message))
+    }
+
+    pub fn internal(e: impl Into<anyhow::Error>) -> ApiError {
+        ApiError::Refused(Refusal::Internal(e.into()))
     }
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        ApiError::Internal(e.into())
+        ApiError::internal(e)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> Self {
+        ApiError::internal(e)
     }
 }
 
@@ -85,57 +81,35 @@ impl IntoResponse for ApiError {
                 "Send a valid personal access token as 'Authorization: Bearer <token>'.".to_owned(),
                 vec![],
             ),
-            ApiError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "Your account may not do this.".to_owned(),
-                vec![],
-            ),
-            ApiError::ForbiddenWith(message) => {
-                (StatusCode::FORBIDDEN, "forbidden", message, vec![])
-            }
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "No such record.".to_owned(),
-                vec![],
-            ),
             ApiError::NotFoundAt(field) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
                 field.message.clone(),
                 vec![field],
             ),
-            ApiError::Invalid(fields) => {
-                let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    format!("Check these fields: {}.", names.join(", ")),
-                    fields,
-                )
-            }
-            ApiError::Conflict(msg) => (StatusCode::CONFLICT, "conflict", msg, vec![]),
-            ApiError::TooManyRequests {
-                retry_after_secs,
-                message,
-            } => {
-                retry_after = Some(retry_after_secs);
-                (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_requests",
-                    message,
-                    vec![],
-                )
-            }
-            ApiError::Internal(err) => {
-                tracing::error!(request_id = %request_id, error = format!("{err:#}"), "internal error");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Something went wrong on our side; it has been logged.".to_owned(),
-                    vec![],
-                )
+            ApiError::Refused(refusal) => {
+                let (status, code, fields) =
+                    (refusal.status(), refusal.code(), refusal.field_errors());
+                let message = match &refusal {
+                    Refusal::Invalid(_) => {
+                        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+                        format!("Check these fields: {}.", names.join(", "))
+                    }
+                    Refusal::NotAllowed(None) => "Your account may not do this.".to_owned(),
+                    Refusal::NotFound => "No such record.".to_owned(),
+                    Refusal::TooManyRequests {
+                        retry_after_secs, ..
+                    } => {
+                        retry_after = Some(*retry_after_secs);
+                        refusal.sentences().unwrap_or_default()
+                    }
+                    Refusal::Internal(err) => {
+                        tracing::error!(request_id = %request_id, error = format!("{err:#}"), "internal error");
+                        "Something went wrong on our side; it has been logged.".to_owned()
+                    }
+                    _ => refusal.sentences().unwrap_or_default(),
+                };
+                (status, code, message, fields)
             }
         };
         let mut res = (
@@ -171,7 +145,7 @@ pub struct ApiJson<T> {
     _type: std::marker::PhantomData<T>,
 }
 
-impl<T: DeserializeOwned> ApiJson<T> {
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> ApiJson<T> {
     pub fn parse(self) -> Result<T, ApiError> {
         if !self.is_json {
             return Err(ApiError::field(
@@ -194,10 +168,15 @@ impl<T: DeserializeOwned> ApiJson<T> {
             };
             return Err(ApiError::field(&field, crate::web::text::NO_NUL));
         }
-        serde_json::from_slice::<T>(&self.bytes).map_err(|e| {
+        let describe = |e: serde_json::Error| {
             let (field, message) = describe_json_error(&e);
             ApiError::field(&field, message)
-        })
+        };
+        // The shape first (objects, lists, known fields), then the values.
+        let value: serde_json::Value = serde_json::from_slice(&self.bytes).map_err(describe)?;
+        crate::web::strict::check::<T>(&value)
+            .map_err(|(field, message)| ApiError::field(&field, message))?;
+        serde_json::from_value::<T>(value).map_err(describe)
     }
 }
 

@@ -52,7 +52,7 @@ async fn refuse(state: &AppState, visitor: &Visitor, path: &str, why: &str) -> A
         .detail(format!("{why} at {path}"))
         .refused();
     if let Err(e) = audit::write(&state.db.pool, &entry).await {
-        return AppError::Internal(e.into());
+        return AppError::internal(e);
     }
     AppError::CsrfRejected
 }

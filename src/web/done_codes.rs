@@ -24,7 +24,7 @@ fn notice_for(file: &str) -> (&'static str, Notice) {
         ("forum", _) => ("forum::handlers", crate::forum::handlers::notice),
         ("mentoring", _) => ("mentoring::handlers", crate::mentoring::handlers::notice),
         ("plan", _) => ("plan::handlers", crate::plan::handlers::notice),
-        _ => ("program::handlers", crate::program::handlers::notice),
+        _ => ("web::notice", crate::web::notice::common),
     }
 }
 

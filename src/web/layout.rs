@@ -115,7 +115,7 @@ pub fn page_title(name: &str) -> String {
 pub fn render<T: Template>(page: T) -> Result<Html<String>, AppError> {
     page.render()
         .map(Html)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("template: {e}")))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("template: {e}")))
 }
 
 #[cfg(test)]

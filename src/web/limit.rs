@@ -199,18 +199,14 @@ fn refusal(path: &str, wait_secs: u64) -> Response {
         "There have been too many requests from your network in a short time. Wait {} and try again.",
         crate::web::text::wait_words(wait_secs)
     );
+    let refusal = crate::web::Refusal::TooManyRequests {
+        retry_after_secs: wait_secs,
+        message,
+    };
     if path.starts_with("/api/") {
-        crate::web::ApiError::TooManyRequests {
-            retry_after_secs: wait_secs,
-            message,
-        }
-        .into_response()
+        crate::web::ApiError::from(refusal).into_response()
     } else {
-        crate::web::AppError::TooManyRequests {
-            retry_after_secs: wait_secs,
-            message,
-        }
-        .into_response()
+        crate::web::AppError::from(refusal).into_response()
     }
 }
 

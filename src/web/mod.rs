@@ -3,24 +3,28 @@
 
 pub mod api_error;
 pub mod assets;
-pub mod change;
 pub mod csrf;
 #[cfg(test)]
 mod done_codes;
 pub mod error;
+pub mod form;
 pub mod headers;
 pub mod layout;
 pub mod limit;
 pub mod markdown;
+pub mod notice;
 pub mod path;
 pub mod query;
+pub mod refusal;
 pub mod request_id;
+pub mod strict;
 pub mod text;
 
 pub use api_error::{ApiError, ApiJson};
-pub use change::Refusal;
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};
+pub use notice::Done;
 pub use path::Path;
 pub use query::Query;
+pub use refusal::{FieldErrors, Refusal};

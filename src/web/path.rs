@@ -46,9 +46,9 @@ where
         // No slug, id or token holds a NUL: no such page or record.
         if parts.uri.path().to_ascii_lowercase().contains("%00") {
             return Err(if parts.uri.path().starts_with("/api/") {
-                AddressError::Api(ApiError::NotFound)
+                AddressError::Api(ApiError::NOT_FOUND)
             } else {
-                AddressError::Page(AppError::NotFound)
+                AddressError::Page(AppError::NOT_FOUND)
             });
         }
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
@@ -84,11 +84,11 @@ fn refusal(api: bool, rejection: &PathRejection, params: &[(String, String)]) ->
             message: format!("No such record: check '{field}' in the address."),
             field,
         })),
-        (Some(_), false) => AddressError::Page(AppError::NotFound),
-        (None, true) => AddressError::Api(ApiError::Internal(anyhow::anyhow!(
+        (Some(_), false) => AddressError::Page(AppError::NOT_FOUND),
+        (None, true) => AddressError::Api(ApiError::internal(anyhow::anyhow!(
             "path does not fit its handler: {rejection}"
         ))),
-        (None, false) => AddressError::Page(AppError::Internal(anyhow::anyhow!(
+        (None, false) => AddressError::Page(AppError::internal(anyhow::anyhow!(
             "path does not fit its handler: {rejection}"
         ))),
     }

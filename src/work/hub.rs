@@ -10,7 +10,7 @@ use crate::auth::policy::{self, Action};
 use crate::auth::{CurrentUser, Role};
 use crate::program::store::ProgramDetail;
 use crate::report::participation::{self, YearMonth};
-use crate::web::change::Refusal;
+use crate::web::refusal::Refusal;
 
 /// One part of the program: where it is, and where it stands.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,7 +19,7 @@ use super::WorkItem;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::program::store::Catalogue;
-use crate::web::change::Refusal;
+use crate::web::refusal::Refusal;
 
 /// Tables whose changes leave the data version alone: nothing a kept queue
 /// shows comes from them. `sessions`, `api_tokens` and `forum_reads` are

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
-use crate::web::change::Refusal;
+use crate::web::refusal::Refusal;
 
 /// How far ahead the person's activities are listed.
 const ACTIVITIES_AHEAD_DAYS: i64 = 14;

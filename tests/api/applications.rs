@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp, set_password_link};
+use crate::helpers::{Backend, Browser, TestApp, call, set_password_link};
 
 both_backends!(
     a_state_lead_registers_applies_and_withdraws,
@@ -453,12 +453,13 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
 async fn the_deadline_is_enforced_with_extensions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let program = future_program(&app, "acp").await;
-    let (_, pw) = app
+    let (lead, pw) = app
         .add_user("lead@ks.gov", "state_lead", Some("acp"), Some("KS"))
         .await;
     let b = app.browser();
     b.sign_in("lead@ks.gov", &pw).await;
     complete_draft(&b, "acp").await;
+    let token = app.token_for(lead, "lead@ks.gov").await;
 
     // The deadline passed a second ago.
     let late = waymark::time::now_ms() - 1_001;
@@ -475,13 +476,30 @@ async fn the_deadline_is_enforced_with_extensions(backend: Backend) {
             &[],
         )
         .await;
-    assert_eq!(refused.status, 403);
+    // The page and the API refuse it alike: 409, in the same words.
+    assert_eq!(refused.status, 409);
     assert!(
         refused
             .body
             .contains("Applications that arrive after it cannot be accepted"),
         "{}",
         refused.body
+    );
+    let (status, v) = call(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/programs/acp/applications/KS/submit",
+        None,
+    )
+    .await;
+    assert_eq!(status, 409, "{v}");
+    assert_eq!(v["error"]["code"], "too_late");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Applications that arrive after it cannot be accepted")
     );
     let status: String = sqlx::query_scalar("SELECT status FROM applications")
         .fetch_one(&app.state.db.pool)

@@ -429,6 +429,33 @@ async fn rating_consensus_snapshots_and_results(backend: Backend) {
     assert_eq!(status, 200);
     assert_eq!(shared["reflections"], json!({}));
     assert_eq!(shared["priorities"][0]["element_key"], "partnerships");
+    // Bodies of the wrong shape are refused by name and reset nothing.
+    let sharing = format!("/api/v1/programs/{SLUG}/assessment/CO/sharing");
+    for (body, field) in [
+        (json!({}), "shared"),
+        (json!([]), "body"),
+        (json!([false]), "body"),
+        (json!({"shared": true, "share": false}), "share"),
+    ] {
+        let (status, v) = call(&app, &lead_token, "PUT", &sharing, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {v}");
+        assert_eq!(v["error"]["fields"][0]["field"], field, "{body}: {v}");
+    }
+    let ratings = format!("/api/v1/programs/{SLUG}/assessment/CO/ratings");
+    for (body, field) in [
+        (json!([[1]]), "body"),
+        (json!({"ratings": [[1, 2]]}), "ratings[0]"),
+        (
+            json!({"ratings": [{"indicator_id": 1, "lvl": 2}]}),
+            "ratings[0].lvl",
+        ),
+    ] {
+        let (status, v) = call(&app, &lead_token, "PUT", &ratings, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {v}");
+        assert_eq!(v["error"]["fields"][0]["field"], field, "{body}: {v}");
+    }
+    let (status, _) = call(&app, &ks_token, "GET", &results_path, None).await;
+    assert_eq!(status, 200, "still shared");
     let (status, _) = call(
         &app,
         &ks_token,

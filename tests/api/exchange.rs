@@ -625,7 +625,7 @@ async fn partners_apply_are_approved_submit_and_are_moderated(backend: Backend) 
         .await;
     assert!(found.body.contains("Bridge programs field guide"));
     // Published: the partner can no longer change it.
-    assert_eq!(partner.get(&edit).await.status, 400);
+    assert_eq!(partner.get(&edit).await.status, 409);
 
     // A second one is rejected: the note reaches the partner.
     let f2 = fields("Second guide");

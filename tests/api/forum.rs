@@ -18,6 +18,7 @@ both_backends!(
     a_team_that_joins_gets_its_category_when_another_left,
     a_stop_link_in_a_watch_email_works_signed_out,
     an_edit_emails_only_the_newly_mentioned,
+    a_hidden_thread_takes_no_replies_and_says_so_with_one_status,
     search_finds_the_same_threads_on_both_databases,
     home_tells_of_mentions_and_replies_until_they_are_read,
 );
@@ -1428,4 +1429,42 @@ async fn home_tells_of_mentions_and_replies_until_they_are_read(backend: Backend
         "2 new replies in “Convening travel”, which you watch".to_owned(),
         format!("/programs/acp/forum/threads/{thread}#post-{first}"),
     )));
+}
+
+/// A thread a moderator hid refuses a reply from its page and from the API
+/// alike: 409, the same words, and no post written.
+async fn a_hidden_thread_takes_no_replies_and_says_so_with_one_status(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, _) = start(&w, &w.ana, w.topic, "Sector partners", "Who convenes?").await;
+    let (status, _) = call(
+        app,
+        &w.renee.t,
+        "POST",
+        &format!("{API}/threads/{thread}/moderate"),
+        Some(json!({ "action": "hide", "reason": "Duplicate" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let posts = count(app, "SELECT COUNT(*) FROM forum_posts").await;
+
+    let (status, v) = reply(&w, &w.beth, thread, "Our board does.").await;
+    assert_eq!(status, 409, "{v}");
+    assert_eq!(v["error"]["code"], "conflict");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("hidden by a moderator")
+    );
+
+    let page = format!("/programs/{SLUG}/forum/threads/{thread}");
+    let res = w
+        .beth
+        .b
+        .submit(&page, &page, &[("body", "Our board does.")])
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(res.body.contains("hidden by a moderator"));
+    assert_eq!(count(app, "SELECT COUNT(*) FROM forum_posts").await, posts);
 }

@@ -321,6 +321,29 @@ async fn review_selection_and_the_team_it_forms(backend: Backend) {
         .call("GET", &format!("/api/v1/programs/{SLUG}/selection"), None)
         .await;
     assert_eq!(cmp["applications"][0]["state_code"], "CO", "ranked first");
+    // A body that is not the ranking's shape is refused and clears nothing.
+    for body in [
+        json!({}),
+        json!([]),
+        json!({"ranks": []}),
+        json!({"rank": {"CO": 2}}),
+    ] {
+        let (status, v) = admin_api
+            .call(
+                "PUT",
+                &format!("/api/v1/programs/{SLUG}/selection/ranking"),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}: {v}");
+    }
+    let (_, cmp) = admin_api
+        .call("GET", &format!("/api/v1/programs/{SLUG}/selection"), None)
+        .await;
+    assert_eq!(
+        cmp["applications"][0]["state_code"], "CO",
+        "still ranked first"
+    );
 
     // Decisions: a form without a choice is refused next to the choice.
     let before = app.count("outbox").await;

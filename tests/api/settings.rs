@@ -508,7 +508,7 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
             &[],
         )
         .await;
-    assert_eq!(refused.status, 403);
+    assert_eq!(refused.status, 409);
     assert!(refused.body.contains("The deadline was"));
 
     // The admin's page has the form; the lead's does not and may not post to it.
@@ -675,14 +675,15 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(late.status(), 422);
+    assert_eq!(late.status(), 409);
     let err: Value = late.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "too_late");
     let expected = waymark::program::deadline::describe(
         jiff::Timestamp::from_millisecond(ended).unwrap(),
         "America/New_York",
     );
     assert!(expected.contains(" EST ") || expected.contains(" EDT "));
-    let message = err["error"]["fields"][0]["message"].as_str().unwrap();
+    let message = err["error"]["message"].as_str().unwrap();
     assert!(
         message.contains(&format!("The deadline was {expected}.")),
         "{message}"
