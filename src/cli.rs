@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::app::AppState;
-use crate::auth::invite::{self, InviteRequest};
-use crate::auth::{Grant, password, store};
+use crate::auth::invite::InviteRequest;
+use crate::auth::{password, store};
 use crate::config::{Config, LogFormat};
 use crate::time::now_ms;
 
@@ -330,7 +330,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 program,
                 state,
             };
-            let id = add_user(&app, &req, &pw).await?;
+            let id = crate::auth::invite::add_with_password(&app, &req, &pw)
+                .await
+                .map_err(refusal_as_usage)?;
             println!("Added {} (account {id}).", req.email.trim());
             Ok(())
         }
@@ -488,54 +490,4 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Adds an account with a known password (CLI and demo).
-pub async fn add_user(app: &AppState, req: &InviteRequest, pw: &str) -> anyhow::Result<i64> {
-    let v = invite::check(req).map_err(|errors| {
-        usage(
-            errors
-                .iter()
-                .map(|(f, m)| format!("--{f}: {m}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
-    let program_id = match &v.program {
-        Some(slug) => Some(
-            crate::program::store::find_by_slug(&app.db.pool, slug)
-                .await?
-                .ok_or_else(|| usage(format!("--program: there is no program called {slug}")))?
-                .id,
-        ),
-        None => None,
-    };
-    let hash = password::hash(pw.to_owned()).await?;
-    let now = now_ms();
-    let mut tx = app.db.begin().await?;
-    let id = match store::insert_user(&mut *tx, &v.email, &v.name, Some(&hash), now).await {
-        Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => {
-            return Err(usage(format!(
-                "--email: {} already has an account",
-                v.email
-            )));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let grant = Grant {
-        role: v.role,
-        program_id,
-        state_code: v.state.clone(),
-    };
-    store::add_grant(&mut *tx, id, &grant, now).await?;
-    crate::audit::write(
-        &mut *tx,
-        &crate::audit::Entry::new((None, "command line".into()), "", "add_person")
-            .record("user", id)
-            .detail(format!("{} as {}", v.email, grant.describe())),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
 }

@@ -236,7 +236,9 @@ pub async fn ensure_at(state: &AppState, now: jiff::Timestamp) -> anyhow::Result
             program,
             state: st.map(Into::into),
         };
-        crate::cli::add_user(state, &req, &password).await?;
+        crate::auth::invite::add_with_password(state, &req, &password)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo account: {e:?}"))?;
         sign_ins.push(SignIn {
             role: (*label).into(),
             email: (*email).into(),

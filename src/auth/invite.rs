@@ -233,6 +233,57 @@ pub async fn send_link(
     Ok(())
 }
 
+/// Adds an account with a known password, without an invitation (the
+/// command line and the demo).
+pub async fn add_with_password(
+    app: &AppState,
+    req: &InviteRequest,
+    pw: &str,
+) -> Result<i64, Refusal> {
+    let v = check(req).map_err(Refusal::fields)?;
+    let program_id = match &v.program {
+        Some(slug) => Some(
+            crate::program::store::find_by_slug(&app.db.pool, slug)
+                .await?
+                .ok_or_else(|| {
+                    Refusal::field("program", format!("there is no program called {slug}"))
+                })?
+                .id,
+        ),
+        None => None,
+    };
+    let hash = super::password::hash(pw.to_owned())
+        .await
+        .map_err(|e| Refusal::Internal(e.into()))?;
+    let now = now_ms();
+    let mut tx = app.db.begin().await?;
+    let id = match super::store::insert_user(&mut *tx, &v.email, &v.name, Some(&hash), now).await {
+        Ok(id) => id,
+        Err(e) if crate::db::is_unique_violation(&e) => {
+            return Err(Refusal::field(
+                "email",
+                format!("{} already has an account", v.email),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let grant = Grant {
+        role: v.role,
+        program_id,
+        state_code: v.state.clone(),
+    };
+    super::store::add_grant(&mut *tx, id, &grant, now).await?;
+    crate::audit::write(
+        &mut *tx,
+        &crate::audit::Entry::new((None, "command line".into()), "", "add_person")
+            .record("user", id)
+            .detail(format!("{} as {}", v.email, grant.describe())),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

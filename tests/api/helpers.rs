@@ -191,7 +191,7 @@ impl TestApp {
             program: program.map(Into::into),
             state: state.map(Into::into),
         };
-        let id = waymark::cli::add_user(&self.state, &req, &password)
+        let id = waymark::auth::invite::add_with_password(&self.state, &req, &password)
             .await
             .expect("add user");
         (id, password)
