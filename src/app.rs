@@ -215,7 +215,73 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document for `/api/v1`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    with_every_answer(api_router().split_for_parts().1)
+}
+
+/// Adds the answers every operation can give whatever it does, so each
+/// status the server can send is in the document: 429 (over a request
+/// limit) everywhere; 401 (a token that does not work) wherever a token is
+/// read; 403 on writes that take a token (a read-only token); 422 where
+/// there is a body to check; 404 where the address names a record.
+fn with_every_answer(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let takes_token_by_default = value["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+    let error = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+        })
+    };
+    if let Some(paths) = value["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, op) in item.iter_mut() {
+                if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch") {
+                    continue;
+                }
+                let takes_token = match op.get("security").and_then(Value::as_array) {
+                    Some(s) => s.iter().any(|r| r.get("bearer").is_some()),
+                    None => takes_token_by_default,
+                };
+                let has_body = op.get("requestBody").is_some();
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                add(
+                    "429",
+                    "Too many requests from this address or token: wait for the seconds in Retry-After",
+                );
+                if takes_token {
+                    add("401", "No token, or one that has expired or been revoked");
+                    if method != "get" {
+                        add("403", "Not allowed, or the token may only read");
+                    }
+                }
+                if has_body {
+                    add(
+                        "422",
+                        "The body is not what this operation takes: `fields` names each problem",
+                    );
+                }
+                if path.contains('{') {
+                    add("404", "Nothing is found at this address");
+                }
+            }
+        }
+    }
+    serde_json::from_value(value).unwrap_or(doc)
 }
 
 /// Every route the application answers, as (method, path template).
@@ -255,7 +321,7 @@ pub fn router(state: AppState) -> Router {
     );
 
     let (api, doc) = api_router().split_for_parts();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(with_every_answer(doc));
     let api = api.route(
         "/api/openapi.json",
         axum::routing::get(move || {

@@ -3,6 +3,7 @@
 //! of the state's action plan), and one's own calendar feed.
 
 use crate::web::Path;
+use crate::web::api::Created;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -148,11 +149,6 @@ pub struct NewActivity {
     pub place: String,
     /// The subject-matter expert asked (consultations).
     pub expert_id: Option<i64>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 /// Schedules an activity: the admin (any kind; kick-off and webinars are theirs alone) or a coach for the states they coach. Errors name kind, states, date, start_time, end_time, days, place, expert_id, title or agenda.

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{CurrentUser, Role};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ActivityKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     Kickoff,

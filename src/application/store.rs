@@ -38,6 +38,7 @@ pub struct LetterFile {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ApplicationAnswer)]
 pub struct Answer {
     pub question_id: i64,
     pub question: String,

@@ -3,6 +3,7 @@
 //! sharing, the export of a state's assessment, the cohort and an expert's
 //! own elements.
 
+use crate::web::api::Created;
 use std::collections::BTreeMap;
 
 use crate::web::Path;
@@ -307,11 +308,6 @@ async fn list_snapshots(
 pub struct SnapshotRequest {
     /// baseline, mid_year or final: the next one in that order.
     pub kind: String,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 /// Freezes the consensus as the next snapshot; it never changes afterwards (the state's lead).

@@ -29,6 +29,7 @@ pub struct Rater {
 
 /// One answer, as people read it.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ExportedAnswer)]
 pub struct Answer {
     /// The phase, 1 to the top of the scale; none for "not sure" or not rated.
     pub level: Option<i64>,

@@ -111,6 +111,7 @@ pub fn check(t: &NewToken) -> Result<CheckedToken, Refusal> {
 
 /// A token just made: the raw token is shown once and never stored.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = CreatedToken)]
 pub struct Created {
     pub id: i64,
     pub token: String,

@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for MaybeApiUser {
 
 /// Searches the published items (best matches first), or lists them
 /// newest first when `q` is empty; filter by topic and kind. Public.
-#[utoipa::path(get, path = "/api/v1/exchange/items", tag = "exchange", params(SearchQuery), security(()),
+#[utoipa::path(get, path = "/api/v1/exchange/items", tag = "exchange", params(SearchQuery), security((), ("bearer" = [])),
     responses((status = 200, body = Results)))]
 async fn list_items(
     State(state): State<AppState>,
@@ -158,7 +158,7 @@ pub struct TopicCount {
 }
 
 /// The 23 topics (Six Key Elements, Programs of Study components, Moving Pathways Forward components) with their published item counts. Public.
-#[utoipa::path(get, path = "/api/v1/exchange/topics", tag = "exchange", security(()),
+#[utoipa::path(get, path = "/api/v1/exchange/topics", tag = "exchange", security((), ("bearer" = [])),
     responses((status = 200, body = Vec<TopicCount>)))]
 async fn list_topics(
     State(state): State<AppState>,
@@ -180,7 +180,7 @@ async fn list_topics(
 }
 
 /// Published events that have not ended, soonest first (at most 100). Public.
-#[utoipa::path(get, path = "/api/v1/exchange/events", tag = "exchange", security(()),
+#[utoipa::path(get, path = "/api/v1/exchange/events", tag = "exchange", security((), ("bearer" = [])),
     responses((status = 200, body = Vec<Hit>)))]
 async fn list_events(
     State(state): State<AppState>,
@@ -227,7 +227,7 @@ pub struct Received {
 }
 
 /// The partners' interest form (public; at most three an hour from one email address).
-#[utoipa::path(post, path = "/api/v1/exchange/partners", tag = "exchange", request_body = Interest, security(()),
+#[utoipa::path(post, path = "/api/v1/exchange/partners", tag = "exchange", request_body = Interest, security((), ("bearer" = [])),
     responses((status = 201, body = Received), (status = 422, body = ErrorResponse)))]
 async fn apply(
     State(state): State<AppState>,

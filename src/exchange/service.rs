@@ -523,6 +523,7 @@ pub async fn apply(
 
 /// The administrator's decision on an interest form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = ModerationDecision)]
 #[serde(default)]
 pub struct Decision {
     /// `approve` or `decline`.

@@ -4,6 +4,7 @@
 //! team and the coach); the evidence downloads and the spreadsheet.
 
 use crate::web::Path;
+use crate::web::api::Created;
 use axum::Json;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
@@ -83,11 +84,6 @@ pub struct PlanResponse {
     pub plan: PlanView,
     /// The state's ranked priorities from its latest snapshot (offered as goals).
     pub suggestions: Vec<Suggestion>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 const STATE: &str = "Two-letter postal code";
@@ -333,7 +329,11 @@ async fn attach_evidence(
 /// Downloads an evidence file (those who may read the plan).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/plans/{state}/evidence/{evidence}", tag = "plans",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = STATE), ("evidence" = i64, Path, description = "The evidence file's id")),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+    responses((status = 200, description = "The file, as the kind it was judged to be by its content", content(
+        (Vec<u8> = "application/pdf"), (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.presentationml.presentation"))), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 async fn get_evidence(
     State(state): State<AppState>,
     api: ApiUser,

@@ -283,6 +283,7 @@ pub fn check_ranking(
 
 /// The admin's decision on a submitted application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = SelectionDecision)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Selected,

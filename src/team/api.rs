@@ -2,6 +2,7 @@
 //! the lead's changes to it; the admin's choice of coach.
 
 use crate::web::Path;
+use crate::web::api::Created;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -74,11 +75,6 @@ async fn get_team(
     )
     .await?;
     Ok(Json(service::view(&state, &detail, &code).await?))
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
 }
 
 /// Adds a member and emails them an invitation (the team's lead, or an admin). Errors name member_name, member_email, member_agency, member_sector, member_level or member_role.

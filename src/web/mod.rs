@@ -1,6 +1,7 @@
 //! The shared web layer: page chrome, static assets, errors, CSRF,
 //! request ids and security headers.
 
+pub mod api;
 pub mod api_error;
 pub mod assets;
 pub mod csrf;
@@ -17,6 +18,8 @@ pub mod path;
 pub mod query;
 pub mod refusal;
 pub mod request_id;
+#[cfg(test)]
+mod schema_names;
 pub mod strict;
 pub mod text;
 

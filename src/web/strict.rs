@@ -217,7 +217,7 @@ mod tests {
 
     #[allow(dead_code)]
     #[derive(utoipa::ToSchema)]
-    struct Rating {
+    struct TestRating {
         indicator_id: i64,
         level: Option<i64>,
     }
@@ -225,7 +225,7 @@ mod tests {
     #[allow(dead_code)]
     #[derive(utoipa::ToSchema)]
     struct Ratings {
-        ratings: Vec<Rating>,
+        ratings: Vec<TestRating>,
         note: Option<String>,
     }
 

@@ -53,6 +53,7 @@ impl Urgency {
 
 /// What kind of work an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = WorkKind)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     RateAssessment,

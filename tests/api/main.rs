@@ -1,6 +1,7 @@
 //! The integration suite: the real server over real databases (SQLite and
 //! PostgreSQL), driven through its pages and its API.
 
+mod contract;
 mod helpers;
 
 mod accounts;

@@ -63,8 +63,16 @@ impl Api {
         };
         let res = req.bearer_auth(&self.token).send().await.unwrap();
         let status = res.status().as_u16();
+        let content_type = res
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        crate::contract::check(method, path, status, &content_type, &body);
+        (status, body)
     }
 }
 

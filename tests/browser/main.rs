@@ -6,6 +6,10 @@
 #[allow(dead_code)]
 mod helpers;
 
+#[path = "../api/contract.rs"]
+#[allow(dead_code)]
+mod contract;
+
 mod feedback;
 
 use std::time::Duration;
