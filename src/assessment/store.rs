@@ -254,24 +254,46 @@ pub async fn save_member_ratings(
     ratings: &[(i64, Rating)],
     now: i64,
 ) -> sqlx::Result<()> {
-    for (indicator_id, r) in ratings {
-        sqlx::query(
+    // One statement for a page of ratings (an element's, or the whole
+    // instrument's: well under the databases' limits on parameters).
+    for chunk in ratings.chunks(500) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 8;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6,
+                    p + 7,
+                    p + 8
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO member_ratings (round_id, user_id, indicator_id, level, not_sure, priority, evidence, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             VALUES {}
              ON CONFLICT (round_id, user_id, indicator_id) DO UPDATE SET level = excluded.level,
                not_sure = excluded.not_sure, priority = excluded.priority, evidence = excluded.evidence,
                updated_at = excluded.updated_at",
-        )
-        .bind(round_id)
-        .bind(user_id)
-        .bind(indicator_id)
-        .bind(r.level)
-        .bind(r.not_sure as i64)
-        .bind(r.priority.map(Priority::as_str))
-        .bind(&r.evidence)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (indicator_id, r) in chunk {
+            query = query
+                .bind(round_id)
+                .bind(user_id)
+                .bind(*indicator_id)
+                .bind(r.level)
+                .bind(r.not_sure as i64)
+                .bind(r.priority.map(Priority::as_str))
+                .bind(r.evidence.clone())
+                .bind(now);
+        }
+        query.execute(&mut **tx).await?;
     }
     Ok(())
 }
