@@ -44,6 +44,8 @@ pub struct AppState {
     /// Each program's elements and their sizes, read once (an instrument
     /// never changes once built).
     pub element_sizes: Arc<crate::work::store::ElementSizes>,
+    /// Programs' instruments, read once (never changed once built).
+    pub instruments: Arc<crate::assessment::instrument::KeptInstruments>,
     /// The catalogue and people's work queues, kept under the data version.
     pub kept_work: Arc<crate::work::kept::KeptWork>,
     /// The request limits, and this process's counts against them.
@@ -86,6 +88,7 @@ impl AppState {
             search: Arc::new(search),
             places: Arc::new(places),
             element_sizes: Arc::default(),
+            instruments: Arc::default(),
             kept_work: Arc::default(),
         })
     }

@@ -149,8 +149,12 @@ async fn my_ratings(
     program: &Program,
     instrument: &Instrument,
     code: &str,
+    known_round: Option<(i64, i64)>,
 ) -> Result<MyRatings, ApiError> {
-    let (round_id, round) = service::round(state, program, code).await?;
+    let (round_id, round) = match known_round {
+        Some(r) => r,
+        None => service::round(state, program, code).await?,
+    };
     let mine = store::ratings_of(&state.db.pool, round_id, api.user.id).await?;
     let (answered, total) = super::progress(instrument.indicators.len(), &mine);
     Ok(MyRatings {
@@ -194,7 +198,7 @@ async fn get_my_ratings(
     let code = code.to_uppercase();
     let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
     Ok(Json(
-        my_ratings(&state, &api, &program, &instrument, &code).await?,
+        my_ratings(&state, &api, &program, &instrument, &code, None).await?,
     ))
 }
 
@@ -218,7 +222,7 @@ async fn put_my_ratings(
     let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
     let req = body.parse()?;
     let typed = typed(req.ratings)?;
-    service::save_my_ratings(
+    let saved_in = service::save_my_ratings(
         &state,
         &api.user,
         &api.ip,
@@ -228,7 +232,7 @@ async fn put_my_ratings(
     )
     .await?;
     Ok(Json(
-        my_ratings(&state, &api, &program, &instrument, &code).await?,
+        my_ratings(&state, &api, &program, &instrument, &code, Some(saved_in)).await?,
     ))
 }
 

@@ -26,7 +26,7 @@ use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::program::store::{Program, ProgramDetail};
+use crate::program::store::Program;
 use crate::web::Done;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
@@ -89,7 +89,7 @@ struct ElementPath {
 
 /// What every assessment page starts from.
 struct Ctx {
-    detail: ProgramDetail,
+    program: Program,
     instrument: Instrument,
     code: String,
     state_name: String,
@@ -97,14 +97,11 @@ struct Ctx {
 
 impl Ctx {
     fn program(&self) -> &Program {
-        &self.detail.program
+        &self.program
     }
 
     fn base(&self) -> String {
-        format!(
-            "/programs/{}/assessment/{}",
-            self.detail.program.slug, self.code
-        )
+        format!("/programs/{}/assessment/{}", self.program.slug, self.code)
     }
 }
 
@@ -118,30 +115,24 @@ async fn ctx(
     path: &str,
     action: impl FnOnce(i64, String) -> Action,
 ) -> Result<(CurrentUser, Ctx), AppError> {
-    let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
+    let program = crate::program::load(state, slug).await?;
     let code = code.to_uppercase();
-    let user = guard::page(
-        state,
-        visitor,
-        path,
-        action(detail.program.id, code.clone()),
-    )
-    .await?;
-    if !crate::team::store::exists(&state.db.pool, detail.program.id, &code).await? {
+    let user = guard::page(state, visitor, path, action(program.id, code.clone())).await?;
+    if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
         return Err(AppError::NOT_FOUND);
     }
-    let instrument = service::instrument(state, &state.frameworks, &detail.program)
+    let instrument = service::instrument(state, &state.frameworks, &program)
         .await
         .map_err(AppError::from)?;
-    let state_name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
-        .await?
-        .unwrap_or_else(|| code.clone());
+    let state_name = state
+        .places
+        .iter()
+        .find(|j| j.code == code)
+        .map_or_else(|| code.clone(), |j| j.name.clone());
     Ok((
         user,
         Ctx {
-            detail,
+            program,
             instrument,
             code,
             state_name,
@@ -528,7 +519,7 @@ async fn save_ratings(
         )
         .await
         {
-            Ok(()) => {
+            Ok(_) => {
                 let next = ctx.instrument.next_element(&p.element);
                 let to = match (form.get("then").map(String::as_str), next) {
                     (Some("next"), Some(n)) => {

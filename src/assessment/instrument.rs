@@ -211,3 +211,30 @@ pub mod tests {
         assert_eq!(built[2].components, vec!["c2", "c3"]);
     }
 }
+
+/// Programs' instruments, kept after the first read: an instrument is
+/// never changed or removed once built, so every instance may keep it.
+#[derive(Default)]
+pub struct KeptInstruments {
+    by_program: std::sync::RwLock<std::collections::HashMap<i64, std::sync::Arc<Instrument>>>,
+}
+
+impl KeptInstruments {
+    pub fn get(&self, program_id: i64) -> Option<Instrument> {
+        self.by_program
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&program_id)
+            .map(|i| Instrument::clone(i))
+    }
+
+    pub fn keep(&self, instrument: &Instrument) {
+        self.by_program
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                instrument.program_id,
+                std::sync::Arc::new(instrument.clone()),
+            );
+    }
+}

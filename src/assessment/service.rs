@@ -30,8 +30,12 @@ pub async fn instrument(
     registry: &Registry,
     program: &Program,
 ) -> Result<Instrument, Refusal> {
+    if let Some(kept) = state.instruments.get(program.id) {
+        return Ok(kept);
+    }
     let mut conn = state.db.pool.acquire().await?;
     if let Some(i) = store::instrument(&mut conn, program.id).await? {
+        state.instruments.keep(&i);
         return Ok(i);
     }
     drop(conn);
@@ -61,9 +65,13 @@ pub async fn instrument(
     .await?;
     tx.commit().await?;
     let mut conn = state.db.pool.acquire().await?;
-    Ok(store::instrument(&mut conn, program.id)
+    let made = store::instrument(&mut conn, program.id)
         .await?
-        .expect("just created"))
+        .ok_or_else(|| {
+            Refusal::Internal(anyhow::anyhow!("the instrument just made is not there"))
+        })?;
+    state.instruments.keep(&made);
+    Ok(made)
 }
 
 /// The state's open round, started when the first person opens the
@@ -110,7 +118,8 @@ fn check_all(instrument: &Instrument, typed: &Typed) -> Result<Vec<(i64, Rating)
     }
 }
 
-/// Saves the member's own ratings (a draft: blanks allowed).
+/// Saves the member's own ratings (a draft: blanks allowed); answers
+/// with the round they were saved in, as (id, number).
 pub async fn save_my_ratings(
     state: &AppState,
     user: &CurrentUser,
@@ -118,9 +127,9 @@ pub async fn save_my_ratings(
     (program, instrument): (&Program, &Instrument),
     code: &str,
     typed: &Typed,
-) -> Result<(), Refusal> {
+) -> Result<(i64, i64), Refusal> {
     let checked = check_all(instrument, typed)?;
-    let (round_id, _) = round(state, program, code).await?;
+    let (round_id, number) = round(state, program, code).await?;
     let mut tx = state.db.begin().await?;
     store::save_member_ratings(&mut tx, round_id, user.id, &checked, now_ms()).await?;
     audit::write(
@@ -135,7 +144,7 @@ pub async fn save_my_ratings(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok((round_id, number))
 }
 
 /// One member's answer on one indicator, for the consensus view.
