@@ -433,8 +433,10 @@ async fn after(
             "/programs/{slug}/application?done=application-saved#{anchor}"
         ))
         .into_response()),
-        Err(e @ Refusal::Internal(_)) => Err(e.into()),
-        Err(e) => {
+        // What the application page can show: problems next to their
+        // fields, or why it can no longer change; anything else is the
+        // error page.
+        Err(e @ (Refusal::Invalid(_) | Refusal::Conflict(_) | Refusal::TooLate(_))) => {
             let detail = crate::program::load_detail(state, slug).await?;
             let status = e.status();
             let (errors, message) = match e {
@@ -455,6 +457,7 @@ async fn after(
             .await?;
             Ok((status, render(page)?).into_response())
         }
+        Err(e) => Err(e.into()),
     }
 }
 

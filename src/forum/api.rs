@@ -40,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn forum(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     guard::api(
         state,
         api,
@@ -59,7 +59,7 @@ async fn category_for(
     id: i64,
     action: impl Fn(&Category) -> Action,
 ) -> Result<(Program, Category), ApiError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
     guard::api(state, api, action(&category)).await?;
     Ok((program, category))
@@ -72,7 +72,7 @@ async fn thread_for(
     id: i64,
     action: impl Fn(&Category, &Thread) -> Action,
 ) -> Result<(Program, Thread, Category), ApiError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
     guard::api(state, api, action(&category, &thread)).await?;
     Ok((program, thread, category))
@@ -85,7 +85,7 @@ async fn post_for(
     id: i64,
     action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
 ) -> Result<(Program, Post, Thread, Category), ApiError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let (post, thread, category) = service::post_in(state, &program, id).await?;
     guard::api(state, api, action(&api.user, &category, &post)).await?;
     Ok((program, post, thread, category))
@@ -462,7 +462,7 @@ async fn get_flags(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Flag>>, ApiError> {
-    let program = service::program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     guard::api(
         &state,
         &api,
@@ -494,7 +494,7 @@ async fn resolve_flag(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ResolveRequest>,
 ) -> Result<Json<Flagged>, ApiError> {
-    let program = service::program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let flag = store::flag(&state.db.pool, id)
         .await?
         .ok_or(ApiError::NOT_FOUND)?;

@@ -103,7 +103,7 @@ async fn forum_of(
     slug: &str,
     path: &str,
 ) -> Result<(CurrentUser, Program), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let user = guard::page(
         state,
         visitor,
@@ -346,7 +346,7 @@ async fn readable_category(
     id: i64,
     path: &str,
 ) -> Result<(CurrentUser, Program, Category), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
     let user = guard::page(state, visitor, path, service::view_action(&category)).await?;
     Ok((user, program, category))
@@ -551,7 +551,7 @@ async fn may_post_in(
     id: i64,
     path: &str,
 ) -> Result<(CurrentUser, Program, Category), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
     let user = guard::page(state, visitor, path, service::post_action(&category, false)).await?;
     Ok((user, program, category))
@@ -639,7 +639,7 @@ async fn readable_thread(
     id: i64,
     path: &str,
 ) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
     let user = guard::page(state, visitor, path, service::view_action(&category)).await?;
     Ok((user, program, thread, category))
@@ -714,7 +714,7 @@ async fn reply(
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/threads/{id}", base(&slug));
-    let program = service::program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let (thread, category) = service::thread_in(&state, &program, id).await?;
     let user = guard::page(
         &state,
@@ -787,7 +787,7 @@ async fn moderated_thread(
     id: i64,
     path: &str,
 ) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
     let user = guard::page(state, visitor, path, service::moderate_action(&category)).await?;
     Ok((user, program, thread, category))
@@ -918,7 +918,7 @@ async fn post_for(
     path: &str,
     action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
 ) -> Result<(CurrentUser, Program, Post, Thread, Category), AppError> {
-    let program = service::program(state, slug).await?;
+    let program = crate::program::load(state, slug).await?;
     let (post, thread, category) = service::post_in(state, &program, id).await?;
     let user = visitor.require_user(path)?.clone();
     guard::page(state, visitor, path, action(&user, &category, &post)).await?;
@@ -1241,7 +1241,7 @@ async fn flags(
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/flags", base(&slug));
-    let program = service::program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let user = guard::page(
         &state,
         &visitor,
@@ -1281,7 +1281,7 @@ async fn resolve_flag(
     CsrfForm(form): CsrfForm<ResolveForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/flags/{id}/resolve", base(&slug));
-    let program = service::program(&state, &slug).await?;
+    let program = crate::program::load(&state, &slug).await?;
     let flag = store::flag(&state.db.pool, id)
         .await?
         .ok_or(AppError::NOT_FOUND)?;

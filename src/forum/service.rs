@@ -4,7 +4,6 @@
 //! history, flags, watches and moderation; every change audited.
 //! Handlers check the policy (with `guard`) before calling these.
 
-pub use crate::program::load as program;
 use askama::Template;
 
 use super::store::{self, Category, Person, Post, Thread};

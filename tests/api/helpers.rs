@@ -615,16 +615,7 @@ pub async fn call_at(
         None => req,
     };
     let res = req.bearer_auth(token).send().await.unwrap();
-    let status = res.status().as_u16();
-    let content_type = res
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = res.json().await.unwrap_or(Value::Null);
-    crate::contract::check(method, path, status, &content_type, &body);
-    (status, body)
+    crate::contract::read(method, path, res).await
 }
 
 pub fn free_port() -> u16 {

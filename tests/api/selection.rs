@@ -45,34 +45,11 @@ async fn applicant(app: &TestApp, state: &str, member_email: &str) -> (i64, Brow
 struct Api {
     base: String,
     token: String,
-    client: reqwest::Client,
 }
 
 impl Api {
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let req = match method {
-            "GET" => self.client.get(url),
-            "PUT" => self.client.put(url),
-            "DELETE" => self.client.delete(url),
-            _ => self.client.post(url),
-        };
-        let req = match body {
-            Some(b) => req.json(&b),
-            None => req,
-        };
-        let res = req.bearer_auth(&self.token).send().await.unwrap();
-        let status = res.status().as_u16();
-        let content_type = res
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let text = res.text().await.unwrap();
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        crate::contract::check(method, path, status, &content_type, &body);
-        (status, body)
+        crate::helpers::call_at(&self.base, &self.token, method, path, body).await
     }
 }
 
@@ -80,7 +57,6 @@ async fn api_for(app: &TestApp, id: i64, email: &str) -> Api {
     Api {
         base: app.base.clone(),
         token: app.token_for(id, email).await,
-        client: reqwest::Client::new(),
     }
 }
 
