@@ -1168,7 +1168,9 @@ async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
     )
     .await;
     keys(client, &Key::Enter.to_string()).await;
-    wait_for_url(client, "/plans/CO").await;
+    // The plan page is where the form is too: wait for the answer's
+    // redirect, or the database is read before the change is saved.
+    wait_for_url(client, "done=").await;
     let (status, done_on): (String, Option<String>) =
         sqlx::query_as("SELECT status, done_on FROM plan_steps WHERE id = $1")
             .bind(step)
