@@ -33,52 +33,70 @@ impl Chrome {
     async fn start() -> Option<Chrome> {
         let driver_path = prerequisite("WAYMARK_TEST_CHROMEDRIVER", "chromedriver")?;
         let chromium = prerequisite("WAYMARK_TEST_CHROMIUM", "Chromium")?;
-        let port = free_port();
-        let driver = std::process::Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        // On a busy machine chromedriver can take a while to listen: wait
-        // for it (up to a minute) rather than connect too soon.
-        let mut listening = false;
-        for _ in 0..1200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                listening = true;
-                break;
+        // Another process can take the free port between our finding it and
+        // chromedriver binding it (the check below then reaches the wrong
+        // listener): start over on a new port, a few times, before failing.
+        let mut last_error = String::new();
+        for _attempt in 0..3 {
+            let port = free_port();
+            let mut driver = helpers::KillOnDrop(
+                std::process::Command::new(&driver_path)
+                    .arg(format!("--port={port}"))
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("start chromedriver"),
+            );
+            // On a busy machine chromedriver can take a while to listen: wait
+            // for it (up to a minute) rather than connect too soon.
+            let mut listening = false;
+            for _ in 0..1200 {
+                if matches!(driver.0.try_wait(), Ok(Some(_))) {
+                    break;
+                }
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    listening = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            if !listening {
+                last_error = format!("chromedriver did not listen on port {port}");
+                continue;
+            }
+            let profile = tempfile::tempdir().unwrap();
+            let mut caps = serde_json::Map::new();
+            caps.insert(
+                "goog:chromeOptions".into(),
+                json!({
+                    "binary": chromium,
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                        "--window-size=1280,900", "--lang=en-US", format!("--user-data-dir={}", profile.path().display()),
+                    ]
+                }),
+            );
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => {
+                    return Some(Chrome {
+                        _driver: driver,
+                        client,
+                        _profile: profile,
+                    });
+                }
+                Err(e) => {
+                    last_error = format!("connect to chromedriver on port {port}: {e:?}");
+                    driver.stop();
+                }
+            }
         }
-        let driver = helpers::KillOnDrop(driver);
-        assert!(
-            listening,
-            "chromedriver did not listen on port {port} within a minute"
-        );
-        let profile = tempfile::tempdir().unwrap();
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                    "--window-size=1280,900", "--lang=en-US", format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }),
-        );
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("connect to chromedriver");
-        Some(Chrome {
-            _driver: driver,
-            client,
-            _profile: profile,
-        })
+        panic!("{last_error}");
     }
 
     async fn stop(self) {
