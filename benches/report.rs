@@ -10,17 +10,17 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use waymark::app::AppState;
 use waymark::config::Config;
+use waymark::state::AppState;
 
 fn synthetic_program(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> AppState {
     rt.block_on(async {
         let data_dir = dir.display().to_string();
         let config = Config::from_pairs(&[("data_dir", &data_dir)]).expect("bench settings");
         let state = AppState::build(config).await.expect("app state");
-        waymark::synthetic::assessment_cohort(
+        waymark::seed::synthetic::assessment_cohort(
             &state,
-            &waymark::synthetic::Sizes {
+            &waymark::seed::synthetic::Sizes {
                 program: "synthetic".into(),
                 states: 56,
                 snapshots: 3,

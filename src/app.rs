@@ -5,9 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::MethodRouter;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -15,141 +13,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Config;
-use crate::db::Db;
-use crate::mail::Mailer;
+use crate::state::{AppState, Routes};
 use crate::web::AppError;
-
-/// Instance-wide secret keys, kept in the database so every instance
-/// behind a load balancer shares them.
-pub struct Keys {
-    pub csrf: Vec<u8>,
-}
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub keys: Arc<Keys>,
-    pub mailer: Arc<Mailer>,
-    pub storage: crate::storage::Storage,
-    /// Every framework and glossary term, loaded and checked at start.
-    pub frameworks: Arc<crate::framework::Registry>,
-    /// Frozen snapshots' ratings, read once (snapshots never change).
-    pub frozen: Arc<crate::assessment::frozen::FrozenRatings>,
-    /// What Exchange searches keep in memory: the index and recent answers.
-    pub search: Arc<crate::exchange::search::Searcher>,
-    /// The states, district and territories: fixed by the first migration,
-    /// so read once at start.
-    pub places: Arc<Vec<crate::program::store::Jurisdiction>>,
-    /// Each program's elements and their sizes, read once (an instrument
-    /// never changes once built).
-    pub element_sizes: Arc<crate::work::store::ElementSizes>,
-    /// Programs' instruments, read once (never changed once built).
-    pub instruments: Arc<crate::assessment::instrument::KeptInstruments>,
-    /// The catalogue and people's work queues, kept under the data version.
-    pub kept_work: Arc<crate::work::kept::KeptWork>,
-    /// The request limits, and this process's counts against them.
-    pub limits: crate::web::limit::Limits,
-    pub request_counter: Arc<crate::web::limit::Counter>,
-    /// The single sign-on providers, and what was learned of them.
-    pub sso: Arc<crate::auth::sso::Directory>,
-}
-
-impl AppState {
-    /// Connects, migrates and loads keys.
-    pub async fn build(config: Config) -> anyhow::Result<AppState> {
-        // Frameworks first: a bad file stops the start before anything else.
-        let frameworks = crate::framework::load::for_instance(config.frameworks_dir.as_deref())
-            .map_err(|problems| {
-                anyhow::anyhow!(
-                    "the framework files have problems, so Waymark cannot start:\n{problems}"
-                )
-            })?;
-        let db = Db::connect(&config.database_url).await?;
-        crate::db::migrate(&db).await?;
-        let keys = load_keys(&db).await?;
-        let mailer = Mailer::new(&config)?;
-        let storage = crate::storage::Storage::new(&config)?;
-        let search = crate::exchange::search::Searcher::new(&config);
-        let places = crate::program::store::jurisdictions(&db.pool).await?;
-        Ok(AppState {
-            db,
-            limits: crate::web::limit::Limits::from_config(&config),
-            request_counter: Arc::default(),
-            sso: Arc::new(crate::auth::sso::Directory::new(
-                config.sso_providers.clone(),
-            )),
-            config: Arc::new(config),
-            keys: Arc::new(keys),
-            mailer: Arc::new(mailer),
-            storage,
-            frameworks: Arc::new(frameworks),
-            frozen: Arc::default(),
-            search: Arc::new(search),
-            places: Arc::new(places),
-            element_sizes: Arc::default(),
-            instruments: Arc::default(),
-            kept_work: Arc::default(),
-        })
-    }
-
-    /// A state's name from its code (the code itself if unknown).
-    pub fn place_name<'a>(&'a self, code: &'a str) -> &'a str {
-        self.places
-            .iter()
-            .find(|j| j.code == code)
-            .map_or(code, |j| j.name.as_str())
-    }
-}
-
-async fn load_keys(db: &Db) -> anyhow::Result<Keys> {
-    sqlx::query("INSERT INTO app_secrets (name, value) VALUES ('csrf_key', $1) ON CONFLICT (name) DO NOTHING")
-        .bind(crate::auth::secret::random_token())
-        .execute(&db.pool)
-        .await?;
-    let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'csrf_key'")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(Keys {
-        csrf: value.into_bytes(),
-    })
-}
-
-/// The page routes of one area, each with its method, so the whole table
-/// can be listed (the authorization matrix test checks it is complete).
-#[derive(Default)]
-pub struct Routes(Vec<(Method, &'static str, MethodRouter<AppState>)>);
-
-impl Routes {
-    pub fn new() -> Routes {
-        Routes::default()
-    }
-
-    pub fn get<H: Handler<T, AppState>, T: 'static>(
-        mut self,
-        path: &'static str,
-        handler: H,
-    ) -> Routes {
-        self.0
-            .push((Method::GET, path, axum::routing::get(handler)));
-        self
-    }
-
-    pub fn post<H: Handler<T, AppState>, T: 'static>(
-        mut self,
-        path: &'static str,
-        handler: H,
-    ) -> Routes {
-        self.0
-            .push((Method::POST, path, axum::routing::post(handler)));
-        self
-    }
-
-    pub fn merge(mut self, other: Routes) -> Routes {
-        self.0.extend(other.0);
-        self
-    }
-}
 
 fn page_routes() -> Routes {
     crate::program::handlers::routes()
@@ -158,10 +23,13 @@ fn page_routes() -> Routes {
         .merge(crate::team::handlers::routes())
         .merge(crate::assessment::handlers::routes())
         .merge(crate::auth::handlers::routes())
+        .merge(crate::auth::sso_pages::routes())
+        .merge(crate::auth::two_step_pages::routes())
         .merge(crate::audit::handlers::routes())
         .merge(crate::framework::handlers::routes())
         .merge(crate::activity::handlers::routes())
         .merge(crate::plan::handlers::routes())
+        .merge(crate::plan::edit::routes())
         .merge(crate::mentoring::handlers::routes())
         .merge(crate::report::handlers::routes())
         .merge(crate::exchange::subscribe_pages::routes())
@@ -290,7 +158,7 @@ fn with_every_answer(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
 /// Every route the application answers, as (method, path template).
 pub fn route_table() -> Vec<(Method, String)> {
     let mut table: Vec<(Method, String)> = page_routes()
-        .0
+        .into_parts()
         .iter()
         .map(|(m, p, _)| (m.clone(), (*p).to_owned()))
         .collect();
@@ -316,7 +184,7 @@ pub fn route_table() -> Vec<(Method, String)> {
 
 pub fn router(state: AppState) -> Router {
     let mut pages: Router<AppState> = Router::new();
-    for (_, path, method_router) in page_routes().0 {
+    for (_, path, method_router) in page_routes().into_parts() {
         pages = pages.route(path, method_router);
     }
     let pages = pages.fallback(|| async { AppError::NOT_FOUND }).layer(
@@ -350,7 +218,11 @@ pub fn router(state: AppState) -> Router {
             crate::web::headers::middleware,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            crate::web::limit::Gate {
+                limits: state.limits,
+                counter: state.request_counter.clone(),
+                trusted_proxies: state.config.trusted_proxies,
+            },
             crate::web::limit::middleware,
         ))
         .layer(CatchPanicLayer::custom(|_| {
@@ -445,7 +317,10 @@ pub async fn start_with_state(state: AppState, listen: SocketAddr) -> anyhow::Re
         }
     }));
     if state.config.run_jobs {
-        tasks.push(tokio::spawn(crate::jobs::worker_loop(state.clone(), rx)));
+        tasks.push(tokio::spawn(crate::jobs::run::worker_loop(
+            state.clone(),
+            rx,
+        )));
     }
     let preparing = state.clone();
     tokio::spawn(async move {
@@ -476,4 +351,56 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    fn property(doc: &Value, schema: &str, field: &str) -> Value {
+        doc["components"]["schemas"][schema]["properties"][field].clone()
+    }
+
+    fn resolved(doc: &Value, v: Value) -> Value {
+        match v["$ref"].as_str() {
+            Some(r) => doc["components"]["schemas"][r.rsplit('/').next().unwrap()].clone(),
+            None => v,
+        }
+    }
+
+    #[test]
+    fn request_schemas_say_which_words_numbers_and_dates_the_server_takes() {
+        let doc = serde_json::to_value(super::openapi()).unwrap();
+        assert_eq!(
+            property(&doc, "RecordRequest", "status")["enum"],
+            json!(["held", "cancelled"])
+        );
+        assert_eq!(
+            resolved(&doc, property(&doc, "SnapshotRequest", "kind"))["enum"],
+            json!(["baseline", "mid_year", "final"])
+        );
+        assert_eq!(
+            resolved(&doc, property(&doc, "DecisionRequest", "decision"))["enum"],
+            json!(["selected", "waitlisted", "declined"])
+        );
+        assert_eq!(
+            property(&doc, "SubscribeRequest", "frequency")["enum"],
+            json!(["daily", "weekly"])
+        );
+        let thread = property(&doc, "ThreadModerationRequest", "action");
+        assert!(thread["enum"].as_array().unwrap().contains(&json!("move")));
+        let days = property(&doc, "NewActivity", "days");
+        assert_eq!(
+            (days["minimum"].clone(), days["maximum"].clone()),
+            (json!(1), json!(3))
+        );
+        assert_eq!(
+            property(&doc, "NewProgramRequest", "deadline_date")["format"],
+            "date"
+        );
+        assert_eq!(
+            property(&doc, "NewToken", "expires_in_days")["maximum"],
+            json!(365)
+        );
+    }
 }

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::AppState;
 use crate::auth::invite::InviteRequest;
 use crate::auth::{password, store};
 use crate::config::{Config, LogFormat};
+use crate::state::AppState;
 use crate::time::now_ms;
 
 #[derive(Parser)]
@@ -283,13 +283,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let state = AppState::build(config.clone()).await?;
-            let sign_ins = crate::demo::ensure(&state).await?;
+            let sign_ins = crate::seed::demo::ensure(&state).await?;
             let running = crate::app::start_with_state(state, config.listen).await?;
             println!("\nWaymark demo is running at {}", config.base_url);
             println!("Data folder: {}\n", config.data_dir.display());
             println!(
                 "Sign in as any of these (the passwords are also in {}):",
-                crate::demo::sign_ins_file(&config).display()
+                crate::seed::demo::sign_ins_file(&config).display()
             );
             for s in &sign_ins {
                 println!("  {:<26} {:<34} {}", s.role, s.email, s.password);
@@ -393,7 +393,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => {
             let state = AppState::build(config).await?;
             if resources > 0 {
-                crate::exchange::synthetic::resources(&state, resources).await?;
+                crate::seed::exchange_synthetic::resources(&state, resources).await?;
                 // A bulk load's change log is of no use to any index.
                 crate::exchange::search::prune_changes(
                     &state.db,
@@ -402,7 +402,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await?;
             }
             if subscribers > 0 {
-                crate::exchange::digest_synthetic::subscribers(&state, subscribers).await?;
+                crate::seed::digest_synthetic::subscribers(&state, subscribers).await?;
             }
             if exchange_only {
                 return Ok(());
@@ -413,9 +413,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             {
                 return Err(usage(format!("a program called {program} already exists")));
             }
-            crate::synthetic::assessment_cohort(
+            crate::seed::synthetic::assessment_cohort(
                 &state,
-                &crate::synthetic::Sizes {
+                &crate::seed::synthetic::Sizes {
                     program,
                     states,
                     snapshots,

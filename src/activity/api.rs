@@ -14,11 +14,11 @@ use utoipa_axum::routes;
 use super::service::{self, Record};
 use super::store::{self, ActionItem, Activity};
 use super::{Draft, ItemDraft, Kind, When, describe_span, zone_words};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson, Refusal};
 
@@ -130,17 +130,23 @@ async fn list_activities(
 #[serde(default)]
 pub struct NewActivity {
     /// kickoff, coaching_call, site_visit, webinar, planning_session, peer_session or sme_consultation.
+    #[schema(value_type = crate::activity::Kind)]
     pub kind: String,
     /// Two-letter codes: one state; two or three for a peer session; none for every state (kick-off, webinar).
     pub states: Vec<String>,
     /// YYYY-MM-DD (the first day).
+    #[schema(format = Date)]
     pub date: String,
     /// HH:MM, 24-hour, on the program's clock.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: String,
     /// HH:MM on the last day; or give `duration_minutes`.
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: String,
+    #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i64>,
     /// Site visits: 1 to 3.
+    #[schema(minimum = 1, maximum = 3)]
     pub days: Option<i64>,
     /// Empty: made from the kind and the states.
     pub title: String,
@@ -218,10 +224,15 @@ async fn get_activity(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ActivityChange {
+    #[schema(format = Date)]
     pub date: Option<String>,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub start_time: Option<String>,
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9])?$")]
     pub end_time: Option<String>,
+    #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: Option<i64>,
+    #[schema(minimum = 1, maximum = 3)]
     pub days: Option<i64>,
     pub title: Option<String>,
     pub agenda: Option<String>,
@@ -291,6 +302,7 @@ async fn cancel_activity(
 #[serde(default)]
 pub struct RecordRequest {
     /// held or cancelled.
+    #[schema(schema_with = record_statuses)]
     pub status: String,
     pub notes: String,
     /// The states that attended (the others did not).
@@ -367,8 +379,10 @@ pub struct ItemRequest {
     /// A member (with an account) of the item's state's team, or its coach.
     pub owner_id: Option<i64>,
     /// YYYY-MM-DD on the program's clock.
+    #[schema(format = Date)]
     pub due_on: String,
     /// The state it is for; may be left out when the activity has one state.
+    #[schema(pattern = "^([A-Za-z]{2})?$")]
     pub state: String,
     /// Updates only: done or open.
     pub done: bool,
@@ -494,4 +508,12 @@ async fn revoke_calendar_feed(
     guard::api(&state, &api, Action::UseOwnAccount).await?;
     service::revoke_feed(&state, &api.user, &api.ip).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an activity can be recorded as.
+fn record_statuses() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&[
+        crate::activity::Status::Held.as_str(),
+        crate::activity::Status::Cancelled.as_str(),
+    ])
 }

@@ -5,8 +5,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -19,11 +22,11 @@ use super::store::{ActionItem, Activity};
 use super::{
     Draft, ItemDraft, Kind, Status, When, describe_date, describe_span, month_of, zone_words,
 };
-use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
+use crate::state::{AppState, Routes};
 use crate::time::now_ms;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
@@ -56,30 +59,6 @@ pub fn routes() -> Routes {
         .post("/account/calendar", calendar_new)
         .post("/account/calendar/off", calendar_off)
         .get("/calendar/{token}/feed.ics", feed)
-}
-
-/// Confirmations for this area's changes (`?done=`).
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "scheduled" => "The activity is scheduled.",
-        "changed" => "The activity is changed.",
-        "cancelled" => {
-            "The activity is cancelled. Calendars that follow it will show it as cancelled."
-        }
-        "recorded" => "What happened is recorded.",
-        "item-added" => "The action item is added.",
-        "item-done" => "The action item is marked done.",
-        "item-open" => "The action item is open again.",
-        "item-planned" => "The action item is now a step of the state's action plan.",
-        "feed-off" => "Your calendar feed is turned off. The old address no longer works.",
-        _ => return None,
-    })
-}
-
-#[derive(Deserialize, Default)]
-struct Done {
-    #[serde(default)]
-    done: String,
 }
 
 /// A form as (name, value) pairs, repeated names kept.
@@ -192,13 +171,12 @@ async fn list_gate(
     state: &AppState,
     visitor: &Visitor,
     program: &Program,
-    path: &str,
 ) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user(path)?;
+    let user = visitor.require_user()?;
     let action = service::list_action(state, user.id, program.id)
         .await
         .map_err(AppError::from)?;
-    guard::page(state, visitor, path, action).await
+    guard::page(state, visitor, action).await
 }
 
 async fn list_page(
@@ -209,7 +187,7 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let program = crate::program::load(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities");
-    let user = list_gate(&state, &visitor, &program, &path).await?;
+    let user = list_gate(&state, &visitor, &program).await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
     let all = service::visible(&state, &user, program.id)
         .await
@@ -333,9 +311,8 @@ async fn schedule_gate(
     state: &AppState,
     visitor: &Visitor,
     program: &Program,
-    path: &str,
 ) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user(path)?;
+    let user = visitor.require_user()?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
     // Ask the policy about the first state the person may schedule for
     // (or, when none, the whole program), so a refusal is audited.
@@ -357,7 +334,7 @@ async fn schedule_gate(
             codes.into_iter().take(1).collect(),
         )
     };
-    guard::page(state, visitor, path, action).await
+    guard::page(state, visitor, action).await
 }
 
 /// What a link may fill in on the scheduling form (the dashboard's
@@ -375,8 +352,7 @@ async fn new_page(
     Query(prefill): Query<Prefill>,
 ) -> Result<Response, AppError> {
     let program = crate::program::load(&state, &slug).await?;
-    let path = format!("/programs/{slug}/activities/new");
-    let user = schedule_gate(&state, &visitor, &program, &path).await?;
+    let user = schedule_gate(&state, &visitor, &program).await?;
     let mut typed = vec![("days".to_owned(), "2".to_owned())];
     if let Some(kind) = prefill.kind.filter(|k| Kind::parse(k).is_some()) {
         typed.push(("kind".to_owned(), kind));
@@ -407,19 +383,19 @@ async fn create(
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let program = crate::program::load(&state, &slug).await?;
-    let path = format!("/programs/{slug}/activities");
-    let user = schedule_gate(&state, &visitor, &program, &path).await?;
+    let user = schedule_gate(&state, &visitor, &program).await?;
     let draft = draft_from(&form);
     let (errors, status) = match service::check(&state, &program, &draft).await {
         Ok(c) => {
             let action = service::schedule_action(program.id, c.kind, c.states.clone());
-            match guard::page(&state, &visitor, &path, action).await {
+            match guard::page(&state, &visitor, action).await {
                 Ok(_) => {
                     let id = service::create(&state, &user, &visitor.ip, &program, &c)
                         .await
                         .map_err(AppError::from)?;
                     return Ok(Redirect::to(&format!(
-                        "/programs/{slug}/activities/{id}?done=scheduled"
+                        "/programs/{slug}/activities/{id}?done={done}",
+                        done = Done::ActivityScheduled
                     ))
                     .into_response());
                 }
@@ -641,11 +617,10 @@ async fn load_activity(
     visitor: &Visitor,
     slug: &str,
     id: &str,
-    path: &str,
     organize: bool,
 ) -> Result<(CurrentUser, Program, Activity), AppError> {
     let program = crate::program::load(state, slug).await?;
-    let user = visitor.require_user(path)?.clone();
+    let user = visitor.require_user()?.clone();
     let id: i64 = id.parse().map_err(|_| AppError::NOT_FOUND)?;
     let a = service::load(state, program.id, id)
         .await
@@ -655,7 +630,7 @@ async fn load_activity(
     } else {
         service::view_action(&a, user.id)
     };
-    guard::page(state, visitor, path, action).await?;
+    guard::page(state, visitor, action).await?;
     Ok((user, program, a))
 }
 
@@ -724,10 +699,9 @@ async fn show(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, false).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, false).await?;
     let page = show_page(
         &state,
         &visitor,
@@ -751,7 +725,7 @@ async fn after(
     program: Program,
     a: Activity,
     result: Result<(), Refusal>,
-    done: &str,
+    done: Done,
     mut failed: Failed,
 ) -> Result<Response, AppError> {
     match result {
@@ -778,8 +752,7 @@ async fn edit(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let result = service::update(
         &state,
         &user,
@@ -800,7 +773,14 @@ async fn edit(
         ..Failed::default()
     };
     after(
-        &state, &visitor, &user, program, a, result, "changed", failed,
+        &state,
+        &visitor,
+        &user,
+        program,
+        a,
+        result,
+        Done::ActivityChanged,
+        failed,
     )
     .await
 }
@@ -811,8 +791,7 @@ async fn cancel(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(_form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/cancel");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let result = match service::cancel(&state, &user, &visitor.ip, &a).await {
         Err(Refusal::Conflict(m)) => Err(Refusal::field("cancel", m)),
         other => other,
@@ -828,7 +807,7 @@ async fn cancel(
         program,
         a,
         result,
-        "cancelled",
+        Done::ActivityCancelled,
         failed,
     )
     .await
@@ -840,8 +819,7 @@ async fn record(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/record");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let attended_states: Vec<&str> = all(&form, "states");
     let attended_people: Vec<i64> = all(&form, "people")
         .iter()
@@ -871,7 +849,14 @@ async fn record(
         ..Failed::default()
     };
     after(
-        &state, &visitor, &user, program, a, result, "recorded", failed,
+        &state,
+        &visitor,
+        &user,
+        program,
+        a,
+        result,
+        Done::ActivityRecorded,
+        failed,
     )
     .await
 }
@@ -891,8 +876,7 @@ async fn add_item(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/action-items");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let result = service::add_item(&state, &user, &visitor.ip, &a, &item_from(&form))
         .await
         .map(|_| ());
@@ -908,7 +892,7 @@ async fn add_item(
         program,
         a,
         result,
-        "item-added",
+        Done::ItemAdded,
         failed,
     )
     .await
@@ -920,8 +904,7 @@ async fn item_done(
     Path((slug, id, item)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/action-items/{item}/done");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let done = field(&form, "done") != "no";
     service::set_done(&state, &user, &visitor.ip, &a, item, done)
@@ -931,7 +914,7 @@ async fn item_done(
         "/programs/{}/activities/{}?done={}#items",
         program.slug,
         a.id,
-        if done { "item-done" } else { "item-open" }
+        if done { Done::ItemDone } else { Done::ItemOpen }
     ))
     .into_response())
 }
@@ -942,8 +925,7 @@ async fn item_step(
     Path((slug, id, item)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/action-items/{item}/plan-step");
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, &path, true).await?;
+    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let goal = field(&form, "goal").trim().parse().ok();
     let result = match service::to_step(&state, &user, &visitor.ip, &program, &a, item, goal).await
@@ -965,7 +947,7 @@ async fn item_step(
         program,
         a,
         result,
-        "item-planned",
+        Done::ItemPlanned,
         failed,
     )
     .await
@@ -993,8 +975,7 @@ async fn ics_file(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/activities/{id}/calendar.ics");
-    let (_, program, a) = load_activity(&state, &visitor, &slug, &id, &path, false).await?;
+    let (_, program, a) = load_activity(&state, &visitor, &slug, &id, false).await?;
     let body = super::ics::calendar(None, &[service::event(&state, &program.slug, &a)]);
     Ok(calendar_response(body, &format!("activity-{}.ics", a.id)))
 }
@@ -1030,9 +1011,9 @@ async fn calendar_view(
 async fn calendar_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/calendar", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let page = calendar_view(&state, &visitor, &user, None, &done.done).await?;
     Ok(render(page)?.into_response())
 }
@@ -1042,7 +1023,7 @@ async fn calendar_new(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/calendar", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let token = service::new_feed(&state, &user, &visitor.ip)
         .await
         .map_err(AppError::from)?;
@@ -1056,17 +1037,11 @@ async fn calendar_off(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(
-        &state,
-        &visitor,
-        "/account/calendar/off",
-        Action::UseOwnAccount,
-    )
-    .await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     service::revoke_feed(&state, &user, &visitor.ip)
         .await
         .map_err(AppError::from)?;
-    Ok(Redirect::to("/account/calendar?done=feed-off").into_response())
+    Ok(Redirect::to(&Done::FeedOff.at("/account/calendar")).into_response())
 }
 
 /// The feed itself: no session; the token in the address is the key.

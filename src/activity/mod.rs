@@ -7,7 +7,6 @@
 //! UTC instant (across daylight-saving changes), and how times are shown.
 
 pub mod api;
-pub mod demo;
 pub mod handlers;
 pub mod ics;
 pub mod reminders;

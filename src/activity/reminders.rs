@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::{describe_date, describe_span, iso_week, overdue, store};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// How far ahead reminders go out.
 pub const AHEAD_MS: i64 = 24 * 3_600_000;

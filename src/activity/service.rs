@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use super::store::{self, ActionItem, Activity};
 use super::{Checked, Context, Draft, ItemDraft, Kind, Status, When, check_draft, check_item, ics};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::policy::{self, Action};
 use crate::auth::{CurrentUser, Role, secret};
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

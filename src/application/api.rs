@@ -12,10 +12,10 @@ use utoipa_axum::routes;
 use super::service::{self, WholeDraft};
 use super::store::{self, Application};
 use super::{ExtensionRequest, MemberRequest};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 

@@ -2,8 +2,11 @@
 //! withdraw the state's application; the team, the admin and the federal
 //! officer read it.
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -17,17 +20,15 @@ use super::{
     Draft, ExtensionRequest, FieldErrors, LETTER_COMMITMENTS, MemberRequest, Status,
     submission_problems,
 };
-use crate::app::{AppState, Routes};
 use crate::auth::handlers::Errors;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::deadline;
 use crate::program::store::{Program, ProgramDetail};
+use crate::state::{AppState, Routes};
 use crate::team::{Sector, missing_sectors};
-use crate::web::Done;
 use crate::web::Refusal;
-use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, render};
 
 pub fn routes() -> Routes {
@@ -138,14 +139,12 @@ async fn lead(
     state: &AppState,
     visitor: &Visitor,
     program: &Program,
-    path: &str,
 ) -> Result<(CurrentUser, String), AppError> {
-    let user = guard::page(state, visitor, path, Action::UseOwnAccount).await?;
+    let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
     let code = service::lead_state(&user, program.id).unwrap_or_default();
     let user = guard::page(
         state,
         visitor,
-        path,
         Action::EditApplication {
             program_id: program.id,
             state_code: code.clone(),
@@ -281,16 +280,10 @@ async fn application_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (_, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (_, code) = lead(&state, &visitor, &detail.program).await?;
     let page = view(
         &state,
         &visitor,
@@ -319,15 +312,13 @@ async fn read_only_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/applications/{}", p.slug, p.state);
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ViewApplication {
             program_id: detail.program.id,
             state_code: code.clone(),
@@ -371,11 +362,9 @@ async fn save_extension(
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/applications/{}/extension", p.slug, p.state);
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::GrantExtension {
             program_id: detail.program.id,
         },
@@ -391,9 +380,9 @@ async fn save_extension(
     match service::set_extension(&state, &user, &visitor.ip, &detail.program, &code, &form).await {
         Ok(app) => {
             let done = if app.extension_until.is_some() {
-                "extension-saved"
+                Done::ExtensionSaved
             } else {
-                "extension-cleared"
+                Done::ExtensionCleared
             };
             Ok(Redirect::to(&format!("{back}?done={done}#extension")).into_response())
         }
@@ -430,7 +419,8 @@ async fn after(
 ) -> Result<Response, AppError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/programs/{slug}/application?done=application-saved#{anchor}"
+            "/programs/{slug}/application?done={done}#{anchor}",
+            done = Done::ApplicationSaved
         ))
         .into_response()),
         // What the application page can show: problems next to their
@@ -471,18 +461,13 @@ async fn start(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     service::open(&state, &user, &visitor.ip, &detail.program, &code)
         .await
         .map_err(AppError::internal)?;
     Ok(Redirect::to(&format!(
-        "/programs/{slug}/application?done=application-started"
+        "/programs/{slug}/application?done={done}",
+        done = Done::ApplicationStarted
     ))
     .into_response())
 }
@@ -494,13 +479,7 @@ async fn save_answers(
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     let answers: Vec<(i64, String)> = form
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
@@ -541,13 +520,7 @@ async fn add_member(
     CsrfForm(form): CsrfForm<MemberRequest>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     let result =
         service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form).await;
     after(&state, &visitor, &slug, &code, result, "team", form).await
@@ -560,13 +533,7 @@ async fn remove_member(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     let result = service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, id)
         .await
         .map(|_| ());
@@ -599,13 +566,7 @@ async fn save_letter(
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     let commitments = [
         form.commit_0.is_some(),
         form.commit_1.is_some(),
@@ -637,16 +598,11 @@ async fn submit(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     match service::submit(&state, &user, &visitor.ip, &detail.program, &code).await {
         Ok(_) => Ok(Redirect::to(&format!(
-            "/programs/{slug}/application?done=application-submitted"
+            "/programs/{slug}/application?done={done}",
+            done = Done::ApplicationSubmitted
         ))
         .into_response()),
         Err(e) => {
@@ -671,16 +627,11 @@ async fn withdraw(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     match service::withdraw(&state, &user, &visitor.ip, &detail.program, &code).await {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/programs/{slug}/application?done=application-withdrawn"
+            "/programs/{slug}/application?done={done}",
+            done = Done::ApplicationWithdrawn
         ))
         .into_response()),
         Err(e) => {
@@ -705,13 +656,7 @@ async fn upload_letter(
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(
-        &state,
-        &visitor,
-        &detail.program,
-        &format!("/programs/{slug}/application"),
-    )
-    .await?;
+    let (user, code) = lead(&state, &visitor, &detail.program).await?;
     let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
         Some(file) => {
             service::upload_letter(
@@ -783,11 +728,9 @@ async fn download_letter(
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/applications/{}/letter", p.slug, p.state);
     guard::page(
         &state,
         &visitor,
-        &path,
         Action::ViewApplication {
             program_id: detail.program.id,
             state_code: code.clone(),

@@ -12,13 +12,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::handlers::Errors;
 use crate::auth::invite::{self, LinkEmail};
 use crate::auth::session::Visitor;
 use crate::auth::{Grant, Role, store, throttle};
 use crate::program::store::{Jurisdiction, Program};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
@@ -116,7 +116,7 @@ pub async fn register(
         errors.push(("name", "Enter your name.".to_owned()));
     }
     crate::web::text::check_one_line(&mut errors, &[("name", name)]);
-    if !invite::valid_email(&form.email) {
+    if !crate::web::text::valid_email(&form.email) {
         errors.push((
             "email",
             "Enter an email address like name@agency.gov.".to_owned(),

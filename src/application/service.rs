@@ -5,11 +5,11 @@ use super::store::{self, Application};
 use super::{
     Draft, MAX_ANSWER, MemberRequest, Status, check_member, check_priorities, submission_problems,
 };
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::{CurrentUser, Role};
 use crate::program::deadline;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

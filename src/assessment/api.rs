@@ -21,11 +21,11 @@ use super::instrument::Instrument;
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection, Snapshot};
 use super::{Priority, Rating};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
@@ -311,6 +311,7 @@ async fn list_snapshots(
 #[serde(default)]
 pub struct SnapshotRequest {
     /// baseline, mid_year or final: the next one in that order.
+    #[schema(value_type = crate::assessment::SnapshotKind)]
     pub kind: String,
 }
 

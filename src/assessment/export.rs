@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::instrument::Instrument;
-use super::service::frozen;
+use super::instrument::frozen;
 use super::store::Snapshot;
 use super::{
     ElementScore, Priority, RankedPriority, Rating, Scale, element_scores, ranked_priorities,

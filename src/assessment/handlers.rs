@@ -6,8 +6,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -22,25 +25,12 @@ use super::instrument::{ElementGroup, Instrument};
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection};
 use super::{ElementScore, Priority, Rating, Scale, SnapshotKind};
-use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
-
-/// Confirmations for this area's changes (`?done=`); the rest (expertise)
-/// are the program pages' own.
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "ratings-saved" => "Your ratings are saved.",
-        "consensus-saved" => "The team's consensus is saved.",
-        "snapshot-taken" => "The snapshot is taken. Its ratings are frozen and will not change.",
-        "sharing-saved" => "Your choice about sharing results with other states is saved.",
-        other => return crate::web::notice::common(other),
-    })
-}
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -112,12 +102,11 @@ async fn ctx(
     visitor: &Visitor,
     slug: &str,
     code: &str,
-    path: &str,
     action: impl FnOnce(i64, String) -> Action,
 ) -> Result<(CurrentUser, Ctx), AppError> {
     let program = crate::program::load(state, slug).await?;
     let code = code.to_uppercase();
-    let user = guard::page(state, visitor, path, action(program.id, code.clone())).await?;
+    let user = guard::page(state, visitor, action(program.id, code.clone())).await?;
     if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
         return Err(AppError::NOT_FOUND);
     }
@@ -279,11 +268,10 @@ async fn overview(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/assessment/{}", p.slug, p.state);
     // Anyone who rates or sees the assessment has an overview.
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, |p, s| {
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, |p, s| {
         Action::ViewResults {
             program_id: p,
             state_code: s,
@@ -470,13 +458,9 @@ async fn rate_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ElementPath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/assessment/{}/rate/{}",
-        p.slug, p.state, p.element
-    );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, rate).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, rate).await?;
     let page = rate_view(
         &state,
         &visitor,
@@ -501,7 +485,7 @@ async fn save_ratings(
         "/programs/{}/assessment/{}/rate/{}",
         p.slug, p.state, p.element
     );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, rate).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, rate).await?;
     let group = ctx
         .instrument
         .element(&p.element)
@@ -523,10 +507,16 @@ async fn save_ratings(
                 let next = ctx.instrument.next_element(&p.element);
                 let to = match (form.get("then").map(String::as_str), next) {
                     (Some("next"), Some(n)) => {
-                        format!("{}/rate/{n}?done=ratings-saved", ctx.base())
+                        format!(
+                            "{}/rate/{n}?done={done}",
+                            ctx.base(),
+                            done = Done::RatingsSaved
+                        )
                     }
-                    (Some("next"), None) => format!("{}?done=ratings-saved", ctx.base()),
-                    _ => format!("{path}?done=ratings-saved"),
+                    (Some("next"), None) => {
+                        format!("{}?done={done}", ctx.base(), done = Done::RatingsSaved)
+                    }
+                    _ => format!("{path}?done={done}", done = Done::RatingsSaved),
                 };
                 return Ok(Redirect::to(&to).into_response());
             }
@@ -682,13 +672,9 @@ async fn consensus_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ElementPath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/assessment/{}/consensus/{}",
-        p.slug, p.state, p.element
-    );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, view).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, view).await?;
     let page = consensus_view(
         &state,
         &visitor,
@@ -721,7 +707,7 @@ async fn save_consensus(
         "/programs/{}/assessment/{}/consensus/{}",
         p.slug, p.state, p.element
     );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
     let group = ctx
         .instrument
         .element(&p.element)
@@ -748,7 +734,11 @@ async fn save_consensus(
         .await
         {
             Ok(()) => {
-                return Ok(Redirect::to(&format!("{path}?done=consensus-saved")).into_response());
+                return Ok(Redirect::to(&format!(
+                    "{path}?done={done}",
+                    done = Done::ConsensusSaved
+                ))
+                .into_response());
             }
             Err(Refusal::Invalid(e)) => errors = e,
             Err(e) => return Err(e.into()),
@@ -783,8 +773,7 @@ async fn snapshot(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<SnapshotForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/assessment/{}/snapshots", p.slug, p.state);
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
     match service::take_snapshot(
         &state,
         &user,
@@ -795,9 +784,12 @@ async fn snapshot(
     )
     .await
     {
-        Ok(_) => Ok(
-            Redirect::to(&format!("{}/results?done=snapshot-taken", ctx.base())).into_response(),
-        ),
+        Ok(_) => Ok(Redirect::to(&format!(
+            "{}/results?done={done}",
+            ctx.base(),
+            done = Done::SnapshotTaken
+        ))
+        .into_response()),
         Err(Refusal::Conflict(m)) => {
             let page = overview_page(&state, &visitor, &user, ctx, Some(m), "").await?;
             Ok((StatusCode::CONFLICT, render(page)?).into_response())
@@ -823,8 +815,7 @@ async fn sharing(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<SharingForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/assessment/{}/sharing", p.slug, p.state);
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, lead).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
     service::set_sharing(
         &state,
         &user,
@@ -835,7 +826,12 @@ async fn sharing(
     )
     .await
     .map_err(AppError::from)?;
-    Ok(Redirect::to(&format!("{}?done=sharing-saved#sharing", ctx.base())).into_response())
+    Ok(Redirect::to(&format!(
+        "{}?done={done}#sharing",
+        ctx.base(),
+        done = Done::SharingSaved
+    ))
+    .into_response())
 }
 
 // ----- results -----
@@ -921,7 +917,7 @@ async fn results_page(
         .ok_or(AppError::NOT_FOUND)?;
     let code = p.state.to_uppercase();
     let shared = store::shared(&state.db.pool, program.id, &code).await?;
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, &path, |p, s| {
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, |p, s| {
         Action::ViewResults {
             program_id: p,
             state_code: s,
@@ -1015,11 +1011,7 @@ async fn export_file(
     p: &StatePath,
     extension: &str,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/assessment/{}/export.{extension}",
-        p.slug, p.state
-    );
-    let (_, ctx) = ctx(state, visitor, &p.slug, &p.state, &path, view).await?;
+    let (_, ctx) = ctx(state, visitor, &p.slug, &p.state, view).await?;
     let data = service::export(
         state,
         (ctx.program(), &ctx.instrument),
@@ -1128,7 +1120,6 @@ async fn cohort_page(
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ViewCohort {
             program_id: program.id,
         },
@@ -1195,10 +1186,10 @@ struct ExpertisePage {
 async fn expertise_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let path = "/account/expertise";
-    let user = guard::page(&state, &visitor, path, Action::SetOwnExpertise).await?;
+    let user = guard::page(&state, &visitor, Action::SetOwnExpertise).await?;
     let choices = service::expertise(&state, user.id)
         .await
         .map_err(AppError::from)?;
@@ -1218,14 +1209,14 @@ async fn save_expertise(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let path = "/account/expertise";
-    let user = guard::page(&state, &visitor, path, Action::SetOwnExpertise).await?;
+    let user = guard::page(&state, &visitor, Action::SetOwnExpertise).await?;
     let chosen: Vec<String> = pairs
         .into_iter()
         .filter(|(k, _)| k == "elements")
         .map(|(_, v)| v)
         .collect();
     match service::save_expertise(&state, &user, &visitor.ip, &chosen).await {
-        Ok(_) => Ok(Redirect::to("/account/expertise?done=expertise-saved").into_response()),
+        Ok(_) => Ok(Redirect::to(&Done::ExpertiseSaved.at("/account/expertise")).into_response()),
         Err(Refusal::Invalid(errors)) => {
             let choices = service::expertise(&state, user.id)
                 .await

@@ -112,6 +112,21 @@ impl Instrument {
     }
 }
 
+/// Each indicator with the rating given it (a blank one where none was).
+pub fn frozen(
+    instrument: &Instrument,
+    ratings: &BTreeMap<i64, super::Rating>,
+) -> Vec<super::Frozen> {
+    instrument
+        .indicators
+        .iter()
+        .map(|i| super::Frozen {
+            indicator: i.clone(),
+            rating: ratings.get(&i.id).cloned().unwrap_or_default(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::cohort::{self, Cohort, Which};
 use super::export::{self, Export};
+use super::instrument::frozen;
 use super::instrument::{self, Instrument};
 use super::recommend::{self, PeerCandidate, Recommendation};
 use super::store::{self, Reflection, Snapshot};
@@ -16,11 +17,11 @@ use super::{
     component_scores, element_changes, element_scores, indicator_changes, ranked_priorities,
     spread,
 };
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::framework::Registry;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -390,17 +391,6 @@ pub struct Results {
     /// For each of the top three priorities: strategies not yet in place,
     /// experts, peer states strong on the element that share their results.
     pub recommendations: Vec<Recommendation>,
-}
-
-pub fn frozen(instrument: &Instrument, ratings: &BTreeMap<i64, Rating>) -> Vec<Frozen> {
-    instrument
-        .indicators
-        .iter()
-        .map(|i| Frozen {
-            indicator: i.clone(),
-            rating: ratings.get(&i.id).cloned().unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// The components in the order to show them: those of the framework the

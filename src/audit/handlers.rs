@@ -10,11 +10,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{AuditRow, Filter, PAGE_SIZE, list};
-use crate::app::{AppState, Routes};
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
+use crate::state::{AppState, Routes};
 use crate::web::{ApiError, AppError, Chrome, render};
 
 pub fn routes() -> Routes {
@@ -44,7 +44,7 @@ async fn audit_page(
     Extension(visitor): Extension<Visitor>,
     Query(filter): Query<Filter>,
 ) -> Result<Html<String>, AppError> {
-    guard::page(&state, &visitor, "/admin/audit", Action::ViewAuditLog).await?;
+    guard::page(&state, &visitor, Action::ViewAuditLog).await?;
     let rows = list(&state.db.pool, &filter).await?;
     let older = (rows.len() as i64 == PAGE_SIZE).then(|| {
         let last = rows.last().map(|r| r.id).unwrap_or_default();

@@ -2,67 +2,20 @@
 //! `/api/v1/me` and `/api/v1/people`.
 
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::invite::{self, InviteRequest};
 use super::policy::Action;
-use super::{CurrentUser, Grant, guard, secret, session, store};
-use crate::app::AppState;
+use super::{Grant, guard, store};
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
-/// The user behind a valid `Authorization: Bearer <token>` header.
-pub struct ApiUser {
-    pub user: CurrentUser,
-    pub ip: String,
-    /// The address the request was sent to, for the audit log.
-    pub path: String,
-}
-
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let token = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        let now = crate::time::now_ms();
-        let Some(live) =
-            store::api_token_owner(&state.db.pool, &secret::sha256_hex(token), now).await?
-        else {
-            return Err(ApiError::Unauthorized);
-        };
-        let user = session::load_user(state, live.user_id)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let scope = super::tokens::Scope::parse(&live.scope).unwrap_or(super::tokens::Scope::Read);
-        if !super::policy::token_may(scope, &parts.method) {
-            return Err(crate::web::Refusal::NotAllowed(Some(
-                "This token may only read. To make changes, use a token made to read and write (your account page makes one).".into(),
-            )).into());
-        }
-        store::mark_api_token_used(&state.db.pool, live.id, now).await?;
-        let ip = session::client_ip_of(
-            &parts.headers,
-            &parts.extensions,
-            state.config.trusted_proxies,
-        );
-        let path = crate::web::request_id::loggable_path(parts.uri.path()).into_owned();
-        Ok(ApiUser { user, ip, path })
-    }
-}
+pub use super::api_user::ApiUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

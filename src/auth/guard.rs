@@ -2,25 +2,24 @@
 //! refusal, and writes every refusal to the audit log.
 
 use super::CurrentUser;
-use super::api::ApiUser;
+use super::api_user::ApiUser;
 use super::policy::{self, Action};
 use super::session::Visitor;
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::web::{ApiError, AppError};
 
 /// For pages: the signed-in user if the policy allows the action.
 pub async fn page(
     state: &AppState,
     visitor: &Visitor,
-    path: &str,
     action: Action,
 ) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user(path)?.clone();
+    let user = visitor.require_user()?.clone();
     if policy::allows(&user, &action) {
         return Ok(user);
     }
-    refuse(state, &user, &visitor.ip, &action, path).await?;
+    refuse(state, &user, &visitor.ip, &action, &visitor.path).await?;
     Err(AppError::FORBIDDEN)
 }
 

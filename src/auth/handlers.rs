@@ -1,8 +1,11 @@
 //! Pages for signing in and out, passwords, invitations, personal access
 //! tokens and the list of people.
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -15,11 +18,9 @@ use super::policy::Action;
 use super::session::{self, Visitor};
 use super::store;
 use super::{Role, guard, password, secret, throttle};
-use crate::app::{AppState, Routes};
 use crate::audit::{self, Entry};
+use crate::state::{AppState, Routes};
 use crate::time::now_ms;
-use crate::web::Done;
-use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, render};
 use crate::web::{FieldErrors, Refusal};
 
@@ -42,22 +43,6 @@ pub fn routes() -> Routes {
         .post("/admin/people/{id}/disable", turn_off_person)
         .post("/admin/people/{id}/enable", turn_on_person)
         .get("/account/sessions", sessions_page)
-        .get("/signin/sso/{key}", super::sso_pages::start)
-        .get("/signin/sso/{key}/callback", super::sso_pages::callback)
-        .get("/signin/code", super::two_step_pages::code_page)
-        .post("/signin/code", super::two_step_pages::code)
-        .get("/signin/setup", super::two_step_pages::setup_at_signin_page)
-        .post("/signin/setup", super::two_step_pages::setup_at_signin)
-        .get("/account/two-step", super::two_step_pages::account_page)
-        .post(
-            "/account/two-step",
-            super::two_step_pages::confirm_from_account,
-        )
-        .post(
-            "/account/two-step/recovery-codes",
-            super::two_step_pages::renew_codes,
-        )
-        .post("/account/two-step/off", super::two_step_pages::turn_off)
         .post("/account/sessions/end-others", end_other_sessions)
         .post("/account/sessions/{id}/end", end_session)
 }
@@ -393,7 +378,7 @@ async fn signout(
         tx.commit().await?;
     }
     let config = &state.config;
-    let mut res = Redirect::to("/signin?done=signed-out").into_response();
+    let mut res = Redirect::to(&Done::SignedOut.at("/signin")).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         session::cookie(config, session::session_cookie_name(config), "", Some(0)),
@@ -439,7 +424,7 @@ async fn forgot(
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<Response, AppError> {
     let chrome = Chrome::new(&visitor, "Reset your password", "/password/forgot");
-    if !invite::valid_email(&form.email) {
+    if !crate::web::text::valid_email(&form.email) {
         let page = ForgotPage {
             chrome,
             email: form.email,
@@ -612,7 +597,7 @@ async fn set_password(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to("/signin?done=password-set").into_response())
+    Ok(Redirect::to(&Done::PasswordSet.at("/signin")).into_response())
 }
 
 // ----- your account: password and tokens -----
@@ -667,7 +652,7 @@ async fn account_view(
     new_token: Option<String>,
     errors: Errors,
 ) -> Result<AccountPage, AppError> {
-    let user = guard::page(state, visitor, "/account", Action::UseOwnAccount).await?;
+    let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
     let tokens = super::tokens::list(state, user.id)
         .await?
         .into_iter()
@@ -693,7 +678,7 @@ async fn account_view(
 async fn account_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
     render(account_view(&state, &visitor, &done.done, None, Errors::default()).await?)
 }
@@ -747,7 +732,7 @@ async fn change_password(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let right = password_again(&state, &user, form.current_password).await?;
     let now = now_ms();
     let mut errors = FieldErrors::new();
@@ -793,7 +778,7 @@ async fn change_password(
     .await?;
     tx.commit().await?;
     let config = &state.config;
-    let mut res = Redirect::to("/account?done=password-changed").into_response();
+    let mut res = Redirect::to(&Done::PasswordChanged.at("/account")).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         session::cookie(config, session::session_cookie_name(config), &raw, None),
@@ -816,7 +801,7 @@ async fn create_token(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<NewTokenForm>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let asked = super::tokens::NewToken {
         name: form.name,
         scope: form.scope,
@@ -861,9 +846,9 @@ async fn revoke_token(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     super::tokens::revoke(&state, (user.id, &user.email), &visitor.ip, id).await?;
-    Ok(Redirect::to("/account?done=token-revoked").into_response())
+    Ok(Redirect::to(&Done::TokenRevoked.at("/account")).into_response())
 }
 
 // ----- people (administrators) -----
@@ -929,7 +914,7 @@ async fn people_view(
     form: InviteRequest,
     errors: Errors,
 ) -> Result<PeoplePage, AppError> {
-    let admin = guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
+    let admin = guard::page(state, visitor, Action::ManagePeople).await?;
     Ok(PeoplePage {
         chrome_user_id: admin.id,
         chrome: Chrome::new(visitor, "People", "/admin/people").with_notice(notice(done)),
@@ -945,7 +930,7 @@ async fn people_view(
 async fn people_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
     render(
         people_view(
@@ -964,9 +949,9 @@ async fn invite_person(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<InviteRequest>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
+    let user = guard::page(&state, &visitor, Action::ManagePeople).await?;
     match invite::invite(&state, visitor.actor(), &user.name, &visitor.ip, &form).await {
-        Ok(_) => Ok(Redirect::to("/admin/people?done=invited").into_response()),
+        Ok(_) => Ok(Redirect::to(&Done::Invited.at("/admin/people")).into_response()),
         Err(Refusal::Invalid(errors)) => {
             let page = people_view(&state, &visitor, "", form, Errors(errors)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
@@ -981,7 +966,7 @@ async fn reinvite(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let admin = guard::page(&state, &visitor, "/admin/people", Action::ManagePeople).await?;
+    let admin = guard::page(&state, &visitor, Action::ManagePeople).await?;
     let person = store::find_user(&state.db.pool, id)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
@@ -1012,7 +997,7 @@ async fn reinvite(
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to("/admin/people?done=reinvited").into_response())
+    Ok(Redirect::to(&Done::Reinvited.at("/admin/people")).into_response())
 }
 
 /// Turns an account off or back on from the People page: a refusal
@@ -1023,18 +1008,21 @@ async fn change_standing(
     id: i64,
     on: bool,
 ) -> Result<Response, AppError> {
-    let admin = guard::page(state, visitor, "/admin/people", Action::ManagePeople).await?;
+    let admin = guard::page(state, visitor, Action::ManagePeople).await?;
     let result = if on {
         super::standing::turn_on(state, &admin, &visitor.ip, id).await
     } else {
         super::standing::turn_off(state, &admin, &visitor.ip, id).await
     };
     match result {
-        Ok(()) => Ok(Redirect::to(if on {
-            "/admin/people?done=account-on"
-        } else {
-            "/admin/people?done=account-off"
-        })
+        Ok(()) => Ok(Redirect::to(
+            &if on {
+                Done::AccountOn
+            } else {
+                Done::AccountOff
+            }
+            .at("/admin/people"),
+        )
         .into_response()),
         Err(Refusal::Conflict(message)) => {
             let page = people_view(
@@ -1090,9 +1078,9 @@ struct SessionsPage {
 async fn sessions_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let show = |ms: i64| crate::time::format_in_zone(ms, crate::exchange::TIME_ZONE);
     let sessions = super::sessions::list(&state, user.id, visitor.session_hash.as_deref())
         .await?
@@ -1119,7 +1107,7 @@ async fn end_session(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let this_one = visitor
         .session_hash
         .as_deref()
@@ -1135,7 +1123,7 @@ async fn end_session(
         );
         return Ok(res);
     }
-    Ok(Redirect::to("/account/sessions?done=session-ended").into_response())
+    Ok(Redirect::to(&Done::SessionEnded.at("/account/sessions")).into_response())
 }
 
 async fn end_other_sessions(
@@ -1143,10 +1131,10 @@ async fn end_other_sessions(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/sessions", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let keep = visitor.session_hash.as_deref().unwrap_or("");
     super::sessions::end_all(&state, &user, &visitor.ip, Some(keep)).await?;
-    Ok(Redirect::to("/account/sessions?done=sessions-ended").into_response())
+    Ok(Redirect::to(&Done::SessionsEnded.at("/account/sessions")).into_response())
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::store::{self, LinkPurpose};
 use super::{Grant, Role, secret};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -16,15 +16,18 @@ use crate::web::Refusal;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct InviteRequest {
+    #[schema(format = Email)]
     pub email: String,
     pub name: String,
     /// admin, reviewer, coach, sme, federal, state_lead, state_member or partner.
+    #[schema(value_type = crate::auth::Role)]
     pub role: String,
     /// The program's short name (slug), for roles inside a program.
     #[serde(default)]
     pub program: Option<String>,
     /// Two-letter postal code, for state team roles and coaches.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub state: Option<String>,
 }
 
@@ -40,18 +43,13 @@ pub struct ValidInvite {
 
 pub use crate::web::FieldErrors;
 
-pub fn valid_email(email: &str) -> bool {
-    let e = email.trim();
-    e.len() <= 254 && e.parse::<lettre::Address>().is_ok() && e.contains('.')
-}
-
 /// The rules that need no database.
 pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     let mut errors = FieldErrors::new();
     let email = store::normalize_email(&req.email);
     if email.is_empty() {
         errors.push(("email", "Enter the person's email address.".into()));
-    } else if !valid_email(&email) {
+    } else if !crate::web::text::valid_email(&email) {
         errors.push((
             "email",
             "Enter an email address like name@agency.gov.".into(),

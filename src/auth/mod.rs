@@ -3,6 +3,7 @@
 //! answers every permission question.
 
 pub mod api;
+pub mod api_user;
 pub mod guard;
 pub mod handlers;
 pub mod invite;
@@ -12,14 +13,14 @@ pub mod secret;
 pub mod session;
 pub mod sessions;
 pub mod sso;
-mod sso_pages;
+pub mod sso_pages;
 pub mod standing;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;
 pub mod two_step;
-mod two_step_pages;
+pub mod two_step_pages;
 
 use serde::Serialize;
 

@@ -4,18 +4,17 @@
 //! an idle period and an absolute lifetime, at sign-out, and for every
 //! device when the password changes.
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use super::{CurrentUser, secret, store};
-use crate::app::AppState;
 use crate::config::Config;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::AppError;
+use crate::web::client::{client_ip, client_ip_of};
 
 #[derive(Debug, Clone)]
 pub struct Visitor {
@@ -25,13 +24,42 @@ pub struct Visitor {
     pub csrf_token: String,
     pub ip: String,
     pub user_agent: String,
+    /// The address the request was sent to, without its query (for the
+    /// audit log).
+    pub path: String,
+    /// Where to come back to after signing in: the page asked for, or for
+    /// a form sent from a page of this site, that page.
+    pub return_to: String,
+}
+
+/// For a page: its own address. For a form: the page of this site it was
+/// sent from (its `Referer` on this host), since a form's own address
+/// often answers only to the form.
+fn return_to(req: &Request, path: &str) -> String {
+    if matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
+        return path.to_owned();
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    req.headers()
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .filter(|u| host.is_some_and(|h| u.authority() == h))
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|| path.to_owned())
 }
 
 impl Visitor {
     /// The signed-in user, or a redirect to the sign-in page.
-    pub fn require_user(&self, path: &str) -> Result<&CurrentUser, AppError> {
+    pub fn require_user(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or_else(|| AppError::SignInRequired {
-            next: path.to_owned(),
+            next: self.return_to.clone(),
         })
     }
 
@@ -82,49 +110,6 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v)
         .filter(|v| !v.is_empty() && v.len() <= 1024)
-}
-
-/// The client's network address: the connection's, or with `trusted`
-/// proxies in front, the `X-Forwarded-For` entry that many from the right
-/// (each proxy appends the address it saw; entries further left are
-/// whatever the client sent, so any client could forge them).
-pub fn client_address(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: u32) -> String {
-    let entries: Vec<&str> = forwarded_for
-        .iter()
-        .flat_map(|h| h.split(','))
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .collect();
-    let forwarded = (trusted > 0)
-        .then(|| {
-            // Fewer entries than proxies: the farthest one there.
-            let i = entries.len().saturating_sub(trusted as usize);
-            entries.get(i)?.parse::<IpAddr>().ok()
-        })
-        .flatten();
-    forwarded
-        .or(peer)
-        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
-}
-
-pub fn client_ip(req: &Request, trusted_proxies: u32) -> String {
-    client_ip_of(req.headers(), req.extensions(), trusted_proxies)
-}
-
-pub fn client_ip_of(
-    headers: &axum::http::HeaderMap,
-    extensions: &axum::http::Extensions,
-    trusted_proxies: u32,
-) -> String {
-    let forwarded_for: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    let peer = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    client_address(peer, &forwarded_for, trusted_proxies)
 }
 
 /// The client's network address (see `client_address`), for handlers that
@@ -246,15 +231,19 @@ pub async fn middleware(
     };
 
     if user.is_none() && crate::web::limit::is_write(req.method()) {
-        crate::web::limit::anonymous_write(&state, &ip).await?;
+        crate::web::limit::anonymous_write(&state.db, &state.config, &ip).await?;
     }
 
+    let path = req.uri().path().to_owned();
+    let return_to = return_to(&req, &path);
     req.extensions_mut().insert(Visitor {
         user,
         session_hash,
         csrf_token,
         ip,
         user_agent,
+        path,
+        return_to,
     });
     let mut res = next.run(req).await;
     if let Some(v) = new_visitor_cookie {
@@ -284,26 +273,6 @@ mod tests {
         assert!(!session_alive(0, 0, 60_000, idle, max));
         assert!(session_alive(0, 3_599_000, 3_599_999, idle, max));
         assert!(!session_alive(0, 3_599_999, 3_600_000, idle, max));
-    }
-
-    #[test]
-    fn the_client_address_is_counted_from_the_right_through_trusted_proxies() {
-        let peer = Some("10.0.0.9".parse().unwrap());
-        let forged = ["6.6.6.6, 203.0.113.7"];
-        // Nobody trusted: the header is ignored.
-        assert_eq!(client_address(peer, &forged, 0), "10.0.0.9");
-        // One proxy: the entry it appended, not the client's forged one.
-        assert_eq!(client_address(peer, &forged, 1), "203.0.113.7");
-        // Two proxies, the chain over two headers.
-        let chain = ["6.6.6.6, 203.0.113.7", "10.0.0.2"];
-        assert_eq!(client_address(peer, &chain, 2), "203.0.113.7");
-        // Fewer entries than proxies: the farthest there.
-        assert_eq!(client_address(peer, &["203.0.113.7"], 2), "203.0.113.7");
-        // No header, or no address in it: the connection's.
-        assert_eq!(client_address(peer, &[], 1), "10.0.0.9");
-        assert_eq!(client_address(peer, &["not an address"], 1), "10.0.0.9");
-        assert_eq!(client_address(None, &[], 0), "unknown");
-        assert_eq!(client_address(None, &["2001:db8::1"], 1), "2001:db8::1");
     }
 
     #[test]

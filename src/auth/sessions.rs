@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{CurrentUser, store};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

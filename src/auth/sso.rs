@@ -146,8 +146,9 @@ pub struct Flow {
 
 pub const FLOW_MS: i64 = 10 * 60_000;
 
-pub fn flow_cookie_name(config: &crate::config::Config) -> &'static str {
-    if config.is_https() {
+/// The flow cookie's name: `__Host-` only where cookies are HTTPS-only.
+pub fn flow_cookie_name(https: bool) -> &'static str {
+    if https {
         "__Host-waymark_sso"
     } else {
         "waymark_sso"

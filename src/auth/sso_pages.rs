@@ -1,5 +1,6 @@
 //! The pages of single sign-on: leaving for the provider, and coming back.
 
+use crate::state::Routes;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,10 +11,17 @@ use super::handlers::{SignInPage, safe_next, start_session};
 use super::session::{self, Visitor};
 use super::sso::{self, Refused};
 use super::store;
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::{AppError, Path, Query, render};
+
+/// The single sign-on pages.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/signin/sso/{key}", start)
+        .get("/signin/sso/{key}/callback", callback)
+}
 
 #[derive(Deserialize, Default)]
 pub(super) struct StartQuery {
@@ -37,7 +45,12 @@ fn refused_page(
     let config = &state.config;
     res.headers_mut().append(
         header::SET_COOKIE,
-        session::cookie(config, sso::flow_cookie_name(config), "", Some(0)),
+        session::cookie(
+            config,
+            sso::flow_cookie_name(config.is_https()),
+            "",
+            Some(0),
+        ),
     );
     Ok(res)
 }
@@ -64,7 +77,7 @@ pub(super) async fn start(
                 header::SET_COOKIE,
                 session::cookie(
                     config,
-                    sso::flow_cookie_name(config),
+                    sso::flow_cookie_name(config.is_https()),
                     &sso::seal(&state.keys.csrf, &flow),
                     Some(sso::FLOW_MS / 1000),
                 ),
@@ -121,7 +134,7 @@ pub(super) async fn callback(
         }
     };
     let config = &state.config;
-    let flow = session::read_cookie(&headers, sso::flow_cookie_name(config))
+    let flow = session::read_cookie(&headers, sso::flow_cookie_name(config.is_https()))
         .and_then(|v| sso::open(&state.keys.csrf, v, now_ms()));
     let start_again = format!(
         "This sign-in with {label} was not started here, or took too long. Start again with the button below."
@@ -230,7 +243,12 @@ pub(super) async fn callback(
     res.headers_mut().append(header::SET_COOKIE, cookie);
     res.headers_mut().append(
         header::SET_COOKIE,
-        session::cookie(config, sso::flow_cookie_name(config), "", Some(0)),
+        session::cookie(
+            config,
+            sso::flow_cookie_name(config.is_https()),
+            "",
+            Some(0),
+        ),
     );
     Ok(res)
 }

@@ -4,8 +4,8 @@
 //! off, and an administrator turns it back on.
 
 use super::{CurrentUser, store};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

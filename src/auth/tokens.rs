@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{secret, store};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -55,10 +55,13 @@ const DAY_MS: i64 = 86_400_000;
 #[serde(default)]
 pub struct NewToken {
     /// What the token is for, like "Quarterly report script".
+    #[schema(min_length = 1)]
     pub name: String,
     /// `read` (the default: GET requests only) or `read_write`.
+    #[schema(value_type = Scope)]
     pub scope: String,
     /// Days until the token stops working: 1 to 365 (the page offers 30, 90, 180 or 365).
+    #[schema(minimum = 1, maximum = 365)]
     pub expires_in_days: Option<i64>,
 }
 

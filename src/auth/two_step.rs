@@ -4,9 +4,9 @@
 //! second step is counted by the same throttle as the password.
 
 use super::{CurrentUser, Role, secret, store, totp};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::config::Config;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

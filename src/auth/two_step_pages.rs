@@ -2,6 +2,7 @@
 //! an app (at sign-in when a role requires it, or from the account page),
 //! the recovery codes, and turning it off.
 
+use crate::state::Routes;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -14,13 +15,27 @@ use super::policy::Action;
 use super::session::{self, Visitor};
 use super::two_step::{self, Pending, Step};
 use super::{guard, store, throttle};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Done;
-use crate::web::notice::common as notice;
+use crate::web::DoneQuery;
+use crate::web::notice::notice;
 use crate::web::text::wait_words;
 use crate::web::{AppError, Chrome, CsrfForm, Query, Refusal, render};
+
+/// The second step of signing in, and setting it up.
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/signin/code", code_page)
+        .post("/signin/code", code)
+        .get("/signin/setup", setup_at_signin_page)
+        .post("/signin/setup", setup_at_signin)
+        .get("/account/two-step", account_page)
+        .post("/account/two-step", confirm_from_account)
+        .post("/account/two-step/recovery-codes", renew_codes)
+        .post("/account/two-step/off", turn_off)
+}
 
 #[derive(Deserialize, Default)]
 pub(super) struct NextQuery {
@@ -125,7 +140,7 @@ fn clear_pending(state: &AppState, res: &mut Response) {
 }
 
 fn back_to_signin() -> Response {
-    Redirect::to("/signin?done=signin-again").into_response()
+    Redirect::to(&Done::SignInAgain.at("/signin")).into_response()
 }
 
 /// Counts a second-step attempt against the same limits as a password.
@@ -304,7 +319,7 @@ async fn status_view(
     done: &str,
     error: Option<String>,
 ) -> Result<Option<StatusPage>, AppError> {
-    let user = guard::page(state, visitor, "/account/two-step", Action::UseOwnAccount).await?;
+    let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
     if !two_step::is_on(state, user.id).await? {
         return Ok(None);
     }
@@ -320,12 +335,12 @@ async fn status_view(
 pub(super) async fn account_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
     if let Some(page) = status_view(&state, &visitor, &done.done, None).await? {
         return render(page);
     }
-    let user = guard::page(&state, &visitor, "/account/two-step", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     render(
         setup_page(
             &state,
@@ -344,12 +359,12 @@ pub(super) async fn confirm_from_account(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/two-step", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     match two_step::confirm(&state, (user.id, &user.email), &visitor.ip, &form.code).await {
         Ok(codes) => Ok(render(RecoveryCodesPage {
             chrome: Chrome::new(&visitor, "Save your recovery codes", "/account"),
             codes,
-            continue_to: "/account/two-step?done=two-step-on".into(),
+            continue_to: Done::TwoStepOn.at("/account/two-step"),
         })?
         .into_response()),
         Err(Refusal::Invalid(problems)) => {
@@ -377,12 +392,12 @@ pub(super) async fn renew_codes(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/two-step", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let codes = two_step::renew_recovery_codes(&state, &user, &visitor.ip).await?;
     Ok(render(RecoveryCodesPage {
         chrome: Chrome::new(&visitor, "Save your recovery codes", "/account"),
         codes,
-        continue_to: "/account/two-step?done=recovery-codes-renewed".into(),
+        continue_to: Done::RecoveryCodesRenewed.at("/account/two-step"),
     })?
     .into_response())
 }
@@ -400,7 +415,7 @@ pub(super) async fn turn_off(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<OffForm>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, "/account/two-step", Action::UseOwnAccount).await?;
+    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     if !two_step::is_on(&state, user.id).await? {
         return Ok(Redirect::to("/account/two-step").into_response());
     }
@@ -416,7 +431,7 @@ pub(super) async fn turn_off(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     match two_step::turn_off(&state, &user, &visitor.ip).await {
-        Ok(()) => Ok(Redirect::to("/account?done=two-step-off").into_response()),
+        Ok(()) => Ok(Redirect::to(&Done::TwoStepOff.at("/account")).into_response()),
         Err(Refusal::Conflict(message)) => {
             let page = status_view(&state, &visitor, "", Some(message))
                 .await?

@@ -17,10 +17,10 @@ use super::search::{self, Hit, Results, SearchQuery};
 use super::service::{self, Decision, ItemView, Moderation};
 use super::store::{self, Listed, Partner};
 use super::topics::Topic;
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::{self, Action};
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 

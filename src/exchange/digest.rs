@@ -21,9 +21,9 @@ use jiff::civil::Weekday;
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::db::Backend;
+use crate::state::AppState;
 use crate::time::now_ms;
 
 /// Subscribers per building transaction.
@@ -32,9 +32,6 @@ pub const CHUNK: i64 = 2000;
 pub const BATCH: usize = 250;
 /// At most this many items in one email; the rest are on the Exchange.
 pub const MAX_ITEMS: usize = 60;
-pub const SEND_JOB: &str = "exchange_digest_send";
-/// Builds one chunk of a run, then queues the next (payload `{"chunk": n}`).
-pub const BUILD_JOB: &str = "exchange_digest_build";
 /// Who holds a run's lease while the job runner builds it. Every process's
 /// job runner uses this name, so a slice retried after a crash can carry on
 /// at once; the cursor's compare-and-swap still lets only one build a chunk.
@@ -194,19 +191,13 @@ pub async fn kick(state: &AppState, chunk: i64) -> anyhow::Result<bool> {
          AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'queued')
          ORDER BY id LIMIT 1",
     )
-    .bind(BUILD_JOB)
+    .bind(crate::jobs::Job::BUILD_DIGEST)
     .fetch_optional(&mut *tx)
     .await?;
     if needed.is_none() {
         return Ok(false);
     }
-    crate::jobs::enqueue(
-        &mut tx,
-        BUILD_JOB,
-        &serde_json::json!({ "chunk": chunk }),
-        now_ms(),
-    )
-    .await?;
+    crate::jobs::enqueue(&mut tx, &crate::jobs::Job::BuildDigest { chunk }, now_ms()).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -214,9 +205,8 @@ pub async fn kick(state: &AppState, chunk: i64) -> anyhow::Result<bool> {
 /// The building job: one chunk of the first unbuilt run, the next slice
 /// queued in the chunk's own transaction (a crash before the commit
 /// leaves this job to be retried; after it, the next one is there).
-pub async fn build_slice(state: &AppState, payload: &str) -> anyhow::Result<()> {
-    let payload: serde_json::Value = serde_json::from_str(payload)?;
-    let chunk = payload["chunk"].as_i64().unwrap_or(CHUNK).max(1);
+pub async fn build_slice(state: &AppState, chunk: i64) -> anyhow::Result<()> {
+    let chunk = chunk.max(1);
     let Some(run) = claim(state, JOB_HOLDER).await? else {
         // Held by `waymark digest run` (or nothing left): look again later.
         let waiting: i64 = sqlx::query_scalar(
@@ -228,8 +218,7 @@ pub async fn build_slice(state: &AppState, payload: &str) -> anyhow::Result<()> 
             let mut tx = state.db.begin().await?;
             crate::jobs::enqueue(
                 &mut tx,
-                BUILD_JOB,
-                &serde_json::json!({ "chunk": chunk }),
+                &crate::jobs::Job::BuildDigest { chunk },
                 now_ms() + HELD_RETRY_MS,
             )
             .await?;
@@ -439,13 +428,8 @@ async fn build_chunk(
             .fetch_one(&mut *tx)
             .await?;
             if others > 0 {
-                crate::jobs::enqueue(
-                    &mut tx,
-                    BUILD_JOB,
-                    &serde_json::json!({ "chunk": chunk }),
-                    now,
-                )
-                .await?;
+                crate::jobs::enqueue(&mut tx, &crate::jobs::Job::BuildDigest { chunk }, now)
+                    .await?;
             }
         }
         tx.commit().await?;
@@ -554,14 +538,19 @@ async fn build_chunk(
     }
     let payloads: Vec<serde_json::Value> = outbox_ids
         .chunks(BATCH)
-        .map(|batch| serde_json::json!({ "p": serde_json::json!({ "outbox_ids": batch }).to_string() }))
+        .map(|batch| {
+            let job = crate::jobs::Job::SendDigest {
+                outbox_ids: batch.to_vec(),
+            };
+            serde_json::json!({ "p": job.payload() })
+        })
         .collect();
     if !payloads.is_empty() {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO jobs (kind, payload, status, run_at, created_at) SELECT $1, t.p, 'queued', $2, $2 FROM {}",
             json_rows(backend, 3, &[("p", "text")])
         )))
-        .bind(SEND_JOB)
+        .bind(crate::jobs::Job::SEND_DIGEST)
         .bind(now)
         .bind(serde_json::Value::Array(payloads).to_string())
         .execute(&mut *tx)
@@ -590,13 +579,7 @@ async fn build_chunk(
     .execute(&mut *tx)
     .await?;
     if let Some(chunk) = chain {
-        crate::jobs::enqueue(
-            &mut tx,
-            BUILD_JOB,
-            &serde_json::json!({ "chunk": chunk }),
-            now,
-        )
-        .await?;
+        crate::jobs::enqueue(&mut tx, &crate::jobs::Job::BuildDigest { chunk }, now).await?;
     }
     tx.commit().await?;
     Ok(Step::Next(last))
@@ -1072,18 +1055,6 @@ pub async fn archive_one(state: &AppState, id: i64) -> sqlx::Result<Option<(Arch
         )
         .collect();
     Ok(Some((archived(state, row), items)))
-}
-
-/// For the job runner: the payload's outbox ids.
-pub async fn run_job(state: &AppState, payload: &str) -> anyhow::Result<()> {
-    let payload: serde_json::Value = serde_json::from_str(payload)?;
-    let ids: Vec<i64> = payload["outbox_ids"]
-        .as_array()
-        .ok_or_else(|| anyhow::anyhow!("payload has no outbox_ids"))?
-        .iter()
-        .filter_map(serde_json::Value::as_i64)
-        .collect();
-    deliver(state, &ids, None).await.map(|_| ())
 }
 
 /// Whether the backend is PostgreSQL (for messages).

@@ -2,8 +2,11 @@
 //! item with its file and calendar entry), the partners' interest form,
 //! the partners' submissions, and the administrator's moderation.
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -16,11 +19,10 @@ use super::search::{self, Hit, Results, SearchQuery};
 use super::service::{self, Decision, ItemView, Moderation, Upload};
 use super::store::{self, Listed, Partner};
 use super::topics::{self, Topic};
-use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -60,21 +62,6 @@ fn errors_of(r: Refusal) -> Result<Errors, AppError> {
         Refusal::Invalid(e) => Ok(e),
         Refusal::Conflict(m) => Ok(vec![("form".into(), m)]),
         other => Err(other.into()),
-    }
-}
-
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    match done {
-        "submitted" => Some(
-            "Thank you. Your item waits for a moderator; you will get an email when it is published.",
-        ),
-        "published" => Some("The item is published in the library."),
-        "changed" => Some("Your changes are saved."),
-        "rejected" => Some("The item is rejected; its partner has been told why."),
-        "withdrawn" => Some("The item is withdrawn from the library."),
-        "applied" => Some("Thank you. We will write to you about sharing on the Exchange."),
-        "decided" => Some("The decision is saved and the organization has been told."),
-        _ => None,
     }
 }
 
@@ -315,7 +302,7 @@ async fn item_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let page = item_page_with(&state, &visitor, id, vec![], String::new(), &done.done).await?;
     Ok(render(page)?.into_response())
@@ -358,14 +345,13 @@ async fn moderate(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Moderation>,
 ) -> Result<Response, AppError> {
-    let path = format!("/exchange/items/{id}/moderate");
-    let user = guard::page(&state, &visitor, &path, Action::ManageExchange).await?;
+    let user = guard::page(&state, &visitor, Action::ManageExchange).await?;
     match service::moderate(&state, &user, &visitor.ip, id, &form).await {
         Ok(status) => {
             let done = match status.as_str() {
-                "published" => "published",
-                "rejected" => "rejected",
-                _ => "withdrawn",
+                "published" => Done::ItemPublished,
+                "rejected" => Done::ItemRejected,
+                _ => Done::ItemWithdrawn,
             };
             Ok(Redirect::to(&format!("/exchange/items/{id}?done={done}")).into_response())
         }
@@ -508,13 +494,7 @@ async fn submit_form(
     Extension(visitor): Extension<Visitor>,
     Query(k): Query<KindQuery>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(
-        &state,
-        &visitor,
-        "/exchange/submit",
-        Action::SubmitExchangeItem,
-    )
-    .await?;
+    let user = guard::page(&state, &visitor, Action::SubmitExchangeItem).await?;
     let mut draft = Draft {
         kind: if k.kind == "event" {
             "event"
@@ -550,20 +530,14 @@ async fn submit(
     Extension(visitor): Extension<Visitor>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let user = guard::page(
-        &state,
-        &visitor,
-        "/exchange/submit",
-        Action::SubmitExchangeItem,
-    )
-    .await?;
+    let user = guard::page(&state, &visitor, Action::SubmitExchangeItem).await?;
     let (draft, upload) = draft_of(&form);
     match service::submit(&state, &user, &visitor.ip, &draft, upload).await {
         Ok(id) => {
             let done = if policy::allows(&user, &Action::ManageExchange) {
-                "published"
+                Done::ItemPublished
             } else {
-                "submitted"
+                Done::ItemSubmitted
             };
             Ok(Redirect::to(&format!("/exchange/items/{id}?done={done}")).into_response())
         }
@@ -594,8 +568,7 @@ async fn editable(
     visitor: &Visitor,
     id: i64,
 ) -> Result<(crate::auth::CurrentUser, ItemView), AppError> {
-    let path = format!("/exchange/items/{id}/edit");
-    let user = guard::page(state, visitor, &path, Action::SubmitExchangeItem).await?;
+    let user = guard::page(state, visitor, Action::SubmitExchangeItem).await?;
     let item = match service::item(state, Some(&user), id).await {
         Ok(i) => i,
         Err(Refusal::NotFound) if !policy::allows(&user, &Action::ManageExchange) => {
@@ -603,7 +576,6 @@ async fn editable(
             guard::page(
                 state,
                 visitor,
-                &path,
                 Action::ViewExchangeSubmission { own: false },
             )
             .await?;
@@ -616,7 +588,6 @@ async fn editable(
             guard::page(
                 state,
                 visitor,
-                &path,
                 Action::ViewExchangeSubmission { own: false },
             )
             .await?;
@@ -656,7 +627,11 @@ async fn edit(
     let (user, item) = editable(&state, &visitor, id).await?;
     let (draft, upload) = draft_of(&form);
     match service::edit(&state, &user, &visitor.ip, id, &draft, upload).await {
-        Ok(()) => Ok(Redirect::to(&format!("/exchange/items/{id}?done=changed")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/exchange/items/{id}?done={done}",
+            done = Done::ItemChanged
+        ))
+        .into_response()),
         Err(r) => {
             let errors = errors_of(r)?;
             let page = form_page(
@@ -706,7 +681,6 @@ async fn submissions(
     let user = guard::page(
         &state,
         &visitor,
-        "/exchange/submissions",
         Action::ViewExchangeSubmission { own: true },
     )
     .await?;
@@ -738,13 +712,7 @@ async fn moderation(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(
-        &state,
-        &visitor,
-        "/exchange/moderation",
-        Action::ManageExchange,
-    )
-    .await?;
+    guard::page(&state, &visitor, Action::ManageExchange).await?;
     let partners = store::partners(&state.db.pool)
         .await?
         .into_iter()
@@ -776,7 +744,7 @@ impl ApplyPage {
 
 async fn apply_form(
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let page = ApplyPage {
         chrome: Chrome::new(
@@ -797,7 +765,9 @@ async fn apply(
     CsrfForm(form): CsrfForm<Interest>,
 ) -> Result<Response, AppError> {
     match service::apply(&state, visitor.actor(), &visitor.ip, &form).await {
-        Ok(_) => Ok(Redirect::to("/exchange/partners/apply?done=applied").into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&Done::PartnerApplied.at("/exchange/partners/apply")).into_response())
+        }
         Err(r) => {
             let page = ApplyPage {
                 chrome: Chrome::new(
@@ -830,13 +800,7 @@ async fn partners(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(
-        &state,
-        &visitor,
-        "/exchange/partners",
-        Action::ManageExchange,
-    )
-    .await?;
+    guard::page(&state, &visitor, Action::ManageExchange).await?;
     let page = PartnersPage {
         chrome: Chrome::new(&visitor, "Exchange partners", "/exchange"),
         partners: store::partners(&state.db.pool).await?,
@@ -867,10 +831,9 @@ async fn partner_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("/exchange/partners/{id}");
-    guard::page(&state, &visitor, &path, Action::ManageExchange).await?;
+    guard::page(&state, &visitor, Action::ManageExchange).await?;
     let partner = store::partner(&state.db.pool, id)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
@@ -891,9 +854,12 @@ async fn decide(
     CsrfForm(form): CsrfForm<Decision>,
 ) -> Result<Response, AppError> {
     let path = format!("/exchange/partners/{id}");
-    let user = guard::page(&state, &visitor, &path, Action::ManageExchange).await?;
+    let user = guard::page(&state, &visitor, Action::ManageExchange).await?;
     match service::decide(&state, &user, &visitor.ip, id, &form).await {
-        Ok(_) => Ok(Redirect::to(&format!("{path}?done=decided")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("{path}?done={done}", done = Done::PartnerDecided))
+                .into_response(),
+        ),
         Err(r) => {
             let errors = errors_of(r)?;
             let partner = store::partner(&state.db.pool, id)

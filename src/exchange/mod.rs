@@ -5,10 +5,7 @@
 //! subscribers without an account choose topics and get email digests.
 
 pub mod api;
-pub mod demo;
 pub mod digest;
-pub mod digest_demo;
-pub mod digest_synthetic;
 pub mod handlers;
 pub mod index;
 pub mod rules;
@@ -18,7 +15,6 @@ pub mod store;
 pub mod subscribe;
 pub mod subscribe_api;
 pub mod subscribe_pages;
-pub mod synthetic;
 pub mod topics;
 
 /// The Exchange's clock: digests are dated and sent by it, and the

@@ -309,7 +309,7 @@ pub fn check_interest(i: &Interest) -> Result<Interest, Problems> {
     let contact_email = crate::auth::store::normalize_email(&i.contact_email);
     if contact_email.is_empty() {
         problems.push(("contact_email", "Enter an email address.".into()));
-    } else if !crate::auth::invite::valid_email(&contact_email) {
+    } else if !crate::web::text::valid_email(&contact_email) {
         problems.push((
             "contact_email",
             "Enter an email address like name@organization.org.".into(),

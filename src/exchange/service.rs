@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::rules::{self, Draft, Interest};
 use super::store::{self, FileRef, ItemRow, Partner};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::policy::{self, Action};
 use crate::auth::{CurrentUser, Grant, Role};
 use crate::plan::evidence;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -408,6 +408,7 @@ pub async fn edit(
 pub struct Moderation {
     /// `publish`, `reject` (a note is needed: it is emailed to the
     /// partner) or `withdraw` (takes a published item out of the library).
+    #[schema(schema_with = moderation_actions)]
     pub action: String,
     pub note: String,
 }
@@ -527,6 +528,7 @@ pub async fn apply(
 #[serde(default)]
 pub struct Decision {
     /// `approve` or `decline`.
+    #[schema(schema_with = interest_decisions)]
     pub decision: String,
     /// Emailed to the contact (needed to decline).
     pub note: String,
@@ -650,4 +652,12 @@ pub async fn decide(
     store::partner(&state.db.pool, partner_id)
         .await?
         .ok_or(Refusal::NotFound)
+}
+
+fn moderation_actions() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&["publish", "reject", "withdraw"])
+}
+
+fn interest_decisions() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&["approve", "decline"])
 }

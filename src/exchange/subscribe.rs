@@ -14,11 +14,11 @@ use jiff::civil::Weekday;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::secret;
 use crate::framework::Registry;
 use crate::mail::Email;
+use crate::state::AppState;
 use crate::time::now_ms;
 
 /// How often a digest comes.
@@ -189,7 +189,7 @@ pub fn check(
     let email = email.trim().to_owned();
     if email.is_empty() {
         errors.push(("email", "Enter your email address.".into()));
-    } else if !crate::auth::invite::valid_email(&email) {
+    } else if !crate::web::text::valid_email(&email) {
         errors.push((
             "email",
             "Enter an email address like name@example.org.".into(),

@@ -15,10 +15,10 @@ use utoipa_axum::routes;
 
 use super::digest::{self, Archived, Item, Run};
 use super::subscribe::{self, Subscriber};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
@@ -43,6 +43,7 @@ fn invalid(errors: subscribe::FieldErrors) -> ApiError {
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct SubscribeRequest {
     #[schema(example = "ana@example.org")]
+    #[schema(format = Email)]
     pub email: String,
     /// Topic keys, e.g. `six-key-elements/partnerships` (as on the subscribe page).
     #[schema(example = json!(["six-key-elements/partnerships"]))]
@@ -50,6 +51,7 @@ pub struct SubscribeRequest {
     pub topics: Vec<String>,
     /// daily or weekly.
     #[serde(default)]
+    #[schema(schema_with = frequencies)]
     pub frequency: String,
 }
 
@@ -66,7 +68,7 @@ async fn subscribe_api(
     ClientAddress(address): ClientAddress,
     body: ApiJson<SubscribeRequest>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    crate::web::limit::anonymous_write(&state, &address).await?;
+    crate::web::limit::anonymous_write(&state.db, &state.config, &address).await?;
     let req = body.parse()?;
     let choice = subscribe::check(&state.frameworks, &req.email, &req.topics, &req.frequency)
         .map_err(invalid)?;
@@ -115,7 +117,7 @@ async fn put_subscription(
     Path(token): Path<String>,
     body: ApiJson<ChangeRequest>,
 ) -> Result<Json<Subscriber>, ApiError> {
-    crate::web::limit::anonymous_write(&state, &address).await?;
+    crate::web::limit::anonymous_write(&state.db, &state.config, &address).await?;
     let sub = by_token(&state, &token).await?;
     let req = body.parse()?;
     let (topics, frequency) =
@@ -133,7 +135,7 @@ async fn delete_subscription(
     ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> Result<Json<Subscriber>, ApiError> {
-    crate::web::limit::anonymous_write(&state, &address).await?;
+    crate::web::limit::anonymous_write(&state.db, &state.config, &address).await?;
     let sub = by_token(&state, &token).await?;
     subscribe::unsubscribe(&state, &address, &sub).await?;
     Ok(Json(by_token(&state, &token).await?))
@@ -148,7 +150,7 @@ async fn confirm_subscription(
     ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> Result<Json<Subscriber>, ApiError> {
-    crate::web::limit::anonymous_write(&state, &address).await?;
+    crate::web::limit::anonymous_write(&state.db, &state.config, &address).await?;
     let sub = by_token(&state, &token).await?;
     subscribe::activate(&state, &address, &sub).await?;
     Ok(Json(by_token(&state, &token).await?))
@@ -218,4 +220,8 @@ async fn list_runs(State(state): State<AppState>, api: ApiUser) -> Result<Json<R
         subscribers: subscribe::counts(&state).await?,
         unsent: digest::unsent(&state).await?,
     }))
+}
+
+fn frequencies() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&subscribe::FREQUENCIES)
 }

@@ -4,8 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -16,11 +19,10 @@ use serde::Deserialize;
 use super::digest::{self, Archived, Item, Run};
 use super::subscribe::{self, Subscriber};
 use super::topics::Topic;
-use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, render};
 
 pub fn routes() -> Routes {
@@ -35,16 +37,6 @@ pub fn routes() -> Routes {
         .get("/exchange/digests", archive_page)
         .get("/exchange/digests/{id}", digest_page)
         .get("/admin/exchange/digests", runs_page)
-}
-
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "confirmed" => {
-            "Your subscription is confirmed. Your first digest comes with the next new items on your topics."
-        }
-        "saved" => "Your choices are saved.",
-        _ => return None,
-    })
 }
 
 /// Form values: the fields and the chosen topics (a checkbox list).
@@ -225,7 +217,7 @@ async fn manage_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(token): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let sub = subscriber(&state, &token).await?;
     let form = Choices::new(&state, sub.topics.clone(), sub.frequency.clone());
@@ -248,7 +240,11 @@ async fn manage_submit(
         }
         Ok((topics, frequency)) => {
             subscribe::change(&state, &visitor.ip, &sub, &topics, &frequency).await?;
-            Ok(Redirect::to(&format!("/exchange/subscription/{token}?done=saved")).into_response())
+            Ok(Redirect::to(&format!(
+                "/exchange/subscription/{token}?done={done}",
+                done = Done::SubscriptionSaved
+            ))
+            .into_response())
         }
     }
 }
@@ -261,7 +257,11 @@ async fn confirm(
 ) -> Result<Response, AppError> {
     let sub = subscriber(&state, &token).await?;
     subscribe::activate(&state, &visitor.ip, &sub).await?;
-    Ok(Redirect::to(&format!("/exchange/subscription/{token}?done=confirmed")).into_response())
+    Ok(Redirect::to(&format!(
+        "/exchange/subscription/{token}?done={done}",
+        done = Done::SubscriptionConfirmed
+    ))
+    .into_response())
 }
 
 #[derive(Template)]
@@ -418,13 +418,7 @@ async fn runs_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(
-        &state,
-        &visitor,
-        "/admin/exchange/digests",
-        Action::ManageExchange,
-    )
-    .await?;
+    guard::page(&state, &visitor, Action::ManageExchange).await?;
     let page = RunsPage {
         chrome: Chrome::new(&visitor, "Exchange digests", "/admin/exchange/digests"),
         runs: digest::runs(&state, 50).await?,

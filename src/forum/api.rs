@@ -11,12 +11,12 @@ use utoipa_axum::routes;
 
 use super::service::{self, SearchHit, ThreadModeration};
 use super::store::{self, Category, Flag, Post, Thread, Version};
-use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
@@ -305,6 +305,7 @@ async fn put_thread_watch(
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ThreadModerationRequest {
     /// lock, unlock, hide, unhide or move.
+    #[schema(schema_with = thread_actions)]
     pub action: String,
     /// Needed to hide.
     #[serde(default)]
@@ -396,6 +397,7 @@ async fn get_history(
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FlagRequest {
     /// What is wrong with the post, up to 500 characters.
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 
@@ -424,6 +426,7 @@ async fn post_flag(
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct PostModerationRequest {
     /// hide or unhide.
+    #[schema(schema_with = post_actions)]
     pub action: String,
     /// Needed to hide.
     #[serde(default)]
@@ -527,4 +530,14 @@ async fn get_search(
     Ok(Json(
         service::search(&state, &api.user, &program, &q.q).await?,
     ))
+}
+
+/// What a moderator can do to a thread (as `ThreadModeration::parse` takes it).
+fn thread_actions() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&["lock", "unlock", "hide", "unhide", "move"])
+}
+
+/// What a moderator can do to a post.
+fn post_actions() -> utoipa::openapi::schema::Object {
+    crate::web::api::one_of(&["hide", "unhide"])
 }

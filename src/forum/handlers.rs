@@ -5,8 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -16,12 +19,11 @@ use serde::Deserialize;
 
 use super::service::{self, ThreadModeration};
 use super::store::{self, Category, Post, Thread, Version};
-use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -75,19 +77,6 @@ pub fn routes() -> Routes {
         )
 }
 
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    match done {
-        "posted" => Some("Your post is up."),
-        "edited" => Some("Your post is changed. The earlier version is kept in its history."),
-        "flagged" => Some("Thank you. A moderator will look at the post."),
-        "watching" => Some("You are watching. You will get an email for each new post."),
-        "unwatched" => Some("You stopped watching. No more emails about it."),
-        "moderated" => Some("Done. The change is in the audit log."),
-        "resolved" => Some("The flag is resolved."),
-        _ => None,
-    }
-}
-
 fn when(program: &Program, ms: i64) -> String {
     crate::time::format_in_zone(ms, &program.time_zone)
 }
@@ -101,13 +90,11 @@ async fn forum_of(
     state: &AppState,
     visitor: &Visitor,
     slug: &str,
-    path: &str,
 ) -> Result<(CurrentUser, Program), AppError> {
     let program = crate::program::load(state, slug).await?;
     let user = guard::page(
         state,
         visitor,
-        path,
         Action::ViewForum {
             program_id: program.id,
         },
@@ -129,7 +116,7 @@ async fn forums(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user("/forum")?.clone();
+    let user = visitor.require_user()?.clone();
     let programs = service::my_forums(&state, &user).await?;
     let chrome = Chrome::new(&visitor, "Forum", "/forum");
     Ok(render(ForumsPage { chrome, programs })?.into_response())
@@ -249,8 +236,7 @@ async fn program_forum(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let path = base(&slug);
-    let (user, program) = forum_of(&state, &visitor, &slug, &path).await?;
+    let (user, program) = forum_of(&state, &visitor, &slug).await?;
     let categories = service::readable_categories(&state, &user, &program).await?;
     let moderates = categories.iter().any(|c| service::moderates(&user, c));
     let chrome = Chrome::new(&visitor, format!("Forum: {}", program.name), "/forum");
@@ -292,8 +278,7 @@ async fn search(
     Path(slug): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/search", base(&slug));
-    let (user, program) = forum_of(&state, &visitor, &slug, &path).await?;
+    let (user, program) = forum_of(&state, &visitor, &slug).await?;
     let hits = service::search(&state, &user, &program, &query.q).await?;
     let chrome = Chrome::new(
         &visitor,
@@ -344,11 +329,10 @@ async fn readable_category(
     visitor: &Visitor,
     slug: &str,
     id: i64,
-    path: &str,
 ) -> Result<(CurrentUser, Program, Category), AppError> {
     let program = crate::program::load(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, path, service::view_action(&category)).await?;
+    let user = guard::page(state, visitor, service::view_action(&category)).await?;
     Ok((user, program, category))
 }
 
@@ -358,8 +342,7 @@ async fn category(
     Path((slug, id)): Path<(String, i64)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/categories/{id}", base(&slug));
-    let (user, program, category) = readable_category(&state, &visitor, &slug, id, &path).await?;
+    let (user, program, category) = readable_category(&state, &visitor, &slug, id).await?;
     let with_hidden = service::moderates(&user, &category);
     let total = store::thread_count(&state.db.pool, id, with_hidden).await?;
     let pages = ((total + super::THREADS_PER_PAGE - 1) / super::THREADS_PER_PAGE).max(1);
@@ -403,10 +386,10 @@ async fn watch_category(
     CsrfForm(form): CsrfForm<WatchForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/categories/{id}", base(&slug));
-    let (user, _, _) = readable_category(&state, &visitor, &slug, id, &path).await?;
+    let (user, _, _) = readable_category(&state, &visitor, &slug, id).await?;
     let on = form.watch == "on";
     service::watch(&state, &user, &visitor.ip, "category", id, on).await?;
-    let done = if on { "watching" } else { "unwatched" };
+    let done = if on { Done::Watching } else { Done::Unwatched };
     Ok(Redirect::to(&format!("{path}?done={done}")).into_response())
 }
 
@@ -549,11 +532,10 @@ async fn may_post_in(
     visitor: &Visitor,
     slug: &str,
     id: i64,
-    path: &str,
 ) -> Result<(CurrentUser, Program, Category), AppError> {
     let program = crate::program::load(state, slug).await?;
     let category = service::category_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, path, service::post_action(&category, false)).await?;
+    let user = guard::page(state, visitor, service::post_action(&category, false)).await?;
     Ok((user, program, category))
 }
 
@@ -562,8 +544,7 @@ async fn new_thread(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/categories/{id}/new", base(&slug));
-    let (_, program, category) = may_post_in(&state, &visitor, &slug, id, &path).await?;
+    let (_, program, category) = may_post_in(&state, &visitor, &slug, id).await?;
     let page = new_thread_page(&visitor, &program, &category, &ThreadForm::default());
     Ok(render(page)?.into_response())
 }
@@ -574,8 +555,7 @@ async fn create_thread(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/categories/{id}", base(&slug));
-    let (user, program, category) = may_post_in(&state, &visitor, &slug, id, &path).await?;
+    let (user, program, category) = may_post_in(&state, &visitor, &slug, id).await?;
     match service::create_thread(
         &state,
         &user,
@@ -588,8 +568,9 @@ async fn create_thread(
     .await
     {
         Ok((thread, _)) => Ok(Redirect::to(&format!(
-            "{}/threads/{thread}?done=posted",
-            base(&slug)
+            "{}/threads/{thread}?done={done}",
+            base(&slug),
+            done = Done::Posted
         ))
         .into_response()),
         Err(r) => with_errors(new_thread_page(&visitor, &program, &category, &form), r),
@@ -637,11 +618,10 @@ async fn readable_thread(
     visitor: &Visitor,
     slug: &str,
     id: i64,
-    path: &str,
 ) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
     let program = crate::program::load(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, path, service::view_action(&category)).await?;
+    let user = guard::page(state, visitor, service::view_action(&category)).await?;
     Ok((user, program, thread, category))
 }
 
@@ -682,11 +662,9 @@ async fn thread(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/threads/{id}", base(&slug));
-    let (user, program, thread, category) =
-        readable_thread(&state, &visitor, &slug, id, &path).await?;
+    let (user, program, thread, category) = readable_thread(&state, &visitor, &slug, id).await?;
     let page = thread_page(
         &state,
         &visitor,
@@ -719,7 +697,6 @@ async fn reply(
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         service::post_action(&category, thread.locked != 0),
     )
     .await?;
@@ -734,7 +711,11 @@ async fn reply(
     )
     .await
     {
-        Ok(post) => Ok(Redirect::to(&format!("{path}?done=posted#post-{post}")).into_response()),
+        Ok(post) => Ok(Redirect::to(&format!(
+            "{path}?done={done}#post-{post}",
+            done = Done::Posted
+        ))
+        .into_response()),
         Err(Refusal::Invalid(problems)) => {
             let message = problems.into_iter().map(|(_, m)| m).next();
             let page = thread_page(
@@ -761,10 +742,10 @@ async fn watch_thread(
     CsrfForm(form): CsrfForm<WatchForm>,
 ) -> Result<Response, AppError> {
     let path = format!("{}/threads/{id}", base(&slug));
-    let (user, _, _, _) = readable_thread(&state, &visitor, &slug, id, &path).await?;
+    let (user, _, _, _) = readable_thread(&state, &visitor, &slug, id).await?;
     let on = form.watch == "on";
     service::watch(&state, &user, &visitor.ip, "thread", id, on).await?;
-    let done = if on { "watching" } else { "unwatched" };
+    let done = if on { Done::Watching } else { Done::Unwatched };
     Ok(Redirect::to(&format!("{path}?done={done}#watch")).into_response())
 }
 
@@ -785,11 +766,10 @@ async fn moderated_thread(
     visitor: &Visitor,
     slug: &str,
     id: i64,
-    path: &str,
 ) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
     let program = crate::program::load(state, slug).await?;
     let (thread, category) = service::thread_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, path, service::moderate_action(&category)).await?;
+    let user = guard::page(state, visitor, service::moderate_action(&category)).await?;
     Ok((user, program, thread, category))
 }
 
@@ -867,8 +847,7 @@ async fn moderate_thread_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/threads/{id}/moderate", base(&slug));
-    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id, &path).await?;
+    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id).await?;
     let page = moderate_thread_page(
         &state,
         &visitor,
@@ -887,8 +866,7 @@ async fn moderate_thread(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ModerateThreadForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/threads/{id}/moderate", base(&slug));
-    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id, &path).await?;
+    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id).await?;
     let result = match ThreadModeration::parse(
         &form.action,
         &form.reason,
@@ -898,9 +876,12 @@ async fn moderate_thread(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("{}/threads/{id}?done=moderated", base(&slug))).into_response(),
-        ),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{}/threads/{id}?done={done}",
+            base(&slug),
+            done = Done::Moderated
+        ))
+        .into_response()),
         Err(r) => with_errors(
             moderate_thread_page(&state, &visitor, &user, &program, &thread, &form).await?,
             r,
@@ -915,13 +896,12 @@ async fn post_for(
     visitor: &Visitor,
     slug: &str,
     id: i64,
-    path: &str,
     action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
 ) -> Result<(CurrentUser, Program, Post, Thread, Category), AppError> {
     let program = crate::program::load(state, slug).await?;
     let (post, thread, category) = service::post_in(state, &program, id).await?;
-    let user = visitor.require_user(path)?.clone();
-    guard::page(state, visitor, path, action(&user, &category, &post)).await?;
+    let user = visitor.require_user()?.clone();
+    guard::page(state, visitor, action(&user, &category, &post)).await?;
     Ok((user, program, post, thread, category))
 }
 
@@ -949,8 +929,7 @@ async fn edit_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/edit", base(&slug));
-    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, &path, |u, c, p| {
+    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, |u, c, p| {
         service::edit_action(c, u, p)
     })
     .await?;
@@ -964,9 +943,8 @@ async fn edit(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}", base(&slug));
     let (user, program, post, thread, category) =
-        post_for(&state, &visitor, &slug, id, &path, |u, c, p| {
+        post_for(&state, &visitor, &slug, id, |u, c, p| {
             service::edit_action(c, u, p)
         })
         .await?;
@@ -983,9 +961,10 @@ async fn edit(
     .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done=edited#post-{id}",
+            "{}/threads/{}?done={done}#post-{id}",
             base(&slug),
-            post.thread_id
+            post.thread_id,
+            done = Done::Edited
         ))
         .into_response()),
         Err(r) => with_errors(edit_page(&visitor, &program, &post, form.body), r),
@@ -1014,9 +993,8 @@ async fn history(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/history", base(&slug));
     let (user, program, post, thread, category) =
-        post_for(&state, &visitor, &slug, id, &path, |_, c, _| {
+        post_for(&state, &visitor, &slug, id, |_, c, _| {
             service::view_action(c)
         })
         .await?;
@@ -1079,12 +1057,10 @@ async fn flag_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/flag", base(&slug));
-    let (user, program, post, _, category) =
-        post_for(&state, &visitor, &slug, id, &path, |_, c, _| {
-            service::view_action(c)
-        })
-        .await?;
+    let (user, program, post, _, category) = post_for(&state, &visitor, &slug, id, |_, c, _| {
+        service::view_action(c)
+    })
+    .await?;
     let post = service::shown(&user, &category, post);
     Ok(render(flag_page(&visitor, &program, &post, String::new()))?.into_response())
 }
@@ -1095,17 +1071,16 @@ async fn flag(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/flag", base(&slug));
-    let (user, program, post, _, category) =
-        post_for(&state, &visitor, &slug, id, &path, |_, c, _| {
-            service::view_action(c)
-        })
-        .await?;
+    let (user, program, post, _, category) = post_for(&state, &visitor, &slug, id, |_, c, _| {
+        service::view_action(c)
+    })
+    .await?;
     match service::flag(&state, &user, &visitor.ip, &post, &form.reason).await {
         Ok(_) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done=flagged#post-{id}",
+            "{}/threads/{}?done={done}#post-{id}",
             base(&slug),
-            post.thread_id
+            post.thread_id,
+            done = Done::Flagged
         ))
         .into_response()),
         Err(r) => {
@@ -1161,8 +1136,7 @@ async fn moderate_post_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/moderate", base(&slug));
-    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, &path, |_, c, _| {
+    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, |_, c, _| {
         service::moderate_action(c)
     })
     .await?;
@@ -1181,8 +1155,7 @@ async fn moderate_post(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/posts/{id}/moderate", base(&slug));
-    let (user, program, post, _, _) = post_for(&state, &visitor, &slug, id, &path, |_, c, _| {
+    let (user, program, post, _, _) = post_for(&state, &visitor, &slug, id, |_, c, _| {
         service::moderate_action(c)
     })
     .await?;
@@ -1197,9 +1170,10 @@ async fn moderate_post(
     .await
     {
         Ok(()) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done=moderated#post-{id}",
+            "{}/threads/{}?done={done}#post-{id}",
             base(&slug),
-            post.thread_id
+            post.thread_id,
+            done = Done::Moderated
         ))
         .into_response()),
         Err(r) => with_errors(moderate_post_page(&visitor, &program, &post, &form), r),
@@ -1238,14 +1212,12 @@ async fn flags(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/flags", base(&slug));
     let program = crate::program::load(&state, &slug).await?;
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ModerateForum {
             program_id: program.id,
             private_to: None,
@@ -1280,15 +1252,19 @@ async fn resolve_flag(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ResolveForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/flags/{id}/resolve", base(&slug));
     let program = crate::program::load(&state, &slug).await?;
     let flag = store::flag(&state.db.pool, id)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
     let category = service::category_in(&state, &program, flag.category_id).await?;
-    let user = guard::page(&state, &visitor, &path, service::moderate_action(&category)).await?;
+    let user = guard::page(&state, &visitor, service::moderate_action(&category)).await?;
     match service::resolve_flag(&state, &user, &visitor.ip, &flag, &form.resolution).await {
-        Ok(()) => Ok(Redirect::to(&format!("{}/flags?done=resolved", base(&slug))).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "{}/flags?done={done}",
+            base(&slug),
+            done = Done::FlagResolved
+        ))
+        .into_response()),
         Err(Refusal::Invalid(problems)) => {
             let flags = service::open_flags(&state, &user, &program).await?;
             let mut errors = BTreeMap::new();

@@ -8,12 +8,12 @@ use askama::Template;
 
 use super::store::{self, Category, Person, Post, Thread};
 use super::{WatchRef, WatchTarget};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::auth::policy::{self, Action};
 use crate::mail::Email;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{CrosswalkRow, Framework};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
+use crate::state::AppState;
 use crate::web::ApiError;
 
 pub fn router() -> OpenApiRouter<AppState> {

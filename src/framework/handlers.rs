@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::response::Html;
 
 use super::{CrosswalkRow, Framework, GlossaryTerm};
-use crate::app::{AppState, Routes};
 use crate::auth::session::Visitor;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, render};
 
 pub fn routes() -> Routes {

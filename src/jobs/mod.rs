@@ -3,21 +3,18 @@
 //! (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: one atomic
 //! `UPDATE ... RETURNING`, SQLite having a single writer). A claimed job is
 //! leased: if its process dies, the lease runs out and another takes it.
+//! What each kind of job does is in `run`.
 
-use std::time::Duration;
+pub mod run;
 
-use futures::StreamExt;
+use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
-use tokio::sync::watch;
 
-use crate::app::AppState;
 use crate::db::Backend;
 use crate::time::now_ms;
 
 /// How long a claimed job is reserved for its worker.
 pub const LEASE_MS: i64 = 5 * 60_000;
-const BATCH: i64 = 16;
-const CONCURRENCY: usize = 8;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ClaimedJob {
@@ -28,17 +25,60 @@ pub struct ClaimedJob {
     pub max_attempts: i64,
 }
 
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    kind: &str,
-    payload: &serde_json::Value,
-    run_at: i64,
-) -> sqlx::Result<i64> {
+/// Every kind of background job, with what it needs. A job is stored as
+/// its kind and a JSON payload (the fields here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload")]
+pub enum Job {
+    /// Send one email of the outbox.
+    #[serde(rename = "send_email")]
+    SendEmail { outbox_id: i64 },
+    /// Build the next chunk (this many subscribers) of the first unbuilt
+    /// Exchange digest run.
+    #[serde(rename = "exchange_digest_build")]
+    BuildDigest { chunk: i64 },
+    /// Send a batch of built digest emails.
+    #[serde(rename = "exchange_digest_send")]
+    SendDigest { outbox_ids: Vec<i64> },
+}
+
+impl Job {
+    pub const SEND_EMAIL: &'static str = "send_email";
+    pub const BUILD_DIGEST: &'static str = "exchange_digest_build";
+    pub const SEND_DIGEST: &'static str = "exchange_digest_send";
+
+    /// The kind as stored in the `jobs` table.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::SendEmail { .. } => Job::SEND_EMAIL,
+            Job::BuildDigest { .. } => Job::BUILD_DIGEST,
+            Job::SendDigest { .. } => Job::SEND_DIGEST,
+        }
+    }
+
+    /// The payload as stored in the `jobs` table.
+    pub fn payload(&self) -> String {
+        let mut tagged = serde_json::to_value(self).expect("a job is plain data");
+        tagged["payload"].take().to_string()
+    }
+
+    /// A stored job read back; an unknown kind or a payload that does not
+    /// fit its kind is an error (the job fails and is retried, then kept
+    /// as failed for someone to look at).
+    pub fn parse(kind: &str, payload: &str) -> anyhow::Result<Job> {
+        let payload: serde_json::Value = serde_json::from_str(payload)?;
+        serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
+            .map_err(|e| anyhow::anyhow!("job {kind}: {e}"))
+    }
+}
+
+/// Queues `job` in the caller's transaction, to run from `run_at`.
+pub async fn enqueue(conn: &mut AnyConnection, job: &Job, run_at: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO jobs (kind, payload, status, run_at, created_at) VALUES ($1, $2, 'queued', $3, $4) RETURNING id",
     )
-    .bind(kind)
-    .bind(payload.to_string())
+    .bind(job.kind())
+    .bind(job.payload())
     .bind(run_at)
     .bind(now_ms())
     .fetch_one(conn)
@@ -115,105 +155,6 @@ pub async fn fail(
     .map(|_| ())
 }
 
-/// Runs one claimed job (without recording its result).
-pub async fn run_one(state: &AppState, job: &ClaimedJob) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        crate::mail::SEND_EMAIL_JOB => {
-            let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-            let id = payload["outbox_id"]
-                .as_i64()
-                .ok_or_else(|| anyhow::anyhow!("payload has no outbox_id"))?;
-            state.mailer.deliver(&state.db, id).await
-        }
-        crate::exchange::digest::SEND_JOB => {
-            crate::exchange::digest::run_job(state, &job.payload).await
-        }
-        crate::exchange::digest::BUILD_JOB => {
-            crate::exchange::digest::build_slice(state, &job.payload).await
-        }
-        other => anyhow::bail!("unknown job kind {other}"),
-    }
-}
-
-/// Claims and runs due jobs until there are none; returns how many ran.
-pub async fn run_due(state: &AppState, worker: &str) -> anyhow::Result<usize> {
-    let mut total = 0;
-    loop {
-        let jobs = claim(&state.db, worker, now_ms(), BATCH).await?;
-        if jobs.is_empty() {
-            return Ok(total);
-        }
-        total += jobs.len();
-        futures::stream::iter(jobs)
-            .for_each_concurrent(CONCURRENCY, |job| async move {
-                let result = run_one(state, &job).await;
-                let stored = match &result {
-                    Ok(()) => complete(&state.db, job.id, worker).await,
-                    Err(e) => {
-                        tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = format!("{e:#}"), "job failed");
-                        fail(&state.db, &job, worker, &format!("{e:#}")).await
-                    }
-                };
-                if let Err(e) = stored {
-                    tracing::error!(job = job.id, error = %e, "could not record job result");
-                }
-            })
-            .await;
-    }
-}
-
-/// The background loop of `waymark serve`.
-pub async fn worker_loop(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    let worker = format!(
-        "{}-{}",
-        std::process::id(),
-        crate::web::request_id::new_id()
-    );
-    let poll = Duration::from_millis(state.config.job_poll_ms);
-    tracing::info!(worker = %worker, "job runner started");
-    let mut last_sweep: Option<std::time::Instant> = None;
-    let mut last_hourly: Option<std::time::Instant> = None;
-    loop {
-        // Unused accounts: warned, then turned off; once an hour is plenty
-        // for a rule counted in days.
-        if last_hourly.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
-            last_hourly = Some(std::time::Instant::now());
-            if let Err(e) = crate::auth::standing::sweep(&state, now_ms()).await {
-                tracing::error!(error = format!("{e:#}"), "unused accounts");
-            }
-        }
-        // Activity reminders and overdue notes: at most once a minute;
-        // each is sent once however many processes sweep.
-        if last_sweep.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
-            last_sweep = Some(std::time::Instant::now());
-            if let Err(e) = crate::activity::reminders::sweep(&state, now_ms()).await {
-                tracing::error!(error = format!("{e:#}"), "activity reminders");
-            }
-            // Exchange digests: the due runs are made once (a UNIQUE insert)
-            // and built a chunk per job, between the other jobs.
-            if let Err(e) = crate::exchange::digest::sweep(&state, now_ms()).await {
-                tracing::error!(error = format!("{e:#}"), "exchange digests");
-            }
-            if let Err(e) = crate::exchange::search::prune_changes(
-                &state.db,
-                crate::exchange::search::CHANGES_KEPT,
-            )
-            .await
-            {
-                tracing::error!(error = format!("{e:#}"), "exchange library changes");
-            }
-        }
-        if let Err(e) = run_due(&state, &worker).await {
-            tracing::error!(error = format!("{e:#}"), "job runner");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(poll) => {}
-            _ = shutdown.changed() => break,
-        }
-    }
-    tracing::info!(worker = %worker, "job runner stopped");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +166,29 @@ mod tests {
         assert_eq!(backoff_ms(3), 40_000);
         assert_eq!(backoff_ms(12), 3_600_000);
         assert_eq!(backoff_ms(0), 10_000);
+    }
+
+    #[test]
+    fn a_job_is_stored_as_its_kind_and_payload_and_read_back_the_same() {
+        for job in [
+            Job::SendEmail { outbox_id: 7 },
+            Job::BuildDigest { chunk: 500 },
+            Job::SendDigest {
+                outbox_ids: vec![1, 2, 3],
+            },
+        ] {
+            assert_eq!(Job::parse(job.kind(), &job.payload()).unwrap(), job);
+        }
+        assert_eq!(
+            Job::SendEmail { outbox_id: 7 }.payload(),
+            r#"{"outbox_id":7}"#
+        );
+    }
+
+    #[test]
+    fn an_unknown_kind_or_a_payload_that_does_not_fit_is_an_error() {
+        assert!(Job::parse("make_coffee", "{}").is_err());
+        assert!(Job::parse(Job::SEND_EMAIL, r#"{"outbox":1}"#).is_err());
+        assert!(Job::parse(Job::SEND_EMAIL, "not json").is_err());
     }
 }

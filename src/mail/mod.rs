@@ -28,8 +28,6 @@ pub struct Email {
     pub headers: Vec<(String, String)>,
 }
 
-pub const SEND_EMAIL_JOB: &str = "send_email";
-
 /// Writes the email to the outbox and queues its delivery, in the caller's
 /// transaction: if the change that causes the email rolls back, so does
 /// the email.
@@ -48,13 +46,7 @@ pub async fn enqueue(conn: &mut AnyConnection, email: &Email) -> sqlx::Result<i6
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    crate::jobs::enqueue(
-        conn,
-        SEND_EMAIL_JOB,
-        &serde_json::json!({ "outbox_id": id }),
-        now,
-    )
-    .await?;
+    crate::jobs::enqueue(conn, &crate::jobs::Job::SendEmail { outbox_id: id }, now).await?;
     Ok(id)
 }
 

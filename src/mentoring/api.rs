@@ -10,10 +10,10 @@ use utoipa_axum::routes;
 
 use super::Proposal;
 use super::service::{self, ConfirmedGroup};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::{self, Action};
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 

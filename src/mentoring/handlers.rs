@@ -4,8 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -14,22 +17,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Proposal;
 use super::service::{self, Cohort, ConfirmedGroup};
-use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
     Routes::new()
         .get("/programs/{slug}/peers", page)
         .post("/programs/{slug}/peers", confirm)
-}
-
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    (done == "peers-confirmed").then_some("The peer-mentoring groups are confirmed.")
 }
 
 /// One state in the form: its code, name and chosen group (0: none).
@@ -97,14 +95,12 @@ async fn load(
     visitor: &Visitor,
     slug: &str,
 ) -> Result<(CurrentUser, Program, bool), AppError> {
-    let path = format!("/programs/{slug}/peers");
     let program = crate::program::store::find_by_slug(&state.db.pool, slug)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
     let user = guard::page(
         state,
         visitor,
-        &path,
         Action::ViewPeerGroups {
             program_id: program.id,
         },
@@ -190,7 +186,7 @@ async fn page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let (user, program, manages) = load(&state, &visitor, &slug).await?;
     let cohort = service::cohort(&state, &program)
@@ -224,7 +220,6 @@ async fn confirm(
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ManagePeerGroups {
             program_id: program.id,
         },
@@ -260,7 +255,11 @@ async fn confirm(
     if errors.is_empty() {
         match service::confirm(&state, &user, &visitor.ip, &program, &groups).await {
             Ok(_) => {
-                return Ok(Redirect::to(&format!("{path}?done=peers-confirmed")).into_response());
+                return Ok(Redirect::to(&format!(
+                    "{path}?done={done}",
+                    done = Done::PeersConfirmed
+                ))
+                .into_response());
             }
             Err(Refusal::Invalid(problems)) => {
                 for (field, message) in problems {

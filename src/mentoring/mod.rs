@@ -24,7 +24,6 @@
 //! Everything in this file is a plain function on plain types.
 
 pub mod api;
-pub mod demo;
 pub mod handlers;
 pub mod service;
 pub mod store;

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{Assessed, Member, Proposal, StateInput, check_groups, propose, reason, store};
-use crate::app::AppState;
 use crate::assessment::{element_scores, ranked_priorities, service as assessment, store as snaps};
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -87,7 +87,7 @@ pub async fn cohort_as_of(
         .map(|(code, name)| {
             let assessed = latest.get(&code).map(|id| {
                 let empty = BTreeMap::new();
-                let frozen = assessment::frozen(
+                let frozen = crate::assessment::instrument::frozen(
                     &instrument,
                     ratings.get(id).map(|r| r.as_ref()).unwrap_or(&empty),
                 );

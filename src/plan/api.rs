@@ -17,10 +17,10 @@ use super::service::{
     self, GoalInput, MilestoneInput, PlanView, Scope, StatusInput, StepInput, Suggestion,
     UpdateInput,
 };
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 

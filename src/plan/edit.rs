@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::web::Done;
 use crate::web::Path;
 use askama::Template;
 use axum::Extension;
@@ -15,9 +16,9 @@ use serde::Deserialize;
 use super::StepStatus;
 use super::handlers::{back_to_plan, base, ctx, edit, field, goal_input, opt, step_input};
 use super::service::{self, Scope};
-use crate::app::{AppState, Routes};
 use crate::assessment::instrument::ElementGroup;
 use crate::auth::session::Visitor;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -134,8 +135,7 @@ async fn goal_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/goals/{}/edit", p.slug, p.state, p.id);
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let (_, g) = service::goal_of(&state, &scope, p.id).await?;
     let values = HashMap::from([
         ("title".to_owned(), g.title.clone()),
@@ -164,14 +164,13 @@ async fn save_goal(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/goals/{}/edit", p.slug, p.state, p.id);
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let (_, g) = service::goal_of(&state, &scope, p.id).await?;
     let input = goal_input(&form);
     match service::change_goal(&state, &user, &visitor.ip, &scope, p.id, &input).await {
         Ok(()) => Ok(back_to_plan(
             &scope,
-            "goal-saved",
+            Done::GoalSaved,
             &format!("goal-{}", p.id),
         )),
         Err(Refusal::Invalid(errors)) => {
@@ -197,8 +196,7 @@ async fn step_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/steps/{}/edit", p.slug, p.state, p.id);
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let (_, s) = service::step_of(&state, &scope, p.id).await?;
     let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let values = HashMap::from([
@@ -226,8 +224,7 @@ async fn save_step(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/steps/{}/edit", p.slug, p.state, p.id);
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     service::step_of(&state, &scope, p.id).await?;
     let result = match step_input(&form) {
         Ok(input) => service::change_step(&state, &user, &visitor.ip, &scope, p.id, &input).await,
@@ -236,7 +233,7 @@ async fn save_step(
     match result {
         Ok(()) => Ok(back_to_plan(
             &scope,
-            "step-saved",
+            Done::StepSaved,
             &format!("step-{}", p.id),
         )),
         Err(Refusal::Invalid(errors)) => {
@@ -262,11 +259,7 @@ async fn milestone_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/milestones/{}/edit",
-        p.slug, p.state, p.id
-    );
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let (_, m) = service::milestone_of(&state, &scope, p.id).await?;
     let values = HashMap::from([
         ("target_on".to_owned(), m.target_on),
@@ -290,11 +283,7 @@ async fn save_milestone(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/milestones/{}/edit",
-        p.slug, p.state, p.id
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let (_, m) = service::milestone_of(&state, &scope, p.id).await?;
     let target = field(&form, "target_on");
     let reached = opt(&form, "reached_on");
@@ -303,7 +292,7 @@ async fn save_milestone(
     {
         Ok(()) => Ok(back_to_plan(
             &scope,
-            "milestone-saved",
+            Done::MilestoneSaved,
             &format!("milestone-{}", p.id),
         )),
         Err(Refusal::Invalid(errors)) => {

@@ -6,8 +6,11 @@
 
 use std::collections::HashMap;
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -20,12 +23,11 @@ use super::service::{
     UpdateInput,
 };
 use super::{StepStatus, long_date, month_label};
-use crate::app::{AppState, Routes};
 use crate::assessment::instrument::ElementGroup;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
-use crate::web::Done;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -70,25 +72,6 @@ pub fn routes() -> Routes {
             "/programs/{slug}/plans/{state}/goals/{goal}/updates",
             add_update,
         )
-        .merge(super::edit::routes())
-}
-
-/// Confirmations after a change to the plan (`?done=`).
-pub(crate) fn notice(done: &str) -> Option<&'static str> {
-    Some(match done {
-        "goal-added" => "The goal is added to the plan.",
-        "goal-removed" => "The goal is removed, with its steps, milestones and updates.",
-        "step-added" => "The step is added.",
-        "status-saved" => "The step's status is saved.",
-        "step-removed" => "The step is removed.",
-        "milestone-added" => "The milestone is added.",
-        "milestone-saved" => "The milestone is saved.",
-        "goal-saved" => "The goal is saved.",
-        "step-saved" => "The step is saved.",
-        "milestone-removed" => "The milestone is removed.",
-        "update-added" => "The progress update is added.",
-        other => return crate::web::notice::common(other),
-    })
 }
 
 #[derive(Deserialize)]
@@ -187,17 +170,10 @@ pub(super) async fn ctx(
     state: &AppState,
     visitor: &Visitor,
     (slug, code): (&str, &str),
-    path: &str,
     action: fn(i64, String) -> Action,
 ) -> Result<(CurrentUser, Scope), AppError> {
     let (detail, code) = scope(state, slug, code).await?.ok_or(AppError::NOT_FOUND)?;
-    let user = guard::page(
-        state,
-        visitor,
-        path,
-        action(detail.program.id, code.clone()),
-    )
-    .await?;
+    let user = guard::page(state, visitor, action(detail.program.id, code.clone())).await?;
     let scope = finish_scope(state, detail, code).await?;
     Ok((user, scope))
 }
@@ -360,10 +336,9 @@ async fn plan_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}", p.slug, p.state);
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, view).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
     let page = plan_view(
         &state,
         &visitor,
@@ -384,7 +359,7 @@ async fn after<T>(
     (user, scope): (CurrentUser, Scope),
     result: Result<T, Refusal>,
     (form, values): (String, HashMap<String, String>),
-    (done, anchor): (&str, String),
+    (done, anchor): (Done, String),
 ) -> Result<Response, AppError> {
     match result {
         Ok(_) => Ok(back_to_plan(&scope, done, &anchor)),
@@ -402,7 +377,7 @@ async fn after<T>(
 }
 
 /// Back to the plan, at `anchor`, with the confirmation `done`.
-pub(super) fn back_to_plan(scope: &Scope, done: &str, anchor: &str) -> Response {
+pub(super) fn back_to_plan(scope: &Scope, done: Done, anchor: &str) -> Response {
     Redirect::to(&format!("{}?done={done}#{anchor}", base(scope))).into_response()
 }
 
@@ -459,8 +434,7 @@ async fn add_goal(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/goals", p.slug, p.state);
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let input = goal_input(&form);
     let result = service::add_goal(&state, &user, &visitor.ip, &scope, &input).await;
     let anchor = match &result {
@@ -473,7 +447,7 @@ async fn add_goal(
         (user, scope),
         result,
         ("goal".into(), form),
-        ("goal-added", anchor),
+        (Done::GoalAdded, anchor),
     )
     .await
 }
@@ -484,11 +458,7 @@ async fn remove_goal(
     Path(p): Path<GoalPath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/goals/{}/delete",
-        p.slug, p.state, p.goal
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let result = service::remove_goal(&state, &user, &visitor.ip, &scope, p.goal).await;
     after(
         &state,
@@ -496,7 +466,7 @@ async fn remove_goal(
         (user, scope),
         result,
         (String::new(), HashMap::new()),
-        ("goal-removed", "goals".into()),
+        (Done::GoalRemoved, "goals".into()),
     )
     .await
 }
@@ -507,11 +477,7 @@ async fn add_step(
     Path(p): Path<GoalPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/goals/{}/steps",
-        p.slug, p.state, p.goal
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let result = match step_input(&form) {
         Ok(input) => service::add_step(&state, &user, &visitor.ip, &scope, p.goal, &input).await,
         Err(e) => Err(e),
@@ -522,7 +488,7 @@ async fn add_step(
         (user, scope),
         result,
         (format!("step-{}", p.goal), form),
-        ("step-added", format!("goal-{}", p.goal)),
+        (Done::StepAdded, format!("goal-{}", p.goal)),
     )
     .await
 }
@@ -533,11 +499,7 @@ async fn step_status(
     Path(p): Path<StepPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/steps/{}/status",
-        p.slug, p.state, p.step
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, update).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), update).await?;
     let input = StatusInput {
         status: field(&form, "status"),
     };
@@ -548,7 +510,7 @@ async fn step_status(
         (user, scope),
         result,
         (format!("status-{}", p.step), form),
-        ("status-saved", format!("step-{}", p.step)),
+        (Done::StatusSaved, format!("step-{}", p.step)),
     )
     .await
 }
@@ -559,11 +521,7 @@ async fn remove_step(
     Path(p): Path<StepPath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/steps/{}/delete",
-        p.slug, p.state, p.step
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let result = service::remove_step(&state, &user, &visitor.ip, &scope, p.step).await;
     after(
         &state,
@@ -571,7 +529,7 @@ async fn remove_step(
         (user, scope),
         result,
         (String::new(), HashMap::new()),
-        ("step-removed", "goals".into()),
+        (Done::StepRemoved, "goals".into()),
     )
     .await
 }
@@ -582,11 +540,7 @@ async fn add_milestone(
     Path(p): Path<GoalPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/goals/{}/milestones",
-        p.slug, p.state, p.goal
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let input = MilestoneInput {
         strategy_key: field(&form, "strategy_key"),
         target_on: field(&form, "target_on"),
@@ -599,7 +553,7 @@ async fn add_milestone(
         (user, scope),
         result,
         (format!("milestone-{}", p.goal), form),
-        ("milestone-added", format!("goal-{}-milestones", p.goal)),
+        (Done::MilestoneAdded, format!("goal-{}-milestones", p.goal)),
     )
     .await
 }
@@ -610,11 +564,7 @@ async fn mark_milestone(
     Path(p): Path<MilestonePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/milestones/{}/reached",
-        p.slug, p.state, p.milestone
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let reached = match field(&form, "reached").as_str() {
         "yes" => Ok(true),
         "no" => Ok(false),
@@ -633,7 +583,7 @@ async fn mark_milestone(
         (user, scope),
         result,
         (format!("reached-{}", p.milestone), form),
-        ("milestone-saved", format!("milestone-{}", p.milestone)),
+        (Done::MilestoneSaved, format!("milestone-{}", p.milestone)),
     )
     .await
 }
@@ -644,11 +594,7 @@ async fn remove_milestone(
     Path(p): Path<MilestonePath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/milestones/{}/delete",
-        p.slug, p.state, p.milestone
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
     let result = service::remove_milestone(&state, &user, &visitor.ip, &scope, p.milestone).await;
     after(
         &state,
@@ -656,7 +602,7 @@ async fn remove_milestone(
         (user, scope),
         result,
         (String::new(), HashMap::new()),
-        ("milestone-removed", "goals".into()),
+        (Done::MilestoneRemoved, "goals".into()),
     )
     .await
 }
@@ -667,11 +613,7 @@ async fn add_update(
     Path(p): Path<GoalPath>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/goals/{}/updates",
-        p.slug, p.state, p.goal
-    );
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, update).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), update).await?;
     let fields = form.fields;
     // A file input left empty still sends a part with no name and no bytes.
     let files: Vec<service::File> = form
@@ -695,7 +637,7 @@ async fn add_update(
         (user, scope),
         result,
         (format!("update-{}", p.goal), fields),
-        ("update-added", format!("goal-{}-updates", p.goal)),
+        (Done::UpdateAdded, format!("goal-{}-updates", p.goal)),
     )
     .await
 }
@@ -726,11 +668,7 @@ async fn download_evidence(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<EvidencePath>,
 ) -> Result<Response, AppError> {
-    let path = format!(
-        "/programs/{}/plans/{}/evidence/{}",
-        p.slug, p.state, p.evidence
-    );
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
     let (name, content_type, bytes) = service::evidence_file(&state, &scope, p.evidence).await?;
     Ok(attachment(&name, &content_type, bytes))
 }
@@ -753,8 +691,7 @@ async fn export_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/plan.xlsx", p.slug, p.state);
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
     Ok(xlsx_response(&state, &scope).await?)
 }
 
@@ -863,8 +800,7 @@ async fn timeline_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/plans/{}/timeline", p.slug, p.state);
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), &path, view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
     let plan = service::view(&state, &scope).await?;
     let months = months(&scope, &plan);
     let base = base(&scope);

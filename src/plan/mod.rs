@@ -6,7 +6,6 @@
 //! the months of the timeline, and the check of evidence files.
 
 pub mod api;
-pub mod demo;
 pub mod edit;
 pub mod evidence;
 pub mod export;

@@ -7,12 +7,12 @@ use super::store::{
     self, EvidenceRow, GoalFields, GoalRow, MilestoneRow, StepFields, StepRow, UpdateRow,
 };
 use super::{Month, Progress, StepStatus, evidence, parse_date};
-use crate::app::AppState;
 use crate::assessment::instrument::Instrument;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::db::Tx;
 use crate::program::store::{Program, ProgramDetail};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 
@@ -196,7 +196,7 @@ pub async fn suggestions(state: &AppState, scope: &Scope) -> Result<Vec<Suggesti
         return Ok(vec![]);
     };
     let ratings = assess::snapshot_ratings(pool, latest.id).await?;
-    let frozen = crate::assessment::service::frozen(&scope.instrument, &ratings);
+    let frozen = crate::assessment::instrument::frozen(&scope.instrument, &ratings);
     let ranked = crate::assessment::ranked_priorities(&scope.instrument.scale, &frozen);
     Ok(ranked
         .into_iter()
@@ -250,6 +250,7 @@ pub async fn activities(
 #[serde(default)]
 pub struct GoalInput {
     /// A short name for the goal; the element's name when left blank.
+    #[schema(min_length = 1)]
     pub title: String,
     pub description: String,
     /// The element's key in the program's framework, e.g. `partnerships`.
@@ -261,12 +262,15 @@ pub struct GoalInput {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct StepInput {
+    #[schema(min_length = 1)]
     pub text: String,
     /// A team member with an account, or the state's coach.
     pub owner_id: Option<i64>,
     /// YYYY-MM-DD on the program's clock.
+    #[schema(format = Date)]
     pub due_on: String,
     /// not_started (when blank), in_progress, done or blocked.
+    #[schema(value_type = super::StepStatus)]
     pub status: String,
     /// The activity where the step was agreed (one of the state's).
     pub activity_id: Option<i64>,
@@ -276,6 +280,7 @@ pub struct StepInput {
 #[serde(default)]
 pub struct StatusInput {
     /// not_started, in_progress, done or blocked.
+    #[schema(value_type = super::StepStatus)]
     pub status: String,
 }
 
@@ -285,18 +290,22 @@ pub struct MilestoneInput {
     /// A strategy of the goal's element.
     pub strategy_key: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date)]
     pub target_on: String,
     /// YYYY-MM-DD when reached; null or blank when not yet.
+    #[schema(format = Date)]
     pub reached_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UpdateInput {
+    #[schema(min_length = 1)]
     pub body: String,
     /// The step the update is about (a step of the same goal).
     pub step_id: Option<i64>,
     /// YYYY-MM-DD; today on the program's clock when blank. Not in the future.
+    #[schema(format = Date)]
     pub written_on: Option<String>,
 }
 

@@ -7,13 +7,13 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::create::{self, NewProgramRequest};
-use super::settings::{self, ProgramSettings};
+use super::create::NewProgramRequest;
+use super::settings::ProgramSettings;
 use super::store::{self, Jurisdiction, Program, ProgramDetail};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
+use crate::state::AppState;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -49,7 +49,7 @@ async fn create_program(
 ) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
     guard::api(&state, &api, Action::ManagePrograms).await?;
     let req = body.parse()?;
-    match create::create(
+    match crate::program::service::create_program(
         &state,
         (Some(api.user.id), api.user.email.clone()),
         &api.ip,
@@ -116,7 +116,7 @@ async fn update_program(
 ) -> Result<Json<ProgramDetail>, ApiError> {
     guard::api(&state, &api, Action::ManagePrograms).await?;
     let req = body.parse()?;
-    settings::save(
+    crate::program::service::save_settings(
         &state,
         (Some(api.user.id), api.user.email.clone()),
         &api.ip,

@@ -10,16 +10,20 @@ use super::template::{self, Template};
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewProgramRequest {
+    #[schema(min_length = 1)]
     pub name: String,
     /// Short name for addresses: lowercase letters, digits and dashes.
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")]
     pub slug: String,
     /// intensive or general.
     pub template: String,
     /// IANA time zone, e.g. America/New_York.
     pub time_zone: String,
     /// The application deadline's date, YYYY-MM-DD (the timeline follows its year).
+    #[schema(format = Date)]
     pub deadline_date: String,
     /// The deadline's time on the program's clock, HH:MM (24-hour).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
     pub deadline_time: String,
     pub sponsor: String,
     pub provider: String,
@@ -150,40 +154,6 @@ pub fn check(req: &NewProgramRequest) -> Result<ValidProgram, FieldErrors> {
         }),
         _ => Err(errors),
     }
-}
-
-/// Creates the program and its template parts in one transaction.
-/// Returns the slug, or the field errors (a taken slug among them).
-pub async fn create(
-    state: &crate::app::AppState,
-    actor: (Option<i64>, String),
-    ip: &str,
-    req: &NewProgramRequest,
-) -> Result<Result<String, FieldErrors>, sqlx::Error> {
-    let v = match check(req) {
-        Ok(v) => v,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let mut tx = state.db.begin().await?;
-    let id = match super::store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
-        Ok(id) => id,
-        Err(e) if crate::db::is_unique_violation(&e) => {
-            return Ok(Err(vec![(
-                "slug",
-                "Another program already uses this short name.".into(),
-            )]));
-        }
-        Err(e) => return Err(e),
-    };
-    crate::audit::write(
-        &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "create_program")
-            .record("program", id)
-            .detail(format!("{} from the {} template", v.slug, v.template.key)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(v.slug))
 }
 
 #[cfg(test)]

@@ -1,24 +1,25 @@
 //! The home page and the public list of programs.
 
 use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
-use crate::web::notice::common as notice;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use super::create::{self, NewProgramRequest};
+use super::create::NewProgramRequest;
 use super::settings::{self as program_settings, Current, ProgramSettings};
 use super::store::{self, Program, ProgramDetail};
 use super::{deadline, template};
-use crate::app::{AppState, Routes};
 use crate::auth::guard;
 use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, render};
 
 pub fn routes() -> Routes {
@@ -174,15 +175,13 @@ fn work_links(
 async fn home(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
     let chrome = Chrome::new(&visitor, "Home", "/").with_notice(notice(&done.done));
     let (work, queue, roles, programs) = match &visitor.user {
         Some(u) => {
-            let work = state
-                .kept_work
-                .for_person(&state, u, crate::time::now_ms())
-                .await?;
+            let work =
+                crate::work::service::kept_for_person(&state, u, crate::time::now_ms()).await?;
             (
                 work_links(u, &work.catalogue),
                 work.queue.to_vec(),
@@ -255,7 +254,7 @@ async fn program_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
     let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
         .await?
@@ -357,13 +356,7 @@ async fn new_program_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Html<String>, AppError> {
-    guard::page(
-        &state,
-        &visitor,
-        "/admin/programs/new",
-        Action::ManagePrograms,
-    )
-    .await?;
+    guard::page(&state, &visitor, Action::ManagePrograms).await?;
     let form = NewProgramRequest {
         template: "intensive".into(),
         time_zone: "America/New_York".into(),
@@ -378,11 +371,15 @@ async fn create_program(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<NewProgramRequest>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, "/admin/programs", Action::ManagePrograms).await?;
-    match create::create(&state, visitor.actor(), &visitor.ip, &form).await? {
-        Ok(slug) => {
-            Ok(Redirect::to(&format!("/programs/{slug}?done=program-created")).into_response())
-        }
+    guard::page(&state, &visitor, Action::ManagePrograms).await?;
+    match crate::program::service::create_program(&state, visitor.actor(), &visitor.ip, &form)
+        .await?
+    {
+        Ok(slug) => Ok(Redirect::to(&format!(
+            "/programs/{slug}?done={done}",
+            done = Done::ProgramCreated
+        ))
+        .into_response()),
         Err(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(new_program_view(&visitor, form, Errors::from(errors)))?,
@@ -698,8 +695,7 @@ async fn settings_page(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let path = format!("/programs/{slug}/settings");
-    guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
+    guard::page(&state, &visitor, Action::ManagePrograms).await?;
     let program = store::find_by_slug(&state.db.pool, &slug)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
@@ -721,18 +717,26 @@ async fn save_settings(
     Path(slug): Path<String>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/settings");
-    guard::page(&state, &visitor, &path, Action::ManagePrograms).await?;
+    guard::page(&state, &visitor, Action::ManagePrograms).await?;
     let program = store::find_by_slug(&state.db.pool, &slug)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
     let (_, current) = store::settings(&state.db.pool, &program).await?;
     let form = SettingsForm::from_pairs(&pairs, &current);
-    match program_settings::save(&state, visitor.actor(), &visitor.ip, &slug, &form.request()).await
+    match crate::program::service::save_settings(
+        &state,
+        visitor.actor(),
+        &visitor.ip,
+        &slug,
+        &form.request(),
+    )
+    .await
     {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/programs/{slug}?done=settings-saved")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/programs/{slug}?done={done}",
+            done = Done::SettingsSaved
+        ))
+        .into_response()),
         Err(crate::web::Refusal::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(settings_view(

@@ -6,6 +6,7 @@ pub mod create;
 pub mod deadline;
 pub mod glossary;
 pub mod handlers;
+pub mod service;
 pub mod settings;
 pub mod store;
 pub mod template;
@@ -13,7 +14,7 @@ pub mod template;
 /// The program a request names by its slug: the one loader every area
 /// uses, refusing with not found (404 on both sides) when there is none.
 pub async fn load(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     slug: &str,
 ) -> Result<store::Program, crate::web::Refusal> {
     store::find_by_slug(&state.db.pool, slug)
@@ -23,7 +24,7 @@ pub async fn load(
 
 /// The program with its timeline, questions and rubric.
 pub async fn load_detail(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     slug: &str,
 ) -> Result<store::ProgramDetail, crate::web::Refusal> {
     store::detail(&state.db.pool, &state.frameworks, slug)

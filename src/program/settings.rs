@@ -398,46 +398,6 @@ pub fn check(req: &ProgramSettings, current: &Current) -> Result<ValidSettings, 
     }
 }
 
-/// Checks and saves the settings in one transaction; the facts the rules
-/// depend on are read inside it.
-pub async fn save(
-    state: &crate::app::AppState,
-    actor: (Option<i64>, String),
-    ip: &str,
-    slug: &str,
-    req: &ProgramSettings,
-) -> Result<(), crate::web::Refusal> {
-    let mut tx = state.db.begin().await?;
-    let program = super::store::find_by_slug(&mut *tx, slug)
-        .await?
-        .ok_or(crate::web::Refusal::NotFound)?;
-    let mut current = super::store::settings_facts(&mut tx, program.id).await?;
-    current.frameworks = state
-        .frameworks
-        .choosable()
-        .iter()
-        .map(|f| f.slug.clone())
-        .collect();
-    let valid = check(req, &current).map_err(crate::web::Refusal::fields)?;
-    super::store::save_settings(&mut tx, program.id, &valid).await?;
-    crate::audit::write(
-        &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "update_program_settings")
-            .record("program", program.id)
-            .detail(format!(
-                "{slug}: {} questions ({} removed), {} criteria ({} removed), framework {}",
-                valid.questions.len(),
-                valid.removed_questions.len(),
-                valid.criteria.len(),
-                valid.removed_criteria.len(),
-                valid.framework
-            )),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,14 +9,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::export;
-use super::handlers::xlsx;
 use super::participation::Participation;
 use super::service::{self, Dashboard, Priorities, ProgramReport, StateReport};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
-use crate::auth::policy::{self, Action};
-use crate::auth::{CurrentUser, guard};
+use crate::auth::guard;
+use crate::auth::policy::Action;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::web::ApiError;
 use crate::web::api_error::ErrorResponse;
 
@@ -29,20 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_program_report_xlsx))
         .routes(routes!(get_state_report))
         .routes(routes!(get_state_report_xlsx))
-}
-
-/// The states a person sees on the dashboard and in the program report:
-/// those whose report they may see (a coach, their own states).
-pub fn sees(user: &CurrentUser, program_id: i64) -> impl Fn(&str) -> bool + '_ {
-    move |code: &str| {
-        policy::allows(
-            user,
-            &Action::ViewStateReport {
-                program_id,
-                state_code: code.to_owned(),
-            },
-        )
-    }
 }
 
 /// Authorizes a program-wide view.
@@ -93,7 +78,7 @@ async fn get_dashboard(
             &state,
             &slug,
             crate::time::now_ms(),
-            sees(&api.user, program.id),
+            super::service::sees(&api.user, program.id),
         )
         .await?,
     ))
@@ -123,7 +108,7 @@ async fn program_report(
         state,
         slug,
         crate::time::now_ms(),
-        sees(&api.user, program.id),
+        super::service::sees(&api.user, program.id),
     )
     .await?)
 }
@@ -151,7 +136,10 @@ async fn get_program_report_xlsx(
 ) -> Result<Response, ApiError> {
     let report = program_report(&state, &api, &slug).await?;
     let bytes = export::program_xlsx(&report).map_err(ApiError::internal)?;
-    Ok(xlsx(bytes, export::file_name(&slug, "report")))
+    Ok(super::export::download(
+        bytes,
+        export::file_name(&slug, "report"),
+    ))
 }
 
 async fn state_report(
@@ -192,7 +180,7 @@ async fn get_state_report_xlsx(
 ) -> Result<Response, ApiError> {
     let report = state_report(&state, &api, &slug, &code).await?;
     let bytes = export::state_xlsx(&report).map_err(ApiError::internal)?;
-    Ok(xlsx(
+    Ok(super::export::download(
         bytes,
         export::file_name(&slug, &format!("{}-report", report.state_code)),
     ))

@@ -480,6 +480,22 @@ pub fn file_name(program: &str, what: &str) -> String {
     format!("waymark-{}-{}.xlsx", name_part(program), name_part(what))
 }
 
+/// A spreadsheet to download under this name.
+pub fn download(bytes: Vec<u8>, name: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, CONTENT_TYPE.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::dashboard::{PlanProgress, Stage};
 use super::participation::{Status, YearMonth};
-use super::service::{DashboardRow, ElementHead};
 use crate::assessment::ElementScore;
+use crate::assessment::store::Snapshot;
 
 /// The width of a bar for `value` out of `max`, in hundredths of its track
 /// (0 to 100, rounded; nothing for no value or no maximum). A value above
@@ -204,6 +204,75 @@ pub fn glance(row: &DashboardRow, heads: &[ElementHead]) -> Glance {
         steps: snapshot_steps(row.stage),
         row: row.clone(),
     }
+}
+
+/// An element column.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ElementHead {
+    pub key: String,
+    pub number: i64,
+    pub name: String,
+    /// A word or two for where space is short ("Partnerships"); the name
+    /// when the framework gives none.
+    pub short_name: String,
+}
+
+/// The next activity scheduled for a state.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct NextActivity {
+    pub id: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    /// Unix milliseconds.
+    pub starts_at: i64,
+    /// When, in words on the program's clock.
+    pub when: String,
+}
+
+impl NextActivity {
+    /// The title, with the kind in front when the title does not say it
+    /// ("Coaching call: Data agreement", but not "Webinar: Webinar: ...").
+    pub fn label(&self) -> String {
+        if self
+            .title
+            .to_lowercase()
+            .starts_with(&self.kind_label.to_lowercase())
+        {
+            self.title.clone()
+        } else {
+            format!("{}: {}", self.kind_label, self.title)
+        }
+    }
+}
+
+/// One state on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct DashboardRow {
+    pub state_code: String,
+    pub state_name: String,
+    pub stage: Stage,
+    pub stage_label: String,
+    /// The latest snapshot, whose element scores are shown.
+    pub snapshot: Option<Snapshot>,
+    /// In element order; empty without a snapshot.
+    pub elements: Vec<ElementScore>,
+    pub plan: PlanProgress,
+    /// "4 of 10 steps done (40%), 2 overdue".
+    pub plan_text: String,
+    /// Participation missed so far, in words.
+    pub missed: Vec<String>,
+    /// The current month's participation; none outside the TA period.
+    pub this_month: Option<Status>,
+    /// Each month of the TA period with the state's participation that
+    /// month, as the participation page judges it.
+    pub months: Vec<MonthMark>,
+    pub this_month_label: String,
+    pub next_activity: Option<NextActivity>,
+    /// Why the state needs attention, most serious first; empty when it does not.
+    pub reasons: Vec<String>,
+    /// How much needs attention (more is worse); the order of the rows.
+    pub weight: u32,
 }
 
 #[cfg(test)]

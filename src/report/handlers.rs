@@ -5,20 +5,19 @@ use crate::web::Path;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::api::sees;
 use super::export;
 use super::glance::{Glance, glance};
 use super::participation::{Participation, Status};
+use super::service::sees;
 use super::service::{self, Dashboard, ProgramReport, StateReport};
-use crate::app::{AppState, Routes};
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, render};
 
 pub fn routes() -> Routes {
@@ -45,27 +44,11 @@ async fn authorize(
     state: &AppState,
     visitor: &Visitor,
     slug: &str,
-    path: &str,
     action: impl FnOnce(i64) -> Action,
 ) -> Result<(CurrentUser, Program), AppError> {
     let program = crate::program::load(state, slug).await?;
-    let user = guard::page(state, visitor, path, action(program.id)).await?;
+    let user = guard::page(state, visitor, action(program.id)).await?;
     Ok((user, program))
-}
-
-/// A spreadsheet to download under this name.
-pub(super) fn xlsx(bytes: Vec<u8>, name: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, export::CONTENT_TYPE.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 // ----- participation -----
@@ -87,7 +70,7 @@ async fn participation_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/participation");
-    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+    let (user, program) = authorize(&state, &visitor, &slug, |program_id| {
         Action::ViewParticipation { program_id }
     })
     .await?;
@@ -147,7 +130,7 @@ async fn dashboard_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/dashboard");
-    let (user, program) = authorize(&state, &visitor, &slug, &path, |program_id| {
+    let (user, program) = authorize(&state, &visitor, &slug, |program_id| {
         Action::ViewDashboard { program_id }
     })
     .await?;
@@ -201,10 +184,9 @@ async fn state_report(
     state: &AppState,
     visitor: &Visitor,
     p: &StatePath,
-    path: &str,
 ) -> Result<StateReport, AppError> {
     let code = p.state.to_uppercase();
-    authorize(state, visitor, &p.slug, path, |program_id| {
+    authorize(state, visitor, &p.slug, |program_id| {
         Action::ViewStateReport {
             program_id,
             state_code: code.clone(),
@@ -227,7 +209,7 @@ async fn state_report_page(
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/reports/{}", p.slug, p.state);
-    let r = state_report(&state, &visitor, &p, &path).await?;
+    let r = state_report(&state, &visitor, &p).await?;
     let chrome = Chrome::new(
         &visitor,
         format!("{}'s progress report: {}", r.state_name, r.program_name),
@@ -241,10 +223,9 @@ async fn state_report_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{}/reports/{}/report.xlsx", p.slug, p.state);
-    let r = state_report(&state, &visitor, &p, &path).await?;
+    let r = state_report(&state, &visitor, &p).await?;
     let bytes = export::state_xlsx(&r).map_err(AppError::internal)?;
-    Ok(xlsx(
+    Ok(export::download(
         bytes,
         export::file_name(&p.slug, &format!("{}-report", p.state.to_uppercase())),
     ))
@@ -255,10 +236,9 @@ async fn program_report(
     state: &AppState,
     visitor: &Visitor,
     slug: &str,
-    path: &str,
 ) -> Result<(Program, ProgramReport), AppError> {
-    let (user, program) = authorize(state, visitor, slug, path, |program_id| {
-        Action::ViewDashboard { program_id }
+    let (user, program) = authorize(state, visitor, slug, |program_id| Action::ViewDashboard {
+        program_id,
     })
     .await?;
     let r = service::program_report_at(state, slug, crate::time::now_ms(), sees(&user, program.id))
@@ -279,7 +259,7 @@ async fn program_report_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/report");
-    let (program, r) = program_report(&state, &visitor, &slug, &path).await?;
+    let (program, r) = program_report(&state, &visitor, &slug).await?;
     let chrome = Chrome::new(&visitor, format!("Program report: {}", program.name), &path);
     Ok(render(ProgramReportPage { chrome, r })?.into_response())
 }
@@ -289,8 +269,7 @@ async fn program_report_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/report.xlsx");
-    let (_, r) = program_report(&state, &visitor, &slug, &path).await?;
+    let (_, r) = program_report(&state, &visitor, &slug).await?;
     let bytes = export::program_xlsx(&r).map_err(AppError::internal)?;
-    Ok(xlsx(bytes, export::file_name(&slug, "report")))
+    Ok(export::download(bytes, export::file_name(&slug, "report")))
 }

@@ -2,7 +2,6 @@
 
 pub mod api;
 pub mod dashboard;
-pub mod demo;
 pub mod export;
 pub mod glance;
 pub mod handlers;

@@ -7,20 +7,20 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::dashboard::{self, Facts, PlanProgress, Stage, Topic};
-use super::glance::{self, MonthMark};
+use super::dashboard::{self, Facts, PlanProgress, Topic};
+use super::glance::{self, DashboardRow, ElementHead, NextActivity};
 use super::participation::{self, Participation, StateParticipation, Status, Tracked, YearMonth};
 use super::store::{self, ActivityStateRow};
-use crate::app::AppState;
 use crate::assessment::chart::{self, ElementTrend, Trend};
 use crate::assessment::frozen::SnapshotRatings;
 use crate::assessment::instrument::Instrument;
-use crate::assessment::service::frozen;
+use crate::assessment::instrument::frozen;
 use crate::assessment::store::Snapshot;
 use crate::assessment::{
     ElementScore, RankedPriority, Rating, SnapshotKind, element_scores_from, ranked_priorities,
 };
 use crate::program::store::ProgramDetail;
+use crate::state::AppState;
 use crate::web::Refusal;
 
 /// An activity kind in words.
@@ -250,75 +250,6 @@ pub async fn participation(
 }
 
 // ----- the dashboard -----
-
-/// An element column.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct ElementHead {
-    pub key: String,
-    pub number: i64,
-    pub name: String,
-    /// A word or two for where space is short ("Partnerships"); the name
-    /// when the framework gives none.
-    pub short_name: String,
-}
-
-/// The next activity scheduled for a state.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct NextActivity {
-    pub id: i64,
-    pub kind: String,
-    pub kind_label: String,
-    pub title: String,
-    /// Unix milliseconds.
-    pub starts_at: i64,
-    /// When, in words on the program's clock.
-    pub when: String,
-}
-
-impl NextActivity {
-    /// The title, with the kind in front when the title does not say it
-    /// ("Coaching call: Data agreement", but not "Webinar: Webinar: ...").
-    pub fn label(&self) -> String {
-        if self
-            .title
-            .to_lowercase()
-            .starts_with(&self.kind_label.to_lowercase())
-        {
-            self.title.clone()
-        } else {
-            format!("{}: {}", self.kind_label, self.title)
-        }
-    }
-}
-
-/// One state on the dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct DashboardRow {
-    pub state_code: String,
-    pub state_name: String,
-    pub stage: Stage,
-    pub stage_label: String,
-    /// The latest snapshot, whose element scores are shown.
-    pub snapshot: Option<Snapshot>,
-    /// In element order; empty without a snapshot.
-    pub elements: Vec<ElementScore>,
-    pub plan: PlanProgress,
-    /// "4 of 10 steps done (40%), 2 overdue".
-    pub plan_text: String,
-    /// Participation missed so far, in words.
-    pub missed: Vec<String>,
-    /// The current month's participation; none outside the TA period.
-    pub this_month: Option<Status>,
-    /// Each month of the TA period with the state's participation that
-    /// month, as the participation page judges it.
-    pub months: Vec<MonthMark>,
-    pub this_month_label: String,
-    pub next_activity: Option<NextActivity>,
-    /// Why the state needs attention, most serious first; empty when it does not.
-    pub reasons: Vec<String>,
-    /// How much needs attention (more is worse); the order of the rows.
-    pub weight: u32,
-}
 
 impl DashboardRow {
     /// "2 coaching calls missed; 3 plan steps overdue; no mid-year snapshot".
@@ -970,6 +901,20 @@ pub async fn program_report_at(
 /// The whole program's report, every state, as of now (the benchmark's entry point).
 pub async fn program_report(state: &AppState, slug: &str) -> Result<ProgramReport, Refusal> {
     program_report_at(state, slug, crate::time::now_ms(), |_| true).await
+}
+
+/// The states a person sees on the dashboard and in the program report:
+/// those whose report they may see (a coach, their own states).
+pub fn sees(user: &crate::auth::CurrentUser, program_id: i64) -> impl Fn(&str) -> bool + '_ {
+    move |code: &str| {
+        crate::auth::policy::allows(
+            user,
+            &crate::auth::policy::Action::ViewStateReport {
+                program_id,
+                state_code: code.to_owned(),
+            },
+        )
+    }
 }
 
 #[cfg(test)]

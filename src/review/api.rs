@@ -14,11 +14,11 @@ use utoipa_axum::routes;
 use super::ReviewRequest;
 use super::service::{self, Comparison, Review};
 use super::store::{self, Assignment};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::Program;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
@@ -146,6 +146,7 @@ async fn get_selection(
 #[serde(default)]
 pub struct AssignmentRequest {
     /// Two-letter postal code of the application.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub state: String,
     pub reviewer_id: i64,
 }
@@ -194,6 +195,7 @@ async fn remove_assignment(
 #[serde(default)]
 pub struct AutoAssignRequest {
     /// Reviewers per application, 1 to 10.
+    #[schema(minimum = 1, maximum = 10)]
     pub per_application: i64,
 }
 
@@ -257,6 +259,7 @@ async fn put_ranking(
 #[serde(default)]
 pub struct DecisionRequest {
     /// selected, waitlisted or declined.
+    #[schema(value_type = crate::review::Decision)]
     pub decision: String,
     /// Included in the email to the state's lead.
     pub message: String,

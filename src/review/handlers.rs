@@ -4,8 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -16,15 +19,13 @@ use serde::Deserialize;
 use super::service::{self, Comparison, Review};
 use super::store::{self, Assignment};
 use super::{DEFAULT_REVIEWERS_PER_APPLICATION, Decision, SCORE_LABELS, ScoreInput};
-use crate::app::{AppState, Routes};
 use crate::application::store::Application;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::ProgramDetail;
+use crate::state::{AppState, Routes};
 use crate::team::missing_sectors;
-use crate::web::Done;
-use crate::web::notice::common as notice;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -77,7 +78,6 @@ async fn my_reviews(
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ViewReviews {
             program_id: detail.program.id,
         },
@@ -171,9 +171,8 @@ async fn assigned(
     visitor: &Visitor,
     detail: &ProgramDetail,
     code: &str,
-    path: &str,
 ) -> Result<(CurrentUser, store::Candidate, Assignment), AppError> {
-    let user = visitor.require_user(path)?.clone();
+    let user = visitor.require_user()?.clone();
     let found = service::my_assignment(state, &detail.program, code, &user)
         .await
         .map_err(|e| match problems(e) {
@@ -183,7 +182,6 @@ async fn assigned(
     guard::page(
         state,
         visitor,
-        path,
         Action::ReviewApplication {
             program_id: detail.program.id,
             assigned: found.is_some(),
@@ -244,12 +242,11 @@ async fn review_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
-    let (_, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
+    let (_, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
     let page = score_page(
         &state,
         &visitor,
@@ -273,7 +270,7 @@ async fn save_review(
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
-    let (user, app, assignment) = assigned(&state, &visitor, &detail, &code, &path).await?;
+    let (user, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
     let rubric = store::rubric(&state.db.pool, detail.program.id).await?;
     let mut inputs = Vec::new();
     let mut typo = Vec::new();
@@ -327,9 +324,9 @@ async fn save_review(
         Ok(()) => Ok(Redirect::to(&format!(
             "{path}?done={}",
             if submit {
-                "review-submitted"
+                Done::ReviewSubmitted
             } else {
-                "review-saved"
+                Done::ReviewSaved
             }
         ))
         .into_response()),
@@ -358,8 +355,7 @@ async fn review_letter(
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/reviews/{}/letter", p.slug, p.state);
-    assigned(&state, &visitor, &detail, &code, &path).await?;
+    assigned(&state, &visitor, &detail, &code).await?;
     let (name, bytes) =
         crate::application::handlers::letter_response(&state, &detail.program, &code)
             .await?
@@ -460,7 +456,6 @@ async fn admin(
     guard::page(
         state,
         visitor,
-        &format!("/programs/{}/selection", detail.program.slug),
         Action::RunSelection {
             program_id: detail.program.id,
         },
@@ -501,7 +496,7 @@ async fn selection_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
     admin(&state, &visitor, &detail).await?;
@@ -516,7 +511,7 @@ async fn after_selection(
     visitor: &Visitor,
     detail: ProgramDetail,
     result: Result<(), Refusal>,
-    done: &str,
+    done: Done,
     (error_state, anchor): (&str, &str),
 ) -> Result<Response, AppError> {
     match result {
@@ -568,7 +563,7 @@ async fn assign(
         &visitor,
         detail,
         result,
-        "reviewer-assigned",
+        Done::ReviewerAssigned,
         (&code, &format!("app-{code}")),
     )
     .await
@@ -592,7 +587,7 @@ async fn unassign(
         &visitor,
         detail,
         result,
-        "reviewer-removed",
+        Done::ReviewerRemoved,
         (&code, &format!("app-{code}")),
     )
     .await
@@ -621,7 +616,7 @@ async fn auto_assign(
         &visitor,
         detail,
         result,
-        "reviewers-assigned",
+        Done::ReviewersAssigned,
         ("", "assign"),
     )
     .await
@@ -645,7 +640,7 @@ async fn rank(
         &visitor,
         detail,
         result,
-        "ranking-saved",
+        Done::RankingSaved,
         ("", "compare"),
     )
     .await
@@ -685,7 +680,7 @@ async fn decide(
         &visitor,
         detail,
         result,
-        "decision-sent",
+        Done::DecisionSent,
         (&code, &format!("app-{code}")),
     )
     .await

@@ -10,10 +10,10 @@ use super::{
     Criterion, Decision, Opening, ReviewRequest, ScoreInput, Summary, WIDE_SPREAD, auto_assign,
     check_decision, check_ranking, check_scores, order, recusal, summarize, weighted_total,
 };
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::CurrentUser;
 use crate::program::store::{Program, ProgramDetail};
+use crate::state::AppState;
 use crate::team::{Sector, missing_sectors};
 use crate::time::now_ms;
 use crate::web::Refusal;

@@ -12,11 +12,11 @@ use utoipa_axum::routes;
 
 use super::NewMemberRequest;
 use super::service::{self, TeamView};
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::program::store::ProgramDetail;
+use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
@@ -98,6 +98,7 @@ async fn add_member(
 #[serde(default)]
 pub struct RoleRequest {
     /// lead or member.
+    #[schema(value_type = crate::team::TeamRole)]
     pub role: String,
 }
 

@@ -2,8 +2,11 @@
 //! its coach and the admin; the lead (and the admin) manage it; the admin
 //! assigns the coach.
 
+use crate::web::Done;
+use crate::web::DoneQuery;
 use crate::web::Path;
 use crate::web::Query;
+use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -13,14 +16,12 @@ use serde::Deserialize;
 
 use super::service::{self, TeamView};
 use super::{NewMemberRequest, Sector};
-use crate::app::{AppState, Routes};
 use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{CurrentUser, guard};
 use crate::program::store::ProgramDetail;
-use crate::web::Done;
-use crate::web::notice::common as notice;
+use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
 pub fn routes() -> Routes {
@@ -162,15 +163,13 @@ async fn team_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
-    Query(done): Query<Done>,
+    Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
-    let path = format!("/programs/{}/teams/{}", p.slug, p.state);
     let user = guard::page(
         &state,
         &visitor,
-        &path,
         Action::ViewStateTeam {
             program_id: detail.program.id,
             state_code: code.clone(),
@@ -201,7 +200,6 @@ async fn manager(
     guard::page(
         state,
         visitor,
-        &format!("/programs/{}/teams/{code}", detail.program.slug),
         Action::ManageTeam {
             program_id: detail.program.id,
             state_code: code.to_owned(),
@@ -220,7 +218,7 @@ async fn after(
     detail: ProgramDetail,
     code: &str,
     result: Result<(), Refusal>,
-    done: &str,
+    done: Done,
     form: NewMemberRequest,
 ) -> Result<Response, AppError> {
     let slug = detail.program.slug.clone();
@@ -307,7 +305,7 @@ async fn add_member(
         detail,
         &code,
         result,
-        "member-added",
+        Done::MemberAdded,
         keep,
     )
     .await
@@ -346,7 +344,7 @@ async fn change_role(
         detail,
         &code,
         result,
-        "role-changed",
+        Done::RoleChanged,
         NewMemberRequest::default(),
     )
     .await
@@ -373,7 +371,7 @@ async fn remove_member(
         detail,
         &code,
         result,
-        "member-removed",
+        Done::MemberRemoved,
         NewMemberRequest::default(),
     )
     .await
@@ -396,7 +394,7 @@ async fn reinvite(
         detail,
         &code,
         result,
-        "reinvited",
+        Done::Reinvited,
         NewMemberRequest::default(),
     )
     .await
@@ -419,7 +417,6 @@ async fn assign_coach(
     let user = guard::page(
         &state,
         &visitor,
-        &format!("/programs/{}/teams/{code}/coach", detail.program.slug),
         Action::RunSelection {
             program_id: detail.program.id,
         },
@@ -439,7 +436,7 @@ async fn assign_coach(
         detail,
         &code,
         result,
-        "coach-assigned",
+        Done::CoachAssigned,
         NewMemberRequest::default(),
     )
     .await

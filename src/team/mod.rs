@@ -9,7 +9,7 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-use crate::application::{FieldErrors, MemberRequest, check_member};
+use crate::web::FieldErrors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -137,11 +137,12 @@ pub struct NewMemberRequest {
     #[serde(flatten)]
     pub member: MemberRequest,
     /// lead or member (member if empty).
+    #[schema(value_type = TeamRole)]
     pub role: String,
 }
 
 pub struct ValidMember {
-    pub member: crate::application::Member,
+    pub member: Member,
     pub role: TeamRole,
 }
 
@@ -228,6 +229,107 @@ pub fn account_status(f: &AccountFacts) -> Account {
         Account::Invited
     } else {
         Account::NoEmail
+    }
+}
+
+/// A person proposed for a state's team (in an application, or added to
+/// the roster later).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = MemberLevel)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    State,
+    Local,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::State => "state",
+            Level::Local => "local",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim() {
+            "state" => Some(Level::State),
+            "local" => Some(Level::Local),
+            _ => None,
+        }
+    }
+}
+
+/// A proposed team member, as typed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct MemberRequest {
+    pub name: String,
+    pub agency: String,
+    /// Optional: used to invite the member if the state is selected.
+    pub email: String,
+    /// One of the sector codes, e.g. secondary_cte.
+    pub sector: String,
+    /// state or local.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ProposedMember)]
+pub struct Member {
+    pub name: String,
+    pub agency: String,
+    pub email: String,
+    pub sector: Sector,
+    pub level: Level,
+}
+
+pub fn check_member(req: &MemberRequest) -> Result<Member, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let name = req.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 120 {
+        errors.push((
+            "member_name",
+            "Enter the member's name (up to 120 characters).".into(),
+        ));
+    }
+    let agency = req.agency.trim().to_owned();
+    if agency.is_empty() || agency.chars().count() > 200 {
+        errors.push((
+            "member_agency",
+            "Enter the member's agency or organization.".into(),
+        ));
+    }
+    crate::web::text::check_one_line(
+        &mut errors,
+        &[("member_name", &name), ("member_agency", &agency)],
+    );
+    let email = crate::auth::store::normalize_email(&req.email);
+    if !email.is_empty() && !crate::web::text::valid_email(&email) {
+        errors.push((
+            "member_email",
+            "Enter an email address like name@agency.gov, or leave it empty.".into(),
+        ));
+    }
+    let sector = Sector::parse(&req.sector);
+    if sector.is_none() {
+        errors.push((
+            "member_sector",
+            "Choose the sector the member represents.".into(),
+        ));
+    }
+    let level = Level::parse(&req.level);
+    if level.is_none() {
+        errors.push(("member_level", "Choose state or local.".into()));
+    }
+    match (errors.is_empty(), sector, level) {
+        (true, Some(sector), Some(level)) => Ok(Member {
+            name,
+            agency,
+            email,
+            sector,
+            level,
+        }),
+        _ => Err(errors),
     }
 }
 

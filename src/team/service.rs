@@ -3,12 +3,12 @@
 
 use super::store::{self, NewRow, TeamMember};
 use super::{NewMemberRequest, Sector, TeamRole, check_new_member, keeps_a_lead, missing_sectors};
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::invite::{LinkEmail, send_link};
 use crate::auth::{CurrentUser, Grant};
 use crate::db::Tx;
 use crate::program::store::{Program, ProgramDetail};
+use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
 

@@ -7,3 +7,16 @@ use serde::Serialize;
 pub struct Created {
     pub id: i64,
 }
+
+/// A string the server takes only as one of these words, for a request
+/// field's schema (`#[schema(schema_with = …)]`) where no Rust enum stands
+/// for exactly those words.
+pub fn one_of(words: &[&str]) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(words.iter().copied()))
+        .build()
+}
+
+/// `HH:MM`, 24-hour.
+pub const TIME_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";

@@ -89,7 +89,7 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Refused(refusal) => {
                 let (status, code, fields) =
-                    (refusal.status(), refusal.code(), refusal.field_errors());
+                    (refusal.status(), refusal.code(), field_errors(&refusal));
                 let message = match &refusal {
                     Refusal::Invalid(_) => {
                         let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
@@ -229,5 +229,80 @@ mod tests {
         assert_eq!(describe_json_error(&e).0, "email");
         let e = serde_json::from_str::<Invite>("not json").unwrap_err();
         assert_eq!(describe_json_error(&e).0, "body");
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        ApiError::Refused(r)
+    }
+}
+
+/// The field problems of a refusal as the API names them.
+pub fn field_errors(refusal: &Refusal) -> Vec<FieldError> {
+    match refusal {
+        Refusal::Invalid(errors) => errors
+            .iter()
+            .map(|(field, message)| FieldError {
+                field: field.clone(),
+                message: message.clone(),
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod same_status_tests {
+    use super::*;
+    use crate::web::AppError;
+    use axum::response::IntoResponse;
+
+    fn every_kind() -> Vec<fn() -> Refusal> {
+        vec![
+            || Refusal::field("title", "Enter a title."),
+            || Refusal::NotAllowed(None),
+            || Refusal::NotAllowed(Some("This token may only read.".into())),
+            || Refusal::NotFound,
+            || Refusal::Conflict("Already decided.".into()),
+            || Refusal::TooLate("The deadline was June 1.".into()),
+            || Refusal::TooManyRequests {
+                retry_after_secs: 30,
+                message: "Wait.".into(),
+            },
+            || Refusal::Internal(anyhow::anyhow!("disk full")),
+        ]
+    }
+
+    #[test]
+    fn every_refusal_answers_with_the_same_status_on_a_page_and_in_the_api() {
+        for make in every_kind() {
+            let expected = make().status();
+            let page = AppError::from(make()).into_response();
+            let api = ApiError::from(make()).into_response();
+            assert_eq!(page.status(), expected, "page for {:?}", make());
+            assert_eq!(api.status(), expected, "API for {:?}", make());
+        }
+    }
+
+    #[test]
+    fn a_wait_is_told_on_both_sides() {
+        let wait = || Refusal::TooManyRequests {
+            retry_after_secs: 30,
+            message: "Wait.".into(),
+        };
+        for res in [
+            AppError::from(wait()).into_response(),
+            ApiError::from(wait()).into_response(),
+        ] {
+            assert_eq!(res.headers()["retry-after"], "30");
+        }
+    }
+
+    #[test]
+    fn the_api_names_the_kind_and_the_fields() {
+        let r = Refusal::fields(vec![("title", "Enter a title.".into())]);
+        assert_eq!(r.code(), "invalid");
+        assert_eq!(field_errors(&r)[0].field, "title");
     }
 }

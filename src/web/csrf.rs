@@ -9,10 +9,10 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
 use crate::auth::secret;
 use crate::auth::session::Visitor;
+use crate::state::AppState;
 use crate::web::AppError;
 
 /// A form body whose CSRF token has been checked.

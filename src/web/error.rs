@@ -136,3 +136,9 @@ fn error_page(
         Err(_) => (status, heading).into_response(),
     }
 }
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Refused(r)
+    }
+}

@@ -10,15 +10,15 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::config::Config;
+use crate::db::Db;
 use crate::web::Refusal;
 
 /// What a request is counted as. One request may count in several.
@@ -167,10 +167,19 @@ impl Counter {
     }
 }
 
+/// What the limit on every route needs: the limits, this process's counts
+/// and how many proxies to trust for the caller's address.
+#[derive(Clone)]
+pub struct Gate {
+    pub limits: Limits,
+    pub counter: Arc<Counter>,
+    pub trusted_proxies: u32,
+}
+
 /// The limit on every route, before anything else is done with the request.
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limits = state.limits;
-    let address = crate::auth::session::client_ip(&req, state.config.trusted_proxies);
+pub async fn middleware(State(gate): State<Gate>, req: Request, next: Next) -> Response {
+    let limits = gate.limits;
+    let address = crate::web::client::client_ip(&req, gate.trusted_proxies);
     let bearer = req
         .headers()
         .get(axum::http::header::AUTHORIZATION)
@@ -181,10 +190,9 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let now = crate::time::now_ms().max(0) as u64;
     let path = req.uri().path();
     for (class, who) in classes(req.method(), path, &address, bearer) {
-        if let Err(wait) =
-            state
-                .request_counter
-                .hit(class, who, limits.max(class), limits.window_ms, now)
+        if let Err(wait) = gate
+            .counter
+            .hit(class, who, limits.max(class), limits.window_ms, now)
         {
             tracing::info!(?class, address = %address, wait, "request limit reached");
             return refusal(path, wait);
@@ -212,13 +220,13 @@ fn refusal(path: &str, wait_secs: u64) -> Response {
 
 /// Counts a write by someone not signed in, per address, in the database
 /// so every instance shares the count; refused when over the hour's limit.
-pub async fn anonymous_write(state: &AppState, address: &str) -> Result<(), Refusal> {
-    let max = state.config.limit_anonymous_writes_per_hour;
+pub async fn anonymous_write(db: &Db, config: &Config, address: &str) -> Result<(), Refusal> {
+    let max = config.limit_anonymous_writes_per_hour;
     if max == 0 {
         return Ok(());
     }
     let wait = crate::auth::throttle::admit(
-        &state.db.pool,
+        &db.pool,
         &[(&format!("anonymous-write:{address}"), max as i64)],
         crate::time::now_ms(),
         3_600_000,

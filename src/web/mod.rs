@@ -4,9 +4,8 @@
 pub mod api;
 pub mod api_error;
 pub mod assets;
+pub mod client;
 pub mod csrf;
-#[cfg(test)]
-mod done_codes;
 pub mod error;
 pub mod form;
 pub mod headers;
@@ -27,7 +26,7 @@ pub use api_error::{ApiError, ApiJson};
 pub use csrf::{CsrfForm, CsrfMultipart};
 pub use error::AppError;
 pub use layout::{Chrome, render};
-pub use notice::Done;
+pub use notice::{Done, DoneQuery};
 pub use path::Path;
 pub use query::Query;
 pub use refusal::{FieldErrors, Refusal};

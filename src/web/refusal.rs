@@ -1,13 +1,10 @@
 //! The one vocabulary for "this was not done": every operation answers
-//! with a [`Refusal`], and the page side ([`AppError`]) and the API side
-//! ([`ApiError`]) both turn it into a response with the status
+//! with a [`Refusal`], and the page side (`AppError`) and the API side
+//! (`ApiError`) both turn it into a response with the status
 //! [`Refusal::status`] gives, so a refusal reads the same to a browser and
 //! to a client.
 
 use axum::http::StatusCode;
-
-use super::api_error::FieldError;
-use super::{ApiError, AppError};
 
 /// Problems with named fields of the input: (field, the sentence a person
 /// reads). Rules return these; pages show each next to its field and the
@@ -81,20 +78,6 @@ impl Refusal {
         }
     }
 
-    /// The field problems as the API names them.
-    pub fn field_errors(&self) -> Vec<FieldError> {
-        match self {
-            Refusal::Invalid(errors) => errors
-                .iter()
-                .map(|(field, message)| FieldError {
-                    field: field.clone(),
-                    message: message.clone(),
-                })
-                .collect(),
-            _ => vec![],
-        }
-    }
-
     /// The sentences a person reads, for a page with no form to show them
     /// next to.
     pub fn sentences(&self) -> Option<String> {
@@ -114,69 +97,13 @@ impl Refusal {
     }
 }
 
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        AppError::Refused(r)
-    }
-}
-
-impl From<Refusal> for ApiError {
-    fn from(r: Refusal) -> Self {
-        ApiError::Refused(r)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::response::IntoResponse;
-
-    fn every_kind() -> Vec<fn() -> Refusal> {
-        vec![
-            || Refusal::field("title", "Enter a title."),
-            || Refusal::NotAllowed(None),
-            || Refusal::NotAllowed(Some("This token may only read.".into())),
-            || Refusal::NotFound,
-            || Refusal::Conflict("Already decided.".into()),
-            || Refusal::TooLate("The deadline was June 1.".into()),
-            || Refusal::TooManyRequests {
-                retry_after_secs: 30,
-                message: "Wait.".into(),
-            },
-            || Refusal::Internal(anyhow::anyhow!("disk full")),
-        ]
-    }
 
     #[test]
-    fn every_refusal_answers_with_the_same_status_on_a_page_and_in_the_api() {
-        for make in every_kind() {
-            let expected = make().status();
-            let page = AppError::from(make()).into_response();
-            let api = ApiError::from(make()).into_response();
-            assert_eq!(page.status(), expected, "page for {:?}", make());
-            assert_eq!(api.status(), expected, "API for {:?}", make());
-        }
-    }
-
-    #[test]
-    fn a_wait_is_told_on_both_sides() {
-        let wait = || Refusal::TooManyRequests {
-            retry_after_secs: 30,
-            message: "Wait.".into(),
-        };
-        for res in [
-            AppError::from(wait()).into_response(),
-            ApiError::from(wait()).into_response(),
-        ] {
-            assert_eq!(res.headers()["retry-after"], "30");
-        }
-    }
-
-    #[test]
-    fn the_api_names_the_kind_and_the_fields() {
-        let r = Refusal::fields(vec![("title", "Enter a title.".into())]);
-        assert_eq!(r.code(), "invalid");
-        assert_eq!(r.field_errors()[0].field, "title");
+    fn the_kind_has_a_name_for_the_api() {
+        assert_eq!(Refusal::field("title", "Enter a title.").code(), "invalid");
         assert_eq!(Refusal::TooLate("x".into()).code(), "too_late");
     }
 }

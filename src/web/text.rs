@@ -68,6 +68,11 @@ pub fn wait_words(secs: u64) -> String {
     }
 }
 
+pub fn valid_email(email: &str) -> bool {
+    let e = email.trim();
+    e.len() <= 254 && e.parse::<lettre::Address>().is_ok() && e.contains('.')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::WorkItem;
-use crate::app::AppState;
 use crate::auth::api::ApiUser;
+use crate::state::AppState;
 use crate::web::ApiError;
 use crate::web::api_error::ErrorResponse;
 
@@ -29,10 +29,7 @@ async fn my_work(
     State(state): State<AppState>,
     ApiUser { user, .. }: ApiUser,
 ) -> Result<Json<Work>, ApiError> {
-    let work = state
-        .kept_work
-        .for_person(&state, &user, crate::time::now_ms())
-        .await?;
+    let work = crate::work::service::kept_for_person(&state, &user, crate::time::now_ms()).await?;
     Ok(Json(Work {
         items: work.queue.to_vec(),
     }))

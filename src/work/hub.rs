@@ -4,12 +4,12 @@
 use jiff::civil::Date;
 
 use super::store;
-use crate::app::AppState;
 use crate::assessment::SnapshotKind;
 use crate::auth::policy::{self, Action};
 use crate::auth::{CurrentUser, Role};
 use crate::program::store::ProgramDetail;
 use crate::report::participation::{self, YearMonth};
+use crate::state::AppState;
 use crate::web::refusal::Refusal;
 
 /// One part of the program: where it is, and where it stands.

@@ -16,8 +16,6 @@ use std::sync::{Arc, Mutex};
 use sqlx::AnyPool;
 
 use super::WorkItem;
-use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::program::store::Catalogue;
 use crate::web::refusal::Refusal;
 
@@ -113,15 +111,20 @@ pub struct PersonWork {
 }
 
 impl KeptWork {
-    /// The person's queue as of `now`, built only when nothing is kept for
-    /// this data version and minute.
-    pub async fn for_person(
+    /// The person's queue as of `now`, built by `build` (from the
+    /// catalogue) only when nothing is kept for this data version and
+    /// minute.
+    pub async fn for_person<F, Fut>(
         &self,
-        state: &AppState,
-        user: &CurrentUser,
+        pool: &AnyPool,
+        user_id: i64,
         now: i64,
-    ) -> Result<PersonWork, Refusal> {
-        let pool = &state.db.pool;
+        build: F,
+    ) -> Result<PersonWork, Refusal>
+    where
+        F: FnOnce(Arc<Catalogue>) -> Fut,
+        Fut: Future<Output = Result<Vec<WorkItem>, Refusal>>,
+    {
         let version = data_version(pool).await?;
         let minute = now.div_euclid(60_000);
         let (catalogue, queue) = {
@@ -132,7 +135,7 @@ impl KeptWork {
                 if kept.queues.len() >= MAX_KEPT_QUEUES {
                     kept.queues.clear();
                 }
-                let queue = kept.queues.entry(user.id).or_default().clone();
+                let queue = kept.queues.entry(user_id).or_default().clone();
                 (kept.catalogue.clone(), queue)
             } else {
                 (Once::default(), Once::default())
@@ -145,11 +148,7 @@ impl KeptWork {
             .await?
             .clone();
         let queue = queue
-            .get_or_try_init(|| async {
-                super::service::for_person(state, user, &catalogue, now)
-                    .await
-                    .map(Arc::new)
-            })
+            .get_or_try_init(|| async { build(catalogue.clone()).await.map(Arc::new) })
             .await?
             .clone();
         Ok(PersonWork { catalogue, queue })

@@ -7,8 +7,8 @@ use super::{
     ActivityFact, ElementProgress, Kind, OpenActionItem, OwnedStep, ProgramRef, Urgency, WorkItem,
     YearStage, store,
 };
-use crate::app::AppState;
 use crate::auth::{CurrentUser, Role};
+use crate::state::AppState;
 use crate::web::refusal::Refusal;
 
 /// How far ahead the person's activities are listed.
@@ -75,6 +75,21 @@ fn years(
         });
     }
     out
+}
+
+/// The person's queue and the program catalogue, from what this process
+/// keeps when nothing has changed since (see `kept`).
+pub async fn kept_for_person(
+    state: &AppState,
+    user: &CurrentUser,
+    now: i64,
+) -> Result<super::kept::PersonWork, Refusal> {
+    state
+        .kept_work
+        .for_person(&state.db.pool, user.id, now, |catalogue| async move {
+            for_person(state, user, &catalogue, now).await
+        })
+        .await
 }
 
 /// Everything waiting for the person, most urgent first, across the

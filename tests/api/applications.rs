@@ -139,7 +139,7 @@ pub async fn future_program(app: &TestApp, slug: &str) -> i64 {
         sponsor: "OCTAE".into(),
         provider: "Provider".into(),
     };
-    waymark::program::create::create(&app.state, (None, "test".into()), "", &req)
+    waymark::program::service::create_program(&app.state, (None, "test".into()), "", &req)
         .await
         .unwrap()
         .unwrap();

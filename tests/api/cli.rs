@@ -516,9 +516,9 @@ crate::both_backends!(a_synthetic_year_holds_every_part_for_every_state);
 
 async fn a_synthetic_year_holds_every_part_for_every_state(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    waymark::synthetic::assessment_cohort(
+    waymark::seed::synthetic::assessment_cohort(
         &app.state,
-        &waymark::synthetic::Sizes {
+        &waymark::seed::synthetic::Sizes {
             program: "syn".into(),
             states: 3,
             snapshots: 2,

@@ -623,7 +623,7 @@ async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
         let Some(job) = claimed.into_iter().next() else {
             break;
         };
-        if job.kind == digest::BUILD_JOB && order.len() > 1 && !crashed {
+        if job.kind == jobs::Job::BUILD_DIGEST && order.len() > 1 && !crashed {
             // The process dies holding this slice: its lease runs out.
             crashed = true;
             sqlx::query("UPDATE jobs SET locked_until = 0 WHERE id = $1")
@@ -634,7 +634,7 @@ async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
             continue;
         }
         order.push((job.kind.clone(), run_status(&app, run).await));
-        jobs::run_one(&app.state, &job).await.unwrap();
+        jobs::run::run_one(&app.state, &job).await.unwrap();
         jobs::complete(&app.state.db, job.id, "w").await.unwrap();
         if email.is_none() {
             // Someone asks for a sign-in link after the first slice.
@@ -651,14 +651,17 @@ async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
         }
     }
     assert!(crashed, "a slice was dropped half-way: {order:?}");
-    let slices = order.iter().filter(|o| o.0 == digest::BUILD_JOB).count();
+    let slices = order
+        .iter()
+        .filter(|o| o.0 == jobs::Job::BUILD_DIGEST)
+        .count();
     assert!(
         slices >= 4,
         "three chunks of three and the close: {order:?}"
     );
     let sent_while_building = order
         .iter()
-        .any(|(kind, status)| kind == waymark::mail::SEND_EMAIL_JOB && status == "building");
+        .any(|(kind, status)| kind == jobs::Job::SEND_EMAIL && status == "building");
     assert!(
         sent_while_building,
         "the sign-in email did not wait for the build: {order:?}"

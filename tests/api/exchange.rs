@@ -775,7 +775,7 @@ both_backends!(the_demo_has_a_library_a_partner_and_recommended_resources);
 
 async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
     let db = &app.state.db.pool;
     let published: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM exchange_items WHERE status = 'published'")
@@ -826,7 +826,7 @@ async fn the_demo_has_a_library_a_partner_and_recommended_resources(backend: Bac
     let results = b
         .get(&format!(
             "/programs/{}/assessment/CO/results",
-            waymark::demo::PROGRAM_SLUG
+            waymark::seed::demo::PROGRAM_SLUG
         ))
         .await;
     assert_eq!(results.status, 200);

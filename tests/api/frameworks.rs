@@ -311,7 +311,7 @@ async fn a_bad_framework_file_stops_the_start_with_its_problems() {
         ("frameworks_dir", &dir),
     ])
     .unwrap();
-    let err = match waymark::app::AppState::build(config).await {
+    let err = match waymark::state::AppState::build(config).await {
         Ok(_) => panic!("a bad framework file must stop the start"),
         Err(e) => format!("{e:#}"),
     };

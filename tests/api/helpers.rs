@@ -8,9 +8,10 @@ use std::sync::Mutex;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::Value;
-use waymark::app::{AppState, Running};
+use waymark::app::Running;
 use waymark::auth::invite::InviteRequest;
 use waymark::config::Config;
+use waymark::state::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -258,7 +259,7 @@ impl TestApp {
                 // any request made.
                 self.count(&format!(
                     "jobs WHERE kind <> '{}'",
-                    waymark::exchange::digest::BUILD_JOB
+                    waymark::jobs::Job::BUILD_DIGEST
                 ))
                 .await
             } else {

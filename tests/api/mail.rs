@@ -281,7 +281,7 @@ async fn failed_deliveries_are_retried_with_backoff() {
     waymark::mail::enqueue(&mut tx, &email).await.unwrap();
     tx.commit().await.unwrap();
     let before = waymark::time::now_ms();
-    let ran = waymark::jobs::run_due(&app.state, "test-worker")
+    let ran = waymark::jobs::run::run_due(&app.state, "test-worker")
         .await
         .unwrap();
     assert_eq!(ran, 1);
@@ -304,7 +304,7 @@ async fn failed_deliveries_are_retried_with_backoff() {
     assert_eq!((sent, tries), (None, 1));
     // Not due yet: nothing runs.
     assert_eq!(
-        waymark::jobs::run_due(&app.state, "test-worker")
+        waymark::jobs::run::run_due(&app.state, "test-worker")
             .await
             .unwrap(),
         0

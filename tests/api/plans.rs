@@ -900,7 +900,7 @@ async fn a_plan_from_priorities_to_evidence(backend: Backend) {
 
 async fn the_demo_year_has_plans_in_progress(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
     let db = &app.state.db.pool;
     // The 2016 program's (the demo's current program has plans too).
     let program: i64 = sqlx::query_scalar("SELECT id FROM programs WHERE slug = 'acp-2016'")

@@ -210,7 +210,7 @@ async fn only_those_who_can_use_it_are_invited_to_register(backend: Backend) {
         sponsor: "OCTAE".into(),
         provider: "Provider".into(),
     };
-    waymark::program::create::create(&app.state, (None, "test".into()), "", &past)
+    waymark::program::service::create_program(&app.state, (None, "test".into()), "", &past)
         .await
         .unwrap()
         .unwrap();

@@ -742,7 +742,7 @@ async fn the_general_track_asks_for_priorities_not_a_letter(backend: Backend) {
         sponsor: "OCTAE".into(),
         provider: "Provider".into(),
     };
-    waymark::program::create::create(&app.state, (None, "test".into()), "", &req)
+    waymark::program::service::create_program(&app.state, (None, "test".into()), "", &req)
         .await
         .unwrap()
         .unwrap();

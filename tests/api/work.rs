@@ -15,7 +15,7 @@ both_backends!(
 );
 
 async fn sign_in_demo(app: &TestApp, email: &str) -> crate::helpers::Browser {
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
     let s = sign_ins.iter().find(|s| s.email == email).unwrap();
     let browser = app.browser();
     assert_eq!(browser.sign_in(&s.email, &s.password).await.status, 303);
@@ -30,7 +30,7 @@ async fn a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_th
 ) {
     let app = TestApp::spawn(backend).await;
     let wy = sign_in_demo(&app, "lead.wy@demo.waymark.test").await;
-    let slug = waymark::demo::PROGRAM_SLUG;
+    let slug = waymark::seed::demo::PROGRAM_SLUG;
     // A state that shares its results with the cohort.
     let shared: String = sqlx::query_scalar(
         "SELECT r.state_code FROM result_sharing r JOIN programs p ON p.id = r.program_id
@@ -451,7 +451,7 @@ async fn the_demo_lives_in_the_present(backend: Backend) {
         ),
     ] {
         let app = TestApp::spawn(backend).await;
-        waymark::demo::ensure_at(&app.state, made.parse().unwrap())
+        waymark::seed::demo::ensure_at(&app.state, made.parse().unwrap())
             .await
             .unwrap();
         let db = &app.state.db.pool;
@@ -459,7 +459,7 @@ async fn the_demo_lives_in_the_present(backend: Backend) {
             "SELECT p.name, m.starts_on FROM programs p JOIN program_milestones m ON m.program_id = p.id
              WHERE p.slug = $1 AND m.key = 'coaching_calls'",
         )
-        .bind(waymark::demo::CURRENT_SLUG)
+        .bind(waymark::seed::demo::CURRENT_SLUG)
         .fetch_one(db)
         .await
         .unwrap();
@@ -476,7 +476,7 @@ async fn the_demo_lives_in_the_present(backend: Backend) {
                     (SELECT COUNT(*) FROM activities a JOIN programs p ON p.id = a.program_id
                      WHERE p.slug = $1 AND a.status = 'scheduled' AND a.starts_at > $2)",
         )
-        .bind(waymark::demo::CURRENT_SLUG)
+        .bind(waymark::seed::demo::CURRENT_SLUG)
         .bind(made_ms)
         .fetch_one(db)
         .await
@@ -487,7 +487,7 @@ async fn the_demo_lives_in_the_present(backend: Backend) {
             "SELECT COUNT(*) FROM snapshots s JOIN programs p ON p.id = s.program_id
              WHERE p.slug = $1 AND s.kind = 'baseline'",
         )
-        .bind(waymark::demo::CURRENT_SLUG)
+        .bind(waymark::seed::demo::CURRENT_SLUG)
         .fetch_one(db)
         .await
         .unwrap();
@@ -500,7 +500,7 @@ async fn the_demo_lives_in_the_present(backend: Backend) {
 /// something on its home page.
 async fn every_demo_role_has_something_waiting(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
     let mut empty = Vec::new();
     for s in &sign_ins {
         if s.email == "lead.wy@demo.waymark.test" {
@@ -545,7 +545,7 @@ both_backends!(each_program_is_judged_as_of_the_right_day);
 /// way as of today; a year not started shows only what is to come.
 async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    waymark::demo::ensure(&app.state).await.unwrap();
+    waymark::seed::demo::ensure(&app.state).await.unwrap();
     let (_, admin_token) = person(&app, "judge@ta.org", "admin", None).await;
     let (status, d) = call(
         &app,
@@ -562,7 +562,10 @@ async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
         &app,
         &admin_token,
         "GET",
-        &format!("/api/v1/programs/{}/dashboard", waymark::demo::CURRENT_SLUG),
+        &format!(
+            "/api/v1/programs/{}/dashboard",
+            waymark::seed::demo::CURRENT_SLUG
+        ),
         None,
     )
     .await;
@@ -663,7 +666,7 @@ fn links(body: &str) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_link_shown_to_a_demo_role_answers_403() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
     let mut refused = Vec::new();
     for s in &sign_ins {
         let b = app.browser();
@@ -713,7 +716,7 @@ both_backends!(each_program_page_is_the_hub_of_its_year);
 /// stands; a state outside the cohort sees only its application there.
 async fn each_program_page_is_the_hub_of_its_year(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let current = format!("/programs/{}", waymark::demo::CURRENT_SLUG);
+    let current = format!("/programs/{}", waymark::seed::demo::CURRENT_SLUG);
     let member = sign_in_demo(&app, "member.co@demo.waymark.test").await;
     let page = member.get(&current).await;
     assert_eq!(page.status, 200);

@@ -51,24 +51,24 @@ async fn focus_after_load(client: &Client) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_form_sent_by_keyboard_opens_on_its_focused_error_summary() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let admin = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("admin@"))
-        .unwrap();
+    let admin = account(&sign_ins, "admin@");
     sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
-    let roster = format!("{base}/programs/{}/teams/CO", waymark::demo::PROGRAM_SLUG);
+    let roster = format!(
+        "{base}/programs/{}/teams/CO",
+        waymark::seed::demo::PROGRAM_SLUG
+    );
 
     for (width, who) in [(1280, "Rita Vance"), (375, "Omar Reyes")] {
         viewport(client, width).await;

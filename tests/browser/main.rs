@@ -104,6 +104,52 @@ impl Chrome {
     }
 }
 
+/// What every browser test starts from: axe-core, a Chromium of its own,
+/// and Waymark on SQLite (with the demo's accounts, for `with_demo`). None
+/// when a prerequisite is missing outside CI (the test prints SKIPPED).
+/// Each part ends its own processes when dropped, so a failed test leaves
+/// nothing running.
+struct Scene {
+    axe: String,
+    chrome: Chrome,
+    app: helpers::TestApp,
+    sign_ins: Vec<waymark::seed::demo::SignIn>,
+}
+
+impl Scene {
+    async fn start(settings: &[(&str, &str)]) -> Option<Scene> {
+        let axe_path = prerequisite("WAYMARK_TEST_AXE", "axe-core")?;
+        let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
+        let chrome = Chrome::start().await?;
+        let app = helpers::TestApp::spawn_with(helpers::Backend::Sqlite, settings).await;
+        Some(Scene {
+            axe,
+            chrome,
+            app,
+            sign_ins: Vec::new(),
+        })
+    }
+
+    async fn with_demo() -> Option<Scene> {
+        let mut scene = Scene::start(&[]).await?;
+        scene.sign_ins = waymark::seed::demo::ensure(&scene.app.state)
+            .await
+            .expect("the demo is made");
+        Some(scene)
+    }
+}
+
+/// The demo account whose email starts with `prefix` ("coach@").
+fn account<'a>(
+    sign_ins: &'a [waymark::seed::demo::SignIn],
+    prefix: &str,
+) -> &'a waymark::seed::demo::SignIn {
+    sign_ins
+        .iter()
+        .find(|s| s.email.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no demo account starts with {prefix}"))
+}
+
 /// Runs axe-core on the current page; returns the violations in words.
 async fn axe_violations(client: &Client, axe: &str) -> Vec<String> {
     client.execute(axe, vec![]).await.expect("inject axe-core");
@@ -240,7 +286,7 @@ fn pages() -> Vec<String> {
                 };
                 ids.iter()
                     .map(|id| {
-                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                        p.replace("{slug}", waymark::seed::demo::PROGRAM_SLUG)
                             .replace("{category}", id)
                             .replace("{thread}", id)
                             .replace("{post}", id)
@@ -265,7 +311,7 @@ fn pages() -> Vec<String> {
                 ["1", "2"]
                     .iter()
                     .map(|id| {
-                        p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                        p.replace("{slug}", waymark::seed::demo::PROGRAM_SLUG)
                             .replace("{activity}", id)
                     })
                     .collect()
@@ -275,17 +321,20 @@ fn pages() -> Vec<String> {
                 && !p.contains("{milestone}")
             {
                 // Both demo programs: the 2016 record and the year under way.
-                [waymark::demo::PROGRAM_SLUG, waymark::demo::CURRENT_SLUG]
-                    .iter()
-                    .map(|slug| {
-                        p.replace("{slug}", slug)
-                            .replace("{state}", "CO")
-                            .replace("{element}", "partnerships")
-                    })
-                    .collect()
+                [
+                    waymark::seed::demo::PROGRAM_SLUG,
+                    waymark::seed::demo::CURRENT_SLUG,
+                ]
+                .iter()
+                .map(|slug| {
+                    p.replace("{slug}", slug)
+                        .replace("{state}", "CO")
+                        .replace("{element}", "partnerships")
+                })
+                .collect()
             } else {
                 vec![
-                    p.replace("{slug}", waymark::demo::PROGRAM_SLUG)
+                    p.replace("{slug}", waymark::seed::demo::PROGRAM_SLUG)
                         .replace("{state}", "CO")
                         .replace("{element}", "partnerships")
                         // The demo's first goal, step and milestone (Colorado's plan).
@@ -305,19 +354,17 @@ fn pages() -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe, chrome, app, ..
+    }) = Scene::start(&[]).await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
     // The demo holds snapshots, shared results and an expert's elements,
     // so the cohort and results pages show their colours and
     // recommendations to axe.
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
-    let reader = waymark::exchange::digest_demo::reader_token(&app.state)
+    let sign_ins = waymark::seed::demo::ensure(&app.state).await.unwrap();
+    let reader = waymark::seed::exchange_digest::reader_token(&app.state)
         .await
         .unwrap();
     let (user_id, target, target_id): (i64, String, i64) = sqlx::query_as(
@@ -354,7 +401,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     // checked (the same words, as another role: refusals, public pages) is
     // not checked again.
     let mut checked = std::collections::HashSet::new();
-    let mut who: Vec<Option<&waymark::demo::SignIn>> = vec![None];
+    let mut who: Vec<Option<&waymark::seed::demo::SignIn>> = vec![None];
     who.extend(sign_ins.iter().map(Some));
     for person in who {
         let label = person.map(|p| p.role.as_str()).unwrap_or("anonymous");
@@ -427,10 +474,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     for v in axe_violations(client, &axe).await {
         failures.push(format!("failed sign-in: {v}"));
     }
-    let admin = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("admin@"))
-        .unwrap();
+    let admin = account(&sign_ins, "admin@");
     sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
     client.goto(&format!("{base}/admin/people")).await.unwrap();
     // The browser checks the required fields; the server checks the role.
@@ -536,10 +580,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
 
     // The selection page with a decision sent without a choice, and a
     // team roster with a mistake in its add form.
-    let admin = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("admin@"))
-        .unwrap();
+    let admin = account(&sign_ins, "admin@");
     sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
     client
         .goto(&format!("{base}/programs/acp-2016/selection"))
@@ -595,10 +636,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
     sign_out(client, &base).await;
 
     // A draft application, and the same with a mistake in the team form.
-    let wyoming = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("lead.wy@"))
-        .unwrap();
+    let wyoming = account(&sign_ins, "lead.wy@");
     sign_in_with_the_form(client, &base, &wyoming.email, &wyoming.password).await;
     client
         .goto(&format!("{base}/programs/acp-2016/application"))
@@ -680,10 +718,7 @@ async fn every_page_passes_axe_as_every_role_and_sign_in_works_by_keyboard() {
             .unwrap();
     }
     assert!(reached, "the email field can be reached with Tab");
-    let member = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("member.co@"))
-        .unwrap();
+    let member = account(&sign_ins, "member.co@");
     let field = client.active_element().await.unwrap();
     field
         .send_keys(&format!("{}{}", member.email, Key::Tab))
@@ -780,14 +815,12 @@ async fn wait_for_url(client: &Client, part: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe, chrome, app, ..
+    }) = Scene::start(&[]).await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
     let req = waymark::program::create::NewProgramRequest {
         name: "Advancing Career Pathways 2099".into(),
         slug: "acp-2099".into(),
@@ -798,7 +831,7 @@ async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
         sponsor: "OCTAE".into(),
         provider: "Provider".into(),
     };
-    waymark::program::create::create(&app.state, (None, "test".into()), "", &req)
+    waymark::program::service::create_program(&app.state, (None, "test".into()), "", &req)
         .await
         .unwrap()
         .unwrap();
@@ -953,24 +986,19 @@ async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let who = |prefix: &str| {
-        sign_ins
-            .iter()
-            .find(|s| s.email.starts_with(prefix))
-            .unwrap()
-    };
+    let who = |prefix: &str| account(&sign_ins, prefix);
     let pool = &app.state.db.pool;
     // The first indicator of the first element, in the open round.
     let indicator: i64 = sqlx::query_scalar(
@@ -1086,24 +1114,19 @@ async fn a_member_rates_and_the_lead_agrees_by_keyboard() {
 /// done. Both pages are axe-clean before and after.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let who = |prefix: &str| {
-        sign_ins
-            .iter()
-            .find(|s| s.email.starts_with(prefix))
-            .unwrap()
-    };
+    let who = |prefix: &str| account(&sign_ins, prefix);
     let pool = &app.state.db.pool;
 
     let coach = who("coach@");
@@ -1216,24 +1239,19 @@ async fn a_coach_schedules_a_call_and_the_lead_moves_the_plan_by_keyboard() {
 /// the way passes axe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_replies_and_the_coach_moderates_in_the_forum_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let who = |prefix: &str| {
-        sign_ins
-            .iter()
-            .find(|s| s.email.starts_with(prefix))
-            .unwrap()
-    };
+    let who = |prefix: &str| account(&sign_ins, prefix);
     let pool = &app.state.db.pool;
     let (thread,): (i64,) = sqlx::query_as(
         "SELECT t.id FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id WHERE c.key = 'CO'",
@@ -1331,14 +1349,12 @@ async fn wait_for_text(client: &Client, text: &str) -> String {
 /// told to check their email. Every page on the way passes axe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_subscribes_to_the_exchange_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe, chrome, app, ..
+    }) = Scene::start(&[]).await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
@@ -1412,22 +1428,19 @@ async fn a_visitor_subscribes_to_the_exchange_by_keyboard() {
 /// page on the way passes axe.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_partner_submits_a_resource_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let partner = sign_ins
-        .iter()
-        .find(|s| s.email == "partner@demo.waymark.test")
-        .unwrap();
+    let partner = account(&sign_ins, "partner@demo.waymark.test");
     let pool = &app.state.db.pool;
     let approved: String = sqlx::query_scalar(
         "SELECT p.status FROM exchange_partners p JOIN users u ON u.id = p.user_id WHERE u.email = $1",
@@ -1585,15 +1598,15 @@ async fn sideways_scroll(client: &Client) -> (i64, Value) {
 /// sideways scrolling.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn searches_work_on_a_phone_with_named_buttons_and_no_sideways_scroll() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
@@ -1624,12 +1637,9 @@ async fn searches_work_on_a_phone_with_named_buttons_and_no_sideways_scroll() {
     .await;
     assert_eq!(status, 201, "{body}");
     let long_item = format!("/exchange/items/{}", body["id"]);
-    let member = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("member.co@"))
-        .unwrap();
+    let member = account(&sign_ins, "member.co@");
     sign_in_with_the_form(client, &base, &member.email, &member.password).await;
-    let slug = waymark::demo::PROGRAM_SLUG;
+    let slug = waymark::seed::demo::PROGRAM_SLUG;
     let pages = [
         "/exchange".to_owned(),
         "/exchange/search".to_owned(),
@@ -1713,20 +1723,20 @@ async fn follow_from_home(client: &Client, base: &str, item: &str) -> String {
 /// keyboard, on the demo's current program; a declined state is kept out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn people_are_led_from_home_to_their_work_by_keyboard() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let pool = &app.state.db.pool;
     let mut failures = Vec::new();
-    let current = waymark::demo::CURRENT_SLUG;
+    let current = waymark::seed::demo::CURRENT_SLUG;
 
     // A Kansas member invited to the current program who has not rated:
     // accepts the invitation, signs in, and is one step from the rating.
@@ -1809,12 +1819,7 @@ async fn people_are_led_from_home_to_their_work_by_keyboard() {
     );
     sign_out(client, &base).await;
 
-    let who = |prefix: &str| {
-        sign_ins
-            .iter()
-            .find(|s| s.email.starts_with(prefix))
-            .unwrap()
-    };
+    let who = |prefix: &str| account(&sign_ins, prefix);
     // The coach: from home to the notes of Minnesota's last call.
     let coach = who("coach@");
     sign_in_with_the_form(client, &base, &coach.email, &coach.password).await;
@@ -1920,22 +1925,19 @@ async fn people_are_led_from_home_to_their_work_by_keyboard() {
 /// card. The reasons a state needs attention open from the keyboard.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let admin = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("admin@"))
-        .unwrap();
+    let admin = account(&sign_ins, "admin@");
     sign_in_with_the_form(client, &base, &admin.email, &admin.password).await;
 
     // How much the page, or any part of the dashboard, is wider than it
@@ -1956,7 +1958,7 @@ async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
     client
         .goto(&format!(
             "{base}/programs/{}/dashboard",
-            waymark::demo::CURRENT_SLUG
+            waymark::seed::demo::CURRENT_SLUG
         ))
         .await
         .unwrap();
@@ -1972,7 +1974,10 @@ async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
     let v: Value = client.execute(overflow, vec![]).await.unwrap();
     assert!(v[0].as_i64().unwrap() > 0, "a page too wide is found: {v}");
 
-    for slug in [waymark::demo::CURRENT_SLUG, waymark::demo::PROGRAM_SLUG] {
+    for slug in [
+        waymark::seed::demo::CURRENT_SLUG,
+        waymark::seed::demo::PROGRAM_SLUG,
+    ] {
         let page = format!("/programs/{slug}/dashboard");
         for width in [1024u32, 1280, 375] {
             set_viewport_width(client, width).await;
@@ -2016,7 +2021,7 @@ async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
     client
         .goto(&format!(
             "{base}/programs/{}/dashboard",
-            waymark::demo::PROGRAM_SLUG
+            waymark::seed::demo::PROGRAM_SLUG
         ))
         .await
         .unwrap();
@@ -2055,24 +2060,21 @@ async fn the_dashboard_fits_from_1024_px_up_and_is_cards_on_a_phone() {
 /// nothing scrolls sideways and axe finds nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn charts_are_labelled_in_words_that_fit_on_a_phone() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
+    let Some(Scene {
+        axe,
+        chrome,
+        app,
+        sign_ins,
+    }) = Scene::with_demo().await
+    else {
         return;
     };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
-    let app = helpers::TestApp::spawn(helpers::Backend::Sqlite).await;
-    let sign_ins = waymark::demo::ensure(&app.state).await.unwrap();
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();
-    let lead = sign_ins
-        .iter()
-        .find(|s| s.email.starts_with("lead.co@"))
-        .expect("Colorado's lead");
+    let lead = account(&sign_ins, "lead.co@");
     sign_in_with_the_form(client, &base, &lead.email, &lead.password).await;
-    let slug = waymark::demo::PROGRAM_SLUG;
+    let slug = waymark::seed::demo::PROGRAM_SLUG;
     let pages = [
         (format!("/programs/{slug}/assessment/CO/results"), 2),
         (format!("/programs/{slug}/reports/CO"), 1),
@@ -2183,13 +2185,6 @@ async fn password_by_keyboard(client: &Client, base: &str, email: &str, password
 /// axe-core at desktop and phone widths.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_step_sign_in_works_by_keyboard_and_its_pages_pass_axe() {
-    let Some(axe_path) = prerequisite("WAYMARK_TEST_AXE", "axe-core") else {
-        return;
-    };
-    let axe = std::fs::read_to_string(&axe_path).expect("read axe.min.js");
-    let Some(chrome) = Chrome::start().await else {
-        return;
-    };
     // A provider on the sign-in page, so its buttons are checked too (it
     // is not asked anything here).
     let sso = tempfile::tempdir().unwrap();
@@ -2200,14 +2195,16 @@ async fn two_step_sign_in_works_by_keyboard_and_its_pages_pass_axe() {
     )
     .unwrap();
     let sso_path = sso_file.display().to_string();
-    let app = helpers::TestApp::spawn_with(
-        helpers::Backend::Sqlite,
-        &[
-            ("second_step_required_for", "federal"),
-            ("sso_providers_file", &sso_path),
-        ],
-    )
-    .await;
+    let settings = [
+        ("second_step_required_for", "federal"),
+        ("sso_providers_file", sso_path.as_str()),
+    ];
+    let Some(Scene {
+        axe, chrome, app, ..
+    }) = Scene::start(&settings).await
+    else {
+        return;
+    };
     let base = app.base.clone();
     let client = &chrome.client;
     let mut failures = Vec::new();

@@ -5,8 +5,8 @@
 //! Written straight to the tables with 2016 times (no emails are sent
 //! for the demo's posts).
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 
 /// (author's email, minutes after the thread starts, Markdown).
 type Post = (&'static str, i64, &'static str);
@@ -130,15 +130,15 @@ const EDITED: (usize, usize, &str) = (
 pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     let pool = &state.db.pool;
     let Some(program) =
-        crate::program::store::find_by_slug(pool, crate::demo::PROGRAM_SLUG).await?
+        crate::program::store::find_by_slug(pool, crate::seed::PROGRAM_SLUG).await?
     else {
         return Ok(());
     };
-    super::service::ensure_categories(state, &program)
+    crate::forum::service::ensure_categories(state, &program)
         .await
         .map_err(|e| anyhow::anyhow!("forum categories: {e:?}"))?;
-    let categories = super::store::categories(pool, program.id).await?;
-    let people = super::store::people(pool, program.id).await?;
+    let categories = crate::forum::store::categories(pool, program.id).await?;
+    let people = crate::forum::store::people(pool, program.id).await?;
     let names: Vec<(i64, String)> = people.iter().map(|p| (p.id, p.name.clone())).collect();
     let user = |email: &str| people.iter().find(|p| p.email == email).map(|p| p.id);
     let at = |day: i8, minutes: i64| -> anyhow::Result<i64> {
@@ -161,7 +161,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             post_ids.push(vec![]);
             continue;
         };
-        let thread = super::store::insert_thread(
+        let thread = crate::forum::store::insert_thread(
             &mut tx,
             program.id,
             category.id,
@@ -170,34 +170,42 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             at(*day, 0)?,
         )
         .await?;
-        super::store::set_watch(&mut tx, author, "thread", thread, true, at(*day, 0)?).await?;
+        crate::forum::store::set_watch(&mut tx, author, "thread", thread, true, at(*day, 0)?)
+            .await?;
         let mut ids = Vec::new();
         for (email, minutes, body) in *posts {
             let Some(by) = user(email) else { continue };
-            let (mentioned, md) = super::apply_mentions(body, &names);
+            let (mentioned, md) = crate::forum::apply_mentions(body, &names);
             let html = crate::web::markdown::to_safe_html(&md);
             let when = at(*day, *minutes)?;
-            let post = super::store::insert_post(&mut tx, thread, by, body, &html, when).await?;
+            let post =
+                crate::forum::store::insert_post(&mut tx, thread, by, body, &html, when).await?;
             for person in mentioned.into_iter().filter(|p| *p != by) {
-                super::store::record_mention(&mut tx, post, person, when).await?;
+                crate::forum::store::record_mention(&mut tx, post, person, when).await?;
             }
             ids.push(post);
         }
         post_ids.push(ids);
     }
     if let Some(&id) = post_ids.get(EDITED.0).and_then(|p| p.get(EDITED.1))
-        && let Some(post) = super::store::post(&mut *tx, id).await?
+        && let Some(post) = crate::forum::store::post(&mut *tx, id).await?
     {
-        let (_, md) = super::apply_mentions(EDITED.2, &names);
+        let (_, md) = crate::forum::apply_mentions(EDITED.2, &names);
         let html = crate::web::markdown::to_safe_html(&md);
-        super::store::edit_post(&mut tx, &post, EDITED.2, &html, at(18, 30)?).await?;
+        crate::forum::store::edit_post(&mut tx, &post, EDITED.2, &html, at(18, 30)?).await?;
     }
     if let Some(&id) = post_ids.get(HIDDEN.0).and_then(|p| p.get(HIDDEN.1)) {
-        super::store::set_post_hidden(&mut tx, id, true, HIDDEN.2).await?;
+        crate::forum::store::set_post_hidden(&mut tx, id, true, HIDDEN.2).await?;
         // Minnesota's lead reported it first; the report still waits.
         if let Some(by) = user("lead.mn@demo.waymark.test") {
-            super::store::insert_flag(&mut tx, id, by, "This looks like spam.", at(24, 215)?)
-                .await?;
+            crate::forum::store::insert_flag(
+                &mut tx,
+                id,
+                by,
+                "This looks like spam.",
+                at(24, 215)?,
+            )
+            .await?;
         }
     }
     audit::write(

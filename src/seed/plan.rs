@@ -4,10 +4,10 @@
 //! strategies (some reached) and dated progress updates from November 2016
 //! to July 2017, one with a signed charter attached as a PDF.
 
-use super::StepStatus;
-use super::store::{self, GoalFields, StepFields};
-use crate::app::AppState;
-use crate::demo::{Year, mix};
+use crate::plan::StepStatus;
+use crate::plan::store::{self, GoalFields, StepFields};
+use crate::seed::{Year, mix};
+use crate::state::AppState;
 
 const STATES: [&str; 5] = ["CO", "KS", "MA", "MN", "OR"];
 
@@ -302,7 +302,7 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
             continue;
         };
         let ratings = assess::snapshot_ratings(pool, baseline.id).await?;
-        let frozen = crate::assessment::service::frozen(&instrument, &ratings);
+        let frozen = crate::assessment::instrument::frozen(&instrument, &ratings);
         let priorities = crate::assessment::ranked_priorities(&instrument.scale, &frozen);
         let goals = 2 + (mix(&[n as u64, 41]) % 3) as usize; // 2 to 4
         let mut owners: Vec<i64> = store::owners(pool, program.id, code)

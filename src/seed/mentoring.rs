@@ -3,15 +3,15 @@
 //! after the baseline snapshots, with reasons from those snapshots (the activity demo holds peer sessions for
 //! exactly these groups).
 
-use crate::app::AppState;
 use crate::audit::{self, Entry};
+use crate::state::AppState;
 
 /// The demo's confirmed groups.
 pub const GROUPS: &[&[&str]] = &[&["KS", "MN"], &["CO", "MA", "OR"]];
 
 /// Adds this area's demo data to the demo program (called once, when the
 /// demo is first made, after the assessments).
-pub async fn fill(state: &AppState, year: &crate::demo::Year) -> anyhow::Result<()> {
+pub async fn fill(state: &AppState, year: &crate::seed::Year) -> anyhow::Result<()> {
     let pool = &state.db.pool;
     let Some(program) = crate::program::store::find_by_slug(pool, year.slug).await? else {
         return Ok(());
@@ -26,10 +26,10 @@ pub async fn fill(state: &AppState, year: &crate::demo::Year) -> anyhow::Result<
         &program.time_zone,
     )?
     .as_millisecond();
-    let cohort = super::service::cohort_as_of(state, &program, Some(at))
+    let cohort = crate::mentoring::service::cohort_as_of(state, &program, Some(at))
         .await
         .map_err(|e| anyhow::anyhow!("peer mentoring cohort: {e:?}"))?;
-    let proposal = super::propose(&cohort.states, &cohort.elements);
+    let proposal = crate::mentoring::propose(&cohort.states, &cohort.elements);
     let groups: Vec<(Vec<String>, String)> = GROUPS
         .iter()
         .map(|g| {
@@ -39,7 +39,7 @@ pub async fn fill(state: &AppState, year: &crate::demo::Year) -> anyhow::Result<
         })
         .collect();
     let mut tx = state.db.begin().await?;
-    super::store::replace(&mut tx, program.id, &groups, Some(admin.id), at).await?;
+    crate::mentoring::store::replace(&mut tx, program.id, &groups, Some(admin.id), at).await?;
     audit::write(
         &mut *tx,
         &Entry::new(

@@ -5,14 +5,14 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::AppState;
-use crate::demo::mix;
+use crate::seed::mix;
+use crate::state::AppState;
 
 const CHUNK: usize = 5000;
 
 /// Makes `count` subscribers; returns how many were made.
 pub async fn subscribers(state: &AppState, count: usize) -> anyhow::Result<usize> {
-    let topics = super::topics::all(&state.frameworks);
+    let topics = crate::exchange::topics::all(&state.frameworks);
     anyhow::ensure!(!topics.is_empty(), "no topics: the frameworks are missing");
     let bar = ProgressBar::new(count as u64);
     bar.set_style(

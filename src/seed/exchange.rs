@@ -5,10 +5,10 @@
 //! to be a real page); the demo partner, approved, with two published
 //! items and one waiting for moderation; and one interest form waiting.
 
-use super::rules::Valid;
-use super::store;
-use crate::app::AppState;
-use crate::demo::mix;
+use crate::exchange::rules::Valid;
+use crate::exchange::store;
+use crate::seed::mix;
+use crate::state::AppState;
 
 /// Where the Exchange's resources come from in the demo.
 const SOURCES: &[&str] = &[
@@ -78,7 +78,7 @@ struct Seed {
 
 fn seeds(state: &AppState) -> Vec<Seed> {
     let mut out = Vec::new();
-    for slug in super::topics::TOPIC_FRAMEWORKS {
+    for slug in crate::exchange::topics::TOPIC_FRAMEWORKS {
         let Some(f) = state.frameworks.get(slug) else {
             continue;
         };
@@ -88,7 +88,7 @@ fn seeds(state: &AppState) -> Vec<Seed> {
                 lines.insert(0, e.definition.clone());
             }
             out.push(Seed {
-                key: super::topics::key_of(slug, &e.key),
+                key: crate::exchange::topics::key_of(slug, &e.key),
                 name: e.name.clone(),
                 lines,
             });
@@ -99,7 +99,7 @@ fn seeds(state: &AppState) -> Vec<Seed> {
                 lines.push(c.description.clone());
             }
             out.push(Seed {
-                key: super::topics::key_of(slug, &c.key),
+                key: crate::exchange::topics::key_of(slug, &c.key),
                 name: c.name.clone(),
                 lines,
             });
@@ -179,10 +179,10 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
             }
             topics.sort();
             let audience = [
-                super::AUDIENCES[(h % 6) as usize].0,
-                super::AUDIENCES[((h >> 9) % 6) as usize].0,
+                crate::exchange::AUDIENCES[(h % 6) as usize].0,
+                crate::exchange::AUDIENCES[((h >> 9) % 6) as usize].0,
             ];
-            let mut audience: Vec<&str> = super::AUDIENCES
+            let mut audience: Vec<&str> = crate::exchange::AUDIENCES
                 .iter()
                 .map(|(k, _)| *k)
                 .filter(|k| audience.contains(k))
@@ -267,7 +267,7 @@ async fn partner(
     else {
         return Ok(());
     };
-    let org = super::rules::Interest {
+    let org = crate::exchange::rules::Interest {
         organization: "Great Plains Pathways Collaborative".into(),
         website: "https://www.example.org/great-plains".into(),
         contact_name: user.name.clone(),
@@ -337,7 +337,7 @@ async fn partner(
             store::moderate(tx, id, "published", "", admin, at + day).await?;
         }
     }
-    let waiting = super::rules::Interest {
+    let waiting = crate::exchange::rules::Interest {
         organization: "Rocky Mountain Skills Alliance".into(),
         website: "https://www.example.org/rmsa".into(),
         contact_name: "Dana Whitfield".into(),

@@ -11,16 +11,16 @@
 
 use jiff::civil::{Date, Weekday};
 
-use super::store;
-use super::{Checked, Kind, Status, to_utc_ms};
-use crate::app::AppState;
+use crate::activity::store;
+use crate::activity::{Checked, Kind, Status, to_utc_ms};
 use crate::db::Tx;
-use crate::demo::{Year, mix};
+use crate::seed::{Year, mix};
+use crate::state::AppState;
 
 const NY: &str = "America/New_York";
 
 fn at(date: Date, hhmm: &str) -> anyhow::Result<i64> {
-    let t = super::parse_time(hhmm).ok_or_else(|| anyhow::anyhow!("bad time {hhmm}"))?;
+    let t = crate::activity::parse_time(hhmm).ok_or_else(|| anyhow::anyhow!("bad time {hhmm}"))?;
     to_utc_ms(date, t, NY).map_err(|e| anyhow::anyhow!(e))
 }
 
@@ -187,7 +187,8 @@ impl Demo<'_> {
         )
         .await?;
         if let Some(d) = done_on {
-            let d = super::parse_date(d).ok_or_else(|| anyhow::anyhow!("bad date {d}"))?;
+            let d =
+                crate::activity::parse_date(d).ok_or_else(|| anyhow::anyhow!("bad date {d}"))?;
             let done_at = at(self.year.place(d), "17:00")?;
             if self.year.happened(done_at) {
                 store::set_item_done(&mut self.tx, id, Some(done_at)).await?;
@@ -624,7 +625,7 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
                     Kind::PeerSession,
                     group,
                     (day, "13:00", day, "14:30"),
-                    format!("Peer-mentoring session: {}", super::and_list(&names)),
+                    format!("Peer-mentoring session: {}", crate::activity::and_list(&names)),
                     "Video conference",
                     "Each state shares one success and one obstacle\nWhat we can borrow from each other",
                     organizer,
@@ -632,7 +633,7 @@ pub async fn fill(state: &AppState, year: &Year) -> anyhow::Result<()> {
                 )
                 .await?;
             let absent: Vec<&str> = if g == 1 && n == 1 { vec!["OR"] } else { vec![] };
-            d.held(id, group, &absent, &format!("{} compared how they engage employers and measure progress. Each state took away one practice to try before the next session.", super::and_list(&names))).await?;
+            d.held(id, group, &absent, &format!("{} compared how they engage employers and measure progress. Each state took away one practice to try before the next session.", crate::activity::and_list(&names))).await?;
         }
     }
 

@@ -5,9 +5,9 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::app::AppState;
 use crate::db::Backend;
-use crate::demo::mix;
+use crate::seed::mix;
+use crate::state::AppState;
 
 /// Rows per INSERT: few enough for SQLite's and PostgreSQL's limits on
 /// bound values, many enough to be quick.
@@ -152,7 +152,7 @@ const PLACES: &[&str] = &[
 /// Makes `count` published items (about one in ten an event), reporting
 /// progress on a bar; returns how many were made.
 pub async fn resources(state: &AppState, count: usize) -> anyhow::Result<usize> {
-    let topics = super::topics::all(&state.frameworks);
+    let topics = crate::exchange::topics::all(&state.frameworks);
     // The frameworks' own strategies and component descriptions give the
     // summaries a real vocabulary, next to a few sentences of our own.
     let sentences: Vec<String> = state
@@ -219,8 +219,8 @@ pub async fn resources(state: &AppState, count: usize) -> anyhow::Result<usize> 
                 .date()
                 .to_string();
             let audience = [
-                super::AUDIENCES[(h % 6) as usize].0,
-                super::AUDIENCES[((h >> 8) % 6) as usize].0,
+                crate::exchange::AUDIENCES[(h % 6) as usize].0,
+                crate::exchange::AUDIENCES[((h >> 8) % 6) as usize].0,
             ];
             let audience = if audience[0] == audience[1] {
                 audience[0].to_owned()

@@ -4,11 +4,11 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::demo::mix;
+use crate::seed::mix;
 
-use crate::app::AppState;
 use crate::assessment::{Priority, Rating, SnapshotKind, service, store as assess};
 use crate::auth::{Grant, Role};
+use crate::state::AppState;
 
 pub struct Sizes {
     pub program: String,
@@ -37,7 +37,7 @@ pub async fn assessment_cohort(state: &AppState, sizes: &Sizes) -> anyhow::Resul
         sponsor: "Synthetic".into(),
         provider: "Synthetic".into(),
     };
-    crate::program::create::create(state, (None, "seed".into()), "", &request)
+    crate::program::service::create_program(state, (None, "seed".into()), "", &request)
         .await?
         .map_err(|errors| anyhow::anyhow!("program: {errors:?}"))?;
     let pool = &state.db.pool;
@@ -189,11 +189,11 @@ pub mod year {
     use jiff::ToSpan;
     use jiff::civil::{Date, time};
 
-    use crate::app::AppState;
     use crate::assessment::instrument::Instrument;
     use crate::db::Tx;
-    use crate::demo::mix;
     use crate::program::store::Program;
+    use crate::seed::mix;
+    use crate::state::AppState;
 
     /// What one state does in the year.
     pub const COACHING_CALLS: usize = 11;

@@ -2,7 +2,7 @@
 //! confirmation link) and an archived digest of whatever the demo
 //! Exchange has published (nothing breaks when it has published nothing).
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::time::now_ms;
 
 /// The confirmed demo subscriber.
@@ -16,7 +16,11 @@ pub async fn reader_token(state: &AppState) -> anyhow::Result<String> {
             .bind(READER)
             .fetch_one(&state.db.pool)
             .await?;
-    Ok(super::subscribe::token(&state.keys.csrf, id, version))
+    Ok(crate::exchange::subscribe::token(
+        &state.keys.csrf,
+        id,
+        version,
+    ))
 }
 
 pub async fn fill(state: &AppState) -> anyhow::Result<()> {
@@ -30,7 +34,7 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = now_ms();
-    let topics = super::topics::all(&state.frameworks);
+    let topics = crate::exchange::topics::all(&state.frameworks);
     let pick = |n: usize| -> Vec<String> { topics.iter().take(n).map(|t| t.key.clone()).collect() };
     for (email, status, frequency, chosen) in [
         (READER, "active", "weekly", pick(3)),
@@ -61,11 +65,14 @@ pub async fn fill(state: &AppState) -> anyhow::Result<()> {
     }
     // This week's run, reaching back over everything published so far, so
     // the archive shows the demo's items.
-    let mut period =
-        super::digest::due_period("weekly", now, &super::digest::Schedule::of(&state.config));
+    let mut period = crate::exchange::digest::due_period(
+        "weekly",
+        now,
+        &crate::exchange::digest::Schedule::of(&state.config),
+    );
     period.cutoff = now;
     period.archive_from = 0;
-    super::digest::ensure_run(state, &period).await?;
-    super::digest::build(state, "demo", super::digest::CHUNK, None).await?;
+    crate::exchange::digest::ensure_run(state, &period).await?;
+    crate::exchange::digest::build(state, "demo", crate::exchange::digest::CHUNK, None).await?;
     Ok(())
 }
