@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call, unfold_qp};
+use crate::helpers::{Backend, Browser, SmtpSink, StepFixture, TestApp, call, unfold_qp};
 
 both_backends!(
     scheduling_is_refused_next_to_the_field_and_stores_nothing,
@@ -534,16 +534,11 @@ async fn recording_attendance_notes_action_items_and_plan_steps(backend: Backend
     assert_eq!(app.count("plan_steps").await, 0);
 
     // With a plan and a goal (made directly: the plan area is not ours).
-    let plan: i64 = sqlx::query_scalar("INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id")
-        .bind(w.program_id)
-        .fetch_one(db)
-        .await
-        .unwrap();
-    let goal: i64 = sqlx::query_scalar("INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 1, 'Share data across agencies', 'measure', 1, 1) RETURNING id")
-        .bind(plan)
-        .fetch_one(db)
-        .await
-        .unwrap();
+    let fixture = app.in_program(w.program_id);
+    let plan = fixture.plan("CO").await;
+    let goal = fixture
+        .goal(plan, "Share data across agencies", "measure")
+        .await;
     let shown = w.coach.b.get(&page).await.body;
     assert!(shown.contains("Share data across agencies"));
     let (status, v) = call(
@@ -974,14 +969,16 @@ async fn reminders_and_overdue_notes_arrive_exactly_once(backend: Backend) {
     .await;
     let done = v["id"].as_i64().unwrap();
     call(app, &w.coach.t, "PUT", &format!("{api}/{done}"), Some(json!({"text": "Already done", "owner_id": w.co_lead.id, "due_on": "2030-01-02", "done": true}))).await;
-    let plan: i64 = sqlx::query_scalar("INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id").bind(w.program_id).fetch_one(db).await.unwrap();
-    let goal: i64 = sqlx::query_scalar("INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 1, 'Data', 'measure', 1, 1) RETURNING id").bind(plan).fetch_one(db).await.unwrap();
-    sqlx::query("INSERT INTO plan_steps (goal_id, position, text, owner_id, due_on, status, created_at, updated_at) VALUES ($1, 1, 'Map the data elements', $2, '2030-01-14', 'in_progress', 1, 1)")
-        .bind(goal)
-        .bind(w.co_member.id)
-        .execute(db)
-        .await
-        .unwrap();
+    let fixture = app.in_program(w.program_id);
+    let plan = fixture.plan("CO").await;
+    let goal = fixture.goal(plan, "Data", "measure").await;
+    let step = StepFixture {
+        text: "Map the data elements",
+        owner: Some(w.co_member.id),
+        due_on: "2030-01-14",
+        status: "in_progress",
+    };
+    fixture.step(goal, step).await;
     let later = now + 3 * 3_600_000; // after the call: no more reminders
     let r = waymark::activity::reminders::sweep(&app.state, later)
         .await

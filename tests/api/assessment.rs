@@ -48,12 +48,7 @@ pub async fn member(
 }
 
 pub async fn team(app: &TestApp, program_id: i64, state: &str) {
-    sqlx::query("INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)")
-        .bind(program_id)
-        .bind(state)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+    app.in_program(program_id).team(state).await;
 }
 
 /// Sets the state's consensus (the phase and priority `pick` gives each

@@ -1169,13 +1169,7 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .await
         .unwrap();
     // Kansas is in the cohort too; Wyoming applied and was declined.
-    sqlx::query(
-        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'KS', 1)",
-    )
-    .bind(program_id)
-    .execute(db)
-    .await
-    .unwrap();
+    app.in_program(program_id).team("KS").await;
     sqlx::query(
         "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, decision, decided_at, created_at, updated_at)
          VALUES ($1, 'WY', 'submitted', $2, 1, 'declined', 2, 1, 1)",

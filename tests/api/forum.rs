@@ -74,14 +74,7 @@ async fn person(app: &TestApp, email: &str, name: &str, role: &str, state: Optio
 async fn world(app: TestApp) -> World {
     let program_id = app.add_program(SLUG).await;
     for code in ["CO", "KS"] {
-        sqlx::query(
-            "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)",
-        )
-        .bind(program_id)
-        .bind(code)
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+        app.in_program(program_id).team(code).await;
     }
     let ana = person(&app, "ana@co.gov", "Ana Ruiz", "state_lead", Some("CO")).await;
     let jordan = person(
@@ -972,13 +965,7 @@ async fn a_team_that_joins_gets_its_category_when_another_left(backend: Backend)
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    sqlx::query(
-        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'NM', 1)",
-    )
-    .bind(program_id)
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    app.in_program(program_id).team("NM").await;
     let nora = person(app, "nora@nm.gov", "Nora Baca", "state_member", Some("NM")).await;
 
     let (status, cats) = call(app, &nora.t, "GET", API, None).await;

@@ -728,3 +728,87 @@ pub fn oidc_provider() -> Option<&'static OidcProvider> {
         })
         .as_ref()
 }
+
+/// What a test stands on, written straight to the database the way the
+/// services write it, so a test reads as the behaviour it checks:
+/// `app.in_program(id).team("CO").await`, then `.plan("CO")`, `.goal(…)`,
+/// `.step(…)`.
+pub struct InProgram<'a> {
+    pub app: &'a TestApp,
+    pub program_id: i64,
+}
+
+/// A plan step as a fixture: its text, who owns it, when it is due and
+/// where it stands (`not_started`, `in_progress`, `done`, `blocked`).
+pub struct StepFixture<'a> {
+    pub text: &'a str,
+    pub owner: Option<i64>,
+    pub due_on: &'a str,
+    pub status: &'a str,
+}
+
+impl TestApp {
+    pub fn in_program(&self, program_id: i64) -> InProgram<'_> {
+        InProgram {
+            app: self,
+            program_id,
+        }
+    }
+}
+
+impl InProgram<'_> {
+    /// Seats the state's team: the state is in the program's cohort.
+    pub async fn team(&self, code: &str) -> &Self {
+        sqlx::query(
+            "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, $2, 1)",
+        )
+        .bind(self.program_id)
+        .bind(code)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+        self
+    }
+
+    /// The state's action plan; its id.
+    pub async fn plan(&self, code: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, $2, 1, 1) RETURNING id",
+        )
+        .bind(self.program_id)
+        .bind(code)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A goal of the plan, on one element; its id.
+    pub async fn goal(&self, plan_id: i64, title: &str, element_key: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at)
+             VALUES ($1, (SELECT COUNT(*) FROM plan_goals WHERE plan_id = $1), $2, $3, 1, 1) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(title)
+        .bind(element_key)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A step of the goal, after its others; its id.
+    pub async fn step(&self, goal_id: i64, step: StepFixture<'_>) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO plan_steps (goal_id, position, text, owner_id, due_on, status, created_at, updated_at)
+             VALUES ($1, (SELECT COUNT(*) FROM plan_steps WHERE goal_id = $1), $2, $3, $4, $5, 1, 1) RETURNING id",
+        )
+        .bind(goal_id)
+        .bind(step.text)
+        .bind(step.owner)
+        .bind(step.due_on)
+        .bind(step.status)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::applications::future_program;
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp, call};
+use crate::helpers::{Backend, Browser, StepFixture, TestApp, call};
 
 both_backends!(participation_dashboard_and_reports);
 both_backends!(a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory);
@@ -132,33 +132,17 @@ async fn plan(
     steps: &[(&str, &str, &str)],
 ) {
     let db = &app.state.db.pool;
-    let plan_id: i64 = sqlx::query_scalar(
-        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, $2, 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .bind(code)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let goal_id: i64 = sqlx::query_scalar(
-        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 0, $2, $3, 1, 1) RETURNING id",
-    )
-    .bind(plan_id)
-    .bind(goal)
-    .bind(element)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for (i, (text, due, status)) in steps.iter().enumerate() {
-        sqlx::query("INSERT INTO plan_steps (goal_id, position, text, due_on, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, 1)")
-            .bind(goal_id)
-            .bind(i as i64)
-            .bind(*text)
-            .bind(*due)
-            .bind(*status)
-            .execute(db)
-            .await
-            .unwrap();
+    let fixture = app.in_program(program_id);
+    let plan_id = fixture.plan(code).await;
+    let goal_id = fixture.goal(plan_id, goal, element).await;
+    for (text, due_on, status) in steps {
+        let step = StepFixture {
+            text,
+            owner: None,
+            due_on,
+            status,
+        };
+        fixture.step(goal_id, step).await;
     }
     sqlx::query("INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on, reached_on) VALUES ($1, 'm1', 'A milestone', '2017-05-01', '2017-04-20')")
         .bind(goal_id)

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, call, call_at};
+use crate::helpers::{Backend, StepFixture, TestApp, call, call_at};
 
 both_backends!(
     a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
@@ -124,13 +124,7 @@ async fn current_program(app: &TestApp) -> i64 {
     .execute(&app.state.db.pool)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'CO', 1)",
-    )
-    .bind(id)
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    app.in_program(id).team("CO").await;
     id
 }
 
@@ -262,35 +256,20 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     // A plan step the member owns, overdue; another due in three days;
     // one far off (not shown).
     let today = jiff::Zoned::now().date();
-    let plan: i64 = sqlx::query_scalar(
-        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let goal: i64 = sqlx::query_scalar(
-        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES ($1, 1, 'Goal', 'e1', 1, 1) RETURNING id",
-    )
-    .bind(plan)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for (n, (text, days)) in [("Late step", -5), ("Soon step", 3), ("Far step", 40)]
-        .into_iter()
-        .enumerate()
-    {
-        sqlx::query(
-            "INSERT INTO plan_steps (goal_id, position, text, owner_id, due_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, 1)",
-        )
-        .bind(goal)
-        .bind(n as i64)
-        .bind(text)
-        .bind(member)
-        .bind(today.saturating_add(jiff::Span::new().days(days)).to_string())
-        .execute(db)
-        .await
-        .unwrap();
+    let fixture = app.in_program(program_id);
+    let plan = fixture.plan("CO").await;
+    let goal = fixture.goal(plan, "Goal", "e1").await;
+    for (text, days) in [("Late step", -5), ("Soon step", 3), ("Far step", 40)] {
+        let due_on = today
+            .saturating_add(jiff::Span::new().days(days))
+            .to_string();
+        let step = StepFixture {
+            text,
+            owner: Some(member),
+            due_on: &due_on,
+            status: "not_started",
+        };
+        fixture.step(goal, step).await;
     }
     // A coaching call tomorrow, and one last week with no notes, both the
     // coach's.
@@ -603,13 +582,7 @@ async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
     .execute(&app.state.db.pool)
     .await
     .unwrap();
-    sqlx::query(
-        "INSERT INTO state_teams (program_id, state_code, created_at) VALUES ($1, 'CO', 1)",
-    )
-    .bind(id)
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    app.in_program(id).team("CO").await;
     let (status, p) = call(
         &app,
         &admin_token,
