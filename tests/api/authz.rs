@@ -1183,32 +1183,20 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
     // --- activities (issue 5) ---
     // A held consultation for CO (organized by its coach, the expert asked)
     // with one action item: activity 1 and item 1 in `concrete()`.
-    let activity: i64 = sqlx::query_scalar(
-        "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, status, uid, created_by, created_at, updated_at)
-         VALUES ($1, 'sme_consultation', 'Consultation for CO', 1000, 2000, 'held', 'matrix-1@test', $2, 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .bind(ids["coach"])
-    .fetch_one(db)
-    .await
-    .unwrap();
+    let fixture = app.in_program(program_id);
+    let activity = fixture
+        .activity(crate::helpers::ActivityFixture {
+            kind: "sme_consultation",
+            title: "Consultation for CO",
+            starts_at: 1000,
+            status: "held",
+            created_by: Some(ids["coach"]),
+            states: &[("CO", None)],
+        })
+        .await;
     assert_eq!(activity, 1);
-    sqlx::query(
-        "INSERT INTO activity_states (activity_id, program_id, state_code) VALUES ($1, $2, 'CO')",
-    )
-    .bind(activity)
-    .bind(program_id)
-    .execute(db)
-    .await
-    .unwrap();
     for (who, role) in [("coach", "organizer"), ("sme", "expert")] {
-        sqlx::query("INSERT INTO activity_people (activity_id, user_id, role) VALUES ($1, $2, $3)")
-            .bind(activity)
-            .bind(ids[who])
-            .bind(role)
-            .execute(db)
-            .await
-            .unwrap();
+        fixture.takes_part(activity, ids[who], role).await;
     }
     let item: i64 = sqlx::query_scalar(
         "INSERT INTO action_items (activity_id, state_code, text, owner_id, due_on, created_at)

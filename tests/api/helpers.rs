@@ -812,3 +812,64 @@ impl InProgram<'_> {
         .unwrap()
     }
 }
+
+/// An activity as a fixture: what it is, when (an hour from `starts_at`),
+/// where it stands, who made it, and its states with whether each
+/// attended (`None`: not yet recorded).
+pub struct ActivityFixture<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub status: &'a str,
+    pub created_by: Option<i64>,
+    pub states: &'a [(&'a str, Option<i64>)],
+}
+
+impl InProgram<'_> {
+    /// An activity with its states; its id.
+    pub async fn activity(&self, a: ActivityFixture<'_>) -> i64 {
+        let db = &self.app.state.db.pool;
+        let uid = format!(
+            "fixture-{}-{}@test",
+            self.program_id,
+            waymark::auth::secret::random_token()
+        );
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, place, status, uid, created_by, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 'Denver', $6, $7, $8, 1, 1) RETURNING id",
+        )
+        .bind(self.program_id)
+        .bind(a.kind)
+        .bind(a.title)
+        .bind(a.starts_at)
+        .bind(a.starts_at + 3_600_000)
+        .bind(a.status)
+        .bind(uid)
+        .bind(a.created_by)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        for (code, attended) in a.states {
+            sqlx::query("INSERT INTO activity_states (activity_id, program_id, state_code, attended) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(self.program_id)
+                .bind(*code)
+                .bind(*attended)
+                .execute(db)
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    /// Someone taking part in an activity (`organizer`, `expert`, …).
+    pub async fn takes_part(&self, activity_id: i64, user_id: i64, role: &str) {
+        sqlx::query("INSERT INTO activity_people (activity_id, user_id, role) VALUES ($1, $2, $3)")
+            .bind(activity_id)
+            .bind(user_id)
+            .bind(role)
+            .execute(&self.app.state.db.pool)
+            .await
+            .unwrap();
+    }
+}

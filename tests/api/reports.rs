@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::applications::future_program;
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, StepFixture, TestApp, call};
+use crate::helpers::{ActivityFixture, Backend, Browser, StepFixture, TestApp, call};
 
 both_backends!(participation_dashboard_and_reports);
 both_backends!(a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory);
@@ -39,32 +39,16 @@ async fn activity(
     status: &str,
     states: &[(&str, Option<i64>)],
 ) -> i64 {
-    let db = &app.state.db.pool;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, place, status, uid, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'Denver', $6, $7, 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .bind(kind)
-    .bind(title)
-    .bind(starts)
-    .bind(starts + 3_600_000)
-    .bind(status)
-    .bind(format!("{kind}-{starts}-{}@test", states[0].0))
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for (code, attended) in states {
-        sqlx::query("INSERT INTO activity_states (activity_id, program_id, state_code, attended) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(program_id)
-            .bind(*code)
-            .bind(*attended)
-            .execute(db)
-            .await
-            .unwrap();
-    }
-    id
+    app.in_program(program_id)
+        .activity(ActivityFixture {
+            kind,
+            title,
+            starts_at: starts,
+            status,
+            created_by: None,
+            states,
+        })
+        .await
 }
 
 /// A frozen snapshot written straight into the tables: each indicator at

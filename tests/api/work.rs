@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{Backend, StepFixture, TestApp, call, call_at};
+use crate::helpers::{ActivityFixture, Backend, StepFixture, TestApp, call, call_at};
 
 both_backends!(
     a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
@@ -274,40 +274,20 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     // A coaching call tomorrow, and one last week with no notes, both the
     // coach's.
     let now = waymark::time::now_ms();
-    for (n, (title, at)) in [
+    for (title, at) in [
         ("Call tomorrow", now + 86_400_000),
         ("Call last week", now - 7 * 86_400_000),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO activities (program_id, kind, title, starts_at, ends_at, status, uid, created_by, created_at, updated_at)
-             VALUES ($1, 'coaching_call', $2, $3, $4, 'scheduled', $5, $6, 1, 1) RETURNING id",
-        )
-        .bind(program_id)
-        .bind(title)
-        .bind(at)
-        .bind(at + 3_600_000)
-        .bind(format!("work-{n}@test"))
-        .bind(coach)
-        .fetch_one(db)
-        .await
-        .unwrap();
-        sqlx::query("INSERT INTO activity_states (activity_id, program_id, state_code) VALUES ($1, $2, 'CO')")
-            .bind(id)
-            .bind(program_id)
-            .execute(db)
-            .await
-            .unwrap();
-        sqlx::query(
-            "INSERT INTO activity_people (activity_id, user_id, role) VALUES ($1, $2, 'organizer')",
-        )
-        .bind(id)
-        .bind(coach)
-        .execute(db)
-        .await
-        .unwrap();
+    ] {
+        let call = ActivityFixture {
+            kind: "coaching_call",
+            title,
+            starts_at: at,
+            status: "scheduled",
+            created_by: Some(coach),
+            states: &[("CO", None)],
+        };
+        let id = fixture.activity(call).await;
+        fixture.takes_part(id, coach, "organizer").await;
     }
 
     // The member's queue: overdue first, then due this week, the
