@@ -187,9 +187,15 @@ pub fn router(state: AppState) -> Router {
     for (_, path, method_router) in page_routes().into_parts() {
         pages = pages.route(path, method_router);
     }
-    let pages = pages.fallback(|| async { AppError::NOT_FOUND }).layer(
-        axum::middleware::from_fn_with_state(state.clone(), crate::auth::session::middleware),
-    );
+    let pages = pages
+        .fallback(|| async { AppError::NOT_FOUND })
+        .layer(axum::middleware::from_fn(
+            crate::web::error::with_visitor_chrome,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::session::middleware,
+        ));
 
     let (api, doc) = api_router().split_for_parts();
     let doc = Arc::new(with_every_answer(doc));

@@ -6,6 +6,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+use crate::auth::session::Visitor;
 use crate::web::layout::Chrome;
 use crate::web::refusal::Refusal;
 use crate::web::request_id;
@@ -45,7 +46,7 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "error.html")]
 struct ErrorPage {
     chrome: Chrome,
@@ -131,10 +132,35 @@ fn error_page(
         message,
         request_id,
     };
-    match page.render() {
+    let mut res = match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, heading).into_response(),
+        Err(_) => return (status, heading).into_response(),
+    };
+    res.extensions_mut().insert(page);
+    res
+}
+
+/// Error pages are made where the visitor is not at hand; this layer
+/// (inside the session's) makes them again with the signed-in person's
+/// header and menu, so someone refused or lost is not shown "Sign in".
+pub async fn with_visitor_chrome(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let visitor = req.extensions().get::<Visitor>().cloned();
+    let mut res = next.run(req).await;
+    let Some(visitor) = visitor.filter(|v| v.user.is_some()) else {
+        return res;
+    };
+    let Some(mut page) = res.extensions_mut().remove::<ErrorPage>() else {
+        return res;
+    };
+    page.chrome = Chrome::new(&visitor, page.heading, &visitor.path);
+    if let Ok(html) = page.render() {
+        res.headers_mut().remove(header::CONTENT_LENGTH);
+        *res.body_mut() = axum::body::Body::from(html);
     }
+    res
 }
 
 impl From<Refusal> for AppError {

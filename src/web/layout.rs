@@ -8,12 +8,14 @@ use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::web::AppError;
 
+#[derive(Clone)]
 pub struct NavLink {
     pub href: &'static str,
     pub label: &'static str,
     pub current: bool,
 }
 
+#[derive(Clone)]
 pub struct Chrome {
     pub title: String,
     pub asset_base: &'static str,

@@ -168,3 +168,32 @@ async fn the_audit_log_cannot_be_edited_or_emptied(backend: Backend) {
     assert_eq!(actor, "command line");
     app.stop().await;
 }
+
+both_backends!(an_error_page_keeps_the_signed_in_persons_header);
+
+/// Found in review (issue 17): a refused or missing page showed a signed-in
+/// person the header of someone signed out ("Sign in", no menu).
+async fn an_error_page_keeps_the_signed_in_persons_header(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, pw) = app.add_user("officer@ed.gov", "federal", None, None).await;
+    let b = app.browser();
+    let anonymous = b.get("/admin/people").await;
+    assert_eq!(anonymous.status, 303, "signed out: sent to sign in");
+    assert_eq!(b.sign_in("officer@ed.gov", &pw).await.status, 303);
+    for (path, status) in [("/admin/people", 403), ("/programs/no-such-program", 404)] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, status, "{path}");
+        assert!(
+            page.body.contains("Sign out"),
+            "{path}: the signed-in header is shown"
+        );
+        assert!(
+            !page.body.contains("<span>Sign in</span>"),
+            "{path}: no sign-in link for someone signed in"
+        );
+    }
+    let signed_out = app.browser().get("/programs/no-such-program").await;
+    assert_eq!(signed_out.status, 404);
+    assert!(signed_out.body.contains("<span>Sign in</span>"));
+    app.stop().await;
+}
