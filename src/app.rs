@@ -32,7 +32,7 @@ fn page_routes() -> Routes {
         .merge(crate::plan::edit::routes())
         .merge(crate::mentoring::handlers::routes())
         .merge(crate::report::handlers::routes())
-        .merge(crate::exchange::subscribe_pages::routes())
+        .merge(crate::exchange::subscription::pages::routes())
         .merge(crate::forum::handlers::routes())
         .merge(crate::exchange::handlers::routes())
 }
@@ -78,7 +78,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(crate::plan::api::router())
         .merge(crate::mentoring::api::router())
         .merge(crate::report::api::router())
-        .merge(crate::exchange::subscribe_api::router())
+        .merge(crate::exchange::subscription::api::router())
         .merge(crate::forum::api::router())
         .merge(crate::exchange::api::router())
         .merge(crate::work::api::router())

@@ -12,9 +12,7 @@ pub mod rules;
 pub mod search;
 pub mod service;
 pub mod store;
-pub mod subscribe;
-pub mod subscribe_api;
-pub mod subscribe_pages;
+pub mod subscription;
 pub mod topics;
 
 /// The Exchange's clock: digests are dated and sent by it, and the

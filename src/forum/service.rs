@@ -352,7 +352,7 @@ async fn notify(
         let headers = if stop.is_empty() {
             vec![]
         } else {
-            crate::exchange::subscribe::unsubscribe_headers(&stop)
+            crate::exchange::subscription::unsubscribe_headers(&stop)
         };
         let email = Email {
             to: p.email.clone(),

@@ -16,7 +16,7 @@ pub async fn reader_token(state: &AppState) -> anyhow::Result<String> {
             .bind(READER)
             .fetch_one(&state.db.pool)
             .await?;
-    Ok(crate::exchange::subscribe::token(
+    Ok(crate::exchange::subscription::token(
         &state.keys.csrf,
         id,
         version,

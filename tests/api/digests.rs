@@ -801,7 +801,7 @@ async fn bad_input_is_refused_next_to_the_field_and_changes_nothing(backend: Bac
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-    let token = waymark::exchange::subscribe::token(&app.state.keys.csrf, id, version);
+    let token = waymark::exchange::subscription::token(&app.state.keys.csrf, id, version);
     let path = format!("/api/v1/exchange/subscriptions/{token}");
     let (status, body) = call_anon(
         &app,
@@ -949,7 +949,7 @@ async fn subscription_pages_and_emails_say_how_often_in_plain_sentences(backend:
             .fetch_one(&app.state.db.pool)
             .await
             .unwrap();
-    let token = waymark::exchange::subscribe::token(&app.state.keys.csrf, id, version);
+    let token = waymark::exchange::subscription::token(&app.state.keys.csrf, id, version);
     let manage = format!("/exchange/subscription/{token}");
     let pending = b.get(&manage).await;
     assert!(

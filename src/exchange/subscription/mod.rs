@@ -7,6 +7,9 @@
 //! stored, links for a million people are computed at delivery, and
 //! raising the link version voids every older link.
 
+pub mod api;
+pub mod pages;
+
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -156,17 +159,18 @@ pub fn check_choice(
     frequency: &str,
 ) -> Result<(Vec<String>, String), FieldErrors> {
     let mut errors = FieldErrors::new();
-    let topics = match super::topics::parse_keys(registry, topics.iter().map(String::as_str)) {
-        Ok(t) if t.is_empty() => {
-            errors.push(("topics", "Choose at least one topic.".into()));
-            t
-        }
-        Ok(t) => t,
-        Err(key) => {
-            errors.push(("topics", format!("There is no topic called {key}.")));
-            vec![]
-        }
-    };
+    let topics =
+        match crate::exchange::topics::parse_keys(registry, topics.iter().map(String::as_str)) {
+            Ok(t) if t.is_empty() => {
+                errors.push(("topics", "Choose at least one topic.".into()));
+                t
+            }
+            Ok(t) => t,
+            Err(key) => {
+                errors.push(("topics", format!("There is no topic called {key}.")));
+                vec![]
+            }
+        };
     let frequency = frequency.trim().to_ascii_lowercase();
     if !FREQUENCIES.contains(&frequency.as_str()) {
         errors.push(("frequency", "Choose every day or every week.".into()));
@@ -538,7 +542,7 @@ pub async fn unsubscribe(state: &AppState, ip: &str, sub: &Subscriber) -> anyhow
 
 /// Topic names for people, grouped as on the form.
 pub fn topic_names(registry: &Registry, keys: &[String]) -> Vec<String> {
-    super::topics::all(registry)
+    crate::exchange::topics::all(registry)
         .into_iter()
         .filter(|t| keys.contains(&t.key))
         .map(|t| t.name)
@@ -546,9 +550,9 @@ pub fn topic_names(registry: &Registry, keys: &[String]) -> Vec<String> {
 }
 
 /// The topics grouped by framework name, for forms.
-pub fn grouped_topics(registry: &Registry) -> Vec<(String, Vec<super::topics::Topic>)> {
-    let mut groups: Vec<(String, Vec<super::topics::Topic>)> = Vec::new();
-    for t in super::topics::all(registry) {
+pub fn grouped_topics(registry: &Registry) -> Vec<(String, Vec<crate::exchange::topics::Topic>)> {
+    let mut groups: Vec<(String, Vec<crate::exchange::topics::Topic>)> = Vec::new();
+    for t in crate::exchange::topics::all(registry) {
         match groups.last_mut() {
             Some((name, list)) if *name == t.framework_name => list.push(t),
             _ => groups.push((t.framework_name.clone(), vec![t])),

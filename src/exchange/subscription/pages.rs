@@ -16,12 +16,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::digest::{self, Archived, Item, Run};
-use super::subscribe::{self, Subscriber};
-use super::topics::Topic;
+use super::Subscriber;
 use crate::auth::guard;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
+use crate::exchange::digest::{self, Archived, Item, Run};
+use crate::exchange::subscription as subscribe;
+use crate::exchange::topics::Topic;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, render};
 
@@ -339,7 +340,7 @@ async fn archive_page(
     Extension(visitor): Extension<Visitor>,
     Query(filter): Query<TopicFilter>,
 ) -> Result<Response, AppError> {
-    let topics = super::topics::all(&state.frameworks);
+    let topics = crate::exchange::topics::all(&state.frameworks);
     let topic = filter.topic.trim().to_owned();
     if !topic.is_empty() && !topics.iter().any(|t| t.key == topic) {
         return Err(AppError::NOT_FOUND);
@@ -371,7 +372,7 @@ struct DigestPage {
 
 impl DigestPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, super::TIME_ZONE)
+        crate::time::format_in_zone(*ms, crate::exchange::TIME_ZONE)
     }
 }
 
@@ -406,7 +407,7 @@ struct RunsPage {
 
 impl RunsPage {
     fn when(&self, ms: &i64) -> String {
-        crate::time::format_in_zone(*ms, super::TIME_ZONE)
+        crate::time::format_in_zone(*ms, crate::exchange::TIME_ZONE)
     }
 
     fn count_sentence(&self, key: &str, n: &i64) -> String {

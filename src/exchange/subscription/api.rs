@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::digest::{self, Archived, Item, Run};
-use super::subscribe::{self, Subscriber};
+use super::Subscriber;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
+use crate::exchange::digest::{self, Archived, Item, Run};
+use crate::exchange::subscription as subscribe;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -172,7 +173,7 @@ async fn list_digests(
     Query(q): Query<TopicQuery>,
 ) -> Result<Json<Vec<Archived>>, ApiError> {
     let topic = q.topic.trim();
-    if !topic.is_empty() && super::topics::find(&state.frameworks, topic).is_none() {
+    if !topic.is_empty() && crate::exchange::topics::find(&state.frameworks, topic).is_none() {
         return Err(ApiError::field(
             "topic",
             format!("There is no topic called {topic}."),
