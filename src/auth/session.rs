@@ -24,8 +24,8 @@ pub struct Visitor {
     pub csrf_token: String,
     pub ip: String,
     pub user_agent: String,
-    /// The address the request was sent to, without its query (for the
-    /// audit log).
+    /// The address the request was sent to, without its query and with
+    /// any token in it left out (for the audit log).
     pub path: String,
     /// Where to come back to after signing in: the page asked for, or for
     /// a form sent from a page of this site, that page.
@@ -234,8 +234,10 @@ pub async fn middleware(
         crate::web::limit::anonymous_write(&state.db, &state.config, &ip).await?;
     }
 
-    let path = req.uri().path().to_owned();
-    let return_to = return_to(&req, &path);
+    let return_to = return_to(&req, req.uri().path());
+    // As the audit log keeps it: tokens in links from emails and calendar
+    // feeds left out, as for the API.
+    let path = crate::web::request_id::loggable_path(req.uri().path()).into_owned();
     req.extensions_mut().insert(Visitor {
         user,
         session_hash,

@@ -17,6 +17,3 @@ pub fn one_of(words: &[&str]) -> utoipa::openapi::schema::Object {
         .enum_values(Some(words.iter().copied()))
         .build()
 }
-
-/// `HH:MM`, 24-hour.
-pub const TIME_PATTERN: &str = "^([01][0-9]|2[0-3]):[0-5][0-9]$";

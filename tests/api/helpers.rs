@@ -813,8 +813,8 @@ impl InProgram<'_> {
     }
 }
 
-/// An activity as a fixture: what it is, when (an hour from `starts_at`),
-/// where it stands, who made it, and its states with whether each
+/// An activity as a fixture: what it is, when (an hour from `starts_at`,
+/// in Denver), where it stands, who made it, and its states with whether each
 /// attended (`None`: not yet recorded).
 pub struct ActivityFixture<'a> {
     pub kind: &'a str,
