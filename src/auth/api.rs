@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use super::invite::{self, InviteRequest};
 use super::policy::Action;
-use super::{Grant, guard, store};
+use super::{Actor, Grant, guard, store};
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -41,7 +41,7 @@ pub struct Me {
 /// The account the token belongs to.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Me), (status = 401, body = ErrorResponse)))]
-async fn me(ApiUser { user, .. }: ApiUser) -> Json<Me> {
+async fn me(ApiUser(Actor { user, .. }): ApiUser) -> Json<Me> {
     Json(Me {
         id: user.id,
         email: user.email,

@@ -4,16 +4,19 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::{CurrentUser, secret, session, store};
+use super::{Actor, secret, session, store};
 use crate::state::AppState;
 use crate::web::ApiError;
 
-/// The user behind a valid `Authorization: Bearer <token>` header.
-pub struct ApiUser {
-    pub user: CurrentUser,
-    pub ip: String,
-    /// The address the request was sent to, for the audit log.
-    pub path: String,
+/// The user behind a valid `Authorization: Bearer <token>` header, as
+/// the actor operations take.
+pub struct ApiUser(pub Actor);
+
+impl std::ops::Deref for ApiUser {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
 }
 
 impl FromRequestParts<AppState> for ApiUser {
@@ -52,6 +55,6 @@ impl FromRequestParts<AppState> for ApiUser {
             state.config.trusted_proxies,
         );
         let path = crate::web::request_id::loggable_path(parts.uri.path()).into_owned();
-        Ok(ApiUser { user, ip, path })
+        Ok(ApiUser(Actor { user, ip, path }))
     }
 }

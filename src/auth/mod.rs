@@ -2,6 +2,7 @@
 //! invitations and resets, sign-in throttling, and the policy module that
 //! answers every permission question.
 
+pub mod actor;
 pub mod api;
 pub mod api_user;
 pub mod guard;
@@ -22,6 +23,7 @@ pub mod totp;
 pub mod two_step;
 pub mod two_step_pages;
 
+pub use actor::Actor;
 use serde::Serialize;
 
 /// What a person may be, always scoped (DESIGN section 1).

@@ -1,5 +1,6 @@
 //! `/api/v1` for the forum: categories, threads, posts, posting,
 //! replying, editing with history, flags, watching, moderation and search.
+//! Each handler calls the forum's operation and renders its answer.
 
 use crate::web::Path;
 use crate::web::Query;
@@ -9,13 +10,14 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::service::{self, SearchHit, ThreadModeration};
-use super::store::{self, Category, Flag, Post, Thread, Version};
-use crate::auth::CurrentUser;
+use super::WatchTarget;
+use super::requests::{
+    FlagRequest, NewPost, NewThread, PostModerationRequest, ResolveRequest,
+    ThreadModerationRequest, Watch,
+};
+use super::service::{self, CategoryThreads, History, SearchHit, ThreadPosts};
+use super::store::{self, Category, Flag, Post, Thread};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
-use crate::program::store::Program;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -39,58 +41,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_search))
 }
 
-async fn forum(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    guard::api(
-        state,
-        api,
-        Action::ViewForum {
-            program_id: program.id,
-        },
-    )
-    .await?;
-    Ok(program)
-}
-
-async fn category_for(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    id: i64,
-    action: impl Fn(&Category) -> Action,
-) -> Result<(Program, Category), ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    let category = service::category_in(state, &program, id).await?;
-    guard::api(state, api, action(&category)).await?;
-    Ok((program, category))
-}
-
-async fn thread_for(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    id: i64,
-    action: impl Fn(&Category, &Thread) -> Action,
-) -> Result<(Program, Thread, Category), ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    let (thread, category) = service::thread_in(state, &program, id).await?;
-    guard::api(state, api, action(&category, &thread)).await?;
-    Ok((program, thread, category))
-}
-
-async fn post_for(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    id: i64,
-    action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
-) -> Result<(Program, Post, Thread, Category), ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    let (post, thread, category) = service::post_in(state, &program, id).await?;
-    guard::api(state, api, action(&api.user, &category, &post)).await?;
-    Ok((program, post, thread, category))
-}
-
 /// The categories of a program's forum the caller may read.
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/forum", tag = "forum",
     params(("slug" = String, Path, description = "The program's short name")),
@@ -100,10 +50,7 @@ async fn get_categories(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    let program = forum(&state, &api, &slug).await?;
-    Ok(Json(
-        service::readable_categories(&state, &api.user, &program).await?,
-    ))
+    Ok(Json(service::categories(&state, &api, &slug).await?.1))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -111,18 +58,6 @@ async fn get_categories(
 struct PageParams {
     /// 1 for the latest threads (25 to a page).
     page: Option<i64>,
-}
-
-/// A category and a page of its threads.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct CategoryThreads {
-    pub category: Category,
-    /// Latest activity first; hidden threads only for moderators.
-    pub threads: Vec<Thread>,
-    pub page: i64,
-    pub pages: i64,
-    /// Whether the caller watches the category.
-    pub watching: bool,
 }
 
 /// A category with a page of its threads, latest activity first.
@@ -135,69 +70,11 @@ async fn get_category(
     Path((slug, id)): Path<(String, i64)>,
     Query(q): Query<PageParams>,
 ) -> Result<Json<CategoryThreads>, ApiError> {
-    let (_, category) = category_for(&state, &api, &slug, id, service::view_action).await?;
-    let with_hidden = service::moderates(&api.user, &category);
-    let total = store::thread_count(&state.db.pool, id, with_hidden).await?;
-    let pages = ((total + super::THREADS_PER_PAGE - 1) / super::THREADS_PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let threads = store::threads(
-        &state.db.pool,
-        id,
-        with_hidden,
-        super::THREADS_PER_PAGE,
-        (page - 1) * super::THREADS_PER_PAGE,
-    )
-    .await?
-    .into_iter()
-    .map(|t| service::shown_thread(&api.user, &category, t))
-    .collect();
-    let watching = store::watching(&state.db.pool, api.user.id, "category", id).await?;
-    Ok(Json(CategoryThreads {
-        category,
-        threads,
-        page,
-        pages,
-        watching,
-    }))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct NewThread {
-    /// Up to 150 characters.
-    pub title: String,
-    /// Markdown, up to 20,000 characters. `@Ana.Ruiz` (or `@Ana` when
-    /// only one Ana reads the category) mentions and emails a person.
-    pub body: String,
-}
-
-/// The thread and its posts.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ThreadPosts {
-    pub thread: Thread,
-    pub category: Category,
-    /// Oldest first. A hidden post's words are empty except for moderators.
-    pub posts: Vec<Post>,
-    /// Whether the caller watches the thread.
-    pub watching: bool,
-}
-
-async fn thread_posts(
-    state: &AppState,
-    user: &CurrentUser,
-    thread_id: i64,
-    category: Category,
-) -> Result<ThreadPosts, ApiError> {
-    let thread = store::thread(&state.db.pool, thread_id)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    let posts = service::thread_posts(state, user, &category, &thread).await?;
-    let watching = store::watching(&state.db.pool, user.id, "thread", thread_id).await?;
-    Ok(ThreadPosts {
-        thread: service::shown_thread(user, &category, thread),
-        category,
-        posts,
-        watching,
-    })
+    Ok(Json(
+        service::category_threads(&state, &api, (&slug, id), q.page)
+            .await?
+            .1,
+    ))
 }
 
 /// Starts a thread in a category (the caller then watches it). Mentioned readers of the category get an email; so do the category's watchers. Refused naming `title` or `body`; nothing changes then.
@@ -210,22 +87,10 @@ async fn post_thread(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewThread>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let (program, category) =
-        category_for(&state, &api, &slug, id, |c| service::post_action(c, false)).await?;
-    let req = body.parse()?;
-    let (thread, _) = service::create_thread(
-        &state, &api.user, &api.ip, &program, &category, &req.title, &req.body,
-    )
-    .await?;
+    let (thread, _) = service::start_thread(&state, &api, (&slug, id), body).await?;
     Ok(Json(
-        thread_posts(&state, &api.user, thread, category).await?,
+        service::thread(&state, &api, (&slug, thread)).await?.1,
     ))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct Watch {
-    /// true to get an email for each new post, false to stop.
-    pub watching: bool,
 }
 
 /// Starts or stops watching a category.
@@ -238,10 +103,8 @@ async fn put_category_watch(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<Watch>,
 ) -> Result<Json<Watch>, ApiError> {
-    category_for(&state, &api, &slug, id, service::view_action).await?;
-    let req = body.parse()?;
-    service::watch(&state, &api.user, &api.ip, "category", id, req.watching).await?;
-    Ok(Json(req))
+    let watching = service::watch(&state, &api, (&slug, id), WatchTarget::Category, body).await?;
+    Ok(Json(Watch { watching }))
 }
 
 /// A thread with its posts.
@@ -253,15 +116,7 @@ async fn get_thread(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let (_, _, category) =
-        thread_for(&state, &api, &slug, id, |c, _| service::view_action(c)).await?;
-    Ok(Json(thread_posts(&state, &api.user, id, category).await?))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct NewPost {
-    /// Markdown, up to 20,000 characters; `@Name.Surname` mentions.
-    pub body: String,
+    Ok(Json(service::thread(&state, &api, (&slug, id)).await?.1))
 }
 
 /// Replies in a thread (a locked thread takes replies from moderators only). Mentioned readers and the watchers of the thread or its category get an email. Refused naming `body`.
@@ -274,16 +129,8 @@ async fn post_reply(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewPost>,
 ) -> Result<Json<ThreadPosts>, ApiError> {
-    let (program, thread, category) = thread_for(&state, &api, &slug, id, |c, t| {
-        service::post_action(c, t.locked != 0)
-    })
-    .await?;
-    let req = body.parse()?;
-    service::reply(
-        &state, &api.user, &api.ip, &program, &category, &thread, &req.body,
-    )
-    .await?;
-    Ok(Json(thread_posts(&state, &api.user, id, category).await?))
+    service::reply(&state, &api, (&slug, id), body).await?;
+    Ok(Json(service::thread(&state, &api, (&slug, id)).await?.1))
 }
 
 /// Starts or stops watching a thread.
@@ -296,23 +143,8 @@ async fn put_thread_watch(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<Watch>,
 ) -> Result<Json<Watch>, ApiError> {
-    thread_for(&state, &api, &slug, id, |c, _| service::view_action(c)).await?;
-    let req = body.parse()?;
-    service::watch(&state, &api.user, &api.ip, "thread", id, req.watching).await?;
-    Ok(Json(req))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct ThreadModerationRequest {
-    /// lock, unlock, hide, unhide or move.
-    #[schema(schema_with = thread_actions)]
-    pub action: String,
-    /// Needed to hide.
-    #[serde(default)]
-    pub reason: String,
-    /// Needed to move: a category of the same program you moderate.
-    #[serde(default)]
-    pub category_id: Option<i64>,
+    let watching = service::watch(&state, &api, (&slug, id), WatchTarget::Thread, body).await?;
+    Ok(Json(Watch { watching }))
 }
 
 /// Locks, unlocks, hides (with a reason), shows again or moves a thread (moderators: the admin and coaches; in a private category, the state's coach). Audited.
@@ -325,16 +157,9 @@ async fn moderate_thread(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ThreadModerationRequest>,
 ) -> Result<Json<Thread>, ApiError> {
-    let (program, thread, _) =
-        thread_for(&state, &api, &slug, id, |c, _| service::moderate_action(c)).await?;
-    let req = body.parse()?;
-    let m = ThreadModeration::parse(&req.action, &req.reason, req.category_id)?;
-    service::moderate_thread(&state, &api.user, &api.ip, &program, &thread, &m).await?;
-    Ok(Json(
-        store::thread(&state.db.pool, id)
-            .await?
-            .ok_or(ApiError::NOT_FOUND)?,
-    ))
+    service::moderate_thread(&state, &api, (&slug, id), body).await?;
+    let thread = store::thread(&state.db.pool, id).await?;
+    Ok(Json(thread.ok_or(ApiError::NOT_FOUND)?))
 }
 
 /// Changes your own post; the earlier text is kept in its history. Refused naming `body`.
@@ -347,27 +172,11 @@ async fn put_post(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<NewPost>,
 ) -> Result<Json<Post>, ApiError> {
-    let (program, post, thread, category) = post_for(&state, &api, &slug, id, |u, c, p| {
-        service::edit_action(c, u, p)
-    })
-    .await?;
-    let req = body.parse()?;
-    service::edit(
-        &state, &api.user, &api.ip, &program, &category, &thread, &post, &req.body,
-    )
-    .await?;
+    let was = service::edit(&state, &api, (&slug, id), body).await?;
     let post = store::post(&state.db.pool, id)
         .await?
         .ok_or(ApiError::NOT_FOUND)?;
-    Ok(Json(service::shown(&api.user, &category, post)))
-}
-
-/// A post and its earlier versions.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct History {
-    pub post: Post,
-    /// Newest first; empty when the post is hidden from you.
-    pub versions: Vec<Version>,
+    Ok(Json(service::shown(&api.user, &was.category, post)))
 }
 
 /// A post's earlier versions, newest first.
@@ -379,26 +188,7 @@ async fn get_history(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<History>, ApiError> {
-    let (_, post, thread, category) =
-        post_for(&state, &api, &slug, id, |_, c, _| service::view_action(c)).await?;
-    let hidden =
-        (post.hidden != 0 || thread.hidden != 0) && !service::moderates(&api.user, &category);
-    let versions = if hidden {
-        vec![]
-    } else {
-        store::versions(&state.db.pool, id).await?
-    };
-    Ok(Json(History {
-        post: service::shown(&api.user, &category, post),
-        versions,
-    }))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct FlagRequest {
-    /// What is wrong with the post, up to 500 characters.
-    #[schema(min_length = 1, max_length = 500)]
-    pub reason: String,
+    Ok(Json(service::history(&state, &api, (&slug, id)).await?.1))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -416,21 +206,8 @@ async fn post_flag(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<FlagRequest>,
 ) -> Result<Json<Flagged>, ApiError> {
-    let (_, post, _, _) =
-        post_for(&state, &api, &slug, id, |_, c, _| service::view_action(c)).await?;
-    let req = body.parse()?;
-    let id = service::flag(&state, &api.user, &api.ip, &post, &req.reason).await?;
+    let (id, _) = service::flag(&state, &api, (&slug, id), body).await?;
     Ok(Json(Flagged { id }))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct PostModerationRequest {
-    /// hide or unhide.
-    #[schema(schema_with = post_actions)]
-    pub action: String,
-    /// Needed to hide.
-    #[serde(default)]
-    pub reason: String,
 }
 
 /// Hides a post (with a reason) or shows it again (moderators). Audited.
@@ -443,17 +220,9 @@ async fn moderate_post(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<PostModerationRequest>,
 ) -> Result<Json<Post>, ApiError> {
-    let (_, post, _, _) = post_for(&state, &api, &slug, id, |_, c, _| {
-        service::moderate_action(c)
-    })
-    .await?;
-    let req = body.parse()?;
-    service::moderate_post(&state, &api.user, &api.ip, &post, &req.action, &req.reason).await?;
-    Ok(Json(
-        store::post(&state.db.pool, id)
-            .await?
-            .ok_or(ApiError::NOT_FOUND)?,
-    ))
+    service::moderate_post(&state, &api, (&slug, id), body).await?;
+    let post = store::post(&state.db.pool, id).await?;
+    Ok(Json(post.ok_or(ApiError::NOT_FOUND)?))
 }
 
 /// The reports waiting in the categories the caller moderates, oldest first.
@@ -465,26 +234,7 @@ async fn get_flags(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Flag>>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ModerateForum {
-            program_id: program.id,
-            private_to: None,
-        },
-    )
-    .await?;
-    Ok(Json(
-        service::open_flags(&state, &api.user, &program).await?,
-    ))
-}
-
-#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
-pub struct ResolveRequest {
-    /// What was done, up to 500 characters (may be empty).
-    #[serde(default)]
-    pub resolution: String,
+    Ok(Json(service::flags(&state, &api, &slug).await?.1))
 }
 
 /// Resolves a report (moderators of the post's category). Audited.
@@ -497,14 +247,7 @@ async fn resolve_flag(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ResolveRequest>,
 ) -> Result<Json<Flagged>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let flag = store::flag(&state.db.pool, id)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    let category = service::category_in(&state, &program, flag.category_id).await?;
-    guard::api(&state, &api, service::moderate_action(&category)).await?;
-    let req = body.parse()?;
-    service::resolve_flag(&state, &api.user, &api.ip, &flag, &req.resolution).await?;
+    service::resolve_flag(&state, &api, (&slug, id), body).await?;
     Ok(Json(Flagged { id }))
 }
 
@@ -526,18 +269,5 @@ async fn get_search(
     Path(slug): Path<String>,
     Query(q): Query<SearchParams>,
 ) -> Result<Json<Vec<SearchHit>>, ApiError> {
-    let program = forum(&state, &api, &slug).await?;
-    Ok(Json(
-        service::search(&state, &api.user, &program, &q.q).await?,
-    ))
-}
-
-/// What a moderator can do to a thread (as `ThreadModeration::parse` takes it).
-fn thread_actions() -> utoipa::openapi::schema::Object {
-    crate::web::api::one_of(&["lock", "unlock", "hide", "unhide", "move"])
-}
-
-/// What a moderator can do to a post.
-fn post_actions() -> utoipa::openapi::schema::Object {
-    crate::web::api::one_of(&["hide", "unhide"])
+    Ok(Json(service::search_in(&state, &api, &slug, &q.q).await?.1))
 }

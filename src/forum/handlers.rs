@@ -17,14 +17,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::service::{self, ThreadModeration};
+use super::WatchTarget;
+use super::requests::{
+    FlagRequest, NewPost, NewThread, PostModerationRequest, ResolveRequest,
+    ThreadModerationRequest, Watch,
+};
+use super::service::{self, ThreadPosts};
 use super::store::{self, Category, Post, Thread, Version};
+use crate::auth::CurrentUser;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
 use crate::state::{AppState, Routes};
-use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
+use crate::web::{AppError, Chrome, CsrfForm, Given, Refusal, render};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -83,24 +88,6 @@ fn when(program: &Program, ms: i64) -> String {
 
 fn base(slug: &str) -> String {
     format!("/programs/{slug}/forum")
-}
-
-/// The program, if the person takes part in its forum.
-async fn forum_of(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-) -> Result<(CurrentUser, Program), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let user = guard::page(
-        state,
-        visitor,
-        Action::ViewForum {
-            program_id: program.id,
-        },
-    )
-    .await?;
-    Ok((user, program))
 }
 
 // ----- the forums one takes part in -----
@@ -236,9 +223,11 @@ async fn program_forum(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let (user, program) = forum_of(&state, &visitor, &slug).await?;
-    let categories = service::readable_categories(&state, &user, &program).await?;
-    let moderates = categories.iter().any(|c| service::moderates(&user, c));
+    let actor = visitor.signed_in()?;
+    let (program, categories) = service::categories(&state, &actor, &slug).await?;
+    let moderates = categories
+        .iter()
+        .any(|c| service::moderates(&actor.user, c));
     let chrome = Chrome::new(&visitor, format!("Forum: {}", program.name), "/forum");
     Ok(render(ProgramPage {
         chrome,
@@ -278,17 +267,15 @@ async fn search(
     Path(slug): Path<String>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let (user, program) = forum_of(&state, &visitor, &slug).await?;
-    let hits = service::search(&state, &user, &program, &query.q).await?;
-    let chrome = Chrome::new(
-        &visitor,
-        format!("Search the forum: {}", program.name),
-        "/forum",
-    );
+    let actor = visitor.signed_in()?;
+    let (program, hits) = service::search_in(&state, &actor, &slug, &query.q).await?;
+    let heading = format!("Search the forum: {}", program.name);
+    let chrome = Chrome::new(&visitor, heading, "/forum");
+    let q = query.q;
     Ok(render(SearchPage {
         chrome,
         program,
-        q: query.q,
+        q,
         hits,
     })?
     .into_response())
@@ -323,51 +310,26 @@ impl CategoryPage {
     }
 }
 
-/// The category, if the person may read it.
-async fn readable_category(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    id: i64,
-) -> Result<(CurrentUser, Program, Category), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let category = service::category_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, service::view_action(&category)).await?;
-    Ok((user, program, category))
-}
-
 async fn category(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let (user, program, category) = readable_category(&state, &visitor, &slug, id).await?;
-    let with_hidden = service::moderates(&user, &category);
-    let total = store::thread_count(&state.db.pool, id, with_hidden).await?;
-    let pages = ((total + super::THREADS_PER_PAGE - 1) / super::THREADS_PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let threads = store::threads(
-        &state.db.pool,
-        id,
-        with_hidden,
-        super::THREADS_PER_PAGE,
-        (page - 1) * super::THREADS_PER_PAGE,
-    )
-    .await?;
-    let may_post = policy::allows(&user, &service::post_action(&category, false));
-    let watching = store::watching(&state.db.pool, user.id, "category", id).await?;
-    let chrome = Chrome::new(&visitor, format!("{}: forum", category.name), "/forum")
+    let actor = visitor.signed_in()?;
+    let (program, view) = service::category_threads(&state, &actor, (&slug, id), q.page).await?;
+    let may_post = policy::allows(&actor.user, &service::post_action(&view.category, false));
+    let chrome = Chrome::new(&visitor, format!("{}: forum", view.category.name), "/forum")
         .with_notice(notice(&q.done));
     Ok(render(CategoryPage {
         chrome,
         program,
-        category,
-        threads,
-        page,
-        pages,
+        category: view.category,
+        threads: view.threads,
+        page: view.page,
+        pages: view.pages,
         may_post,
-        watching,
+        watching: view.watching,
     })?
     .into_response())
 }
@@ -385,12 +347,13 @@ async fn watch_category(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<WatchForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/categories/{id}", base(&slug));
-    let (user, _, _) = readable_category(&state, &visitor, &slug, id).await?;
-    let on = form.watch == "on";
-    service::watch(&state, &user, &visitor.ip, "category", id, on).await?;
+    let asked = Given(Watch {
+        watching: form.watch == "on",
+    });
+    let target = WatchTarget::Category;
+    let on = service::watch(&state, &visitor.signed_in()?, (&slug, id), target, asked).await?;
     let done = if on { Done::Watching } else { Done::Unwatched };
-    Ok(Redirect::to(&format!("{path}?done={done}")).into_response())
+    Ok(Redirect::to(&format!("{}/categories/{id}?done={done}", base(&slug))).into_response())
 }
 
 // ----- the small forms -----
@@ -472,21 +435,25 @@ impl FormPage {
 
 /// Puts each refusal's sentence next to its field; anything else is the
 /// page's error.
-fn with_errors(mut page: FormPage, refusal: Refusal) -> Result<Response, AppError> {
-    match refusal {
-        Refusal::Invalid(problems) => {
-            let mut left = Vec::new();
-            for (field, message) in problems {
-                match page.fields.iter_mut().find(|f| f.id == field) {
-                    Some(f) => f.error = Some(message),
-                    None => left.push(message),
-                }
-            }
-            if let (Some(m), Some(f)) = (left.first(), page.fields.first_mut()) {
-                f.error.get_or_insert_with(|| m.clone());
-            }
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+fn with_errors(mut page: FormPage, problems: Vec<(String, String)>) -> Result<Response, AppError> {
+    let mut left = Vec::new();
+    for (field, message) in problems {
+        match page.fields.iter_mut().find(|f| f.id == field) {
+            Some(f) => f.error = Some(message),
+            None => left.push(message),
         }
+    }
+    if let (Some(m), Some(f)) = (left.first(), page.fields.first_mut()) {
+        f.error.get_or_insert_with(|| m.clone());
+    }
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+}
+
+/// The problems of input refused as invalid; any other refusal is the
+/// page's answer as it is.
+fn problems(refusal: Refusal) -> Result<Vec<(String, String)>, AppError> {
+    match refusal {
+        Refusal::Invalid(problems) => Ok(problems),
         other => Err(other.into()),
     }
 }
@@ -527,26 +494,18 @@ fn new_thread_page(
     }
 }
 
-async fn may_post_in(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    id: i64,
-) -> Result<(CurrentUser, Program, Category), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let category = service::category_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, service::post_action(&category, false)).await?;
-    Ok((user, program, category))
-}
-
 async fn new_thread(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (_, program, category) = may_post_in(&state, &visitor, &slug, id).await?;
-    let page = new_thread_page(&visitor, &program, &category, &ThreadForm::default());
+    let at = service::open_category(&state, &visitor.signed_in()?, (&slug, id), may_start).await?;
+    let page = new_thread_page(&visitor, &at.program, &at.category, &ThreadForm::default());
     Ok(render(page)?.into_response())
+}
+
+fn may_start(c: &Category) -> Action {
+    service::post_action(c, false)
 }
 
 async fn create_thread(
@@ -555,25 +514,21 @@ async fn create_thread(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> Result<Response, AppError> {
-    let (user, program, category) = may_post_in(&state, &visitor, &slug, id).await?;
-    match service::create_thread(
-        &state,
-        &user,
-        &visitor.ip,
-        &program,
-        &category,
-        &form.title,
-        &form.body,
-    )
-    .await
-    {
-        Ok((thread, _)) => Ok(Redirect::to(&format!(
-            "{}/threads/{thread}?done={done}",
-            base(&slug),
-            done = Done::Posted
-        ))
-        .into_response()),
-        Err(r) => with_errors(new_thread_page(&visitor, &program, &category, &form), r),
+    let actor = visitor.signed_in()?;
+    let asked = Given(NewThread {
+        title: form.title.clone(),
+        body: form.body.clone(),
+    });
+    match service::start_thread(&state, &actor, (&slug, id), asked).await {
+        Ok((thread, _)) => Ok(Done::Posted.redirect(&format!("{}/threads/{thread}", base(&slug)))),
+        Err(r) => {
+            let problems = problems(r)?;
+            let at = service::open_category(&state, &actor, (&slug, id), may_start).await?;
+            with_errors(
+                new_thread_page(&visitor, &at.program, &at.category, &form),
+                problems,
+            )
+        }
     }
 }
 
@@ -613,36 +568,24 @@ impl ThreadPage {
     }
 }
 
-async fn readable_thread(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    id: i64,
-) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let (thread, category) = service::thread_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, service::view_action(&category)).await?;
-    Ok((user, program, thread, category))
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn thread_page(
-    state: &AppState,
+fn thread_page(
     visitor: &Visitor,
     user: &CurrentUser,
     program: Program,
-    thread: Thread,
-    category: Category,
+    view: ThreadPosts,
     reply: (String, Option<String>),
     done: &str,
-) -> Result<ThreadPage, AppError> {
-    let posts = service::thread_posts(state, user, &category, &thread).await?;
+) -> ThreadPage {
+    let ThreadPosts {
+        thread,
+        category,
+        posts,
+        watching,
+    } = view;
     let moderates = service::moderates(user, &category);
-    let may_reply = policy::allows(user, &service::post_action(&category, thread.locked != 0));
-    let watching = store::watching(&state.db.pool, user.id, "thread", thread.id).await?;
-    let thread = service::shown_thread(user, &category, thread);
+    let may_reply = policy::allows(user, &service::may_reply(&category, &thread));
     let chrome = Chrome::new(visitor, thread.title.clone(), "/forum").with_notice(notice(done));
-    Ok(ThreadPage {
+    ThreadPage {
         chrome,
         program,
         category,
@@ -655,7 +598,7 @@ async fn thread_page(
         reply: reply.0,
         reply_error: reply.1,
         hint: super::MENTION_HINT,
-    })
+    }
 }
 
 async fn thread(
@@ -664,18 +607,16 @@ async fn thread(
     Path((slug, id)): Path<(String, i64)>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, program, thread, category) = readable_thread(&state, &visitor, &slug, id).await?;
+    let actor = visitor.signed_in()?;
+    let (program, view) = service::thread(&state, &actor, (&slug, id)).await?;
     let page = thread_page(
-        &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
-        thread,
-        category,
-        (String::new(), None),
+        view,
+        Default::default(),
         &done.done,
-    )
-    .await?;
+    );
     Ok(render(page)?.into_response())
 }
 
@@ -691,47 +632,25 @@ async fn reply(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/threads/{id}", base(&slug));
-    let program = crate::program::load(&state, &slug).await?;
-    let (thread, category) = service::thread_in(&state, &program, id).await?;
-    let user = guard::page(
-        &state,
-        &visitor,
-        service::post_action(&category, thread.locked != 0),
-    )
-    .await?;
-    match service::reply(
-        &state,
-        &user,
-        &visitor.ip,
-        &program,
-        &category,
-        &thread,
-        &form.body,
-    )
-    .await
-    {
-        Ok(post) => Ok(Redirect::to(&format!(
-            "{path}?done={done}#post-{post}",
-            done = Done::Posted
-        ))
-        .into_response()),
-        Err(Refusal::Invalid(problems)) => {
-            let message = problems.into_iter().map(|(_, m)| m).next();
+    let actor = visitor.signed_in()?;
+    let asked = Given(NewPost {
+        body: form.body.clone(),
+    });
+    match service::reply(&state, &actor, (&slug, id), asked).await {
+        Ok(post) => Ok(Done::Posted.redirect(&format!("{}/threads/{id}#post-{post}", base(&slug)))),
+        Err(r) => {
+            let message = problems(r)?.into_iter().map(|(_, m)| m).next();
+            let (program, view) = service::thread(&state, &actor, (&slug, id)).await?;
             let page = thread_page(
-                &state,
                 &visitor,
-                &user,
+                &actor.user,
                 program,
-                thread,
-                category,
+                view,
                 (form.body, message),
                 "",
-            )
-            .await?;
+            );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -741,12 +660,13 @@ async fn watch_thread(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<WatchForm>,
 ) -> Result<Response, AppError> {
-    let path = format!("{}/threads/{id}", base(&slug));
-    let (user, _, _, _) = readable_thread(&state, &visitor, &slug, id).await?;
-    let on = form.watch == "on";
-    service::watch(&state, &user, &visitor.ip, "thread", id, on).await?;
+    let asked = Given(Watch {
+        watching: form.watch == "on",
+    });
+    let target = WatchTarget::Thread;
+    let on = service::watch(&state, &visitor.signed_in()?, (&slug, id), target, asked).await?;
     let done = if on { Done::Watching } else { Done::Unwatched };
-    Ok(Redirect::to(&format!("{path}?done={done}#watch")).into_response())
+    Ok(done.redirect(&format!("{}/threads/{id}#watch", base(&slug))))
 }
 
 // ----- moderating a thread -----
@@ -759,18 +679,6 @@ struct ModerateThreadForm {
     reason: String,
     #[serde(default)]
     category_id: String,
-}
-
-async fn moderated_thread(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    id: i64,
-) -> Result<(CurrentUser, Program, Thread, Category), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let (thread, category) = service::thread_in(state, &program, id).await?;
-    let user = guard::page(state, visitor, service::moderate_action(&category)).await?;
-    Ok((user, program, thread, category))
 }
 
 async fn moderate_thread_page(
@@ -847,17 +755,19 @@ async fn moderate_thread_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id).await?;
+    let actor = visitor.signed_in()?;
+    let at =
+        service::open_thread(&state, &actor, (&slug, id), service::may_moderate_thread).await?;
+    let form = ModerateThreadForm::default();
     let page = moderate_thread_page(
         &state,
         &visitor,
-        &user,
-        &program,
-        &thread,
-        &ModerateThreadForm::default(),
-    )
-    .await?;
-    Ok(render(page)?.into_response())
+        &actor.user,
+        &at.program,
+        &at.thread,
+        &form,
+    );
+    Ok(render(page.await?)?.into_response())
 }
 
 async fn moderate_thread(
@@ -866,44 +776,33 @@ async fn moderate_thread(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ModerateThreadForm>,
 ) -> Result<Response, AppError> {
-    let (user, program, thread, _) = moderated_thread(&state, &visitor, &slug, id).await?;
-    let result = match ThreadModeration::parse(
-        &form.action,
-        &form.reason,
-        form.category_id.trim().parse().ok(),
-    ) {
-        Ok(m) => service::moderate_thread(&state, &user, &visitor.ip, &program, &thread, &m).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}/threads/{id}?done={done}",
-            base(&slug),
-            done = Done::Moderated
-        ))
-        .into_response()),
-        Err(r) => with_errors(
-            moderate_thread_page(&state, &visitor, &user, &program, &thread, &form).await?,
-            r,
-        ),
+    let actor = visitor.signed_in()?;
+    let asked = Given(ThreadModerationRequest {
+        action: form.action.clone(),
+        reason: form.reason.clone(),
+        category_id: form.category_id.trim().parse().ok(),
+    });
+    match service::moderate_thread(&state, &actor, (&slug, id), asked).await {
+        Ok(()) => Ok(Done::Moderated.redirect(&format!("{}/threads/{id}", base(&slug)))),
+        Err(r) => {
+            let problems = problems(r)?;
+            let at =
+                service::open_thread(&state, &actor, (&slug, id), service::may_moderate_thread);
+            let at = at.await?;
+            let page = moderate_thread_page(
+                &state,
+                &visitor,
+                &actor.user,
+                &at.program,
+                &at.thread,
+                &form,
+            );
+            with_errors(page.await?, problems)
+        }
     }
 }
 
 // ----- a post: edit, history, flag, moderate -----
-
-async fn post_for(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    id: i64,
-    action: impl Fn(&CurrentUser, &Category, &Post) -> Action,
-) -> Result<(CurrentUser, Program, Post, Thread, Category), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let (post, thread, category) = service::post_in(state, &program, id).await?;
-    let user = visitor.require_user()?.clone();
-    guard::page(state, visitor, action(&user, &category, &post)).await?;
-    Ok((user, program, post, thread, category))
-}
 
 fn edit_page(visitor: &Visitor, program: &Program, post: &Post, body: String) -> FormPage {
     let back = format!(
@@ -929,12 +828,15 @@ async fn edit_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, |u, c, p| {
-        service::edit_action(c, u, p)
-    })
+    let at = service::open_post(
+        &state,
+        &visitor.signed_in()?,
+        (&slug, id),
+        service::may_edit_post,
+    )
     .await?;
-    let body = post.body.clone();
-    Ok(render(edit_page(&visitor, &program, &post, body))?.into_response())
+    let body = at.post.body.clone();
+    Ok(render(edit_page(&visitor, &at.program, &at.post, body))?.into_response())
 }
 
 async fn edit(
@@ -943,31 +845,24 @@ async fn edit(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<BodyForm>,
 ) -> Result<Response, AppError> {
-    let (user, program, post, thread, category) =
-        post_for(&state, &visitor, &slug, id, |u, c, p| {
-            service::edit_action(c, u, p)
-        })
-        .await?;
-    match service::edit(
-        &state,
-        &user,
-        &visitor.ip,
-        &program,
-        &category,
-        &thread,
-        &post,
-        &form.body,
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done={done}#post-{id}",
-            base(&slug),
-            post.thread_id,
-            done = Done::Edited
-        ))
-        .into_response()),
-        Err(r) => with_errors(edit_page(&visitor, &program, &post, form.body), r),
+    let actor = visitor.signed_in()?;
+    let asked = Given(NewPost {
+        body: form.body.clone(),
+    });
+    match service::edit(&state, &actor, (&slug, id), asked).await {
+        Ok(was) => {
+            let thread = was.post.thread_id;
+            Ok(Done::Edited.redirect(&format!("{}/threads/{thread}#post-{id}", base(&slug))))
+        }
+        Err(r) => {
+            let problems = problems(r)?;
+            let at =
+                service::open_post(&state, &actor, (&slug, id), service::may_edit_post).await?;
+            with_errors(
+                edit_page(&visitor, &at.program, &at.post, form.body),
+                problems,
+            )
+        }
     }
 }
 
@@ -993,33 +888,22 @@ async fn history(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (user, program, post, thread, category) =
-        post_for(&state, &visitor, &slug, id, |_, c, _| {
-            service::view_action(c)
+    let (program, history) = service::history(&state, &visitor.signed_in()?, (&slug, id)).await?;
+    let versions = history
+        .versions
+        .into_iter()
+        .map(|v| {
+            let html = crate::web::markdown::to_safe_html(&v.body);
+            (v, html)
         })
-        .await?;
-    let hidden_from_you =
-        (post.hidden != 0 || thread.hidden != 0) && !service::moderates(&user, &category);
-    let versions = if hidden_from_you {
-        vec![]
-    } else {
-        store::versions(&state.db.pool, id)
-            .await?
-            .into_iter()
-            .map(|v| {
-                let html = crate::web::markdown::to_safe_html(&v.body);
-                (v, html)
-            })
-            .collect()
-    };
-    let post = service::shown(&user, &category, post);
+        .collect();
     let chrome = Chrome::new(&visitor, "A post's history", "/forum");
     Ok(render(HistoryPage {
         chrome,
         program,
-        post,
+        post: history.post,
         versions,
-        hidden_from_you,
+        hidden_from_you: history.hidden_from_you,
     })?
     .into_response())
 }
@@ -1057,12 +941,10 @@ async fn flag_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (user, program, post, _, category) = post_for(&state, &visitor, &slug, id, |_, c, _| {
-        service::view_action(c)
-    })
-    .await?;
-    let post = service::shown(&user, &category, post);
-    Ok(render(flag_page(&visitor, &program, &post, String::new()))?.into_response())
+    let actor = visitor.signed_in()?;
+    let at = service::open_post(&state, &actor, (&slug, id), service::may_read_post).await?;
+    let post = service::shown(&actor.user, &at.category, at.post);
+    Ok(render(flag_page(&visitor, &at.program, &post, String::new()))?.into_response())
 }
 
 async fn flag(
@@ -1071,21 +953,23 @@ async fn flag(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let (user, program, post, _, category) = post_for(&state, &visitor, &slug, id, |_, c, _| {
-        service::view_action(c)
-    })
-    .await?;
-    match service::flag(&state, &user, &visitor.ip, &post, &form.reason).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done={done}#post-{id}",
-            base(&slug),
-            post.thread_id,
-            done = Done::Flagged
-        ))
-        .into_response()),
+    let actor = visitor.signed_in()?;
+    let asked = Given(FlagRequest {
+        reason: form.reason.clone(),
+    });
+    match service::flag(&state, &actor, (&slug, id), asked).await {
+        Ok((_, thread)) => {
+            Ok(Done::Flagged.redirect(&format!("{}/threads/{thread}#post-{id}", base(&slug))))
+        }
         Err(r) => {
-            let post = service::shown(&user, &category, post);
-            with_errors(flag_page(&visitor, &program, &post, form.reason), r)
+            let problems = problems(r)?;
+            let at =
+                service::open_post(&state, &actor, (&slug, id), service::may_read_post).await?;
+            let post = service::shown(&actor.user, &at.category, at.post);
+            with_errors(
+                flag_page(&visitor, &at.program, &post, form.reason),
+                problems,
+            )
         }
     }
 }
@@ -1136,17 +1020,10 @@ async fn moderate_post_form(
     Extension(visitor): Extension<Visitor>,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (_, program, post, _, _) = post_for(&state, &visitor, &slug, id, |_, c, _| {
-        service::moderate_action(c)
-    })
-    .await?;
-    Ok(render(moderate_post_page(
-        &visitor,
-        &program,
-        &post,
-        &ReasonForm::default(),
-    ))?
-    .into_response())
+    let actor = visitor.signed_in()?;
+    let at = service::open_post(&state, &actor, (&slug, id), service::may_moderate_post).await?;
+    let page = moderate_post_page(&visitor, &at.program, &at.post, &ReasonForm::default());
+    Ok(render(page)?.into_response())
 }
 
 async fn moderate_post(
@@ -1155,28 +1032,24 @@ async fn moderate_post(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let (user, program, post, _, _) = post_for(&state, &visitor, &slug, id, |_, c, _| {
-        service::moderate_action(c)
-    })
-    .await?;
-    match service::moderate_post(
-        &state,
-        &user,
-        &visitor.ip,
-        &post,
-        &form.action,
-        &form.reason,
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}/threads/{}?done={done}#post-{id}",
-            base(&slug),
-            post.thread_id,
-            done = Done::Moderated
-        ))
-        .into_response()),
-        Err(r) => with_errors(moderate_post_page(&visitor, &program, &post, &form), r),
+    let actor = visitor.signed_in()?;
+    let asked = Given(PostModerationRequest {
+        action: form.action.clone(),
+        reason: form.reason.clone(),
+    });
+    match service::moderate_post(&state, &actor, (&slug, id), asked).await {
+        Ok(thread) => {
+            Ok(Done::Moderated.redirect(&format!("{}/threads/{thread}#post-{id}", base(&slug))))
+        }
+        Err(r) => {
+            let problems = problems(r)?;
+            let at = service::open_post(&state, &actor, (&slug, id), service::may_moderate_post);
+            let at = at.await?;
+            with_errors(
+                moderate_post_page(&visitor, &at.program, &at.post, &form),
+                problems,
+            )
+        }
     }
 }
 
@@ -1214,28 +1087,15 @@ async fn flags(
     Path(slug): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ModerateForum {
-            program_id: program.id,
-            private_to: None,
-        },
-    )
-    .await?;
-    let flags = service::open_flags(&state, &user, &program).await?;
-    let chrome = Chrome::new(
-        &visitor,
-        format!("Reported posts: {}", program.name),
-        "/forum",
-    )
-    .with_notice(notice(&done.done));
+    let (program, flags) = service::flags(&state, &visitor.signed_in()?, &slug).await?;
+    let heading = format!("Reported posts: {}", program.name);
+    let chrome = Chrome::new(&visitor, heading, "/forum").with_notice(notice(&done.done));
+    let errors = BTreeMap::new();
     Ok(render(FlagsPage {
         chrome,
         program,
         flags,
-        errors: BTreeMap::new(),
+        errors,
     })?
     .into_response())
 }
@@ -1252,30 +1112,18 @@ async fn resolve_flag(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ResolveForm>,
 ) -> Result<Response, AppError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let flag = store::flag(&state.db.pool, id)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let category = service::category_in(&state, &program, flag.category_id).await?;
-    let user = guard::page(&state, &visitor, service::moderate_action(&category)).await?;
-    match service::resolve_flag(&state, &user, &visitor.ip, &flag, &form.resolution).await {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "{}/flags?done={done}",
-            base(&slug),
-            done = Done::FlagResolved
-        ))
-        .into_response()),
-        Err(Refusal::Invalid(problems)) => {
-            let flags = service::open_flags(&state, &user, &program).await?;
-            let mut errors = BTreeMap::new();
-            if let Some((_, m)) = problems.into_iter().next() {
-                errors.insert(id, m);
-            }
-            let chrome = Chrome::new(
-                &visitor,
-                format!("Reported posts: {}", program.name),
-                "/forum",
-            );
+    let actor = visitor.signed_in()?;
+    let asked = Given(ResolveRequest {
+        resolution: form.resolution,
+    });
+    match service::resolve_flag(&state, &actor, (&slug, id), asked).await {
+        Ok(()) => Ok(Done::FlagResolved.redirect(&format!("{}/flags", base(&slug)))),
+        Err(r) => {
+            let problems = problems(r)?;
+            let (program, flags) = service::flags(&state, &actor, &slug).await?;
+            let errors = problems.into_iter().take(1).map(|(_, m)| (id, m)).collect();
+            let heading = format!("Reported posts: {}", program.name);
+            let chrome = Chrome::new(&visitor, heading, "/forum");
             let page = FlagsPage {
                 chrome,
                 program,
@@ -1284,6 +1132,5 @@ async fn resolve_flag(
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
-        Err(e) => Err(e.into()),
     }
 }

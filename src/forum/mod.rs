@@ -18,6 +18,7 @@
 
 pub mod api;
 pub mod handlers;
+pub mod requests;
 pub mod service;
 pub mod store;
 

@@ -2,20 +2,27 @@
 //! the forum is first opened), reading what one may read, posting with
 //! mentions and watch emails in the post's transaction, editing with
 //! history, flags, watches and moderation; every change audited.
-//! Handlers check the policy (with `guard`) before calling these.
+//! Each operation opens what the address names (the program, then the
+//! category, thread or post in it), asks the policy for the actor, reads
+//! the input, writes and audits; the pages and the API only parse and
+//! render around them.
 
 use askama::Template;
 
-use super::store::{self, Category, Person, Post, Thread};
+use super::requests::{
+    FlagRequest, NewPost, NewThread, PostModerationRequest, ResolveRequest,
+    ThreadModerationRequest, Watch,
+};
+use super::store::{self, Category, Person, Post, Thread, Version};
 use super::{WatchRef, WatchTarget};
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
 use crate::auth::policy::{self, Action};
+use crate::auth::{Actor, CurrentUser};
 use crate::mail::Email;
 use crate::program::store::Program;
 use crate::state::AppState;
 use crate::time::now_ms;
-use crate::web::Refusal;
+use crate::web::{Input, Refusal};
 
 pub fn view_action(c: &Category) -> Action {
     Action::ViewForumCategory {
@@ -198,6 +205,290 @@ pub fn shown_thread(user: &CurrentUser, c: &Category, mut thread: Thread) -> Thr
         thread.hidden_reason.clear();
     }
     thread
+}
+
+// ----- what an address opens, for someone allowed there -----
+
+/// A category of a program's forum.
+pub struct AtCategory {
+    pub program: Program,
+    pub category: Category,
+}
+
+/// A thread with its category.
+pub struct AtThread {
+    pub program: Program,
+    pub thread: Thread,
+    pub category: Category,
+}
+
+/// A post with its thread and category.
+pub struct AtPost {
+    pub program: Program,
+    pub post: Post,
+    pub thread: Thread,
+    pub category: Category,
+}
+
+/// The program's forum, for those who take part in it.
+pub async fn open_forum(state: &AppState, actor: &Actor, slug: &str) -> Result<Program, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let program_id = program.id;
+    actor.may(state, Action::ViewForum { program_id }).await?;
+    Ok(program)
+}
+
+/// A category of the program (another program's is not found here), if
+/// the actor may do `action` in it.
+pub async fn open_category(
+    state: &AppState,
+    actor: &Actor,
+    (slug, id): (&str, i64),
+    action: impl FnOnce(&Category) -> Action,
+) -> Result<AtCategory, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let category = category_in(state, &program, id).await?;
+    actor.may(state, action(&category)).await?;
+    Ok(AtCategory { program, category })
+}
+
+pub async fn open_thread(
+    state: &AppState,
+    actor: &Actor,
+    (slug, id): (&str, i64),
+    action: impl FnOnce(&Category, &Thread) -> Action,
+) -> Result<AtThread, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let (thread, category) = thread_in(state, &program, id).await?;
+    actor.may(state, action(&category, &thread)).await?;
+    Ok(AtThread {
+        program,
+        thread,
+        category,
+    })
+}
+
+pub async fn open_post(
+    state: &AppState,
+    actor: &Actor,
+    (slug, id): (&str, i64),
+    action: impl FnOnce(&CurrentUser, &Category, &Post) -> Action,
+) -> Result<AtPost, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let (post, thread, category) = post_in(state, &program, id).await?;
+    actor
+        .may(state, action(&actor.user, &category, &post))
+        .await?;
+    Ok(AtPost {
+        program,
+        post,
+        thread,
+        category,
+    })
+}
+
+// What opening a thread or a post asks of the policy, for `open_thread`
+// and `open_post`.
+
+pub fn may_read_thread(c: &Category, _: &Thread) -> Action {
+    view_action(c)
+}
+
+pub fn may_reply(c: &Category, t: &Thread) -> Action {
+    post_action(c, t.locked != 0)
+}
+
+pub fn may_moderate_thread(c: &Category, _: &Thread) -> Action {
+    moderate_action(c)
+}
+
+pub fn may_read_post(_: &CurrentUser, c: &Category, _: &Post) -> Action {
+    view_action(c)
+}
+
+pub fn may_edit_post(user: &CurrentUser, c: &Category, post: &Post) -> Action {
+    edit_action(c, user, post)
+}
+
+pub fn may_moderate_post(_: &CurrentUser, c: &Category, _: &Post) -> Action {
+    moderate_action(c)
+}
+
+// ----- what one reads -----
+
+/// The categories of a program's forum the actor may read.
+pub async fn categories(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, Vec<Category>), Refusal> {
+    let program = open_forum(state, actor, slug).await?;
+    let categories = readable_categories(state, &actor.user, &program).await?;
+    Ok((program, categories))
+}
+
+/// A category and a page of its threads.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CategoryThreads {
+    pub category: Category,
+    /// Latest activity first; hidden threads only for moderators.
+    pub threads: Vec<Thread>,
+    pub page: i64,
+    pub pages: i64,
+    /// Whether the caller watches the category.
+    pub watching: bool,
+}
+
+/// A page of a category's threads (1 for the latest; out of range is the
+/// nearest page).
+pub async fn category_threads(
+    state: &AppState,
+    actor: &Actor,
+    at: (&str, i64),
+    page: Option<i64>,
+) -> Result<(Program, CategoryThreads), Refusal> {
+    let AtCategory { program, category } = open_category(state, actor, at, view_action).await?;
+    let user = &actor.user;
+    let with_hidden = moderates(user, &category);
+    let pool = &state.db.pool;
+    let total = store::thread_count(pool, category.id, with_hidden).await?;
+    let per_page = super::THREADS_PER_PAGE;
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let threads = store::threads(
+        pool,
+        category.id,
+        with_hidden,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .await?
+    .into_iter()
+    .map(|t| shown_thread(user, &category, t))
+    .collect();
+    let watching = store::watching(pool, user.id, "category", category.id).await?;
+    let view = CategoryThreads {
+        category,
+        threads,
+        page,
+        pages,
+        watching,
+    };
+    Ok((program, view))
+}
+
+/// The thread and its posts.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ThreadPosts {
+    pub thread: Thread,
+    pub category: Category,
+    /// Oldest first. A hidden post's words are empty except for moderators.
+    pub posts: Vec<Post>,
+    /// Whether the caller watches the thread.
+    pub watching: bool,
+}
+
+/// A thread with its posts as the actor sees them (reading them takes
+/// them off the actor's home page).
+pub async fn thread(
+    state: &AppState,
+    actor: &Actor,
+    at: (&str, i64),
+) -> Result<(Program, ThreadPosts), Refusal> {
+    let at = open_thread(state, actor, at, may_read_thread).await?;
+    Ok((
+        at.program,
+        posts_of(state, &actor.user, at.thread, at.category).await?,
+    ))
+}
+
+async fn posts_of(
+    state: &AppState,
+    user: &CurrentUser,
+    thread: Thread,
+    category: Category,
+) -> Result<ThreadPosts, Refusal> {
+    let posts = thread_posts(state, user, &category, &thread).await?;
+    let watching = store::watching(&state.db.pool, user.id, "thread", thread.id).await?;
+    Ok(ThreadPosts {
+        thread: shown_thread(user, &category, thread),
+        category,
+        posts,
+        watching,
+    })
+}
+
+/// A post and its earlier versions.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct History {
+    pub post: Post,
+    /// Newest first; empty when the post is hidden from you.
+    pub versions: Vec<Version>,
+    /// The post or its thread is hidden and you do not moderate it.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub hidden_from_you: bool,
+}
+
+pub async fn history(
+    state: &AppState,
+    actor: &Actor,
+    at: (&str, i64),
+) -> Result<(Program, History), Refusal> {
+    let AtPost {
+        program,
+        post,
+        thread,
+        category,
+    } = open_post(state, actor, at, may_read_post).await?;
+    let user = &actor.user;
+    let hidden_from_you = (post.hidden != 0 || thread.hidden != 0) && !moderates(user, &category);
+    let versions = if hidden_from_you {
+        vec![]
+    } else {
+        store::versions(&state.db.pool, post.id).await?
+    };
+    let post = shown(user, &category, post);
+    let history = History {
+        post,
+        versions,
+        hidden_from_you,
+    };
+    Ok((program, history))
+}
+
+/// The reports waiting in the categories the actor moderates.
+pub async fn flags(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, Vec<store::Flag>), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let program_id = program.id;
+    let private_to = None;
+    actor
+        .may(
+            state,
+            Action::ModerateForum {
+                program_id,
+                private_to,
+            },
+        )
+        .await?;
+    let flags = open_flags(state, &actor.user, &program).await?;
+    Ok((program, flags))
+}
+
+/// Posts matching every word, in the categories the actor reads.
+pub async fn search_in(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    q: &str,
+) -> Result<(Program, Vec<SearchHit>), Refusal> {
+    let program = open_forum(state, actor, slug).await?;
+    let hits = search(state, &actor.user, &program, q).await?;
+    Ok((program, hits))
 }
 
 /// The thread's posts as this person sees them (none of a hidden thread
@@ -464,22 +755,22 @@ pub async fn unwatch_by_link(state: &AppState, ip: &str, w: &LinkedWatch) -> Res
     Ok(())
 }
 
-/// Starts a thread: its title and first post; the author watches it.
-/// Returns (thread id, post id).
-pub async fn create_thread(
+/// Starts a thread in a category: its title and first post; the author
+/// watches it. Returns (thread id, post id).
+pub async fn start_thread(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    program: &Program,
-    c: &Category,
-    title: &str,
-    body: &str,
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<NewThread>,
 ) -> Result<(i64, i64), Refusal> {
+    let at = open_category(state, actor, at, |c| post_action(c, false)).await?;
+    let NewThread { title, body } = input.read()?;
+    let (program, c, user, ip) = (&at.program, &at.category, &actor.user, &actor.ip);
     let mut problems = Vec::new();
-    if let Some(m) = super::check_title(title) {
+    if let Some(m) = super::check_title(&title) {
         problems.push(("title".to_owned(), m));
     }
-    if let Some(m) = super::check_body(body) {
+    if let Some(m) = super::check_body(&body) {
         problems.push(("body".to_owned(), m));
     }
     if !problems.is_empty() {
@@ -514,22 +805,29 @@ pub async fn create_thread(
     Ok((thread_id, post_id))
 }
 
-/// Replies in a thread (the caller checked the thread's lock with the policy).
+/// Replies in a thread (a locked thread takes replies from moderators
+/// only, a hidden one from none). Returns the post's id.
 pub async fn reply(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    program: &Program,
-    c: &Category,
-    thread: &Thread,
-    body: &str,
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<NewPost>,
 ) -> Result<i64, Refusal> {
+    let at = open_thread(state, actor, at, may_reply).await?;
+    let NewPost { body } = input.read()?;
+    let (program, c, thread, user, ip) = (
+        &at.program,
+        &at.category,
+        &at.thread,
+        &actor.user,
+        &actor.ip,
+    );
     if thread.hidden != 0 && !moderates(user, c) {
         return Err(Refusal::Conflict(
             "This thread was hidden by a moderator, so it takes no replies.".into(),
         ));
     }
-    if let Some(m) = super::check_body(body) {
+    if let Some(m) = super::check_body(&body) {
         return Err(Refusal::field("body", m));
     }
     let body = body.trim();
@@ -573,23 +871,29 @@ pub async fn reply(
 /// mentions whom no earlier version mentioned get the mention email (in
 /// the edit's transaction); those already mentioned are not told twice,
 /// and watchers are not told of an edit.
-#[allow(clippy::too_many_arguments)]
+/// Returns the post as it was.
 pub async fn edit(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    program: &Program,
-    c: &Category,
-    thread: &Thread,
-    post: &Post,
-    body: &str,
-) -> Result<(), Refusal> {
-    if let Some(m) = super::check_body(body) {
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<NewPost>,
+) -> Result<AtPost, Refusal> {
+    let at = open_post(state, actor, at, may_edit_post).await?;
+    let NewPost { body } = input.read()?;
+    let (program, c, thread, post, user, ip) = (
+        &at.program,
+        &at.category,
+        &at.thread,
+        &at.post,
+        &actor.user,
+        &actor.ip,
+    );
+    if let Some(m) = super::check_body(&body) {
         return Err(Refusal::field("body", m));
     }
     let body = body.trim();
     if body == post.body {
-        return Ok(());
+        return Ok(at);
     }
     let readers = readers(state, c).await?;
     let (mentioned, html) = render(body, &readers);
@@ -629,17 +933,21 @@ pub async fn edit(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(at)
 }
 
+/// Reports a post to its moderators. Returns the report's id and the
+/// post's thread.
 pub async fn flag(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    post: &Post,
-    reason: &str,
-) -> Result<i64, Refusal> {
-    if let Some(m) = super::check_reason(reason) {
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<FlagRequest>,
+) -> Result<(i64, i64), Refusal> {
+    let AtPost { post, .. } = open_post(state, actor, at, may_read_post).await?;
+    let FlagRequest { reason } = input.read()?;
+    let (user, ip) = (&actor.user, &actor.ip);
+    if let Some(m) = super::check_reason(&reason) {
         return Err(Refusal::field("reason", m));
     }
     let mut tx = state.db.begin().await?;
@@ -652,18 +960,28 @@ pub async fn flag(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok((id, post.thread_id))
 }
 
-/// Starts or stops watching a thread or a category.
+/// Starts or stops watching a thread or a category one reads. Returns
+/// whether one now watches it.
 pub async fn watch(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    target: &'static str,
-    target_id: i64,
-    on: bool,
-) -> Result<(), Refusal> {
+    actor: &Actor,
+    (slug, target_id): (&str, i64),
+    target: WatchTarget,
+    input: impl Input<Watch>,
+) -> Result<bool, Refusal> {
+    match target {
+        WatchTarget::Category => {
+            drop(open_category(state, actor, (slug, target_id), view_action).await?)
+        }
+        WatchTarget::Thread => {
+            drop(open_thread(state, actor, (slug, target_id), may_read_thread).await?)
+        }
+    }
+    let Watch { watching: on } = input.read()?;
+    let (user, ip, target) = (&actor.user, &actor.ip, target.as_str());
     let mut tx = state.db.begin().await?;
     if store::set_watch(&mut tx, user.id, target, target_id, on, now_ms()).await? {
         audit::write(
@@ -678,7 +996,7 @@ pub async fn watch(
         .await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(on)
 }
 
 /// What a moderator does to a thread.
@@ -717,16 +1035,21 @@ impl ThreadModeration {
     }
 }
 
+/// Locks, unlocks, hides, shows again or moves a thread.
 pub async fn moderate_thread(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    program: &Program,
-    thread: &Thread,
-    m: &ThreadModeration,
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<ThreadModerationRequest>,
 ) -> Result<(), Refusal> {
+    let AtThread {
+        program, thread, ..
+    } = open_thread(state, actor, at, may_moderate_thread).await?;
+    let asked = input.read()?;
+    let m = ThreadModeration::parse(&asked.action, &asked.reason, asked.category_id)?;
+    let (user, ip) = (&actor.user, &actor.ip);
     let mut tx = state.db.begin().await?;
-    let (name, detail) = match m {
+    let (name, detail) = match &m {
         ThreadModeration::Lock => {
             store::set_thread_locked(&mut tx, thread.id, true).await?;
             ("forum_lock_thread", String::new())
@@ -771,15 +1094,16 @@ pub async fn moderate_thread(
     Ok(())
 }
 
-/// Hides (with a reason) or shows again a post.
+/// Hides (with a reason) or shows again a post. Returns its thread.
 pub async fn moderate_post(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    post: &Post,
-    action: &str,
-    reason: &str,
-) -> Result<(), Refusal> {
+    actor: &Actor,
+    at: (&str, i64),
+    input: impl Input<PostModerationRequest>,
+) -> Result<i64, Refusal> {
+    let AtPost { post, .. } = open_post(state, actor, at, may_moderate_post).await?;
+    let PostModerationRequest { action, reason } = input.read()?;
+    let (user, ip, reason) = (&actor.user, &actor.ip, reason.as_str());
     let hide = match action.trim() {
         "hide" => {
             if let Some(m) = super::check_reason(reason) {
@@ -809,7 +1133,7 @@ pub async fn moderate_post(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(post.thread_id)
 }
 
 /// The open flags in the categories this person moderates.
@@ -829,13 +1153,21 @@ pub async fn open_flags(
         .collect())
 }
 
+/// Resolves a report (the moderators of the post's category).
 pub async fn resolve_flag(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    flag: &store::Flag,
-    resolution: &str,
+    actor: &Actor,
+    (slug, id): (&str, i64),
+    input: impl Input<ResolveRequest>,
 ) -> Result<(), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let flag = store::flag(&state.db.pool, id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let category = category_in(state, &program, flag.category_id).await?;
+    actor.may(state, moderate_action(&category)).await?;
+    let ResolveRequest { resolution } = input.read()?;
+    let (user, ip, resolution, flag) = (&actor.user, &actor.ip, resolution.as_str(), &flag);
     if resolution.trim().chars().count() > super::REASON_MAX {
         return Err(Refusal::field(
             "resolution",

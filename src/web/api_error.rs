@@ -146,9 +146,9 @@ pub struct ApiJson<T> {
 }
 
 impl<T: DeserializeOwned + utoipa::ToSchema + 'static> ApiJson<T> {
-    pub fn parse(self) -> Result<T, ApiError> {
+    pub fn parse(self) -> Result<T, Refusal> {
         if !self.is_json {
-            return Err(ApiError::field(
+            return Err(Refusal::field(
                 "body",
                 "Send JSON with 'Content-Type: application/json'.",
             ));
@@ -166,17 +166,23 @@ impl<T: DeserializeOwned + utoipa::ToSchema + 'static> ApiJson<T> {
             } else {
                 path
             };
-            return Err(ApiError::field(&field, crate::web::text::NO_NUL));
+            return Err(Refusal::field(&field, crate::web::text::NO_NUL));
         }
         let describe = |e: serde_json::Error| {
             let (field, message) = describe_json_error(&e);
-            ApiError::field(&field, message)
+            Refusal::field(&field, message)
         };
         // The shape first (objects, lists, known fields), then the values.
         let value: serde_json::Value = serde_json::from_slice(&self.bytes).map_err(describe)?;
         crate::web::strict::check::<T>(&value)
-            .map_err(|(field, message)| ApiError::field(&field, message))?;
+            .map_err(|(field, message)| Refusal::field(&field, message))?;
         serde_json::from_value::<T>(value).map_err(describe)
+    }
+}
+
+impl<T: DeserializeOwned + utoipa::ToSchema + 'static> crate::web::Input<T> for ApiJson<T> {
+    fn read(self) -> Result<T, Refusal> {
+        self.parse()
     }
 }
 

@@ -126,10 +126,19 @@ impl std::fmt::Display for Done {
 }
 
 impl Done {
-    /// `path` with this confirmation in its address (a `#fragment` is
-    /// added after it by the caller).
+    /// `path` with this confirmation in its address (before the
+    /// `#fragment`, if it has one).
     pub fn at(self, path: &str) -> String {
-        format!("{path}?done={}", self.code())
+        match path.split_once('#') {
+            Some((path, fragment)) => format!("{path}?done={}#{fragment}", self.code()),
+            None => format!("{path}?done={}", self.code()),
+        }
+    }
+
+    /// A redirect (303 See Other) to `path`, saying this was done.
+    pub fn redirect(self, path: &str) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        axum::response::Redirect::to(&self.at(path)).into_response()
     }
 }
 
@@ -176,6 +185,14 @@ mod tests {
         assert_eq!(
             Done::RatingsSaved.at("/programs/x/assessment/CO"),
             "/programs/x/assessment/CO?done=ratings-saved"
+        );
+    }
+
+    #[test]
+    fn the_confirmation_goes_before_the_fragment() {
+        assert_eq!(
+            Done::Posted.at("/programs/x/forum/threads/3#post-9"),
+            "/programs/x/forum/threads/3?done=posted#post-9"
         );
     }
 }

@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::WorkItem;
+use crate::auth::Actor;
 use crate::auth::api::ApiUser;
 use crate::state::AppState;
 use crate::web::ApiError;
@@ -27,7 +28,7 @@ pub struct Work {
     responses((status = 200, body = Work), (status = 401, body = ErrorResponse)))]
 async fn my_work(
     State(state): State<AppState>,
-    ApiUser { user, .. }: ApiUser,
+    ApiUser(Actor { user, .. }): ApiUser,
 ) -> Result<Json<Work>, ApiError> {
     let work = crate::work::service::kept_for_person(&state, &user, crate::time::now_ms()).await?;
     Ok(Json(Work {
