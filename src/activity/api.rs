@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::service::{self, Record};
+use super::service::{self, Attendance};
 use super::store::{self, ActionItem, Activity};
 use super::{Draft, ItemDraft, Kind, When, describe_span, zone_words};
 use crate::auth::api::ApiUser;
@@ -61,25 +61,6 @@ fn refused(r: Refusal) -> ApiError {
         .into(),
         other => other.into(),
     }
-}
-
-/// Loads an activity and asks the policy: to see it, or to organize it.
-async fn activity(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    id: i64,
-    organize: bool,
-) -> Result<(Program, Activity), ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    let a = service::load(state, program.id, id).await?;
-    let action = if organize {
-        service::organize_action(&a)
-    } else {
-        service::view_action(&a, api.user.id)
-    };
-    guard::api(state, api, action).await?;
-    Ok((program, a))
 }
 
 /// One activity with its time in words and its action items.
@@ -203,7 +184,7 @@ async fn create_activity(
         service::schedule_action(program.id, c.kind, c.states.clone()),
     )
     .await?;
-    let id = service::create(&state, &api.user, &api.ip, &program, &c).await?;
+    let id = service::create(&state, &api, &program, &c).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -216,7 +197,7 @@ async fn get_activity(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let (program, a) = activity(&state, &api, &slug, id, false).await?;
+    let (program, a) = service::open(&state, &api, (&slug, id), false).await?;
     Ok(Json(view(&state, &program, a).await?))
 }
 
@@ -250,7 +231,7 @@ async fn update_activity(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ActivityChange>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let (program, a) = activity(&state, &api, &slug, id, true).await?;
+    let (program, a) = service::open(&state, &api, (&slug, id), true).await?;
     let req = body.parse()?;
     let current = super::when_of(a.starts_at, a.ends_at, &program.time_zone);
     let when = When {
@@ -266,8 +247,7 @@ async fn update_activity(
     };
     service::update(
         &state,
-        &api.user,
-        &api.ip,
+        &api,
         &program,
         &a,
         when,
@@ -293,8 +273,8 @@ async fn cancel_activity(
     api: ApiUser,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let (_, a) = activity(&state, &api, &slug, id, true).await?;
-    service::cancel(&state, &api.user, &api.ip, &a).await?;
+    let (_, a) = service::open(&state, &api, (&slug, id), true).await?;
+    service::cancel(&state, &api, &a).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -321,51 +301,15 @@ async fn record_activity(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<RecordRequest>,
 ) -> Result<Json<ActivityView>, ApiError> {
-    let (program, a) = activity(&state, &api, &slug, id, true).await?;
+    let (program, a) = service::open(&state, &api, (&slug, id), true).await?;
     let req = body.parse()?;
-    let mut errors = Vec::new();
-    let codes: Vec<String> = req
-        .attended_states
-        .iter()
-        .map(|s| s.trim().to_uppercase())
-        .collect();
-    if let Some(bad) = codes
-        .iter()
-        .find(|c| !a.states.iter().any(|s| &s.code == *c))
-    {
-        errors.push((
-            "attended_states".to_owned(),
-            format!("{bad} is not one of this activity's states."),
-        ));
-    }
-    let people = service::attendees(&state, &a).await?;
-    if let Some(bad) = req
-        .attended_people
-        .iter()
-        .find(|p| !people.iter().any(|x| x.0 == **p))
-    {
-        errors.push((
-            "attended_people".to_owned(),
-            format!("Person {bad} is not invited to this activity."),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(Refusal::Invalid(errors).into());
-    }
-    let r = Record {
+    let said = Attendance {
         status: req.status,
         notes: req.notes,
-        states: a
-            .states
-            .iter()
-            .map(|s| (s.code.clone(), codes.contains(&s.code)))
-            .collect(),
-        people: people
-            .iter()
-            .map(|p| (p.0, req.attended_people.contains(&p.0)))
-            .collect(),
+        states: req.attended_states,
+        people: req.attended_people,
     };
-    service::record(&state, &api.user, &api.ip, &a, &r)
+    service::record_attendance(&state, &api, &a, said)
         .await
         .map_err(refused)?;
     let a = service::load(&state, program.id, id).await?;
@@ -407,9 +351,9 @@ async fn add_action_item(
     Path((slug, id)): Path<(String, i64)>,
     body: ApiJson<ItemRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (_, a) = activity(&state, &api, &slug, id, true).await?;
+    let (_, a) = service::open(&state, &api, (&slug, id), true).await?;
     let req = body.parse()?;
-    let id = service::add_item(&state, &api.user, &api.ip, &a, &item_draft(&req))
+    let id = service::add_item(&state, &api, &a, &item_draft(&req))
         .await
         .map_err(refused)?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -425,19 +369,11 @@ async fn update_action_item(
     Path((slug, id, item)): Path<(String, i64, i64)>,
     body: ApiJson<ItemRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let (_, a) = activity(&state, &api, &slug, id, true).await?;
+    let (_, a) = service::open(&state, &api, (&slug, id), true).await?;
     let req = body.parse()?;
-    service::update_item(
-        &state,
-        &api.user,
-        &api.ip,
-        &a,
-        item,
-        &item_draft(&req),
-        req.done,
-    )
-    .await
-    .map_err(refused)?;
+    service::update_item(&state, &api, &a, item, &item_draft(&req), req.done)
+        .await
+        .map_err(refused)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -464,9 +400,9 @@ async fn action_item_to_plan_step(
     Path((slug, id, item)): Path<(String, i64, i64)>,
     body: ApiJson<PlanStepRequest>,
 ) -> Result<(StatusCode, Json<StepCreated>), ApiError> {
-    let (program, a) = activity(&state, &api, &slug, id, true).await?;
+    let (program, a) = service::open(&state, &api, (&slug, id), true).await?;
     let req = body.parse()?;
-    let step = service::to_step(&state, &api.user, &api.ip, &program, &a, item, req.goal_id)
+    let step = service::to_step(&state, &api, &program, &a, item, req.goal_id)
         .await
         .map_err(refused)?;
     Ok((
@@ -489,7 +425,7 @@ async fn create_calendar_feed(
     api: ApiUser,
 ) -> Result<(StatusCode, Json<Feed>), ApiError> {
     guard::api(&state, &api, Action::UseOwnAccount).await?;
-    let token = service::new_feed(&state, &api.user, &api.ip).await?;
+    let token = service::new_feed(&state, &api).await?;
     Ok((
         StatusCode::CREATED,
         Json(Feed {
@@ -506,7 +442,7 @@ async fn revoke_calendar_feed(
     api: ApiUser,
 ) -> Result<StatusCode, ApiError> {
     guard::api(&state, &api, Action::UseOwnAccount).await?;
-    service::revoke_feed(&state, &api.user, &api.ip).await?;
+    service::revoke_feed(&state, &api).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -3,7 +3,7 @@
 //! record and cancel it and to follow up its action items), the `.ics`
 //! download, and a person's private calendar feed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::web::Done;
 use crate::web::DoneQuery;
@@ -17,14 +17,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::service::{self, Record};
+use super::service::{self, Attendance};
 use super::store::{ActionItem, Activity};
 use super::{
     Draft, ItemDraft, Kind, Status, When, describe_date, describe_span, month_of, zone_words,
 };
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
+use crate::auth::{Actor, CurrentUser, guard};
 use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::time::now_ms;
@@ -390,7 +390,7 @@ async fn create(
             let action = service::schedule_action(program.id, c.kind, c.states.clone());
             match guard::page(&state, &visitor, action).await {
                 Ok(_) => {
-                    let id = service::create(&state, &user, &visitor.ip, &program, &c)
+                    let id = service::create(&state, &visitor.signed_in()?, &program, &c)
                         .await
                         .map_err(AppError::from)?;
                     return Ok(Redirect::to(&format!(
@@ -618,20 +618,11 @@ async fn load_activity(
     slug: &str,
     id: &str,
     organize: bool,
-) -> Result<(CurrentUser, Program, Activity), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let user = visitor.require_user()?.clone();
+) -> Result<(Actor, Program, Activity), AppError> {
+    let actor = visitor.signed_in()?;
     let id: i64 = id.parse().map_err(|_| AppError::NOT_FOUND)?;
-    let a = service::load(state, program.id, id)
-        .await
-        .map_err(AppError::from)?;
-    let action = if organize {
-        service::organize_action(&a)
-    } else {
-        service::view_action(&a, user.id)
-    };
-    guard::page(state, visitor, action).await?;
-    Ok((user, program, a))
+    let (program, a) = service::open(state, &actor, (slug, id), organize).await?;
+    Ok((actor, program, a))
 }
 
 async fn show_page(
@@ -701,11 +692,11 @@ async fn show(
     Path((slug, id)): Path<(String, String)>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, false).await?;
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, false).await?;
     let page = show_page(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         Failed::default(),
@@ -752,11 +743,10 @@ async fn edit(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let result = service::update(
         &state,
-        &user,
-        &visitor.ip,
+        &actor,
         &program,
         &a,
         when_from(&form),
@@ -775,7 +765,7 @@ async fn edit(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         result,
@@ -791,8 +781,8 @@ async fn cancel(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(_form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
-    let result = match service::cancel(&state, &user, &visitor.ip, &a).await {
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
+    let result = match service::cancel(&state, &actor, &a).await {
         Err(Refusal::Conflict(m)) => Err(Refusal::field("cancel", m)),
         other => other,
     };
@@ -803,7 +793,7 @@ async fn cancel(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         result,
@@ -819,30 +809,21 @@ async fn record(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
-    let attended_states: Vec<&str> = all(&form, "states");
-    let attended_people: Vec<i64> = all(&form, "people")
-        .iter()
-        .filter_map(|p| p.parse().ok())
-        .collect();
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     // Every state and person on the form: checked means attended.
-    let people = service::attendees(&state, &a)
-        .await
-        .map_err(AppError::from)?;
-    let r = Record {
+    let said = Attendance {
         status: field(&form, "status").to_owned(),
         notes: field(&form, "notes").to_owned(),
-        states: a
-            .states
+        states: all(&form, "states")
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        people: all(&form, "people")
             .iter()
-            .map(|s| (s.code.clone(), attended_states.contains(&s.code.as_str())))
-            .collect::<BTreeMap<_, _>>(),
-        people: people
-            .iter()
-            .map(|(id, _, _)| (*id, attended_people.contains(id)))
+            .filter_map(|p| p.parse().ok())
             .collect(),
     };
-    let result = service::record(&state, &user, &visitor.ip, &a, &r).await;
+    let result = service::record_attendance(&state, &actor, &a, said).await;
     let failed = Failed {
         form: "record",
         typed: form,
@@ -851,7 +832,7 @@ async fn record(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         result,
@@ -876,8 +857,8 @@ async fn add_item(
     Path((slug, id)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
-    let result = service::add_item(&state, &user, &visitor.ip, &a, &item_from(&form))
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
+    let result = service::add_item(&state, &actor, &a, &item_from(&form))
         .await
         .map(|_| ());
     let failed = Failed {
@@ -888,7 +869,7 @@ async fn add_item(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         result,
@@ -904,10 +885,10 @@ async fn item_done(
     Path((slug, id, item)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let done = field(&form, "done") != "no";
-    service::set_done(&state, &user, &visitor.ip, &a, item, done)
+    service::set_done(&state, &actor, &a, item, done)
         .await
         .map_err(AppError::from)?;
     Ok(Redirect::to(&format!(
@@ -925,11 +906,10 @@ async fn item_step(
     Path((slug, id, item)): Path<(String, String, String)>,
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
-    let (user, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
+    let (actor, program, a) = load_activity(&state, &visitor, &slug, &id, true).await?;
     let item: i64 = item.parse().map_err(|_| AppError::NOT_FOUND)?;
     let goal = field(&form, "goal").trim().parse().ok();
-    let result = match service::to_step(&state, &user, &visitor.ip, &program, &a, item, goal).await
-    {
+    let result = match service::to_step(&state, &actor, &program, &a, item, goal).await {
         Ok(_) => Ok(()),
         Err(Refusal::Conflict(m)) => Err(Refusal::field("goal", m)),
         Err(e) => Err(e),
@@ -943,7 +923,7 @@ async fn item_step(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         program,
         a,
         result,
@@ -1024,7 +1004,7 @@ async fn calendar_new(
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
-    let token = service::new_feed(&state, &user, &visitor.ip)
+    let token = service::new_feed(&state, &visitor.signed_in()?)
         .await
         .map_err(AppError::from)?;
     let url = service::feed_url(&state, &token);
@@ -1037,8 +1017,8 @@ async fn calendar_off(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
-    service::revoke_feed(&state, &user, &visitor.ip)
+    guard::page(&state, &visitor, Action::UseOwnAccount).await?;
+    service::revoke_feed(&state, &visitor.signed_in()?)
         .await
         .map_err(AppError::from)?;
     Ok(Redirect::to(&Done::FeedOff.at("/account/calendar")).into_response())

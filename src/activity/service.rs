@@ -7,7 +7,7 @@ use super::store::{self, ActionItem, Activity};
 use super::{Checked, Context, Draft, ItemDraft, Kind, Status, When, check_draft, check_item, ics};
 use crate::audit::{self, Entry};
 use crate::auth::policy::{self, Action};
-use crate::auth::{CurrentUser, Role, secret};
+use crate::auth::{Actor, CurrentUser, Role, secret};
 use crate::program::store::Program;
 use crate::state::AppState;
 use crate::time::now_ms;
@@ -114,11 +114,11 @@ fn new_uid(state: &AppState) -> String {
 /// Schedules a checked activity (the caller has asked the policy).
 pub async fn create(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     c: &Checked,
 ) -> Result<i64, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let id = store::insert(&mut tx, program.id, c, &new_uid(state), user.id, now).await?;
@@ -137,6 +137,24 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// An activity of the program, if the actor may see it (`organize`:
+/// change it and record it).
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    (slug, id): (&str, i64),
+    organize: bool,
+) -> Result<(Program, Activity), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let a = load(state, program.id, id).await?;
+    let action = match organize {
+        true => organize_action(&a),
+        false => view_action(&a, actor.user.id),
+    };
+    actor.may(state, action).await?;
+    Ok((program, a))
 }
 
 pub async fn load(state: &AppState, program_id: i64, id: i64) -> Result<Activity, Refusal> {
@@ -212,13 +230,13 @@ pub fn draft_of(a: &Activity, zone: &str) -> Draft {
 /// Changes the time, place, title or agenda. Kind, states and expert stay.
 pub async fn update(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     a: &Activity,
     when: When,
     (title, agenda, place): (&str, &str, &str),
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     if a.status == Status::Cancelled {
         return Err(Refusal::Conflict(
             "This activity is cancelled. Schedule a new one instead.".into(),
@@ -248,12 +266,8 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn cancel(
-    state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    a: &Activity,
-) -> Result<(), Refusal> {
+pub async fn cancel(state: &AppState, actor: &Actor, a: &Activity) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     if a.status == Status::Cancelled {
         return Err(Refusal::Conflict(
             "This activity is already cancelled.".into(),
@@ -305,13 +319,77 @@ pub async fn attendees(
     Ok(out)
 }
 
+/// What happened at an activity, as the organizer says it: held or not,
+/// notes, and the states and people (user ids) who attended; those left
+/// out did not.
+#[derive(Debug, Default, Clone)]
+pub struct Attendance {
+    pub status: String,
+    pub notes: String,
+    pub states: Vec<String>,
+    pub people: Vec<i64>,
+}
+
+/// Records what happened; a state or person the activity does not have is
+/// refused by name.
+pub async fn record_attendance(
+    state: &AppState,
+    actor: &Actor,
+    a: &Activity,
+    said: Attendance,
+) -> Result<(), Refusal> {
+    let mut errors = Vec::new();
+    let codes: Vec<String> = said
+        .states
+        .iter()
+        .map(|s| s.trim().to_uppercase())
+        .collect();
+    if let Some(bad) = codes
+        .iter()
+        .find(|c| !a.states.iter().any(|s| &s.code == *c))
+    {
+        errors.push((
+            "attended_states".to_owned(),
+            format!("{bad} is not one of this activity's states."),
+        ));
+    }
+    let people = attendees(state, a).await?;
+    if let Some(bad) = said
+        .people
+        .iter()
+        .find(|p| !people.iter().any(|x| x.0 == **p))
+    {
+        errors.push((
+            "attended_people".to_owned(),
+            format!("Person {bad} is not invited to this activity."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(Refusal::Invalid(errors));
+    }
+    let r = Record {
+        status: said.status,
+        notes: said.notes,
+        states: a
+            .states
+            .iter()
+            .map(|s| (s.code.clone(), codes.contains(&s.code)))
+            .collect(),
+        people: people
+            .iter()
+            .map(|p| (p.0, said.people.contains(&p.0)))
+            .collect(),
+    };
+    record(state, actor, a, &r).await
+}
+
 pub async fn record(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     a: &Activity,
     r: &Record,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let now = now_ms();
     let mut problems: Vec<(&'static str, String)> = Vec::new();
     let status = match Status::parse(&r.status) {
@@ -426,11 +504,11 @@ async fn checked_item(
 
 pub async fn add_item(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     a: &Activity,
     item: &ItemDraft,
 ) -> Result<i64, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let (text, owner, due, st) = checked_item(state, a, item).await?;
     let mut tx = state.db.begin().await?;
     let id =
@@ -456,13 +534,13 @@ async fn find_item(state: &AppState, a: &Activity, item_id: i64) -> Result<Actio
 #[allow(clippy::too_many_arguments)]
 pub async fn update_item(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     a: &Activity,
     item_id: i64,
     draft: &ItemDraft,
     done: bool,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let current = find_item(state, a, item_id).await?;
     let (text, owner, due, st) = checked_item(state, a, draft).await?;
     let done_at = match (done, current.done_at) {
@@ -494,12 +572,12 @@ pub async fn update_item(
 
 pub async fn set_done(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     a: &Activity,
     item_id: i64,
     done: bool,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let current = find_item(state, a, item_id).await?;
     let mut tx = state.db.begin().await?;
     let at = if done {
@@ -552,13 +630,13 @@ pub async fn step_goals(
 /// goal: one transaction for the step and the link.
 pub async fn to_step(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     a: &Activity,
     item_id: i64,
     goal_id: Option<i64>,
 ) -> Result<i64, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let item = find_item(state, a, item_id).await?;
     if item.plan_step_id.is_some() {
         return Err(Refusal::Conflict(
@@ -621,7 +699,8 @@ pub fn feed_url(state: &AppState, token: &str) -> String {
 }
 
 /// Makes a new private feed link (the old one stops working); returns the token.
-pub async fn new_feed(state: &AppState, user: &CurrentUser, ip: &str) -> Result<String, Refusal> {
+pub async fn new_feed(state: &AppState, actor: &Actor) -> Result<String, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let token = secret::random_token();
     let mut tx = state.db.begin().await?;
     store::set_feed(&mut tx, user.id, &secret::sha256_hex(&token), now_ms()).await?;
@@ -635,7 +714,8 @@ pub async fn new_feed(state: &AppState, user: &CurrentUser, ip: &str) -> Result<
 }
 
 /// Turns the feed off; whether there was one.
-pub async fn revoke_feed(state: &AppState, user: &CurrentUser, ip: &str) -> Result<bool, Refusal> {
+pub async fn revoke_feed(state: &AppState, actor: &Actor) -> Result<bool, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let mut tx = state.db.begin().await?;
     let had = store::delete_feed(&mut tx, user.id).await?;
     if had {

@@ -24,7 +24,6 @@ use super::{Priority, Rating};
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
-use crate::program::store::Program;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -40,23 +39,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_export))
         .routes(routes!(get_cohort))
         .routes(routes!(get_my_expertise, put_my_expertise))
-}
-
-/// Authorizes, then checks the state has a team, then builds the instrument.
-async fn prepare(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    code: &str,
-    action: impl FnOnce(i64) -> Action,
-) -> Result<(Program, Instrument), ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    guard::api(state, api, action(program.id)).await?;
-    if !crate::team::store::exists(&state.db.pool, program.id, code).await? {
-        return Err(ApiError::NOT_FOUND);
-    }
-    let instrument = service::instrument(state, &state.frameworks, &program).await?;
-    Ok((program, instrument))
 }
 
 /// The program's assessment instrument: the scale and every indicator, grouped by element (anyone with a role in the program).
@@ -146,44 +128,17 @@ pub struct MyRatings {
 async fn my_ratings(
     state: &AppState,
     api: &ApiUser,
-    program: &Program,
-    instrument: &Instrument,
-    code: &str,
-    known_round: Option<(i64, i64)>,
+    scope: &service::Scope,
 ) -> Result<MyRatings, ApiError> {
-    let (round_id, round) = match known_round {
-        Some(r) => r,
-        None => service::round(state, program, code).await?,
-    };
+    let (round_id, round) = service::round_of(state, scope).await?;
     let mine = store::ratings_of(&state.db.pool, round_id, api.user.id).await?;
-    let (answered, total) = super::progress(instrument.indicators.len(), &mine);
+    let (answered, total) = super::progress(scope.instrument.indicators.len(), &mine);
     Ok(MyRatings {
         round,
         ratings: listed(&mine),
         answered,
         total,
     })
-}
-
-fn rate(code: &str) -> impl FnOnce(i64) -> Action + '_ {
-    move |program_id| Action::RateAssessment {
-        program_id,
-        state_code: code.to_owned(),
-    }
-}
-
-fn view(code: &str) -> impl FnOnce(i64) -> Action + '_ {
-    move |program_id| Action::ViewAssessment {
-        program_id,
-        state_code: code.to_owned(),
-    }
-}
-
-fn lead(code: &str) -> impl FnOnce(i64) -> Action + '_ {
-    move |program_id| Action::LeadAssessment {
-        program_id,
-        state_code: code.to_owned(),
-    }
 }
 
 /// The caller's own ratings in the state's open round (the state's team members).
@@ -195,11 +150,8 @@ async fn get_my_ratings(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<MyRatings>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
-    Ok(Json(
-        my_ratings(&state, &api, &program, &instrument, &code, None).await?,
-    ))
+    let scope = service::open(&state, &api, (&slug, &code), service::may_rate).await?;
+    Ok(Json(my_ratings(&state, &api, &scope).await?))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -218,22 +170,10 @@ async fn put_my_ratings(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<RatingsRequest>,
 ) -> Result<Json<MyRatings>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, rate(&code)).await?;
-    let req = body.parse()?;
-    let typed = typed(req.ratings)?;
-    let saved_in = service::save_my_ratings(
-        &state,
-        &api.user,
-        &api.ip,
-        (&program, &instrument),
-        &code,
-        &typed,
-    )
-    .await?;
-    Ok(Json(
-        my_ratings(&state, &api, &program, &instrument, &code, Some(saved_in)).await?,
-    ))
+    let mut scope = service::open(&state, &api, (&slug, &code), service::may_rate).await?;
+    let typed = typed(body.parse()?.ratings)?;
+    scope.round = Some(service::save_my_ratings(&state, &api, &scope, &typed).await?);
+    Ok(Json(my_ratings(&state, &api, &scope).await?))
 }
 
 /// Every member's ratings with their sectors, the spread, and the consensus so far (the team, its coach, the admin, the federal officer).
@@ -245,11 +185,8 @@ async fn get_consensus(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<ConsensusView>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, view(&code)).await?;
-    Ok(Json(
-        service::consensus_view(&state, (&program, &instrument), &code).await?,
-    ))
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
+    Ok(Json(service::consensus_view(&state, &scope).await?))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -271,24 +208,12 @@ async fn put_consensus(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<ConsensusRequest>,
 ) -> Result<Json<ConsensusView>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, lead(&code)).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_lead).await?;
     let req = body.parse()?;
     let typed = typed(req.ratings)?;
     let reflections: Vec<(String, Reflection)> = req.reflections.into_iter().collect();
-    service::save_consensus(
-        &state,
-        &api.user,
-        &api.ip,
-        (&program, &instrument),
-        &code,
-        &typed,
-        &reflections,
-    )
-    .await?;
-    Ok(Json(
-        service::consensus_view(&state, (&program, &instrument), &code).await?,
-    ))
+    service::save_consensus(&state, &api, &scope, &typed, &reflections).await?;
+    Ok(Json(service::consensus_view(&state, &scope).await?))
 }
 
 /// The state's snapshots, oldest first (the team, its coach, the admin, the federal officer).
@@ -300,10 +225,9 @@ async fn list_snapshots(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Vec<Snapshot>>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, _) = prepare(&state, &api, &slug, &code, view(&code)).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
     Ok(Json(
-        store::snapshots(&state.db.pool, program.id, &code).await?,
+        store::snapshots(&state.db.pool, scope.program.id, &scope.code).await?,
     ))
 }
 
@@ -326,18 +250,9 @@ async fn take_snapshot(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<SnapshotRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, lead(&code)).await?;
-    let req = body.parse()?;
-    let id = service::take_snapshot(
-        &state,
-        &api.user,
-        &api.ip,
-        (&program, &instrument),
-        &code,
-        &req.kind,
-    )
-    .await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_lead).await?;
+    let kind = body.parse()?.kind;
+    let id = service::take_snapshot(&state, &api, &scope, &kind).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -358,41 +273,8 @@ async fn get_results(
     Path((slug, code)): Path<(String, String)>,
     Query(q): Query<ResultsQuery>,
 ) -> Result<Json<Results>, ApiError> {
-    let code = code.to_uppercase();
-    let found = crate::program::load(&state, &slug).await?;
-    let shared = store::shared(&state.db.pool, found.id, &code).await?;
-    let (program, instrument) = prepare(&state, &api, &slug, &code, |program_id| {
-        Action::ViewResults {
-            program_id,
-            state_code: code.clone(),
-            shared,
-        }
-    })
-    .await?;
-    let mut results = service::results(
-        &state,
-        &state.frameworks,
-        (&program, &instrument),
-        &code,
-        q.snapshot,
-    )
-    .await?
-    .ok_or(ApiError::NOT_FOUND)?;
-    let full = crate::auth::policy::allows(
-        &api.user,
-        &Action::ViewAssessment {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    );
-    if !full {
-        // Other states see scores and priorities, not the team's notes.
-        results.reflections.clear();
-        for f in &mut results.ratings {
-            f.rating.evidence.clear();
-        }
-    }
-    Ok(Json(results))
+    let (_, results, _) = service::results_for(&state, &api, (&slug, &code), q.snapshot).await?;
+    Ok(Json(results.ok_or(ApiError::NOT_FOUND)?))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -411,14 +293,9 @@ async fn put_sharing(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<SharingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let code = code.to_uppercase();
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(&state, &api, lead(&code)(program.id)).await?;
-    if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
-        return Err(ApiError::NOT_FOUND);
-    }
-    let req = body.parse()?;
-    service::set_sharing(&state, &api.user, &api.ip, &program, &code, req.shared).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_lead).await?;
+    let shared = body.parse()?.shared;
+    service::set_sharing(&state, &api, &scope, shared).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -431,14 +308,8 @@ async fn get_export(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Export>, ApiError> {
-    let code = code.to_uppercase();
-    let (program, instrument) = prepare(&state, &api, &slug, &code, view(&code)).await?;
-    let name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
-        .await?
-        .unwrap_or_else(|| code.clone());
-    Ok(Json(
-        service::export(&state, (&program, &instrument), &code, &name).await?,
-    ))
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
+    Ok(Json(service::export(&state, &scope).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -77,26 +77,10 @@ struct ElementPath {
     element: String,
 }
 
-/// What every assessment page starts from.
-struct Ctx {
-    program: Program,
-    instrument: Instrument,
-    code: String,
-    state_name: String,
-}
+/// What every assessment page starts from: the state's assessment,
+/// opened for the signed-in person.
+type Ctx = service::Scope;
 
-impl Ctx {
-    fn program(&self) -> &Program {
-        &self.program
-    }
-
-    fn base(&self) -> String {
-        format!("/programs/{}/assessment/{}", self.program.slug, self.code)
-    }
-}
-
-/// Loads the program, checks the person may do `action`, and builds the
-/// instrument on first use. A state without a team has no assessment.
 async fn ctx(
     state: &AppState,
     visitor: &Visitor,
@@ -104,36 +88,9 @@ async fn ctx(
     code: &str,
     action: impl FnOnce(i64, String) -> Action,
 ) -> Result<(CurrentUser, Ctx), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let code = code.to_uppercase();
-    let user = guard::page(state, visitor, action(program.id, code.clone())).await?;
-    if !crate::team::store::exists(&state.db.pool, program.id, &code).await? {
-        return Err(AppError::NOT_FOUND);
-    }
-    let instrument = service::instrument(state, &state.frameworks, &program)
-        .await
-        .map_err(AppError::from)?;
-    let state_name = state
-        .places
-        .iter()
-        .find(|j| j.code == code)
-        .map_or_else(|| code.clone(), |j| j.name.clone());
-    Ok((
-        user,
-        Ctx {
-            program,
-            instrument,
-            code,
-            state_name,
-        },
-    ))
-}
-
-fn view(p: i64, s: String) -> Action {
-    Action::ViewAssessment {
-        program_id: p,
-        state_code: s,
-    }
+    let actor = visitor.signed_in()?;
+    let scope = service::open(state, &actor, (slug, code), action).await?;
+    Ok((actor.user, scope))
 }
 
 // ----- overview -----
@@ -194,19 +151,25 @@ async fn overview_page(
             state_code: code.clone(),
         },
     );
-    let can_view = policy::allows(user, &view(program_id, code.clone()));
-    let (round_id, _) = service::round(state, ctx.program(), &code)
-        .await
-        .map_err(AppError::from)?;
-    let mine = store::ratings_of(&state.db.pool, round_id, user.id).await?;
-    let consensus = if can_view {
-        Some(
-            service::consensus_view(state, (ctx.program(), &ctx.instrument), &code)
-                .await
-                .map_err(AppError::from)?,
-        )
-    } else {
-        None
+    let can_view = policy::allows(user, &service::may_view(program_id, code.clone()));
+    let consensus = match can_view {
+        true => Some(service::consensus_view(state, &ctx).await?),
+        false => None,
+    };
+    // The consensus view holds every rater's answers, the person's too.
+    let mine: BTreeMap<i64, Rating> = match &consensus {
+        Some(c) => c
+            .indicators
+            .iter()
+            .flat_map(|i| {
+                let theirs = i.members.iter().find(|m| m.user_id == user.id);
+                theirs.map(|m| (i.indicator.id, m.rating.clone()))
+            })
+            .collect(),
+        None => {
+            let (round_id, _) = service::round_of(state, &ctx).await?;
+            store::ratings_of(&state.db.pool, round_id, user.id).await?
+        }
     };
     let agreed_ids: Vec<i64> = consensus
         .as_ref()
@@ -239,9 +202,12 @@ async fn overview_page(
             name: g.name,
         })
         .collect();
-    let snapshots = store::snapshots(&state.db.pool, program_id, &code).await?;
+    let snapshots = match &consensus {
+        Some(c) => c.snapshots.clone(),
+        None => store::snapshots(&state.db.pool, program_id, &code).await?,
+    };
     let taken: Vec<SnapshotKind> = snapshots.iter().map(|s| s.kind).collect();
-    let shared = store::shared(&state.db.pool, program_id, &code).await?;
+    let shared = ctx.shared;
     let chrome = Chrome::new(
         visitor,
         format!("{}'s readiness assessment", ctx.state_name),
@@ -447,20 +413,13 @@ async fn rate_view(
     })
 }
 
-fn rate(p: i64, s: String) -> Action {
-    Action::RateAssessment {
-        program_id: p,
-        state_code: s,
-    }
-}
-
 async fn rate_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ElementPath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, rate).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_rate).await?;
     let page = rate_view(
         &state,
         &visitor,
@@ -485,7 +444,7 @@ async fn save_ratings(
         "/programs/{}/assessment/{}/rate/{}",
         p.slug, p.state, p.element
     );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, rate).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_rate).await?;
     let group = ctx
         .instrument
         .element(&p.element)
@@ -493,16 +452,7 @@ async fn save_ratings(
     let ids: Vec<i64> = group.indicators.iter().map(|i| i.id).collect();
     let (typed, mut errors) = read_ratings(&form, &ids, "evidence");
     if errors.is_empty() {
-        match service::save_my_ratings(
-            &state,
-            &user,
-            &visitor.ip,
-            (ctx.program(), &ctx.instrument),
-            &ctx.code,
-            &typed,
-        )
-        .await
-        {
+        match service::save_my_ratings(&state, &visitor.signed_in()?, &ctx, &typed).await {
             Ok(_) => {
                 let next = ctx.instrument.next_element(&p.element);
                 let to = match (form.get("then").map(String::as_str), next) {
@@ -635,9 +585,7 @@ async fn consensus_view(
     notice_key: &str,
 ) -> Result<ConsensusPage, AppError> {
     let group = ctx.instrument.element(element).ok_or(AppError::NOT_FOUND)?;
-    let view = service::consensus_view(state, (ctx.program(), &ctx.instrument), &ctx.code)
-        .await
-        .map_err(AppError::from)?;
+    let view = service::consensus_view(state, &ctx).await?;
     let can_lead = policy::allows(
         user,
         &Action::LeadAssessment {
@@ -674,7 +622,7 @@ async fn consensus_page(
     Path(p): Path<ElementPath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, view).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_view).await?;
     let page = consensus_view(
         &state,
         &visitor,
@@ -690,13 +638,6 @@ async fn consensus_page(
     Ok(render(page)?.into_response())
 }
 
-fn lead(p: i64, s: String) -> Action {
-    Action::LeadAssessment {
-        program_id: p,
-        state_code: s,
-    }
-}
-
 async fn save_consensus(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -707,7 +648,7 @@ async fn save_consensus(
         "/programs/{}/assessment/{}/consensus/{}",
         p.slug, p.state, p.element
     );
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_lead).await?;
     let group = ctx
         .instrument
         .element(&p.element)
@@ -722,17 +663,9 @@ async fn save_consensus(
         next_steps: field("next_steps"),
     };
     if errors.is_empty() {
-        match service::save_consensus(
-            &state,
-            &user,
-            &visitor.ip,
-            (ctx.program(), &ctx.instrument),
-            &ctx.code,
-            &typed,
-            &[(p.element.clone(), reflection.clone())],
-        )
-        .await
-        {
+        let reflections = [(p.element.clone(), reflection.clone())];
+        let actor = visitor.signed_in()?;
+        match service::save_consensus(&state, &actor, &ctx, &typed, &reflections).await {
             Ok(()) => {
                 return Ok(Redirect::to(&format!(
                     "{path}?done={done}",
@@ -773,17 +706,8 @@ async fn snapshot(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<SnapshotForm>,
 ) -> Result<Response, AppError> {
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
-    match service::take_snapshot(
-        &state,
-        &user,
-        &visitor.ip,
-        (ctx.program(), &ctx.instrument),
-        &ctx.code,
-        &form.kind,
-    )
-    .await
-    {
+    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_lead).await?;
+    match service::take_snapshot(&state, &visitor.signed_in()?, &ctx, &form.kind).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "{}/results?done={done}",
             ctx.base(),
@@ -815,17 +739,9 @@ async fn sharing(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<SharingForm>,
 ) -> Result<Response, AppError> {
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, lead).await?;
-    service::set_sharing(
-        &state,
-        &user,
-        &visitor.ip,
-        ctx.program(),
-        &ctx.code,
-        form.share == "yes",
-    )
-    .await
-    .map_err(AppError::from)?;
+    let (_, ctx) = ctx(&state, &visitor, &p.slug, &p.state, service::may_lead).await?;
+    let (actor, shared) = (visitor.signed_in()?, form.share == "yes");
+    service::set_sharing(&state, &actor, &ctx, shared).await?;
     Ok(Redirect::to(&format!(
         "{}?done={done}#sharing",
         ctx.base(),
@@ -912,29 +828,9 @@ async fn results_page(
     Query(q): Query<ResultsQuery>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/assessment/{}/results", p.slug, p.state);
-    let program = crate::program::store::find_by_slug(&state.db.pool, &p.slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let code = p.state.to_uppercase();
-    let shared = store::shared(&state.db.pool, program.id, &code).await?;
-    let (user, ctx) = ctx(&state, &visitor, &p.slug, &p.state, |p, s| {
-        Action::ViewResults {
-            program_id: p,
-            state_code: s,
-            shared,
-        }
-    })
-    .await?;
-    let full = policy::allows(&user, &view(ctx.program().id, ctx.code.clone()));
-    let results = service::results(
-        &state,
-        &state.frameworks,
-        (ctx.program(), &ctx.instrument),
-        &ctx.code,
-        q.snapshot,
-    )
-    .await
-    .map_err(AppError::from)?;
+    let actor = visitor.signed_in()?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (ctx, results, full) = service::results_for(&state, &actor, at, q.snapshot).await?;
     let snapshots = store::snapshots(&state.db.pool, ctx.program().id, &ctx.code).await?;
     let short = ctx.instrument.short_names(&state.frameworks);
     let short_of = |key: &str, name: &str| short.get(key).cloned().unwrap_or_else(|| name.into());
@@ -1011,15 +907,8 @@ async fn export_file(
     p: &StatePath,
     extension: &str,
 ) -> Result<Response, AppError> {
-    let (_, ctx) = ctx(state, visitor, &p.slug, &p.state, view).await?;
-    let data = service::export(
-        state,
-        (ctx.program(), &ctx.instrument),
-        &ctx.code,
-        &ctx.state_name,
-    )
-    .await
-    .map_err(AppError::from)?;
+    let (_, ctx) = ctx(state, visitor, &p.slug, &p.state, service::may_view).await?;
+    let data = service::export(state, &ctx).await?;
     let (bytes, content_type) = if extension == "xlsx" {
         (
             export::to_xlsx(&data).map_err(AppError::internal)?,

@@ -1,5 +1,6 @@
-//! Assessment steps shared by the pages and the API: each is checked, done
-//! in one transaction, and audited.
+//! Assessment steps shared by the pages and the API: every request
+//! starts by opening the state's assessment for the actor (`open`); each
+//! change is then checked, done in one transaction, and audited.
 
 use std::collections::BTreeMap;
 
@@ -18,12 +19,141 @@ use super::{
     spread,
 };
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
+use crate::auth::policy::{self, Action};
+use crate::auth::{Actor, CurrentUser};
 use crate::framework::Registry;
 use crate::program::store::Program;
 use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
+
+/// A state's assessment in a program, opened for someone allowed there.
+pub struct Scope {
+    pub program: Program,
+    pub instrument: Instrument,
+    /// The state's two-letter code, upper case.
+    pub code: String,
+    pub state_name: String,
+    /// The team's open round (id, number), if one is open.
+    pub round: Option<(i64, i64)>,
+    /// Whether the state shares its results with the program's other states.
+    pub shared: bool,
+}
+
+impl Scope {
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// The address of the state's assessment pages.
+    pub fn base(&self) -> String {
+        format!("/programs/{}/assessment/{}", self.program.slug, self.code)
+    }
+}
+
+pub fn may_view(program_id: i64, state_code: String) -> Action {
+    Action::ViewAssessment {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_rate(program_id: i64, state_code: String) -> Action {
+    Action::RateAssessment {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_lead(program_id: i64, state_code: String) -> Action {
+    Action::LeadAssessment {
+        program_id,
+        state_code,
+    }
+}
+
+/// Opens a state's assessment: the program (not found), whether the actor
+/// may do `action` there (refused and audited), the state's team (a state
+/// without one has no assessment), and the instrument (built on first
+/// use). The program, team and open round come in one query.
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    at: (&str, &str),
+    action: impl FnOnce(i64, String) -> Action,
+) -> Result<Scope, Refusal> {
+    open_as(state, actor, at, |row, code| {
+        action(row.program.id, code.to_owned())
+    })
+    .await
+}
+
+async fn open_as(
+    state: &AppState,
+    actor: &Actor,
+    (slug, code): (&str, &str),
+    action: impl FnOnce(&store::ScopeRow, &str) -> Action,
+) -> Result<Scope, Refusal> {
+    let code = code.to_uppercase();
+    let row = store::scope(&state.db.pool, slug, &code)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    actor.may(state, action(&row, &code)).await?;
+    if row.team.is_none() {
+        return Err(Refusal::NotFound);
+    }
+    let instrument = instrument(state, &state.frameworks, &row.program).await?;
+    let state_name = state
+        .places
+        .iter()
+        .find(|j| j.code == code)
+        .map_or_else(|| code.clone(), |j| j.name.clone());
+    let round = row.round_id.zip(row.round);
+    Ok(Scope {
+        program: row.program,
+        instrument,
+        code,
+        state_name,
+        round,
+        shared: row.shared == 1,
+    })
+}
+
+/// A state's results: one snapshot's (the latest when none is named),
+/// for the team, its coach, the admin, the federal officer, and the
+/// program's other states when the state shares them (they see scores
+/// and priorities, not the team's notes). Also says whether the actor
+/// sees it all.
+pub async fn results_for(
+    state: &AppState,
+    actor: &Actor,
+    at: (&str, &str),
+    snapshot_id: Option<i64>,
+) -> Result<(Scope, Option<Results>, bool), Refusal> {
+    let may_see = |row: &store::ScopeRow, code: &str| Action::ViewResults {
+        program_id: row.program.id,
+        state_code: code.to_owned(),
+        shared: row.shared == 1,
+    };
+    let scope = open_as(state, actor, at, may_see).await?;
+    let full = policy::allows(&actor.user, &may_view(scope.program.id, scope.code.clone()));
+    let mut results = results(state, &scope, snapshot_id).await?;
+    if let Some(results) = results.as_mut().filter(|_| !full) {
+        results.reflections.clear();
+        for f in &mut results.ratings {
+            f.rating.evidence.clear();
+        }
+    }
+    Ok((scope, results, full))
+}
+
+/// The team's open round, opened now if none is.
+pub async fn round_of(state: &AppState, scope: &Scope) -> Result<(i64, i64), Refusal> {
+    match scope.round {
+        Some(r) => Ok(r),
+        None => round(state, &scope.program, &scope.code).await,
+    }
+}
 
 /// The program's instrument, built from its framework the first time.
 pub async fn instrument(
@@ -123,14 +253,13 @@ fn check_all(instrument: &Instrument, typed: &Typed) -> Result<Vec<(i64, Rating)
 /// with the round they were saved in, as (id, number).
 pub async fn save_my_ratings(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
+    actor: &Actor,
+    scope: &Scope,
     typed: &Typed,
 ) -> Result<(i64, i64), Refusal> {
-    let checked = check_all(instrument, typed)?;
-    let (round_id, number) = round(state, program, code).await?;
+    let (program, code, user, ip) = (&scope.program, &scope.code, &actor.user, &actor.ip);
+    let checked = check_all(&scope.instrument, typed)?;
+    let (round_id, number) = round_of(state, scope).await?;
     let mut tx = state.db.begin().await?;
     store::save_member_ratings(&mut tx, round_id, user.id, &checked, now_ms()).await?;
     audit::write(
@@ -188,12 +317,9 @@ pub struct ConsensusView {
     pub agreed: usize,
 }
 
-pub async fn consensus_view(
-    state: &AppState,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
-) -> Result<ConsensusView, Refusal> {
-    let (round_id, round_no) = round(state, program, code).await?;
+pub async fn consensus_view(state: &AppState, scope: &Scope) -> Result<ConsensusView, Refusal> {
+    let (program, instrument, code) = (&scope.program, &scope.instrument, scope.code.as_str());
+    let (round_id, round_no) = round_of(state, scope).await?;
     let pool = &state.db.pool;
     let raters = store::raters(pool, program.id, code).await?;
     let ratings = store::member_ratings(pool, round_id).await?;
@@ -262,13 +388,13 @@ const MAX_REFLECTION: usize = 5000;
 /// Saves consensus ratings and elements' reflections, all or nothing.
 pub async fn save_consensus(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
+    actor: &Actor,
+    scope: &Scope,
     typed: &Typed,
     reflections: &[(String, Reflection)],
 ) -> Result<(), Refusal> {
+    let (program, instrument, code) = (&scope.program, &scope.instrument, scope.code.as_str());
+    let (user, ip) = (&actor.user, &actor.ip);
     let checked = check_all(instrument, typed)?;
     let mut trimmed_all = Vec::new();
     for (key, r) in reflections {
@@ -324,12 +450,12 @@ pub async fn save_consensus(
 /// Freezes the consensus as the next snapshot; returns its id.
 pub async fn take_snapshot(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
+    actor: &Actor,
+    scope: &Scope,
     kind: &str,
 ) -> Result<i64, Refusal> {
+    let (program, instrument, code) = (&scope.program, &scope.instrument, scope.code.as_str());
+    let (user, ip) = (&actor.user, &actor.ip);
     let Some(kind) = SnapshotKind::parse(kind) else {
         return Err(Refusal::field(
             "kind",
@@ -418,11 +544,11 @@ pub fn component_names(registry: &Registry, instrument: &Instrument) -> Vec<(Str
 /// The results of one snapshot (the latest when none is named).
 pub async fn results(
     state: &AppState,
-    registry: &Registry,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
+    scope: &Scope,
     snapshot_id: Option<i64>,
 ) -> Result<Option<Results>, Refusal> {
+    let (program, instrument, code) = (&scope.program, &scope.instrument, scope.code.as_str());
+    let registry = &state.frameworks;
     let pool = &state.db.pool;
     let snapshots = store::snapshots(pool, program.id, code).await?;
     let position = match snapshot_id {
@@ -506,12 +632,11 @@ pub async fn score_history(
 
 pub async fn set_sharing(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    program: &Program,
-    code: &str,
+    actor: &Actor,
+    scope: &Scope,
     shared: bool,
 ) -> Result<(), Refusal> {
+    let (program, code, user, ip) = (&scope.program, scope.code.as_str(), &actor.user, &actor.ip);
     let mut tx = state.db.begin().await?;
     store::set_shared(&mut tx, program.id, code, shared, now_ms()).await?;
     audit::write(
@@ -614,12 +739,9 @@ async fn recommendations(
 /// A state's assessment to take away: every snapshot's scores, the latest
 /// priorities, and the latest round with ratings (each member's and the
 /// consensus).
-pub async fn export(
-    state: &AppState,
-    (program, instrument): (&Program, &Instrument),
-    code: &str,
-    state_name: &str,
-) -> Result<Export, Refusal> {
+pub async fn export(state: &AppState, scope: &Scope) -> Result<Export, Refusal> {
+    let (program, instrument, code) = (&scope.program, &scope.instrument, scope.code.as_str());
+    let state_name = scope.state_name.as_str();
     let pool = &state.db.pool;
     let mut snapshots = Vec::new();
     for s in store::snapshots(pool, program.id, code).await? {

@@ -144,6 +144,42 @@ pub async fn create_instrument(
     Ok(true)
 }
 
+/// A program, whether a state has a team in it, the team's open round
+/// and whether it shares its results: what every assessment request
+/// starts from, in one query.
+#[derive(Debug, FromRow)]
+pub struct ScopeRow {
+    #[sqlx(flatten)]
+    pub program: crate::program::store::Program,
+    pub team: Option<String>,
+    pub round_id: Option<i64>,
+    pub round: Option<i64>,
+    /// 1 when the state shares its results with the other states.
+    pub shared: i64,
+}
+
+pub async fn scope<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    slug: &str,
+    state: &str,
+) -> sqlx::Result<Option<ScopeRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, t.state_code AS team, r.id AS round_id, r.round AS round,
+                CASE WHEN s.shared = 1 THEN 1 ELSE 0 END AS shared
+         FROM programs p
+         LEFT JOIN state_teams t ON t.program_id = p.id AND t.state_code = $2
+         LEFT JOIN assessment_rounds r
+           ON r.program_id = p.id AND r.state_code = t.state_code AND r.closed_at IS NULL
+         LEFT JOIN result_sharing s ON s.program_id = p.id AND s.state_code = $2
+         WHERE p.slug = $1 ORDER BY r.round DESC LIMIT 1",
+        crate::program::store::columns_of("p")
+    )))
+    .bind(slug)
+    .bind(state)
+    .fetch_optional(e)
+    .await
+}
+
 /// The state's open round of rating: (id, round number).
 pub async fn open_round<'c, E: Executor<'c, Database = Any>>(
     e: E,
@@ -595,21 +631,6 @@ pub async fn snapshot_reflections<'c, E: Executor<'c, Database = Any>>(
     .fetch_all(e)
     .await?;
     Ok(reflection_rows(rows))
-}
-
-pub async fn shared<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    program_id: i64,
-    state: &str,
-) -> sqlx::Result<bool> {
-    let v: Option<i64> = sqlx::query_scalar(
-        "SELECT shared FROM result_sharing WHERE program_id = $1 AND state_code = $2",
-    )
-    .bind(program_id)
-    .bind(state)
-    .fetch_optional(e)
-    .await?;
-    Ok(v == Some(1))
 }
 
 /// The states in the program that share their results.

@@ -191,14 +191,12 @@ pub async fn middleware(
                 ) =>
             {
                 if s.active != 0 {
-                    let (grants, outside_cohort) =
-                        store::access_for(&state.db.pool, s.user_id).await?;
                     user = Some(CurrentUser {
                         id: s.user_id,
                         email: s.email,
                         name: s.name,
-                        grants,
-                        outside_cohort,
+                        grants: s.grants,
+                        outside_cohort: s.outside_cohort,
                     });
                     if now - s.last_seen_at > 30_000 {
                         store::touch_session(&state.db.pool, &hash, now).await?;

@@ -103,20 +103,33 @@ pub async fn access_for<'c, E: Executor<'c, Database = Any>>(
     e: E,
     user_id: i64,
 ) -> sqlx::Result<(Vec<Grant>, Vec<(i64, String)>)> {
-    let rows: Vec<(String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
-        "SELECT g.role, g.program_id, g.state_code,
-                CASE WHEN t.state_code IS NULL THEN 0 ELSE 1 END
-         FROM role_grants g
-         LEFT JOIN state_teams t ON t.program_id = g.program_id AND t.state_code = g.state_code
-         WHERE g.user_id = $1 ORDER BY g.id",
-    )
+    let rows: Vec<GrantRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {GRANT_COLUMNS} FROM role_grants g {TEAM_OF_GRANT} WHERE g.user_id = $1 ORDER BY g.id"
+    )))
     .bind(user_id)
     .fetch_all(e)
     .await?;
-    let mut grants = Vec::with_capacity(rows.len());
+    Ok(access(rows))
+}
+
+/// A grant as the queries below read it: role, program, state, and
+/// whether that state's team is in the cohort (all empty for a person
+/// with no grant, in a query that starts from the person).
+type GrantRow = (Option<String>, Option<i64>, Option<String>, i64);
+
+const GRANT_COLUMNS: &str = "g.role, g.program_id, g.state_code,
+    CASE WHEN t.state_code IS NULL THEN 0 ELSE 1 END";
+
+const TEAM_OF_GRANT: &str =
+    "LEFT JOIN state_teams t ON t.program_id = g.program_id AND t.state_code = g.state_code";
+
+/// The grants, and the (program, state) of the state grants whose team is
+/// no longer in the cohort.
+fn access(rows: impl IntoIterator<Item = GrantRow>) -> (Vec<Grant>, Vec<(i64, String)>) {
+    let mut grants = Vec::new();
     let mut outside = Vec::new();
     for (role, program_id, state_code, in_cohort) in rows {
-        let Some(role) = Role::parse(&role) else {
+        let Some(role) = role.as_deref().and_then(Role::parse) else {
             continue;
         };
         if let (Role::StateLead | Role::StateMember, Some(p), Some(s), 0) =
@@ -130,7 +143,7 @@ pub async fn access_for<'c, E: Executor<'c, Database = Any>>(
             state_code,
         });
     }
-    Ok((grants, outside))
+    (grants, outside)
 }
 
 /// Every grant, keyed by user, for lists of people.
@@ -175,7 +188,7 @@ pub async fn add_grant<'c, E: Executor<'c, Database = Any>>(
 
 // ----- sessions -----
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct SessionRow {
     pub user_id: i64,
     pub created_at: i64,
@@ -183,6 +196,9 @@ pub struct SessionRow {
     pub email: String,
     pub name: String,
     pub active: i64,
+    pub grants: Vec<Grant>,
+    /// State grants whose team is no longer in the cohort.
+    pub outside_cohort: Vec<(i64, String)>,
 }
 
 pub async fn create_session<'c, E: Executor<'c, Database = Any>>(
@@ -210,14 +226,43 @@ pub async fn load_session<'c, E: Executor<'c, Database = Any>>(
     e: E,
     id_hash: &str,
 ) -> sqlx::Result<Option<SessionRow>> {
-    // One query for the session and its person: this runs on every page.
-    sqlx::query_as(
-        "SELECT s.user_id, s.created_at, s.last_seen_at, u.email, u.name, u.active
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
-    )
+    // One query for the session, its person and their grants (a row a
+    // grant): this runs on every page.
+    type Row = (
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.email, u.name, u.active, {GRANT_COLUMNS}
+         FROM sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN role_grants g ON g.user_id = u.id {TEAM_OF_GRANT}
+         WHERE s.id_hash = $1 ORDER BY g.id"
+    )))
     .bind(id_hash)
-    .fetch_optional(e)
-    .await
+    .fetch_all(e)
+    .await?;
+    let Some(first) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let (grants, outside_cohort) = access(rows.into_iter().map(|r| (r.6, r.7, r.8, r.9)));
+    Ok(Some(SessionRow {
+        user_id: first.0,
+        created_at: first.1,
+        last_seen_at: first.2,
+        email: first.3,
+        name: first.4,
+        active: first.5,
+        grants,
+        outside_cohort,
+    }))
 }
 
 pub async fn touch_session<'c, E: Executor<'c, Database = Any>>(
@@ -298,28 +343,67 @@ pub async fn create_api_token<'c, E: Executor<'c, Database = Any>>(
     .await
 }
 
-/// A live token: neither revoked nor past its end.
-#[derive(Debug, Clone, FromRow)]
+/// A live token (neither revoked nor past its end) with its person and
+/// their grants.
+#[derive(Debug, Clone)]
 pub struct LiveToken {
     pub id: i64,
-    pub user_id: i64,
     pub scope: String,
+    pub last_used_at: Option<i64>,
+    pub user_id: i64,
+    pub email: String,
+    pub name: String,
+    pub active: i64,
+    pub grants: Vec<Grant>,
+    pub outside_cohort: Vec<(i64, String)>,
 }
 
-/// The live token with this hash.
+/// The live token with this hash, in one query: this runs on every API
+/// request.
 pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
     e: E,
     token_hash: &str,
     now: i64,
 ) -> sqlx::Result<Option<LiveToken>> {
-    sqlx::query_as(
-        "SELECT id, user_id, scope FROM api_tokens
-         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
-    )
+    type Row = (
+        i64,
+        String,
+        Option<i64>,
+        i64,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        i64,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT k.id, k.scope, k.last_used_at, u.id, u.email, u.name, u.active, {GRANT_COLUMNS}
+         FROM api_tokens k JOIN users u ON u.id = k.user_id
+         LEFT JOIN role_grants g ON g.user_id = u.id {TEAM_OF_GRANT}
+         WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
+         ORDER BY g.id"
+    )))
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(e)
-    .await
+    .fetch_all(e)
+    .await?;
+    let Some(first) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let (grants, outside_cohort) = access(rows.into_iter().map(|r| (r.7, r.8, r.9, r.10)));
+    Ok(Some(LiveToken {
+        id: first.0,
+        scope: first.1,
+        last_used_at: first.2,
+        user_id: first.3,
+        email: first.4,
+        name: first.5,
+        active: first.6,
+        grants,
+        outside_cohort,
+    }))
 }
 
 pub async fn mark_api_token_used<'c, E: Executor<'c, Database = Any>>(

@@ -25,6 +25,16 @@ pub struct Program {
 
 const COLUMNS: &str = "id, slug, name, track, time_zone, sponsor, provider, template, start_year, applications_due_at, framework";
 
+/// The columns a `Program` is read from, of the table called `alias`
+/// (for queries that read a program with more).
+pub fn columns_of(alias: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn list<'c, E: Executor<'c, Database = Any>>(e: E) -> sqlx::Result<Vec<Program>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM programs ORDER BY created_at DESC, id DESC"
