@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::applications::future_program;
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, TestApp, call, set_password_link};
+use crate::helpers::{Backend, Browser, MemberFixture, TestApp, call, set_password_link};
 
 both_backends!(
     rating_consensus_snapshots_and_results,
@@ -26,20 +26,19 @@ pub async fn member(
 ) -> (i64, Browser, String) {
     let (id, pw) = app.add_user(email, role, Some(SLUG), Some(state)).await;
     if role != "coach" {
-        sqlx::query(
-            "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
-             VALUES ($1, $2, $3, $4, $5, 'Agency', $6, 'state', $7, 1)",
-        )
-        .bind(program_id)
-        .bind(state)
-        .bind(id)
-        .bind(format!("Name of {email}"))
-        .bind(email)
-        .bind(sector)
-        .bind(if role == "state_lead" { "lead" } else { "member" })
-        .execute(&app.state.db.pool)
-        .await
-        .unwrap();
+        let name = format!("Name of {email}");
+        let member = MemberFixture {
+            user: Some(id),
+            name: &name,
+            email: Some(email),
+            sector,
+            role: if role == "state_lead" {
+                "lead"
+            } else {
+                "member"
+            },
+        };
+        app.in_program(program_id).member(state, member).await;
     }
     let b = app.browser();
     b.sign_in(email, &pw).await;

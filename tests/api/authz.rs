@@ -1147,21 +1147,15 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .fetch_one(db)
         .await
         .unwrap();
-    let application_id: i64 = sqlx::query_scalar(
-        "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, created_at, updated_at)
-         VALUES ($1, 'CO', 'submitted', $2, 1, 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .bind(ids["state_lead"])
-    .fetch_one(db)
-    .await
-    .unwrap();
-    sqlx::query("INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 1)")
-        .bind(application_id)
-        .bind(ids["reviewer"])
-        .execute(db)
-        .await
-        .unwrap();
+    let program = app.in_program(program_id);
+    let colorado = crate::helpers::ApplicationFixture {
+        code: "CO",
+        status: "submitted",
+        created_by: Some(ids["state_lead"]),
+        decision: None,
+    };
+    let application_id = program.application(colorado).await;
+    program.review(application_id, ids["reviewer"]).await;
     sqlx::query("INSERT INTO state_teams (program_id, state_code, application_id, created_at) VALUES ($1, 'CO', $2, 1)")
         .bind(program_id)
         .bind(application_id)
@@ -1170,15 +1164,13 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
         .unwrap();
     // Kansas is in the cohort too; Wyoming applied and was declined.
     app.in_program(program_id).team("KS").await;
-    sqlx::query(
-        "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, decision, decided_at, created_at, updated_at)
-         VALUES ($1, 'WY', 'submitted', $2, 1, 'declined', 2, 1, 1)",
-    )
-    .bind(program_id)
-    .bind(ids["outsider_lead"])
-    .execute(db)
-    .await
-    .unwrap();
+    let wyoming = crate::helpers::ApplicationFixture {
+        code: "WY",
+        status: "submitted",
+        created_by: Some(ids["outsider_lead"]),
+        decision: Some("declined"),
+    };
+    program.application(wyoming).await;
     plan_rows(app, program_id).await;
     // --- activities (issue 5) ---
     // A held consultation for CO (organized by its coach, the expert asked)

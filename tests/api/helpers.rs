@@ -873,3 +873,128 @@ impl InProgram<'_> {
             .unwrap();
     }
 }
+
+/// A member of a state's team: with an account (`user`) or not; `role` is
+/// `lead` or `member`; on the state level, of the agency "Agency".
+pub struct MemberFixture<'a> {
+    pub user: Option<i64>,
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub sector: &'a str,
+    pub role: &'a str,
+}
+
+/// An application as a fixture: its state, status (`draft`, `submitted`),
+/// who made it and the decision on it (`None`: not decided).
+pub struct ApplicationFixture<'a> {
+    pub code: &'a str,
+    pub status: &'a str,
+    pub created_by: Option<i64>,
+    pub decision: Option<&'a str>,
+}
+
+impl InProgram<'_> {
+    /// Puts a person on the state's team.
+    pub async fn member(&self, code: &str, m: MemberFixture<'_>) {
+        sqlx::query(
+            "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
+             VALUES ($1, $2, $3, $4, $5, 'Agency', $6, 'state', $7, 1)",
+        )
+        .bind(self.program_id)
+        .bind(code)
+        .bind(m.user)
+        .bind(m.name)
+        .bind(m.email)
+        .bind(m.sector)
+        .bind(m.role)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+
+    /// An application (sent at 1 unless a draft); its id.
+    pub async fn application(&self, a: ApplicationFixture<'_>) -> i64 {
+        let submitted_at = (a.status != "draft").then_some(1_i64);
+        sqlx::query_scalar(
+            "INSERT INTO applications (program_id, state_code, status, created_by, submitted_at, decision, decided_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 1) RETURNING id",
+        )
+        .bind(self.program_id)
+        .bind(a.code)
+        .bind(a.status)
+        .bind(a.created_by)
+        .bind(submitted_at)
+        .bind(a.decision)
+        .bind(a.decision.map(|_| 2_i64))
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// Asks a reviewer to score an application; the assignment's id.
+    pub async fn review(&self, application_id: i64, reviewer_id: i64) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 1) RETURNING id",
+        )
+        .bind(application_id)
+        .bind(reviewer_id)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// An assessment round of the state (open unless `closed_at`); its id.
+    pub async fn round(&self, code: &str, number: i64, closed_at: Option<i64>) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO assessment_rounds (program_id, state_code, round, opened_at, closed_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
+        )
+        .bind(self.program_id)
+        .bind(code)
+        .bind(number)
+        .bind(closed_at)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A member's rating of one indicator in a round.
+    pub async fn rating(&self, round_id: i64, user_id: i64, indicator_id: i64, level: i64) {
+        sqlx::query(
+            "INSERT INTO member_ratings (round_id, user_id, indicator_id, level, updated_at) VALUES ($1, $2, $3, $4, 1)",
+        )
+        .bind(round_id)
+        .bind(user_id)
+        .bind(indicator_id)
+        .bind(level)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+
+    /// The program's monthly coaching calls from `starts_on` to `ends_on`
+    /// (YYYY-MM-DD) on its timeline.
+    pub async fn coaching_calls_on_timeline(&self, starts_on: &str, ends_on: &str) {
+        sqlx::query(
+            "INSERT INTO program_milestones (program_id, position, key, label, starts_on, ends_on, date_precision)
+             VALUES ($1, 1, 'coaching_calls', 'Monthly coaching calls', $2, $3, 'month')",
+        )
+        .bind(self.program_id)
+        .bind(starts_on)
+        .bind(ends_on)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+
+    /// The states' commitment to monthly coaching calls.
+    pub async fn monthly_calls_committed(&self) {
+        sqlx::query(
+            "INSERT INTO program_commitments (program_id, position, key, label, cadence)
+             VALUES ($1, 1, 'coaching_call', 'Monthly coaching calls', 'monthly')",
+        )
+        .bind(self.program_id)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+}

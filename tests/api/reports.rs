@@ -74,16 +74,10 @@ async fn snapshot(
     .fetch_one(db)
     .await
     .unwrap();
-    let round_id: i64 = sqlx::query_scalar(
-        "INSERT INTO assessment_rounds (program_id, state_code, round, opened_at, closed_at) VALUES ($1, $2, $3, 1, $4) RETURNING id",
-    )
-    .bind(program.id)
-    .bind(code)
-    .bind(round + 1)
-    .bind(taken_at)
-    .fetch_one(db)
-    .await
-    .unwrap();
+    let round_id = app
+        .in_program(program.id)
+        .round(code, round + 1, Some(taken_at))
+        .await;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO snapshots (program_id, state_code, round_id, kind, taken_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )

@@ -415,14 +415,7 @@ async fn settings_through_the_api(backend: Backend) {
         .fetch_one(&app.state.db.pool)
         .await
         .unwrap();
-    let assignment: i64 = sqlx::query_scalar(
-        "INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 0) RETURNING id",
-    )
-    .bind(application)
-    .bind(reviewer)
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
+    let assignment = app.in_program(program).review(application, reviewer).await;
     sqlx::query(
         "INSERT INTO review_scores (assignment_id, criterion_id, score) VALUES ($1, $2, 4)",
     )

@@ -4,7 +4,10 @@
 use serde_json::Value;
 
 use crate::both_backends;
-use crate::helpers::{ActivityFixture, Backend, StepFixture, TestApp, call, call_at};
+use crate::helpers::{
+    ActivityFixture, ApplicationFixture, Backend, MemberFixture, StepFixture, TestApp, call,
+    call_at,
+};
 
 both_backends!(
     a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
@@ -114,17 +117,11 @@ async fn current_program(app: &TestApp) -> i64 {
     let last = today
         .first_of_month()
         .saturating_add(jiff::Span::new().months(8));
-    sqlx::query(
-        "INSERT INTO program_milestones (program_id, position, key, label, starts_on, ends_on, date_precision)
-         VALUES ($1, 1, 'coaching_calls', 'Monthly coaching calls', $2, $3, 'month')",
-    )
-    .bind(id)
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
-    app.in_program(id).team("CO").await;
+    let program = app.in_program(id);
+    program
+        .coaching_calls_on_timeline(&first.to_string(), &last.to_string())
+        .await;
+    program.team("CO").await;
     id
 }
 
@@ -162,18 +159,18 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     let (coach, coach_token) = person(&app, "coach@ta.org", "coach", Some("CO")).await;
     let (reviewer, reviewer_token) = person(&app, "rev@ta.org", "reviewer", None).await;
     let (_, admin_token) = person(&app, "admin@ta.org", "admin", None).await;
-    for (user, name) in [(lead, "Lee Lead"), (member, "Mo Member")] {
-        sqlx::query(
-            "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
-             VALUES ($1, 'CO', $2, $3, NULL, 'Agency', 'workforce_development', 'state', $4, 1)",
-        )
-        .bind(program_id)
-        .bind(user)
-        .bind(name)
-        .bind(if user == lead { "lead" } else { "member" })
-        .execute(db)
-        .await
-        .unwrap();
+    let program = app.in_program(program_id);
+    for (user, name, role) in [(lead, "Lee Lead", "lead"), (member, "Mo Member", "member")] {
+        let sector = "workforce_development";
+        let (user, email) = (Some(user), None);
+        let m = MemberFixture {
+            user,
+            name,
+            email,
+            sector,
+            role,
+        };
+        program.member("CO", m).await;
     }
 
     // The member has the assessment to rate, from its first element.
@@ -200,13 +197,7 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         .await
         .unwrap();
     let first_element = href.rsplit('/').next().unwrap().to_owned();
-    let round: i64 = sqlx::query_scalar(
-        "INSERT INTO assessment_rounds (program_id, state_code, round, opened_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .fetch_one(db)
-    .await
-    .unwrap();
+    let round = program.round("CO", 1, None).await;
     let indicators: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM indicators WHERE instrument_id = $1 AND element_key = $2",
     )
@@ -217,15 +208,7 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     .unwrap();
     for user in [lead, member] {
         for i in &indicators {
-            sqlx::query(
-                "INSERT INTO member_ratings (round_id, user_id, indicator_id, level, updated_at) VALUES ($1, $2, $3, 2, 1)",
-            )
-            .bind(round)
-            .bind(user)
-            .bind(i)
-            .execute(db)
-            .await
-            .unwrap();
+            program.rating(round, user, *i, 2).await;
         }
     }
     let items = work(&app, &member_token).await;
@@ -338,20 +321,15 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
 
     // The reviewer: Wyoming's application to score; the admin: it waits
     // for a decision.
-    let application: i64 = sqlx::query_scalar(
-        "INSERT INTO applications (program_id, state_code, status, submitted_at, created_at, updated_at)
-         VALUES ($1, 'WY', 'submitted', 1, 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    sqlx::query("INSERT INTO review_assignments (application_id, reviewer_id, assigned_at) VALUES ($1, $2, 1)")
-        .bind(application)
-        .bind(reviewer)
-        .execute(db)
-        .await
-        .unwrap();
+    let program = app.in_program(program_id);
+    let wyoming = ApplicationFixture {
+        code: "WY",
+        status: "submitted",
+        created_by: None,
+        decision: None,
+    };
+    let application = program.application(wyoming).await;
+    program.review(application, reviewer).await;
     let items = work(&app, &reviewer_token).await;
     assert_eq!(
         texts(&items),
@@ -544,25 +522,13 @@ async fn each_program_is_judged_as_of_the_right_day(backend: Backend) {
         .date()
         .first_of_month()
         .saturating_add(jiff::Span::new().months(14));
-    sqlx::query(
-        "INSERT INTO program_milestones (program_id, position, key, label, starts_on, ends_on, date_precision)
-         VALUES ($1, 1, 'coaching_calls', 'Monthly coaching calls', $2, $3, 'month')",
-    )
-    .bind(id)
-    .bind(next.to_string())
-    .bind(next.saturating_add(jiff::Span::new().months(10)).to_string())
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO program_commitments (program_id, position, key, label, cadence)
-         VALUES ($1, 1, 'coaching_call', 'Monthly coaching calls', 'monthly')",
-    )
-    .bind(id)
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
-    app.in_program(id).team("CO").await;
+    let program = app.in_program(id);
+    let last = next.saturating_add(jiff::Span::new().months(10));
+    program
+        .coaching_calls_on_timeline(&next.to_string(), &last.to_string())
+        .await;
+    program.monthly_calls_committed().await;
+    program.team("CO").await;
     let (status, p) = call(
         &app,
         &admin_token,
@@ -725,15 +691,14 @@ async fn a_queue_kept_in_memory_follows_a_change_made_through_another_instance(b
     let program_id = current_program(&app).await;
     let db = &app.state.db.pool;
     let (member, token) = person(&app, "member@co.gov", "state_member", Some("CO")).await;
-    sqlx::query(
-        "INSERT INTO team_members (program_id, state_code, user_id, name, email, agency, sector, level, role, created_at)
-         VALUES ($1, 'CO', $2, 'Mo Member', NULL, 'Agency', 'workforce_development', 'state', 'member', 1)",
-    )
-    .bind(program_id)
-    .bind(member)
-    .execute(db)
-    .await
-    .unwrap();
+    let mo = MemberFixture {
+        user: Some(member),
+        name: "Mo Member",
+        email: None,
+        sector: "workforce_development",
+        role: "member",
+    };
+    app.in_program(program_id).member("CO", mo).await;
     let (_, password) = app
         .add_user("reader@co.gov", "state_member", Some("now"), Some("CO"))
         .await;
