@@ -10,11 +10,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::service::{self, WholeDraft};
-use super::store::{self, Application};
+use super::store::Application;
 use super::{ExtensionRequest, MemberRequest};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -49,28 +47,9 @@ async fn put_letter(
     crate::web::Query(q): crate::web::Query<LetterQuery>,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::EditApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    service::open(&state, &api.user, &api.ip, &program, &code).await?;
-    service::upload_letter(
-        &state,
-        &api.user,
-        &api.ip,
-        &program,
-        &code,
-        body.to_vec(),
-        &q.filename,
-    )
-    .await?;
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_edit).await?;
+    service::open(&state, &api, &program, &code).await?;
+    service::upload_letter(&state, &api, &program, &code, body.to_vec(), &q.filename).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -83,17 +62,7 @@ async fn get_letter(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::ViewApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_view).await?;
     match super::handlers::letter_response(&state, &program, &code).await {
         Ok(Some((name, bytes))) => Ok(super::handlers::pdf_download(&name, bytes)),
         Ok(None) => Err(ApiError::NOT_FOUND),
@@ -132,25 +101,8 @@ async fn get_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::ViewApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    let id = store::find(&state.db.pool, program.id, &code)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    Ok(Json(
-        store::load(&state.db.pool, id)
-            .await?
-            .ok_or(ApiError::NOT_FOUND)?,
-    ))
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_view).await?;
+    Ok(Json(service::current(&state, &program, &code).await?))
 }
 
 /// Replaces the state's draft (starting it if needed): all of it or nothing (the state lead).
@@ -164,19 +116,9 @@ async fn replace_draft(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<DraftRequest>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::EditApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_edit).await?;
     let req = body.parse()?;
-    service::open(&state, &api.user, &api.ip, &program, &code).await?;
+    service::open(&state, &api, &program, &code).await?;
     let whole = WholeDraft {
         answers: req
             .answers
@@ -189,15 +131,8 @@ async fn replace_draft(
         commitments: req.commitments,
         priorities: req.priorities,
     };
-    service::replace(&state, &api.user, &api.ip, &program, &code, &whole).await?;
-    let id = store::find(&state.db.pool, program.id, &code)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    Ok(Json(
-        store::load(&state.db.pool, id)
-            .await?
-            .ok_or(ApiError::NOT_FOUND)?,
-    ))
+    service::replace(&state, &api, &program, &code, &whole).await?;
+    Ok(Json(service::current(&state, &program, &code).await?))
 }
 
 /// Submits the draft before the deadline; a confirmation email follows (the state lead).
@@ -210,26 +145,9 @@ async fn submit_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::EditApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    if store::find(&state.db.pool, program.id, &code)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NOT_FOUND);
-    }
-    Ok(Json(
-        service::submit(&state, &api.user, &api.ip, &program, &code).await?,
-    ))
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_edit).await?;
+    service::current(&state, &program, &code).await?;
+    Ok(Json(service::submit(&state, &api, &program, &code).await?))
 }
 
 /// Withdraws a submitted application (the state lead).
@@ -241,24 +159,9 @@ async fn withdraw_application(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::EditApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    if store::find(&state.db.pool, program.id, &code)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NOT_FOUND);
-    }
-    service::withdraw(&state, &api.user, &api.ip, &program, &code).await?;
+    let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_edit).await?;
+    service::current(&state, &program, &code).await?;
+    service::withdraw(&state, &api, &program, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -273,24 +176,11 @@ async fn put_extension(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<ExtensionRequest>,
 ) -> Result<Json<Application>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    guard::api(
-        &state,
-        &api,
-        Action::GrantExtension {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    let (program, code) =
+        service::allowed(&state, &api, (&slug, &code), service::may_extend).await?;
     let req = body.parse()?;
-    if store::find(&state.db.pool, program.id, &code)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NOT_FOUND);
-    }
+    service::current(&state, &program, &code).await?;
     Ok(Json(
-        service::set_extension(&state, &api.user, &api.ip, &program, &code, &req).await?,
+        service::set_extension(&state, &api, &program, &code, &req).await?,
     ))
 }

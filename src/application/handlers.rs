@@ -23,7 +23,7 @@ use super::{
 use crate::auth::handlers::Errors;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
+use crate::auth::{Actor, guard};
 use crate::program::deadline;
 use crate::program::store::{Program, ProgramDetail};
 use crate::state::{AppState, Routes};
@@ -139,19 +139,14 @@ async fn lead(
     state: &AppState,
     visitor: &Visitor,
     program: &Program,
-) -> Result<(CurrentUser, String), AppError> {
+) -> Result<(Actor, String), AppError> {
     let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
     let code = service::lead_state(&user, program.id).unwrap_or_default();
-    let user = guard::page(
-        state,
-        visitor,
-        Action::EditApplication {
-            program_id: program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    Ok((user, code))
+    let actor = visitor.signed_in()?;
+    actor
+        .may(state, service::may_edit(program.id, code.clone()))
+        .await?;
+    Ok((actor, code))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -361,23 +356,12 @@ async fn save_extension(
     CsrfForm(form): CsrfForm<ExtensionRequest>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::GrantExtension {
-            program_id: detail.program.id,
-        },
-    )
-    .await?;
-    if store::find(&state.db.pool, detail.program.id, &code)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NOT_FOUND);
-    }
+    let actor = visitor.signed_in()?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (_, code) = service::allowed(&state, &actor, at, service::may_extend).await?;
+    service::current(&state, &detail.program, &code).await?;
     let back = format!("/programs/{}/applications/{code}", p.slug);
-    match service::set_extension(&state, &user, &visitor.ip, &detail.program, &code, &form).await {
+    match service::set_extension(&state, &actor, &detail.program, &code, &form).await {
         Ok(app) => {
             let done = if app.extension_until.is_some() {
                 Done::ExtensionSaved
@@ -461,8 +445,8 @@ async fn start(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
-    service::open(&state, &user, &visitor.ip, &detail.program, &code)
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    service::open(&state, &actor, &detail.program, &code)
         .await
         .map_err(AppError::internal)?;
     Ok(Redirect::to(&format!(
@@ -479,7 +463,7 @@ async fn save_answers(
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
     let answers: Vec<(i64, String)> = form
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
@@ -491,16 +475,8 @@ async fn save_answers(
         .map(|(_, v)| v.clone())
         .collect();
     let priorities = service::general_track(&detail.program).then_some(priorities.as_slice());
-    let result = service::save_answers(
-        &state,
-        &user,
-        &visitor.ip,
-        &detail.program,
-        &code,
-        &answers,
-        priorities,
-    )
-    .await;
+    let result =
+        service::save_answers(&state, &actor, &detail.program, &code, &answers, priorities).await;
     after(
         &state,
         &visitor,
@@ -520,9 +496,8 @@ async fn add_member(
     CsrfForm(form): CsrfForm<MemberRequest>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
-    let result =
-        service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form).await;
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    let result = service::add_member(&state, &actor, &detail.program, &code, &form).await;
     after(&state, &visitor, &slug, &code, result, "team", form).await
 }
 
@@ -533,8 +508,8 @@ async fn remove_member(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
-    let result = service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, id)
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    let result = service::remove_member(&state, &actor, &detail.program, &code, id)
         .await
         .map(|_| ());
     after(
@@ -566,7 +541,7 @@ async fn save_letter(
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
     let commitments = [
         form.commit_0.is_some(),
         form.commit_1.is_some(),
@@ -577,8 +552,7 @@ async fn save_letter(
         signer_title: &form.signer_title,
         commitments,
     };
-    let result =
-        service::save_letter(&state, &user, &visitor.ip, &detail.program, &code, &letter).await;
+    let result = service::save_letter(&state, &actor, &detail.program, &code, &letter).await;
     after(
         &state,
         &visitor,
@@ -598,8 +572,8 @@ async fn submit(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
-    match service::submit(&state, &user, &visitor.ip, &detail.program, &code).await {
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    match service::submit(&state, &actor, &detail.program, &code).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/programs/{slug}/application?done={done}",
             done = Done::ApplicationSubmitted
@@ -627,8 +601,8 @@ async fn withdraw(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
-    match service::withdraw(&state, &user, &visitor.ip, &detail.program, &code).await {
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    match service::withdraw(&state, &actor, &detail.program, &code).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/programs/{slug}/application?done={done}",
             done = Done::ApplicationWithdrawn
@@ -656,13 +630,12 @@ async fn upload_letter(
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let (user, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
     let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
         Some(file) => {
             service::upload_letter(
                 &state,
-                &user,
-                &visitor.ip,
+                &actor,
                 &detail.program,
                 &code,
                 file.bytes,

@@ -6,7 +6,8 @@ use super::{
     Draft, MAX_ANSWER, MemberRequest, Status, check_member, check_priorities, submission_problems,
 };
 use crate::audit::{self, Entry};
-use crate::auth::{CurrentUser, Role};
+use crate::auth::policy::Action;
+use crate::auth::{Actor, CurrentUser, Role};
 use crate::program::deadline;
 use crate::program::store::Program;
 use crate::state::AppState;
@@ -39,14 +40,60 @@ pub fn lead_state(user: &CurrentUser, program_id: i64) -> Option<String> {
         .and_then(|g| g.state_code.clone())
 }
 
-/// The state's application, started as a draft if there is none yet.
-pub async fn open(
+pub fn may_edit(program_id: i64, state_code: String) -> Action {
+    Action::EditApplication {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_view(program_id: i64, state_code: String) -> Action {
+    Action::ViewApplication {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_extend(program_id: i64, _: String) -> Action {
+    Action::GrantExtension { program_id }
+}
+
+/// The program, if the actor may do `action` to the state's application;
+/// with the state's code as it is kept (upper case).
+pub async fn allowed(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
+    (slug, code): (&str, &str),
+    action: impl FnOnce(i64, String) -> Action,
+) -> Result<(Program, String), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let code = code.to_uppercase();
+    actor.may(state, action(program.id, code.clone())).await?;
+    Ok((program, code))
+}
+
+/// The state's application as it is now; not found when none is started.
+pub async fn current(
+    state: &AppState,
     program: &Program,
     code: &str,
 ) -> Result<Application, Refusal> {
+    let id = store::find(&state.db.pool, program.id, code)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    store::load(&state.db.pool, id)
+        .await?
+        .ok_or(Refusal::NotFound)
+}
+
+/// The state's application, started as a draft if there is none yet.
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+    code: &str,
+) -> Result<Application, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let existed = store::find(&mut *tx, program.id, code).await?.is_some();
@@ -110,13 +157,13 @@ pub fn general_track(program: &Program) -> bool {
 /// components, together.
 pub async fn save_answers(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     answers: &[(i64, String)],
     priorities: Option<&[String]>,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     check_answers(&app, answers)?;
     let priorities = priorities
@@ -142,12 +189,12 @@ pub async fn save_answers(
 
 pub async fn add_member(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     req: &MemberRequest,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     let member = check_member(req).map_err(Refusal::fields)?;
     if app.members.len() >= 60 {
@@ -176,12 +223,12 @@ pub async fn add_member(
 
 pub async fn remove_member(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     member_id: i64,
 ) -> Result<bool, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     let mut tx = state.db.begin().await?;
     let removed = store::remove_member(&mut tx, app.id, member_id).await?;
@@ -209,12 +256,12 @@ pub struct Letter<'a> {
 
 pub async fn save_letter(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     letter: &Letter<'_>,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     let Letter {
         signer_name,
@@ -258,12 +305,12 @@ pub struct WholeDraft {
 
 pub async fn replace(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     whole: &WholeDraft,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     check_answers(&app, &whole.answers)?;
     let mut members = Vec::new();
@@ -312,11 +359,11 @@ pub async fn replace(
 /// extension) and queues the confirmation email with a copy.
 pub async fn submit(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
 ) -> Result<Application, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     let answers: Vec<(i64, String)> = app
         .answers
@@ -373,11 +420,11 @@ pub async fn submit(
 
 pub async fn withdraw(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let id = store::find(&state.db.pool, program.id, code)
         .await?
         .ok_or_else(not_started)?;
@@ -410,13 +457,13 @@ pub async fn withdraw(
 /// removes the stored file again, and a refused file is never stored.
 pub async fn upload_letter(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     bytes: Vec<u8>,
     declared_name: &str,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = draft(state, program, code).await?;
     let checked = super::letter::check(&bytes, declared_name)
         .map_err(|m| Refusal::fields(vec![("letter_file", m.to_owned())]))?;
@@ -456,12 +503,12 @@ pub async fn upload_letter(
 /// Grants one state a later deadline, or takes it back (the admin).
 pub async fn set_extension(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     req: &super::ExtensionRequest,
 ) -> Result<Application, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let id = store::find(&state.db.pool, program.id, code)
         .await?
         .ok_or_else(not_started)?;
