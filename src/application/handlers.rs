@@ -680,18 +680,7 @@ pub async fn letter_response(
 }
 
 pub fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
-    (
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_owned(),
-            ),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::web::download::attachment(name, "application/pdf", bytes)
 }
 
 async fn download_letter(

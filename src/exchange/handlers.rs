@@ -314,7 +314,7 @@ async fn item_file(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (name, kind, bytes) = service::file(&state, visitor.user.as_ref(), id).await?;
-    Ok(crate::plan::handlers::attachment(&name, &kind, bytes))
+    Ok(crate::web::download::attachment(&name, &kind, bytes))
 }
 
 async fn item_ics(

@@ -14,12 +14,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::service::{
-    self, GoalInput, MilestoneInput, PlanView, Scope, StatusInput, StepInput, Suggestion,
-    UpdateInput,
+    self, GoalInput, MilestoneInput, PlanView, StatusInput, StepInput, Suggestion, UpdateInput,
 };
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -38,43 +35,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(attach_evidence))
         .routes(routes!(get_evidence))
         .routes(routes!(get_xlsx))
-}
-
-#[derive(Clone, Copy)]
-enum Need {
-    View,
-    Edit,
-    Update,
-}
-
-/// Authorizes first, then checks the state has a team and builds the scope.
-async fn prepare(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    code: &str,
-    need: Need,
-) -> Result<Scope, ApiError> {
-    let (detail, code) = super::handlers::scope(state, slug, code)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    let (program_id, state_code) = (detail.program.id, code.clone());
-    let action = match need {
-        Need::View => Action::ViewPlan {
-            program_id,
-            state_code,
-        },
-        Need::Edit => Action::EditPlan {
-            program_id,
-            state_code,
-        },
-        Need::Update => Action::UpdatePlan {
-            program_id,
-            state_code,
-        },
-    };
-    guard::api(state, api, action).await?;
-    Ok(super::handlers::finish_scope(state, detail, code).await?)
 }
 
 /// The plan and, while it has no goals, the priorities to start from.
@@ -97,7 +57,7 @@ async fn get_plan(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<PlanResponse>, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
     let plan = service::view(&state, &scope).await?;
     let suggestions = if plan.goals.is_empty() {
         service::suggestions(&state, &scope).await?
@@ -117,7 +77,7 @@ async fn add_goal(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<GoalInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     let id = service::add_goal(&state, &api.user, &api.ip, &scope, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -133,7 +93,7 @@ async fn change_goal(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<GoalInput>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     service::change_goal(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -148,7 +108,7 @@ async fn remove_goal(
     api: ApiUser,
     Path((slug, code, goal)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     service::remove_goal(&state, &api.user, &api.ip, &scope, goal).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -163,7 +123,7 @@ async fn add_step(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<StepInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     let id = service::add_step(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -179,7 +139,7 @@ async fn change_step(
     Path((slug, code, step)): Path<(String, String, i64)>,
     body: ApiJson<StepInput>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     service::change_step(&state, &api.user, &api.ip, &scope, step, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -194,7 +154,7 @@ async fn remove_step(
     api: ApiUser,
     Path((slug, code, step)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     service::remove_step(&state, &api.user, &api.ip, &scope, step).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -209,7 +169,7 @@ async fn set_step_status(
     Path((slug, code, step)): Path<(String, String, i64)>,
     body: ApiJson<StatusInput>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_update).await?;
     let input = body.parse()?;
     service::set_status(&state, &api.user, &api.ip, &scope, step, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -225,7 +185,7 @@ async fn add_milestone(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<MilestoneInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     let id = service::add_milestone(&state, &api.user, &api.ip, &scope, goal, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -241,7 +201,7 @@ async fn change_milestone(
     Path((slug, code, milestone)): Path<(String, String, i64)>,
     body: ApiJson<MilestoneInput>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     let input = body.parse()?;
     service::change_milestone(
         &state,
@@ -265,7 +225,7 @@ async fn remove_milestone(
     api: ApiUser,
     Path((slug, code, milestone)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Edit).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_edit).await?;
     service::remove_milestone(&state, &api.user, &api.ip, &scope, milestone).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -280,7 +240,7 @@ async fn add_update(
     Path((slug, code, goal)): Path<(String, String, i64)>,
     body: ApiJson<UpdateInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_update).await?;
     let input = body.parse()?;
     let id = service::add_update(&state, &api.user, &api.ip, &scope, goal, &input, &[]).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -303,7 +263,7 @@ async fn attach_evidence(
     Path((slug, code, update)): Path<(String, String, i64)>,
     req: Request,
 ) -> Result<(StatusCode, Json<Attached>), ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::Update).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_update).await?;
     let unreadable = || {
         ApiError::field(
             "evidence",
@@ -339,9 +299,13 @@ async fn get_evidence(
     api: ApiUser,
     Path((slug, code, evidence)): Path<(String, String, i64)>,
 ) -> Result<Response, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
     let (name, content_type, bytes) = service::evidence_file(&state, &scope, evidence).await?;
-    Ok(super::handlers::attachment(&name, &content_type, bytes))
+    Ok(crate::web::download::attachment(
+        &name,
+        &content_type,
+        bytes,
+    ))
 }
 
 /// The plan as a spreadsheet: Goals, Steps, Milestones and Updates sheets (those who may read the plan).
@@ -353,6 +317,6 @@ async fn get_xlsx(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let scope = prepare(&state, &api, &slug, &code, Need::View).await?;
+    let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
     Ok(super::handlers::xlsx_response(&state, &scope).await?)
 }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::StepStatus;
-use super::handlers::{back_to_plan, base, ctx, edit, field, goal_input, opt, step_input};
+use super::handlers::{back_to_plan, base, ctx, field, goal_input, opt, step_input};
 use super::service::{self, Scope};
 use crate::assessment::instrument::ElementGroup;
 use crate::auth::session::Visitor;
@@ -135,7 +135,7 @@ async fn goal_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let (_, g) = service::goal_of(&state, &scope, p.id).await?;
     let values = HashMap::from([
         ("title".to_owned(), g.title.clone()),
@@ -164,7 +164,7 @@ async fn save_goal(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let (_, g) = service::goal_of(&state, &scope, p.id).await?;
     let input = goal_input(&form);
     match service::change_goal(&state, &user, &visitor.ip, &scope, p.id, &input).await {
@@ -196,7 +196,7 @@ async fn step_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let (_, s) = service::step_of(&state, &scope, p.id).await?;
     let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let values = HashMap::from([
@@ -224,7 +224,7 @@ async fn save_step(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     service::step_of(&state, &scope, p.id).await?;
     let result = match step_input(&form) {
         Ok(input) => service::change_step(&state, &user, &visitor.ip, &scope, p.id, &input).await,
@@ -259,7 +259,7 @@ async fn milestone_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<ItemPath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let (_, m) = service::milestone_of(&state, &scope, p.id).await?;
     let values = HashMap::from([
         ("target_on".to_owned(), m.target_on),
@@ -283,7 +283,7 @@ async fn save_milestone(
     Path(p): Path<ItemPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let (_, m) = service::milestone_of(&state, &scope, p.id).await?;
     let target = field(&form, "target_on");
     let reached = opt(&form, "reached_on");

@@ -14,7 +14,7 @@ use crate::web::notice::notice;
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -24,9 +24,9 @@ use super::service::{
 };
 use super::{StepStatus, long_date, month_label};
 use crate::assessment::instrument::ElementGroup;
+use crate::auth::CurrentUser;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, CsrfMultipart, Refusal, render};
 
@@ -108,74 +108,15 @@ struct EvidencePath {
     evidence: i64,
 }
 
-fn view(program_id: i64, state_code: String) -> Action {
-    Action::ViewPlan {
-        program_id,
-        state_code,
-    }
-}
-
-pub(super) fn edit(program_id: i64, state_code: String) -> Action {
-    Action::EditPlan {
-        program_id,
-        state_code,
-    }
-}
-
-fn update(program_id: i64, state_code: String) -> Action {
-    Action::UpdatePlan {
-        program_id,
-        state_code,
-    }
-}
-
-/// Loads the program, checks the person may do `action`, and builds the
-/// scope. A state without a team has no plan.
-pub async fn scope(
-    state: &AppState,
-    slug: &str,
-    code: &str,
-) -> Result<Option<(crate::program::store::ProgramDetail, String)>, sqlx::Error> {
-    let Some(detail) =
-        crate::program::store::detail(&state.db.pool, &state.frameworks, slug).await?
-    else {
-        return Ok(None);
-    };
-    Ok(Some((detail, code.to_uppercase())))
-}
-
-/// The scope once the person is let in: the team must exist.
-pub async fn finish_scope(
-    state: &AppState,
-    detail: crate::program::store::ProgramDetail,
-    code: String,
-) -> Result<Scope, Refusal> {
-    if !crate::team::store::exists(&state.db.pool, detail.program.id, &code).await? {
-        return Err(Refusal::NotFound);
-    }
-    let instrument =
-        crate::assessment::service::instrument(state, &state.frameworks, &detail.program).await?;
-    let state_name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
-        .await?
-        .unwrap_or_else(|| code.clone());
-    Ok(Scope {
-        detail,
-        instrument,
-        code,
-        state_name,
-    })
-}
-
 pub(super) async fn ctx(
     state: &AppState,
     visitor: &Visitor,
-    (slug, code): (&str, &str),
+    at: (&str, &str),
     action: fn(i64, String) -> Action,
 ) -> Result<(CurrentUser, Scope), AppError> {
-    let (detail, code) = scope(state, slug, code).await?.ok_or(AppError::NOT_FOUND)?;
-    let user = guard::page(state, visitor, action(detail.program.id, code.clone())).await?;
-    let scope = finish_scope(state, detail, code).await?;
-    Ok((user, scope))
+    let actor = visitor.signed_in()?;
+    let scope = service::open(state, &actor, at, action).await?;
+    Ok((actor.user, scope))
 }
 
 pub(super) fn base(scope: &Scope) -> String {
@@ -299,8 +240,8 @@ async fn plan_view(
     done: &str,
 ) -> Result<PlanPage, AppError> {
     let program_id = scope.program().id;
-    let can_edit = policy::allows(user, &edit(program_id, scope.code.clone()));
-    let can_update = policy::allows(user, &update(program_id, scope.code.clone()));
+    let can_edit = policy::allows(user, &service::may_edit(program_id, scope.code.clone()));
+    let can_update = policy::allows(user, &service::may_update(program_id, scope.code.clone()));
     let plan = service::view(state, &scope).await?;
     let suggestions = if plan.goals.is_empty() && can_edit {
         service::suggestions(state, &scope).await?
@@ -338,7 +279,7 @@ async fn plan_page(
     Path(p): Path<StatePath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_view).await?;
     let page = plan_view(
         &state,
         &visitor,
@@ -434,7 +375,7 @@ async fn add_goal(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let input = goal_input(&form);
     let result = service::add_goal(&state, &user, &visitor.ip, &scope, &input).await;
     let anchor = match &result {
@@ -458,7 +399,7 @@ async fn remove_goal(
     Path(p): Path<GoalPath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let result = service::remove_goal(&state, &user, &visitor.ip, &scope, p.goal).await;
     after(
         &state,
@@ -477,7 +418,7 @@ async fn add_step(
     Path(p): Path<GoalPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let result = match step_input(&form) {
         Ok(input) => service::add_step(&state, &user, &visitor.ip, &scope, p.goal, &input).await,
         Err(e) => Err(e),
@@ -499,7 +440,7 @@ async fn step_status(
     Path(p): Path<StepPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), update).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_update).await?;
     let input = StatusInput {
         status: field(&form, "status"),
     };
@@ -521,7 +462,7 @@ async fn remove_step(
     Path(p): Path<StepPath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let result = service::remove_step(&state, &user, &visitor.ip, &scope, p.step).await;
     after(
         &state,
@@ -540,7 +481,7 @@ async fn add_milestone(
     Path(p): Path<GoalPath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let input = MilestoneInput {
         strategy_key: field(&form, "strategy_key"),
         target_on: field(&form, "target_on"),
@@ -564,7 +505,7 @@ async fn mark_milestone(
     Path(p): Path<MilestonePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let reached = match field(&form, "reached").as_str() {
         "yes" => Ok(true),
         "no" => Ok(false),
@@ -594,7 +535,7 @@ async fn remove_milestone(
     Path(p): Path<MilestonePath>,
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), edit).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_edit).await?;
     let result = service::remove_milestone(&state, &user, &visitor.ip, &scope, p.milestone).await;
     after(
         &state,
@@ -613,7 +554,7 @@ async fn add_update(
     Path(p): Path<GoalPath>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), update).await?;
+    let (user, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_update).await?;
     let fields = form.fields;
     // A file input left empty still sends a part with no name and no bytes.
     let files: Vec<service::File> = form
@@ -644,33 +585,18 @@ async fn add_update(
 
 // ----- downloads -----
 
-pub fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_'))
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn download_evidence(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<EvidencePath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_view).await?;
     let (name, content_type, bytes) = service::evidence_file(&state, &scope, p.evidence).await?;
-    Ok(attachment(&name, &content_type, bytes))
+    Ok(crate::web::download::attachment(
+        &name,
+        &content_type,
+        bytes,
+    ))
 }
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -679,7 +605,7 @@ pub async fn xlsx_response(state: &AppState, scope: &Scope) -> Result<Response, 
     let plan = service::view(state, scope).await?;
     let bytes = super::export::to_xlsx(&plan, &scope.program().name)
         .map_err(|e| Refusal::Internal(e.into()))?;
-    Ok(attachment(
+    Ok(crate::web::download::attachment(
         &super::export::file_name(&scope.program().slug, &scope.code),
         XLSX,
         bytes,
@@ -691,7 +617,7 @@ async fn export_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_view).await?;
     Ok(xlsx_response(&state, &scope).await?)
 }
 
@@ -800,7 +726,7 @@ async fn timeline_page(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), view).await?;
+    let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_view).await?;
     let plan = service::view(&state, &scope).await?;
     let months = months(&scope, &plan);
     let base = base(&scope);

@@ -9,7 +9,8 @@ use super::store::{
 use super::{Month, Progress, StepStatus, evidence, parse_date};
 use crate::assessment::instrument::Instrument;
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
+use crate::auth::policy::Action;
+use crate::auth::{Actor, CurrentUser};
 use crate::db::Tx;
 use crate::program::store::{Program, ProgramDetail};
 use crate::state::AppState;
@@ -23,6 +24,58 @@ pub struct Scope {
     pub instrument: Instrument,
     pub code: String,
     pub state_name: String,
+}
+
+pub fn may_view(program_id: i64, state_code: String) -> Action {
+    Action::ViewPlan {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_edit(program_id: i64, state_code: String) -> Action {
+    Action::EditPlan {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_update(program_id: i64, state_code: String) -> Action {
+    Action::UpdatePlan {
+        program_id,
+        state_code,
+    }
+}
+
+/// Opens a state's action plan: the program with its timeline (not
+/// found), whether the actor may do `action` there (refused and audited),
+/// the state's team (a state without one has no plan) and the instrument
+/// the goals name elements of.
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    (slug, code): (&str, &str),
+    action: impl FnOnce(i64, String) -> Action,
+) -> Result<Scope, Refusal> {
+    let detail = crate::program::load_detail(state, slug).await?;
+    let code = code.to_uppercase();
+    actor
+        .may(state, action(detail.program.id, code.clone()))
+        .await?;
+    if !crate::team::store::exists(&state.db.pool, detail.program.id, &code).await? {
+        return Err(Refusal::NotFound);
+    }
+    let instrument =
+        crate::assessment::service::instrument(state, &state.frameworks, &detail.program).await?;
+    let state_name = crate::program::store::jurisdiction_name(&state.db.pool, &code)
+        .await?
+        .unwrap_or_else(|| code.clone());
+    Ok(Scope {
+        detail,
+        instrument,
+        code,
+        state_name,
+    })
 }
 
 impl Scope {

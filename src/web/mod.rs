@@ -6,6 +6,7 @@ pub mod api_error;
 pub mod assets;
 pub mod client;
 pub mod csrf;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod headers;
