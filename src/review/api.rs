@@ -57,25 +57,6 @@ async fn my_assignments(
     ))
 }
 
-async fn assigned(
-    state: &AppState,
-    api: &ApiUser,
-    program: &Program,
-    code: &str,
-) -> Result<(store::Candidate, Assignment), ApiError> {
-    let found = service::my_assignment(state, program, code, &api.user).await?;
-    guard::api(
-        state,
-        api,
-        Action::ReviewApplication {
-            program_id: program.id,
-            assigned: found.is_some(),
-        },
-    )
-    .await?;
-    found.ok_or(ApiError::NOT_FOUND)
-}
-
 /// The caller's review of one state's application (assigned reviewers only).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/reviews/{state}", tag = "review",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
@@ -87,7 +68,7 @@ async fn get_review(
 ) -> Result<Json<Review>, ApiError> {
     let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let (app, a) = assigned(&state, &api, &program, &code).await?;
+    let (app, a) = service::assigned(&state, &api, &program, &code).await?;
     Ok(Json(service::review(&state, &program, &app, &a).await?))
 }
 
@@ -104,9 +85,9 @@ async fn put_review(
 ) -> Result<Json<Review>, ApiError> {
     let program = crate::program::load(&state, &slug).await?;
     let code = code.to_uppercase();
-    let (app, a) = assigned(&state, &api, &program, &code).await?;
+    let (app, a) = service::assigned(&state, &api, &program, &code).await?;
     let req = body.parse()?;
-    service::save_review(&state, &api.user, &api.ip, &program, &app, &a, &req).await?;
+    service::save_review(&state, &api, &program, &app, &a, &req).await?;
     let a = store::assignment(&state.db.pool, app.id, api.user.id)
         .await?
         .ok_or(ApiError::NOT_FOUND)?;
@@ -115,14 +96,7 @@ async fn put_review(
 
 async fn selection_admin(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
     let program = crate::program::load(state, slug).await?;
-    guard::api(
-        state,
-        api,
-        Action::RunSelection {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    service::run_selection(state, api, &program).await?;
     Ok(program)
 }
 
@@ -166,8 +140,7 @@ async fn add_assignment(
     let req = body.parse()?;
     service::assign(
         &state,
-        &api.user,
-        &api.ip,
+        &api,
         &program,
         &req.state.trim().to_uppercase(),
         req.reviewer_id,
@@ -187,7 +160,7 @@ async fn remove_assignment(
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
     let program = selection_admin(&state, &api, &slug).await?;
-    service::unassign(&state, &api.user, &api.ip, &program, &code, reviewer_id).await?;
+    service::unassign(&state, &api, &program, &code, reviewer_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -218,8 +191,7 @@ async fn auto_assign(
     let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
     let assigned =
-        service::assign_automatically(&state, &api.user, &api.ip, &program, req.per_application)
-            .await?;
+        service::assign_automatically(&state, &api, &program, req.per_application).await?;
     Ok(Json(AutoAssignResponse { assigned }))
 }
 
@@ -251,7 +223,7 @@ async fn put_ranking(
             )
         })
         .collect();
-    service::rank(&state, &api.user, &api.ip, &program, &typed).await?;
+    service::rank(&state, &api, &program, &typed).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -279,15 +251,6 @@ async fn put_decision(
     let code = code.to_uppercase();
     let program = selection_admin(&state, &api, &slug).await?;
     let req = body.parse()?;
-    service::decide(
-        &state,
-        &api.user,
-        &api.ip,
-        &program,
-        &code,
-        &req.decision,
-        &req.message,
-    )
-    .await?;
+    service::decide(&state, &api, &program, &code, &req.decision, &req.message).await?;
     Ok(StatusCode::NO_CONTENT)
 }

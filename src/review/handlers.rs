@@ -22,7 +22,7 @@ use super::{DEFAULT_REVIEWERS_PER_APPLICATION, Decision, SCORE_LABELS, ScoreInpu
 use crate::application::store::Application;
 use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
+use crate::auth::{Actor, guard};
 use crate::program::store::ProgramDetail;
 use crate::state::{AppState, Routes};
 use crate::team::missing_sectors;
@@ -171,25 +171,10 @@ async fn assigned(
     visitor: &Visitor,
     detail: &ProgramDetail,
     code: &str,
-) -> Result<(CurrentUser, store::Candidate, Assignment), AppError> {
-    let user = visitor.require_user()?.clone();
-    let found = service::my_assignment(state, &detail.program, code, &user)
-        .await
-        .map_err(|e| match problems(e) {
-            Ok(_) => AppError::NOT_FOUND,
-            Err(e) => e,
-        })?;
-    guard::page(
-        state,
-        visitor,
-        Action::ReviewApplication {
-            program_id: detail.program.id,
-            assigned: found.is_some(),
-        },
-    )
-    .await?;
-    let (app, assignment) = found.ok_or(AppError::NOT_FOUND)?;
-    Ok((user, app, assignment))
+) -> Result<(Actor, store::Candidate, Assignment), AppError> {
+    let actor = visitor.signed_in()?;
+    let (app, assignment) = service::assigned(state, &actor, &detail.program, code).await?;
+    Ok((actor, app, assignment))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -270,7 +255,7 @@ async fn save_review(
     let detail = crate::program::load_detail(&state, &p.slug).await?;
     let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
-    let (user, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
+    let (actor, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
     let rubric = store::rubric(&state.db.pool, detail.program.id).await?;
     let mut inputs = Vec::new();
     let mut typo = Vec::new();
@@ -306,8 +291,7 @@ async fn save_review(
     let result = if typo.is_empty() {
         service::save_review(
             &state,
-            &user,
-            &visitor.ip,
+            &actor,
             &detail.program,
             &app,
             &assignment,
@@ -452,15 +436,10 @@ async fn admin(
     state: &AppState,
     visitor: &Visitor,
     detail: &ProgramDetail,
-) -> Result<CurrentUser, AppError> {
-    guard::page(
-        state,
-        visitor,
-        Action::RunSelection {
-            program_id: detail.program.id,
-        },
-    )
-    .await
+) -> Result<Actor, AppError> {
+    let actor = visitor.signed_in()?;
+    service::run_selection(state, &actor, &detail.program).await?;
+    Ok(actor)
 }
 
 async fn selection_view(
@@ -552,10 +531,10 @@ async fn assign(
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let user = admin(&state, &visitor, &detail).await?;
+    let actor = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
-        Ok(id) => service::assign(&state, &user, &visitor.ip, &detail.program, &code, id).await,
+        Ok(id) => service::assign(&state, &actor, &detail.program, &code, id).await,
         Err(e) => Err(e),
     };
     after_selection(
@@ -576,10 +555,10 @@ async fn unassign(
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let user = admin(&state, &visitor, &detail).await?;
+    let actor = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
-        Ok(id) => service::unassign(&state, &user, &visitor.ip, &detail.program, &code, id).await,
+        Ok(id) => service::unassign(&state, &actor, &detail.program, &code, id).await,
         Err(e) => Err(e),
     };
     after_selection(
@@ -606,9 +585,9 @@ async fn auto_assign(
     CsrfForm(form): CsrfForm<AutoForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let user = admin(&state, &visitor, &detail).await?;
+    let actor = admin(&state, &visitor, &detail).await?;
     let per = form.per_application.trim().parse::<i64>().unwrap_or(0);
-    let result = service::assign_automatically(&state, &user, &visitor.ip, &detail.program, per)
+    let result = service::assign_automatically(&state, &actor, &detail.program, per)
         .await
         .map(|_| ());
     after_selection(
@@ -629,12 +608,12 @@ async fn rank(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let user = admin(&state, &visitor, &detail).await?;
+    let actor = admin(&state, &visitor, &detail).await?;
     let typed: BTreeMap<String, String> = form
         .into_iter()
         .filter_map(|(k, v)| k.strip_prefix("rank-").map(|s| (s.to_uppercase(), v)))
         .collect();
-    let result = service::rank(&state, &user, &visitor.ip, &detail.program, &typed).await;
+    let result = service::rank(&state, &actor, &detail.program, &typed).await;
     after_selection(
         &state,
         &visitor,
@@ -663,12 +642,11 @@ async fn decide(
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
     let detail = crate::program::load_detail(&state, &slug).await?;
-    let user = admin(&state, &visitor, &detail).await?;
+    let actor = admin(&state, &visitor, &detail).await?;
     let code = form.state.trim().to_uppercase();
     let result = service::decide(
         &state,
-        &user,
-        &visitor.ip,
+        &actor,
         &detail.program,
         &code,
         &form.decision,

@@ -11,7 +11,8 @@ use super::{
     check_decision, check_ranking, check_scores, order, recusal, summarize, weighted_total,
 };
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
+use crate::auth::policy::Action;
+use crate::auth::{Actor, CurrentUser};
 use crate::program::store::{Program, ProgramDetail};
 use crate::state::AppState;
 use crate::team::{Sector, missing_sectors};
@@ -26,12 +27,12 @@ async fn candidate(state: &AppState, program: &Program, code: &str) -> Result<Ca
 
 pub async fn assign(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     reviewer_id: i64,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = candidate(state, program, code).await?;
     let reviewers = store::reviewers(&state.db.pool, program.id).await?;
     let Some(reviewer) = reviewers.iter().find(|r| r.id == reviewer_id) else {
@@ -66,12 +67,12 @@ pub async fn assign(
 
 pub async fn unassign(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     reviewer_id: i64,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let app = candidate(state, program, code).await?;
     let mut tx = state.db.begin().await?;
     if !store::unassign(&mut tx, app.id, reviewer_id).await? {
@@ -98,11 +99,11 @@ pub async fn unassign(
 /// returns how many assignments were made.
 pub async fn assign_automatically(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     per_application: i64,
 ) -> Result<usize, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     if !(1..=10).contains(&per_application) {
         return Err(Refusal::field(
             "per_application",
@@ -181,6 +182,40 @@ pub async fn my_assignment(
         .map(|a| (app, a)))
 }
 
+/// The actor's assignment to review the state's application: refused
+/// (and audited) when they are not assigned to it, not found when there
+/// is no such application.
+pub async fn assigned(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+    code: &str,
+) -> Result<(Candidate, Assignment), Refusal> {
+    let found = my_assignment(state, program, code, &actor.user).await?;
+    let program_id = program.id;
+    let assigned = found.is_some();
+    actor
+        .may(
+            state,
+            Action::ReviewApplication {
+                program_id,
+                assigned,
+            },
+        )
+        .await?;
+    found.ok_or(Refusal::NotFound)
+}
+
+/// Whether the actor runs the program's selection (the administrator).
+pub async fn run_selection(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+) -> Result<(), Refusal> {
+    let program_id = program.id;
+    actor.may(state, Action::RunSelection { program_id }).await
+}
+
 pub async fn review(
     state: &AppState,
     program: &Program,
@@ -225,13 +260,13 @@ pub async fn review(
 /// scored and the review counts in the comparison from then on.
 pub async fn save_review(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     app: &Candidate,
     assignment: &Assignment,
     req: &ReviewRequest,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let (inputs, submit) = (&req.scores, req.submit);
     if app.decision.is_some() {
         return Err(Refusal::Conflict(format!(
@@ -447,11 +482,11 @@ pub async fn comparison(state: &AppState, detail: &ProgramDetail) -> Result<Comp
 /// Saves the admin's ranking: state code to rank as typed.
 pub async fn rank(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     typed: &BTreeMap<String, String>,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let ranks = check_ranking(typed).map_err(Refusal::fields)?;
     let candidates = store::candidates(&state.db.pool, program.id).await?;
     for code in ranks.keys() {
@@ -489,13 +524,13 @@ pub async fn rank(
 /// state's team and invites its members: all or nothing.
 pub async fn decide(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     decision: &str,
     message: &str,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let Some(decision) = Decision::parse(decision) else {
         return Err(Refusal::field(
             "decision",

@@ -13,9 +13,6 @@ use utoipa_axum::routes;
 use super::NewMemberRequest;
 use super::service::{self, TeamView};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
-use crate::program::store::ProgramDetail;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -29,31 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_coach))
 }
 
-async fn program(state: &AppState, slug: &str) -> Result<ProgramDetail, ApiError> {
-    crate::program::store::detail(&state.db.pool, &state.frameworks, slug)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)
-}
-
-async fn managed(
-    state: &AppState,
-    api: &ApiUser,
-    slug: &str,
-    code: &str,
-) -> Result<ProgramDetail, ApiError> {
-    let detail = program(state, slug).await?;
-    guard::api(
-        state,
-        api,
-        Action::ManageTeam {
-            program_id: detail.program.id,
-            state_code: code.to_owned(),
-        },
-    )
-    .await?;
-    Ok(detail)
-}
-
 /// The state team: roster, coach and coverage of required sectors (the team, its coach, the admin, the federal officer).
 #[utoipa::path(get, path = "/api/v1/programs/{slug}/teams/{state}", tag = "teams",
     params(("slug" = String, Path, description = "The program's short name"), ("state" = String, Path, description = "Two-letter postal code")),
@@ -63,17 +35,7 @@ async fn get_team(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<TeamView>, ApiError> {
-    let code = code.to_uppercase();
-    let detail = program(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ViewStateTeam {
-            program_id: detail.program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
+    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_view).await?;
     Ok(Json(service::view(&state, &detail, &code).await?))
 }
 
@@ -87,10 +49,9 @@ async fn add_member(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<NewMemberRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let code = code.to_uppercase();
-    let detail = managed(&state, &api, &slug, &code).await?;
+    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
     let req = body.parse()?;
-    let id = service::add_member(&state, &api.user, &api.ip, &detail.program, &code, &req).await?;
+    let id = service::add_member(&state, &api, &detail.program, &code, &req).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -113,19 +74,9 @@ async fn put_member(
     Path((slug, code, id)): Path<(String, String, i64)>,
     body: ApiJson<RoleRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let code = code.to_uppercase();
-    let detail = managed(&state, &api, &slug, &code).await?;
+    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
     let req = body.parse()?;
-    service::change_role(
-        &state,
-        &api.user,
-        &api.ip,
-        &detail.program,
-        &code,
-        id,
-        &req.role,
-    )
-    .await?;
+    service::change_role(&state, &api, &detail.program, &code, id, &req.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -139,9 +90,8 @@ async fn delete_member(
     api: ApiUser,
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let code = code.to_uppercase();
-    let detail = managed(&state, &api, &slug, &code).await?;
-    service::remove_member(&state, &api.user, &api.ip, &detail.program, &code, id).await?;
+    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    service::remove_member(&state, &api, &detail.program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -155,9 +105,8 @@ async fn reinvite_member(
     api: ApiUser,
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let code = code.to_uppercase();
-    let detail = managed(&state, &api, &slug, &code).await?;
-    service::reinvite(&state, &api.user, &api.ip, &detail.program, &code, id).await?;
+    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    service::reinvite(&state, &api, &detail.program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -178,25 +127,9 @@ async fn put_coach(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<CoachRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let code = code.to_uppercase();
-    let detail = program(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::RunSelection {
-            program_id: detail.program.id,
-        },
-    )
-    .await?;
-    let req = body.parse()?;
-    service::assign_coach(
-        &state,
-        &api.user,
-        &api.ip,
-        &detail.program,
-        &code,
-        req.user_id,
-    )
-    .await?;
+    let at = (slug.as_str(), code.as_str());
+    let (detail, code) = service::open(&state, &api, at, service::may_choose_coach).await?;
+    let coach = body.parse()?.user_id;
+    service::assign_coach(&state, &api, &detail.program, &code, coach).await?;
     Ok(StatusCode::NO_CONTENT)
 }

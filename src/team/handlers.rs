@@ -19,7 +19,7 @@ use super::{NewMemberRequest, Sector};
 use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
+use crate::auth::{Actor, CurrentUser};
 use crate::program::store::ProgramDetail;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
@@ -165,21 +165,13 @@ async fn team_page(
     Path(p): Path<StatePath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ViewStateTeam {
-            program_id: detail.program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
+    let actor = visitor.signed_in()?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (detail, code) = service::open(&state, &actor, at, service::may_view).await?;
     let page = page(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         NewMemberRequest::default(),
@@ -194,18 +186,12 @@ async fn team_page(
 async fn manager(
     state: &AppState,
     visitor: &Visitor,
-    detail: &ProgramDetail,
-    code: &str,
-) -> Result<CurrentUser, AppError> {
-    guard::page(
-        state,
-        visitor,
-        Action::ManageTeam {
-            program_id: detail.program.id,
-            state_code: code.to_owned(),
-        },
-    )
-    .await
+    (slug, code): (&str, &str),
+    action: fn(i64, String) -> Action,
+) -> Result<(Actor, ProgramDetail, String), AppError> {
+    let actor = visitor.signed_in()?;
+    let (detail, code) = service::open(state, &actor, (slug, code), action).await?;
+    Ok((actor, detail, code))
 }
 
 /// After a roster change: back to the page with a notice, or the page
@@ -287,10 +273,9 @@ async fn add_member(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<NewMemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = manager(&state, &visitor, &detail, &code).await?;
-    let result = service::add_member(&state, &user, &visitor.ip, &detail.program, &code, &form)
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::add_member(&state, &actor, &detail.program, &code, &form)
         .await
         .map(|_| ());
     let keep = if result.is_ok() {
@@ -301,7 +286,7 @@ async fn add_member(
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         result,
@@ -323,24 +308,15 @@ async fn change_role(
     Path(p): Path<MemberPath>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = manager(&state, &visitor, &detail, &code).await?;
-    let result = service::change_role(
-        &state,
-        &user,
-        &visitor.ip,
-        &detail.program,
-        &code,
-        p.id,
-        &form.role,
-    )
-    .await;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result =
+        service::change_role(&state, &actor, &detail.program, &code, p.id, &form.role).await;
     let result = result.map_err(as_message);
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         result,
@@ -359,15 +335,13 @@ async fn remove_member(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = manager(&state, &visitor, &detail, &code).await?;
-    let result =
-        service::remove_member(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::remove_member(&state, &actor, &detail.program, &code, p.id).await;
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         result,
@@ -383,14 +357,13 @@ async fn reinvite(
     Path(p): Path<MemberPath>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = manager(&state, &visitor, &detail, &code).await?;
-    let result = service::reinvite(&state, &user, &visitor.ip, &detail.program, &code, p.id).await;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::reinvite(&state, &actor, &detail.program, &code, p.id).await;
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         result,
@@ -412,27 +385,17 @@ async fn assign_coach(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<CoachForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::RunSelection {
-            program_id: detail.program.id,
-        },
-    )
-    .await?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (actor, detail, code) = manager(&state, &visitor, at, service::may_choose_coach).await?;
     let result = match form.coach.trim().parse::<i64>() {
-        Ok(id) => {
-            service::assign_coach(&state, &user, &visitor.ip, &detail.program, &code, id).await
-        }
+        Ok(id) => service::assign_coach(&state, &actor, &detail.program, &code, id).await,
         Err(_) => Err(Refusal::Conflict("Choose a coach.".into())),
     };
     let result = result.map_err(as_message);
     after(
         &state,
         &visitor,
-        &user,
+        &actor.user,
         detail,
         &code,
         result,

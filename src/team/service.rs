@@ -5,7 +5,8 @@ use super::store::{self, NewRow, TeamMember};
 use super::{NewMemberRequest, Sector, TeamRole, check_new_member, keeps_a_lead, missing_sectors};
 use crate::audit::{self, Entry};
 use crate::auth::invite::{LinkEmail, send_link};
-use crate::auth::{CurrentUser, Grant};
+use crate::auth::policy::Action;
+use crate::auth::{Actor, CurrentUser, Grant};
 use crate::db::Tx;
 use crate::program::store::{Program, ProgramDetail};
 use crate::state::AppState;
@@ -30,6 +31,41 @@ pub struct Coach {
     pub id: i64,
     pub name: String,
     pub email: String,
+}
+
+pub fn may_view(program_id: i64, state_code: String) -> Action {
+    Action::ViewStateTeam {
+        program_id,
+        state_code,
+    }
+}
+
+pub fn may_manage(program_id: i64, state_code: String) -> Action {
+    Action::ManageTeam {
+        program_id,
+        state_code,
+    }
+}
+
+/// Choosing a state's coach is part of running the selection.
+pub fn may_choose_coach(program_id: i64, _: String) -> Action {
+    Action::RunSelection { program_id }
+}
+
+/// The program (with what its team page shows) and the state's code, if
+/// the actor may do `action` to the state's team.
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    (slug, code): (&str, &str),
+    action: impl FnOnce(i64, String) -> Action,
+) -> Result<(ProgramDetail, String), Refusal> {
+    let detail = crate::program::load_detail(state, slug).await?;
+    let code = code.to_uppercase();
+    actor
+        .may(state, action(detail.program.id, code.clone()))
+        .await?;
+    Ok((detail, code))
 }
 
 pub async fn view(
@@ -263,12 +299,12 @@ async fn member(
 
 pub async fn add_member(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     req: &NewMemberRequest,
 ) -> Result<i64, Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     team_exists(state, program, code).await?;
     let v = check_new_member(req).map_err(Refusal::fields)?;
     let now = now_ms();
@@ -329,12 +365,12 @@ pub async fn add_member(
 
 pub async fn remove_member(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     member_id: i64,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let (m, all) = member(state, program, code, member_id).await?;
     let roles: Vec<(i64, TeamRole)> = all.iter().map(|m| (m.id, m.role)).collect();
     if !keeps_a_lead(&roles, member_id, None) {
@@ -364,13 +400,13 @@ pub async fn remove_member(
 
 pub async fn change_role(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     member_id: i64,
     role: &str,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let Some(role) = TeamRole::parse(role) else {
         return Err(Refusal::field("role", "Choose team lead or team member."));
     };
@@ -424,12 +460,12 @@ pub async fn change_role(
 
 pub async fn reinvite(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     member_id: i64,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let (m, _) = member(state, program, code, member_id).await?;
     let Some(uid) = m.user_id else {
         return Err(Refusal::Conflict(format!(
@@ -473,12 +509,12 @@ pub async fn reinvite(
 
 pub async fn assign_coach(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     code: &str,
     coach_id: i64,
 ) -> Result<(), Refusal> {
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     team_exists(state, program, code).await?;
     let coaches = store::coaches(&state.db.pool).await?;
     let Some((_, name, email)) = coaches.into_iter().find(|(id, _, _)| *id == coach_id) else {
