@@ -382,9 +382,7 @@ async fn rate_view(
     notice_key: &str,
 ) -> Result<RatePage, AppError> {
     let group = ctx.instrument.element(element).ok_or(AppError::NOT_FOUND)?;
-    let (round_id, _) = service::round(state, ctx.program(), &ctx.code)
-        .await
-        .map_err(AppError::from)?;
+    let (round_id, _) = service::round_of(state, &ctx).await?;
     let mine = store::ratings_of(&state.db.pool, round_id, user.id).await?;
     let (answered, total) = super::progress(ctx.instrument.indicators.len(), &mine);
     let next = ctx.instrument.next_element(element);

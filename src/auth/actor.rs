@@ -3,9 +3,6 @@
 //! the request was sent to. Operations take an `Actor`, so a page and the
 //! API ask the policy, audit and write the same way.
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-
 use super::CurrentUser;
 use super::policy::{self, Action};
 use super::session::Visitor;
@@ -39,11 +36,6 @@ impl Actor {
         audit::write(&state.db.pool, &entry).await?;
         Err(Refusal::NotAllowed(None))
     }
-
-    /// Who to name in the audit log.
-    pub fn named(&self) -> (Option<i64>, String) {
-        (Some(self.user.id), self.user.email.clone())
-    }
 }
 
 impl Visitor {
@@ -55,21 +47,5 @@ impl Visitor {
             ip: self.ip.clone(),
             path: self.path.clone(),
         })
-    }
-}
-
-/// On a page: the signed-in person (anyone else is sent to sign in and
-/// brought back).
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
-        parts
-            .extensions
-            .get::<Visitor>()
-            .ok_or_else(|| {
-                AppError::internal(anyhow::anyhow!("no visitor: the session layer is missing"))
-            })?
-            .signed_in()
     }
 }

@@ -3,9 +3,8 @@
 
 use super::CurrentUser;
 use super::api_user::ApiUser;
-use super::policy::{self, Action};
+use super::policy::Action;
 use super::session::Visitor;
-use crate::audit::{self, Entry};
 use crate::state::AppState;
 use crate::web::{ApiError, AppError};
 
@@ -15,33 +14,13 @@ pub async fn page(
     visitor: &Visitor,
     action: Action,
 ) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user()?.clone();
-    if policy::allows(&user, &action) {
-        return Ok(user);
-    }
-    refuse(state, &user, &visitor.ip, &action, &visitor.path).await?;
-    Err(AppError::FORBIDDEN)
+    let actor = visitor.signed_in()?;
+    actor.may(state, action).await?;
+    Ok(actor.user)
 }
 
 /// For the API: whether the token's user may do the action (a refusal
 /// is audited with the address the request was sent to).
 pub async fn api(state: &AppState, api: &ApiUser, action: Action) -> Result<(), ApiError> {
-    if policy::allows(&api.user, &action) {
-        return Ok(());
-    }
-    refuse(state, &api.user, &api.ip, &action, &api.path).await?;
-    Err(ApiError::FORBIDDEN)
-}
-
-async fn refuse(
-    state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    action: &Action,
-    path: &str,
-) -> Result<(), sqlx::Error> {
-    let entry = Entry::new((Some(user.id), user.email.clone()), ip, "access")
-        .detail(format!("{} at {path}", action.name()))
-        .refused();
-    audit::write(&state.db.pool, &entry).await
+    Ok(api.may(state, action).await?)
 }
