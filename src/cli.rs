@@ -354,10 +354,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 scope,
                 expires_in_days: Some(days),
             };
-            let created =
-                crate::auth::tokens::create(&app, (user.id, &user.email), "command line", &asked)
-                    .await
-                    .map_err(refusal_as_usage)?;
+            let created = crate::auth::tokens::create_for(
+                &app,
+                (user.id, &user.email),
+                "command line",
+                &asked,
+            )
+            .await
+            .map_err(refusal_as_usage)?;
             println!("{}", created.token);
             Ok(())
         }

@@ -13,10 +13,8 @@ use utoipa_axum::routes;
 
 use super::service::{self, Attendance};
 use super::store::{self, ActionItem, Activity};
-use super::{Draft, ItemDraft, Kind, When, describe_span, zone_words};
+use super::{Draft, ItemDraft, When, describe_span, zone_words};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
 use crate::program::store::Program;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
@@ -101,9 +99,7 @@ async fn list_activities(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Activity>>, ApiError> {
     let program = crate::program::load(&state, &slug).await?;
-    let action = service::list_action(&state, api.user.id, program.id).await?;
-    guard::api(&state, &api, action).await?;
-    Ok(Json(service::visible(&state, &api.user, program.id).await?))
+    Ok(Json(service::list(&state, &api, &program).await?))
 }
 
 /// A new activity. Times are on the program's clock.
@@ -138,6 +134,29 @@ pub struct NewActivity {
     pub expert_id: Option<i64>,
 }
 
+/// The request read as the scheduling form's draft, only once the caller
+/// may schedule something.
+impl crate::web::Input<Draft> for ApiJson<NewActivity> {
+    fn read(self) -> Result<Draft, Refusal> {
+        let req = self.parse()?;
+        Ok(Draft {
+            kind: req.kind,
+            states: req.states,
+            when: When {
+                date: req.date,
+                start: req.start_time,
+                end: req.end_time,
+                duration_minutes: req.duration_minutes,
+                days: req.days.unwrap_or(1),
+            },
+            title: req.title,
+            agenda: req.agenda,
+            place: req.place,
+            expert_id: req.expert_id,
+        })
+    }
+}
+
 /// Schedules an activity: the admin (any kind; kick-off and webinars are theirs alone) or a coach for the states they coach. Errors name kind, states, date, start_time, end_time, days, place, expert_id, title or agenda.
 #[utoipa::path(post, path = "/api/v1/programs/{slug}/activities", tag = "activities", request_body = NewActivity,
     params(("slug" = String, Path, description = "The program's short name")),
@@ -149,42 +168,9 @@ async fn create_activity(
     body: ApiJson<NewActivity>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let program = crate::program::load(&state, &slug).await?;
-    let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
-    if !service::may_schedule_some(&api.user, program.id, &teams) {
-        let states = teams.iter().take(1).map(|t| t.0.clone()).collect();
-        guard::api(
-            &state,
-            &api,
-            service::schedule_action(program.id, Kind::CoachingCall, states),
-        )
-        .await?;
-    }
-    let req = body.parse()?;
-    let draft = Draft {
-        kind: req.kind,
-        states: req.states,
-        when: When {
-            date: req.date,
-            start: req.start_time,
-            end: req.end_time,
-            duration_minutes: req.duration_minutes,
-            days: req.days.unwrap_or(1),
-        },
-        title: req.title,
-        agenda: req.agenda,
-        place: req.place,
-        expert_id: req.expert_id,
-    };
-    let c = service::check(&state, &program, &draft)
+    let id = service::schedule(&state, &api, &program, body)
         .await
         .map_err(refused)?;
-    guard::api(
-        &state,
-        &api,
-        service::schedule_action(program.id, c.kind, c.states.clone()),
-    )
-    .await?;
-    let id = service::create(&state, &api, &program, &c).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -424,7 +410,6 @@ async fn create_calendar_feed(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<(StatusCode, Json<Feed>), ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
     let token = service::new_feed(&state, &api).await?;
     Ok((
         StatusCode::CREATED,
@@ -441,7 +426,6 @@ async fn revoke_calendar_feed(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
     service::revoke_feed(&state, &api).await?;
     Ok(StatusCode::NO_CONTENT)
 }

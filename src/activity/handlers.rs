@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::web::Done;
 use crate::web::DoneQuery;
+use crate::web::Given;
 use crate::web::Path;
 use crate::web::Query;
 use crate::web::notice::notice;
@@ -165,20 +166,6 @@ fn by_month(list: Vec<&Activity>, zone: &str) -> Vec<Month> {
     out
 }
 
-/// Who may open the list: people of the program, and anyone invited to
-/// one of its activities (an expert asked for a consultation).
-async fn list_gate(
-    state: &AppState,
-    visitor: &Visitor,
-    program: &Program,
-) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user()?;
-    let action = service::list_action(state, user.id, program.id)
-        .await
-        .map_err(AppError::from)?;
-    guard::page(state, visitor, action).await
-}
-
 async fn list_page(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
@@ -187,11 +174,9 @@ async fn list_page(
 ) -> Result<Response, AppError> {
     let program = crate::program::load(&state, &slug).await?;
     let path = format!("/programs/{slug}/activities");
-    let user = list_gate(&state, &visitor, &program).await?;
+    let actor = visitor.signed_in()?;
+    let all = service::list(&state, &actor, &program).await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
-    let all = service::visible(&state, &user, program.id)
-        .await
-        .map_err(AppError::from)?;
     let state_filter = filter.state.trim().to_uppercase();
     let kind_filter = Kind::parse(&filter.kind)
         .map(|k| k.as_str().to_owned())
@@ -212,7 +197,7 @@ async fn list_page(
         count: shown.len(),
         upcoming: by_month(upcoming, &program.time_zone),
         past: by_month(past, &program.time_zone),
-        can_schedule: service::may_schedule_some(&user, program.id, &teams),
+        can_schedule: service::may_schedule_some(&actor.user, program.id, &teams),
         teams,
         kinds: Kind::ALL,
         state_filter,
@@ -312,29 +297,9 @@ async fn schedule_gate(
     visitor: &Visitor,
     program: &Program,
 ) -> Result<CurrentUser, AppError> {
-    let user = visitor.require_user()?;
-    let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
-    // Ask the policy about the first state the person may schedule for
-    // (or, when none, the whole program), so a refusal is audited.
-    let codes: Vec<String> = teams.iter().map(|t| t.0.clone()).collect();
-    let action = if service::may_schedule_some(user, program.id, &teams) {
-        let kind = service::kinds_for(user, program.id, &teams)
-            .next()
-            .expect("some kind");
-        let states = if kind.program_wide() {
-            codes
-        } else {
-            service::states_for(user, program.id, kind, &teams)
-        };
-        service::schedule_action(program.id, kind, states)
-    } else {
-        service::schedule_action(
-            program.id,
-            Kind::CoachingCall,
-            codes.into_iter().take(1).collect(),
-        )
-    };
-    guard::page(state, visitor, action).await
+    let actor = visitor.signed_in()?;
+    service::may_schedule(state, &actor, program).await?;
+    Ok(actor.user)
 }
 
 /// What a link may fill in on the scheduling form (the dashboard's
@@ -383,42 +348,23 @@ async fn create(
     CsrfForm(form): CsrfForm<Fields>,
 ) -> Result<Response, AppError> {
     let program = crate::program::load(&state, &slug).await?;
-    let user = schedule_gate(&state, &visitor, &program).await?;
     let draft = draft_from(&form);
-    let (errors, status) = match service::check(&state, &program, &draft).await {
-        Ok(c) => {
-            let action = service::schedule_action(program.id, c.kind, c.states.clone());
-            match guard::page(&state, &visitor, action).await {
-                Ok(_) => {
-                    let id = service::create(&state, &visitor.signed_in()?, &program, &c)
-                        .await
-                        .map_err(AppError::from)?;
-                    return Ok(Redirect::to(&format!(
-                        "/programs/{slug}/activities/{id}?done={done}",
-                        done = Done::ActivityScheduled
-                    ))
-                    .into_response());
-                }
-                Err(AppError::Refused(Refusal::NotAllowed(None))) => {
-                    let (field, message) = if c.kind.program_wide() {
-                        (
-                            "kind",
-                            format!(
-                                "Only the program's administrator schedules a {}.",
-                                c.kind.label().to_lowercase()
-                            ),
-                        )
-                    } else {
-                        ("states", "You can schedule only for the states you coach (a peer-mentoring session: with at least one of them).".to_owned())
-                    };
-                    (vec![(field.to_owned(), message)], StatusCode::FORBIDDEN)
-                }
-                Err(e) => return Err(e),
-            }
+    let program_wide = Kind::parse(&draft.kind).is_some_and(|k| k.program_wide());
+    let actor = visitor.signed_in()?;
+    let (errors, status) = match service::schedule(&state, &actor, &program, Given(draft)).await {
+        Ok(id) => {
+            return Ok(
+                Done::ActivityScheduled.redirect(&format!("/programs/{slug}/activities/{id}"))
+            );
+        }
+        // Not this kind, or not these states: said next to the field.
+        Err(Refusal::NotAllowed(Some(message))) => {
+            let field = if program_wide { "kind" } else { "states" };
+            (vec![(field.to_owned(), message)], StatusCode::FORBIDDEN)
         }
         Err(r) => (errors_of(r)?, StatusCode::UNPROCESSABLE_ENTITY),
     };
-    let page = new_form(&state, &visitor, &user, program, form, errors).await?;
+    let page = new_form(&state, &visitor, &actor.user, program, form, errors).await?;
     Ok((status, render(page)?).into_response())
 }
 
@@ -1003,10 +949,9 @@ async fn calendar_new(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
-    let token = service::new_feed(&state, &visitor.signed_in()?)
-        .await
-        .map_err(AppError::from)?;
+    let actor = visitor.signed_in()?;
+    let token = service::new_feed(&state, &actor).await?;
+    let user = actor.user;
     let url = service::feed_url(&state, &token);
     let page = calendar_view(&state, &visitor, &user, Some(url), "").await?;
     Ok(render(page)?.into_response())
@@ -1017,10 +962,7 @@ async fn calendar_off(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::UseOwnAccount).await?;
-    service::revoke_feed(&state, &visitor.signed_in()?)
-        .await
-        .map_err(AppError::from)?;
+    service::revoke_feed(&state, &visitor.signed_in()?).await?;
     Ok(Redirect::to(&Done::FeedOff.at("/account/calendar")).into_response())
 }
 

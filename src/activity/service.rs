@@ -111,6 +111,66 @@ fn new_uid(state: &AppState) -> String {
     format!("{}@{host}", &secret::random_token()[..24])
 }
 
+/// Whether the actor may schedule anything in the program; the policy is
+/// asked about the first state they may schedule for (or, when none, the
+/// whole program), so a refusal is audited.
+pub async fn may_schedule(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+) -> Result<(), Refusal> {
+    let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
+    let codes: Vec<String> = teams.iter().map(|t| t.0.clone()).collect();
+    let user = &actor.user;
+    let action = if may_schedule_some(user, program.id, &teams) {
+        let kind = kinds_for(user, program.id, &teams)
+            .next()
+            .expect("some kind");
+        let states = if kind.program_wide() {
+            codes
+        } else {
+            states_for(user, program.id, kind, &teams)
+        };
+        schedule_action(program.id, kind, states)
+    } else {
+        schedule_action(
+            program.id,
+            Kind::CoachingCall,
+            codes.into_iter().take(1).collect(),
+        )
+    };
+    actor.may(state, action).await
+}
+
+/// Schedules an activity: the admin (any kind; kick-off and webinars are
+/// theirs alone) or a coach for the states they coach. Answers its id; a
+/// kind or states the actor may not schedule are refused with the reason.
+pub async fn schedule(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+    input: impl crate::web::Input<Draft>,
+) -> Result<i64, Refusal> {
+    may_schedule(state, actor, program).await?;
+    let draft = input.read()?;
+    let c = check(state, program, &draft).await?;
+    let action = schedule_action(program.id, c.kind, c.states.clone());
+    match actor.may(state, action).await {
+        Ok(()) => create(state, actor, program, &c).await,
+        Err(Refusal::NotAllowed(None)) => {
+            Err(Refusal::NotAllowed(Some(if c.kind.program_wide() {
+                format!(
+                    "Only the program's administrator schedules a {}.",
+                    c.kind.label().to_lowercase()
+                )
+            } else {
+                "You can schedule only for the states you coach (a peer-mentoring session: with at least one of them).".to_owned()
+            })))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Schedules a checked activity (the caller has asked the policy).
 pub async fn create(
     state: &AppState,
@@ -162,6 +222,18 @@ pub async fn load(state: &AppState, program_id: i64, id: i64) -> Result<Activity
     store::load(&mut conn, program_id, id)
         .await?
         .ok_or(Refusal::NotFound)
+}
+
+/// The program's activities the actor may see, earliest first (people of
+/// the program; an expert sees the consultations asked of them).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+) -> Result<Vec<Activity>, Refusal> {
+    let action = list_action(state, actor.user.id, program.id).await?;
+    actor.may(state, action).await?;
+    visible(state, &actor.user, program.id).await
 }
 
 /// The program's activities this person may see, earliest first.
@@ -700,6 +772,7 @@ pub fn feed_url(state: &AppState, token: &str) -> String {
 
 /// Makes a new private feed link (the old one stops working); returns the token.
 pub async fn new_feed(state: &AppState, actor: &Actor) -> Result<String, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
     let (user, ip) = (&actor.user, actor.ip.as_str());
     let token = secret::random_token();
     let mut tx = state.db.begin().await?;
@@ -715,6 +788,7 @@ pub async fn new_feed(state: &AppState, actor: &Actor) -> Result<String, Refusal
 
 /// Turns the feed off; whether there was one.
 pub async fn revoke_feed(state: &AppState, actor: &Actor) -> Result<bool, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
     let (user, ip) = (&actor.user, actor.ip.as_str());
     let mut tx = state.db.begin().await?;
     let had = store::delete_feed(&mut tx, user.id).await?;

@@ -63,11 +63,7 @@ async fn get_letter(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<axum::response::Response, ApiError> {
     let (program, code) = service::allowed(&state, &api, (&slug, &code), service::may_view).await?;
-    match super::handlers::letter_response(&state, &program, &code).await {
-        Ok(Some((name, bytes))) => Ok(super::handlers::pdf_download(&name, bytes)),
-        Ok(None) => Err(ApiError::NOT_FOUND),
-        Err(e) => Err(ApiError::internal(anyhow::anyhow!("{e}"))),
-    }
+    Ok(service::letter(&state, &program, &code).await?)
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]

@@ -25,7 +25,7 @@ use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
 use crate::auth::{Actor, guard};
 use crate::program::deadline;
-use crate::program::store::{Program, ProgramDetail};
+use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::team::{Sector, missing_sectors};
 use crate::web::Refusal;
@@ -138,22 +138,23 @@ impl ApplicationPage {
 async fn lead(
     state: &AppState,
     visitor: &Visitor,
-    program: &Program,
-) -> Result<(Actor, String), AppError> {
+    slug: &str,
+) -> Result<(Actor, Program, String), AppError> {
+    let program = crate::program::load(state, slug).await?;
     let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
     let code = service::lead_state(&user, program.id).unwrap_or_default();
     let actor = visitor.signed_in()?;
     actor
         .may(state, service::may_edit(program.id, code.clone()))
         .await?;
-    Ok((actor, code))
+    Ok((actor, program, code))
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn view(
     state: &AppState,
     visitor: &Visitor,
-    detail: ProgramDetail,
+    program: Program,
     code: &str,
     editable: bool,
     errors: Errors,
@@ -161,7 +162,7 @@ async fn view(
     message: Option<String>,
     done: &str,
 ) -> Result<ApplicationPage, AppError> {
-    let program = detail.program;
+    let required = crate::program::store::required_sectors(&state.db.pool, program.id).await?;
     let app = match store::find(&state.db.pool, program.id, code).await? {
         Some(id) => store::load(&state.db.pool, id).await?,
         None => None,
@@ -170,7 +171,7 @@ async fn view(
         .await?
         .unwrap_or_else(|| code.to_owned());
     let members: Vec<Sector> = app.as_ref().map(|a| a.member_sectors()).unwrap_or_default();
-    let missing = missing_sectors(&detail.required_sectors, &members)
+    let missing = missing_sectors(&required, &members)
         .into_iter()
         .map(|s| s.label())
         .collect();
@@ -277,12 +278,11 @@ async fn application_page(
     Path(slug): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (_, code) = lead(&state, &visitor, &detail.program).await?;
+    let (_, program, code) = lead(&state, &visitor, &slug).await?;
     let page = view(
         &state,
         &visitor,
-        detail,
+        program,
         &code,
         true,
         Errors::default(),
@@ -309,33 +309,20 @@ async fn read_only_page(
     Path(p): Path<StatePath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ViewApplication {
-            program_id: detail.program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    if store::find(&state.db.pool, detail.program.id, &code)
+    let actor = visitor.signed_in()?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (program, code) = service::allowed(&state, &actor, at, service::may_view).await?;
+    if store::find(&state.db.pool, program.id, &code)
         .await?
         .is_none()
     {
         return Err(AppError::NOT_FOUND);
     }
-    let can_extend = crate::auth::policy::allows(
-        &user,
-        &Action::GrantExtension {
-            program_id: detail.program.id,
-        },
-    );
+    let can_extend = actor.allows(&service::may_extend(program.id, code.clone()));
     let mut page = view(
         &state,
         &visitor,
-        detail,
+        program,
         &code,
         false,
         Errors::default(),
@@ -355,13 +342,12 @@ async fn save_extension(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<ExtensionRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
     let actor = visitor.signed_in()?;
     let at = (p.slug.as_str(), p.state.as_str());
-    let (_, code) = service::allowed(&state, &actor, at, service::may_extend).await?;
-    service::current(&state, &detail.program, &code).await?;
+    let (program, code) = service::allowed(&state, &actor, at, service::may_extend).await?;
+    service::current(&state, &program, &code).await?;
     let back = format!("/programs/{}/applications/{code}", p.slug);
-    match service::set_extension(&state, &actor, &detail.program, &code, &form).await {
+    match service::set_extension(&state, &actor, &program, &code, &form).await {
         Ok(app) => {
             let done = if app.extension_until.is_some() {
                 Done::ExtensionSaved
@@ -374,7 +360,7 @@ async fn save_extension(
             let mut page = view(
                 &state,
                 &visitor,
-                detail,
+                program,
                 &code,
                 false,
                 Errors(errors),
@@ -395,23 +381,19 @@ async fn save_extension(
 async fn after(
     state: &AppState,
     visitor: &Visitor,
-    slug: &str,
+    program: Program,
     code: &str,
     result: Result<(), Refusal>,
     anchor: &str,
     member_form: MemberRequest,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/programs/{slug}/application?done={done}#{anchor}",
-            done = Done::ApplicationSaved
-        ))
-        .into_response()),
+        Ok(()) => Ok(Done::ApplicationSaved
+            .redirect(&format!("/programs/{}/application#{anchor}", program.slug))),
         // What the application page can show: problems next to their
         // fields, or why it can no longer change; anything else is the
         // error page.
         Err(e @ (Refusal::Invalid(_) | Refusal::Conflict(_) | Refusal::TooLate(_))) => {
-            let detail = crate::program::load_detail(state, slug).await?;
             let status = e.status();
             let (errors, message) = match e {
                 Refusal::Invalid(errors) => (Errors(errors), None),
@@ -420,7 +402,7 @@ async fn after(
             let page = view(
                 state,
                 visitor,
-                detail,
+                program,
                 code,
                 true,
                 errors,
@@ -444,9 +426,8 @@ async fn start(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
-    service::open(&state, &actor, &detail.program, &code)
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
+    service::open(&state, &actor, &program, &code)
         .await
         .map_err(AppError::internal)?;
     Ok(Redirect::to(&format!(
@@ -462,8 +443,7 @@ async fn save_answers(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
     let answers: Vec<(i64, String)> = form
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("answer_")?.parse().ok()?, v.clone())))
@@ -474,13 +454,12 @@ async fn save_answers(
         .filter(|(k, _)| k == "priorities")
         .map(|(_, v)| v.clone())
         .collect();
-    let priorities = service::general_track(&detail.program).then_some(priorities.as_slice());
-    let result =
-        service::save_answers(&state, &actor, &detail.program, &code, &answers, priorities).await;
+    let priorities = service::general_track(&program).then_some(priorities.as_slice());
+    let result = service::save_answers(&state, &actor, &program, &code, &answers, priorities).await;
     after(
         &state,
         &visitor,
-        &slug,
+        program,
         &code,
         result,
         "questions",
@@ -495,10 +474,9 @@ async fn add_member(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<MemberRequest>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
-    let result = service::add_member(&state, &actor, &detail.program, &code, &form).await;
-    after(&state, &visitor, &slug, &code, result, "team", form).await
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
+    let result = service::add_member(&state, &actor, &program, &code, &form).await;
+    after(&state, &visitor, program, &code, result, "team", form).await
 }
 
 async fn remove_member(
@@ -507,15 +485,14 @@ async fn remove_member(
     Path((slug, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
-    let result = service::remove_member(&state, &actor, &detail.program, &code, id)
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
+    let result = service::remove_member(&state, &actor, &program, &code, id)
         .await
         .map(|_| ());
     after(
         &state,
         &visitor,
-        &slug,
+        program,
         &code,
         result,
         "team",
@@ -540,8 +517,7 @@ async fn save_letter(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<LetterForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
     let commitments = [
         form.commit_0.is_some(),
         form.commit_1.is_some(),
@@ -552,11 +528,11 @@ async fn save_letter(
         signer_title: &form.signer_title,
         commitments,
     };
-    let result = service::save_letter(&state, &actor, &detail.program, &code, &letter).await;
+    let result = service::save_letter(&state, &actor, &program, &code, &letter).await;
     after(
         &state,
         &visitor,
-        &slug,
+        program,
         &code,
         result,
         "letter",
@@ -571,9 +547,8 @@ async fn submit(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
-    match service::submit(&state, &actor, &detail.program, &code).await {
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
+    match service::submit(&state, &actor, &program, &code).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/programs/{slug}/application?done={done}",
             done = Done::ApplicationSubmitted
@@ -583,7 +558,7 @@ async fn submit(
             after(
                 &state,
                 &visitor,
-                &slug,
+                program,
                 &code,
                 Err(e),
                 "submit",
@@ -600,9 +575,8 @@ async fn withdraw(
     Path(slug): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
-    match service::withdraw(&state, &actor, &detail.program, &code).await {
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
+    match service::withdraw(&state, &actor, &program, &code).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/programs/{slug}/application?done={done}",
             done = Done::ApplicationWithdrawn
@@ -612,7 +586,7 @@ async fn withdraw(
             after(
                 &state,
                 &visitor,
-                &slug,
+                program,
                 &code,
                 Err(e),
                 "status",
@@ -629,19 +603,11 @@ async fn upload_letter(
     Path(slug): Path<String>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let (actor, code) = lead(&state, &visitor, &detail.program).await?;
+    let (actor, program, code) = lead(&state, &visitor, &slug).await?;
     let result = match form.files.into_iter().find(|f| f.field == "letter_file") {
         Some(file) => {
-            service::upload_letter(
-                &state,
-                &actor,
-                &detail.program,
-                &code,
-                file.bytes,
-                &file.file_name,
-            )
-            .await
+            service::upload_letter(&state, &actor, &program, &code, file.bytes, &file.file_name)
+                .await
         }
         None => Err(Refusal::fields(vec![(
             "letter_file",
@@ -651,7 +617,7 @@ async fn upload_letter(
     after(
         &state,
         &visitor,
-        &slug,
+        program,
         &code,
         result,
         "letter",
@@ -660,47 +626,13 @@ async fn upload_letter(
     .await
 }
 
-/// The letter, to those who may read the application.
-pub async fn letter_response(
-    state: &AppState,
-    program: &Program,
-    code: &str,
-) -> Result<Option<(String, Vec<u8>)>, AppError> {
-    let Some(id) = store::find(&state.db.pool, program.id, code).await? else {
-        return Ok(None);
-    };
-    let Some(letter) = store::load(&state.db.pool, id)
-        .await?
-        .and_then(|a| a.letter)
-    else {
-        return Ok(None);
-    };
-    let bytes = state.storage.get(&letter.key).await?;
-    Ok(Some((letter.name, bytes)))
-}
-
-pub fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
-    crate::web::download::attachment(name, "application/pdf", bytes)
-}
-
 async fn download_letter(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    guard::page(
-        &state,
-        &visitor,
-        Action::ViewApplication {
-            program_id: detail.program.id,
-            state_code: code.clone(),
-        },
-    )
-    .await?;
-    let (name, bytes) = letter_response(&state, &detail.program, &code)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    Ok(pdf_download(&name, bytes))
+    let actor = visitor.signed_in()?;
+    let at = (p.slug.as_str(), p.state.as_str());
+    let (program, code) = service::allowed(&state, &actor, at, service::may_view).await?;
+    Ok(service::letter(&state, &program, &code).await?)
 }

@@ -86,6 +86,25 @@ pub async fn current(
         .ok_or(Refusal::NotFound)
 }
 
+/// The signed letter of commitment as a PDF download; not found when the
+/// state has none (to those who may read the application).
+pub async fn letter(
+    state: &AppState,
+    program: &Program,
+    code: &str,
+) -> Result<axum::response::Response, Refusal> {
+    let letter = current(state, program, code)
+        .await?
+        .letter
+        .ok_or(Refusal::NotFound)?;
+    let bytes = state.storage.get(&letter.key).await?;
+    Ok(crate::web::download::attachment(
+        &letter.name,
+        "application/pdf",
+        bytes,
+    ))
+}
+
 /// The state's application, started as a draft if there is none yet.
 pub async fn open(
     state: &AppState,

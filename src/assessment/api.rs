@@ -21,6 +21,7 @@ use super::instrument::Instrument;
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection, Snapshot};
 use super::{Priority, Rating};
+use crate::auth::Actor;
 use crate::auth::api::ApiUser;
 use crate::auth::guard;
 use crate::auth::policy::Action;
@@ -329,15 +330,7 @@ async fn get_cohort(
     Path(slug): Path<String>,
     Query(q): Query<CohortQuery>,
 ) -> Result<Json<Cohort>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ViewCohort {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    let program = service::open_cohort(&state, &api, &slug).await?;
     let which = Which::parse(q.kind.as_deref().unwrap_or_default())
         .ok_or_else(|| ApiError::field("kind", WHICH_ERROR))?;
     let instrument = service::instrument(&state, &state.frameworks, &program).await?;
@@ -361,9 +354,9 @@ pub struct Expertise {
     pub elements: Vec<ExpertiseChoice>,
 }
 
-async fn expertise_of(state: &AppState, user_id: i64) -> Result<Expertise, ApiError> {
+async fn expertise_of(state: &AppState, actor: &Actor) -> Result<Expertise, ApiError> {
     Ok(Expertise {
-        elements: service::expertise(state, user_id)
+        elements: service::expertise(state, actor)
             .await?
             .into_iter()
             .map(|(key, name, known)| ExpertiseChoice { key, name, known })
@@ -378,27 +371,17 @@ async fn get_my_expertise(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Expertise>, ApiError> {
-    guard::api(&state, &api, Action::SetOwnExpertise).await?;
-    Ok(Json(expertise_of(&state, api.user.id).await?))
-}
-
-#[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct ExpertiseRequest {
-    /// The keys of the elements the caller knows; the others are cleared.
-    pub elements: Vec<String>,
+    Ok(Json(expertise_of(&state, &api).await?))
 }
 
 /// Says which elements the caller (a subject-matter expert) knows; states whose top priorities include one see them among their recommendations. An unknown key is refused naming the field `elements`, and nothing changes.
-#[utoipa::path(put, path = "/api/v1/me/expertise", tag = "assessment", request_body = ExpertiseRequest,
+#[utoipa::path(put, path = "/api/v1/me/expertise", tag = "assessment", request_body = service::ExpertiseRequest,
     responses((status = 200, body = Expertise), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
 async fn put_my_expertise(
     State(state): State<AppState>,
     api: ApiUser,
-    body: ApiJson<ExpertiseRequest>,
+    body: ApiJson<service::ExpertiseRequest>,
 ) -> Result<Json<Expertise>, ApiError> {
-    guard::api(&state, &api, Action::SetOwnExpertise).await?;
-    let req = body.parse()?;
-    service::save_expertise(&state, &api.user, &api.ip, &req.elements).await?;
-    Ok(Json(expertise_of(&state, api.user.id).await?))
+    service::save_expertise(&state, &api, body).await?;
+    Ok(Json(expertise_of(&state, &api).await?))
 }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::web::Done;
 use crate::web::DoneQuery;
+use crate::web::Given;
 use crate::web::Path;
 use crate::web::Query;
 use crate::web::notice::notice;
@@ -25,9 +26,9 @@ use super::instrument::{ElementGroup, Instrument};
 use super::service::{self, ConsensusView, Results};
 use super::store::{self, Reflection};
 use super::{ElementScore, Priority, Rating, Scale, SnapshotKind};
+use crate::auth::CurrentUser;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
@@ -1001,17 +1002,8 @@ async fn cohort_page(
     Query(q): Query<CohortQuery>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/cohort");
-    let program = crate::program::store::find_by_slug(&state.db.pool, &slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ViewCohort {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    let actor = visitor.signed_in()?;
+    let program = service::open_cohort(&state, &actor, &slug).await?;
     let (showing, error) = match Which::parse(&q.kind) {
         Some(w) => (w, None),
         None => (Which::Latest, Some(WHICH_ERROR)),
@@ -1027,14 +1019,11 @@ async fn cohort_page(
         .rows
         .iter()
         .map(|r| {
-            policy::allows(
-                &user,
-                &Action::ViewResults {
-                    program_id: program.id,
-                    state_code: r.state_code.clone(),
-                    shared: sharing.contains(&r.state_code),
-                },
-            )
+            actor.allows(&Action::ViewResults {
+                program_id: program.id,
+                state_code: r.state_code.clone(),
+                shared: sharing.contains(&r.state_code),
+            })
         })
         .collect();
     let chrome = Chrome::new(
@@ -1076,10 +1065,7 @@ async fn expertise_page(
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     let path = "/account/expertise";
-    let user = guard::page(&state, &visitor, Action::SetOwnExpertise).await?;
-    let choices = service::expertise(&state, user.id)
-        .await
-        .map_err(AppError::from)?;
+    let choices = service::expertise(&state, &visitor.signed_in()?).await?;
     let chrome =
         Chrome::new(&visitor, "The elements you know", path).with_notice(notice(&done.done));
     Ok(render(ExpertisePage {
@@ -1096,18 +1082,20 @@ async fn save_expertise(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let path = "/account/expertise";
-    let user = guard::page(&state, &visitor, Action::SetOwnExpertise).await?;
+    let actor = visitor.signed_in()?;
     let chosen: Vec<String> = pairs
         .into_iter()
         .filter(|(k, _)| k == "elements")
         .map(|(_, v)| v)
         .collect();
-    match service::save_expertise(&state, &user, &visitor.ip, &chosen).await {
+    let asked = Given(service::ExpertiseRequest {
+        elements: chosen.clone(),
+    });
+    match service::save_expertise(&state, &actor, asked).await {
         Ok(_) => Ok(Redirect::to(&Done::ExpertiseSaved.at("/account/expertise")).into_response()),
         Err(Refusal::Invalid(errors)) => {
-            let choices = service::expertise(&state, user.id)
-                .await
-                .map_err(AppError::from)?
+            let choices = service::expertise(&state, &actor)
+                .await?
                 .into_iter()
                 .map(|(k, n, _)| {
                     let known = chosen.contains(&k);

@@ -19,8 +19,8 @@ use super::{
     spread,
 };
 use crate::audit::{self, Entry};
+use crate::auth::Actor;
 use crate::auth::policy::{self, Action};
-use crate::auth::{Actor, CurrentUser};
 use crate::framework::Registry;
 use crate::program::store::Program;
 use crate::state::AppState;
@@ -659,6 +659,15 @@ pub async fn set_sharing(
 }
 
 /// Every state's element scores side by side, from the snapshot `which` picks.
+/// The program, if the actor may see the cohort's readiness side by side
+/// (the admin, the federal officer, the program's coaches).
+pub async fn open_cohort(state: &AppState, actor: &Actor, slug: &str) -> Result<Program, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let program_id = program.id;
+    actor.may(state, Action::ViewCohort { program_id }).await?;
+    Ok(program)
+}
+
 pub async fn cohort(
     state: &AppState,
     (program, instrument): (&Program, &Instrument),
@@ -814,8 +823,10 @@ pub fn expertise_choices(registry: &Registry, programs: &[Program]) -> Vec<(Stri
 /// The choices and the person's expertise: (key, name, known).
 pub async fn expertise(
     state: &AppState,
-    user_id: i64,
+    actor: &Actor,
 ) -> Result<Vec<(String, String, bool)>, Refusal> {
+    actor.may(state, Action::SetOwnExpertise).await?;
+    let user_id = actor.user.id;
     let programs = crate::program::store::list(&state.db.pool).await?;
     let mine = store::expertise_of(&state.db.pool, user_id).await?;
     Ok(expertise_choices(&state.frameworks, &programs)
@@ -828,12 +839,21 @@ pub async fn expertise(
 }
 
 /// Saves the elements an expert knows (all or nothing); answers the keys saved.
+#[derive(Debug, Default, serde::Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ExpertiseRequest {
+    /// The keys of the elements the caller knows; the others are cleared.
+    pub elements: Vec<String>,
+}
+
 pub async fn save_expertise(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    chosen: &[String],
+    actor: &Actor,
+    input: impl crate::web::Input<ExpertiseRequest>,
 ) -> Result<Vec<String>, Refusal> {
+    actor.may(state, Action::SetOwnExpertise).await?;
+    let chosen = &input.read()?.elements;
+    let (user, ip) = (&actor.user, &actor.ip);
     let programs = crate::program::store::list(&state.db.pool).await?;
     let choices = expertise_choices(&state.frameworks, &programs);
     let keys =

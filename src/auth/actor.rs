@@ -20,6 +20,12 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// Whether the policy allows the action, without a word in the audit
+    /// log: for what a page offers (a button, a form), not for doing it.
+    pub fn allows(&self, action: &Action) -> bool {
+        policy::allows(&self.user, action)
+    }
+
     /// Whether the policy allows the action; a refusal is written to the
     /// audit log with the address it was asked at.
     pub async fn may(&self, state: &AppState, action: Action) -> Result<(), Refusal> {

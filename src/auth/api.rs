@@ -13,7 +13,7 @@ use super::policy::Action;
 use super::{Actor, Grant, guard, store};
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
-use crate::web::{ApiError, ApiJson};
+use crate::web::{ApiError, ApiJson, Refusal};
 
 pub use super::api_user::ApiUser;
 
@@ -57,8 +57,7 @@ async fn list_tokens(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<super::tokens::Token>>, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    Ok(Json(super::tokens::list(&state, api.user.id).await?))
+    Ok(Json(super::tokens::list(&state, &api).await?))
 }
 
 /// Makes a token for the caller. The token's text is in this answer only: it is never shown again.
@@ -69,10 +68,7 @@ async fn create_token(
     api: ApiUser,
     body: ApiJson<super::tokens::NewToken>,
 ) -> Result<(StatusCode, Json<super::tokens::Created>), ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    let asked = body.parse()?;
-    let created =
-        super::tokens::create(&state, (api.user.id, &api.user.email), &api.ip, &asked).await?;
+    let created = super::tokens::create(&state, &api, body).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -85,8 +81,7 @@ async fn revoke_token(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    super::tokens::revoke(&state, (api.user.id, &api.user.email), &api.ip, id).await?;
+    super::tokens::revoke(&state, &api, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -108,10 +103,7 @@ async fn list_sessions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<super::sessions::SessionInfo>>, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    Ok(Json(
-        super::sessions::list(&state, api.user.id, None).await?,
-    ))
+    Ok(Json(super::sessions::list(&state, &api, None).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -127,8 +119,7 @@ async fn end_all_sessions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Ended>, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    let ended = super::sessions::end_all(&state, &api.user, &api.ip, None).await?;
+    let ended = super::sessions::end_all(&state, &api, None).await?;
     Ok(Json(Ended { ended }))
 }
 
@@ -141,8 +132,7 @@ async fn end_session(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(&state, &api, Action::UseOwnAccount).await?;
-    super::sessions::end(&state, &api.user, &api.ip, &id).await?;
+    super::sessions::end(&state, &api, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -155,8 +145,7 @@ async fn turn_off_person(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(&state, &api, Action::ManagePeople).await?;
-    super::standing::turn_off(&state, &api.user, &api.ip, id).await?;
+    super::standing::turn_off(&state, &api, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -169,8 +158,7 @@ async fn turn_on_person(
     api: ApiUser,
     crate::web::Path(id): crate::web::Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    guard::api(&state, &api, Action::ManagePeople).await?;
-    super::standing::turn_on(&state, &api.user, &api.ip, id).await?;
+    super::standing::turn_on(&state, &api, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -189,7 +177,9 @@ pub struct Person {
     pub roles: Vec<Grant>,
 }
 
-pub async fn people(state: &AppState) -> Result<Vec<Person>, sqlx::Error> {
+/// Everyone with an account (administrators).
+pub async fn people(state: &AppState, actor: &Actor) -> Result<Vec<Person>, Refusal> {
+    actor.may(state, Action::ListPeople).await?;
     let users = store::list_users(&state.db.pool).await?;
     let grants = store::all_grants(&state.db.pool).await?;
     Ok(users
@@ -217,8 +207,7 @@ async fn list_people(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Person>>, ApiError> {
-    guard::api(&state, &api, Action::ListPeople).await?;
-    Ok(Json(people(&state).await?))
+    Ok(Json(people(&state, &api).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -235,15 +224,6 @@ async fn invite_person(
     api: ApiUser,
     body: ApiJson<InviteRequest>,
 ) -> Result<(StatusCode, Json<Invited>), ApiError> {
-    guard::api(&state, &api, Action::ManagePeople).await?;
-    let req = body.parse()?;
-    let id = invite::invite(
-        &state,
-        (Some(api.user.id), api.user.email.clone()),
-        &api.user.name,
-        &api.ip,
-        &req,
-    )
-    .await?;
+    let id = invite::invite(&state, &api, body).await?;
     Ok((StatusCode::CREATED, Json(Invited { id })))
 }

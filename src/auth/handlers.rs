@@ -3,6 +3,7 @@
 
 use crate::web::Done;
 use crate::web::DoneQuery;
+use crate::web::Given;
 use crate::web::Path;
 use crate::web::Query;
 use crate::web::notice::notice;
@@ -652,8 +653,9 @@ async fn account_view(
     new_token: Option<String>,
     errors: Errors,
 ) -> Result<AccountPage, AppError> {
-    let user = guard::page(state, visitor, Action::UseOwnAccount).await?;
-    let tokens = super::tokens::list(state, user.id)
+    let actor = visitor.signed_in()?;
+    let user = &actor.user;
+    let tokens = super::tokens::list(state, &actor)
         .await?
         .into_iter()
         .map(TokenView::from)
@@ -662,13 +664,13 @@ async fn account_view(
         chrome: Chrome::new(visitor, "Your account", "/account").with_notice(notice(done)),
         // A role held in two programs reads as two lines, not the same twice.
         roles: crate::work::role_lines(
-            &user,
+            user,
             &crate::program::store::list(&state.db.pool).await?,
             &state.places,
         ),
         two_step_on: super::two_step::is_on(state, user.id).await?,
-        name: user.name,
-        email: user.email,
+        name: user.name.clone(),
+        email: user.email.clone(),
         tokens,
         new_token,
         errors,
@@ -801,7 +803,7 @@ async fn create_token(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<NewTokenForm>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
+    let actor = visitor.signed_in()?;
     let asked = super::tokens::NewToken {
         name: form.name,
         scope: form.scope,
@@ -811,7 +813,7 @@ async fn create_token(
             days => Some(days.parse().unwrap_or(0)),
         },
     };
-    match super::tokens::create(&state, (user.id, &user.email), &visitor.ip, &asked).await {
+    match super::tokens::create(&state, &actor, Given(asked)).await {
         Ok(created) => {
             let page =
                 account_view(&state, &visitor, "", Some(created.token), Errors::default()).await?;
@@ -846,8 +848,7 @@ async fn revoke_token(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
-    super::tokens::revoke(&state, (user.id, &user.email), &visitor.ip, id).await?;
+    super::tokens::revoke(&state, &visitor.signed_in()?, id).await?;
     Ok(Redirect::to(&Done::TokenRevoked.at("/account")).into_response())
 }
 
@@ -914,11 +915,13 @@ async fn people_view(
     form: InviteRequest,
     errors: Errors,
 ) -> Result<PeoplePage, AppError> {
-    let admin = guard::page(state, visitor, Action::ManagePeople).await?;
+    let actor = visitor.signed_in()?;
+    actor.may(state, Action::ManagePeople).await?;
+    let people = super::api::people(state, &actor).await?;
     Ok(PeoplePage {
-        chrome_user_id: admin.id,
+        chrome_user_id: actor.user.id,
         chrome: Chrome::new(visitor, "People", "/admin/people").with_notice(notice(done)),
-        people: super::api::people(state).await?,
+        people,
         roles: Role::ALL.iter().map(|r| (r.as_str(), r.label())).collect(),
         programs: crate::program::store::list(&state.db.pool).await?,
         jurisdictions: crate::program::store::jurisdictions(&state.db.pool).await?,
@@ -949,8 +952,8 @@ async fn invite_person(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<InviteRequest>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::ManagePeople).await?;
-    match invite::invite(&state, visitor.actor(), &user.name, &visitor.ip, &form).await {
+    let actor = visitor.signed_in()?;
+    match invite::invite(&state, &actor, Given(form.clone())).await {
         Ok(_) => Ok(Redirect::to(&Done::Invited.at("/admin/people")).into_response()),
         Err(Refusal::Invalid(errors)) => {
             let page = people_view(&state, &visitor, "", form, Errors(errors)).await?;
@@ -966,37 +969,7 @@ async fn reinvite(
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let admin = guard::page(&state, &visitor, Action::ManagePeople).await?;
-    let person = store::find_user(&state.db.pool, id)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let grants = store::grants_for(&state.db.pool, id).await?;
-    let role = grants
-        .first()
-        .map(|g| g.describe())
-        .unwrap_or_else(|| "member".into());
-    let mut tx = state.db.begin().await?;
-    invite::send_link(
-        &state,
-        &mut tx,
-        person.id,
-        &person.email,
-        &person.name,
-        invite::LinkEmail::Invite {
-            inviter: &admin.name,
-            role: &role,
-        },
-    )
-    .await
-    .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
-    audit::write(
-        &mut *tx,
-        &Entry::new(visitor.actor(), &visitor.ip, "reinvite_person")
-            .record("user", person.id)
-            .detail(person.email.clone()),
-    )
-    .await?;
-    tx.commit().await?;
+    invite::reinvite(&state, &visitor.signed_in()?, id).await?;
     Ok(Redirect::to(&Done::Reinvited.at("/admin/people")).into_response())
 }
 
@@ -1008,11 +981,11 @@ async fn change_standing(
     id: i64,
     on: bool,
 ) -> Result<Response, AppError> {
-    let admin = guard::page(state, visitor, Action::ManagePeople).await?;
+    let actor = visitor.signed_in()?;
     let result = if on {
-        super::standing::turn_on(state, &admin, &visitor.ip, id).await
+        super::standing::turn_on(state, &actor, id).await
     } else {
-        super::standing::turn_off(state, &admin, &visitor.ip, id).await
+        super::standing::turn_off(state, &actor, id).await
     };
     match result {
         Ok(()) => Ok(Redirect::to(
@@ -1080,9 +1053,9 @@ async fn sessions_page(
     Extension(visitor): Extension<Visitor>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
+    let actor = visitor.signed_in()?;
     let show = |ms: i64| crate::time::format_in_zone(ms, crate::exchange::TIME_ZONE);
-    let sessions = super::sessions::list(&state, user.id, visitor.session_hash.as_deref())
+    let sessions = super::sessions::list(&state, &actor, visitor.session_hash.as_deref())
         .await?
         .into_iter()
         .map(|s| SessionLine {
@@ -1107,12 +1080,12 @@ async fn end_session(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
+    let actor = visitor.signed_in()?;
     let this_one = visitor
         .session_hash
         .as_deref()
         .is_some_and(|h| super::sessions::handle(h) == id);
-    super::sessions::end(&state, &user, &visitor.ip, &id).await?;
+    super::sessions::end(&state, &actor, &id).await?;
     if this_one {
         // Ending the session in use is signing out here.
         let config = &state.config;
@@ -1131,9 +1104,8 @@ async fn end_other_sessions(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::UseOwnAccount).await?;
     let keep = visitor.session_hash.as_deref().unwrap_or("");
-    super::sessions::end_all(&state, &user, &visitor.ip, Some(keep)).await?;
+    super::sessions::end_all(&state, &visitor.signed_in()?, Some(keep)).await?;
     Ok(Redirect::to(&Done::SessionsEnded.at("/account/sessions")).into_response())
 }
 

@@ -5,12 +5,13 @@
 
 use serde::Deserialize;
 
+use super::policy::Action;
 use super::store::{self, LinkPurpose};
-use super::{Grant, Role, secret};
+use super::{Actor, Grant, Role, secret};
 use crate::audit::{self, Entry};
 use crate::state::AppState;
 use crate::time::now_ms;
-use crate::web::Refusal;
+use crate::web::{Input, Refusal};
 
 /// What the inviter asked for, as typed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -110,15 +111,17 @@ pub fn check(req: &InviteRequest) -> Result<ValidInvite, FieldErrors> {
     }
 }
 
-/// Creates the account and queues the invitation; returns the new user id.
+/// Creates the account and queues the invitation (administrators);
+/// returns the new user id.
 pub async fn invite(
     state: &AppState,
-    inviter: (Option<i64>, String),
-    inviter_name: &str,
-    ip: &str,
-    req: &InviteRequest,
+    actor: &Actor,
+    req: impl Input<InviteRequest>,
 ) -> Result<i64, Refusal> {
-    let v = check(req).map_err(Refusal::fields)?;
+    actor.may(state, Action::ManagePeople).await?;
+    let req = req.read()?;
+    let (inviter, inviter_name, ip) = (actor.user.actor(), &actor.user.name, &actor.ip);
+    let v = check(&req).map_err(Refusal::fields)?;
     let program_id = match &v.program {
         Some(slug) => match crate::program::store::find_by_slug(&state.db.pool, slug).await? {
             Some(p) => Some(p.id),
@@ -191,6 +194,36 @@ pub enum LinkEmail<'a> {
 }
 
 /// Creates a one-time link and queues its email in the given transaction.
+/// Sends a person a fresh invitation link (administrators), for one who
+/// lost theirs or let it expire.
+pub async fn reinvite(state: &AppState, actor: &Actor, user_id: i64) -> Result<(), Refusal> {
+    actor.may(state, Action::ManagePeople).await?;
+    let person = store::find_user(&state.db.pool, user_id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let grants = store::grants_for(&state.db.pool, user_id).await?;
+    let role = grants
+        .first()
+        .map(|g| g.describe())
+        .unwrap_or_else(|| "member".into());
+    let mut tx = state.db.begin().await?;
+    let inviter = &actor.user.name;
+    let kind = LinkEmail::Invite {
+        inviter,
+        role: &role,
+    };
+    send_link(state, &mut tx, person.id, &person.email, &person.name, kind).await?;
+    audit::write(
+        &mut *tx,
+        &Entry::new(actor.user.actor(), &actor.ip, "reinvite_person")
+            .record("user", person.id)
+            .detail(person.email.clone()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn send_link(
     state: &AppState,
     tx: &mut crate::db::Tx<'_>,

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{CurrentUser, store};
+use super::policy::Action;
+use super::{Actor, store};
 use crate::audit::{self, Entry};
 use crate::state::AppState;
 use crate::time::now_ms;
@@ -73,9 +74,11 @@ pub fn device(user_agent: &str) -> String {
 /// The person's live sessions, the most recently used first.
 pub async fn list(
     state: &AppState,
-    user_id: i64,
+    actor: &Actor,
     current_hash: Option<&str>,
 ) -> Result<Vec<SessionInfo>, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let user_id = actor.user.id;
     let now = now_ms();
     let config = &state.config;
     Ok(store::list_sessions(&state.db.pool, user_id)
@@ -102,7 +105,9 @@ pub async fn list(
 }
 
 /// Ends one of the person's sessions (not found: not theirs, or ended).
-pub async fn end(state: &AppState, user: &CurrentUser, ip: &str, id: &str) -> Result<(), Refusal> {
+pub async fn end(state: &AppState, actor: &Actor, id: &str) -> Result<(), Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let (user, ip) = (&actor.user, &actor.ip);
     let id = id.trim();
     if id.len() != 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Refusal::NotFound);
@@ -123,12 +128,9 @@ pub async fn end(state: &AppState, user: &CurrentUser, ip: &str, id: &str) -> Re
 
 /// Ends every session of the person but `keep` (the one in use, on a
 /// page; none through the API); answers how many ended.
-pub async fn end_all(
-    state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    keep: Option<&str>,
-) -> Result<u64, Refusal> {
+pub async fn end_all(state: &AppState, actor: &Actor, keep: Option<&str>) -> Result<u64, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let (user, ip) = (&actor.user, &actor.ip);
     let mut tx = state.db.begin().await?;
     let ended = match keep {
         Some(k) => store::delete_other_sessions(&mut *tx, user.id, k).await?,

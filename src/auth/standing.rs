@@ -3,7 +3,8 @@
 //! `inactive_days` setting) is warned a week ahead by email, then turned
 //! off, and an administrator turns it back on.
 
-use super::{CurrentUser, store};
+use super::policy::Action;
+use super::{Actor, store};
 use crate::audit::{self, Entry};
 use crate::state::AppState;
 use crate::time::now_ms;
@@ -46,12 +47,9 @@ pub fn due(last_active: i64, warned_at: Option<i64>, now: i64, inactive_days: i6
 
 /// An administrator turns an account off: its sessions end and its tokens
 /// are revoked in the same transaction.
-pub async fn turn_off(
-    state: &AppState,
-    admin: &CurrentUser,
-    ip: &str,
-    user_id: i64,
-) -> Result<(), Refusal> {
+pub async fn turn_off(state: &AppState, actor: &Actor, user_id: i64) -> Result<(), Refusal> {
+    actor.may(state, Action::ManagePeople).await?;
+    let (admin, ip) = (&actor.user, &actor.ip);
     if admin.id == user_id {
         return Err(Refusal::Conflict(
             "You cannot turn off your own account. Ask another administrator.".into(),
@@ -89,12 +87,9 @@ pub async fn turn_off(
 
 /// An administrator turns an account back on (turned off by anyone, or
 /// for being unused); its unused time counts from now.
-pub async fn turn_on(
-    state: &AppState,
-    admin: &CurrentUser,
-    ip: &str,
-    user_id: i64,
-) -> Result<(), Refusal> {
+pub async fn turn_on(state: &AppState, actor: &Actor, user_id: i64) -> Result<(), Refusal> {
+    actor.may(state, Action::ManagePeople).await?;
+    let (admin, ip) = (&actor.user, &actor.ip);
     let mut tx = state.db.begin().await?;
     let Some((active, _, reason)) = store::standing_of(&mut *tx, user_id).await? else {
         return Err(Refusal::NotFound);

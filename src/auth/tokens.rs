@@ -5,11 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{secret, store};
+use super::policy::Action;
+use super::{Actor, secret, store};
 use crate::audit::{self, Entry};
 use crate::state::AppState;
 use crate::time::now_ms;
-use crate::web::Refusal;
+use crate::web::{Input, Refusal};
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -122,8 +123,21 @@ pub struct Created {
     pub scope: Scope,
 }
 
-/// Makes a token for the person, after checking what they asked for.
+/// Makes a token for the actor, after checking what they asked for.
 pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    asked: impl Input<NewToken>,
+) -> Result<Created, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let asked = asked.read()?;
+    let who = (actor.user.id, actor.user.email.as_str());
+    create_for(state, who, &actor.ip, &asked).await
+}
+
+/// Makes a token for the person, after checking what they asked for (the
+/// operator's `waymark token create` acts for them from the command line).
+pub async fn create_for(
     state: &AppState,
     (user_id, email): (i64, &str),
     ip: &str,
@@ -185,7 +199,10 @@ pub struct Token {
     pub status: &'static str,
 }
 
-pub async fn list(state: &AppState, user_id: i64) -> Result<Vec<Token>, Refusal> {
+/// The actor's own tokens, newest first.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Token>, Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let user_id = actor.user.id;
     let now = now_ms();
     Ok(store::list_api_tokens(&state.db.pool, user_id)
         .await?
@@ -212,12 +229,9 @@ pub async fn list(state: &AppState, user_id: i64) -> Result<Vec<Token>, Refusal>
 
 /// Revokes one of the person's own tokens (not found: not theirs, or
 /// already revoked).
-pub async fn revoke(
-    state: &AppState,
-    (user_id, email): (i64, &str),
-    ip: &str,
-    token_id: i64,
-) -> Result<(), Refusal> {
+pub async fn revoke(state: &AppState, actor: &Actor, token_id: i64) -> Result<(), Refusal> {
+    actor.may(state, Action::UseOwnAccount).await?;
+    let (user_id, email, ip) = (actor.user.id, &actor.user.email, &actor.ip);
     let mut tx = state.db.begin().await?;
     if !store::revoke_api_token(&mut *tx, Some(user_id), token_id, now_ms()).await? {
         return Err(Refusal::NotFound);

@@ -15,11 +15,9 @@ use utoipa_axum::routes;
 use super::rules::{Draft, Interest};
 use super::search::{self, Hit, Results, SearchQuery};
 use super::service::{self, Decision, ItemView, Moderation};
-use super::store::{self, Listed, Partner};
+use super::store::{Listed, Partner};
 use super::topics::Topic;
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::{self, Action};
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -99,9 +97,7 @@ async fn submit_item(
     api: ApiUser,
     body: ApiJson<Draft>,
 ) -> Result<(axum::http::StatusCode, Json<ItemView>), ApiError> {
-    guard::api(&state, &api, Action::SubmitExchangeItem).await?;
-    let draft = body.parse()?;
-    let id = service::submit(&state, &api.user, &api.ip, &draft, None).await?;
+    let id = service::submit(&state, &api, body, None).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(service::item(&state, Some(&api.user), id).await?),
@@ -118,18 +114,7 @@ async fn put_item(
     Path(id): Path<i64>,
     body: ApiJson<Draft>,
 ) -> Result<Json<ItemView>, ApiError> {
-    guard::api(&state, &api, Action::SubmitExchangeItem).await?;
-    let item = service::item(&state, Some(&api.user), id).await;
-    let manages = policy::allows(&api.user, &Action::ManageExchange);
-    match &item {
-        Ok(i) if manages || i.submitted_by == Some(api.user.id) => {}
-        Err(crate::web::Refusal::NotFound) if manages => return Err(ApiError::NOT_FOUND),
-        _ => {
-            guard::api(&state, &api, Action::ViewExchangeSubmission { own: false }).await?;
-        }
-    }
-    let draft = body.parse()?;
-    service::edit(&state, &api.user, &api.ip, id, &draft, None).await?;
+    service::edit(&state, &api, id, body, None).await?;
     Ok(Json(service::item(&state, Some(&api.user), id).await?))
 }
 
@@ -143,9 +128,7 @@ async fn moderate_item(
     Path(id): Path<i64>,
     body: ApiJson<Moderation>,
 ) -> Result<Json<ItemView>, ApiError> {
-    guard::api(&state, &api, Action::ManageExchange).await?;
-    let m = body.parse()?;
-    service::moderate(&state, &api.user, &api.ip, id, &m).await?;
+    service::moderate(&state, &api, id, body).await?;
     Ok(Json(service::item(&state, Some(&api.user), id).await?))
 }
 
@@ -198,14 +181,7 @@ async fn list_submissions(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Listed>>, ApiError> {
-    guard::api(&state, &api, Action::ViewExchangeSubmission { own: true }).await?;
-    if policy::allows(&api.user, &Action::ManageExchange) {
-        Ok(Json(store::pending(&state.db.pool).await?))
-    } else {
-        Ok(Json(
-            store::submitted_by(&state.db.pool, api.user.id).await?,
-        ))
-    }
+    Ok(Json(service::submissions(&state, &api).await?))
 }
 
 /// Every partner organization and interest form, those waiting first (administrators).
@@ -215,8 +191,7 @@ async fn list_partners(
     State(state): State<AppState>,
     api: ApiUser,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
-    guard::api(&state, &api, Action::ManageExchange).await?;
-    Ok(Json(store::partners(&state.db.pool).await?))
+    Ok(Json(service::partners(&state, &api).await?))
 }
 
 /// The answer to an interest form.
@@ -259,9 +234,5 @@ async fn decide_partner(
     Path(id): Path<i64>,
     body: ApiJson<Decision>,
 ) -> Result<Json<Partner>, ApiError> {
-    guard::api(&state, &api, Action::ManageExchange).await?;
-    let d = body.parse()?;
-    Ok(Json(
-        service::decide(&state, &api.user, &api.ip, id, &d).await?,
-    ))
+    Ok(Json(service::decide(&state, &api, id, body).await?))
 }

@@ -4,6 +4,7 @@
 
 use crate::web::Done;
 use crate::web::DoneQuery;
+use crate::web::Given;
 use crate::web::Path;
 use crate::web::Query;
 use crate::web::notice::notice;
@@ -345,8 +346,8 @@ async fn moderate(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<Moderation>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::ManageExchange).await?;
-    match service::moderate(&state, &user, &visitor.ip, id, &form).await {
+    let actor = visitor.signed_in()?;
+    match service::moderate(&state, &actor, id, Given(form.clone())).await {
         Ok(status) => {
             let done = match status.as_str() {
                 "published" => Done::ItemPublished,
@@ -530,11 +531,11 @@ async fn submit(
     Extension(visitor): Extension<Visitor>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let user = guard::page(&state, &visitor, Action::SubmitExchangeItem).await?;
+    let actor = visitor.signed_in()?;
     let (draft, upload) = draft_of(&form);
-    match service::submit(&state, &user, &visitor.ip, &draft, upload).await {
+    match service::submit(&state, &actor, Given(draft.clone()), upload).await {
         Ok(id) => {
-            let done = if policy::allows(&user, &Action::ManageExchange) {
+            let done = if actor.allows(&Action::ManageExchange) {
                 Done::ItemPublished
             } else {
                 Done::ItemSubmitted
@@ -562,50 +563,12 @@ async fn submit(
     }
 }
 
-/// The item to change, if this person may change it.
-async fn editable(
-    state: &AppState,
-    visitor: &Visitor,
-    id: i64,
-) -> Result<(crate::auth::CurrentUser, ItemView), AppError> {
-    let user = guard::page(state, visitor, Action::SubmitExchangeItem).await?;
-    let item = match service::item(state, Some(&user), id).await {
-        Ok(i) => i,
-        Err(Refusal::NotFound) if !policy::allows(&user, &Action::ManageExchange) => {
-            // Someone else's item: refused like any other.
-            guard::page(
-                state,
-                visitor,
-                Action::ViewExchangeSubmission { own: false },
-            )
-            .await?;
-            return Err(AppError::NOT_FOUND);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if !service::may_edit(&user, &item) {
-        if item.submitted_by != Some(user.id) {
-            guard::page(
-                state,
-                visitor,
-                Action::ViewExchangeSubmission { own: false },
-            )
-            .await?;
-        }
-        return Err(Refusal::Conflict(
-            "This item has been moderated, so it can no longer be changed here. Write to the Exchange's administrators to change it.".into(),
-        )
-        .into());
-    }
-    Ok((user, item))
-}
-
 async fn edit_form(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (_, item) = editable(&state, &visitor, id).await?;
+    let item = service::editable(&state, &visitor.signed_in()?, id).await?;
     let page = form_page(
         &state,
         &visitor,
@@ -624,9 +587,10 @@ async fn edit(
     Path(id): Path<i64>,
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
-    let (user, item) = editable(&state, &visitor, id).await?;
+    let actor = visitor.signed_in()?;
+    let item = service::editable(&state, &actor, id).await?;
     let (draft, upload) = draft_of(&form);
-    match service::edit(&state, &user, &visitor.ip, id, &draft, upload).await {
+    match service::edit(&state, &actor, id, Given(draft.clone()), upload).await {
         Ok(()) => Ok(Redirect::to(&format!(
             "/exchange/items/{id}?done={done}",
             done = Done::ItemChanged
@@ -678,18 +642,11 @@ async fn submissions(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ViewExchangeSubmission { own: true },
-    )
-    .await?;
+    let (items, organization) = service::own_submissions(&state, &visitor.signed_in()?).await?;
     let page = SubmissionsPage {
         chrome: Chrome::new(&visitor, "Your Exchange submissions", "/exchange"),
-        items: store::submitted_by(&state.db.pool, user.id).await?,
-        organization: store::partner_of_user(&state.db.pool, user.id)
-            .await?
-            .map(|p| p.organization),
+        items,
+        organization,
     };
     Ok(render(page)?.into_response())
 }
@@ -712,15 +669,10 @@ async fn moderation(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::ManageExchange).await?;
-    let partners = store::partners(&state.db.pool)
-        .await?
-        .into_iter()
-        .filter(|p| p.status == "pending")
-        .collect();
+    let (items, partners) = service::waiting(&state, &visitor.signed_in()?).await?;
     let page = ModerationPage {
         chrome: Chrome::new(&visitor, "Exchange moderation", "/exchange"),
-        items: store::pending(&state.db.pool).await?,
+        items,
         partners,
     };
     Ok(render(page)?.into_response())
@@ -800,10 +752,9 @@ async fn partners(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::ManageExchange).await?;
     let page = PartnersPage {
         chrome: Chrome::new(&visitor, "Exchange partners", "/exchange"),
-        partners: store::partners(&state.db.pool).await?,
+        partners: service::partners(&state, &visitor.signed_in()?).await?,
     };
     Ok(render(page)?.into_response())
 }
@@ -833,10 +784,7 @@ async fn partner_page(
     Path(id): Path<i64>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::ManageExchange).await?;
-    let partner = store::partner(&state.db.pool, id)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
+    let partner = service::partner(&state, &visitor.signed_in()?, id).await?;
     let page = PartnerPage {
         chrome: Chrome::new(&visitor, partner.organization.clone(), "/exchange")
             .with_notice(notice(&done.done)),
@@ -854,8 +802,8 @@ async fn decide(
     CsrfForm(form): CsrfForm<Decision>,
 ) -> Result<Response, AppError> {
     let path = format!("/exchange/partners/{id}");
-    let user = guard::page(&state, &visitor, Action::ManageExchange).await?;
-    match service::decide(&state, &user, &visitor.ip, id, &form).await {
+    let actor = visitor.signed_in()?;
+    match service::decide(&state, &actor, id, Given(form.clone())).await {
         Ok(_) => Ok(
             Redirect::to(&format!("{path}?done={done}", done = Done::PartnerDecided))
                 .into_response(),

@@ -6,14 +6,14 @@
 use serde::{Deserialize, Serialize};
 
 use super::rules::{self, Draft, Interest};
-use super::store::{self, FileRef, ItemRow, Partner};
+use super::store::{self, FileRef, ItemRow, Listed, Partner};
 use crate::audit::{self, Entry};
 use crate::auth::policy::{self, Action};
-use crate::auth::{CurrentUser, Grant, Role};
+use crate::auth::{Actor, CurrentUser, Grant, Role};
 use crate::plan::evidence;
 use crate::state::AppState;
 use crate::time::now_ms;
-use crate::web::Refusal;
+use crate::web::{Input, Refusal};
 
 /// An uploaded file as received.
 pub struct Upload {
@@ -222,6 +222,81 @@ pub async fn item(
     }
 }
 
+/// The item the actor may change (administrators: any; partners: their
+/// own while it waits for moderation); someone else's is refused like any
+/// other, a moderated one of their own is a conflict.
+pub async fn editable(state: &AppState, actor: &Actor, id: i64) -> Result<ItemView, Refusal> {
+    actor.may(state, Action::SubmitExchangeItem).await?;
+    let user = &actor.user;
+    let someone_elses = Action::ViewExchangeSubmission { own: false };
+    let item = match item(state, Some(user), id).await {
+        Ok(i) => i,
+        Err(Refusal::NotFound) if !policy::allows(user, &Action::ManageExchange) => {
+            actor.may(state, someone_elses).await?;
+            return Err(Refusal::NotFound);
+        }
+        Err(e) => return Err(e),
+    };
+    if !may_edit(user, &item) {
+        if item.submitted_by != Some(user.id) {
+            actor.may(state, someone_elses).await?;
+        }
+        return Err(Refusal::Conflict(
+            "This item has been moderated, so it can no longer be changed here. Write to the Exchange's administrators to change it.".into(),
+        ));
+    }
+    Ok(item)
+}
+
+/// The actor's own submissions with their organization's name (partners).
+pub async fn own_submissions(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<Listed>, Option<String>), Refusal> {
+    let own = Action::ViewExchangeSubmission { own: true };
+    actor.may(state, own).await?;
+    let pool = &state.db.pool;
+    let items = store::submitted_by(pool, actor.user.id).await?;
+    let organization = store::partner_of_user(pool, actor.user.id).await?;
+    Ok((items, organization.map(|p| p.organization)))
+}
+
+/// A partner's own submissions; for administrators, everything waiting
+/// for moderation.
+pub async fn submissions(state: &AppState, actor: &Actor) -> Result<Vec<Listed>, Refusal> {
+    if actor.allows(&Action::ManageExchange) {
+        return Ok(store::pending(&state.db.pool).await?);
+    }
+    Ok(own_submissions(state, actor).await?.0)
+}
+
+/// What waits for a moderator: items and partners' interest forms
+/// (administrators).
+pub async fn waiting(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<Listed>, Vec<Partner>), Refusal> {
+    let partners = partners(state, actor).await?;
+    let items = store::pending(&state.db.pool).await?;
+    let waiting = partners.into_iter().filter(|p| p.status == "pending");
+    Ok((items, waiting.collect()))
+}
+
+/// Every partner organization and interest form, those waiting first
+/// (administrators).
+pub async fn partners(state: &AppState, actor: &Actor) -> Result<Vec<Partner>, Refusal> {
+    actor.may(state, Action::ManageExchange).await?;
+    Ok(store::partners(&state.db.pool).await?)
+}
+
+/// One partner organization or interest form (administrators).
+pub async fn partner(state: &AppState, actor: &Actor, id: i64) -> Result<Partner, Refusal> {
+    actor.may(state, Action::ManageExchange).await?;
+    store::partner(&state.db.pool, id)
+        .await?
+        .ok_or(Refusal::NotFound)
+}
+
 /// The item's uploaded file: (name, content type, bytes).
 pub async fn file(
     state: &AppState,
@@ -257,11 +332,13 @@ async fn store_file(
 /// waits for moderation. Answers its id.
 pub async fn submit(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
-    draft: &Draft,
+    actor: &Actor,
+    input: impl Input<Draft>,
     upload: Option<Upload>,
 ) -> Result<i64, Refusal> {
+    actor.may(state, Action::SubmitExchangeItem).await?;
+    let draft = &input.read()?;
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let manages = policy::allows(user, &Action::ManageExchange);
     // Check the fields first, so a bad form stores no file.
     let checked = rules::check(&state.frameworks, draft, upload.is_some());
@@ -335,18 +412,14 @@ async fn remove_file(state: &AppState, key: Option<&str>) {
 /// waits). A new file replaces the old one.
 pub async fn edit(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     id: i64,
-    draft: &Draft,
+    input: impl Input<Draft>,
     upload: Option<Upload>,
 ) -> Result<(), Refusal> {
-    let current = item(state, Some(user), id).await?;
-    if !may_edit(user, &current) {
-        return Err(Refusal::Conflict(
-            "This item can no longer be changed: it has been moderated.".into(),
-        ));
-    }
+    let current = editable(state, actor, id).await?;
+    let draft = &input.read()?;
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let has_file = upload.is_some() || current.file_key.is_some();
     let valid = match rules::check(&state.frameworks, draft, has_file) {
         Ok(v) => v,
@@ -417,11 +490,13 @@ pub struct Moderation {
 /// partner by email.
 pub async fn moderate(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     id: i64,
-    m: &Moderation,
+    input: impl Input<Moderation>,
 ) -> Result<String, Refusal> {
+    actor.may(state, Action::ManageExchange).await?;
+    let m = &input.read()?;
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let current = item(state, Some(user), id).await?;
     let note = rules::clean(&m.note, true);
     if note.chars().count() > 2000 {
@@ -538,11 +613,13 @@ pub struct Decision {
 /// choose a password, an existing one gets the role) or declines.
 pub async fn decide(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     partner_id: i64,
-    d: &Decision,
+    input: impl Input<Decision>,
 ) -> Result<Partner, Refusal> {
+    actor.may(state, Action::ManageExchange).await?;
+    let d = &input.read()?;
+    let (user, ip) = (&actor.user, actor.ip.as_str());
     let partner = store::partner(&state.db.pool, partner_id)
         .await?
         .ok_or(Refusal::NotFound)?;

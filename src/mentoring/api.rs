@@ -8,28 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::Proposal;
-use super::service::{self, ConfirmedGroup};
+use super::service::{self, Peers};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::{self, Action};
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_peers, put_peers))
-}
-
-/// The program's peer-mentoring groups.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Peers {
-    /// The groups the administrator confirmed, with why.
-    pub confirmed: Vec<ConfirmedGroup>,
-    /// The groups proposed from each state's latest snapshot, and the
-    /// states left to place by hand; only for those who confirm groups
-    /// (the administrator), null for everyone else.
-    pub proposal: Option<Proposal>,
 }
 
 /// The confirmed peer-mentoring groups with their reasons (the program's states, their coaches, the admin, the federal officer), and for the admin the groups proposed from each state's latest snapshot.
@@ -41,27 +27,8 @@ async fn get_peers(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Peers>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ViewPeerGroups {
-            program_id: program.id,
-        },
-    )
-    .await?;
-    let cohort = service::cohort(&state, &program).await?;
-    let confirmed = service::confirmed(&state, &program, &cohort).await?;
-    let manages = policy::allows(
-        &api.user,
-        &Action::ManagePeerGroups {
-            program_id: program.id,
-        },
-    );
-    Ok(Json(Peers {
-        confirmed,
-        proposal: manages.then(|| super::propose(&cohort.states, &cohort.elements)),
-    }))
+    let program = service::open(&state, &api, &slug, service::may_view).await?;
+    Ok(Json(service::peers(&state, &api, &program).await?.1))
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -83,20 +50,8 @@ async fn put_peers(
     Path(slug): Path<String>,
     body: ApiJson<ConfirmRequest>,
 ) -> Result<Json<Peers>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ManagePeerGroups {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    let program = service::open(&state, &api, &slug, service::may_manage).await?;
     let req = body.parse()?;
-    service::confirm(&state, &api.user, &api.ip, &program, &req.groups).await?;
-    let cohort = service::cohort(&state, &program).await?;
-    Ok(Json(Peers {
-        confirmed: service::confirmed(&state, &program, &cohort).await?,
-        proposal: Some(super::propose(&cohort.states, &cohort.elements)),
-    }))
+    service::confirm(&state, &api, &program, &req.groups).await?;
+    Ok(Json(service::peers(&state, &api, &program).await?.1))
 }

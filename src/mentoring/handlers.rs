@@ -13,13 +13,12 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::Proposal;
-use super::service::{self, Cohort, ConfirmedGroup};
-use crate::auth::policy::{self, Action};
+use super::service::{self, ConfirmedGroup, Peers};
+use crate::auth::Actor;
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
@@ -90,48 +89,33 @@ impl PeersPage {
     }
 }
 
-async fn load(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-) -> Result<(CurrentUser, Program, bool), AppError> {
-    let program = crate::program::store::find_by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let user = guard::page(
-        state,
-        visitor,
-        Action::ViewPeerGroups {
-            program_id: program.id,
-        },
-    )
-    .await?;
-    let manages = policy::allows(
-        &user,
-        &Action::ManagePeerGroups {
-            program_id: program.id,
-        },
-    );
-    Ok((user, program, manages))
-}
-
 /// Builds the page; `chosen` is what the form shows (state code -> group number).
 #[allow(clippy::too_many_arguments)]
 async fn build(
     state: &AppState,
     visitor: &Visitor,
-    user: &CurrentUser,
+    actor: &Actor,
     program: Program,
-    manages: bool,
-    cohort: &Cohort,
     chosen: Option<BTreeMap<String, usize>>,
-    errors: BTreeMap<String, String>,
+    mut errors: BTreeMap<String, String>,
     done: &str,
 ) -> Result<PeersPage, AppError> {
-    let confirmed = service::confirmed(state, &program, cohort)
-        .await
-        .map_err(AppError::from)?;
-    let proposal = manages.then(|| super::propose(&cohort.states, &cohort.elements));
+    let (
+        cohort,
+        Peers {
+            confirmed,
+            proposal,
+        },
+    ) = service::peers(state, actor, &program).await?;
+    // A state the program has no team for is named at the top.
+    if let Some((code, message)) = errors
+        .iter()
+        .find(|(c, _)| *c != "groups" && !cohort.states.iter().any(|s| &s.code == *c))
+        .map(|(c, m)| (c.clone(), m.clone()))
+    {
+        errors.remove(&code);
+        errors.insert("groups".into(), message);
+    }
     let chosen = chosen.unwrap_or_else(|| {
         let mut m = BTreeMap::new();
         if !confirmed.is_empty() {
@@ -161,7 +145,8 @@ async fn build(
     let slots = (rows.len() / 2)
         .max(rows.iter().map(|r| r.group).max().unwrap_or(0))
         .max(1);
-    let mine = user
+    let mine = actor
+        .user
         .grants
         .iter()
         .filter(|g| g.program_id == Some(program.id))
@@ -188,17 +173,13 @@ async fn page(
     Path(slug): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let (user, program, manages) = load(&state, &visitor, &slug).await?;
-    let cohort = service::cohort(&state, &program)
-        .await
-        .map_err(AppError::from)?;
+    let actor = visitor.signed_in()?;
+    let program = service::open(&state, &actor, &slug, service::may_view).await?;
     let page = build(
         &state,
         &visitor,
-        &user,
+        &actor,
         program,
-        manages,
-        &cohort,
         None,
         BTreeMap::new(),
         &done.done,
@@ -213,18 +194,8 @@ async fn confirm(
     Path(slug): Path<String>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let path = format!("/programs/{slug}/peers");
-    let program = crate::program::store::find_by_slug(&state.db.pool, &slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ManagePeerGroups {
-            program_id: program.id,
-        },
-    )
-    .await?;
+    let actor = visitor.signed_in()?;
+    let program = service::open(&state, &actor, &slug, service::may_manage).await?;
     // group-CO=2: Colorado in group 2; 0 or empty: in no group.
     let mut chosen: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
@@ -253,14 +224,8 @@ async fn confirm(
     }
     let groups: Vec<Vec<String>> = by_number.into_values().collect();
     if errors.is_empty() {
-        match service::confirm(&state, &user, &visitor.ip, &program, &groups).await {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!(
-                    "{path}?done={done}",
-                    done = Done::PeersConfirmed
-                ))
-                .into_response());
-            }
+        match service::confirm(&state, &actor, &program, &groups).await {
+            Ok(_) => return Ok(Done::PeersConfirmed.redirect(&format!("/programs/{slug}/peers"))),
             Err(Refusal::Invalid(problems)) => {
                 for (field, message) in problems {
                     for code in states_named(&field, &groups) {
@@ -271,31 +236,7 @@ async fn confirm(
             Err(e) => return Err(e.into()),
         }
     }
-    let manages = true;
-    let cohort = service::cohort(&state, &program)
-        .await
-        .map_err(AppError::from)?;
-    // A state the program has no team for is named at the top.
-    if let Some((code, message)) = errors
-        .iter()
-        .find(|(c, _)| !cohort.states.iter().any(|s| &s.code == *c))
-        .map(|(c, m)| (c.clone(), m.clone()))
-    {
-        errors.remove(&code);
-        errors.insert("groups".into(), message);
-    }
-    let page = build(
-        &state,
-        &visitor,
-        &user,
-        program,
-        manages,
-        &cohort,
-        Some(chosen),
-        errors,
-        "",
-    )
-    .await?;
+    let page = build(&state, &visitor, &actor, program, Some(chosen), errors, "").await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
 }
 

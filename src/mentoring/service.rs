@@ -9,11 +9,64 @@ use serde::Serialize;
 use super::{Assessed, Member, Proposal, StateInput, check_groups, propose, reason, store};
 use crate::assessment::{element_scores, ranked_priorities, service as assessment, store as snaps};
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
+use crate::auth::Actor;
+use crate::auth::policy::Action;
 use crate::program::store::Program;
 use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
+
+pub fn may_view(program_id: i64) -> Action {
+    Action::ViewPeerGroups { program_id }
+}
+
+pub fn may_manage(program_id: i64) -> Action {
+    Action::ManagePeerGroups { program_id }
+}
+
+/// The program, if the actor may do `action` to its peer groups.
+pub async fn open(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    action: fn(i64) -> Action,
+) -> Result<Program, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    actor.may(state, action(program.id)).await?;
+    Ok(program)
+}
+
+/// The program's peer-mentoring groups.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Peers {
+    /// The groups the administrator confirmed, with why.
+    pub confirmed: Vec<ConfirmedGroup>,
+    /// The groups proposed from each state's latest snapshot, and the
+    /// states left to place by hand; only for those who confirm groups
+    /// (the administrator), null for everyone else.
+    pub proposal: Option<Proposal>,
+}
+
+/// What the actor sees of the program's groups (opened with `may_view`
+/// or `may_manage`), with the cohort they are drawn from.
+pub async fn peers(
+    state: &AppState,
+    actor: &Actor,
+    program: &Program,
+) -> Result<(Cohort, Peers), Refusal> {
+    let cohort = cohort(state, program).await?;
+    let confirmed = confirmed(state, program, &cohort).await?;
+    let proposal = actor
+        .allows(&may_manage(program.id))
+        .then(|| propose(&cohort.states, &cohort.elements));
+    Ok((
+        cohort,
+        Peers {
+            confirmed,
+            proposal,
+        },
+    ))
+}
 
 /// Every state of the program with its latest snapshot, and the
 /// instrument's element names (key -> name).
@@ -166,8 +219,7 @@ pub async fn confirmed(
 /// number of groups.
 pub async fn confirm(
     state: &AppState,
-    user: &CurrentUser,
-    ip: &str,
+    actor: &Actor,
     program: &Program,
     groups: &[Vec<String>],
 ) -> Result<usize, Refusal> {
@@ -191,10 +243,11 @@ pub async fn confirm(
         })
         .collect();
     let mut tx = state.db.begin().await?;
-    store::replace(&mut tx, program.id, &with_reasons, Some(user.id), now_ms()).await?;
+    let by = Some(actor.user.id);
+    store::replace(&mut tx, program.id, &with_reasons, by, now_ms()).await?;
     audit::write(
         &mut *tx,
-        &Entry::new(user.actor(), ip, "confirm_peer_groups")
+        &Entry::new(actor.user.actor(), &actor.ip, "confirm_peer_groups")
             .record("program", program.id)
             .detail(format!(
                 "{} groups in {}: {}",

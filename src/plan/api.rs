@@ -318,5 +318,5 @@ async fn get_xlsx(
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let scope = service::open(&state, &api, (&slug, &code), service::may_view).await?;
-    Ok(super::handlers::xlsx_response(&state, &scope).await?)
+    Ok(service::spreadsheet(&state, &scope).await?)
 }

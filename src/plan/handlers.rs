@@ -599,26 +599,13 @@ async fn download_evidence(
     ))
 }
 
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-pub async fn xlsx_response(state: &AppState, scope: &Scope) -> Result<Response, Refusal> {
-    let plan = service::view(state, scope).await?;
-    let bytes = super::export::to_xlsx(&plan, &scope.program().name)
-        .map_err(|e| Refusal::Internal(e.into()))?;
-    Ok(crate::web::download::attachment(
-        &super::export::file_name(&scope.program().slug, &scope.code),
-        XLSX,
-        bytes,
-    ))
-}
-
 async fn export_xlsx(
     State(state): State<AppState>,
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
     let (_, scope) = ctx(&state, &visitor, (&p.slug, &p.state), service::may_view).await?;
-    Ok(xlsx_response(&state, &scope).await?)
+    Ok(service::spreadsheet(&state, &scope).await?)
 }
 
 // ----- the timeline -----

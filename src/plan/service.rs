@@ -1220,3 +1220,18 @@ pub async fn evidence_file(
     let bytes = state.storage.get(&row.storage_key).await?;
     Ok((row.filename, row.content_type, bytes))
 }
+
+/// The plan as a spreadsheet download (those who may see it).
+pub async fn spreadsheet(
+    state: &AppState,
+    scope: &Scope,
+) -> Result<axum::response::Response, Refusal> {
+    let plan = view(state, scope).await?;
+    let bytes = super::export::to_xlsx(&plan, &scope.program().name)
+        .map_err(|e| Refusal::Internal(e.into()))?;
+    Ok(crate::web::download::attachment(
+        &super::export::file_name(&scope.program().slug, &scope.code),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        bytes,
+    ))
+}

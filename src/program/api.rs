@@ -11,8 +11,6 @@ use super::create::NewProgramRequest;
 use super::settings::ProgramSettings;
 use super::store::{self, Jurisdiction, Program, ProgramDetail};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
 use crate::state::AppState;
 use crate::web::{ApiError, ApiJson};
 
@@ -32,10 +30,7 @@ async fn get_program(
     _user: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramDetail>, ApiError> {
-    store::detail(&state.db.pool, &state.frameworks, &slug)
-        .await?
-        .map(Json)
-        .ok_or(ApiError::NOT_FOUND)
+    Ok(Json(super::load_detail(&state, &slug).await?))
 }
 
 /// Creates a program from a template (administrators only).
@@ -47,24 +42,9 @@ async fn create_program(
     api: ApiUser,
     body: ApiJson<NewProgramRequest>,
 ) -> Result<(StatusCode, Json<ProgramDetail>), ApiError> {
-    guard::api(&state, &api, Action::ManagePrograms).await?;
-    let req = body.parse()?;
-    match crate::program::service::create_program(
-        &state,
-        (Some(api.user.id), api.user.email.clone()),
-        &api.ip,
-        &req,
-    )
-    .await?
-    {
-        Ok(slug) => {
-            let detail = store::detail(&state.db.pool, &state.frameworks, &slug)
-                .await?
-                .ok_or(ApiError::NOT_FOUND)?;
-            Ok((StatusCode::CREATED, Json(detail)))
-        }
-        Err(errors) => Err(crate::web::Refusal::fields(errors).into()),
-    }
+    let slug = super::service::create(&state, &api, body).await?;
+    let detail = super::load_detail(&state, &slug).await?;
+    Ok((StatusCode::CREATED, Json(detail)))
 }
 
 /// Every program.
@@ -95,11 +75,7 @@ async fn get_settings(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<ProgramSettings>, ApiError> {
-    guard::api(&state, &api, Action::ManagePrograms).await?;
-    let program = store::find_by_slug(&state.db.pool, &slug)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    Ok(Json(store::settings(&state.db.pool, &program).await?.0))
+    Ok(Json(super::service::settings(&state, &api, &slug).await?.1))
 }
 
 /// Changes a program's settings: the whole settings object, as `GET .../settings` gives it (administrators only).
@@ -114,18 +90,6 @@ async fn update_program(
     Path(slug): Path<String>,
     body: ApiJson<ProgramSettings>,
 ) -> Result<Json<ProgramDetail>, ApiError> {
-    guard::api(&state, &api, Action::ManagePrograms).await?;
-    let req = body.parse()?;
-    crate::program::service::save_settings(
-        &state,
-        (Some(api.user.id), api.user.email.clone()),
-        &api.ip,
-        &slug,
-        &req,
-    )
-    .await?;
-    store::detail(&state.db.pool, &state.frameworks, &slug)
-        .await?
-        .map(Json)
-        .ok_or(ApiError::NOT_FOUND)
+    super::service::save_settings(&state, &api, &slug, body).await?;
+    Ok(Json(super::load_detail(&state, &slug).await?))
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 
 use super::create::NewProgramRequest;
 use super::settings::{self as program_settings, Current, ProgramSettings};
@@ -20,7 +20,7 @@ use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::state::{AppState, Routes};
-use crate::web::{AppError, Chrome, CsrfForm, render};
+use crate::web::{AppError, Chrome, CsrfForm, Given, Refusal, render};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -371,20 +371,15 @@ async fn create_program(
     Extension(visitor): Extension<Visitor>,
     CsrfForm(form): CsrfForm<NewProgramRequest>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::ManagePrograms).await?;
-    match crate::program::service::create_program(&state, visitor.actor(), &visitor.ip, &form)
-        .await?
-    {
-        Ok(slug) => Ok(Redirect::to(&format!(
-            "/programs/{slug}?done={done}",
-            done = Done::ProgramCreated
-        ))
-        .into_response()),
-        Err(errors) => Ok((
+    let actor = visitor.signed_in()?;
+    match super::service::create(&state, &actor, Given(form.clone())).await {
+        Ok(slug) => Ok(Done::ProgramCreated.redirect(&format!("/programs/{slug}"))),
+        Err(Refusal::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(new_program_view(&visitor, form, Errors::from(errors)))?,
+            render(new_program_view(&visitor, form, Errors(errors)))?,
         )
             .into_response()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -695,11 +690,8 @@ async fn settings_page(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    guard::page(&state, &visitor, Action::ManagePrograms).await?;
-    let program = store::find_by_slug(&state.db.pool, &slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let (settings, current) = store::settings(&state.db.pool, &program).await?;
+    let actor = visitor.signed_in()?;
+    let (program, settings, current) = super::service::settings(&state, &actor, &slug).await?;
     let form = SettingsForm::from_settings(settings, &current);
     render(settings_view(
         &state.frameworks,
@@ -717,27 +709,12 @@ async fn save_settings(
     Path(slug): Path<String>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    guard::page(&state, &visitor, Action::ManagePrograms).await?;
-    let program = store::find_by_slug(&state.db.pool, &slug)
-        .await?
-        .ok_or(AppError::NOT_FOUND)?;
-    let (_, current) = store::settings(&state.db.pool, &program).await?;
+    let actor = visitor.signed_in()?;
+    let (program, _, current) = super::service::settings(&state, &actor, &slug).await?;
     let form = SettingsForm::from_pairs(&pairs, &current);
-    match crate::program::service::save_settings(
-        &state,
-        visitor.actor(),
-        &visitor.ip,
-        &slug,
-        &form.request(),
-    )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/programs/{slug}?done={done}",
-            done = Done::SettingsSaved
-        ))
-        .into_response()),
-        Err(crate::web::Refusal::Invalid(errors)) => Ok((
+    match super::service::save_settings(&state, &actor, &slug, Given(form.request())).await {
+        Ok(()) => Ok(Done::SettingsSaved.redirect(&format!("/programs/{slug}"))),
+        Err(Refusal::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(settings_view(
                 &state.frameworks,

@@ -2,68 +2,96 @@
 //! settings. Each checks, writes and audits in one transaction; the rules
 //! they apply are in `create` and `settings`.
 
-use super::create::{FieldErrors, NewProgramRequest};
-use super::settings::ProgramSettings;
+use super::create::NewProgramRequest;
+use super::settings::{Current, ProgramSettings};
+use super::store::{self, Program};
+use crate::auth::Actor;
+use crate::auth::policy::Action;
+use crate::state::AppState;
+use crate::web::{Input, Refusal};
 
-/// Creates the program and its template parts in one transaction.
-/// Returns the slug, or the field errors (a taken slug among them).
+/// Creates a program from a template (administrators); answers its slug.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    input: impl Input<NewProgramRequest>,
+) -> Result<String, Refusal> {
+    actor.may(state, Action::ManagePrograms).await?;
+    let req = input.read()?;
+    create_program(state, actor.user.actor(), &actor.ip, &req).await
+}
+
+/// Creates the program and its template parts in one transaction, for
+/// `who` (the demo and synthetic seeds act as nobody). Answers the slug,
+/// or the field errors (a taken slug among them).
 pub async fn create_program(
-    state: &crate::state::AppState,
-    actor: (Option<i64>, String),
+    state: &AppState,
+    who: (Option<i64>, String),
     ip: &str,
     req: &NewProgramRequest,
-) -> Result<Result<String, FieldErrors>, sqlx::Error> {
-    let v = match super::create::check(req) {
-        Ok(v) => v,
-        Err(errors) => return Ok(Err(errors)),
-    };
+) -> Result<String, Refusal> {
+    let v = super::create::check(req).map_err(Refusal::fields)?;
     let mut tx = state.db.begin().await?;
-    let id = match super::store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
+    let id = match store::create_from_template(&mut tx, &v, crate::time::now_ms()).await {
         Ok(id) => id,
         Err(e) if crate::db::is_unique_violation(&e) => {
-            return Ok(Err(vec![(
+            return Err(Refusal::field(
                 "slug",
-                "Another program already uses this short name.".into(),
-            )]));
+                "Another program already uses this short name.",
+            ));
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     crate::audit::write(
         &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "create_program")
+        &crate::audit::Entry::new(who, ip, "create_program")
             .record("program", id)
             .detail(format!("{} from the {} template", v.slug, v.template.key)),
     )
     .await?;
     tx.commit().await?;
-    Ok(Ok(v.slug))
+    Ok(v.slug)
 }
 
-/// Checks and saves the settings in one transaction; the facts the rules
-/// depend on are read inside it.
-pub async fn save_settings(
-    state: &crate::state::AppState,
-    actor: (Option<i64>, String),
-    ip: &str,
+/// A program's settings as the form and the API show them, with the facts
+/// their rules depend on (administrators).
+pub async fn settings(
+    state: &AppState,
+    actor: &Actor,
     slug: &str,
-    req: &ProgramSettings,
-) -> Result<(), crate::web::Refusal> {
+) -> Result<(Program, ProgramSettings, Current), Refusal> {
+    actor.may(state, Action::ManagePrograms).await?;
+    let program = super::load(state, slug).await?;
+    let (settings, current) = store::settings(&state.db.pool, &program).await?;
+    Ok((program, settings, current))
+}
+
+/// Checks and saves the settings in one transaction, the facts the rules
+/// depend on read inside it (administrators).
+pub async fn save_settings(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    input: impl Input<ProgramSettings>,
+) -> Result<(), Refusal> {
+    actor.may(state, Action::ManagePrograms).await?;
+    let req = input.read()?;
     let mut tx = state.db.begin().await?;
-    let program = super::store::find_by_slug(&mut *tx, slug)
+    let program = store::find_by_slug(&mut *tx, slug)
         .await?
-        .ok_or(crate::web::Refusal::NotFound)?;
-    let mut current = super::store::settings_facts(&mut tx, program.id).await?;
+        .ok_or(Refusal::NotFound)?;
+    let mut current = store::settings_facts(&mut tx, program.id).await?;
     current.frameworks = state
         .frameworks
         .choosable()
         .iter()
         .map(|f| f.slug.clone())
         .collect();
-    let valid = super::settings::check(req, &current).map_err(crate::web::Refusal::fields)?;
-    super::store::save_settings(&mut tx, program.id, &valid).await?;
+    let valid = super::settings::check(&req, &current).map_err(Refusal::fields)?;
+    store::save_settings(&mut tx, program.id, &valid).await?;
     crate::audit::write(
         &mut *tx,
-        &crate::audit::Entry::new(actor, ip, "update_program_settings")
+        &crate::audit::Entry::new(actor.user.actor(), &actor.ip, "update_program_settings")
             .record("program", program.id)
             .detail(format!(
                 "{slug}: {} questions ({} removed), {} criteria ({} removed), framework {}",

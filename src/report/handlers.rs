@@ -11,11 +11,9 @@ use serde::Deserialize;
 use super::export;
 use super::glance::{Glance, glance};
 use super::participation::{Participation, Status};
-use super::service::sees;
 use super::service::{self, Dashboard, ProgramReport, StateReport};
-use crate::auth::policy::{self, Action};
+use crate::auth::policy::Action;
 use crate::auth::session::Visitor;
-use crate::auth::{CurrentUser, guard};
 use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, render};
@@ -39,18 +37,6 @@ struct StatePath {
     state: String,
 }
 
-/// Loads the program and checks the person may do `action` there.
-async fn authorize(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-    action: impl FnOnce(i64) -> Action,
-) -> Result<(CurrentUser, Program), AppError> {
-    let program = crate::program::load(state, slug).await?;
-    let user = guard::page(state, visitor, action(program.id)).await?;
-    Ok((user, program))
-}
-
 // ----- participation -----
 
 #[derive(Template)]
@@ -70,18 +56,12 @@ async fn participation_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/participation");
-    let (user, program) = authorize(&state, &visitor, &slug, |program_id| {
-        Action::ViewParticipation { program_id }
-    })
-    .await?;
-    let (_, p) = service::participation(&state, &slug, crate::time::now_ms(), |_| true).await?;
+    let actor = visitor.signed_in()?;
+    let (program, p) = service::view_participation(&state, &actor, &slug).await?;
     let chrome = Chrome::new(&visitor, format!("Participation: {}", program.name), &path);
-    let dashboard = policy::allows(
-        &user,
-        &Action::ViewDashboard {
-            program_id: program.id,
-        },
-    );
+    let dashboard = actor.allows(&Action::ViewDashboard {
+        program_id: program.id,
+    });
     Ok(render(ParticipationPage {
         chrome,
         program,
@@ -130,28 +110,16 @@ async fn dashboard_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/dashboard");
-    let (user, program) = authorize(&state, &visitor, &slug, |program_id| {
-        Action::ViewDashboard { program_id }
-    })
-    .await?;
-    let d = service::dashboard(
-        &state,
-        &slug,
-        crate::time::now_ms(),
-        sees(&user, program.id),
-    )
-    .await?;
+    let actor = visitor.signed_in()?;
+    let (program, d) = service::view_dashboard(&state, &actor, &slug).await?;
     let teams = crate::team::store::teams(&state.db.pool, program.id).await?;
     let everyone = d.rows.len() == teams.len();
-    let schedules_webinars = policy::allows(
-        &user,
-        &Action::ScheduleActivity {
-            program_id: program.id,
-            states: teams.iter().map(|t| t.0.clone()).collect(),
-            program_wide: true,
-            peer: false,
-        },
-    );
+    let schedules_webinars = actor.allows(&Action::ScheduleActivity {
+        program_id: program.id,
+        states: teams.iter().map(|t| t.0.clone()).collect(),
+        program_wide: true,
+        peer: false,
+    });
     let chrome = Chrome::new(
         &visitor,
         format!("Program dashboard: {}", program.name),
@@ -179,23 +147,6 @@ async fn dashboard_page(
 
 // ----- reports -----
 
-/// A state's report, for those who may see it.
-async fn state_report(
-    state: &AppState,
-    visitor: &Visitor,
-    p: &StatePath,
-) -> Result<StateReport, AppError> {
-    let code = p.state.to_uppercase();
-    authorize(state, visitor, &p.slug, |program_id| {
-        Action::ViewStateReport {
-            program_id,
-            state_code: code.clone(),
-        }
-    })
-    .await?;
-    Ok(service::state_report(state, &p.slug, &code).await?)
-}
-
 #[derive(Template)]
 #[template(path = "report/state.html")]
 struct StateReportPage {
@@ -209,7 +160,8 @@ async fn state_report_page(
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{}/reports/{}", p.slug, p.state);
-    let r = state_report(&state, &visitor, &p).await?;
+    let actor = visitor.signed_in()?;
+    let r = service::view_state_report(&state, &actor, (&p.slug, &p.state)).await?;
     let chrome = Chrome::new(
         &visitor,
         format!("{}'s progress report: {}", r.state_name, r.program_name),
@@ -223,27 +175,13 @@ async fn state_report_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let r = state_report(&state, &visitor, &p).await?;
+    let actor = visitor.signed_in()?;
+    let r = service::view_state_report(&state, &actor, (&p.slug, &p.state)).await?;
     let bytes = export::state_xlsx(&r).map_err(AppError::internal)?;
     Ok(export::download(
         bytes,
         export::file_name(&p.slug, &format!("{}-report", p.state.to_uppercase())),
     ))
-}
-
-/// The program report, with the states the person sees.
-async fn program_report(
-    state: &AppState,
-    visitor: &Visitor,
-    slug: &str,
-) -> Result<(Program, ProgramReport), AppError> {
-    let (user, program) = authorize(state, visitor, slug, |program_id| Action::ViewDashboard {
-        program_id,
-    })
-    .await?;
-    let r = service::program_report_at(state, slug, crate::time::now_ms(), sees(&user, program.id))
-        .await?;
-    Ok((program, r))
 }
 
 #[derive(Template)]
@@ -259,7 +197,8 @@ async fn program_report_page(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let path = format!("/programs/{slug}/report");
-    let (program, r) = program_report(&state, &visitor, &slug).await?;
+    let actor = visitor.signed_in()?;
+    let (program, r) = service::view_program_report(&state, &actor, &slug).await?;
     let chrome = Chrome::new(&visitor, format!("Program report: {}", program.name), &path);
     Ok(render(ProgramReportPage { chrome, r })?.into_response())
 }
@@ -269,7 +208,8 @@ async fn program_report_xlsx(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let (_, r) = program_report(&state, &visitor, &slug).await?;
+    let actor = visitor.signed_in()?;
+    let (_, r) = service::view_program_report(&state, &actor, &slug).await?;
     let bytes = export::program_xlsx(&r).map_err(AppError::internal)?;
     Ok(export::download(bytes, export::file_name(&slug, "report")))
 }

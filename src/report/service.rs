@@ -19,7 +19,9 @@ use crate::assessment::store::Snapshot;
 use crate::assessment::{
     ElementScore, RankedPriority, Rating, SnapshotKind, element_scores_from, ranked_priorities,
 };
-use crate::program::store::ProgramDetail;
+use crate::auth::Actor;
+use crate::auth::policy::Action;
+use crate::program::store::{Program, ProgramDetail};
 use crate::state::AppState;
 use crate::web::Refusal;
 
@@ -901,6 +903,89 @@ pub async fn program_report_at(
 /// The whole program's report, every state, as of now (the benchmark's entry point).
 pub async fn program_report(state: &AppState, slug: &str) -> Result<ProgramReport, Refusal> {
     program_report_at(state, slug, crate::time::now_ms(), |_| true).await
+}
+
+// ----- the operations the pages and the API call -----
+
+/// The program, if the actor may do `action` there.
+async fn open(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    action: impl FnOnce(i64) -> Action,
+) -> Result<Program, Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    actor.may(state, action(program.id)).await?;
+    Ok(program)
+}
+
+/// Every state's participation month by month (the admin, the federal
+/// officer, the program's coaches).
+pub async fn view_participation(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, Participation), Refusal> {
+    let program = open(state, actor, slug, |program_id| Action::ViewParticipation {
+        program_id,
+    })
+    .await?;
+    let (_, p) = participation(state, slug, crate::time::now_ms(), |_| true).await?;
+    Ok((program, p))
+}
+
+/// The program dashboard with the states the actor sees.
+pub async fn view_dashboard(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, Dashboard), Refusal> {
+    let program = open(state, actor, slug, may_view_dashboard).await?;
+    let now = crate::time::now_ms();
+    let d = dashboard(state, slug, now, sees(&actor.user, program.id)).await?;
+    Ok((program, d))
+}
+
+/// The cohort's most common priorities (those who see the dashboard).
+pub async fn view_priorities(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<Priorities, Refusal> {
+    open(state, actor, slug, may_view_dashboard).await?;
+    priorities(state, slug).await
+}
+
+/// The program report with the states the actor sees.
+pub async fn view_program_report(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, ProgramReport), Refusal> {
+    let program = open(state, actor, slug, may_view_dashboard).await?;
+    let now = crate::time::now_ms();
+    let r = program_report_at(state, slug, now, sees(&actor.user, program.id)).await?;
+    Ok((program, r))
+}
+
+/// A state's progress report (its team, its coach, the admin, the federal
+/// officer).
+pub async fn view_state_report(
+    state: &AppState,
+    actor: &Actor,
+    (slug, code): (&str, &str),
+) -> Result<StateReport, Refusal> {
+    let code = code.to_uppercase();
+    open(state, actor, slug, |program_id| Action::ViewStateReport {
+        program_id,
+        state_code: code.clone(),
+    })
+    .await?;
+    state_report(state, slug, &code).await
+}
+
+fn may_view_dashboard(program_id: i64) -> Action {
+    Action::ViewDashboard { program_id }
 }
 
 /// The states a person sees on the dashboard and in the program report:

@@ -15,9 +15,6 @@ use super::ReviewRequest;
 use super::service::{self, Comparison, Review};
 use super::store::{self, Assignment};
 use crate::auth::api::ApiUser;
-use crate::auth::guard;
-use crate::auth::policy::Action;
-use crate::program::store::Program;
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
 use crate::web::{ApiError, ApiJson};
@@ -43,18 +40,7 @@ async fn my_assignments(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<Assignment>>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    guard::api(
-        &state,
-        &api,
-        Action::ViewReviews {
-            program_id: program.id,
-        },
-    )
-    .await?;
-    Ok(Json(
-        store::assignments_of(&state.db.pool, program.id, api.user.id).await?,
-    ))
+    Ok(Json(service::my_assignments(&state, &api, &slug).await?.1))
 }
 
 /// The caller's review of one state's application (assigned reviewers only).
@@ -66,9 +52,7 @@ async fn get_review(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<Review>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    let (app, a) = service::assigned(&state, &api, &program, &code).await?;
+    let (program, app, a) = service::assigned(&state, &api, (&slug, &code)).await?;
     Ok(Json(service::review(&state, &program, &app, &a).await?))
 }
 
@@ -83,21 +67,13 @@ async fn put_review(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<ReviewRequest>,
 ) -> Result<Json<Review>, ApiError> {
-    let program = crate::program::load(&state, &slug).await?;
-    let code = code.to_uppercase();
-    let (app, a) = service::assigned(&state, &api, &program, &code).await?;
+    let (program, app, a) = service::assigned(&state, &api, (&slug, &code)).await?;
     let req = body.parse()?;
     service::save_review(&state, &api, &program, &app, &a, &req).await?;
     let a = store::assignment(&state.db.pool, app.id, api.user.id)
         .await?
         .ok_or(ApiError::NOT_FOUND)?;
     Ok(Json(service::review(&state, &program, &app, &a).await?))
-}
-
-async fn selection_admin(state: &AppState, api: &ApiUser, slug: &str) -> Result<Program, ApiError> {
-    let program = crate::program::load(state, slug).await?;
-    service::run_selection(state, api, &program).await?;
-    Ok(program)
 }
 
 /// Every submitted application side by side: scores by reviewer, average, spread, team coverage, letter, rank and decision (admins).
@@ -109,11 +85,8 @@ async fn get_selection(
     api: ApiUser,
     Path(slug): Path<String>,
 ) -> Result<Json<Comparison>, ApiError> {
-    selection_admin(&state, &api, &slug).await?;
-    let detail = crate::program::store::detail(&state.db.pool, &state.frameworks, &slug)
-        .await?
-        .ok_or(ApiError::NOT_FOUND)?;
-    Ok(Json(service::comparison(&state, &detail).await?))
+    let program = service::run_selection(&state, &api, &slug).await?;
+    Ok(Json(service::comparison(&state, &program).await?))
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -136,7 +109,7 @@ async fn add_assignment(
     Path(slug): Path<String>,
     body: ApiJson<AssignmentRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let program = selection_admin(&state, &api, &slug).await?;
+    let program = service::run_selection(&state, &api, &slug).await?;
     let req = body.parse()?;
     service::assign(
         &state,
@@ -159,7 +132,7 @@ async fn remove_assignment(
     Path((slug, code, reviewer_id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let program = selection_admin(&state, &api, &slug).await?;
+    let program = service::run_selection(&state, &api, &slug).await?;
     service::unassign(&state, &api, &program, &code, reviewer_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -188,7 +161,7 @@ async fn auto_assign(
     Path(slug): Path<String>,
     body: ApiJson<AutoAssignRequest>,
 ) -> Result<Json<AutoAssignResponse>, ApiError> {
-    let program = selection_admin(&state, &api, &slug).await?;
+    let program = service::run_selection(&state, &api, &slug).await?;
     let req = body.parse()?;
     let assigned =
         service::assign_automatically(&state, &api, &program, req.per_application).await?;
@@ -211,7 +184,7 @@ async fn put_ranking(
     Path(slug): Path<String>,
     body: ApiJson<RankingRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let program = selection_admin(&state, &api, &slug).await?;
+    let program = service::run_selection(&state, &api, &slug).await?;
     let req = body.parse()?;
     let typed: BTreeMap<String, String> = req
         .ranks
@@ -249,7 +222,7 @@ async fn put_decision(
     body: ApiJson<DecisionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let code = code.to_uppercase();
-    let program = selection_admin(&state, &api, &slug).await?;
+    let program = service::run_selection(&state, &api, &slug).await?;
     let req = body.parse()?;
     service::decide(&state, &api, &program, &code, &req.decision, &req.message).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -20,10 +20,9 @@ use super::service::{self, Comparison, Review};
 use super::store::{self, Assignment};
 use super::{DEFAULT_REVIEWERS_PER_APPLICATION, Decision, SCORE_LABELS, ScoreInput};
 use crate::application::store::Application;
-use crate::auth::policy::Action;
+use crate::auth::Actor;
 use crate::auth::session::Visitor;
-use crate::auth::{Actor, guard};
-use crate::program::store::ProgramDetail;
+use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::team::missing_sectors;
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
@@ -64,7 +63,7 @@ struct AssignmentLine {
 #[template(path = "review/list.html")]
 struct ListPage {
     chrome: Chrome,
-    detail: ProgramDetail,
+    program: Program,
     lines: Vec<AssignmentLine>,
 }
 
@@ -73,18 +72,9 @@ async fn my_reviews(
     Extension(visitor): Extension<Visitor>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let path = format!("/programs/{slug}/reviews");
-    let user = guard::page(
-        &state,
-        &visitor,
-        Action::ViewReviews {
-            program_id: detail.program.id,
-        },
-    )
-    .await?;
-    let mine = store::assignments_of(&state.db.pool, detail.program.id, user.id).await?;
-    let started_ids = store::started_by(&state.db.pool, detail.program.id, user.id).await?;
+    let actor = visitor.signed_in()?;
+    let (program, mine) = service::my_assignments(&state, &actor, &slug).await?;
+    let started_ids = store::started_by(&state.db.pool, program.id, actor.user.id).await?;
     let mut lines = Vec::new();
     for a in mine {
         let started = started_ids.contains(&a.id);
@@ -98,10 +88,14 @@ async fn my_reviews(
             state_name: a.state_name,
         });
     }
-    let chrome = Chrome::new(&visitor, "Your reviews", &path);
+    let chrome = Chrome::new(
+        &visitor,
+        "Your reviews",
+        &format!("/programs/{slug}/reviews"),
+    );
     Ok(render(ListPage {
         chrome,
-        detail,
+        program,
         lines,
     })?
     .into_response())
@@ -111,7 +105,7 @@ async fn my_reviews(
 #[template(path = "review/score.html")]
 struct ScorePage {
     chrome: Chrome,
-    detail: ProgramDetail,
+    program: Program,
     application: Application,
     review: Review,
     missing: Vec<&'static str>,
@@ -165,48 +159,45 @@ impl ScorePage {
     }
 }
 
-/// The reviewer, their assignment and the application, or a refusal.
+/// The reviewer, the program, their assignment and the application, or a refusal.
 async fn assigned(
     state: &AppState,
     visitor: &Visitor,
-    detail: &ProgramDetail,
-    code: &str,
-) -> Result<(Actor, store::Candidate, Assignment), AppError> {
+    p: &StatePath,
+) -> Result<(Actor, Program, store::Candidate, Assignment), AppError> {
     let actor = visitor.signed_in()?;
-    let (app, assignment) = service::assigned(state, &actor, &detail.program, code).await?;
-    Ok((actor, app, assignment))
+    let (program, app, assignment) = service::assigned(state, &actor, (&p.slug, &p.state)).await?;
+    Ok((actor, program, app, assignment))
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn score_page(
     state: &AppState,
     visitor: &Visitor,
-    detail: ProgramDetail,
+    program: Program,
     app: &store::Candidate,
     assignment: &Assignment,
     typed: HashMap<String, String>,
     errors: Vec<(String, String)>,
     notice_key: &str,
 ) -> Result<ScorePage, AppError> {
-    let review = service::review(state, &detail.program, app, assignment)
+    let review = service::review(state, &program, app, assignment)
         .await
         .map_err(AppError::from)?;
     let application = crate::application::store::load(&state.db.pool, app.id)
         .await?
         .ok_or(AppError::NOT_FOUND)?;
-    let missing = missing_sectors(&detail.required_sectors, &application.member_sectors())
+    let required = crate::program::store::required_sectors(&state.db.pool, program.id).await?;
+    let missing = missing_sectors(&required, &application.member_sectors())
         .into_iter()
         .map(|s| s.label())
         .collect();
-    let path = format!(
-        "/programs/{}/reviews/{}",
-        detail.program.slug, app.state_code
-    );
+    let path = format!("/programs/{}/reviews/{}", program.slug, app.state_code);
     let chrome = Chrome::new(visitor, format!("Review: {}", app.state_name), &path)
         .with_notice(notice(notice_key));
     Ok(ScorePage {
         chrome,
-        detail,
+        program,
         application,
         review,
         missing,
@@ -229,13 +220,11 @@ async fn review_page(
     Path(p): Path<StatePath>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    let (_, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
+    let (_, program, app, assignment) = assigned(&state, &visitor, &p).await?;
     let page = score_page(
         &state,
         &visitor,
-        detail,
+        program,
         &app,
         &assignment,
         HashMap::new(),
@@ -252,11 +241,9 @@ async fn save_review(
     Path(p): Path<StatePath>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
     let path = format!("/programs/{}/reviews/{}", p.slug, p.state);
-    let (actor, app, assignment) = assigned(&state, &visitor, &detail, &code).await?;
-    let rubric = store::rubric(&state.db.pool, detail.program.id).await?;
+    let (actor, program, app, assignment) = assigned(&state, &visitor, &p).await?;
+    let rubric = store::rubric(&state.db.pool, program.id).await?;
     let mut inputs = Vec::new();
     let mut typo = Vec::new();
     for c in &rubric {
@@ -292,7 +279,7 @@ async fn save_review(
         service::save_review(
             &state,
             &actor,
-            &detail.program,
+            &program,
             &app,
             &assignment,
             &super::ReviewRequest {
@@ -319,7 +306,7 @@ async fn save_review(
             let page = score_page(
                 &state,
                 &visitor,
-                detail,
+                program,
                 &app,
                 &assignment,
                 form,
@@ -337,14 +324,8 @@ async fn review_letter(
     Extension(visitor): Extension<Visitor>,
     Path(p): Path<StatePath>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &p.slug).await?;
-    let code = p.state.to_uppercase();
-    assigned(&state, &visitor, &detail, &code).await?;
-    let (name, bytes) =
-        crate::application::handlers::letter_response(&state, &detail.program, &code)
-            .await?
-            .ok_or(AppError::NOT_FOUND)?;
-    Ok(crate::application::handlers::pdf_download(&name, bytes))
+    let (_, program, app, _) = assigned(&state, &visitor, &p).await?;
+    Ok(crate::application::service::letter(&state, &program, &app.state_code).await?)
 }
 
 // ----- the admin's selection page -----
@@ -353,7 +334,7 @@ async fn review_letter(
 #[template(path = "review/selection.html")]
 struct SelectionPage {
     chrome: Chrome,
-    detail: ProgramDetail,
+    program: Program,
     comparison: Comparison,
     decisions: [Decision; 3],
     per_application: usize,
@@ -435,34 +416,30 @@ impl SelectionPage {
 async fn admin(
     state: &AppState,
     visitor: &Visitor,
-    detail: &ProgramDetail,
-) -> Result<Actor, AppError> {
+    slug: &str,
+) -> Result<(Actor, Program), AppError> {
     let actor = visitor.signed_in()?;
-    service::run_selection(state, &actor, &detail.program).await?;
-    Ok(actor)
+    let program = service::run_selection(state, &actor, slug).await?;
+    Ok((actor, program))
 }
 
 async fn selection_view(
     state: &AppState,
     visitor: &Visitor,
-    detail: ProgramDetail,
+    program: Program,
     errors: Vec<(String, String)>,
     error_state: &str,
     notice_key: &str,
 ) -> Result<SelectionPage, AppError> {
-    let comparison = service::comparison(state, &detail)
+    let comparison = service::comparison(state, &program)
         .await
         .map_err(AppError::from)?;
-    let path = format!("/programs/{}/selection", detail.program.slug);
-    let chrome = Chrome::new(
-        visitor,
-        format!("Selection: {}", detail.program.name),
-        &path,
-    )
-    .with_notice(notice(notice_key));
+    let path = format!("/programs/{}/selection", program.slug);
+    let chrome = Chrome::new(visitor, format!("Selection: {}", program.name), &path)
+        .with_notice(notice(notice_key));
     Ok(SelectionPage {
         chrome,
-        detail,
+        program,
         comparison,
         decisions: Decision::ALL,
         per_application: DEFAULT_REVIEWERS_PER_APPLICATION,
@@ -477,9 +454,8 @@ async fn selection_page(
     Path(slug): Path<String>,
     Query(done): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    admin(&state, &visitor, &detail).await?;
-    let page = selection_view(&state, &visitor, detail, vec![], "", &done.done).await?;
+    let (_, program) = admin(&state, &visitor, &slug).await?;
+    let page = selection_view(&state, &visitor, program, vec![], "", &done.done).await?;
     Ok(render(page)?.into_response())
 }
 
@@ -488,20 +464,16 @@ async fn selection_page(
 async fn after_selection(
     state: &AppState,
     visitor: &Visitor,
-    detail: ProgramDetail,
+    program: Program,
     result: Result<(), Refusal>,
     done: Done,
     (error_state, anchor): (&str, &str),
 ) -> Result<Response, AppError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/programs/{}/selection?done={done}#{anchor}",
-            detail.program.slug
-        ))
-        .into_response()),
+        Ok(()) => Ok(done.redirect(&format!("/programs/{}/selection#{anchor}", program.slug))),
         Err(e) => {
             let (status, errors) = problems(e)?;
-            let page = selection_view(state, visitor, detail, errors, error_state, "").await?;
+            let page = selection_view(state, visitor, program, errors, error_state, "").await?;
             Ok((status, render(page)?).into_response())
         }
     }
@@ -530,17 +502,16 @@ async fn assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let actor = admin(&state, &visitor, &detail).await?;
+    let (actor, program) = admin(&state, &visitor, &slug).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
-        Ok(id) => service::assign(&state, &actor, &detail.program, &code, id).await,
+        Ok(id) => service::assign(&state, &actor, &program, &code, id).await,
         Err(e) => Err(e),
     };
     after_selection(
         &state,
         &visitor,
-        detail,
+        program,
         result,
         Done::ReviewerAssigned,
         (&code, &format!("app-{code}")),
@@ -554,17 +525,16 @@ async fn unassign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let actor = admin(&state, &visitor, &detail).await?;
+    let (actor, program) = admin(&state, &visitor, &slug).await?;
     let code = form.state.trim().to_uppercase();
     let result = match form.reviewer() {
-        Ok(id) => service::unassign(&state, &actor, &detail.program, &code, id).await,
+        Ok(id) => service::unassign(&state, &actor, &program, &code, id).await,
         Err(e) => Err(e),
     };
     after_selection(
         &state,
         &visitor,
-        detail,
+        program,
         result,
         Done::ReviewerRemoved,
         (&code, &format!("app-{code}")),
@@ -584,16 +554,15 @@ async fn auto_assign(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<AutoForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let actor = admin(&state, &visitor, &detail).await?;
+    let (actor, program) = admin(&state, &visitor, &slug).await?;
     let per = form.per_application.trim().parse::<i64>().unwrap_or(0);
-    let result = service::assign_automatically(&state, &actor, &detail.program, per)
+    let result = service::assign_automatically(&state, &actor, &program, per)
         .await
         .map(|_| ());
     after_selection(
         &state,
         &visitor,
-        detail,
+        program,
         result,
         Done::ReviewersAssigned,
         ("", "assign"),
@@ -607,17 +576,16 @@ async fn rank(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let actor = admin(&state, &visitor, &detail).await?;
+    let (actor, program) = admin(&state, &visitor, &slug).await?;
     let typed: BTreeMap<String, String> = form
         .into_iter()
         .filter_map(|(k, v)| k.strip_prefix("rank-").map(|s| (s.to_uppercase(), v)))
         .collect();
-    let result = service::rank(&state, &actor, &detail.program, &typed).await;
+    let result = service::rank(&state, &actor, &program, &typed).await;
     after_selection(
         &state,
         &visitor,
-        detail,
+        program,
         result,
         Done::RankingSaved,
         ("", "compare"),
@@ -641,13 +609,12 @@ async fn decide(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, AppError> {
-    let detail = crate::program::load_detail(&state, &slug).await?;
-    let actor = admin(&state, &visitor, &detail).await?;
+    let (actor, program) = admin(&state, &visitor, &slug).await?;
     let code = form.state.trim().to_uppercase();
     let result = service::decide(
         &state,
         &actor,
-        &detail.program,
+        &program,
         &code,
         &form.decision,
         &form.message,
@@ -656,7 +623,7 @@ async fn decide(
     after_selection(
         &state,
         &visitor,
-        detail,
+        program,
         result,
         Done::DecisionSent,
         (&code, &format!("app-{code}")),

@@ -13,7 +13,7 @@ use super::{
 use crate::audit::{self, Entry};
 use crate::auth::policy::Action;
 use crate::auth::{Actor, CurrentUser};
-use crate::program::store::{Program, ProgramDetail};
+use crate::program::store::Program;
 use crate::state::AppState;
 use crate::team::{Sector, missing_sectors};
 use crate::time::now_ms;
@@ -188,10 +188,10 @@ pub async fn my_assignment(
 pub async fn assigned(
     state: &AppState,
     actor: &Actor,
-    program: &Program,
-    code: &str,
-) -> Result<(Candidate, Assignment), Refusal> {
-    let found = my_assignment(state, program, code, &actor.user).await?;
+    (slug, code): (&str, &str),
+) -> Result<(Program, Candidate, Assignment), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let found = my_assignment(state, &program, &code.to_uppercase(), &actor.user).await?;
     let program_id = program.id;
     let assigned = found.is_some();
     actor
@@ -203,17 +203,35 @@ pub async fn assigned(
             },
         )
         .await?;
-    found.ok_or(Refusal::NotFound)
+    let (app, assignment) = found.ok_or(Refusal::NotFound)?;
+    Ok((program, app, assignment))
 }
 
-/// Whether the actor runs the program's selection (the administrator).
+/// The program and the applications assigned to the actor in it (reviewers).
+pub async fn my_assignments(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(Program, Vec<Assignment>), Refusal> {
+    let program = crate::program::load(state, slug).await?;
+    let program_id = program.id;
+    actor.may(state, Action::ViewReviews { program_id }).await?;
+    let mine = store::assignments_of(&state.db.pool, program_id, actor.user.id).await?;
+    Ok((program, mine))
+}
+
+/// The program whose selection the actor runs (the administrator).
 pub async fn run_selection(
     state: &AppState,
     actor: &Actor,
-    program: &Program,
-) -> Result<(), Refusal> {
+    slug: &str,
+) -> Result<Program, Refusal> {
+    let program = crate::program::load(state, slug).await?;
     let program_id = program.id;
-    actor.may(state, Action::RunSelection { program_id }).await
+    actor
+        .may(state, Action::RunSelection { program_id })
+        .await?;
+    Ok(program)
 }
 
 pub async fn review(
@@ -359,9 +377,9 @@ pub struct ReviewerChoice {
     pub recused_from: Vec<String>,
 }
 
-pub async fn comparison(state: &AppState, detail: &ProgramDetail) -> Result<Comparison, Refusal> {
+pub async fn comparison(state: &AppState, program: &Program) -> Result<Comparison, Refusal> {
     let pool = &state.db.pool;
-    let program = &detail.program;
+    let required = crate::program::store::required_sectors(pool, program.id).await?;
     let rubric = store::rubric(pool, program.id).await?;
     let candidates = store::candidates(pool, program.id).await?;
     let assignments = store::assignments(pool, program.id).await?;
@@ -434,7 +452,7 @@ pub async fn comparison(state: &AppState, detail: &ProgramDetail) -> Result<Comp
             .collect();
         applications.push(Compared {
             wide_spread: summary.spread.is_some_and(|s| s >= WIDE_SPREAD),
-            missing_sectors: missing_sectors(&detail.required_sectors, &member_sectors),
+            missing_sectors: missing_sectors(&required, &member_sectors),
             members: member_sectors.len(),
             has_team: teams.contains(&c.state_code),
             decision: c.decision(),

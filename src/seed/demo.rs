@@ -173,8 +173,8 @@ async fn create_program(state: &AppState, year: &Year) -> anyhow::Result<()> {
         provider: "Manhattan Strategy Group".into(),
     };
     crate::program::service::create_program(state, (None, "demo".into()), "", &program)
-        .await?
-        .map_err(|errors| anyhow::anyhow!("demo program: {errors:?}"))?;
+        .await
+        .map_err(|e| anyhow::anyhow!("demo program: {e:?}"))?;
     // The template lays the timeline out in the deadline's calendar year;
     // a year whose kick-off is not in September moves it by whole months.
     let p = store::find_by_slug(&state.db.pool, year.slug)
@@ -1045,8 +1045,8 @@ async fn general_track(state: &AppState) -> anyhow::Result<()> {
         provider: "Manhattan Strategy Group".into(),
     };
     crate::program::service::create_program(state, (None, "demo".into()), "", &request)
-        .await?
-        .map_err(|errors| anyhow::anyhow!("demo general program: {errors:?}"))?;
+        .await
+        .map_err(|e| anyhow::anyhow!("demo general program: {e:?}"))?;
     let pool = &state.db.pool;
     let program = store::find_by_slug(pool, GENERAL_SLUG)
         .await?

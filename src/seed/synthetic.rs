@@ -38,8 +38,8 @@ pub async fn assessment_cohort(state: &AppState, sizes: &Sizes) -> anyhow::Resul
         provider: "Synthetic".into(),
     };
     crate::program::service::create_program(state, (None, "seed".into()), "", &request)
-        .await?
-        .map_err(|errors| anyhow::anyhow!("program: {errors:?}"))?;
+        .await
+        .map_err(|e| anyhow::anyhow!("program: {e:?}"))?;
     let pool = &state.db.pool;
     let program = crate::program::store::find_by_slug(pool, &sizes.program)
         .await?

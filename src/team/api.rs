@@ -35,8 +35,8 @@ async fn get_team(
     api: ApiUser,
     Path((slug, code)): Path<(String, String)>,
 ) -> Result<Json<TeamView>, ApiError> {
-    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_view).await?;
-    Ok(Json(service::view(&state, &detail, &code).await?))
+    let (program, code) = service::open(&state, &api, (&slug, &code), service::may_view).await?;
+    Ok(Json(service::view(&state, &program, &code).await?))
 }
 
 /// Adds a member and emails them an invitation (the team's lead, or an admin). Errors name member_name, member_email, member_agency, member_sector, member_level or member_role.
@@ -49,9 +49,9 @@ async fn add_member(
     Path((slug, code)): Path<(String, String)>,
     body: ApiJson<NewMemberRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    let (program, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
     let req = body.parse()?;
-    let id = service::add_member(&state, &api, &detail.program, &code, &req).await?;
+    let id = service::add_member(&state, &api, &program, &code, &req).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -74,9 +74,9 @@ async fn put_member(
     Path((slug, code, id)): Path<(String, String, i64)>,
     body: ApiJson<RoleRequest>,
 ) -> Result<StatusCode, ApiError> {
-    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    let (program, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
     let req = body.parse()?;
-    service::change_role(&state, &api, &detail.program, &code, id, &req.role).await?;
+    service::change_role(&state, &api, &program, &code, id, &req.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -90,8 +90,8 @@ async fn delete_member(
     api: ApiUser,
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
-    service::remove_member(&state, &api, &detail.program, &code, id).await?;
+    let (program, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    service::remove_member(&state, &api, &program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -105,8 +105,8 @@ async fn reinvite_member(
     api: ApiUser,
     Path((slug, code, id)): Path<(String, String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    let (detail, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
-    service::reinvite(&state, &api, &detail.program, &code, id).await?;
+    let (program, code) = service::open(&state, &api, (&slug, &code), service::may_manage).await?;
+    service::reinvite(&state, &api, &program, &code, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -128,8 +128,8 @@ async fn put_coach(
     body: ApiJson<CoachRequest>,
 ) -> Result<StatusCode, ApiError> {
     let at = (slug.as_str(), code.as_str());
-    let (detail, code) = service::open(&state, &api, at, service::may_choose_coach).await?;
+    let (program, code) = service::open(&state, &api, at, service::may_choose_coach).await?;
     let coach = body.parse()?.user_id;
-    service::assign_coach(&state, &api, &detail.program, &code, coach).await?;
+    service::assign_coach(&state, &api, &program, &code, coach).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,7 +20,7 @@ use crate::auth::handlers::Errors;
 use crate::auth::policy::{self, Action};
 use crate::auth::session::Visitor;
 use crate::auth::{Actor, CurrentUser};
-use crate::program::store::ProgramDetail;
+use crate::program::store::Program;
 use crate::state::{AppState, Routes};
 use crate::web::{AppError, Chrome, CsrfForm, Refusal, render};
 
@@ -60,7 +60,7 @@ struct MemberPath {
 #[template(path = "team/show.html")]
 struct TeamPage {
     chrome: Chrome,
-    detail: ProgramDetail,
+    program: Program,
     team: TeamView,
     can_manage: bool,
     can_assign_coach: bool,
@@ -114,15 +114,15 @@ async fn page(
     state: &AppState,
     visitor: &Visitor,
     user: &CurrentUser,
-    detail: ProgramDetail,
+    program: Program,
     code: &str,
     form: NewMemberRequest,
     errors: Errors,
     message: Option<String>,
     notice_key: &str,
 ) -> Result<TeamPage, AppError> {
-    let team = service::view(state, &detail, code).await?;
-    let program_id = detail.program.id;
+    let team = service::view(state, &program, code).await?;
+    let program_id = program.id;
     let can_manage = policy::allows(
         user,
         &Action::ManageTeam {
@@ -141,12 +141,12 @@ async fn page(
     } else {
         None
     };
-    let path = format!("/programs/{}/teams/{code}", detail.program.slug);
+    let path = format!("/programs/{}/teams/{code}", program.slug);
     let chrome = Chrome::new(visitor, format!("{}'s state team", team.state_name), &path)
         .with_notice(notice(notice_key));
     Ok(TeamPage {
         chrome,
-        detail,
+        program,
         team,
         can_manage,
         can_assign_coach,
@@ -167,12 +167,12 @@ async fn team_page(
 ) -> Result<Response, AppError> {
     let actor = visitor.signed_in()?;
     let at = (p.slug.as_str(), p.state.as_str());
-    let (detail, code) = service::open(&state, &actor, at, service::may_view).await?;
+    let (program, code) = service::open(&state, &actor, at, service::may_view).await?;
     let page = page(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         NewMemberRequest::default(),
         Errors::default(),
@@ -188,10 +188,10 @@ async fn manager(
     visitor: &Visitor,
     (slug, code): (&str, &str),
     action: fn(i64, String) -> Action,
-) -> Result<(Actor, ProgramDetail, String), AppError> {
+) -> Result<(Actor, Program, String), AppError> {
     let actor = visitor.signed_in()?;
-    let (detail, code) = service::open(state, &actor, (slug, code), action).await?;
-    Ok((actor, detail, code))
+    let (program, code) = service::open(state, &actor, (slug, code), action).await?;
+    Ok((actor, program, code))
 }
 
 /// After a roster change: back to the page with a notice, or the page
@@ -201,13 +201,13 @@ async fn after(
     state: &AppState,
     visitor: &Visitor,
     user: &CurrentUser,
-    detail: ProgramDetail,
+    program: Program,
     code: &str,
     result: Result<(), Refusal>,
     done: Done,
     form: NewMemberRequest,
 ) -> Result<Response, AppError> {
-    let slug = detail.program.slug.clone();
+    let slug = program.slug.clone();
     let (status, errors, message) = match result {
         Ok(()) => {
             return Ok(
@@ -233,7 +233,7 @@ async fn after(
             .map(|(_, m)| m.clone())
     });
     let page = page(
-        state, visitor, user, detail, code, form, errors, message, "",
+        state, visitor, user, program, code, form, errors, message, "",
     )
     .await?;
     Ok((status, render(page)?).into_response())
@@ -274,8 +274,8 @@ async fn add_member(
     CsrfForm(form): CsrfForm<NewMemberRequest>,
 ) -> Result<Response, AppError> {
     let at = (p.slug.as_str(), p.state.as_str());
-    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
-    let result = service::add_member(&state, &actor, &detail.program, &code, &form)
+    let (actor, program, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::add_member(&state, &actor, &program, &code, &form)
         .await
         .map(|_| ());
     let keep = if result.is_ok() {
@@ -287,7 +287,7 @@ async fn add_member(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         result,
         Done::MemberAdded,
@@ -309,15 +309,14 @@ async fn change_role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Response, AppError> {
     let at = (p.slug.as_str(), p.state.as_str());
-    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
-    let result =
-        service::change_role(&state, &actor, &detail.program, &code, p.id, &form.role).await;
+    let (actor, program, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::change_role(&state, &actor, &program, &code, p.id, &form.role).await;
     let result = result.map_err(as_message);
     after(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         result,
         Done::RoleChanged,
@@ -336,13 +335,13 @@ async fn remove_member(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let at = (p.slug.as_str(), p.state.as_str());
-    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
-    let result = service::remove_member(&state, &actor, &detail.program, &code, p.id).await;
+    let (actor, program, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::remove_member(&state, &actor, &program, &code, p.id).await;
     after(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         result,
         Done::MemberRemoved,
@@ -358,13 +357,13 @@ async fn reinvite(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let at = (p.slug.as_str(), p.state.as_str());
-    let (actor, detail, code) = manager(&state, &visitor, at, service::may_manage).await?;
-    let result = service::reinvite(&state, &actor, &detail.program, &code, p.id).await;
+    let (actor, program, code) = manager(&state, &visitor, at, service::may_manage).await?;
+    let result = service::reinvite(&state, &actor, &program, &code, p.id).await;
     after(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         result,
         Done::Reinvited,
@@ -386,9 +385,9 @@ async fn assign_coach(
     CsrfForm(form): CsrfForm<CoachForm>,
 ) -> Result<Response, AppError> {
     let at = (p.slug.as_str(), p.state.as_str());
-    let (actor, detail, code) = manager(&state, &visitor, at, service::may_choose_coach).await?;
+    let (actor, program, code) = manager(&state, &visitor, at, service::may_choose_coach).await?;
     let result = match form.coach.trim().parse::<i64>() {
-        Ok(id) => service::assign_coach(&state, &actor, &detail.program, &code, id).await,
+        Ok(id) => service::assign_coach(&state, &actor, &program, &code, id).await,
         Err(_) => Err(Refusal::Conflict("Choose a coach.".into())),
     };
     let result = result.map_err(as_message);
@@ -396,7 +395,7 @@ async fn assign_coach(
         &state,
         &visitor,
         &actor.user,
-        detail,
+        program,
         &code,
         result,
         Done::CoachAssigned,

@@ -8,7 +8,7 @@ use crate::auth::invite::{LinkEmail, send_link};
 use crate::auth::policy::Action;
 use crate::auth::{Actor, CurrentUser, Grant};
 use crate::db::Tx;
-use crate::program::store::{Program, ProgramDetail};
+use crate::program::store::Program;
 use crate::state::AppState;
 use crate::time::now_ms;
 use crate::web::Refusal;
@@ -52,44 +52,39 @@ pub fn may_choose_coach(program_id: i64, _: String) -> Action {
     Action::RunSelection { program_id }
 }
 
-/// The program (with what its team page shows) and the state's code, if
-/// the actor may do `action` to the state's team.
+/// The program and the state's code, if the actor may do `action` to the
+/// state's team.
 pub async fn open(
     state: &AppState,
     actor: &Actor,
     (slug, code): (&str, &str),
     action: impl FnOnce(i64, String) -> Action,
-) -> Result<(ProgramDetail, String), Refusal> {
-    let detail = crate::program::load_detail(state, slug).await?;
+) -> Result<(Program, String), Refusal> {
+    let program = crate::program::load(state, slug).await?;
     let code = code.to_uppercase();
-    actor
-        .may(state, action(detail.program.id, code.clone()))
-        .await?;
-    Ok((detail, code))
+    actor.may(state, action(program.id, code.clone())).await?;
+    Ok((program, code))
 }
 
-pub async fn view(
-    state: &AppState,
-    detail: &ProgramDetail,
-    code: &str,
-) -> Result<TeamView, Refusal> {
+pub async fn view(state: &AppState, program: &Program, code: &str) -> Result<TeamView, Refusal> {
     let pool = &state.db.pool;
-    if !store::exists(pool, detail.program.id, code).await? {
+    if !store::exists(pool, program.id, code).await? {
         return Err(Refusal::NotFound);
     }
-    let members = store::members(pool, detail.program.id, code).await?;
+    let members = store::members(pool, program.id, code).await?;
     let sectors: Vec<Sector> = members.iter().map(|m| m.sector).collect();
-    let coach = store::coach(pool, detail.program.id, code)
+    let coach = store::coach(pool, program.id, code)
         .await?
         .map(|(id, name, email)| Coach { id, name, email });
     let state_name = crate::program::store::jurisdiction_name(pool, code)
         .await?
         .unwrap_or_else(|| code.to_owned());
+    let required = crate::program::store::required_sectors(pool, program.id).await?;
     Ok(TeamView {
         state_code: code.to_owned(),
         state_name,
-        missing_sectors: missing_sectors(&detail.required_sectors, &sectors),
-        required_sectors: detail.required_sectors.clone(),
+        missing_sectors: missing_sectors(&required, &sectors),
+        required_sectors: required,
         members,
         coach,
     })

@@ -141,7 +141,6 @@ pub async fn future_program(app: &TestApp, slug: &str) -> i64 {
     };
     waymark::program::service::create_program(&app.state, (None, "test".into()), "", &req)
         .await
-        .unwrap()
         .unwrap();
     waymark::program::store::find_by_slug(&app.state.db.pool, slug)
         .await

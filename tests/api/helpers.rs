@@ -226,7 +226,7 @@ impl TestApp {
             scope: scope.into(),
             expires_in_days: Some(30),
         };
-        waymark::auth::tokens::create(&self.state, (user_id, email), "127.0.0.1", &asked)
+        waymark::auth::tokens::create_for(&self.state, (user_id, email), "127.0.0.1", &asked)
             .await
             .unwrap()
             .token

@@ -212,7 +212,6 @@ async fn only_those_who_can_use_it_are_invited_to_register(backend: Backend) {
     };
     waymark::program::service::create_program(&app.state, (None, "test".into()), "", &past)
         .await
-        .unwrap()
         .unwrap();
     let closed = app.browser().get("/programs/acp-2016").await;
     assert_eq!(closed.status, 200);

@@ -833,7 +833,6 @@ async fn a_state_lead_completes_and_submits_an_application_by_keyboard() {
     };
     waymark::program::service::create_program(&app.state, (None, "test".into()), "", &req)
         .await
-        .unwrap()
         .unwrap();
     let (_, password) = app
         .add_user("lead@wy.gov", "state_lead", Some("acp-2099"), Some("WY"))
