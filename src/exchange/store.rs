@@ -1,5 +1,6 @@
-//! SQL for the Exchange: items with their topics, partners. Search lives
-//! in `search.rs`.
+//! SQL for the Exchange: items with their topics, partners. Search,
+//! digests and subscriptions have their own (`search/store.rs`,
+//! `digest/store.rs`, `subscription/store.rs`).
 
 use serde::Serialize;
 use sqlx::{Any, Executor, FromRow};

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use sqlx::AnyConnection;
 
 use crate::audit::{self, Entry};
-use crate::db::Backend;
 use crate::state::AppState;
 use crate::time::now_ms;
 
 use super::items::{Item, select, signature};
 use super::period::{FREQUENCIES, Period, Schedule, due_period};
 use super::render::render;
+use super::store::{self, Claimed, NewBody};
 
 /// Subscribers per building transaction.
 pub const CHUNK: i64 = 2000;
@@ -31,24 +31,8 @@ const LEASE_MS: i64 = 10 * 60_000;
 /// Ensures the run for this period exists (the UNIQUE insert decides
 /// which process creates it); returns its id.
 pub async fn ensure_run(state: &AppState, p: &Period) -> anyhow::Result<i64> {
-    sqlx::query(
-        "INSERT INTO exchange_digest_runs (frequency, period, cutoff, archive_from, created_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (frequency, period) DO NOTHING",
-    )
-    .bind(p.frequency)
-    .bind(&p.period)
-    .bind(p.cutoff)
-    .bind(p.archive_from)
-    .bind(now_ms())
-    .execute(&state.db.pool)
-    .await?;
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM exchange_digest_runs WHERE frequency = $1 AND period = $2",
-    )
-    .bind(p.frequency)
-    .bind(&p.period)
-    .fetch_one(&state.db.pool)
-    .await?)
+    store::insert_run(&state.db.pool, p, now_ms()).await?;
+    Ok(store::run_id(&state.db.pool, p.frequency, &p.period).await?)
 }
 
 /// From the job runner: makes the due runs and queues their building,
@@ -67,14 +51,7 @@ pub async fn sweep(state: &AppState, now: i64) -> anyhow::Result<()> {
 /// here). Returns whether it queued one.
 pub async fn kick(state: &AppState, chunk: i64) -> anyhow::Result<bool> {
     let mut tx = state.db.begin().await?;
-    let needed: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM exchange_digest_runs WHERE status = 'building'
-         AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status = 'queued')
-         ORDER BY id LIMIT 1",
-    )
-    .bind(crate::jobs::Job::BUILD_DIGEST)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let needed = store::unbuilt_without_job(&mut *tx).await?;
     if needed.is_none() {
         return Ok(false);
     }
@@ -90,11 +67,7 @@ pub async fn build_slice(state: &AppState, chunk: i64) -> anyhow::Result<()> {
     let chunk = chunk.max(1);
     let Some(run) = claim(state, JOB_HOLDER).await? else {
         // Held by `waymark digest run` (or nothing left): look again later.
-        let waiting: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building'",
-        )
-        .fetch_one(&state.db.pool)
-        .await?;
+        let waiting = store::building(&state.db.pool).await?;
         if waiting > 0 {
             let mut tx = state.db.begin().await?;
             crate::jobs::enqueue(
@@ -124,33 +97,11 @@ pub async fn build_slice(state: &AppState, chunk: i64) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Claimed {
-    id: i64,
-    frequency: String,
-    cutoff: i64,
-    archive_from: i64,
-    cursor: i64,
-}
-
 /// Takes the lease of the first unbuilt run that is free or already
 /// held by `worker`.
 async fn claim(state: &AppState, worker: &str) -> sqlx::Result<Option<Claimed>> {
     let now = now_ms();
-    // The conditions are repeated outside the subquery so PostgreSQL checks
-    // them again on the locked row: of two processes, one wins.
-    sqlx::query_as(
-        "UPDATE exchange_digest_runs SET locked_by = $1, locked_until = $2
-         WHERE id = (SELECT id FROM exchange_digest_runs WHERE status = 'building'
-                     AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1) ORDER BY id LIMIT 1)
-           AND status = 'building' AND (locked_until IS NULL OR locked_until < $3 OR locked_by = $1)
-         RETURNING id, frequency, cutoff, archive_from, cursor",
-    )
-    .bind(worker)
-    .bind(now + LEASE_MS)
-    .bind(now)
-    .fetch_optional(&state.db.pool)
-    .await
+    store::claim(&state.db.pool, worker, now + LEASE_MS, now).await
 }
 
 /// Builds unbuilt runs, `chunk` subscribers per transaction, at most
@@ -191,49 +142,27 @@ async fn load_items(
     run: &Claimed,
     chunk: Option<i64>,
 ) -> sqlx::Result<Vec<Item>> {
-    let since: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(last_digest_cutoff) FROM (SELECT last_digest_cutoff FROM exchange_subscribers
-         WHERE frequency = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3) s",
-    )
-    .bind(&run.frequency)
-    .bind(run.cursor)
-    .bind(chunk.unwrap_or(i64::MAX))
-    .fetch_one(&state.db.pool)
-    .await?;
+    let pool = &state.db.pool;
+    let since =
+        store::earliest_window(pool, &run.frequency, run.cursor, chunk.unwrap_or(i64::MAX)).await?;
     let since = since.unwrap_or(run.cutoff);
-    let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, kind, title, summary, source_org, published_at FROM exchange_items
-         WHERE status = 'published' AND published_at > $1 AND published_at <= $2",
-    )
-    .bind(since)
-    .bind(run.cutoff)
-    .fetch_all(&state.db.pool)
-    .await?;
-    let tags: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT t.item_id, t.topic FROM exchange_item_topics t JOIN exchange_items i ON i.id = t.item_id
-         WHERE i.status = 'published' AND i.published_at > $1 AND i.published_at <= $2",
-    )
-    .bind(since)
-    .bind(run.cutoff)
-    .fetch_all(&state.db.pool)
-    .await?;
+    let rows = store::published_between(pool, since, run.cutoff).await?;
+    let tags = store::topics_published_between(pool, since, run.cutoff).await?;
     let mut by_item: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, t) in tags {
         by_item.entry(id).or_default().push(t);
     }
     Ok(rows
         .into_iter()
-        .map(
-            |(id, kind, title, summary, source_org, published_at)| Item {
-                topics: by_item.remove(&id).unwrap_or_default(),
-                id,
-                kind,
-                title,
-                summary,
-                source_org,
-                published_at,
-            },
-        )
+        .map(|r| Item {
+            topics: by_item.remove(&r.id).unwrap_or_default(),
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            summary: r.summary,
+            source_org: r.source_org,
+            published_at: r.published_at,
+        })
         .collect())
 }
 
@@ -256,37 +185,15 @@ async fn build_chunk(
 ) -> anyhow::Result<Step> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let subs: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, email, last_digest_cutoff FROM exchange_subscribers
-         WHERE frequency = $1 AND status = 'active' AND id > $2 ORDER BY id LIMIT $3",
-    )
-    .bind(&run.frequency)
-    .bind(cursor)
-    .bind(chunk)
-    .fetch_all(&mut *tx)
-    .await?;
+    let subs = store::subscribers_after(&mut *tx, &run.frequency, cursor, chunk).await?;
     let Some(last) = subs.last().map(|s| s.0) else {
         // Everyone is done: archive the run and close it.
-        let moved = sqlx::query(
-            "UPDATE exchange_digest_runs SET status = 'built', finished_at = $1, locked_until = NULL
-             WHERE id = $2 AND locked_by = $3 AND cursor = $4 AND status = 'building'",
-        )
-        .bind(now)
-        .bind(run.id)
-        .bind(worker)
-        .bind(cursor)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let moved = store::finish_run(&mut *tx, run.id, worker, cursor, now).await?;
         if moved == 0 {
             return Ok(Step::Lost);
         }
-        archive(&mut tx, run, now).await?;
-        let (subscribers, emails): (i64, i64) =
-            sqlx::query_as("SELECT subscribers, emails FROM exchange_digest_runs WHERE id = $1")
-                .bind(run.id)
-                .fetch_one(&mut *tx)
-                .await?;
+        store::archive(&mut tx, run.id, run.archive_from, run.cutoff, now).await?;
+        let (subscribers, emails) = store::run_totals(&mut *tx, run.id).await?;
         // A run that reached nobody changed nothing for anyone: the run's
         // row is its record.
         if subscribers > 0 {
@@ -302,12 +209,7 @@ async fn build_chunk(
             .await?;
         }
         if let Some(chunk) = chain {
-            let others: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM exchange_digest_runs WHERE status = 'building' AND id <> $1",
-            )
-            .bind(run.id)
-            .fetch_one(&mut *tx)
-            .await?;
+            let others = store::others_building(&mut *tx, run.id).await?;
             if others > 0 {
                 crate::jobs::enqueue(&mut tx, &crate::jobs::Job::BuildDigest { chunk }, now)
                     .await?;
@@ -318,28 +220,11 @@ async fn build_chunk(
     };
     // Take the chunk: the compare-and-swap on the cursor (first, so
     // PostgreSQL holds the run's row lock) fails if another process moved it.
-    let moved = sqlx::query(
-        "UPDATE exchange_digest_runs SET cursor = $1, locked_until = $2
-         WHERE id = $3 AND locked_by = $4 AND cursor = $5 AND status = 'building'",
-    )
-    .bind(last)
-    .bind(now + LEASE_MS)
-    .bind(run.id)
-    .bind(worker)
-    .bind(cursor)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
+    let moved = store::move_cursor(&mut *tx, run.id, worker, cursor, last, now + LEASE_MS).await?;
     if moved == 0 {
         return Ok(Step::Lost);
     }
-    let tags: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT subscriber_id, topic FROM exchange_subscriber_topics WHERE subscriber_id > $1 AND subscriber_id <= $2",
-    )
-    .bind(cursor)
-    .bind(last)
-    .fetch_all(&mut *tx)
-    .await?;
+    let tags = store::subscriber_topics(&mut *tx, cursor, last).await?;
     let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, t) in tags {
         topics.entry(id).or_default().push(t);
@@ -379,113 +264,46 @@ async fn build_chunk(
     let mut outbox_ids: Vec<i64> = if mail.is_empty() {
         Vec::new()
     } else {
-        let rows: Vec<serde_json::Value> = mail
+        let to: Vec<(&str, i64)> = mail
             .iter()
-            .enumerate()
-            .map(|(n, (_, email, body))| serde_json::json!({ "n": n, "to_addr": email, "body_id": body }))
+            .map(|(_, email, body)| (*email, *body))
             .collect();
-        sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO outbox (to_addr, subject, text_body, html_body, headers, created_at, body_id)
-             SELECT t.to_addr, '', '', '', '[]', $1, t.body_id FROM {} ORDER BY t.n RETURNING id",
-            json_rows(backend, 2, &[("n", "bigint"), ("to_addr", "text"), ("body_id", "bigint")])
-        )))
-        .bind(now)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .fetch_all(&mut *tx)
-        .await?
+        store::insert_outbox(&mut *tx, backend, now, &to).await?
     };
     outbox_ids.sort_unstable();
     anyhow::ensure!(outbox_ids.len() == mail.len(), "outbox rows missing");
-    let recipients: Vec<serde_json::Value> = mail
+    let recipients: Vec<(i64, Option<i64>)> = mail
         .iter()
         .zip(&outbox_ids)
-        .map(|((sid, _, _), oid)| serde_json::json!({ "s": sid, "o": oid }))
-        .chain(
-            nothing
-                .iter()
-                .map(|sid| serde_json::json!({ "s": sid, "o": null })),
-        )
+        .map(|((sid, _, _), oid)| (*sid, Some(*oid)))
+        .chain(nothing.iter().map(|sid| (*sid, None)))
         .collect();
     if !recipients.is_empty() {
         // The primary key refuses a second digest to the same person.
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO exchange_digest_recipients (run_id, subscriber_id, outbox_id) SELECT $1, t.s, t.o FROM {}",
-            json_rows(backend, 2, &[("s", "bigint"), ("o", "bigint")])
-        )))
-        .bind(run.id)
-        .bind(serde_json::Value::Array(recipients).to_string())
-        .execute(&mut *tx)
-        .await?;
+        store::insert_recipients(&mut *tx, backend, run.id, &recipients).await?;
     }
-    let payloads: Vec<serde_json::Value> = outbox_ids
+    let payloads: Vec<String> = outbox_ids
         .chunks(BATCH)
         .map(|batch| {
-            let job = crate::jobs::Job::SendDigest {
+            crate::jobs::Job::SendDigest {
                 outbox_ids: batch.to_vec(),
-            };
-            serde_json::json!({ "p": job.payload() })
+            }
+            .payload()
         })
         .collect();
     if !payloads.is_empty() {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO jobs (kind, payload, status, run_at, created_at) SELECT $1, t.p, 'queued', $2, $2 FROM {}",
-            json_rows(backend, 3, &[("p", "text")])
-        )))
-        .bind(crate::jobs::Job::SEND_DIGEST)
-        .bind(now)
-        .bind(serde_json::Value::Array(payloads).to_string())
-        .execute(&mut *tx)
-        .await?;
+        store::insert_send_jobs(&mut *tx, backend, now, &payloads).await?;
     }
-    let ids: Vec<serde_json::Value> = reached
-        .iter()
-        .map(|r| serde_json::json!({ "id": r.0 }))
-        .collect();
+    let ids: Vec<i64> = reached.iter().map(|r| r.0).collect();
     if !ids.is_empty() {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE exchange_subscribers SET last_digest_cutoff = $1 WHERE id IN (SELECT t.id FROM {})",
-            json_rows(backend, 2, &[("id", "bigint")])
-        )))
-        .bind(run.cutoff)
-        .bind(serde_json::Value::Array(ids).to_string())
-        .execute(&mut *tx)
-        .await?;
+        store::set_window(&mut *tx, backend, run.cutoff, &ids).await?;
     }
-    sqlx::query(
-        "UPDATE exchange_digest_runs SET subscribers = subscribers + $1, emails = emails + $2 WHERE id = $3",
-    )
-    .bind(reached.len() as i64)
-    .bind(mail.len() as i64)
-    .bind(run.id)
-    .execute(&mut *tx)
-    .await?;
+    store::add_to_totals(&mut *tx, run.id, reached.len() as i64, mail.len() as i64).await?;
     if let Some(chunk) = chain {
         crate::jobs::enqueue(&mut tx, &crate::jobs::Job::BuildDigest { chunk }, now).await?;
     }
     tx.commit().await?;
     Ok(Step::Next(last))
-}
-
-/// The rows of a JSON array of objects (parameter `$param`) as a table `t`
-/// with these columns (name, PostgreSQL type): one statement text for any
-/// number of rows.
-fn json_rows(backend: Backend, param: usize, cols: &[(&str, &str)]) -> String {
-    match backend {
-        Backend::Postgres => format!(
-            "json_to_recordset(${param}::json) AS t({})",
-            cols.iter()
-                .map(|(n, ty)| format!("{n} {ty}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Backend::Sqlite => format!(
-            "(SELECT {} FROM json_each(${param})) AS t",
-            cols.iter()
-                .map(|(n, _)| format!("json_extract(value, '$.{n}') AS {n}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 /// Bodies rendered and stored per statement (each is tens of kB).
@@ -506,18 +324,8 @@ async fn bodies_for(
         return Ok(());
     }
     let backend = state.db.backend;
-    let sigs: Vec<serde_json::Value> = wanted
-        .keys()
-        .map(|s| serde_json::json!({ "sig": s }))
-        .collect();
-    let found: Vec<(String, Option<i64>)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT signature, body_id FROM exchange_digest_bodies WHERE run_id = $1 AND signature IN (SELECT t.sig FROM {})",
-        json_rows(backend, 2, &[("sig", "text")])
-    )))
-    .bind(run.id)
-    .bind(serde_json::Value::Array(sigs).to_string())
-    .fetch_all(&mut *conn)
-    .await?;
+    let sigs: Vec<&str> = wanted.keys().map(String::as_str).collect();
+    let found = store::known_bodies(&mut *conn, backend, run.id, &sigs).await?;
     for (sig, body) in found {
         wanted.remove(&sig);
         cache.insert(sig, body);
@@ -544,38 +352,18 @@ async fn bodies_for(
                 Ok((sig, render(state, &run.frequency, topics, &chosen)?))
             })
             .collect::<anyhow::Result<_>>()?;
-        let rows: Vec<serde_json::Value> = part
+        let bodies: Vec<NewBody> = part
             .iter()
-            .enumerate()
-            .map(|(n, (_, m))| {
-                Ok(serde_json::json!({
-                    "n": n,
-                    "subject": m.subject,
-                    "text_body": m.text,
-                    "html_body": m.html,
-                    "headers": serde_json::to_string(&m.headers)?,
-                }))
+            .map(|(_, m)| {
+                Ok(NewBody {
+                    subject: &m.subject,
+                    text_body: &m.text,
+                    html_body: &m.html,
+                    headers: serde_json::to_string(&m.headers)?,
+                })
             })
             .collect::<anyhow::Result<_>>()?;
-        let mut ids: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO mail_bodies (subject, text_body, html_body, headers, created_at)
-             SELECT t.subject, t.text_body, t.html_body, t.headers, $1 FROM {} ORDER BY t.n RETURNING id",
-            json_rows(
-                backend,
-                2,
-                &[
-                    ("n", "bigint"),
-                    ("subject", "text"),
-                    ("text_body", "text"),
-                    ("html_body", "text"),
-                    ("headers", "text"),
-                ]
-            )
-        )))
-        .bind(now)
-        .bind(serde_json::Value::Array(rows).to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+        let mut ids = store::insert_bodies(&mut *conn, backend, now, &bodies).await?;
         ids.sort_unstable();
         anyhow::ensure!(ids.len() == part.len(), "mail bodies missing");
         new_bodies += ids.len() as i64;
@@ -588,54 +376,10 @@ async fn bodies_for(
     if made.is_empty() {
         return Ok(());
     }
-    let rows: Vec<serde_json::Value> = made
-        .iter()
-        .map(|(sig, body)| serde_json::json!({ "sig": sig, "body_id": body }))
-        .collect();
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO exchange_digest_bodies (run_id, signature, body_id) SELECT $1, t.sig, t.body_id FROM {}",
-        json_rows(backend, 2, &[("sig", "text"), ("body_id", "bigint")])
-    )))
-    .bind(run.id)
-    .bind(serde_json::Value::Array(rows).to_string())
-    .execute(&mut *conn)
-    .await?;
+    store::insert_signatures(&mut *conn, backend, run.id, &made).await?;
     if new_bodies > 0 {
-        sqlx::query("UPDATE exchange_digest_runs SET bodies = bodies + $1 WHERE id = $2")
-            .bind(new_bodies)
-            .bind(run.id)
-            .execute(&mut *conn)
-            .await?;
+        store::add_bodies(&mut *conn, run.id, new_bodies).await?;
     }
     cache.extend(made);
-    Ok(())
-}
-
-/// The run's archive: per topic, the items published in its period.
-async fn archive(conn: &mut AnyConnection, run: &Claimed, now: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO exchange_digests (run_id, topic, item_count, created_at)
-         SELECT $1, t.topic, COUNT(*), $2 FROM exchange_item_topics t JOIN exchange_items i ON i.id = t.item_id
-         WHERE i.status = 'published' AND i.published_at > $3 AND i.published_at <= $4
-         GROUP BY t.topic",
-    )
-    .bind(run.id)
-    .bind(now)
-    .bind(run.archive_from)
-    .bind(run.cutoff)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "INSERT INTO exchange_digest_items (digest_id, item_id)
-         SELECT d.id, t.item_id FROM exchange_digests d
-         JOIN exchange_item_topics t ON t.topic = d.topic
-         JOIN exchange_items i ON i.id = t.item_id
-         WHERE d.run_id = $1 AND i.status = 'published' AND i.published_at > $2 AND i.published_at <= $3",
-    )
-    .bind(run.id)
-    .bind(run.archive_from)
-    .bind(run.cutoff)
-    .execute(&mut *conn)
-    .await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use crate::state::AppState;
 use crate::time::now_ms;
 
 use super::render::TOKEN;
+use super::store::{self, Body};
 
 /// Delivers a batch of digest messages (the job), each with the
 /// subscriber's links; sent ones are skipped, and those to people who
@@ -18,47 +19,34 @@ pub async fn deliver(
     if outbox_ids.is_empty() {
         return Ok(0);
     }
-    let list = outbox_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    let rows: Vec<(i64, String, i64, i64, String, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT o.id, o.to_addr, o.body_id, s.id, s.status, s.link_version
-         FROM outbox o JOIN exchange_digest_recipients r ON r.outbox_id = o.id
-         JOIN exchange_subscribers s ON s.id = r.subscriber_id
-         WHERE o.id IN ({list}) AND o.sent_at IS NULL AND o.cancelled_at IS NULL ORDER BY o.id"
-        )))
-        .fetch_all(&state.db.pool)
-        .await?;
-    let body_ids: HashSet<i64> = rows.iter().map(|r| r.2).collect();
-    let mut bodies: BTreeMap<i64, (String, String, String, String)> = BTreeMap::new();
+    let rows = store::unsent_messages(&state.db.pool, outbox_ids).await?;
+    let body_ids: HashSet<i64> = rows.iter().map(|r| r.body_id).collect();
+    let mut bodies: BTreeMap<i64, Body> = BTreeMap::new();
     for id in body_ids {
-        let b: (String, String, String, String) = sqlx::query_as(
-            "SELECT subject, text_body, html_body, headers FROM mail_bodies WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&state.db.pool)
-        .await?;
-        bodies.insert(id, b);
+        bodies.insert(id, store::body(&state.db.pool, id).await?);
     }
     let mut sent = 0;
     let mut failed: Option<anyhow::Error> = None;
-    for (outbox_id, to, body_id, sub, status, version) in rows {
+    for row in rows {
         if limit.is_some_and(|l| sent >= l) {
             break;
         }
-        if status != "active" {
-            sqlx::query("UPDATE outbox SET cancelled_at = $1 WHERE id = $2")
-                .bind(now_ms())
-                .bind(outbox_id)
-                .execute(&state.db.pool)
-                .await?;
+        let outbox_id = row.outbox_id;
+        if row.status != "active" {
+            store::cancel_message(&state.db.pool, outbox_id, now_ms()).await?;
             continue;
         }
-        let (subject, text, html, headers) = &bodies[&body_id];
-        let token = crate::exchange::subscription::token(&state.keys.csrf, sub, version);
+        let Body {
+            subject,
+            text_body: text,
+            html_body: html,
+            headers,
+        } = &bodies[&row.body_id];
+        let token = crate::exchange::subscription::token(
+            &state.keys.csrf,
+            row.subscriber_id,
+            row.link_version,
+        );
         let headers: Vec<(String, String)> = serde_json::from_str(headers)?;
         let headers: Vec<(String, String)> = headers
             .into_iter()
@@ -69,7 +57,7 @@ pub async fn deliver(
             .send(
                 &state.db,
                 outbox_id,
-                &to,
+                &row.to_addr,
                 subject,
                 text.replace(TOKEN, &token),
                 html.replace(TOKEN, &token),

@@ -9,13 +9,14 @@
 
 pub mod api;
 pub mod pages;
+pub mod store;
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use jiff::civil::Weekday;
 use serde::Serialize;
-use sqlx::{Any, AnyConnection, Executor};
+use sqlx::AnyConnection;
 
 use crate::audit::{self, Entry};
 use crate::auth::secret;
@@ -319,37 +320,17 @@ pub struct Subscriber {
     pub link_version: i64,
 }
 
-type Row = (i64, String, String, String, i64, Option<i64>);
-
-async fn topics_of<'c, E: Executor<'c, Database = Any>>(
-    e: E,
-    id: i64,
-) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "SELECT topic FROM exchange_subscriber_topics WHERE subscriber_id = $1 ORDER BY topic",
-    )
-    .bind(id)
-    .fetch_all(e)
-    .await
-}
-
 async fn find_row(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Subscriber>> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT id, email, frequency, status, link_version, last_mailed_at FROM exchange_subscribers WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((id, email, frequency, status, link_version, _)) = row else {
+    let Some(row) = store::subscriber(&mut *conn, id).await? else {
         return Ok(None);
     };
     Ok(Some(Subscriber {
-        id,
-        email,
-        frequency,
-        status,
-        topics: topics_of(&mut *conn, id).await?,
-        link_version,
+        id: row.id,
+        email: row.email,
+        frequency: row.frequency,
+        status: row.status,
+        topics: store::topics_of(&mut *conn, row.id).await?,
+        link_version: row.link_version,
     }))
 }
 
@@ -364,23 +345,6 @@ pub async fn by_token(state: &AppState, token: &str) -> sqlx::Result<Option<Subs
         .filter(|s| s.link_version == version))
 }
 
-async fn set_topics(conn: &mut AnyConnection, id: i64, topics: &[String]) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM exchange_subscriber_topics WHERE subscriber_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    for t in topics {
-        sqlx::query(
-            "INSERT INTO exchange_subscriber_topics (subscriber_id, topic) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(t)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
-}
-
 fn actor(id: i64) -> (Option<i64>, String) {
     (None, format!("Exchange subscriber {id}"))
 }
@@ -392,25 +356,11 @@ pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::R
     let now = now_ms();
     let key = email_key(&choice.email);
     let mut tx = state.db.begin().await?;
-    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, status, last_mailed_at FROM exchange_subscribers WHERE email_key = $1",
-    )
-    .bind(&key)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let existing = store::by_email_key(&mut *tx, &key).await?;
     let (id, action, last) = match existing {
         None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO exchange_subscribers (email, email_key, frequency, status, created_at, updated_at)
-                 VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING id",
-            )
-            .bind(&choice.email)
-            .bind(&key)
-            .bind(&choice.frequency)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            set_topics(&mut tx, id, &choice.topics).await?;
+            let id = store::insert(&mut *tx, &choice.email, &key, &choice.frequency, now).await?;
+            store::set_topics(&mut tx, id, &choice.topics).await?;
             (id, OnSubscribe::Confirm, None)
         }
         Some((id, status, last)) => {
@@ -418,16 +368,8 @@ pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::R
             if action == OnSubscribe::Confirm {
                 // Not active, so nothing is sent to it: taking the new
                 // choice cannot change what a stranger's address receives.
-                sqlx::query(
-                    "UPDATE exchange_subscribers SET email = $1, frequency = $2, status = 'pending', updated_at = $3 WHERE id = $4",
-                )
-                .bind(&choice.email)
-                .bind(&choice.frequency)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                set_topics(&mut tx, id, &choice.topics).await?;
+                store::ask_again(&mut *tx, id, &choice.email, &choice.frequency, now).await?;
+                store::set_topics(&mut tx, id, &choice.topics).await?;
             }
             (id, action, last)
         }
@@ -446,11 +388,7 @@ pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::R
         let sub = find_row(&mut tx, id).await?.expect("just written");
         let email = link_email(state, &sub, action)?;
         crate::mail::enqueue(&mut tx, &email).await?;
-        sqlx::query("UPDATE exchange_subscribers SET last_mailed_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        store::set_mailed(&mut *tx, id, now).await?;
     }
     audit::write(
         &mut *tx,
@@ -475,14 +413,7 @@ pub async fn subscribe(state: &AppState, ip: &str, choice: &Choice) -> anyhow::R
 pub async fn activate(state: &AppState, ip: &str, sub: &Subscriber) -> anyhow::Result<()> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "UPDATE exchange_subscribers SET status = 'active', confirmed_at = COALESCE(confirmed_at, $1),
-         last_digest_cutoff = $1, updated_at = $1 WHERE id = $2 AND status <> 'active'",
-    )
-    .bind(now)
-    .bind(sub.id)
-    .execute(&mut *tx)
-    .await?;
+    store::activate(&mut *tx, sub.id, now).await?;
     audit::write(
         &mut *tx,
         &Entry::new(actor(sub.id), ip, "exchange_subscription_confirm")
@@ -502,13 +433,8 @@ pub async fn change(
     frequency: &str,
 ) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE exchange_subscribers SET frequency = $1, updated_at = $2 WHERE id = $3")
-        .bind(frequency)
-        .bind(now_ms())
-        .bind(sub.id)
-        .execute(&mut *tx)
-        .await?;
-    set_topics(&mut tx, sub.id, topics).await?;
+    store::set_frequency(&mut *tx, sub.id, frequency, now_ms()).await?;
+    store::set_topics(&mut tx, sub.id, topics).await?;
     audit::write(
         &mut *tx,
         &Entry::new(actor(sub.id), ip, "exchange_subscription_change")
@@ -523,13 +449,7 @@ pub async fn change(
 /// Unsubscribes at once: digests already queued for them are not sent.
 pub async fn unsubscribe(state: &AppState, ip: &str, sub: &Subscriber) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "UPDATE exchange_subscribers SET status = 'unsubscribed', updated_at = $1 WHERE id = $2",
-    )
-    .bind(now_ms())
-    .bind(sub.id)
-    .execute(&mut *tx)
-    .await?;
+    store::unsubscribe(&mut *tx, sub.id, now_ms()).await?;
     audit::write(
         &mut *tx,
         &Entry::new(actor(sub.id), ip, "exchange_unsubscribe")
@@ -622,11 +542,7 @@ fn link_email(state: &AppState, sub: &Subscriber, action: OnSubscribe) -> anyhow
 
 /// Counts for the admin: (status, frequency) -> subscribers.
 pub async fn counts(state: &AppState) -> sqlx::Result<BTreeMap<String, i64>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT status, frequency, COUNT(*) FROM exchange_subscribers GROUP BY status, frequency",
-    )
-    .fetch_all(&state.db.pool)
-    .await?;
+    let rows = store::counts(&state.db.pool).await?;
     Ok(rows
         .into_iter()
         .map(|(s, f, n)| (format!("{s} {f}"), n))

@@ -9,6 +9,8 @@
 //! weighing most; PostgreSQL: ts_rank_cd on the generated `search`
 //! column) answers when the setting is `database`.
 
+pub mod store;
+
 use std::collections::HashMap;
 use std::sync::{Mutex, RwLock};
 
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::index::{self, Filter, Index, Item, Shown};
 use super::rules;
 use crate::db::{Backend, Db};
+use store::HitRow;
 
 /// Items per page.
 pub const PER_PAGE: i64 = 20;
@@ -86,37 +89,23 @@ impl Results {
     }
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
-
-fn hits(rows: Vec<Row>, marked: bool) -> Vec<Hit> {
+fn hits(rows: Vec<HitRow>, marked: bool) -> Vec<Hit> {
     rows.into_iter()
-        .map(
-            |(id, kind, title, text, source_org, issued_on, starts_at, ends_at, time_zone)| Hit {
-                id,
-                kind,
-                title,
-                snippet_html: if marked {
-                    rules::snippet_html(&text)
-                } else {
-                    rules::snippet_html(&rules::shorten(&text, 240))
-                },
-                source_org,
-                issued_on,
-                starts_at,
-                ends_at,
-                time_zone,
+        .map(|r| Hit {
+            id: r.id,
+            kind: r.kind,
+            title: r.title,
+            snippet_html: if marked {
+                rules::snippet_html(&r.text)
+            } else {
+                rules::snippet_html(&rules::shorten(&r.text, 240))
             },
-        )
+            source_org: r.source_org,
+            issued_on: r.issued_on,
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            time_zone: r.time_zone,
+        })
         .collect()
 }
 
@@ -241,68 +230,21 @@ enum Library {
 /// when the log no longer reaches back that far) every published item.
 async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
     let mut tx = db.begin_read().await?;
-    let (version, pruned_through): (i64, i64) =
-        sqlx::query_as("SELECT version, pruned_through FROM exchange_library_version WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+    let store::Versions {
+        version,
+        pruned_through,
+    } = store::versions(&mut *tx).await?;
     let changed: Option<Vec<i64>> = match since {
         Some(since) if since >= pruned_through => {
-            let ids: Vec<i64> = sqlx::query_scalar(
-                "SELECT DISTINCT item_id FROM exchange_library_changes
-                 WHERE version > $1 AND version <= $2 LIMIT $3",
-            )
-            .bind(since)
-            .bind(version)
-            .bind(MOST_CHANGES_TAKEN_IN as i64 + 1)
-            .fetch_all(&mut *tx)
-            .await?;
+            let ids =
+                store::changed_items(&mut *tx, since, version, MOST_CHANGES_TAKEN_IN as i64 + 1)
+                    .await?;
             (ids.len() <= MOST_CHANGES_TAKEN_IN).then_some(ids)
         }
         _ => None,
     };
-    // By id when taking in changes (a status condition would have the
-    // planner walk every published item instead of looking up a few).
-    let (items_where, topics_where) = match &changed {
-        None => (
-            "i.status = 'published'".to_owned(),
-            "t.item_id IN (SELECT id FROM exchange_items WHERE status = 'published')".to_owned(),
-        ),
-        Some(ids) if ids.is_empty() => ("1 = 0".to_owned(), "1 = 0".to_owned()),
-        Some(ids) => {
-            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-            (
-                format!("i.id IN ({list})"),
-                format!("t.item_id IN ({list})"),
-            )
-        }
-    };
-    // (id, status, kind, published_at, title, summary, source_org,
-    // issued_on, starts_at, ends_at, time_zone)
-    type ItemRow = (
-        i64,
-        String,
-        String,
-        Option<i64>,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-    );
-    let rows: Vec<ItemRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT i.id, i.status, i.kind, i.published_at, i.title, i.summary, i.source_org,
-             i.issued_on, i.starts_at, i.ends_at, i.time_zone
-         FROM exchange_items i WHERE {items_where}"
-    )))
-    .fetch_all(&mut *tx)
-    .await?;
-    let topic_rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT t.item_id, t.topic FROM exchange_item_topics t WHERE {topics_where}"
-    )))
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = store::index_items(&mut *tx, changed.as_deref()).await?;
+    let topic_rows = store::index_topics(&mut *tx, changed.as_deref()).await?;
     tx.rollback().await?;
     let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
     for (id, topic) in topic_rows {
@@ -310,36 +252,22 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
     }
     let items = rows
         .into_iter()
-        .filter(|row| row.1 == "published")
-        .map(
-            |(
-                id,
-                _,
-                kind,
-                published_at,
-                title,
-                summary,
-                source_org,
-                issued_on,
-                starts_at,
-                ends_at,
-                time_zone,
-            )| Item {
-                id,
-                is_event: kind == "event",
-                published_at: published_at.unwrap_or_default(),
-                title,
-                summary,
-                source_org,
-                topics: topics.remove(&id).unwrap_or_default(),
-                shown: Shown {
-                    issued_on,
-                    starts_at,
-                    ends_at,
-                    time_zone,
-                },
+        .filter(|row| row.status == "published")
+        .map(|row| Item {
+            id: row.id,
+            is_event: row.kind == "event",
+            published_at: row.published_at.unwrap_or_default(),
+            title: row.title,
+            summary: row.summary,
+            source_org: row.source_org,
+            topics: topics.remove(&row.id).unwrap_or_default(),
+            shown: Shown {
+                issued_on: row.issued_on,
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+                time_zone: row.time_zone,
             },
-        )
+        })
         .collect();
     Ok(match changed {
         Some(ids) => Library::Changes {
@@ -355,26 +283,17 @@ async fn read_library(db: &Db, since: Option<i64>) -> sqlx::Result<Library> {
 /// index further behind reads the whole library); returns how many.
 pub async fn prune_changes(db: &Db, keep: i64) -> sqlx::Result<u64> {
     let mut tx = db.begin().await?;
-    let (version, pruned_through): (i64, i64) =
-        sqlx::query_as("SELECT version, pruned_through FROM exchange_library_version WHERE id = 1")
-            .fetch_one(&mut *tx)
-            .await?;
+    let store::Versions {
+        version,
+        pruned_through,
+    } = store::versions(&mut *tx).await?;
     let cut = version - keep;
     if cut <= pruned_through {
         tx.rollback().await?;
         return Ok(0);
     }
-    let dropped = sqlx::query("DELETE FROM exchange_library_changes WHERE version <= $1")
-        .bind(cut)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
-        "UPDATE exchange_library_version SET pruned_through = $1 WHERE id = 1 AND pruned_through < $1",
-    )
-    .bind(cut)
-    .execute(&mut *tx)
-    .await?;
+    let dropped = store::drop_changes(&mut *tx, cut).await?;
+    store::set_pruned_through(&mut *tx, cut).await?;
     tx.commit().await?;
     Ok(dropped)
 }
@@ -483,9 +402,7 @@ impl Cache {
 
 /// The library's version number (see [`Cache`]).
 async fn library_version(db: &Db) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT version FROM exchange_library_version WHERE id = 1")
-        .fetch_one(&db.pool)
-        .await
+    store::library_version(&db.pool).await
 }
 
 /// Searches (or browses, when there are no words) the published items,
@@ -592,91 +509,14 @@ async fn search_database(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
         _ => None,
     };
     let topic = (!q.topic.trim().is_empty()).then(|| q.topic.trim());
-    // $1: the words; $2: kind; $3: topic (each may be NULL).
-    let filters = "i.status = 'published'
-        AND ($2 IS NULL OR i.kind = $2)
-        AND ($3 IS NULL OR EXISTS (SELECT 1 FROM exchange_item_topics t WHERE t.item_id = i.id AND t.topic = $3))";
-    let (text, sql_hits, sql_count) = match db.backend {
-        // The FTS5 index holds published items only (migration 8's
-        // triggers): matching, ranking and counting read the index alone,
-        // and the filters look up each match by its key.
-        Backend::Sqlite => match rules::fts5_query(&q.q) {
-            Some(m) => {
-                let matched = "exchange_search MATCH $1
-                    AND ($2 IS NULL OR EXISTS (SELECT 1 FROM exchange_items k WHERE k.id = exchange_search.rowid AND k.kind = $2))
-                    AND ($3 IS NULL OR EXISTS (SELECT 1 FROM exchange_item_topics t WHERE t.item_id = exchange_search.rowid AND t.topic = $3))";
-                (
-                    Some(m),
-                    format!(
-                        "SELECT i.id, i.kind, i.title,
-                            (SELECT snippet(exchange_search, 1, char(2), char(3), '…', 32)
-                             FROM exchange_search WHERE exchange_search MATCH $1 AND rowid = r.id),
-                            i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-                         FROM (SELECT rowid AS id, bm25(exchange_search, 10.0, 2.0, 1.0) AS rank
-                               FROM exchange_search
-                               WHERE {matched}
-                               ORDER BY rank, rowid DESC
-                               LIMIT {PER_PAGE} OFFSET {offset}) r
-                         CROSS JOIN exchange_items i ON i.id = r.id
-                         ORDER BY r.rank, i.id DESC"
-                    ),
-                    format!("SELECT COUNT(*) FROM exchange_search WHERE {matched}"),
-                )
-            }
-            None => (None, String::new(), String::new()),
-        },
-        Backend::Postgres => match rules::pg_query(&q.q) {
-            Some(m) => (
-                Some(m),
-                format!(
-                    "SELECT f.id, f.kind, f.title,
-                        ts_headline('english', f.summary, plainto_tsquery('english', $1),
-                            'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=15'),
-                        f.source_org, f.issued_on, f.starts_at, f.ends_at, f.time_zone
-                     FROM (SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at,
-                               i.ends_at, i.time_zone, ts_rank_cd(i.search, plainto_tsquery('english', $1)) AS rank
-                           FROM exchange_items i
-                           WHERE i.search @@ plainto_tsquery('english', $1) AND {filters}
-                           ORDER BY rank DESC, i.id DESC
-                           LIMIT {PER_PAGE} OFFSET {offset}) f
-                     ORDER BY f.rank DESC, f.id DESC"
-                ),
-                format!(
-                    "SELECT COUNT(*) FROM exchange_items i
-                     WHERE i.search @@ plainto_tsquery('english', $1) AND {filters}"
-                ),
-            ),
-            None => (None, String::new(), String::new()),
-        },
+    // The words as the backend's full-text query; none: browsing.
+    let words = match db.backend {
+        Backend::Sqlite => rules::fts5_query(&q.q),
+        Backend::Postgres => rules::pg_query(&q.q),
     };
-    let (sql_hits, sql_count, marked) = match text {
-        Some(_) => (sql_hits, sql_count, true),
-        None => (
-            format!(
-                "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-                 FROM exchange_items i
-                 WHERE ($1 IS NULL OR $1 = '') AND {filters}
-                 ORDER BY i.published_at DESC, i.id DESC
-                 LIMIT {PER_PAGE} OFFSET {offset}"
-            ),
-            format!("SELECT COUNT(*) FROM exchange_items i WHERE ($1 IS NULL OR $1 = '') AND {filters}"),
-            false,
-        ),
-    };
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(sql_hits))
-        .bind(text.as_deref())
-        .bind(kind)
-        .bind(topic)
-        .fetch_all(&db.pool)
-        .await?;
-    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql_count))
-        .bind(text.as_deref())
-        .bind(kind)
-        .bind(topic)
-        .fetch_one(&db.pool)
-        .await?;
+    let (rows, total) = store::search(db, words.as_deref(), kind, topic, offset).await?;
     Ok(Results {
-        hits: hits(rows, marked),
+        hits: hits(rows, words.is_some()),
         total,
         page,
         per_page: PER_PAGE,
@@ -685,16 +525,7 @@ async fn search_database(db: &Db, q: &SearchQuery) -> sqlx::Result<Results> {
 
 /// Published events that have not ended, soonest first.
 pub async fn upcoming_events(db: &Db, now: i64, limit: i64) -> sqlx::Result<Vec<Hit>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT i.id, i.kind, i.title, i.summary, i.source_org, i.issued_on, i.starts_at, i.ends_at, i.time_zone
-         FROM exchange_items i
-         WHERE i.kind = 'event' AND i.status = 'published' AND i.ends_at > $1
-         ORDER BY i.starts_at, i.id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+    let rows = store::upcoming_events(&db.pool, now, limit).await?;
     Ok(hits(rows, false))
 }
 
@@ -729,14 +560,7 @@ pub async fn topic_counts(db: &Db, searcher: &Searcher) -> sqlx::Result<TopicCou
 }
 
 async fn count_topics(db: &Db) -> sqlx::Result<TopicCounts> {
-    sqlx::query_as(
-        "SELECT t.topic, COUNT(*) FROM exchange_item_topics t
-         JOIN exchange_items i ON i.id = t.item_id
-         WHERE i.status = 'published'
-         GROUP BY t.topic",
-    )
-    .fetch_all(&db.pool)
-    .await
+    store::topic_counts(&db.pool).await
 }
 
 /// Up to `limit` published resources per topic, newest first: (topic,
@@ -748,16 +572,7 @@ pub async fn resources_for_topics(
 ) -> sqlx::Result<Vec<(String, i64, String, String)>> {
     let mut out = Vec::new();
     for topic in topics {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT i.id, i.title, i.source_org FROM exchange_item_topics t
-             JOIN exchange_items i ON i.id = t.item_id
-             WHERE t.topic = $1 AND i.status = 'published' AND i.kind = 'resource'
-             ORDER BY i.published_at DESC, i.id DESC LIMIT $2",
-        )
-        .bind(topic)
-        .bind(limit as i64)
-        .fetch_all(&db.pool)
-        .await?;
+        let rows = store::newest_resources(&db.pool, topic, limit as i64).await?;
         out.extend(rows.into_iter().map(|(id, t, s)| (topic.clone(), id, t, s)));
     }
     Ok(out)
