@@ -115,10 +115,16 @@ pub async fn access_for<'c, E: Executor<'c, Database = Any>>(
 /// A grant as the queries below read it: role, program, state, and
 /// whether that state's team is in the cohort (all empty for a person
 /// with no grant, in a query that starts from the person).
-type GrantRow = (Option<String>, Option<i64>, Option<String>, i64);
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    role: Option<String>,
+    program_id: Option<i64>,
+    state_code: Option<String>,
+    in_cohort: i64,
+}
 
 const GRANT_COLUMNS: &str = "g.role, g.program_id, g.state_code,
-    CASE WHEN t.state_code IS NULL THEN 0 ELSE 1 END";
+    CASE WHEN t.state_code IS NULL THEN 0 ELSE 1 END AS in_cohort";
 
 const TEAM_OF_GRANT: &str =
     "LEFT JOIN state_teams t ON t.program_id = g.program_id AND t.state_code = g.state_code";
@@ -128,7 +134,13 @@ const TEAM_OF_GRANT: &str =
 fn access(rows: impl IntoIterator<Item = GrantRow>) -> (Vec<Grant>, Vec<(i64, String)>) {
     let mut grants = Vec::new();
     let mut outside = Vec::new();
-    for (role, program_id, state_code, in_cohort) in rows {
+    for GrantRow {
+        role,
+        program_id,
+        state_code,
+        in_cohort,
+    } in rows
+    {
         let Some(role) = role.as_deref().and_then(Role::parse) else {
             continue;
         };
@@ -228,18 +240,17 @@ pub async fn load_session<'c, E: Executor<'c, Database = Any>>(
 ) -> sqlx::Result<Option<SessionRow>> {
     // One query for the session, its person and their grants (a row a
     // grant): this runs on every page.
-    type Row = (
-        i64,
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-        i64,
-    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        user_id: i64,
+        created_at: i64,
+        last_seen_at: i64,
+        email: String,
+        name: String,
+        active: i64,
+        #[sqlx(flatten)]
+        grant: GrantRow,
+    }
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT s.user_id, s.created_at, s.last_seen_at, u.email, u.name, u.active, {GRANT_COLUMNS}
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -249,17 +260,18 @@ pub async fn load_session<'c, E: Executor<'c, Database = Any>>(
     .bind(id_hash)
     .fetch_all(e)
     .await?;
-    let Some(first) = rows.first().cloned() else {
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
         return Ok(None);
     };
-    let (grants, outside_cohort) = access(rows.into_iter().map(|r| (r.6, r.7, r.8, r.9)));
+    let (grants, outside_cohort) = access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
     Ok(Some(SessionRow {
-        user_id: first.0,
-        created_at: first.1,
-        last_seen_at: first.2,
-        email: first.3,
-        name: first.4,
-        active: first.5,
+        user_id: first.user_id,
+        created_at: first.created_at,
+        last_seen_at: first.last_seen_at,
+        email: first.email,
+        name: first.name,
+        active: first.active,
         grants,
         outside_cohort,
     }))
@@ -365,21 +377,20 @@ pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
     token_hash: &str,
     now: i64,
 ) -> sqlx::Result<Option<LiveToken>> {
-    type Row = (
-        i64,
-        String,
-        Option<i64>,
-        i64,
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-        i64,
-    );
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        token_id: i64,
+        scope: String,
+        last_used_at: Option<i64>,
+        user_id: i64,
+        email: String,
+        name: String,
+        active: i64,
+        #[sqlx(flatten)]
+        grant: GrantRow,
+    }
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT k.id, k.scope, k.last_used_at, u.id, u.email, u.name, u.active, {GRANT_COLUMNS}
+        "SELECT k.id AS token_id, k.scope, k.last_used_at, u.id AS user_id, u.email, u.name, u.active, {GRANT_COLUMNS}
          FROM api_tokens k JOIN users u ON u.id = k.user_id
          LEFT JOIN role_grants g ON g.user_id = u.id {TEAM_OF_GRANT}
          WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
@@ -389,18 +400,19 @@ pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
     .bind(now)
     .fetch_all(e)
     .await?;
-    let Some(first) = rows.first().cloned() else {
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
         return Ok(None);
     };
-    let (grants, outside_cohort) = access(rows.into_iter().map(|r| (r.7, r.8, r.9, r.10)));
+    let (grants, outside_cohort) = access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
     Ok(Some(LiveToken {
-        id: first.0,
-        scope: first.1,
-        last_used_at: first.2,
-        user_id: first.3,
-        email: first.4,
-        name: first.5,
-        active: first.6,
+        id: first.token_id,
+        scope: first.scope,
+        last_used_at: first.last_used_at,
+        user_id: first.user_id,
+        email: first.email,
+        name: first.name,
+        active: first.active,
         grants,
         outside_cohort,
     }))
