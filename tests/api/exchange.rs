@@ -264,16 +264,7 @@ async fn the_search_index_takes_in_changes_however_many_and_however_old(backend:
 
     // More items than the index takes in one by one, in one statement.
     let db = &app.state.db;
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
-         INSERT INTO exchange_items (kind, title, summary, source_org, issued_on, status, published_at, created_at, updated_at)
-         SELECT 'resource', 'Bridge program ' || i, 'Adult education bridges.', 'Advance CTE', '2016-05-01',
-                'published', 1000 + i, 1000, 1000
-         FROM n",
-    )
-    .execute(&db.pool)
-    .await
-    .unwrap();
+    app.published_resources(2500, "Bridge program").await;
     let (_, found) = anonymous_get(&app, "/api/v1/exchange/items?q=bridge").await;
     assert_eq!(found["total"], 2500);
     assert_eq!(

@@ -11,7 +11,10 @@ use serde_json::Value;
 use crate::applications::future_program;
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{ActivityFixture, Backend, Browser, StepFixture, TestApp, call};
+use crate::helpers::{
+    ActivityFixture, Backend, Browser, MilestoneFixture, SnapshotFixture, StepFixture, TestApp,
+    call,
+};
 
 both_backends!(participation_dashboard_and_reports);
 both_backends!(a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory);
@@ -78,26 +81,19 @@ async fn snapshot(
         .in_program(program.id)
         .round(code, round + 1, Some(taken_at))
         .await;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO snapshots (program_id, state_code, round_id, kind, taken_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(program.id)
-    .bind(code)
-    .bind(round_id)
-    .bind(kind)
-    .bind(taken_at)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for i in &instrument.indicators {
-        sqlx::query("INSERT INTO snapshot_ratings (snapshot_id, indicator_id, level, not_sure, priority, note) VALUES ($1, $2, $3, 0, 'high', '')")
-            .bind(id)
-            .bind(i.id)
-            .bind(level(i.element_number))
-            .execute(db)
-            .await
-            .unwrap();
-    }
+    let levels: Vec<(i64, i64)> = instrument
+        .indicators
+        .iter()
+        .map(|i| (i.id, level(i.element_number)))
+        .collect();
+    let frozen = SnapshotFixture {
+        code,
+        round_id,
+        kind,
+        taken_at,
+        levels: &levels,
+    };
+    app.in_program(program.id).snapshot(frozen).await;
 }
 
 /// A plan with one goal and its steps: (text, due on, status).
@@ -109,7 +105,6 @@ async fn plan(
     element: &str,
     steps: &[(&str, &str, &str)],
 ) {
-    let db = &app.state.db.pool;
     let fixture = app.in_program(program_id);
     let plan_id = fixture.plan(code).await;
     let goal_id = fixture.goal(plan_id, goal, element).await;
@@ -122,11 +117,13 @@ async fn plan(
         };
         fixture.step(goal_id, step).await;
     }
-    sqlx::query("INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on, reached_on) VALUES ($1, 'm1', 'A milestone', '2017-05-01', '2017-04-20')")
-        .bind(goal_id)
-        .execute(db)
-        .await
-        .unwrap();
+    let reached = MilestoneFixture {
+        strategy_key: "m1",
+        text: "A milestone",
+        target_on: "2017-05-01",
+        reached_on: Some("2017-04-20"),
+    };
+    fixture.milestone(goal_id, reached).await;
 }
 
 /// A download through the signed-in browser's cookies: (status, content type, bytes).

@@ -416,14 +416,9 @@ async fn settings_through_the_api(backend: Backend) {
         .await
         .unwrap();
     let assignment = app.in_program(program).review(application, reviewer).await;
-    sqlx::query(
-        "INSERT INTO review_scores (assignment_id, criterion_id, score) VALUES ($1, $2, 4)",
-    )
-    .bind(assignment)
-    .bind(criteria[0])
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    app.in_program(program)
+        .score(assignment, criteria[0], 4)
+        .await;
     let now: Value = client
         .get(format!("{url}/settings"))
         .bearer_auth(&token)
