@@ -1289,3 +1289,43 @@ impl TestApp {
         .unwrap()
     }
 }
+
+impl InProgram<'_> {
+    /// A review the reviewer has submitted, with this score (1 to 5) on
+    /// every criterion of the program's rubric; the assignment's id.
+    pub async fn submitted_review(&self, application_id: i64, reviewer_id: i64, score: i64) -> i64 {
+        let db = &self.app.state.db.pool;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO review_assignments (application_id, reviewer_id, assigned_at, submitted_at) VALUES ($1, $2, 1, 1) RETURNING id",
+        )
+        .bind(application_id)
+        .bind(reviewer_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let criteria: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM program_rubric WHERE program_id = $1")
+                .bind(self.program_id)
+                .fetch_all(db)
+                .await
+                .unwrap();
+        for criterion in criteria {
+            self.score(id, criterion, score).await;
+        }
+        id
+    }
+}
+
+impl TestApp {
+    /// The elements an expert says they know (element keys).
+    pub async fn expertise(&self, user_id: i64, elements: &[&str]) {
+        for element in elements {
+            sqlx::query("INSERT INTO expertise (user_id, element_key) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(*element)
+                .execute(&self.state.db.pool)
+                .await
+                .unwrap();
+        }
+    }
+}
