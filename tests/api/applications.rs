@@ -7,7 +7,13 @@ use crate::both_backends;
 use crate::helpers::{Backend, Browser, TestApp, call, set_password_link};
 
 both_backends!(
-    a_state_lead_registers_applies_and_withdraws,
+    registration_refuses_a_bad_form_then_confirms_the_address_by_email,
+    registering_again_with_the_same_address_changes_nothing,
+    a_lead_is_offered_to_start_the_states_application,
+    an_empty_draft_is_refused_with_the_reasons,
+    a_bad_proposed_member_is_refused_next_to_its_field,
+    a_complete_application_is_submitted_and_sent_back_by_email,
+    a_submitted_application_is_read_only_and_can_be_withdrawn,
     the_deadline_is_enforced_with_extensions,
     applications_through_the_api,
     letters_are_checked_by_content_and_stored_safely,
@@ -239,12 +245,56 @@ pub async fn complete_draft(b: &Browser, slug: &str) {
     assert_eq!(res.status, 303);
 }
 
-async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
+/// Colorado's lead (ana@co.gov) for the program "acp", signed in.
+async fn colorado_lead(app: &TestApp) -> Browser {
+    let (_, pw) = app
+        .add_user("ana@co.gov", "state_lead", Some("acp"), Some("CO"))
+        .await;
+    let b = app.browser();
+    assert_eq!(b.sign_in("ana@co.gov", &pw).await.status, 303);
+    b
+}
+
+/// The lead starts the state's application.
+async fn start_the_application(b: &Browser) {
+    b.submit(
+        "/programs/acp/application",
+        "/programs/acp/application/start",
+        &[],
+    )
+    .await;
+}
+
+/// The lead completes the draft and submits it.
+async fn submit_a_complete_application(b: &Browser) {
+    complete_draft(b, "acp").await;
+    let done = b
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+}
+
+/// Each of these actions is in the audit log.
+async fn assert_audited(app: &TestApp, actions: &[&str]) {
+    let audited: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    for a in actions {
+        assert!(audited.iter().any(|x| x == a), "{a} is in the audit log");
+    }
+}
+
+/// Registration: a bad form is refused with its reasons and adds no one;
+/// a good one emails a link to confirm the address and choose a password.
+async fn registration_refuses_a_bad_form_then_confirms_the_address_by_email(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     future_program(&app, "acp").await;
     let b = app.browser();
-
-    // Registration: a bad form first, then a good one.
     let bad = b
         .submit(
             "/register?program=acp",
@@ -294,8 +344,22 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
         )
         .await;
     assert_eq!(set.status, 303);
+    assert_eq!(
+        b.sign_in("ana@co.gov", "colorado pathways team")
+            .await
+            .status,
+        303
+    );
+    assert_audited(&app, &["register"]).await;
+    app.stop().await;
+}
 
-    // Registering again with the same address changes nothing and says the same.
+/// Registering again with the same address changes nothing and says the
+/// same; the address's owner is told by email.
+async fn registering_again_with_the_same_address_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    colorado_lead(&app).await;
     let again = app
         .browser()
         .submit(
@@ -316,13 +380,14 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
         outbox(&app).await.last().unwrap().1,
         "You already have a Waymark account"
     );
+    app.stop().await;
+}
 
-    assert_eq!(
-        b.sign_in("ana@co.gov", "colorado pathways team")
-            .await
-            .status,
-        303
-    );
+/// A state's lead, signed in, is offered to start the state's application.
+async fn a_lead_is_offered_to_start_the_states_application(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let b = colorado_lead(&app).await;
     let page = b.get("/programs/acp/application").await;
     assert_eq!(page.status, 200);
     assert!(
@@ -331,14 +396,15 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
         "{}",
         page.body
     );
+    app.stop().await;
+}
 
-    // Submitting an empty draft is refused with the reasons.
-    b.submit(
-        "/programs/acp/application",
-        "/programs/acp/application/start",
-        &[],
-    )
-    .await;
+/// Submitting an empty draft is refused with the reasons.
+async fn an_empty_draft_is_refused_with_the_reasons(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let b = colorado_lead(&app).await;
+    start_the_application(&b).await;
     let early = b
         .submit(
             "/programs/acp/application",
@@ -357,8 +423,16 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
             .body
             .contains("Required sectors still missing: Secondary career and technical education")
     );
+    assert_audited(&app, &["start_application"]).await;
+    app.stop().await;
+}
 
-    // A bad member is refused next to its field and not added.
+/// A bad member is refused next to its field and not added.
+async fn a_bad_proposed_member_is_refused_next_to_its_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let b = colorado_lead(&app).await;
+    start_the_application(&b).await;
     let bad_member = b
         .submit(
             "/programs/acp/application",
@@ -378,7 +452,15 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
         "what was typed is kept"
     );
     assert_eq!(app.count("application_members").await, 0);
+    app.stop().await;
+}
 
+/// A complete draft says so; submitted, the lead gets the whole
+/// application by email.
+async fn a_complete_application_is_submitted_and_sent_back_by_email(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let b = colorado_lead(&app).await;
     complete_draft(&b, "acp").await;
     let ready = b.get("/programs/acp/application").await;
     assert!(ready.body.contains("Every required sector is on the team."));
@@ -391,7 +473,6 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
         )
         .await;
     assert_eq!(done.status, 303, "{}", done.body);
-
     let mails = outbox(&app).await;
     let (to, subject, text) = mails.last().unwrap();
     assert_eq!(to, "ana@co.gov");
@@ -404,8 +485,16 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
             && text.contains("Flo Grant, State agency (Human and social services, state level)")
     );
     assert!(text.contains("Signed by Dr. Lee Park, Commissioner of Education"));
+    assert_audited(&app, &["add_proposed_member", "submit_application"]).await;
+    app.stop().await;
+}
 
-    // Submitted: read-only, cannot be edited, can be withdrawn.
+/// Submitted: read-only, cannot be edited, can be withdrawn.
+async fn a_submitted_application_is_read_only_and_can_be_withdrawn(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    future_program(&app, "acp").await;
+    let b = colorado_lead(&app).await;
+    submit_a_complete_application(&b).await;
     let view = b.get("/programs/acp/application").await;
     assert!(view.body.contains("Status: <strong>Submitted</strong>"));
     assert!(!view.body.contains("Save answers"));
@@ -432,20 +521,7 @@ async fn a_state_lead_registers_applies_and_withdraws(backend: Backend) {
             .body
             .contains("Status: <strong>Withdrawn</strong>")
     );
-
-    let actions: Vec<String> = sqlx::query_scalar("SELECT DISTINCT action FROM audit_log")
-        .fetch_all(&app.state.db.pool)
-        .await
-        .unwrap();
-    for a in [
-        "register",
-        "start_application",
-        "add_proposed_member",
-        "submit_application",
-        "withdraw_application",
-    ] {
-        assert!(actions.iter().any(|x| x == a), "{a} is in the audit log");
-    }
+    assert_audited(&app, &["withdraw_application"]).await;
     app.stop().await;
 }
 

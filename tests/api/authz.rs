@@ -1156,12 +1156,7 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
     };
     let application_id = program.application(colorado).await;
     program.review(application_id, ids["reviewer"]).await;
-    sqlx::query("INSERT INTO state_teams (program_id, state_code, application_id, created_at) VALUES ($1, 'CO', $2, 1)")
-        .bind(program_id)
-        .bind(application_id)
-        .execute(db)
-        .await
-        .unwrap();
+    program.team_from("CO", application_id).await;
     // Kansas is in the cohort too; Wyoming applied and was declined.
     app.in_program(program_id).team("KS").await;
     let wyoming = crate::helpers::ApplicationFixture {
@@ -1190,37 +1185,37 @@ async fn personas(app: &TestApp) -> Vec<Persona> {
     for (who, role) in [("coach", "organizer"), ("sme", "expert")] {
         fixture.takes_part(activity, ids[who], role).await;
     }
-    let item: i64 = sqlx::query_scalar(
-        "INSERT INTO action_items (activity_id, state_code, text, owner_id, due_on, created_at)
-         VALUES ($1, 'CO', 'Draft the data agreement', $2, '2016-12-01', 1) RETURNING id",
-    )
-    .bind(activity)
-    .bind(ids["state_lead"])
-    .fetch_one(db)
-    .await
-    .unwrap();
+    let item = fixture
+        .action_item(
+            activity,
+            crate::helpers::ActionItemFixture {
+                code: "CO",
+                text: "Draft the data agreement",
+                owner: Some(ids["state_lead"]),
+                due_on: "2016-12-01",
+            },
+        )
+        .await;
     assert_eq!(item, 1);
     forum_rows(app, &ids).await;
     // --- the Exchange (issue 6) ---
     // An interest form waiting (partner 1) and the partner persona's item
     // waiting for moderation (item 1).
-    let partner: i64 = sqlx::query_scalar(
-        "INSERT INTO exchange_partners (organization, contact_name, contact_email, created_at)
-         VALUES ('Org', 'Ana', 'ana@org.example', 1) RETURNING id",
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    assert_eq!(partner, 1);
-    let entry: i64 = sqlx::query_scalar(
-        "INSERT INTO exchange_items (kind, title, summary, url, source_org, issued_on, audience, status, submitted_by, created_at, updated_at)
-         VALUES ('resource', 'Guide', 'A guide.', 'https://www.example.org/g', 'Org', '2016-01-01', 'educators', 'pending', $1, 1, 1) RETURNING id",
-    )
-    .bind(ids["partner"])
-    .fetch_one(db)
-    .await
-    .unwrap();
-    assert_eq!(entry, 1);
+    let waiting = crate::helpers::PartnerFixture {
+        organization: "Org",
+        contact_name: "Ana",
+        contact_email: "ana@org.example",
+        user: None,
+    };
+    assert_eq!(app.partner(waiting).await, 1);
+    let guide = crate::helpers::ItemFixture {
+        title: "Guide",
+        status: "pending",
+        published_at: None,
+        submitted_by: Some(ids["partner"]),
+        topics: &[],
+    };
+    assert_eq!(app.exchange_item(guide).await, 1);
     out
 }
 
@@ -1272,30 +1267,38 @@ const FORUM_CO_CATEGORY: i64 = 2;
 /// CO's plan with one of everything, each the first of its table (id 1),
 /// and the evidence file in storage.
 async fn plan_rows(app: &TestApp, program_id: i64) {
-    let db = &app.state.db.pool;
-    let plan: i64 = sqlx::query_scalar(
-        "INSERT INTO plans (program_id, state_code, created_at, updated_at) VALUES ($1, 'CO', 1, 1) RETURNING id",
-    )
-    .bind(program_id)
-    .fetch_one(db)
-    .await
-    .unwrap();
+    let co = app.in_program(program_id);
+    let plan = co.plan("CO").await;
     assert_eq!(plan, 1);
-    for sql in [
-        "INSERT INTO plan_goals (plan_id, position, title, element_key, created_at, updated_at) VALUES (1, 1, 'Partnerships', 'partnerships', 1, 1) RETURNING id",
-        "INSERT INTO plan_steps (goal_id, position, text, due_on, created_at, updated_at) VALUES (1, 1, 'Meet', '2017-01-10', 1, 1) RETURNING id",
-        "INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on) VALUES (1, 'x', 'Charter', '2017-05-01') RETURNING id",
-        "INSERT INTO plan_updates (goal_id, written_on, body, created_at) VALUES (1, '2017-01-11', 'Met', 1) RETURNING id",
-        "INSERT INTO plan_evidence (update_id, storage_key, filename, content_type, size_bytes, created_at) VALUES (1, 'plans/matrix/minutes.pdf', 'minutes.pdf', 'application/pdf', 9, 1) RETURNING id",
+    let goal = co.goal(plan, "Partnerships", "partnerships").await;
+    let meet = crate::helpers::StepFixture {
+        text: "Meet",
+        owner: None,
+        due_on: "2017-01-10",
+        status: "not_started",
+    };
+    let step = co.step(goal, meet).await;
+    let charter = crate::helpers::MilestoneFixture {
+        strategy_key: "x",
+        text: "Charter",
+        target_on: "2017-05-01",
+        reached_on: None,
+    };
+    let milestone = co.milestone(goal, charter).await;
+    let update = co.update(goal, "2017-01-11", "Met").await;
+    let pdf = b"%PDF-1.4\n%%EOF\n";
+    let evidence = co
+        .evidence(update, "minutes.pdf", "application/pdf", pdf)
+        .await;
+    for (what, id) in [
+        ("goal", goal),
+        ("step", step),
+        ("milestone", milestone),
+        ("update", update),
+        ("evidence", evidence),
     ] {
-        let id: i64 = sqlx::query_scalar(sql).fetch_one(db).await.unwrap();
-        assert_eq!(id, 1, "{sql}");
+        assert_eq!(id, 1, "{what}");
     }
-    app.state
-        .storage
-        .put("plans/matrix/minutes.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())
-        .await
-        .unwrap();
 }
 
 fn concrete(path: &str, id: i64) -> String {

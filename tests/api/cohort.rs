@@ -11,9 +11,19 @@ use serde_json::{Value, json};
 use crate::applications::future_program;
 use crate::assessment::{baseline, member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, call};
+use crate::helpers::{Backend, Browser, TestApp, call};
 
-both_backends!(cohort_recommendations_and_exports);
+both_backends!(
+    an_expert_says_which_elements_they_know_on_their_page,
+    the_api_refuses_an_unknown_element_and_anyone_but_an_expert,
+    recommendations_name_strategies_experts_and_peers_that_share,
+    the_cohort_page_shows_each_states_latest_scores_to_coaches_and_overseers,
+    the_cohort_api_scores_each_element_and_names_a_bad_kind,
+    a_states_assessment_exports_as_a_spreadsheet,
+    a_states_assessment_exports_as_csv_with_no_formula,
+    a_states_assessment_exports_as_json_through_the_api,
+    another_state_may_not_take_the_assessment_away,
+);
 
 const SLUG: &str = "acp";
 
@@ -38,7 +48,29 @@ fn text(cell: Option<&Data>) -> String {
     }
 }
 
-async fn cohort_recommendations_and_exports(backend: Backend) {
+/// CO, KS, MA and OR in the cohort: CO's lead, CO's member Jo, CO's
+/// coach, the KS and MA leads, the federal officer and an expert, each
+/// signed in and with a token; the program's instrument.
+struct World {
+    app: TestApp,
+    co_lead: Browser,
+    co_token: String,
+    jo: Browser,
+    jo_token: String,
+    coach: Browser,
+    coach_token: String,
+    ks_lead: Browser,
+    ks_token: String,
+    ma_token: String,
+    fed_pw: String,
+    fed_token: String,
+    sme_id: i64,
+    sme: Browser,
+    sme_token: String,
+    instrument: Value,
+}
+
+async fn world(backend: Backend) -> World {
     let app = TestApp::spawn(backend).await;
     let program_id = future_program(&app, SLUG).await;
     for code in ["CO", "KS", "MA", "OR"] {
@@ -87,8 +119,6 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     let sme = app.browser();
     sme.sign_in("sme@ta.org", &sme_pw).await;
     let sme_token = app.token_for(sme_id, "sme@ta.org").await;
-
-    // Jo rates the first indicator with a note that looks like a formula.
     let (_, instrument) = call(
         &app,
         &jo_token,
@@ -97,20 +127,44 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         None,
     )
     .await;
-    let first = instrument["indicators"][0]["id"].as_i64().unwrap();
+    World {
+        app,
+        co_lead,
+        co_token,
+        jo,
+        jo_token,
+        coach,
+        coach_token,
+        ks_lead,
+        ks_token,
+        ma_token,
+        fed_pw,
+        fed_token,
+        sme_id,
+        sme,
+        sme_token,
+        instrument,
+    }
+}
+
+/// The baselines: Jo rates the first indicator with a note that looks
+/// like a formula; CO has partnerships at the first phase with high
+/// priority (its second strategy already being carried out), the rest at
+/// phase 2, low; KS and MA are strong everywhere, KS shares and MA does
+/// not; OR has no snapshot.
+async fn assessed(w: &World) {
+    let app = &w.app;
+    let first = w.instrument["indicators"][0]["id"].as_i64().unwrap();
     let (status, _) = call(
-        &app,
-        &jo_token,
+        app,
+        &w.jo_token,
         "PUT",
         &format!("/api/v1/programs/{SLUG}/assessment/CO/ratings"),
         Some(json!({"ratings": [{"indicator_id": first, "level": 1, "priority": "high", "evidence": "=HYPERLINK(\"x\")"}]})),
     )
     .await;
     assert_eq!(status, 200);
-
-    // CO: partnerships at the first phase with high priority (its second
-    // strategy already being carried out), the rest at phase 2, low.
-    baseline(&app, &co_token, "CO", "Agreed by all.", |i, n| {
+    baseline(app, &w.co_token, "CO", "Agreed by all.", |i, n| {
         if i["element_key"] == "partnerships" {
             if n == 1 { (3, "high") } else { (1, "high") }
         } else {
@@ -118,12 +172,35 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         }
     })
     .await;
-    // KS and MA are strong everywhere; KS shares, MA does not. OR has no snapshot.
-    baseline(&app, &ks_token, "KS", "Agreed by all.", |_, _| (4, "low")).await;
-    baseline(&app, &ma_token, "MA", "Agreed by all.", |_, _| (4, "low")).await;
-    share(&app, &ks_token, "KS").await;
+    baseline(app, &w.ks_token, "KS", "Agreed by all.", |_, _| (4, "low")).await;
+    baseline(app, &w.ma_token, "MA", "Agreed by all.", |_, _| (4, "low")).await;
+    share(app, &w.ks_token, "KS").await;
+}
 
-    // ----- the expert's elements -----
+/// The number of partnerships indicators, and CO's expected score on the
+/// first element: phase 3 on one of them, phase 1 on the rest.
+fn partnerships(w: &World) -> (usize, f64) {
+    let partnership_count = w.instrument["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["element_key"] == "partnerships")
+        .count();
+    (partnership_count, (200.0 / 3.0) / partnership_count as f64)
+}
+
+async fn set_expertise_audits(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'set_expertise'")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// The expert's elements on their account page: an unknown one is
+/// refused next to the field and nothing is saved; home links the page.
+async fn an_expert_says_which_elements_they_know_on_their_page(backend: Backend) {
+    let w = world(backend).await;
+    let World { app, sme, .. } = &w;
     let page = sme.get("/account/expertise").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Build Cross-Agency Partnerships"));
@@ -155,10 +232,29 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert!(page.body.contains("The elements you know are saved."));
     let home = sme.get("/").await;
     assert!(home.body.contains("href=\"/account/expertise\""));
-    // The API: an unknown key is refused by field and changes nothing.
+    assert_eq!(
+        set_expertise_audits(app).await,
+        1,
+        "each saved choice is audited"
+    );
+    w.app.stop().await;
+}
+
+/// The API: an unknown key is refused by field and changes nothing; only
+/// experts say what they know.
+async fn the_api_refuses_an_unknown_element_and_anyone_but_an_expert(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        co_token,
+        sme_id,
+        sme_token,
+        ..
+    } = &w;
+    app.expertise(*sme_id, &["partnerships", "employers"]).await;
     let (status, body) = call(
-        &app,
-        &sme_token,
+        app,
+        sme_token,
         "PUT",
         "/api/v1/me/expertise",
         Some(json!({"elements": ["nope"]})),
@@ -168,8 +264,8 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(body["error"]["fields"][0]["field"], "elements");
     assert_eq!(app.count("expertise").await, 2);
     let (status, body) = call(
-        &app,
-        &sme_token,
+        app,
+        sme_token,
         "PUT",
         "/api/v1/me/expertise",
         Some(json!({"elements": ["partnerships"]})),
@@ -185,19 +281,40 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         .collect();
     assert_eq!(known, ["partnerships"]);
     let (status, _) = call(
-        &app,
-        &co_token,
+        app,
+        co_token,
         "PUT",
         "/api/v1/me/expertise",
         Some(json!({"elements": []})),
     )
     .await;
     assert_eq!(status, 403, "only experts say what they know");
+    assert_eq!(
+        set_expertise_audits(app).await,
+        1,
+        "each saved choice is audited"
+    );
+    w.app.stop().await;
+}
 
-    // ----- recommendations -----
+/// Recommendations for the top three priorities: the strategies not yet
+/// carried out, the experts on the element, the peer states that share,
+/// and the Exchange's topic (no resources in this test).
+async fn recommendations_name_strategies_experts_and_peers_that_share(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        co_lead,
+        co_token,
+        sme_id,
+        ..
+    } = &w;
+    assessed(&w).await;
+    app.expertise(*sme_id, &["partnerships"]).await;
+    let (partnership_count, _) = partnerships(&w);
     let (status, r) = call(
-        &app,
-        &co_token,
+        app,
+        co_token,
         "GET",
         &format!("/api/v1/programs/{SLUG}/assessment/CO/results"),
         None,
@@ -208,12 +325,6 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(recs.len(), 3, "the top three priorities");
     let top = &recs[0];
     assert_eq!(top["element_key"], "partnerships");
-    let partnership_count = instrument["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["element_key"] == "partnerships")
-        .count();
     let strategies = top["strategies"].as_array().unwrap();
     assert_eq!(
         strategies.len(),
@@ -233,7 +344,6 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         .map(|p| p["state_code"].as_str().unwrap())
         .collect();
     assert_eq!(peers, ["KS"], "MA does not share; CO is not its own peer");
-    // The Exchange has no resources in this test: an empty list and the topic.
     assert!(top["resources"].as_array().unwrap().is_empty());
     assert!(
         top["topic"]
@@ -255,8 +365,25 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
             .contains("No resource in the Exchange is tagged with this element yet.")
     );
     assert!(page.body.contains("More on this topic"));
+    w.app.stop().await;
+}
 
-    // ----- the cohort -----
+/// The cohort page: each state's latest scores by element, in words for
+/// screen readers, links to the results the reader may open; for coaches
+/// and the federal officer, not for a state's people.
+async fn the_cohort_page_shows_each_states_latest_scores_to_coaches_and_overseers(
+    backend: Backend,
+) {
+    let w = world(backend).await;
+    let World {
+        app,
+        jo,
+        coach,
+        ks_lead,
+        fed_pw,
+        ..
+    } = &w;
+    assessed(&w).await;
     let cohort = format!("/programs/{SLUG}/cohort");
     let page = coach.get(&cohort).await;
     assert_eq!(page.status, 200);
@@ -311,11 +438,26 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
             .contains(&format!("href=\"{cohort}\""))
     );
     let fed = app.browser();
-    fed.sign_in("officer@ed.gov", &fed_pw).await;
+    fed.sign_in("officer@ed.gov", fed_pw).await;
     assert_eq!(fed.get(&cohort).await.status, 200);
+    w.app.stop().await;
+}
 
+/// The cohort through the API: scores and bands by element, no scores for
+/// a state without a snapshot, a kind we do not know named.
+async fn the_cohort_api_scores_each_element_and_names_a_bad_kind(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        jo_token,
+        coach_token,
+        fed_token,
+        ..
+    } = &w;
+    assessed(&w).await;
+    let (_, expected) = partnerships(&w);
     let api = format!("/api/v1/programs/{SLUG}/cohort");
-    let (status, c) = call(&app, &fed_token, "GET", &api, None).await;
+    let (status, c) = call(app, fed_token, "GET", &api, None).await;
     assert_eq!(status, 200);
     assert_eq!(c["showing"], "latest");
     assert_eq!(c["elements"].as_array().unwrap().len(), 6);
@@ -333,21 +475,13 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(row("OR")["snapshot"], Value::Null);
     assert_eq!(row("OR")["cells"][0]["score"], Value::Null);
     let co_first = row("CO")["cells"][0]["score"].as_f64().unwrap();
-    let expected = (200.0 / 3.0) / partnership_count as f64;
     assert!((co_first - expected).abs() < 0.01, "{co_first}");
-    let (status, c) = call(
-        &app,
-        &coach_token,
-        "GET",
-        &format!("{api}?kind=final"),
-        None,
-    )
-    .await;
+    let (status, c) = call(app, coach_token, "GET", &format!("{api}?kind=final"), None).await;
     assert_eq!(status, 200);
     assert_eq!(c["showing"], "final");
     let (status, body) = call(
-        &app,
-        &coach_token,
+        app,
+        coach_token,
         "GET",
         &format!("{api}?kind=someday"),
         None,
@@ -355,10 +489,19 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     .await;
     assert_eq!(status, 422);
     assert_eq!(body["error"]["fields"][0]["field"], "kind");
-    let (status, _) = call(&app, &jo_token, "GET", &api, None).await;
+    let (status, _) = call(app, jo_token, "GET", &api, None).await;
     assert_eq!(status, 403);
+    w.app.stop().await;
+}
 
-    // ----- exports -----
+/// The overview links the exports; the spreadsheet has a summary with the
+/// ranked priorities and a sheet per element with each member's rating, a
+/// formula-like note kept as text.
+async fn a_states_assessment_exports_as_a_spreadsheet(backend: Backend) {
+    let w = world(backend).await;
+    let World { co_lead, coach, .. } = &w;
+    assessed(&w).await;
+    let (_, expected) = partnerships(&w);
     let base = format!("/programs/{SLUG}/assessment/CO");
     let overview = co_lead.get(&base).await;
     assert!(
@@ -371,7 +514,6 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
             .body
             .contains(&format!("href=\"{base}/export.csv\""))
     );
-
     let (status, headers, bytes) = coach.download(&format!("{base}/export.xlsx")).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -429,7 +571,20 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(text(sheet.get_value((1, 7))), "1: Initiation");
     assert_eq!(text(sheet.get_value((2, 7))), "3: Implementation");
     assert_eq!(text(sheet.get_value((1, 9))), "Agreed by all.");
+    w.app.stop().await;
+}
 
+/// The CSV export: a row per rater and indicator, then the consensus; a
+/// note that looks like a formula is defused.
+async fn a_states_assessment_exports_as_csv_with_no_formula(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        co_lead,
+        instrument,
+        ..
+    } = &w;
+    assessed(&w).await;
+    let base = format!("/programs/{SLUG}/assessment/CO");
     let (status, headers, bytes) = co_lead.download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 200);
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
@@ -458,9 +613,19 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
     assert_eq!(&rows[0][10], "'=HYPERLINK(\"x\")", "no formula from a note");
     assert_eq!(&rows[2][4], "Team consensus");
     assert_eq!(&rows[2][6], "consensus");
+    w.app.stop().await;
+}
 
+/// The export through the API, as JSON: the round, the raters, the
+/// snapshots, the priorities and each indicator's ratings.
+async fn a_states_assessment_exports_as_json_through_the_api(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app, coach_token, ..
+    } = &w;
+    assessed(&w).await;
     let api = format!("/api/v1/programs/{SLUG}/assessment/CO/export");
-    let (status, x) = call(&app, &coach_token, "GET", &api, None).await;
+    let (status, x) = call(app, coach_token, "GET", &api, None).await;
     assert_eq!(status, 200);
     assert_eq!(x["state_name"], "Colorado");
     assert_eq!(x["round_status"], "frozen as the baseline snapshot");
@@ -472,22 +637,29 @@ async fn cohort_recommendations_and_exports(backend: Backend) {
         "1: Initiation"
     );
     assert_eq!(x["elements"][0]["indicators"][1]["consensus"]["level"], 3);
+    w.app.stop().await;
+}
 
-    // Another state's lead may not take CO's assessment away.
+/// Another state's lead may not take CO's assessment away, nor may
+/// someone signed out.
+async fn another_state_may_not_take_the_assessment_away(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        ks_lead,
+        ks_token,
+        ..
+    } = &w;
+    assessed(&w).await;
+    let base = format!("/programs/{SLUG}/assessment/CO");
+    let api = format!("/api/v1/programs/{SLUG}/assessment/CO/export");
     let (status, _, _) = ks_lead.download(&format!("{base}/export.xlsx")).await;
     assert_eq!(status, 403);
     let (status, _, _) = ks_lead.download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 403);
-    let (status, _) = call(&app, &ks_token, "GET", &api, None).await;
+    let (status, _) = call(app, ks_token, "GET", &api, None).await;
     assert_eq!(status, 403);
     let (status, _, _) = app.browser().download(&format!("{base}/export.csv")).await;
     assert_eq!(status, 303, "to the sign-in page");
-
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'set_expertise'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(n, 2, "each saved choice is audited");
-    app.stop().await;
+    w.app.stop().await;
 }

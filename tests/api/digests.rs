@@ -10,7 +10,7 @@ use serde_json::json;
 use waymark::exchange::digest;
 
 use crate::both_backends;
-use crate::helpers::{Backend, SmtpSink, TestApp, unfold_qp};
+use crate::helpers::{Backend, ItemFixture, SmtpSink, TestApp, unfold_qp};
 
 both_backends!(
     double_opt_in_then_one_click_unsubscribe_through_smtp,
@@ -38,54 +38,16 @@ fn future_period() -> digest::Period {
     )
 }
 
+/// A resource published (or not, by `status`) at `at` on these topics.
 async fn publish(app: &TestApp, title: &str, at: i64, status: &str, topics: &[&str]) -> i64 {
-    let db = &app.state.db.pool;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO exchange_items (kind, title, summary, source_org, issued_on, status, published_at, created_at, updated_at)
-         VALUES ('resource', $1, 'A short summary.', 'U.S. Department of Labor', '2026-11-01', $2, $3, 1, 1) RETURNING id",
-    )
-    .bind(title)
-    .bind(status)
-    .bind(at)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for t in topics {
-        sqlx::query("INSERT INTO exchange_item_topics (item_id, topic) VALUES ($1, $2)")
-            .bind(id)
-            .bind(*t)
-            .execute(db)
-            .await
-            .unwrap();
-    }
-    id
-}
-
-/// A subscriber written directly: (id).
-async fn subscriber(app: &TestApp, email: &str, status: &str, since: i64, topics: &[&str]) -> i64 {
-    let db = &app.state.db.pool;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO exchange_subscribers (email, email_key, frequency, status, confirmed_at, last_digest_cutoff, created_at, updated_at)
-         VALUES ($1, $2, 'daily', $3, $4, $4, 1, 1) RETURNING id",
-    )
-    .bind(email)
-    .bind(email.to_lowercase())
-    .bind(status)
-    .bind(since)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for t in topics {
-        sqlx::query(
-            "INSERT INTO exchange_subscriber_topics (subscriber_id, topic) VALUES ($1, $2)",
-        )
-        .bind(id)
-        .bind(*t)
-        .execute(db)
-        .await
-        .unwrap();
-    }
-    id
+    let item = ItemFixture {
+        title,
+        status,
+        published_at: Some(at),
+        submitted_by: None,
+        topics,
+    };
+    app.exchange_item(item).await
 }
 
 fn link(message: &str, prefix: &str) -> Option<String> {
@@ -361,21 +323,27 @@ async fn each_subscriber_gets_the_new_items_on_their_topics_only(backend: Backen
     )
     .await;
     let since = p.cutoff - day;
-    subscriber(&app, "a@x.org", "active", since, &[PARTNERSHIPS]).await;
-    subscriber(&app, "b@x.org", "active", since, &[FUNDING]).await;
+    app.subscriber("a@x.org", "active", since, &[PARTNERSHIPS])
+        .await;
+    app.subscriber("b@x.org", "active", since, &[FUNDING]).await;
     // Had a digest after the charter came out: only the funding map is new.
-    subscriber(
-        &app,
+    app.subscriber(
         "c@x.org",
         "active",
         p.cutoff - 4 * hour,
         &[PARTNERSHIPS, FUNDING],
     )
     .await;
-    subscriber(&app, "d@x.org", "pending", since, &[PARTNERSHIPS]).await;
-    subscriber(&app, "e@x.org", "unsubscribed", since, &[PARTNERSHIPS]).await;
-    let f = subscriber(&app, "f@x.org", "active", since, &[EMPLOYERS]).await;
-    let g = subscriber(&app, "g@x.org", "active", since, &[PARTNERSHIPS]).await;
+    app.subscriber("d@x.org", "pending", since, &[PARTNERSHIPS])
+        .await;
+    app.subscriber("e@x.org", "unsubscribed", since, &[PARTNERSHIPS])
+        .await;
+    let f = app
+        .subscriber("f@x.org", "active", since, &[EMPLOYERS])
+        .await;
+    let g = app
+        .subscriber("g@x.org", "active", since, &[PARTNERSHIPS])
+        .await;
 
     let run = digest::ensure_run(&app.state, &p).await.unwrap();
     assert_eq!(
@@ -474,16 +442,9 @@ async fn a_crash_while_building_and_sending_loses_nothing_and_doubles_nothing(ba
         &[PARTNERSHIPS],
     )
     .await;
-    for n in 0..7 {
-        subscriber(
-            &first,
-            &format!("p{n}@x.org"),
-            "active",
-            p.cutoff - 86_400_000,
-            &[PARTNERSHIPS],
-        )
+    first
+        .subscribers(7, "p", p.cutoff - 86_400_000, &[PARTNERSHIPS])
         .await;
-    }
     let run = digest::ensure_run(&first.state, &p).await.unwrap();
     // One chunk of three is built, and two of its messages go out ...
     assert_eq!(
@@ -593,19 +554,9 @@ async fn building_goes_a_chunk_per_job_between_other_jobs(backend: Backend) {
         &[PARTNERSHIPS],
     )
     .await;
-    let mut subscribers = Vec::new();
-    for n in 0..7 {
-        subscribers.push(
-            subscriber(
-                &app,
-                &format!("c{n}@x.org"),
-                "active",
-                p.cutoff - 86_400_000,
-                &[PARTNERSHIPS],
-            )
-            .await,
-        );
-    }
+    let subscribers = app
+        .subscribers(7, "c", p.cutoff - 86_400_000, &[PARTNERSHIPS])
+        .await;
     let run = digest::ensure_run(&app.state, &p).await.unwrap();
     assert!(digest::kick(&app.state, 3).await.unwrap());
     assert!(
@@ -710,8 +661,7 @@ async fn many_distinct_digests_in_one_chunk_each_reach_the_right_person(backend:
         .await;
     }
     for k in 1..=n {
-        subscriber(
-            &app,
+        app.subscriber(
             &format!("k{k}@x.org"),
             "active",
             p.cutoff - k * 60_000,
@@ -864,16 +814,8 @@ async fn two_servers_on_postgres_send_each_digest_once() {
     )
     .await;
     let n = 300;
-    for i in 0..n {
-        subscriber(
-            &app,
-            &format!("s{i}@x.org"),
-            "active",
-            p.cutoff - 86_400_000,
-            &[PARTNERSHIPS],
-        )
+    app.subscribers(n, "s", p.cutoff - 86_400_000, &[PARTNERSHIPS])
         .await;
-    }
     digest::ensure_run(&app.state, &p).await.unwrap();
     let mut servers = Vec::new();
     for k in 0..2 {

@@ -8,13 +8,18 @@
 use serde_json::{Value, json};
 
 use crate::both_backends;
-use crate::helpers::{Backend, Browser, SmtpSink, TestApp, call, unfold_qp};
+use crate::helpers::{Backend, Browser, Page, SmtpSink, TestApp, call, unfold_qp};
 
 both_backends!(
     a_private_category_is_invisible_to_everyone_else,
     posts_render_inert_and_bad_input_changes_nothing,
     mentions_and_watches_email_the_right_people_only,
-    edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags,
+    an_edit_keeps_the_history_and_only_the_author_edits,
+    a_flag_needs_a_reason_and_waits_for_a_moderator,
+    a_moderator_hides_a_flagged_post_and_resolves_the_flag,
+    a_locked_thread_takes_replies_from_moderators_only,
+    a_thread_moves_only_to_a_category_its_moderator_moderates,
+    a_hidden_thread_is_gone_for_everyone_but_the_moderators,
     a_team_that_joins_gets_its_category_when_another_left,
     a_stop_link_in_a_watch_email_works_signed_out,
     an_edit_emails_only_the_newly_mentioned,
@@ -664,7 +669,24 @@ async fn mentions_and_watches_email_the_right_people_only(backend: Backend) {
     let _ = &w.admin;
 }
 
-async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(backend: Backend) {
+/// Each of these forum actions is in the audit log, done.
+async fn assert_audited(app: &TestApp, actions: &[&str]) {
+    for action in actions {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = 'ok'",
+        )
+        .bind(action)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(n >= 1, "{action} audited");
+    }
+}
+
+/// Edit through the page and the API: the earlier text is kept, in the
+/// history; only the author edits: not another member, not a coach, not
+/// the admin.
+async fn an_edit_keeps_the_history_and_only_the_author_edits(backend: Backend) {
     let w = world(TestApp::spawn(backend).await).await;
     let app = &w.app;
     let (thread, post) = start(
@@ -675,8 +697,6 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
         "Our charter has four seats.",
     )
     .await;
-
-    // Edit through the page: the earlier text is kept.
     let edit = format!("{FORUM}/posts/{post}/edit");
     let res = w
         .ana
@@ -721,7 +741,6 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
         bodies,
         ["Our charter has five seats.", "Our charter has four seats."]
     );
-    // Only the author edits: not another member, not a coach, not the admin.
     for who in [&w.jordan, &w.renee, &w.admin] {
         assert_eq!(
             w.app.browser().get(&edit).await.status,
@@ -739,18 +758,26 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
         .await;
         assert_eq!(status, 403, "{}", who.email);
     }
+    assert_audited(app, &["forum_create_thread", "forum_edit_post"]).await;
+}
 
-    // A flag with no reason is refused next to the field; with one it waits
-    // in the queue until a moderator resolves it.
+/// Beth flags Ana's post with this reason, on the page.
+async fn flag(w: &World, post: i64, reason: &str) -> Page {
     let flag = format!("{FORUM}/posts/{post}/flag");
-    let res = w.beth.b.submit(&flag, &flag, &[("reason", "")]).await;
+    w.beth.b.submit(&flag, &flag, &[("reason", reason)]).await
+}
+
+/// A flag with no reason is refused next to the field; with one it waits
+/// in the queue of the moderators (Walt moderates General too), not of
+/// the members.
+async fn a_flag_needs_a_reason_and_waits_for_a_moderator(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (_, post) = start(&w, &w.ana, w.general, "Charters", "Six seats.").await;
+    let res = flag(&w, post, "").await;
     assert_eq!(res.status, 422);
     assert!(res.body.contains("id=\"reason-error\""));
-    let res = w
-        .beth
-        .b
-        .submit(&flag, &flag, &[("reason", "Names a person's phone number")])
-        .await;
+    let res = flag(&w, post, "Names a person's phone number").await;
     assert_eq!(res.status, 303);
     let queue = w.renee.b.get(&format!("{FORUM}/flags")).await;
     assert!(queue.body.contains("Names a person"), "{}", queue.body);
@@ -761,9 +788,22 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
         1,
         "Walt moderates General too"
     );
-    let flag_id = flags[0]["id"].as_i64().unwrap();
+    assert!(flags[0]["id"].is_i64());
+    assert_audited(app, &["forum_flag"]).await;
+}
 
-    // Hide: others see that a moderator hid it, moderators still see it.
+/// Hide: a reason is needed; others see that a moderator hid it,
+/// moderators still see it; the flag is resolved; unhidden, all see it.
+async fn a_moderator_hides_a_flagged_post_and_resolves_the_flag(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, post) = start(&w, &w.ana, w.general, "Charters", "Six seats.").await;
+    assert_eq!(
+        flag(&w, post, "Names a person's phone number").await.status,
+        303
+    );
+    let (_, flags) = call(app, &w.walt.t, "GET", &format!("{API}/flags"), None).await;
+    let flag_id = flags[0]["id"].as_i64().unwrap();
     let moderate = format!("{FORUM}/posts/{post}/moderate");
     let res = w
         .renee
@@ -825,8 +865,18 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
             .body
             .contains("Six seats")
     );
+    assert_audited(
+        app,
+        &["forum_hide_post", "forum_unhide_post", "forum_resolve_flag"],
+    )
+    .await;
+}
 
-    // Lock: replies only from moderators.
+/// Lock: replies only from moderators, until it is unlocked.
+async fn a_locked_thread_takes_replies_from_moderators_only(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, _) = start(&w, &w.ana, w.general, "Charters", "Six seats.").await;
     let mt = format!("{FORUM}/threads/{thread}/moderate");
     assert_eq!(w.beth.b.get(&mt).await.status, 403);
     let res = w.renee.b.submit(&mt, &mt, &[("action", "lock")]).await;
@@ -854,9 +904,20 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
     assert_eq!(status, 200);
     let (status, _) = reply(&w, &w.beth, thread, "Thanks.").await;
     assert_eq!(status, 200);
+    assert_audited(
+        app,
+        &["forum_lock_thread", "forum_unlock_thread", "forum_reply"],
+    )
+    .await;
+}
 
-    // Move: to a category the moderator also moderates; Walt (Kansas's
-    // coach) may not move it into Colorado's private category.
+/// Move: to a category the moderator also moderates; Walt (Kansas's
+/// coach) may not move it into Colorado's private category.
+async fn a_thread_moves_only_to_a_category_its_moderator_moderates(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, _) = start(&w, &w.ana, w.general, "Charters", "Six seats.").await;
+    let mt = format!("{FORUM}/threads/{thread}/moderate");
     let (status, v) = call(
         app,
         &w.walt.t,
@@ -886,8 +947,15 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
     )
     .await;
     assert_eq!(t["thread"]["category_id"], w.topic);
+    assert_audited(app, &["forum_move_thread"]).await;
+}
 
-    // Hide the whole thread: gone from the list for others.
+/// Hide the whole thread: gone from the list for others, and its posts;
+/// still listed for the moderator.
+async fn a_hidden_thread_is_gone_for_everyone_but_the_moderators(backend: Backend) {
+    let w = world(TestApp::spawn(backend).await).await;
+    let app = &w.app;
+    let (thread, _) = start(&w, &w.ana, w.topic, "Charters", "Six seats.").await;
     let (status, _) = call(
         app,
         &w.renee.t,
@@ -924,32 +992,7 @@ async fn edits_keep_history_and_moderators_hide_lock_move_and_resolve_flags(back
     )
     .await;
     assert_eq!(t["posts"], json!([]));
-
-    // Every change is in the audit log.
-    for action in [
-        "forum_create_thread",
-        "forum_edit_post",
-        "forum_flag",
-        "forum_hide_post",
-        "forum_unhide_post",
-        "forum_resolve_flag",
-        "forum_lock_thread",
-        "forum_unlock_thread",
-        "forum_move_thread",
-        "forum_hide_thread",
-        "forum_reply",
-    ] {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND outcome = 'ok'",
-        )
-        .bind(action)
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-        assert!(n >= 1, "{action} audited");
-    }
-    let _ = &w.thomas;
-    let _ = &w.jordan;
+    assert_audited(app, &["forum_hide_thread"]).await;
 }
 
 /// Kansas leaves and New Mexico joins: the forum has as many categories

@@ -998,3 +998,334 @@ impl InProgram<'_> {
         .unwrap();
     }
 }
+
+impl InProgram<'_> {
+    /// Seats the state's team, formed from its (selected) application.
+    pub async fn team_from(&self, code: &str, application_id: i64) {
+        sqlx::query(
+            "INSERT INTO state_teams (program_id, state_code, application_id, created_at) VALUES ($1, $2, $3, 1)",
+        )
+        .bind(self.program_id)
+        .bind(code)
+        .bind(application_id)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+
+    /// A reviewer's score (1 to 5) on one criterion of their assignment.
+    pub async fn score(&self, assignment_id: i64, criterion_id: i64, score: i64) {
+        sqlx::query(
+            "INSERT INTO review_scores (assignment_id, criterion_id, score) VALUES ($1, $2, $3)",
+        )
+        .bind(assignment_id)
+        .bind(criterion_id)
+        .bind(score)
+        .execute(&self.app.state.db.pool)
+        .await
+        .unwrap();
+    }
+}
+
+/// A frozen snapshot as a fixture: the state, the (closed) round it froze,
+/// its kind (`baseline`, `mid_year`, `final`), when, and each indicator's
+/// level as (indicator id, level).
+pub struct SnapshotFixture<'a> {
+    pub code: &'a str,
+    pub round_id: i64,
+    pub kind: &'a str,
+    pub taken_at: i64,
+    pub levels: &'a [(i64, i64)],
+}
+
+/// A plan milestone as a fixture: the strategy it stands for, its words,
+/// its target date and when it was reached (`None`: not yet).
+pub struct MilestoneFixture<'a> {
+    pub strategy_key: &'a str,
+    pub text: &'a str,
+    pub target_on: &'a str,
+    pub reached_on: Option<&'a str>,
+}
+
+/// An action item agreed at an activity: for which state, what, whose and
+/// by when.
+pub struct ActionItemFixture<'a> {
+    pub code: &'a str,
+    pub text: &'a str,
+    pub owner: Option<i64>,
+    pub due_on: &'a str,
+}
+
+impl InProgram<'_> {
+    /// A snapshot with its ratings, each sure, of high priority and with
+    /// no note; its id.
+    pub async fn snapshot(&self, s: SnapshotFixture<'_>) -> i64 {
+        let db = &self.app.state.db.pool;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO snapshots (program_id, state_code, round_id, kind, taken_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(self.program_id)
+        .bind(s.code)
+        .bind(s.round_id)
+        .bind(s.kind)
+        .bind(s.taken_at)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        for (indicator, level) in s.levels {
+            sqlx::query(
+                "INSERT INTO snapshot_ratings (snapshot_id, indicator_id, level, not_sure, priority, note) VALUES ($1, $2, $3, 0, 'high', '')",
+            )
+            .bind(id)
+            .bind(*indicator)
+            .bind(*level)
+            .execute(db)
+            .await
+            .unwrap();
+        }
+        id
+    }
+
+    /// A milestone of the goal; its id.
+    pub async fn milestone(&self, goal_id: i64, m: MilestoneFixture<'_>) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on, reached_on) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(goal_id)
+        .bind(m.strategy_key)
+        .bind(m.text)
+        .bind(m.target_on)
+        .bind(m.reached_on)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A progress update on the goal, by nobody in particular; its id.
+    pub async fn update(&self, goal_id: i64, written_on: &str, body: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO plan_updates (goal_id, written_on, body, created_at) VALUES ($1, $2, $3, 1) RETURNING id",
+        )
+        .bind(goal_id)
+        .bind(written_on)
+        .bind(body)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// A file attached to the update as evidence, in storage too; its id.
+    pub async fn evidence(
+        &self,
+        update_id: i64,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> i64 {
+        let key = format!("plans/fixture/{update_id}/{filename}");
+        self.app
+            .state
+            .storage
+            .put(&key, bytes.to_vec())
+            .await
+            .unwrap();
+        sqlx::query_scalar(
+            "INSERT INTO plan_evidence (update_id, storage_key, filename, content_type, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+        )
+        .bind(update_id)
+        .bind(&key)
+        .bind(filename)
+        .bind(content_type)
+        .bind(bytes.len() as i64)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// An action item of the activity, not done; its id.
+    pub async fn action_item(&self, activity_id: i64, item: ActionItemFixture<'_>) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO action_items (activity_id, state_code, text, owner_id, due_on, created_at) VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+        )
+        .bind(activity_id)
+        .bind(item.code)
+        .bind(item.text)
+        .bind(item.owner)
+        .bind(item.due_on)
+        .fetch_one(&self.app.state.db.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// A resource in the Exchange as a fixture: its title, status
+/// (`published`, `pending`, …), when it was published, which partner
+/// account submitted it, and its topics.
+pub struct ItemFixture<'a> {
+    pub title: &'a str,
+    pub status: &'a str,
+    pub published_at: Option<i64>,
+    pub submitted_by: Option<i64>,
+    pub topics: &'a [&'a str],
+}
+
+/// A partner organization as a fixture: approved, with the partner
+/// account `user`, or its interest form waiting (`user` None).
+pub struct PartnerFixture<'a> {
+    pub organization: &'a str,
+    pub contact_name: &'a str,
+    pub contact_email: &'a str,
+    pub user: Option<i64>,
+}
+
+impl TestApp {
+    /// A resource in the Exchange's library (summary, source and date
+    /// filled in); its id.
+    pub async fn exchange_item(&self, item: ItemFixture<'_>) -> i64 {
+        let db = &self.state.db.pool;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exchange_items (kind, title, summary, source_org, issued_on, status, published_at, submitted_by, created_at, updated_at)
+             VALUES ('resource', $1, 'A short summary.', 'U.S. Department of Labor', '2026-11-01', $2, $3, $4, 1, 1) RETURNING id",
+        )
+        .bind(item.title)
+        .bind(item.status)
+        .bind(item.published_at)
+        .bind(item.submitted_by)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        for t in item.topics {
+            sqlx::query("INSERT INTO exchange_item_topics (item_id, topic) VALUES ($1, $2)")
+                .bind(id)
+                .bind(*t)
+                .execute(db)
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    /// `n` published resources titled "{title} 1" to "{title} n", with no
+    /// topic, written in one statement (as a bulk import would), the last
+    /// published last.
+    pub async fn published_resources(&self, n: i64, title: &str) {
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+             INSERT INTO exchange_items (kind, title, summary, source_org, issued_on, status, published_at, created_at, updated_at)
+             SELECT 'resource', $2 || ' ' || i, 'A short summary.', 'Advance CTE', '2016-05-01',
+                    'published', 1000 + i, 1000, 1000
+             FROM n",
+        )
+        .bind(n)
+        .bind(title)
+        .execute(&self.state.db.pool)
+        .await
+        .unwrap();
+    }
+
+    /// A daily digest subscriber with this status, confirmed and last sent
+    /// a digest at `since`, following these topics; its id.
+    pub async fn subscriber(&self, email: &str, status: &str, since: i64, topics: &[&str]) -> i64 {
+        let db = &self.state.db.pool;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exchange_subscribers (email, email_key, frequency, status, confirmed_at, last_digest_cutoff, created_at, updated_at)
+             VALUES ($1, $2, 'daily', $3, $4, $4, 1, 1) RETURNING id",
+        )
+        .bind(email)
+        .bind(email.to_lowercase())
+        .bind(status)
+        .bind(since)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        for t in topics {
+            sqlx::query(
+                "INSERT INTO exchange_subscriber_topics (subscriber_id, topic) VALUES ($1, $2)",
+            )
+            .bind(id)
+            .bind(*t)
+            .execute(db)
+            .await
+            .unwrap();
+        }
+        id
+    }
+
+    /// `n` active subscribers, `{prefix}0@x.org` onwards, each as
+    /// `subscriber` makes them; their ids.
+    pub async fn subscribers(
+        &self,
+        n: usize,
+        prefix: &str,
+        since: i64,
+        topics: &[&str],
+    ) -> Vec<i64> {
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let email = format!("{prefix}{i}@x.org");
+            ids.push(self.subscriber(&email, "active", since, topics).await);
+        }
+        ids
+    }
+
+    /// A partner organization of the Exchange; its id.
+    pub async fn partner(&self, p: PartnerFixture<'_>) -> i64 {
+        let status = if p.user.is_some() {
+            "approved"
+        } else {
+            "pending"
+        };
+        sqlx::query_scalar(
+            "INSERT INTO exchange_partners (organization, contact_name, contact_email, status, user_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+        )
+        .bind(p.organization)
+        .bind(p.contact_name)
+        .bind(p.contact_email)
+        .bind(status)
+        .bind(p.user)
+        .fetch_one(&self.state.db.pool)
+        .await
+        .unwrap()
+    }
+}
+
+impl InProgram<'_> {
+    /// A review the reviewer has submitted, with this score (1 to 5) on
+    /// every criterion of the program's rubric; the assignment's id.
+    pub async fn submitted_review(&self, application_id: i64, reviewer_id: i64, score: i64) -> i64 {
+        let db = &self.app.state.db.pool;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO review_assignments (application_id, reviewer_id, assigned_at, submitted_at) VALUES ($1, $2, 1, 1) RETURNING id",
+        )
+        .bind(application_id)
+        .bind(reviewer_id)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let criteria: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM program_rubric WHERE program_id = $1")
+                .bind(self.program_id)
+                .fetch_all(db)
+                .await
+                .unwrap();
+        for criterion in criteria {
+            self.score(id, criterion, score).await;
+        }
+        id
+    }
+}
+
+impl TestApp {
+    /// The elements an expert says they know (element keys).
+    pub async fn expertise(&self, user_id: i64, elements: &[&str]) {
+        for element in elements {
+            sqlx::query("INSERT INTO expertise (user_id, element_key) VALUES ($1, $2)")
+                .bind(user_id)
+                .bind(*element)
+                .execute(&self.state.db.pool)
+                .await
+                .unwrap();
+        }
+    }
+}

@@ -3,14 +3,23 @@
 //! change is refused next to the field and changes nothing, others are
 //! refused, and the states see the confirmed groups.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use crate::applications::future_program;
 use crate::assessment::{baseline, member, team};
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, call};
+use crate::helpers::{Backend, Browser, Page, TestApp, call};
 
-both_backends!(peer_groups_proposed_confirmed_and_changed);
+both_backends!(
+    groups_are_proposed_from_the_snapshots_with_their_reasons,
+    the_admin_confirms_the_proposal_as_is,
+    a_change_that_does_not_fit_is_refused_by_field_and_changes_nothing,
+    the_admin_changes_the_groups_and_a_hand_placed_state_is_said_so,
+    a_states_lead_may_not_change_the_groups,
+    the_states_see_the_confirmed_groups_not_the_proposal,
+);
 
 const SLUG: &str = "acp";
 const PAGE: &str = "/programs/acp/peers";
@@ -48,14 +57,27 @@ async fn peer_group_peer_audits(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
+/// CO, KS, MA, MN and OR in the cohort, with baselines that pair them:
+/// Kansas is strong on employers and partnerships and wants funding;
+/// Minnesota the other way round. Colorado and Massachusetts each have
+/// what the other wants (policies, programs). Oregon has no snapshot.
+/// The leads of all but Oregon and the admin, signed in, with tokens.
+struct World {
+    app: TestApp,
+    tokens: HashMap<&'static str, String>,
+    lead_browsers: HashMap<&'static str, Browser>,
+    admin: Browser,
+    admin_token: String,
+}
+
+async fn world(backend: Backend) -> World {
     let app = TestApp::spawn(backend).await;
     let program_id = future_program(&app, SLUG).await;
     for code in ["CO", "KS", "MA", "MN", "OR"] {
         team(&app, program_id, code).await;
     }
-    let mut tokens = std::collections::HashMap::new();
-    let mut lead_browsers = std::collections::HashMap::new();
+    let mut tokens = HashMap::new();
+    let mut lead_browsers = HashMap::new();
     for code in ["CO", "KS", "MA", "MN"] {
         let (_, b, t) = member(
             &app,
@@ -73,10 +95,6 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
     let admin_token = app.token_for(admin_id, "admin@ta.org").await;
     let admin = app.browser();
     admin.sign_in("admin@ta.org", &admin_pw).await;
-
-    // Kansas is strong on employers and partnerships and wants funding;
-    // Minnesota the other way round. Colorado and Massachusetts each have
-    // what the other wants (policies, programs). Oregon has no snapshot.
     let rest = (2, "low");
     baseline(
         &app,
@@ -127,9 +145,50 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         },
     )
     .await;
+    World {
+        app,
+        tokens,
+        lead_browsers,
+        admin,
+        admin_token,
+    }
+}
 
-    // ----- the proposal -----
-    let (status, peers) = call(&app, &admin_token, "GET", API, None).await;
+/// The admin confirms the proposal as is, on the page; where it leads.
+async fn confirm_the_proposal(w: &World) -> Page {
+    w.admin
+        .submit(
+            PAGE,
+            PAGE,
+            &[
+                ("group-CO", "1"),
+                ("group-MA", "1"),
+                ("group-KS", "2"),
+                ("group-MN", "2"),
+                ("group-OR", "0"),
+            ],
+        )
+        .await
+}
+
+/// The admin changes the confirmed groups through the API, Oregon placed
+/// by hand with Kansas and Minnesota; the answer.
+async fn place_oregon_by_hand(w: &World) -> (u16, Value) {
+    call(
+        &w.app,
+        &w.admin_token,
+        "PUT",
+        API,
+        Some(json!({"groups": [["or", "KS", "MN"], ["CO", "MA"]]})),
+    )
+    .await
+}
+
+/// The proposal: pairs that have what the other wants, each with its
+/// reason in words; Oregon unplaced, for want of a snapshot.
+async fn groups_are_proposed_from_the_snapshots_with_their_reasons(backend: Backend) {
+    let w = world(backend).await;
+    let (status, peers) = call(&w.app, &w.admin_token, "GET", API, None).await;
     assert_eq!(status, 200, "{peers}");
     assert_eq!(peers["confirmed"], json!([]));
     let proposal = &peers["proposal"];
@@ -153,45 +212,49 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
             .unwrap()
             .contains("No snapshot yet")
     );
-
-    let page = admin.get(PAGE).await;
+    let page = w.admin.get(PAGE).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("No groups are confirmed yet."));
     assert!(page.body.contains("Proposed groups"));
     assert!(page.body.contains("Kansas and Minnesota"));
     assert!(page.body.contains("Oregon: No snapshot yet"));
+    w.app.stop().await;
+}
 
-    // ----- the admin confirms the proposal as is -----
-    let done = admin
-        .submit(
-            PAGE,
-            PAGE,
-            &[
-                ("group-CO", "1"),
-                ("group-MA", "1"),
-                ("group-KS", "2"),
-                ("group-MN", "2"),
-                ("group-OR", "0"),
-            ],
-        )
-        .await;
+/// The admin confirms the proposal as is: stored, said so, audited.
+async fn the_admin_confirms_the_proposal_as_is(backend: Backend) {
+    let w = world(backend).await;
+    let done = confirm_the_proposal(&w).await;
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(
         done.location.as_deref(),
         Some("/programs/acp/peers?done=peers-confirmed")
     );
-    let confirmed_page = admin.get(done.location.as_deref().unwrap()).await;
+    let confirmed_page = w.admin.get(done.location.as_deref().unwrap()).await;
     assert!(
         confirmed_page
             .body
             .contains("The peer-mentoring groups are confirmed.")
     );
     assert!(!confirmed_page.body.contains("No groups are confirmed yet."));
-    let before = stored_groups(&app).await;
+    let before = stored_groups(&w.app).await;
     assert_eq!(before.len(), 4);
-    assert_eq!(peer_group_peer_audits(&app).await, 1);
+    assert_eq!(peer_group_peer_audits(&w.app).await, 1);
+    w.app.stop().await;
+}
 
-    // ----- a change that does not fit is refused next to the field -----
+/// A change that does not fit is refused next to the field on the page,
+/// by the field's name through the API; nothing changes.
+async fn a_change_that_does_not_fit_is_refused_by_field_and_changes_nothing(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        admin,
+        admin_token,
+        ..
+    } = &w;
+    assert_eq!(confirm_the_proposal(&w).await.status, 303);
+    let before = stored_groups(app).await;
     let refused = admin
         .submit(
             PAGE,
@@ -217,13 +280,11 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
             .contains("Group 3 has only one state (Oregon); a group needs 2 or 3 states.")
     );
     assert!(refused.body.contains("aria-invalid=\"true\""));
-    assert_eq!(stored_groups(&app).await, before, "nothing changed");
-    assert_eq!(peer_group_peer_audits(&app).await, 1);
-
-    // Through the API, errors name the field; nothing changes.
+    assert_eq!(stored_groups(app).await, before, "nothing changed");
+    assert_eq!(peer_group_peer_audits(app).await, 1);
     let (status, body) = call(
-        &app,
-        &admin_token,
+        app,
+        admin_token,
         "PUT",
         API,
         Some(json!({"groups": [["KS"], ["CO", "WY"]]})),
@@ -238,8 +299,8 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         .collect();
     assert_eq!(fields, ["groups[0]", "groups[1][1]"]);
     let (status, body) = call(
-        &app,
-        &admin_token,
+        app,
+        admin_token,
         "PUT",
         API,
         Some(json!({"groups": [["KS", "MN"], ["MA", "KS"]]})),
@@ -253,17 +314,16 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
             .unwrap()
             .contains("Kansas is in more than one group")
     );
-    assert_eq!(stored_groups(&app).await, before, "nothing changed");
+    assert_eq!(stored_groups(app).await, before, "nothing changed");
+    w.app.stop().await;
+}
 
-    // ----- the admin changes the groups through the API -----
-    let (status, body) = call(
-        &app,
-        &admin_token,
-        "PUT",
-        API,
-        Some(json!({"groups": [["or", "KS", "MN"], ["CO", "MA"]]})),
-    )
-    .await;
+/// The admin changes the groups through the API: a group proposed keeps
+/// the proposal's reason; one placed by hand says so.
+async fn the_admin_changes_the_groups_and_a_hand_placed_state_is_said_so(backend: Backend) {
+    let w = world(backend).await;
+    assert_eq!(confirm_the_proposal(&w).await.status, 303);
+    let (status, body) = place_oregon_by_hand(&w).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         codes(&body["confirmed"]),
@@ -284,19 +344,25 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         "{trio}"
     );
     assert_eq!(body["confirmed"][1]["confirmed_by"], "Test admin");
-    assert_eq!(peer_group_peer_audits(&app).await, 2);
+    assert_eq!(peer_group_peer_audits(&w.app).await, 2);
+    w.app.stop().await;
+}
 
-    // ----- others may not change them -----
+/// Others may not change the groups, on the page or the API.
+async fn a_states_lead_may_not_change_the_groups(backend: Backend) {
+    let w = world(backend).await;
+    assert_eq!(confirm_the_proposal(&w).await.status, 303);
+    assert_eq!(place_oregon_by_hand(&w).await.0, 200);
     let (status, _) = call(
-        &app,
-        &tokens["CO"],
+        &w.app,
+        &w.tokens["CO"],
         "PUT",
         API,
         Some(json!({"groups": [["CO", "KS"]]})),
     )
     .await;
     assert_eq!(status, 403);
-    let co = &lead_browsers["CO"];
+    let co = &w.lead_browsers["CO"];
     let page = co.get(PAGE).await;
     assert_eq!(page.status, 200);
     let no = co
@@ -304,12 +370,21 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         .await;
     assert_eq!(no.status, 403);
     assert_eq!(
-        codes(&call(&app, &admin_token, "GET", API, None).await.1["confirmed"]),
+        codes(&call(&w.app, &w.admin_token, "GET", API, None).await.1["confirmed"]),
         vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]],
         "unchanged"
     );
+    w.app.stop().await;
+}
 
-    // ----- the states see the confirmed groups, not the proposal -----
+/// The states see the confirmed groups, not the proposal; the team page
+/// names the state's peers and home links the groups.
+async fn the_states_see_the_confirmed_groups_not_the_proposal(backend: Backend) {
+    let w = world(backend).await;
+    assert_eq!(confirm_the_proposal(&w).await.status, 303);
+    assert_eq!(place_oregon_by_hand(&w).await.0, 200);
+    let co = &w.lead_browsers["CO"];
+    let page = co.get(PAGE).await;
     assert!(
         page.body
             .contains("Colorado and Massachusetts (your group)"),
@@ -320,14 +395,13 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
     assert!(page.body.contains("placed by hand"));
     assert!(!page.body.contains("Proposed groups"));
     assert!(!page.body.contains("Change the groups"));
-    let (status, peers) = call(&app, &tokens["MN"], "GET", API, None).await;
+    let (status, peers) = call(&w.app, &w.tokens["MN"], "GET", API, None).await;
     assert_eq!(status, 200);
     assert_eq!(peers["proposal"], Value::Null);
     assert_eq!(
         codes(&peers["confirmed"]),
         vec![vec!["CO", "MA"], vec!["KS", "MN", "OR"]]
     );
-    // The team page names the state's peers.
     let team_page = co.get("/programs/acp/teams/CO").await;
     assert!(
         team_page
@@ -336,13 +410,11 @@ async fn peer_groups_proposed_confirmed_and_changed(backend: Backend) {
         "{}",
         team_page.body
     );
-    // The home page links to it.
     assert!(
         co.get("/")
             .await
             .body
             .contains("href=\"/programs/acp/peers\"")
     );
-
-    app.stop().await;
+    w.app.stop().await;
 }

@@ -11,9 +11,27 @@ use serde_json::Value;
 use crate::applications::future_program;
 use crate::assessment::{member, team};
 use crate::both_backends;
-use crate::helpers::{ActivityFixture, Backend, Browser, StepFixture, TestApp, call};
+use crate::helpers::{
+    ActivityFixture, Backend, Browser, MilestoneFixture, SnapshotFixture, StepFixture, TestApp,
+    call,
+};
 
-both_backends!(participation_dashboard_and_reports);
+both_backends!(
+    participation_counts_each_commitment_month_by_month,
+    the_participation_page_shows_the_year_to_its_readers_only,
+    the_dashboard_puts_the_states_needing_attention_first_with_their_reasons,
+    the_dashboard_page_shows_each_states_reasons_stage_scores_plan_and_months,
+    a_webinar_on_a_top_priority_is_one_click_away_and_saved_only_when_submitted,
+    a_coach_sees_only_the_states_they_coach_and_a_state_no_dashboard,
+    the_cohorts_priorities_name_the_states_that_share_them,
+    the_state_report_tells_the_states_year,
+    reports_are_refused_outside_the_state_and_a_state_without_a_team_has_none,
+    the_program_report_shows_each_state_its_reader_may_see,
+    the_state_spreadsheet_has_a_sheet_for_each_part_of_the_report,
+    the_program_spreadsheet_ranks_the_states_and_keeps_formulas_as_text,
+    the_api_gives_the_reports_and_their_spreadsheets_to_a_token,
+    home_leads_overseers_and_leads_to_their_reports,
+);
 both_backends!(a_new_snapshot_shows_at_once_though_snapshots_are_kept_in_memory);
 
 const SLUG: &str = "acp";
@@ -78,26 +96,19 @@ async fn snapshot(
         .in_program(program.id)
         .round(code, round + 1, Some(taken_at))
         .await;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO snapshots (program_id, state_code, round_id, kind, taken_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(program.id)
-    .bind(code)
-    .bind(round_id)
-    .bind(kind)
-    .bind(taken_at)
-    .fetch_one(db)
-    .await
-    .unwrap();
-    for i in &instrument.indicators {
-        sqlx::query("INSERT INTO snapshot_ratings (snapshot_id, indicator_id, level, not_sure, priority, note) VALUES ($1, $2, $3, 0, 'high', '')")
-            .bind(id)
-            .bind(i.id)
-            .bind(level(i.element_number))
-            .execute(db)
-            .await
-            .unwrap();
-    }
+    let levels: Vec<(i64, i64)> = instrument
+        .indicators
+        .iter()
+        .map(|i| (i.id, level(i.element_number)))
+        .collect();
+    let frozen = SnapshotFixture {
+        code,
+        round_id,
+        kind,
+        taken_at,
+        levels: &levels,
+    };
+    app.in_program(program.id).snapshot(frozen).await;
 }
 
 /// A plan with one goal and its steps: (text, due on, status).
@@ -109,7 +120,6 @@ async fn plan(
     element: &str,
     steps: &[(&str, &str, &str)],
 ) {
-    let db = &app.state.db.pool;
     let fixture = app.in_program(program_id);
     let plan_id = fixture.plan(code).await;
     let goal_id = fixture.goal(plan_id, goal, element).await;
@@ -122,11 +132,13 @@ async fn plan(
         };
         fixture.step(goal_id, step).await;
     }
-    sqlx::query("INSERT INTO plan_milestones (goal_id, strategy_key, text, target_on, reached_on) VALUES ($1, 'm1', 'A milestone', '2017-05-01', '2017-04-20')")
-        .bind(goal_id)
-        .execute(db)
-        .await
-        .unwrap();
+    let reached = MilestoneFixture {
+        strategy_key: "m1",
+        text: "A milestone",
+        target_on: "2017-05-01",
+        reached_on: Some("2017-04-20"),
+    };
+    fixture.milestone(goal_id, reached).await;
 }
 
 /// A download through the signed-in browser's cookies: (status, content type, bytes).
@@ -214,7 +226,26 @@ fn dashboard_row_html<'a>(body: &'a str, state: &str) -> &'a str {
     &body[start..end]
 }
 
-async fn participation_dashboard_and_reports(backend: Backend) {
+/// The 2016 program year (the template's dates moved from 2099): CO, KS
+/// and MA in the cohort; CO's lead, a KS member and CO's coach, the
+/// federal officer and the admin, each signed in and with a token.
+struct Year {
+    app: TestApp,
+    co_lead: Browser,
+    co_token: String,
+    ks_token: String,
+    coach: Browser,
+    coach_token: String,
+    federal: Browser,
+    fed_token: String,
+    admin: Browser,
+    admin_token: String,
+    /// The first element's name.
+    e1: String,
+}
+
+/// The program year and its people, with nothing done yet.
+async fn cohort(backend: Backend) -> Year {
     let app = TestApp::spawn(backend).await;
     let program_id = future_program(&app, SLUG).await;
     let db = &app.state.db.pool;
@@ -266,8 +297,43 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     let admin = app.browser();
     admin.sign_in("admin@ta.org", &admin_pw).await;
     let admin_token = app.token_for(admin_id, "admin@ta.org").await;
+    let instrument =
+        waymark::assessment::service::instrument(&app.state, &app.state.frameworks, &program)
+            .await
+            .unwrap();
+    let e1 = instrument.indicators[0].element_name.clone();
+    Year {
+        app,
+        co_lead,
+        co_token,
+        ks_token,
+        coach,
+        coach_token,
+        federal,
+        fed_token,
+        admin,
+        admin_token,
+        e1,
+    }
+}
 
-    // The year's activities.
+/// The year as it was lived: Colorado missed some coaching calls, Kansas
+/// a webinar and every snapshot, Massachusetts is on track; snapshots and
+/// plans as the comments say.
+async fn year(backend: Backend) -> Year {
+    let year = cohort(backend).await;
+    let app = &year.app;
+    let program = waymark::program::store::find_by_slug(&app.state.db.pool, SLUG)
+        .await
+        .unwrap()
+        .unwrap();
+    the_years_activities(app, program.id).await;
+    the_years_snapshots_and_plans(app, &program).await;
+    year
+}
+
+/// The year's activities, month by month, and one far ahead.
+async fn the_years_activities(app: &TestApp, program_id: i64) {
     let months: [(i16, i8); 11] = [
         (2016, 10),
         (2016, 11),
@@ -288,7 +354,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         match (y, m) {
             (2016, 11) => {
                 activity(
-                    &app,
+                    app,
                     program_id,
                     "coaching_call",
                     "CO call",
@@ -300,7 +366,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             }
             (2017, 1) => {
                 activity(
-                    &app,
+                    app,
                     program_id,
                     "coaching_call",
                     "CO late call",
@@ -313,7 +379,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             (2017, 2) => {}
             _ => {
                 activity(
-                    &app,
+                    app,
                     program_id,
                     "coaching_call",
                     "CO call",
@@ -325,7 +391,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             }
         }
         activity(
-            &app,
+            app,
             program_id,
             "planning_session",
             "CO planning",
@@ -335,7 +401,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         )
         .await;
         activity(
-            &app,
+            app,
             program_id,
             "coaching_call",
             "MA call",
@@ -345,7 +411,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         )
         .await;
         activity(
-            &app,
+            app,
             program_id,
             "planning_session",
             "MA planning",
@@ -359,7 +425,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         // Kansas did not attend the February webinar.
         let ks = if m == 2 { Some(0) } else { Some(1) };
         activity(
-            &app,
+            app,
             program_id,
             "webinar",
             "Quarterly webinar",
@@ -371,7 +437,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     }
     for (y, m) in [(2016, 12), (2017, 5)] {
         activity(
-            &app,
+            app,
             program_id,
             "site_visit",
             "Site visit",
@@ -381,7 +447,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         )
         .await;
         activity(
-            &app,
+            app,
             program_id,
             "site_visit",
             "Site visit",
@@ -393,7 +459,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     }
     for (y, m) in [(2016, 12), (2017, 3), (2017, 6)] {
         activity(
-            &app,
+            app,
             program_id,
             "peer_session",
             "Peer session",
@@ -405,7 +471,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     }
     // Something scheduled far ahead: the next activity.
     activity(
-        &app,
+        app,
         program_id,
         "coaching_call",
         "Follow-up call",
@@ -414,7 +480,12 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         &[("CO", None)],
     )
     .await;
+}
 
+/// Snapshots: Colorado baseline and mid-year, Massachusetts all three,
+/// Kansas none. Plans: Colorado three steps overdue, Massachusetts all done.
+async fn the_years_snapshots_and_plans(app: &TestApp, program: &waymark::program::store::Program) {
+    let program_id = program.id;
     // Snapshots: Colorado baseline and mid-year, Massachusetts all three, Kansas none.
     let weak = |e: i64| match e {
         1 | 2 => 1,
@@ -422,8 +493,8 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         _ => 4,
     };
     snapshot(
-        &app,
-        &program,
+        app,
+        program,
         "CO",
         "baseline",
         at(2016, 10, 20, 12, 0),
@@ -431,8 +502,8 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     )
     .await;
     snapshot(
-        &app,
-        &program,
+        app,
+        program,
         "CO",
         "mid_year",
         at(2017, 3, 10, 12, 0),
@@ -444,18 +515,16 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         ("mid_year", at(2017, 3, 11, 12, 0)),
         ("final", at(2017, 8, 20, 12, 0)),
     ] {
-        snapshot(&app, &program, "MA", kind, when, weak).await;
+        snapshot(app, program, "MA", kind, when, weak).await;
     }
     let instrument =
-        waymark::assessment::service::instrument(&app.state, &app.state.frameworks, &program)
+        waymark::assessment::service::instrument(&app.state, &app.state.frameworks, program)
             .await
             .unwrap();
-    let e1 = instrument.indicators[0].element_name.clone();
     let e1_key = instrument.indicators[0].element_key.clone();
-
     // Plans: Colorado three steps overdue, Massachusetts all done.
     plan(
-        &app,
+        app,
         program_id,
         "CO",
         "Employers shape every pathway",
@@ -469,7 +538,7 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     )
     .await;
     plan(
-        &app,
+        app,
         program_id,
         "MA",
         "=HYPERLINK(\"http://example.test\")",
@@ -480,8 +549,22 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         ],
     )
     .await;
+}
 
-    // ----- participation through the API -----
+/// The dashboard as the API gives it to this token.
+async fn dashboard(app: &TestApp, token: &str) -> Value {
+    let path = format!("/api/v1/programs/{SLUG}/dashboard");
+    let (status, d) = call(app, token, "GET", &path, None).await;
+    assert_eq!(status, 200, "{d}");
+    d
+}
+
+/// Participation through the API: each commitment's status month by month
+/// (a call late on a month's last day counts in that month) and the totals.
+async fn participation_counts_each_commitment_month_by_month(backend: Backend) {
+    let Year {
+        app, admin_token, ..
+    } = year(backend).await;
     let (status, p) = call(
         &app,
         &admin_token,
@@ -539,8 +622,19 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             "peer sessions held: 3",
         ]
     );
+    app.stop().await;
+}
 
-    // ----- the participation page -----
+/// The participation page says each month in words; the coach reads it,
+/// a state's lead does not.
+async fn the_participation_page_shows_the_year_to_its_readers_only(backend: Backend) {
+    let Year {
+        app,
+        admin,
+        coach,
+        co_lead,
+        ..
+    } = year(backend).await;
     let page = admin.get(&format!("/programs/{SLUG}/participation")).await;
     assert_eq!(page.status, 200);
     for text in [
@@ -570,9 +664,15 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             .status,
         403
     );
+    app.stop().await;
+}
 
-    // ----- the dashboard -----
-    let activities_before = app.count("activities").await;
+/// The dashboard through the API: the states needing attention first, the
+/// worst first, each with its reasons, stage, plan, months and scores.
+async fn the_dashboard_puts_the_states_needing_attention_first_with_their_reasons(
+    backend: Backend,
+) {
+    let Year { app, fed_token, .. } = year(backend).await;
     let (status, d) = call(
         &app,
         &fed_token,
@@ -644,6 +744,22 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     assert_eq!(d["topics"][0]["count"], 2);
     assert_eq!(d["topics"][0]["of"], 2);
 
+    app.stop().await;
+}
+
+/// The dashboard page: each state's row in words and bars, the states
+/// needing attention first.
+async fn the_dashboard_page_shows_each_states_reasons_stage_scores_plan_and_months(
+    backend: Backend,
+) {
+    let Year {
+        app,
+        fed_token,
+        federal,
+        e1,
+        ..
+    } = year(backend).await;
+    let d = dashboard(&app, &fed_token).await;
     let page = federal.get(&format!("/programs/{SLUG}/dashboard")).await;
     assert_eq!(page.status, 200);
     let ks_at = page.body.find(">Kansas</a>").unwrap();
@@ -741,6 +857,22 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         !page.body.contains("Schedule a webinar on"),
         "the federal officer does not schedule"
     );
+    app.stop().await;
+}
+
+/// The admin schedules webinars: each suggested topic links to the form,
+/// filled in; nothing is saved until it is submitted.
+async fn a_webinar_on_a_top_priority_is_one_click_away_and_saved_only_when_submitted(
+    backend: Backend,
+) {
+    let Year {
+        app,
+        fed_token,
+        admin,
+        ..
+    } = year(backend).await;
+    let activities_before = app.count("activities").await;
+    let d = dashboard(&app, &fed_token).await;
     // The admin schedules webinars: each topic links to the form, filled in.
     let page = admin.get(&format!("/programs/{SLUG}/dashboard")).await;
     let topic = d["topics"][0]["element_name"].as_str().unwrap().to_owned();
@@ -770,8 +902,18 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         activities_before,
         "nothing is saved until submitted"
     );
+    app.stop().await;
+}
 
-    // A coach sees only the states they coach.
+/// A coach's dashboard has only the states they coach; a state's lead has none.
+async fn a_coach_sees_only_the_states_they_coach_and_a_state_no_dashboard(backend: Backend) {
+    let Year {
+        app,
+        coach_token,
+        coach,
+        co_token,
+        ..
+    } = year(backend).await;
     let (status, d) = call(
         &app,
         &coach_token,
@@ -799,8 +941,17 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     )
     .await;
     assert_eq!(status, 403);
+    app.stop().await;
+}
 
-    // ----- the cohort's priorities -----
+/// The cohort's priorities: the element most states put first, with the states.
+async fn the_cohorts_priorities_name_the_states_that_share_them(backend: Backend) {
+    let Year {
+        app,
+        admin_token,
+        e1,
+        ..
+    } = year(backend).await;
     let (status, pr) = call(
         &app,
         &admin_token,
@@ -816,8 +967,18 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     );
     assert_eq!(pr["topics"][0]["states"], serde_json::json!(["CO", "MA"]));
     assert!(pr["strategy_topics"].as_array().unwrap().len() >= 3);
+    app.stop().await;
+}
 
-    // ----- the state report -----
+/// The state report, on the page and through the API: team, results,
+/// priorities, plan, participation and the activities held.
+async fn the_state_report_tells_the_states_year(backend: Backend) {
+    let Year {
+        app,
+        co_lead,
+        co_token,
+        ..
+    } = year(backend).await;
     let page = co_lead.get(&format!("/programs/{SLUG}/reports/CO")).await;
     assert_eq!(page.status, 200);
     for text in [
@@ -864,6 +1025,22 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         r["activities"].as_array().unwrap().len(),
         9 + 11 + 4 + 2 + 3
     );
+    app.stop().await;
+}
+
+/// Other states' reports and the program report are refused to a state's
+/// people, and another state's to its coach; a state without a team has no report.
+async fn reports_are_refused_outside_the_state_and_a_state_without_a_team_has_none(
+    backend: Backend,
+) {
+    let Year {
+        app,
+        co_lead,
+        ks_token,
+        coach,
+        admin,
+        ..
+    } = cohort(backend).await;
     // Other states' reports and the program report are refused to a state's people.
     assert_eq!(
         co_lead
@@ -934,8 +1111,18 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             .status,
         404
     );
+    app.stop().await;
+}
 
-    // ----- the program report -----
+/// The program report: every state for the federal officer, only the
+/// coached ones for a coach, and a print style sheet.
+async fn the_program_report_shows_each_state_its_reader_may_see(backend: Backend) {
+    let Year {
+        app,
+        federal,
+        coach,
+        ..
+    } = year(backend).await;
     let page = federal.get(&format!("/programs/{SLUG}/report")).await;
     assert_eq!(page.status, 200);
     for text in [
@@ -963,8 +1150,14 @@ async fn participation_dashboard_and_reports(backend: Backend) {
             .count(),
         1
     );
+    app.stop().await;
+}
 
-    // ----- the spreadsheets, downloaded by the federal officer -----
+/// The state report as a spreadsheet, downloaded by the federal officer.
+async fn the_state_spreadsheet_has_a_sheet_for_each_part_of_the_report(backend: Backend) {
+    let Year {
+        app, federal, e1, ..
+    } = year(backend).await;
     let (status, kind, bytes) = download(
         &federal,
         &format!("/programs/{SLUG}/reports/CO/report.xlsx"),
@@ -1024,7 +1217,15 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     assert_eq!(plan_rows[2][9], "Yes");
     let activities = sheet_rows(&book.worksheet_range("Activities").unwrap());
     assert_eq!(activities.len(), 1 + 29);
+    app.stop().await;
+}
 
+/// The program report as a spreadsheet: the states needing attention first,
+/// the cohort's priorities, and a goal written like a formula kept as text.
+async fn the_program_spreadsheet_ranks_the_states_and_keeps_formulas_as_text(backend: Backend) {
+    let Year {
+        app, federal, e1, ..
+    } = year(backend).await;
     let (status, _, bytes) = download(&federal, &format!("/programs/{SLUG}/report.xlsx")).await;
     assert_eq!(status, 200);
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
@@ -1064,7 +1265,12 @@ async fn participation_dashboard_and_reports(backend: Backend) {
         part.iter()
             .any(|r| r[..3] == ["Kansas", "Feb 2017", "Missed"])
     );
+    app.stop().await;
+}
 
+/// The API gives the same spreadsheets, and the program report, to a token.
+async fn the_api_gives_the_reports_and_their_spreadsheets_to_a_token(backend: Backend) {
+    let Year { app, fed_token, .. } = year(backend).await;
     // The API gives the same spreadsheets to a token.
     let res = reqwest::Client::new()
         .get(format!("{}/api/v1/programs/{SLUG}/report.xlsx", app.base))
@@ -1093,8 +1299,18 @@ async fn participation_dashboard_and_reports(backend: Backend) {
     .await;
     assert_eq!(status, 200);
     assert_eq!(r["states"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}
 
-    // The home page leads the overseers to these pages.
+/// The home page leads the overseers to the dashboard and participation,
+/// and a state's lead to its report.
+async fn home_leads_overseers_and_leads_to_their_reports(backend: Backend) {
+    let Year {
+        app,
+        federal,
+        co_lead,
+        ..
+    } = year(backend).await;
     let home = federal.get("/").await;
     assert!(home.body.contains(&format!("/programs/{SLUG}/dashboard")));
     assert!(

@@ -9,9 +9,18 @@ use crate::both_backends;
 use crate::helpers::{Backend, Browser, TestApp};
 
 both_backends!(
-    an_admin_changes_the_settings_through_the_page,
+    only_administrators_open_the_settings_page,
+    refused_settings_keep_what_was_typed_and_change_nothing,
+    an_answered_question_cannot_be_removed,
+    saved_settings_show_on_the_program_page_and_keep_the_answers,
     settings_through_the_api,
+    after_the_deadline_a_submission_is_refused,
+    only_the_admin_extends_a_deadline,
+    an_extension_must_end_after_the_deadline,
     an_extension_lets_one_state_submit_late,
+    the_api_grants_an_extension_to_the_admin_only,
+    an_ended_extension_refuses_and_names_its_end,
+    an_extension_is_cleared_with_empty_values,
     the_general_track_asks_for_priorities_not_a_letter,
 );
 
@@ -68,48 +77,23 @@ async fn admin(app: &TestApp) -> (Browser, String) {
     (b, app.token_for(id, "admin@ta.org").await)
 }
 
-async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
+/// A program whose first key question Colorado's lead has answered, and
+/// the admin signed in: (app, program id, the lead's browser, the admin's).
+async fn answered(backend: Backend) -> (TestApp, i64, Browser, Browser) {
     let app = TestApp::spawn(backend).await;
     let program = future_program(&app, "acp").await;
     let lead = answer_first_question(&app, "acp", "CO").await;
     let (b, _) = admin(&app).await;
+    (app, program, lead, b)
+}
 
-    let public = b.get("/programs/acp").await;
-    assert!(
-        public
-            .body
-            .contains("<dt>Framework</dt><dd>Career Pathways Six Key Elements</dd>")
-    );
-    assert!(public.body.contains("href=\"/programs/acp/settings\""));
-    assert!(
-        !app.browser()
-            .get("/programs/acp")
-            .await
-            .body
-            .contains("/programs/acp/settings"),
-        "only administrators see the link"
-    );
-    assert_eq!(lead.get("/programs/acp/settings").await.status, 403);
-
-    let page = b.get("/programs/acp/settings").await;
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("value=\"2099-06-01\"") && page.body.contains("value=\"15:00\""));
-    assert!(page.body.contains("(answered by 1 state)"));
-    assert!(
-        page.body
-            .contains("id=\"ms_hint_selection\">Shown as a month"),
-        "a month milestone says so"
-    );
-    assert!(
-        !page.body.contains("id=\"q_remove_0\""),
-        "an answered question offers no remove box"
-    );
-
-    let qs = question_ids(&app, program).await;
-    let cs = criterion_ids(&app, program).await;
+/// The settings form as the admin sends it, weights left out: the
+/// answered question reworded and moved last, question 2 removed, a new
+/// question, two required sectors, the criteria renamed.
+fn settings_form(qs: &[(i64, String)], cs: &[i64]) -> Vec<(&'static str, String)> {
     let q: Vec<String> = qs.iter().map(|(id, _)| id.to_string()).collect();
     let c: Vec<String> = cs.iter().map(|id| id.to_string()).collect();
-    let base: Vec<(&str, &str)> = vec![
+    let fixed = [
         ("name", "Advancing Career Pathways 2099"),
         ("sponsor", "OCTAE"),
         ("provider", "Manhattan Strategy Group"),
@@ -132,48 +116,118 @@ async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
         ("ms_ends_site_visits", "2100-07-01"),
         ("ms_starts_webinars", "2099-10-01"),
         ("ms_ends_webinars", "2100-08-01"),
+    ];
+    let mut form: Vec<(&'static str, String)> =
+        fixed.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+    form.extend([
         // The answered question is reworded and moved last; question 2 is removed.
-        ("q_id_0", &q[0]),
+        ("q_id_0", q[0].clone()),
         (
             "q_text_0",
-            "Why does your state want help now, in a few sentences?",
+            "Why does your state want help now, in a few sentences?".to_owned(),
         ),
-        ("q_order_0", "4"),
-        ("q_id_1", &q[1]),
-        ("q_text_1", &qs[1].1),
-        ("q_order_1", "2"),
-        ("q_remove_1", "yes"),
-        ("q_id_2", &q[2]),
-        ("q_text_2", &qs[2].1),
-        ("q_order_2", "1"),
-        ("q_id_3", &q[3]),
-        ("q_text_3", &qs[3].1),
-        ("q_order_3", "2"),
-        ("q_new", "Who will coordinate your state team?"),
-        ("required_sectors", "secondary_cte"),
-        ("required_sectors", "adult_education"),
-        ("c_id_0", &c[0]),
-        ("c_name_0", "Responses to key questions"),
-        ("c_id_1", &c[1]),
-        ("c_name_1", "Team composition"),
-        ("c_id_2", &c[2]),
-        ("c_name_2", "Commitment"),
-    ];
-    // Weights adding up to 90 and an end before its start: refused, nothing changed.
-    let mut bad = base.clone();
-    bad.extend([
-        ("c_weight_0", "40"),
-        ("c_weight_1", "30"),
-        ("c_weight_2", "20"),
+        ("q_order_0", "4".to_owned()),
+        ("q_id_1", q[1].clone()),
+        ("q_text_1", qs[1].1.clone()),
+        ("q_order_1", "2".to_owned()),
+        ("q_remove_1", "yes".to_owned()),
+        ("q_id_2", q[2].clone()),
+        ("q_text_2", qs[2].1.clone()),
+        ("q_order_2", "1".to_owned()),
+        ("q_id_3", q[3].clone()),
+        ("q_text_3", qs[3].1.clone()),
+        ("q_order_3", "2".to_owned()),
+        ("q_new", "Who will coordinate your state team?".to_owned()),
+        ("required_sectors", "secondary_cte".to_owned()),
+        ("required_sectors", "adult_education".to_owned()),
+        ("c_id_0", c[0].clone()),
+        ("c_name_0", "Responses to key questions".to_owned()),
+        ("c_id_1", c[1].clone()),
+        ("c_name_1", "Team composition".to_owned()),
+        ("c_id_2", c[2].clone()),
+        ("c_name_2", "Commitment".to_owned()),
     ]);
+    form
+}
+
+/// The form with these fields added.
+fn with(
+    form: &[(&'static str, String)],
+    more: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    let mut out = form.to_vec();
+    out.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    out
+}
+
+fn fields<'a>(form: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    form.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The program page links the settings for administrators only; the
+/// page shows the deadline, how many states answered each question and
+/// how each milestone is shown, and offers no removal of an answered
+/// question.
+async fn only_administrators_open_the_settings_page(backend: Backend) {
+    let (app, _, lead, b) = answered(backend).await;
+    let public = b.get("/programs/acp").await;
+    assert!(
+        public
+            .body
+            .contains("<dt>Framework</dt><dd>Career Pathways Six Key Elements</dd>")
+    );
+    assert!(public.body.contains("href=\"/programs/acp/settings\""));
+    assert!(
+        !app.browser()
+            .get("/programs/acp")
+            .await
+            .body
+            .contains("/programs/acp/settings"),
+        "only administrators see the link"
+    );
+    assert_eq!(lead.get("/programs/acp/settings").await.status, 403);
+    let page = b.get("/programs/acp/settings").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("value=\"2099-06-01\"") && page.body.contains("value=\"15:00\""));
+    assert!(page.body.contains("(answered by 1 state)"));
+    assert!(
+        page.body
+            .contains("id=\"ms_hint_selection\">Shown as a month"),
+        "a month milestone says so"
+    );
+    assert!(
+        !page.body.contains("id=\"q_remove_0\""),
+        "an answered question offers no remove box"
+    );
+    app.stop().await;
+}
+
+/// Weights adding up to 90 and an end before its start: refused, what was
+/// typed kept, nothing changed.
+async fn refused_settings_keep_what_was_typed_and_change_nothing(backend: Backend) {
+    let (app, program, _, b) = answered(backend).await;
+    let qs = question_ids(&app, program).await;
+    let cs = criterion_ids(&app, program).await;
+    let mut bad = with(
+        &settings_form(&qs, &cs),
+        &[
+            ("c_weight_0", "40"),
+            ("c_weight_1", "30"),
+            ("c_weight_2", "20"),
+        ],
+    );
     for f in bad.iter_mut() {
         if f.0 == "ms_ends_site_visits" {
-            f.1 = "2099-09-01";
+            f.1 = "2099-09-01".to_owned();
         }
     }
     let audit_before = app.count("audit_log").await;
     let res = b
-        .submit("/programs/acp/settings", "/programs/acp/settings", &bad)
+        .submit(
+            "/programs/acp/settings",
+            "/programs/acp/settings",
+            &fields(&bad),
+        )
         .await;
     assert_eq!(res.status, 422);
     assert!(
@@ -206,20 +260,28 @@ async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
     assert_eq!(name, "Advancing Career Pathways");
     assert_eq!(question_ids(&app, program).await, qs);
     assert_eq!(app.count("audit_log").await, audit_before);
+    app.stop().await;
+}
 
-    // Removing the answered question (a hand-made form) is refused with the reason.
-    let mut removing = base.clone();
-    removing.extend([
-        ("c_weight_0", "50"),
-        ("c_weight_1", "25"),
-        ("c_weight_2", "25"),
-        ("q_remove_0", "yes"),
-    ]);
+/// Removing the answered question (a hand-made form) is refused with the reason.
+async fn an_answered_question_cannot_be_removed(backend: Backend) {
+    let (app, program, _, b) = answered(backend).await;
+    let qs = question_ids(&app, program).await;
+    let cs = criterion_ids(&app, program).await;
+    let removing = with(
+        &settings_form(&qs, &cs),
+        &[
+            ("c_weight_0", "50"),
+            ("c_weight_1", "25"),
+            ("c_weight_2", "25"),
+            ("q_remove_0", "yes"),
+        ],
+    );
     let res = b
         .submit(
             "/programs/acp/settings",
             "/programs/acp/settings",
-            &removing,
+            &fields(&removing),
         )
         .await;
     assert_eq!(res.status, 422);
@@ -227,15 +289,29 @@ async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
         res.body
             .contains("cannot be removed: 1 application has already answered it")
     );
+    app.stop().await;
+}
 
-    let mut good = base.clone();
-    good.extend([
-        ("c_weight_0", "50"),
-        ("c_weight_1", "25"),
-        ("c_weight_2", "25"),
-    ]);
+/// Saved settings: the questions reordered (the reworded one keeps its id
+/// and its answer), the program page shows the rest; audited once.
+async fn saved_settings_show_on_the_program_page_and_keep_the_answers(backend: Backend) {
+    let (app, program, lead, b) = answered(backend).await;
+    let qs = question_ids(&app, program).await;
+    let cs = criterion_ids(&app, program).await;
+    let good = with(
+        &settings_form(&qs, &cs),
+        &[
+            ("c_weight_0", "50"),
+            ("c_weight_1", "25"),
+            ("c_weight_2", "25"),
+        ],
+    );
     let res = b
-        .submit("/programs/acp/settings", "/programs/acp/settings", &good)
+        .submit(
+            "/programs/acp/settings",
+            "/programs/acp/settings",
+            &fields(&good),
+        )
         .await;
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(
@@ -258,7 +334,6 @@ async fn an_admin_changes_the_settings_through_the_page(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(answer, "We are ready now.");
-
     let public = app.browser().get("/programs/acp").await;
     for text in [
         "Advancing Career Pathways 2099",
@@ -416,14 +491,9 @@ async fn settings_through_the_api(backend: Backend) {
         .await
         .unwrap();
     let assignment = app.in_program(program).review(application, reviewer).await;
-    sqlx::query(
-        "INSERT INTO review_scores (assignment_id, criterion_id, score) VALUES ($1, $2, 4)",
-    )
-    .bind(assignment)
-    .bind(criteria[0])
-    .execute(&app.state.db.pool)
-    .await
-    .unwrap();
+    app.in_program(program)
+        .score(assignment, criteria[0], 4)
+        .await;
     let now: Value = client
         .get(format!("{url}/settings"))
         .bearer_auth(&token)
@@ -472,7 +542,19 @@ fn local_in(minutes: i64) -> (String, String) {
     )
 }
 
-async fn an_extension_lets_one_state_submit_late(backend: Backend) {
+/// Kansas's lead with a complete draft, Minnesota's lead, the admin; the
+/// program's deadline passed two hours ago.
+struct Late {
+    app: TestApp,
+    lead: Browser,
+    lead_mn: i64,
+    admin: Browser,
+    token: String,
+    /// The deadline that passed.
+    due: i64,
+}
+
+async fn late(backend: Backend) -> Late {
     let app = TestApp::spawn(backend).await;
     let program = future_program(&app, "acp").await;
     let (_, pw) = app
@@ -485,8 +567,6 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
     lead.sign_in("lead@ks.gov", &pw).await;
     complete_draft(&lead, "acp").await;
     let (admin, token) = admin(&app).await;
-
-    // The deadline passed two hours ago.
     let due = waymark::time::now_ms() - 2 * 3_600_000;
     sqlx::query("UPDATE programs SET applications_due_at = $1 WHERE id = $2")
         .bind(due)
@@ -494,93 +574,21 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         .execute(&app.state.db.pool)
         .await
         .unwrap();
-    let refused = lead
-        .submit(
-            "/programs/acp/application",
-            "/programs/acp/application/submit",
-            &[],
-        )
-        .await;
-    assert_eq!(refused.status, 409);
-    assert!(refused.body.contains("The deadline was"));
+    Late {
+        app,
+        lead,
+        lead_mn,
+        admin,
+        token,
+        due,
+    }
+}
 
-    // The admin's page has the form; the lead's does not and may not post to it.
-    let page = admin.get("/programs/acp/applications/KS").await;
-    assert!(page.body.contains("Deadline extension") && page.body.contains("has no extension"));
-    assert!(
-        !lead
-            .get("/programs/acp/applications/KS")
-            .await
-            .body
-            .contains("Save the extension")
-    );
-    let (date, time) = local_in(10);
-    assert_eq!(
-        lead.submit(
-            "/programs/acp/application",
-            "/programs/acp/applications/KS/extension",
-            &[("until_date", &date), ("until_time", &time)],
-        )
-        .await
-        .status,
-        403
-    );
-
-    // Before the deadline is no extension: refused next to the field.
-    let (early_date, early_time) = local_in(-3 * 60);
-    let bad = admin
-        .submit(
-            "/programs/acp/applications/KS",
-            "/programs/acp/applications/KS/extension",
-            &[("until_date", &early_date), ("until_time", &early_time)],
-        )
-        .await;
-    assert_eq!(bad.status, 422);
-    assert!(bad.body.contains("id=\"until_date-error\""));
-    assert!(
-        bad.body
-            .contains("An extension must end after the program&#39;s deadline")
-            || bad
-                .body
-                .contains("An extension must end after the program's deadline")
-    );
-    let ext: Option<i64> = sqlx::query_scalar("SELECT extension_until FROM applications")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(ext, None);
-
-    let ok = admin
-        .submit(
-            "/programs/acp/applications/KS",
-            "/programs/acp/applications/KS/extension",
-            &[("until_date", &date), ("until_time", &time)],
-        )
-        .await;
-    assert_eq!(ok.status, 303, "{}", ok.body);
-    assert_eq!(
-        ok.location.as_deref(),
-        Some("/programs/acp/applications/KS?done=extension-saved#extension")
-    );
-    let page = admin
-        .get("/programs/acp/applications/KS?done=extension-saved")
-        .await;
-    assert!(page.body.contains("The extension is saved."));
-    assert!(page.body.contains("Kansas has an extension until"));
-    assert!(page.body.contains(&format!("value=\"{time}\"")));
-    let accepted = lead
-        .submit(
-            "/programs/acp/application",
-            "/programs/acp/application/submit",
-            &[],
-        )
-        .await;
-    assert_eq!(accepted.status, 303, "{}", accepted.body);
-
-    // Minnesota, through the API: granted, then one second past its end.
+/// Minnesota's complete draft, written through the API; its lead's token.
+async fn minnesota_ready(l: &Late) -> String {
     let client = reqwest::Client::new();
-    let mn_token = app.token_for(lead_mn, "lead@mn.gov").await;
-    let url = format!("{}/api/v1/programs/acp/applications/MN", app.base);
+    let mn_token = l.app.token_for(l.lead_mn, "lead@mn.gov").await;
+    let url = format!("{}/api/v1/programs/acp/applications/MN", l.app.base);
     let whole = json!({"answers": [], "members": [{"name": "Ana", "agency": "MDE", "sector": "secondary_cte", "level": "state"}],
         "signer_name": "Dr. Lee", "signer_title": "Commissioner", "commitments": [true, true, true]});
     let draft: Value = client
@@ -621,8 +629,152 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         .send()
         .await
         .unwrap();
+    mn_token
+}
+
+/// The admin's extension of Minnesota's deadline through the API.
+async fn extend_minnesota(l: &Late, until_date: &str, until_time: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(format!(
+            "{}/api/v1/programs/acp/applications/MN/extension",
+            l.app.base
+        ))
+        .bearer_auth(&l.token)
+        .json(&json!({"until_date": until_date, "until_time": until_time}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The extension actions in the audit log, in order.
+async fn extension_audits(app: &TestApp) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action IN ('grant_extension', 'clear_extension') ORDER BY id",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+/// Once the deadline has passed, a submission is refused and says when it was.
+async fn after_the_deadline_a_submission_is_refused(backend: Backend) {
+    let l = late(backend).await;
+    let refused = l
+        .lead
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("The deadline was"));
+    l.app.stop().await;
+}
+
+/// The admin's page has the extension form; the lead's does not and may
+/// not post to it.
+async fn only_the_admin_extends_a_deadline(backend: Backend) {
+    let l = late(backend).await;
+    let page = l.admin.get("/programs/acp/applications/KS").await;
+    assert!(page.body.contains("Deadline extension") && page.body.contains("has no extension"));
+    assert!(
+        !l.lead
+            .get("/programs/acp/applications/KS")
+            .await
+            .body
+            .contains("Save the extension")
+    );
+    let (date, time) = local_in(10);
     assert_eq!(
-        client
+        l.lead
+            .submit(
+                "/programs/acp/application",
+                "/programs/acp/applications/KS/extension",
+                &[("until_date", &date), ("until_time", &time)],
+            )
+            .await
+            .status,
+        403
+    );
+    l.app.stop().await;
+}
+
+/// Before the deadline is no extension: refused next to the field.
+async fn an_extension_must_end_after_the_deadline(backend: Backend) {
+    let l = late(backend).await;
+    let (early_date, early_time) = local_in(-3 * 60);
+    let bad = l
+        .admin
+        .submit(
+            "/programs/acp/applications/KS",
+            "/programs/acp/applications/KS/extension",
+            &[("until_date", &early_date), ("until_time", &early_time)],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("id=\"until_date-error\""));
+    assert!(
+        bad.body
+            .contains("An extension must end after the program&#39;s deadline")
+            || bad
+                .body
+                .contains("An extension must end after the program's deadline")
+    );
+    let ext: Option<i64> = sqlx::query_scalar("SELECT extension_until FROM applications")
+        .fetch_one(&l.app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(ext, None);
+    l.app.stop().await;
+}
+
+/// An extension saved on the admin's page lets the state submit late.
+async fn an_extension_lets_one_state_submit_late(backend: Backend) {
+    let l = late(backend).await;
+    let (date, time) = local_in(10);
+    let ok = l
+        .admin
+        .submit(
+            "/programs/acp/applications/KS",
+            "/programs/acp/applications/KS/extension",
+            &[("until_date", &date), ("until_time", &time)],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/programs/acp/applications/KS?done=extension-saved#extension")
+    );
+    let page = l
+        .admin
+        .get("/programs/acp/applications/KS?done=extension-saved")
+        .await;
+    assert!(page.body.contains("The extension is saved."));
+    assert!(page.body.contains("Kansas has an extension until"));
+    assert!(page.body.contains(&format!("value=\"{time}\"")));
+    let accepted = l
+        .lead
+        .submit(
+            "/programs/acp/application",
+            "/programs/acp/application/submit",
+            &[],
+        )
+        .await;
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    assert_eq!(extension_audits(&l.app).await, ["grant_extension"]);
+    l.app.stop().await;
+}
+
+/// Through the API: a state does not extend its own deadline, a time we
+/// cannot read is named, then the extension is granted.
+async fn the_api_grants_an_extension_to_the_admin_only(backend: Backend) {
+    let l = late(backend).await;
+    let mn_token = minnesota_ready(&l).await;
+    let url = format!("{}/api/v1/programs/acp/applications/MN", l.app.base);
+    let (date, time) = local_in(10);
+    assert_eq!(
+        reqwest::Client::new()
             .put(format!("{url}/extension"))
             .bearer_auth(&mn_token)
             .json(&json!({"until_date": date, "until_time": time}))
@@ -633,37 +785,35 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         403,
         "a state does not extend its own deadline"
     );
-    let bad = client
-        .put(format!("{url}/extension"))
-        .bearer_auth(&token)
-        .json(&json!({"until_date": date, "until_time": "5pm"}))
-        .send()
-        .await
-        .unwrap();
+    let bad = extend_minnesota(&l, &date, "5pm").await;
     assert_eq!(bad.status(), 422);
     let err: Value = bad.json().await.unwrap();
     assert_eq!(err["error"]["fields"][0]["field"], "until_time");
-    let granted = client
-        .put(format!("{url}/extension"))
-        .bearer_auth(&token)
-        .json(&json!({"until_date": date, "until_time": time}))
-        .send()
-        .await
-        .unwrap();
+    let granted = extend_minnesota(&l, &date, &time).await;
     assert_eq!(granted.status(), 200);
     let body: Value = granted.json().await.unwrap();
     let until = body["extension_until"].as_i64().unwrap();
-    assert!(until > due);
+    assert!(until > l.due);
+    l.app.stop().await;
+}
 
-    // The extension ended a second ago: refused, and the message names its end.
+/// The extension ended a second ago: refused, and the message names its end.
+async fn an_ended_extension_refuses_and_names_its_end(backend: Backend) {
+    let l = late(backend).await;
+    let mn_token = minnesota_ready(&l).await;
+    let (date, time) = local_in(10);
+    assert_eq!(extend_minnesota(&l, &date, &time).await.status(), 200);
     let ended = waymark::time::now_ms() - 1_001;
     sqlx::query("UPDATE applications SET extension_until = $1 WHERE state_code = 'MN'")
         .bind(ended)
-        .execute(&app.state.db.pool)
+        .execute(&l.app.state.db.pool)
         .await
         .unwrap();
-    let late = client
-        .post(format!("{url}/submit"))
+    let late = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/programs/acp/applications/MN/submit",
+            l.app.base
+        ))
         .bearer_auth(&mn_token)
         .send()
         .await
@@ -681,26 +831,25 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         message.contains(&format!("The deadline was {expected}.")),
         "{message}"
     );
+    l.app.stop().await;
+}
 
-    // Cleared with empty values.
-    let cleared: Value = client
-        .put(format!("{url}/extension"))
-        .bearer_auth(&token)
-        .json(&json!({"until_date": "", "until_time": ""}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+/// An extension is cleared with empty values; a state that did not apply
+/// has nothing to extend.
+async fn an_extension_is_cleared_with_empty_values(backend: Backend) {
+    let l = late(backend).await;
+    minnesota_ready(&l).await;
+    let (date, time) = local_in(10);
+    assert_eq!(extend_minnesota(&l, &date, &time).await.status(), 200);
+    let cleared: Value = extend_minnesota(&l, "", "").await.json().await.unwrap();
     assert_eq!(cleared["extension_until"], Value::Null);
     assert_eq!(
-        client
+        reqwest::Client::new()
             .put(format!(
                 "{}/api/v1/programs/acp/applications/OR/extension",
-                app.base
+                l.app.base
             ))
-            .bearer_auth(&token)
+            .bearer_auth(&l.token)
             .json(&json!({"until_date": date, "until_time": time}))
             .send()
             .await
@@ -709,17 +858,11 @@ async fn an_extension_lets_one_state_submit_late(backend: Backend) {
         404,
         "no application, nothing to extend"
     );
-    let actions: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM audit_log WHERE action IN ('grant_extension', 'clear_extension') ORDER BY id",
-    )
-    .fetch_all(&app.state.db.pool)
-    .await
-    .unwrap();
     assert_eq!(
-        actions,
-        ["grant_extension", "grant_extension", "clear_extension"]
+        extension_audits(&l.app).await,
+        ["grant_extension", "clear_extension"]
     );
-    app.stop().await;
+    l.app.stop().await;
 }
 
 async fn the_general_track_asks_for_priorities_not_a_letter(backend: Backend) {

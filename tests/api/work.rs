@@ -11,7 +11,12 @@ use crate::helpers::{
 
 both_backends!(
     a_state_outside_the_cohort_keeps_its_application_and_sees_nothing_of_the_cohort,
-    the_work_queue_leads_each_person_to_their_work,
+    a_member_is_asked_to_rate_the_assessment_from_its_first_element,
+    once_both_rate_an_element_the_lead_is_asked_for_its_consensus,
+    the_members_queue_puts_the_overdue_first_and_the_next_call_last,
+    the_coach_is_asked_for_the_notes_of_last_weeks_call,
+    a_submitted_application_waits_for_its_reviewer_and_the_admins_decision,
+    home_shows_the_same_queue_and_the_api_wants_a_token,
     a_queue_kept_in_memory_follows_a_change_made_through_another_instance,
     every_table_moves_the_data_version_or_is_left_out_on_purpose,
     the_account_page_names_each_role_once_with_its_program,
@@ -150,10 +155,25 @@ fn texts(items: &[Value]) -> Vec<String> {
         .collect()
 }
 
-async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
+/// The program under way with CO's team: its lead Lee and member Mo, its
+/// coach, a reviewer and the admin, each with a token.
+struct World {
+    app: TestApp,
+    program_id: i64,
+    lead: i64,
+    lead_token: String,
+    member: i64,
+    member_token: String,
+    coach: i64,
+    coach_token: String,
+    reviewer: i64,
+    reviewer_token: String,
+    admin_token: String,
+}
+
+async fn world(backend: Backend) -> World {
     let app = TestApp::spawn(backend).await;
     let program_id = current_program(&app).await;
-    let db = &app.state.db.pool;
     let (lead, lead_token) = person(&app, "lead@co.gov", "state_lead", Some("CO")).await;
     let (member, member_token) = person(&app, "member@co.gov", "state_member", Some("CO")).await;
     let (coach, coach_token) = person(&app, "coach@ta.org", "coach", Some("CO")).await;
@@ -172,13 +192,78 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         };
         program.member("CO", m).await;
     }
+    World {
+        app,
+        program_id,
+        lead,
+        lead_token,
+        member,
+        member_token,
+        coach,
+        coach_token,
+        reviewer,
+        reviewer_token,
+        admin_token,
+    }
+}
 
-    // The member has the assessment to rate, from its first element.
-    let items = work(&app, &member_token).await;
-    let rate = items
+/// The member's "rate the assessment" item.
+async fn rate_item(w: &World) -> Value {
+    let items = work(&w.app, &w.member_token).await;
+    items
         .iter()
         .find(|i| i["kind"] == "rate_assessment")
-        .unwrap_or_else(|| panic!("{:?}", texts(&items)));
+        .unwrap_or_else(|| panic!("{:?}", texts(&items)))
+        .clone()
+}
+
+/// A plan step the member owns, overdue; another due in three days; one
+/// far off (not shown).
+async fn the_members_steps(w: &World) {
+    let today = jiff::Zoned::now().date();
+    let fixture = w.app.in_program(w.program_id);
+    let plan = fixture.plan("CO").await;
+    let goal = fixture.goal(plan, "Goal", "e1").await;
+    for (text, days) in [("Late step", -5), ("Soon step", 3), ("Far step", 40)] {
+        let due_on = today
+            .saturating_add(jiff::Span::new().days(days))
+            .to_string();
+        let step = StepFixture {
+            text,
+            owner: Some(w.member),
+            due_on: &due_on,
+            status: "not_started",
+        };
+        fixture.step(goal, step).await;
+    }
+}
+
+/// A coaching call tomorrow, and one last week with no notes, both the
+/// coach's.
+async fn the_coachs_calls(w: &World) {
+    let fixture = w.app.in_program(w.program_id);
+    let now = waymark::time::now_ms();
+    for (title, at) in [
+        ("Call tomorrow", now + 86_400_000),
+        ("Call last week", now - 7 * 86_400_000),
+    ] {
+        let call = ActivityFixture {
+            kind: "coaching_call",
+            title,
+            starts_at: at,
+            status: "scheduled",
+            created_by: Some(w.coach),
+            states: &[("CO", None)],
+        };
+        let id = fixture.activity(call).await;
+        fixture.takes_part(id, w.coach, "organizer").await;
+    }
+}
+
+/// The member has the assessment to rate, from its first element.
+async fn a_member_is_asked_to_rate_the_assessment_from_its_first_element(backend: Backend) {
+    let w = world(backend).await;
+    let rate = rate_item(&w).await;
     assert_eq!(
         rate["text"],
         "Rate Colorado's readiness assessment: 0 of 6 elements done"
@@ -188,9 +273,25 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         href.starts_with("/programs/now/assessment/CO/rate/"),
         "{href}"
     );
+    w.app.stop().await;
+}
 
-    // Both rate every indicator of the first element: the member's count
-    // moves on, and the lead is asked for the consensus on it.
+/// Both rate every indicator of the first element: the member's count
+/// moves on, and the lead (not the member) is asked for the consensus on it.
+async fn once_both_rate_an_element_the_lead_is_asked_for_its_consensus(backend: Backend) {
+    let w = world(backend).await;
+    let World {
+        app,
+        program_id,
+        lead,
+        lead_token,
+        member,
+        member_token,
+        ..
+    } = &w;
+    let db = &app.state.db.pool;
+    let program = app.in_program(*program_id);
+    let href = rate_item(&w).await["href"].as_str().unwrap().to_owned();
     let instrument_id: i64 = sqlx::query_scalar("SELECT id FROM instruments WHERE program_id = $1")
         .bind(program_id)
         .fetch_one(db)
@@ -206,12 +307,12 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
     .fetch_all(db)
     .await
     .unwrap();
-    for user in [lead, member] {
+    for user in [*lead, *member] {
         for i in &indicators {
             program.rating(round, user, *i, 2).await;
         }
     }
-    let items = work(&app, &member_token).await;
+    let items = work(app, member_token).await;
     assert!(
         texts(&items).contains(
             &"to_do: Rate Colorado's readiness assessment: 1 of 6 elements done".to_owned()
@@ -219,7 +320,7 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         "{:?}",
         texts(&items)
     );
-    let lead_items = work(&app, &lead_token).await;
+    let lead_items = work(app, lead_token).await;
     let consensus = lead_items
         .iter()
         .find(|i| i["kind"] == "agree_consensus")
@@ -229,53 +330,22 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         format!("/programs/now/assessment/CO/consensus/{first_element}")
     );
     assert!(
-        !work(&app, &member_token)
+        !work(app, member_token)
             .await
             .iter()
             .any(|i| i["kind"] == "agree_consensus"),
         "the consensus is the lead's"
     );
+    w.app.stop().await;
+}
 
-    // A plan step the member owns, overdue; another due in three days;
-    // one far off (not shown).
-    let today = jiff::Zoned::now().date();
-    let fixture = app.in_program(program_id);
-    let plan = fixture.plan("CO").await;
-    let goal = fixture.goal(plan, "Goal", "e1").await;
-    for (text, days) in [("Late step", -5), ("Soon step", 3), ("Far step", 40)] {
-        let due_on = today
-            .saturating_add(jiff::Span::new().days(days))
-            .to_string();
-        let step = StepFixture {
-            text,
-            owner: Some(member),
-            due_on: &due_on,
-            status: "not_started",
-        };
-        fixture.step(goal, step).await;
-    }
-    // A coaching call tomorrow, and one last week with no notes, both the
-    // coach's.
-    let now = waymark::time::now_ms();
-    for (title, at) in [
-        ("Call tomorrow", now + 86_400_000),
-        ("Call last week", now - 7 * 86_400_000),
-    ] {
-        let call = ActivityFixture {
-            kind: "coaching_call",
-            title,
-            starts_at: at,
-            status: "scheduled",
-            created_by: Some(coach),
-            states: &[("CO", None)],
-        };
-        let id = fixture.activity(call).await;
-        fixture.takes_part(id, coach, "organizer").await;
-    }
-
-    // The member's queue: overdue first, then due this week, the
-    // assessment, then the call coming up with its calendar file.
-    let items = work(&app, &member_token).await;
+/// The member's queue: overdue first, then due this week, the
+/// assessment, then the call coming up with its calendar file.
+async fn the_members_queue_puts_the_overdue_first_and_the_next_call_last(backend: Backend) {
+    let w = world(backend).await;
+    the_members_steps(&w).await;
+    the_coachs_calls(&w).await;
+    let items = work(&w.app, &w.member_token).await;
     let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
@@ -299,9 +369,14 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
             .unwrap()
             .ends_with("/calendar.ics")
     );
+    w.app.stop().await;
+}
 
-    // The coach: the notes of last week's call, and tomorrow's call.
-    let items = work(&app, &coach_token).await;
+/// The coach: the notes of last week's call, and tomorrow's call.
+async fn the_coach_is_asked_for_the_notes_of_last_weeks_call(backend: Backend) {
+    let w = world(backend).await;
+    the_coachs_calls(&w).await;
+    let items = work(&w.app, &w.coach_token).await;
     let notes = items
         .iter()
         .find(|i| i["kind"] == "record_notes")
@@ -318,10 +393,14 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
             .unwrap()
             .starts_with("/programs/now/activities/")
     );
+    w.app.stop().await;
+}
 
-    // The reviewer: Wyoming's application to score; the admin: it waits
-    // for a decision.
-    let program = app.in_program(program_id);
+/// The reviewer: Wyoming's application to score; the admin: it waits for
+/// a decision.
+async fn a_submitted_application_waits_for_its_reviewer_and_the_admins_decision(backend: Backend) {
+    let w = world(backend).await;
+    let program = w.app.in_program(w.program_id);
     let wyoming = ApplicationFixture {
         code: "WY",
         status: "submitted",
@@ -329,21 +408,27 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         decision: None,
     };
     let application = program.application(wyoming).await;
-    program.review(application, reviewer).await;
-    let items = work(&app, &reviewer_token).await;
+    program.review(application, w.reviewer).await;
+    let items = work(&w.app, &w.reviewer_token).await;
     assert_eq!(
         texts(&items),
         ["to_do: Score 1 application still to review: Wyoming"]
     );
     assert_eq!(items[0]["href"], "/programs/now/reviews/WY");
-    let items = work(&app, &admin_token).await;
+    let items = work(&w.app, &w.admin_token).await;
     assert!(
         texts(&items).contains(&"to_do: 1 application is waiting for a decision".to_owned()),
         "{:?}",
         texts(&items)
     );
+    w.app.stop().await;
+}
 
-    // The home page shows the same queue, with its status words.
+/// The home page shows the same queue, with its status words; without a
+/// token the API refuses.
+async fn home_shows_the_same_queue_and_the_api_wants_a_token(backend: Backend) {
+    let w = world(backend).await;
+    let app = &w.app;
     let (_, pw) = app
         .add_user("member2@co.gov", "state_member", Some("now"), Some("CO"))
         .await;
@@ -361,10 +446,9 @@ async fn the_work_queue_leads_each_person_to_their_work(backend: Backend) {
         home.body
     );
     assert!(home.body.contains(">To do</span>"));
-    // Without a token the API refuses.
-    let (status, _) = call(&app, "nope", "GET", "/api/v1/me/work", None).await;
+    let (status, _) = call(app, "nope", "GET", "/api/v1/me/work", None).await;
     assert_eq!(status, 401);
-    app.stop().await;
+    w.app.stop().await;
 }
 
 both_backends!(
