@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::invite::{self, InviteRequest};
 use super::policy::Action;
 use super::session::{self, Visitor};
+use super::sign_in::Outcome;
 use super::store;
 use super::{Role, guard, password, secret, throttle};
 use crate::audit::{self, Entry};
@@ -171,128 +172,19 @@ async fn signin(
     CsrfForm(form): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
     let config = &state.config;
-    let now = now_ms();
-    let window_ms = config.signin_window_seconds as i64 * 1000;
-    let account_key = throttle::account_key(&form.email);
-    let address_key = throttle::address_key(&visitor.ip);
-
-    // Counted before the password is checked, so attempts sent together
-    // cannot all get past the limit.
-    let wait = throttle::admit(
-        &state.db.pool,
-        &[
-            (&account_key, config.signin_max_failures as i64),
-            (&address_key, config.signin_max_failures_per_address as i64),
-        ],
-        now,
-        window_ms,
-    )
-    .await?;
-    if let Some(secs) = wait {
-        audit::write(
-            &state.db.pool,
-            &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in")
-                .detail("throttled")
-                .refused(),
-        )
-        .await?;
-        return Err(Refusal::TooManyRequests {
-            retry_after_secs: secs,
-            message: format!(
-                "There have been too many sign-in attempts. Wait {} and try again, or reset your password.",
-                wait_words(secs)
-            ),
-        }.into());
-    }
-
-    let user = store::find_user_by_email(&state.db.pool, &form.email).await?;
-    let ok = password::verify(
-        form.password.clone(),
-        user.as_ref().and_then(|u| u.password_hash.clone()),
-    )
-    .await?;
-    let Some(user) = user.filter(|_| ok) else {
-        audit::write(
-            &state.db.pool,
-            &Entry::new((None, "anonymous".into()), &visitor.ip, "sign_in")
-                .detail("wrong email or password")
-                .refused(),
-        )
-        .await?;
-        let page = SignInPage::new(
-            &state,
-            &visitor,
-            form.email,
-            form.next,
-            Some("The email address or password is not right. Check both and try again.".into()),
-        );
-        return Ok((StatusCode::UNAUTHORIZED, render(page)?).into_response());
-    };
-
-    throttle::clear(&state.db.pool, &account_key).await?;
-    throttle::forgive(&state.db.pool, &address_key).await?;
-    if user.active == 0 {
-        // Said only to someone who knows the password.
-        audit::write(
-            &state.db.pool,
-            &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")
-                .detail("account turned off")
-                .refused(),
-        )
-        .await?;
-        let page = SignInPage::new(
-            &state,
-            &visitor,
-            form.email,
-            form.next,
-            Some(super::standing::turned_off_words(
-                user.disabled_reason.as_deref(),
-                config.inactive_days,
-            )),
-        );
-        return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
-    }
-    // With two-step sign-in, the password only leads to the second step.
-    let roles: Vec<Role> = store::grants_for(&state.db.pool, user.id)
-        .await?
-        .into_iter()
-        .map(|g| g.role)
-        .collect();
-    if roles.iter().any(|r| config.sso_required_for.contains(r)) {
-        audit::write(
-            &state.db.pool,
-            &Entry::new((Some(user.id), user.email.clone()), &visitor.ip, "sign_in")
-                .detail("a provider is required")
-                .refused(),
-        )
-        .await?;
-        let labels: Vec<&str> = state
-            .sso
-            .providers
-            .iter()
-            .map(|p| p.label.as_str())
-            .collect();
-        let page = SignInPage::new(
-            &state,
-            &visitor,
-            form.email,
-            form.next,
-            Some(format!(
-                "Your role signs in with {}, not a password. Use the button below.",
-                labels.join(" or ")
-            )),
-        );
-        return Ok((StatusCode::FORBIDDEN, render(page)?).into_response());
-    }
-    let step = if super::two_step::is_on(&state, user.id).await? {
-        Some(super::two_step::Step::Code)
-    } else if super::two_step::required_for(&roles, config) {
-        Some(super::two_step::Step::Setup)
-    } else {
-        None
+    let outcome =
+        super::sign_in::with_password(&state, &visitor.ip, &form.email, form.password.clone())
+            .await?;
+    let (user, step) = match outcome {
+        Outcome::Welcome(user) => (user, None),
+        Outcome::SecondStep(user, step) => (user, Some(step)),
+        Outcome::Turned(status, words) => {
+            let page = SignInPage::new(&state, &visitor, form.email, form.next, Some(words));
+            return Ok((status, render(page)?).into_response());
+        }
     };
     if let Some(step) = step {
-        let pending = super::two_step::pending(user.id, step, now);
+        let pending = super::two_step::pending(user.id, step, now_ms());
         let page = match step {
             super::two_step::Step::Code => "/signin/code",
             super::two_step::Step::Setup => "/signin/setup",

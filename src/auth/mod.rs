@@ -13,6 +13,7 @@ pub mod policy;
 pub mod secret;
 pub mod session;
 pub mod sessions;
+pub mod sign_in;
 pub mod sso;
 pub mod sso_pages;
 pub mod standing;

@@ -28,14 +28,19 @@ pub fn check_new(password: &str) -> Result<(), &'static str> {
 #[error("too many passwords are being checked at once; try again in a few seconds")]
 pub struct Busy;
 
-impl From<Busy> for crate::web::AppError {
+impl From<Busy> for crate::web::Refusal {
     fn from(_: Busy) -> Self {
         crate::web::Refusal::TooManyRequests {
             retry_after_secs: 5,
             message: "Many people are signing in right now. Wait a few seconds and try again."
                 .into(),
         }
-        .into()
+    }
+}
+
+impl From<Busy> for crate::web::AppError {
+    fn from(busy: Busy) -> Self {
+        crate::web::Refusal::from(busy).into()
     }
 }
 

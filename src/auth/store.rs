@@ -264,7 +264,8 @@ pub async fn load_session<'c, E: Executor<'c, Database = Any>>(
     let Some(first) = rows.next() else {
         return Ok(None);
     };
-    let (grants, outside_cohort) = access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
+    let (grants, outside_cohort) =
+        access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
     Ok(Some(SessionRow {
         user_id: first.user_id,
         created_at: first.created_at,
@@ -404,7 +405,8 @@ pub async fn api_token_owner<'c, E: Executor<'c, Database = Any>>(
     let Some(first) = rows.next() else {
         return Ok(None);
     };
-    let (grants, outside_cohort) = access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
+    let (grants, outside_cohort) =
+        access(std::iter::once(first.grant).chain(rows.map(|r| r.grant)));
     Ok(Some(LiveToken {
         id: first.token_id,
         scope: first.scope,
