@@ -10,10 +10,10 @@ use utoipa_axum::routes;
 
 use super::invite::{self, InviteRequest};
 use super::policy::Action;
-use super::{Actor, Grant, guard, store};
+use super::{Actor, Grant, guard};
 use crate::state::AppState;
 use crate::web::api_error::ErrorResponse;
-use crate::web::{ApiError, ApiJson, Refusal};
+use crate::web::{ApiError, ApiJson};
 
 pub use super::api_user::ApiUser;
 
@@ -162,52 +162,14 @@ async fn turn_on_person(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Person {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    /// False until the person has chosen a password.
-    pub has_password: bool,
-    /// False when the account is turned off.
-    pub active: bool,
-    /// Why it is off: `admin` (an administrator turned it off) or
-    /// `inactive` (unused for the `inactive_days` setting).
-    pub turned_off: Option<String>,
-    pub roles: Vec<Grant>,
-}
-
-/// Everyone with an account (administrators).
-pub async fn people(state: &AppState, actor: &Actor) -> Result<Vec<Person>, Refusal> {
-    actor.may(state, Action::ListPeople).await?;
-    let users = store::list_users(&state.db.pool).await?;
-    let grants = store::all_grants(&state.db.pool).await?;
-    Ok(users
-        .into_iter()
-        .map(|u| Person {
-            id: u.id,
-            has_password: u.password_hash.is_some(),
-            active: u.active != 0,
-            turned_off: (u.active == 0).then(|| u.disabled_reason.unwrap_or_default()),
-            roles: grants
-                .iter()
-                .filter(|(id, _)| *id == u.id)
-                .map(|(_, g)| g.clone())
-                .collect(),
-            email: u.email,
-            name: u.name,
-        })
-        .collect())
-}
-
 /// Everyone with an account (administrators only).
 #[utoipa::path(get, path = "/api/v1/people", tag = "accounts",
-    responses((status = 200, body = Vec<Person>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
+    responses((status = 200, body = Vec<crate::auth::people::Person>), (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse)))]
 async fn list_people(
     State(state): State<AppState>,
     api: ApiUser,
-) -> Result<Json<Vec<Person>>, ApiError> {
-    Ok(Json(people(&state, &api).await?))
+) -> Result<Json<Vec<super::people::Person>>, ApiError> {
+    Ok(Json(super::people::everyone(&state, &api).await?))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

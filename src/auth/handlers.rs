@@ -750,7 +750,7 @@ async fn revoke_token(
 #[template(path = "admin/people.html")]
 struct PeoplePage {
     chrome: Chrome,
-    people: Vec<super::api::Person>,
+    people: Vec<super::people::Person>,
     roles: Vec<(&'static str, &'static str)>,
     programs: Vec<crate::program::store::Program>,
     jurisdictions: Vec<crate::program::store::Jurisdiction>,
@@ -778,7 +778,7 @@ impl PeoplePage {
 
     /// Each role once, with its program where it has one: a role held in
     /// two programs reads as two, not as the same words twice.
-    fn role_list(&self, person: &super::api::Person) -> String {
+    fn role_list(&self, person: &super::people::Person) -> String {
         let mut names: Vec<String> = Vec::new();
         for g in &person.roles {
             let mut name = g.describe();
@@ -809,7 +809,7 @@ async fn people_view(
 ) -> Result<PeoplePage, AppError> {
     let actor = visitor.signed_in()?;
     actor.may(state, Action::ManagePeople).await?;
-    let people = super::api::people(state, &actor).await?;
+    let people = super::people::everyone(state, &actor).await?;
     Ok(PeoplePage {
         chrome_user_id: actor.user.id,
         chrome: Chrome::new(visitor, "People", "/admin/people").with_notice(notice(done)),

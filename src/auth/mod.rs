@@ -9,6 +9,7 @@ pub mod guard;
 pub mod handlers;
 pub mod invite;
 pub mod password;
+pub mod people;
 pub mod policy;
 pub mod secret;
 pub mod session;

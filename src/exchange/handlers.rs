@@ -588,7 +588,6 @@ async fn edit(
     form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let actor = visitor.signed_in()?;
-    let item = service::editable(&state, &actor, id).await?;
     let (draft, upload) = draft_of(&form);
     match service::edit(&state, &actor, id, Given(draft.clone()), upload).await {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -598,6 +597,7 @@ async fn edit(
         .into_response()),
         Err(r) => {
             let errors = errors_of(r)?;
+            let item = service::editable(&state, &actor, id).await?;
             let page = form_page(
                 &state,
                 &visitor,
